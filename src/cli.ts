@@ -1,0 +1,107 @@
+import { Command, CommanderError, Option } from "commander";
+import { exportResults, parseExportOptions } from "./commands/export.js";
+import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
+import { parsePublishOptions, publish } from "./commands/publish.js";
+import { LanceBenchError } from "./model/index.js";
+import { FORMAT_CHOICES } from "./parse/index.js";
+import { publishTextTable } from "./report/publish-summary.js";
+import { retryPolicyFromEnv } from "./store/retry.js";
+
+/** Exit codes: 0 success (has-results: found), 1 has-results: not found, 2 any error. */
+export const EXIT_ERROR = 2;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const deps = { env: io.env, retry: retryPolicyFromEnv(io.env), log: (m: string) => io.stderr(`${m}\n`) };
+  const program = new Command("lance-bench")
+    .description("Continuous benchmarking on LanceDB: publish, query and compare benchmark results.")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command("publish")
+    .description("Parse benchmark results and store them in the results table")
+    .argument("<files...>", "result files or Criterion directories (target/criterion)")
+    .addOption(new Option("--format <format>", "input format").choices(FORMAT_CHOICES).default("auto"))
+    .option("--db <uri>", "database: a folder or s3://bucket/path (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+    .option("--dut-name <name>", "project name (default: from Cargo.toml/pyproject.toml or the checkout's folder)")
+    .option("--dut-version <version>", "version, e.g. 0.15.0+abc1234 (default: manifest version + short sha)")
+    .option("--dut-timestamp <seconds>", "commit time, unix seconds (default: from git)")
+    .option("--sha <sha>", "full commit sha (default: HEAD of --repo)")
+    .option("--repo <dir>", "git checkout of the project the results belong to")
+    .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--json", "print a machine-readable summary")
+    .action(async (files: string[], flags: Record<string, unknown>) => {
+      const { json, ...rest } = flags;
+      const options = parsePublishOptions({ inputs: files, ...rest });
+      const summary = await publish(options, deps);
+      for (const warning of summary.warnings) io.stderr(`warning: ${warning}\n`);
+      if (json) {
+        io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+        return;
+      }
+      io.stdout(`${publishTextTable(summary.benchmarks)}\n\n`);
+      io.stdout(
+        `published ${summary.rowsWritten} rows (${summary.rowsAlreadyStored} already stored) for ${summary.dut.name} ` +
+          `${summary.dut.version} on ${summary.testBed.name} [fingerprint ${summary.fingerprint}] to ${summary.db}\n`,
+      );
+    });
+
+  program
+    .command("has-results")
+    .description("Exit 0 when results exist for the commit, 1 when not, 2 on error")
+    .requiredOption("--sha <sha>", "full commit sha")
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .action(async (flags: Record<string, unknown>) => {
+      const found = await hasResults(parseHasResultsOptions(flags), deps);
+      io.stdout(`${found ? "yes" : "no"}\n`);
+      setExitCode(found ? 0 : 1);
+    });
+
+  program
+    .command("export")
+    .description("Print stored rows as JSON lines, every column")
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--benchmark <name>", "only this benchmark (exact name)")
+    .option("--sha <sha>", "only this commit (full sha)")
+    .action(async (flags: Record<string, unknown>) => {
+      const rows = await exportResults(parseExportOptions(flags), deps);
+      io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with code 0; usage errors were already printed.
+      return error.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    if (error instanceof LanceBenchError) {
+      io.stderr(`lance-bench: error: ${error.message}\n`);
+    } else {
+      io.stderr(`lance-bench: internal error (please report): ${(error as Error)?.stack ?? String(error)}\n`);
+    }
+    return EXIT_ERROR;
+  }
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { validateSha } from "../context/git.js";
+import { parseOptions } from "../model/index.js";
+import { resolveDbUri } from "../store/connect.js";
+import { ResultStore } from "../store/results-table.js";
+import type { RetryPolicy } from "../store/retry.js";
+
+export const HasResultsOptions = z.object({
+  sha: z.string().trim().min(1, "is required"),
+  db: z.string().trim().min(1).optional(),
+});
+export type HasResultsOptions = z.infer<typeof HasResultsOptions>;
+
+export function parseHasResultsOptions(raw: Record<string, unknown>): HasResultsOptions {
+  return parseOptions(HasResultsOptions, raw);
+}
+
+/**
+ * "Has this commit been benchmarked?" — an exact, indexed match on the full sha. The seed's
+ * `dut.version LIKE '%sha7%'` scanned every row and could match another commit.
+ */
+export async function hasResults(
+  options: HasResultsOptions,
+  deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void } = {},
+): Promise<boolean> {
+  const sha = validateSha(options.sha, "--sha");
+  const store = await ResultStore.open({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });
+  try {
+    return await store.hasResultsForCommit(sha);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,36 @@
+import { ConfigurationError, SHA_PATTERN } from "../model/index.js";
+import { runProgram } from "./process.js";
+
+export interface CommitInfo {
+  sha: string;
+  /** Commit time, unix seconds. */
+  timestamp: number;
+}
+
+/** Lower-cases and checks a full commit sha; anything else is a `ConfigurationError`. */
+export function validateSha(sha: string, input = "sha"): string {
+  const normalized = sha.trim().toLowerCase();
+  if (!SHA_PATTERN.test(normalized)) {
+    throw new ConfigurationError(`${input} must be a full 40-character hex commit sha, got "${sha}"`);
+  }
+  return normalized;
+}
+
+/**
+ * The commit `revision` (default HEAD) of the checkout at `repo`: full sha and commit time.
+ * `revision` is either HEAD or a validated sha, so it cannot be read as an option by git.
+ */
+export async function readCommit(repo: string, revision = "HEAD"): Promise<CommitInfo> {
+  if (revision !== "HEAD") revision = validateSha(revision);
+  let stdout: string;
+  try {
+    ({ stdout } = await runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
+  } catch (error) {
+    throw new ConfigurationError(
+      `cannot read commit ${revision} from the git checkout "${repo}" (${(error as Error).message}); ` +
+        "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp",
+    );
+  }
+  const [sha, time] = stdout.trim().split(" ");
+  return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
+}

@@ -1,0 +1,63 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { ConfigurationError } from "../model/index.js";
+
+export interface ProjectVersion {
+  /** Package name, when the manifest has one (a virtual Cargo workspace does not). */
+  name: string | undefined;
+  version: string;
+  manifest: string;
+}
+
+async function readToml(file: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigurationError(`${file}: invalid TOML (${(error as Error).message.split("\n")[0]})`);
+  }
+}
+
+const table = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * The version of the project at `repo`, as the seed reads it: `Cargo.toml` first (its
+ * `package.version`, or `workspace.package.version` for a workspace or a member that
+ * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`).
+ */
+export async function readProjectVersion(repo: string): Promise<ProjectVersion> {
+  const cargoFile = path.join(repo, "Cargo.toml");
+  const cargo = await readToml(cargoFile);
+  if (cargo) {
+    const pkg = table(cargo.package);
+    const workspaceVersion = table(table(cargo.workspace)?.package)?.version;
+    const version = typeof pkg?.version === "string" ? pkg.version : workspaceVersion;
+    if (typeof version === "string" && version !== "") {
+      return { name: typeof pkg?.name === "string" ? pkg.name : undefined, version, manifest: cargoFile };
+    }
+  }
+  const pyFile = path.join(repo, "pyproject.toml");
+  const py = await readToml(pyFile);
+  if (py) {
+    const project = table(py.project);
+    const poetry = table(table(py.tool)?.poetry);
+    const version = project?.version ?? poetry?.version;
+    const name = project?.name ?? poetry?.name;
+    if (typeof version === "string" && version !== "") {
+      return { name: typeof name === "string" ? name : undefined, version, manifest: pyFile };
+    }
+  }
+  const looked = [cargo ? cargoFile : undefined, py ? pyFile : undefined].filter(Boolean);
+  throw new ConfigurationError(
+    looked.length
+      ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
+      : `no Cargo.toml or pyproject.toml in "${repo}" to read the version from: pass --dut-version`,
+  );
+}

@@ -1,0 +1,3 @@
+import { run } from "../actions/publish.js";
+
+await run();

@@ -1,0 +1,42 @@
+/**
+ * Error types that separate a user's mistake from a bug.
+ *
+ * Adapters (CLI, actions) print a `LanceBenchError` as one plain line and exit non-zero;
+ * anything else is a bug and is reported with its stack.
+ */
+export class LanceBenchError extends Error {
+  override name = "LanceBenchError";
+}
+
+/** A bad option or input value: names the input and the offending value. */
+export class ConfigurationError extends LanceBenchError {
+  override name = "ConfigurationError";
+}
+
+/** A result file that cannot be read: names the file and, where known, the line or field. */
+export class InputError extends LanceBenchError {
+  override name = "InputError";
+  constructor(
+    readonly file: string,
+    readonly location: string | undefined,
+    readonly reason: string,
+  ) {
+    super(`${file}${location ? `: ${location}` : ""}: ${reason}`);
+  }
+}
+
+/** The result store failed (after retries where those apply). */
+export class StoreError extends LanceBenchError {
+  override name = "StoreError";
+}
+
+/** One-line text for any thrown value; never "[object Object]". */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

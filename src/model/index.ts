@@ -1,0 +1,4 @@
+export * from "./errors.js";
+export * from "./metric.js";
+export * from "./result.js";
+export * from "./options.js";

@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+/** Which way is better for a metric; every comparison reads this instead of assuming "lower". */
+export const Direction = z.enum(["lower_is_better", "higher_is_better"]);
+export type Direction = z.infer<typeof Direction>;
+
+/** Where a record came from (the parser that produced it). */
+export const SourceFormat = z.enum(["criterion-json", "criterion-dir", "bencher", "pytest"]);
+export type SourceFormat = z.infer<typeof SourceFormat>;
+
+/** Outcome of one benchmark run: a skipped benchmark is not a regression. */
+export const Status = z.enum(["ok", "skipped", "failed"]);
+export type Status = z.infer<typeof Status>;
+
+/**
+ * Times are stored in nanoseconds per iteration (the seed's convention), whatever unit the
+ * tool printed; other metrics keep their own unit.
+ */
+export const TIME_UNIT = "nanoseconds";
+export const TIME_METRIC = "time";
+
+/** Scale factors from the time units benchmark tools print to nanoseconds. */
+export const NANOSECONDS_PER: Readonly<Record<string, number>> = {
+  ns: 1,
+  nanoseconds: 1,
+  us: 1e3,
+  "µs": 1e3,
+  microseconds: 1e3,
+  ms: 1e6,
+  milliseconds: 1e6,
+  s: 1e9,
+  seconds: 1e9,
+};

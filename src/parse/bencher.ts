@@ -1,0 +1,52 @@
+import { InputError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
+
+/**
+ * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
+ * `#[bench]` and Criterion:
+ *
+ *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
+ *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
+ *
+ * Each line holds one number (the median over libtest's samples) and its spread (max − min),
+ * so a record has a single value; the spread is kept in `metadata`.
+ */
+const BENCH_LINE =
+  /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
+/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
+const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+
+const toNumber = (text: string): number => Number(text.replaceAll(",", ""));
+
+export function parseBencher(text: string, file: string): Measurement[] {
+  const measurements: Measurement[] = [];
+  text.split("\n").forEach((rawLine, index) => {
+    const line = rawLine.replace(/\r$/, "");
+    if (!LOOKS_LIKE_BENCH.test(line)) return;
+    const match = BENCH_LINE.exec(line);
+    if (!match) {
+      throw new InputError(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
+    }
+    const [, name, median, deviation, megabytesPerSecond] = match;
+    measurements.push({
+      benchmarkName: name!,
+      values: [toNumber(median!)],
+      units: TIME_UNIT,
+      metric: TIME_METRIC,
+      direction: "lower_is_better",
+      throughput: null,
+      params: null,
+      sourceFormat: "bencher",
+      metadata: {
+        line: line.trim(),
+        ns_per_iter: toNumber(median!),
+        deviation_ns: toNumber(deviation!),
+        ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
+      },
+      origin: `${file}:${index + 1}`,
+    });
+  });
+  if (measurements.length === 0) {
+    throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
+  }
+  return measurements;
+}

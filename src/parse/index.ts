@@ -1,0 +1,107 @@
+import { stat } from "node:fs/promises";
+import { ConfigurationError, InputError, SourceFormat, type Measurement } from "../model/index.js";
+import { parseBencher } from "./bencher.js";
+import { readText } from "./common.js";
+import { findCriterionBenchmarks, parseCriterionDir } from "./criterion-dir.js";
+import { parseCriterionJson } from "./criterion-json.js";
+import { parsePytestBenchmark, type PytestContext } from "./pytest.js";
+
+export { findCriterionBenchmarks } from "./criterion-dir.js";
+
+export const FORMAT_CHOICES = ["auto", ...SourceFormat.options] as const;
+export type FormatChoice = (typeof FORMAT_CHOICES)[number];
+
+export interface ParsedInputs {
+  measurements: Measurement[];
+  warnings: string[];
+  /** The format each input was read as. */
+  formats: Record<string, SourceFormat>;
+  /** Interpreters or compilers named by the result files themselves (e.g. pytest's Python). */
+  toolchain: string[];
+}
+
+const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
+
+/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
+export function detectTextFormat(text: string, file: string): Exclude<SourceFormat, "criterion-dir"> {
+  const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
+  if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine)) return "criterion-json";
+  if (BENCHER_LINE.test(text)) return "bencher";
+  if (firstLine.startsWith("{")) return "pytest";
+  throw new InputError(
+    file,
+    undefined,
+    "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)",
+  );
+}
+
+async function isDirectory(input: string): Promise<boolean> {
+  try {
+    return (await stat(input)).isDirectory();
+  } catch {
+    throw new InputError(input, undefined, "no such file or directory");
+  }
+}
+
+/**
+ * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
+ * `InputError` before the store is touched.
+ */
+export async function parseInputs(inputs: readonly string[], format: FormatChoice = "auto"): Promise<ParsedInputs> {
+  if (inputs.length === 0) throw new ConfigurationError("no result files given");
+  const result: ParsedInputs = { measurements: [], warnings: [], formats: {}, toolchain: [] };
+  const context: PytestContext = {
+    warn: (message) => result.warnings.push(message),
+    noteToolchain: (description) => {
+      if (!result.toolchain.includes(description)) result.toolchain.push(description);
+    },
+  };
+  for (const input of inputs) {
+    let chosen: SourceFormat;
+    let measurements: Measurement[];
+    if (await isDirectory(input)) {
+      if (format !== "auto" && format !== "criterion-dir") {
+        throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
+      }
+      chosen = "criterion-dir";
+      measurements = await parseCriterionDir(input);
+    } else {
+      if (format === "criterion-dir") {
+        throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
+      }
+      const text = await readText(input);
+      const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
+      chosen = textFormat;
+      measurements = parseText(textFormat, text, input, context);
+    }
+    result.formats[input] = chosen;
+    result.measurements.push(...measurements);
+  }
+  rejectDuplicates(result.measurements);
+  return result;
+}
+
+function parseText(format: Exclude<SourceFormat, "criterion-dir">, text: string, file: string, context: PytestContext) {
+  switch (format) {
+    case "criterion-json":
+      return parseCriterionJson(text, file);
+    case "bencher":
+      return parseBencher(text, file);
+    case "pytest":
+      return parsePytestBenchmark(text, file, context);
+  }
+}
+
+/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
+function rejectDuplicates(measurements: readonly Measurement[]): void {
+  const seen = new Map<string, string>();
+  for (const m of measurements) {
+    const key = `${m.benchmarkName}\u0000${m.metric}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new InputError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
+    }
+    seen.set(key, m.origin);
+  }
+}
+

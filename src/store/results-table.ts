@@ -1,0 +1,170 @@
+import * as lancedb from "@lancedb/lancedb";
+import { StoreError, type Result } from "../model/index.js";
+import { connectDb, redactUri } from "./connect.js";
+import { toArrowTable, toPlainRow } from "./convert.js";
+import { DEFAULT_RETRY, withStoreRetry, type RetryPolicy } from "./retry.js";
+import { RESULTS_SCHEMA } from "./schema.js";
+import { sqlString } from "./sql.js";
+
+export const RESULTS_TABLE = "results";
+
+/** Columns with a scalar (BTREE) index: the scheduler's sha look-up and per-benchmark history. */
+export const INDEXED_COLUMNS = ["sha", "benchmark_name"] as const;
+
+/** Unindexed rows tolerated before a publish folds them into the indexes. */
+const INDEX_REFRESH_THRESHOLD = 20_000;
+
+export interface StoreOptions {
+  uri: string;
+  retry?: RetryPolicy;
+  /** Progress and retry messages (never secrets). */
+  log?: (message: string) => void;
+}
+
+export interface WriteOutcome {
+  inserted: number;
+  /** Rows whose id was already stored: a re-run of the same publish. */
+  alreadyStored: number;
+}
+
+export interface ResultFilter {
+  sha?: string;
+  benchmark?: string;
+  limit?: number;
+}
+
+/** The `results` table: open, write idempotently, and query by exact, indexed matches. */
+export class ResultStore {
+  private constructor(
+    private readonly db: lancedb.Connection,
+    readonly uri: string,
+    private readonly retry: RetryPolicy,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  static async open(options: StoreOptions): Promise<ResultStore> {
+    const retry = options.retry ?? DEFAULT_RETRY;
+    const log = options.log ?? (() => {});
+    const db = await connectDb(options.uri, retry, log);
+    return new ResultStore(db, options.uri, retry, log);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The table, or undefined when nothing was ever published here. */
+  private async existingTable(): Promise<lancedb.Table | undefined> {
+    return withStoreRetry(
+      `opening table ${RESULTS_TABLE} in ${redactUri(this.uri)}`,
+      async () => {
+        const names = await this.db.tableNames();
+        return names.includes(RESULTS_TABLE) ? await this.db.openTable(RESULTS_TABLE) : undefined;
+      },
+      this.retry,
+      this.log,
+    );
+  }
+
+  private async tableForWriting(): Promise<lancedb.Table> {
+    const table = await withStoreRetry(
+      `opening or creating table ${RESULTS_TABLE} in ${redactUri(this.uri)}`,
+      () => this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create", existOk: true }),
+      this.retry,
+      this.log,
+    );
+    await this.checkSchema(table);
+    return table;
+  }
+
+  /** A table written by another tool version must have every column we write. */
+  private async checkSchema(table: lancedb.Table): Promise<void> {
+    const existing = new Set((await table.schema()).fields.map((f) => f.name));
+    const missing = RESULTS_SCHEMA.fields.map((f) => f.name).filter((name) => !existing.has(name));
+    if (missing.length > 0) {
+      throw new StoreError(
+        `table ${RESULTS_TABLE} in ${redactUri(this.uri)} lacks the columns ${missing.join(", ")}; ` +
+          "it was written by an older tool and must be migrated before this suite writes to it",
+      );
+    }
+  }
+
+  /**
+   * Writes all results in one commit. Rows are keyed by their deterministic `id`, so writing
+   * the same results again (a re-run job, or a retry after a commit whose answer was lost)
+   * adds nothing.
+   */
+  async write(results: readonly Result[]): Promise<WriteOutcome> {
+    if (results.length === 0) return { inserted: 0, alreadyStored: 0 };
+    const table = await this.tableForWriting();
+    const data = toArrowTable(results);
+    const merged = await withStoreRetry(
+      `writing ${results.length} rows to ${redactUri(this.uri)}`,
+      () => table.mergeInsert("id").whenNotMatchedInsertAll().execute(data),
+      this.retry,
+      this.log,
+    );
+    await this.maintainIndexes(table);
+    return { inserted: merged.numInsertedRows, alreadyStored: results.length - merged.numInsertedRows };
+  }
+
+  /**
+   * Creates the scalar indexes once the table has rows, and folds new rows into them when
+   * many have piled up (queries stay correct in between: unindexed rows are scanned).
+   */
+  private async maintainIndexes(table: lancedb.Table): Promise<void> {
+    const indexes = await table.listIndices();
+    for (const column of INDEXED_COLUMNS) {
+      const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
+      if (!index) {
+        await withStoreRetry(
+          `indexing column ${column}`,
+          () => table.createIndex(column, { config: lancedb.Index.btree() }),
+          this.retry,
+          this.log,
+        );
+      } else if ((index.numUnindexedRows ?? 0) >= INDEX_REFRESH_THRESHOLD) {
+        await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
+        return;
+      }
+    }
+  }
+
+  /** Whether any row is stored for this exact commit. `sha` must already be validated hex. */
+  async hasResultsForCommit(sha: string): Promise<boolean> {
+    return (await this.shasWithResults([sha])).size > 0;
+  }
+
+  /** Which of these commits have results: one indexed query for the whole batch. */
+  async shasWithResults(shas: readonly string[]): Promise<Set<string>> {
+    const table = await this.existingTable();
+    if (!table || shas.length === 0) return new Set();
+    const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
+    const rows = await withStoreRetry(
+      "looking up commits",
+      () => table.query().where(`sha IN (${list})`).select(["sha"]).toArray(),
+      this.retry,
+      this.log,
+    );
+    return new Set(rows.map((row) => String(row.sha)));
+  }
+
+  /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */
+  async query(filter: ResultFilter = {}): Promise<Record<string, unknown>[]> {
+    const table = await this.existingTable();
+    if (!table) return [];
+    const conditions: string[] = [];
+    if (filter.sha !== undefined) conditions.push(`sha = ${sqlString(filter.sha, "sha")}`);
+    if (filter.benchmark !== undefined) conditions.push(`benchmark_name = ${sqlString(filter.benchmark, "benchmark")}`);
+    let query = table.query();
+    if (conditions.length > 0) query = query.where(conditions.join(" AND "));
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    const rows = await withStoreRetry("reading results", () => query.toArray(), this.retry, this.log);
+    return rows.map((row) => toPlainRow(row as Record<string, unknown>));
+  }
+
+  async countRows(): Promise<number> {
+    const table = await this.existingTable();
+    return table ? table.countRows() : 0;
+  }
+}

@@ -1,0 +1,71 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll } from "vitest";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const SAMPLES = path.join(ROOT, "fixtures/samples");
+export const sample = (name: string) => path.join(SAMPLES, name);
+export const CLI = path.join(ROOT, "lib/entries/cli.js");
+export const VENV_PYTHON = path.join(ROOT, ".venv/bin/python");
+
+export const SHA_A = "a".repeat(40);
+export const SHA_B = "b".repeat(40);
+
+/** A fresh temporary directory, removed when the test file ends. */
+export function tempDir(prefix = "lance-bench-test-"): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in its own process, as a user would. */
+export function runCliProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): CliRun {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...cleanEnv(), ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The environment without CI variables that would change run detection. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("GITHUB_") || key.startsWith("RUNNER_") || key.startsWith("INPUT_") || key === "LANCE_BENCH_URI") {
+      delete env[key];
+    }
+  }
+  env.LANCE_BENCH_RETRY_BASE_MS = "20";
+  return env;
+}
+
+/** Copies a fixture into `dir` and makes it a git repository with one commit. */
+export function gitRepoFrom(fixture: string, dir: string, time = "2026-01-02T03:04:05Z"): string {
+  cpSync(fixture, dir, { recursive: true, filter: (src) => !/\/(target|\.venv|__pycache__|\.pytest_cache)(\/|$)/.test(src) });
+  git(dir, ["init", "-q", "-b", "main"]);
+  commitAll(dir, "fixture", time);
+  return dir;
+}
+
+export function commitAll(dir: string, message: string, time = "2026-01-02T03:04:05Z"): string {
+  git(dir, ["add", "-A"]);
+  const env = { ...process.env, GIT_AUTHOR_DATE: time, GIT_COMMITTER_DATE: time };
+  execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", message], { env });
+  return git(dir, ["rev-parse", "HEAD"]).trim();
+}
+
+export function git(dir: string, args: readonly string[]): string {
+  return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" });
+}
+
+export const explicitDut = ["--sha", SHA_A, "--dut-version", "1.0.0+aaaaaaa", "--dut-timestamp", "1700000000", "--dut-name", "demo"];
