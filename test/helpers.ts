@@ -41,7 +41,12 @@ export function runCliProcess(args: readonly string[], env: NodeJS.ProcessEnv = 
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (key.startsWith("GITHUB_") || key.startsWith("RUNNER_") || key.startsWith("INPUT_") || key === "LANCE_BENCH_URI") {
+    if (
+      key.startsWith("GITHUB_") ||
+      key.startsWith("RUNNER_") ||
+      key.startsWith("INPUT_") ||
+      key === "LANCE_BENCH_URI"
+    ) {
       delete env[key];
     }
   }
@@ -51,7 +56,10 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 
 /** Copies a fixture into `dir` and makes it a git repository with one commit. */
 export function gitRepoFrom(fixture: string, dir: string, time = "2026-01-02T03:04:05Z"): string {
-  cpSync(fixture, dir, { recursive: true, filter: (src) => !/\/(target|\.venv|__pycache__|\.pytest_cache)(\/|$)/.test(src) });
+  cpSync(fixture, dir, {
+    recursive: true,
+    filter: (src) => !/\/(target|\.venv|__pycache__|\.pytest_cache)(\/|$)/.test(src),
+  });
   git(dir, ["init", "-q", "-b", "main"]);
   commitAll(dir, "fixture", time);
   return dir;
@@ -60,7 +68,11 @@ export function gitRepoFrom(fixture: string, dir: string, time = "2026-01-02T03:
 export function commitAll(dir: string, message: string, time = "2026-01-02T03:04:05Z"): string {
   git(dir, ["add", "-A"]);
   const env = { ...process.env, GIT_AUTHOR_DATE: time, GIT_COMMITTER_DATE: time };
-  execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", message], { env });
+  execFileSync(
+    "git",
+    ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", message],
+    { env },
+  );
   return git(dir, ["rev-parse", "HEAD"]).trim();
 }
 
@@ -68,4 +80,13 @@ export function git(dir: string, args: readonly string[]): string {
   return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" });
 }
 
-export const explicitDut = ["--sha", SHA_A, "--dut-version", "1.0.0+aaaaaaa", "--dut-timestamp", "1700000000", "--dut-name", "demo"];
+export const explicitDut = [
+  "--sha",
+  SHA_A,
+  "--dut-version",
+  "1.0.0+aaaaaaa",
+  "--dut-timestamp",
+  "1700000000",
+  "--dut-name",
+  "demo",
+];

@@ -14219,7 +14219,7 @@ const NANOSECONDS_PER = {
     ns: 1,
     nanoseconds: 1,
     us: 1e3,
-    "µs": 1e3,
+    µs: 1e3,
     microseconds: 1e3,
     ms: 1e6,
     milliseconds: 1e6,
@@ -14643,8 +14643,12 @@ const external_apache_arrow_namespaceObject = external_apache_arrow_x({ ["Field"
  * seed's names and types, so its Python package reads every row the suite writes; the rest
  * are the suite's extension columns (DESIGN §3). Strings are plain Utf8 on purpose: LanceDB
  * refuses a BTREE index on a dictionary-encoded column.
+ *
+ * Every field is nullable, as pyarrow makes them by default: struct equality includes the
+ * children's nullability, so this is what lets the seed's reader (and writer) see exactly
+ * its own types. Non-null is enforced where rows are built, by the zod model.
  */
-const field = (name, type, nullable = false) => new external_apache_arrow_namespaceObject.Field(name, type, nullable);
+const field = (name, type) => new external_apache_arrow_namespaceObject.Field(name, type, true);
 const f64 = () => new external_apache_arrow_namespaceObject.Float64();
 const utf8 = () => new external_apache_arrow_namespaceObject.Utf8();
 const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
@@ -14659,20 +14663,20 @@ const RESULTS_SCHEMA = new external_apache_arrow_namespaceObject.Schema([
         field("created_at", new external_apache_arrow_namespaceObject.Int64()),
     ])),
     field("benchmark_name", utf8()),
-    field("values", new external_apache_arrow_namespaceObject.List(field("item", f64(), true))),
+    field("values", new external_apache_arrow_namespaceObject.List(field("item", f64()))),
     field("summary", new external_apache_arrow_namespaceObject.Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
     field("units", utf8()),
-    field("throughput", new external_apache_arrow_namespaceObject.Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())]), true),
+    field("throughput", new external_apache_arrow_namespaceObject.Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
     field("metadata", utf8()),
     field("timestamp", new external_apache_arrow_namespaceObject.Int64()),
     // extension columns
     field("sha", utf8()),
     field("metric", utf8()),
     field("direction", utf8()),
-    field("params", utf8(), true),
+    field("params", utf8()),
     field("source_format", utf8()),
     field("status", utf8()),
-    field("status_reason", utf8(), true),
+    field("status_reason", utf8()),
     field("run", new external_apache_arrow_namespaceObject.Struct([
         field("provider", utf8()),
         field("repository", utf8()),
@@ -14680,7 +14684,7 @@ const RESULTS_SCHEMA = new external_apache_arrow_namespaceObject.Schema([
         field("run_id", utf8()),
         field("run_attempt", new external_apache_arrow_namespaceObject.Int32()),
         field("ref", utf8()),
-        field("pr_number", new external_apache_arrow_namespaceObject.Int32(), true),
+        field("pr_number", new external_apache_arrow_namespaceObject.Int32()),
     ])),
     field("fingerprint", utf8()),
 ]);
@@ -16380,11 +16384,27 @@ async function readToml(file) {
         throw new ConfigurationError(`${file}: invalid TOML (${error.message.split("\n")[0]})`);
     }
 }
+async function readPackageJson(file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        return table(JSON.parse(text));
+    }
+    catch (error) {
+        throw new ConfigurationError(`${file}: invalid JSON (${error.message})`);
+    }
+}
 const table = (value) => value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 /**
  * The version of the project at `repo`, as the seed reads it: `Cargo.toml` first (its
  * `package.version`, or `workspace.package.version` for a workspace or a member that
- * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`).
+ * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`),
+ * then a Node project's `package.json`.
  */
 async function readProjectVersion(repo) {
     const cargoFile = external_node_path_.join(repo, "Cargo.toml");
@@ -16408,10 +16428,15 @@ async function readProjectVersion(repo) {
             return { name: typeof name === "string" ? name : undefined, version, manifest: pyFile };
         }
     }
-    const looked = [cargo ? cargoFile : undefined, py ? pyFile : undefined].filter(Boolean);
+    const nodeFile = external_node_path_.join(repo, "package.json");
+    const node = await readPackageJson(nodeFile);
+    if (node && typeof node.version === "string" && node.version !== "") {
+        return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
+    }
+    const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
     throw new ConfigurationError(looked.length
         ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-        : `no Cargo.toml or pyproject.toml in "${repo}" to read the version from: pass --dut-version`);
+        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`);
 }
 
 ;// CONCATENATED MODULE: ./lib/context/run-info.js
@@ -16505,9 +16530,9 @@ function environmentFingerprint(testBed, toolchain) {
  * Each line holds one number (the median over libtest's samples) and its spread (max − min),
  * so a record has a single value; the spread is kept in `metadata`.
  */
-const BENCH_LINE = /^test (\S(?:.*\S)?) \.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
+const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
 /** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
-const LOOKS_LIKE_BENCH = /^test \S.* \.\.\. bench:/;
+const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
 const toNumber = (text) => Number(text.replaceAll(",", ""));
 function parseBencher(text, file) {
     const measurements = [];
@@ -16827,7 +16852,9 @@ function parseCriterionJson(text, file) {
             units: TIME_UNIT,
             metric: TIME_METRIC,
             direction: "lower_is_better",
-            throughput: record.throughput?.[0] ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration) : null,
+            throughput: record.throughput?.[0]
+                ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
+                : null,
             params: null,
             sourceFormat: "criterion-json",
             metadata: raw,
@@ -18570,7 +18597,10 @@ function formatMeasurement(value, units) {
 /** A table as aligned plain text, for terminals. */
 function textTable(header, rows) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+    const line = (cells) => cells
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+        .join("  ")
+        .trimEnd();
     return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 /** A GitHub-flavoured markdown table; pipes in cells are escaped. */

@@ -78,7 +78,11 @@ async function resolveDut(options: PublishOptions): Promise<{ dut: DutBuild; sha
   let version = options.dutVersion;
   let name = options.dutName;
   if (version === undefined || name === undefined) {
-    if (!repo) throw needRepo(version === undefined ? "version" : "project name", version === undefined ? "--dut-version" : "--dut-name");
+    if (!repo)
+      throw needRepo(
+        version === undefined ? "version" : "project name",
+        version === undefined ? "--dut-version" : "--dut-name",
+      );
     const project = version === undefined ? await readProjectVersion(repo) : undefined;
     version ??= `${project!.version}+${sha.slice(0, 7)}`;
     name ??= project?.name ?? path.basename(path.resolve(repo));
@@ -87,7 +91,11 @@ async function resolveDut(options: PublishOptions): Promise<{ dut: DutBuild; sha
 }
 
 /** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
-async function detectToolchain(measurements: readonly Measurement[], fromFiles: readonly string[], repo: string | undefined) {
+async function detectToolchain(
+  measurements: readonly Measurement[],
+  fromFiles: readonly string[],
+  repo: string | undefined,
+) {
   const toolchain = [...fromFiles];
   if (measurements.some((m) => m.sourceFormat !== "pytest")) {
     try {

@@ -24,13 +24,28 @@ async function readToml(file: string): Promise<Record<string, unknown> | undefin
   }
 }
 
+async function readPackageJson(file: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    return table(JSON.parse(text));
+  } catch (error) {
+    throw new ConfigurationError(`${file}: invalid JSON (${(error as Error).message})`);
+  }
+}
+
 const table = (value: unknown): Record<string, unknown> | undefined =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 /**
  * The version of the project at `repo`, as the seed reads it: `Cargo.toml` first (its
  * `package.version`, or `workspace.package.version` for a workspace or a member that
- * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`).
+ * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`),
+ * then a Node project's `package.json`.
  */
 export async function readProjectVersion(repo: string): Promise<ProjectVersion> {
   const cargoFile = path.join(repo, "Cargo.toml");
@@ -54,10 +69,15 @@ export async function readProjectVersion(repo: string): Promise<ProjectVersion> 
       return { name: typeof name === "string" ? name : undefined, version, manifest: pyFile };
     }
   }
-  const looked = [cargo ? cargoFile : undefined, py ? pyFile : undefined].filter(Boolean);
+  const nodeFile = path.join(repo, "package.json");
+  const node = await readPackageJson(nodeFile);
+  if (node && typeof node.version === "string" && node.version !== "") {
+    return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
+  }
+  const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
   throw new ConfigurationError(
     looked.length
       ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-      : `no Cargo.toml or pyproject.toml in "${repo}" to read the version from: pass --dut-version`,
+      : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`,
   );
 }

@@ -24,7 +24,7 @@ export const NANOSECONDS_PER: Readonly<Record<string, number>> = {
   ns: 1,
   nanoseconds: 1,
   us: 1e3,
-  "µs": 1e3,
+  µs: 1e3,
   microseconds: 1e3,
   ms: 1e6,
   milliseconds: 1e6,

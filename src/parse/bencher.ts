@@ -24,7 +24,11 @@ export function parseBencher(text: string, file: string): Measurement[] {
     if (!LOOKS_LIKE_BENCH.test(line)) return;
     const match = BENCH_LINE.exec(line);
     if (!match) {
-      throw new InputError(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
+      throw new InputError(
+        file,
+        `line ${index + 1}`,
+        `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`,
+      );
     }
     const [, name, median, deviation, megabytesPerSecond] = match;
     measurements.push({

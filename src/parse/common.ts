@@ -92,12 +92,7 @@ function formatPath(path: readonly PropertyKey[]): string {
  * Validates a decoded record against the format's schema. The first problem becomes an
  * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
  */
-export function checkShape<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  file: string,
-  where?: string,
-): z.infer<T> {
+export function checkShape<T extends z.ZodType>(schema: T, value: unknown, file: string, where?: string): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

@@ -62,7 +62,11 @@ export async function parseCriterionDir(root: string): Promise<Measurement[]> {
     const sample = await readJsonFile(sampleFile, Sample);
     const estimates = await readJsonFile(path.join(dir, "estimates.json"), Estimates);
     if (sample.iters.length !== sample.times.length) {
-      throw new InputError(sampleFile, "field times", `has ${sample.times.length} values but iters has ${sample.iters.length}`);
+      throw new InputError(
+        sampleFile,
+        "field times",
+        `has ${sample.times.length} values but iters has ${sample.iters.length}`,
+      );
     }
     checkSamples(sample.times, sampleFile, "field times");
     const throughputEntry = id.throughput ? Object.entries(id.throughput)[0] : undefined;

@@ -52,7 +52,11 @@ export function parseCriterionJson(text: string, file: string): Measurement[] {
     }
     const scale = NANOSECONDS_PER[record.unit ?? "ns"];
     if (scale === undefined) {
-      throw new InputError(file, `${where}, field unit`, `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`);
+      throw new InputError(
+        file,
+        `${where}, field unit`,
+        `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`,
+      );
     }
     checkSamples(totals, file, `${where}, field measured_values`);
     const { measured_values: _totals, ...raw } = record;
@@ -62,7 +66,9 @@ export function parseCriterionJson(text: string, file: string): Measurement[] {
       units: TIME_UNIT,
       metric: TIME_METRIC,
       direction: "lower_is_better",
-      throughput: record.throughput?.[0] ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration) : null,
+      throughput: record.throughput?.[0]
+        ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
+        : null,
       params: null,
       sourceFormat: "criterion-json",
       metadata: raw,

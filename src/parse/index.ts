@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { ConfigurationError, InputError, SourceFormat, type Measurement } from "../model/index.js";
 import { parseBencher } from "./bencher.js";
 import { readText } from "./common.js";
-import { findCriterionBenchmarks, parseCriterionDir } from "./criterion-dir.js";
+import { parseCriterionDir } from "./criterion-dir.js";
 import { parseCriterionJson } from "./criterion-json.js";
 import { parsePytestBenchmark, type PytestContext } from "./pytest.js";
 
@@ -104,4 +104,3 @@ function rejectDuplicates(measurements: readonly Measurement[]): void {
     seen.set(key, m.origin);
   }
 }
-

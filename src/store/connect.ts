@@ -12,7 +12,9 @@ export function resolveDbUri(flag: string | undefined, env: NodeJS.ProcessEnv = 
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
   if (scheme === undefined) return path.resolve(uri);
   if (!["s3", "s3+ddb", "file"].includes(scheme)) {
-    throw new ConfigurationError(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
+    throw new ConfigurationError(
+      `db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`,
+    );
   }
   return uri;
 }
@@ -42,7 +44,11 @@ export function s3StorageOptions(env: NodeJS.ProcessEnv = process.env): Record<s
   return options;
 }
 
-export async function connectDb(uri: string, retry: RetryPolicy, onRetry?: (m: string) => void): Promise<lancedb.Connection> {
+export async function connectDb(
+  uri: string,
+  retry: RetryPolicy,
+  onRetry?: (m: string) => void,
+): Promise<lancedb.Connection> {
   const remote = /^s3(\+ddb)?:\/\//i.test(uri);
   return withStoreRetry(
     `connecting to ${redactUri(uri)}`,

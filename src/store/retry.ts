@@ -39,7 +39,9 @@ export async function withStoreRetry<T>(
         randomize: true,
         onFailedAttempt: (error) => {
           if (error.retriesLeft > 0) {
-            onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${describeError(error)}; retrying`);
+            onRetry?.(
+              `${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${describeError(error)}; retrying`,
+            );
           }
         },
       },

@@ -1,14 +1,4 @@
-import {
-  Field,
-  Float64,
-  Int32,
-  Int64,
-  List,
-  Schema,
-  Struct,
-  Utf8,
-  type DataType,
-} from "apache-arrow";
+import { Field, Float64, Int32, Int64, List, Schema, Struct, Utf8, type DataType } from "apache-arrow";
 
 /**
  * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
@@ -28,10 +18,7 @@ export const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "stan
 
 export const RESULTS_SCHEMA = new Schema([
   field("id", utf8()),
-  field(
-    "dut",
-    new Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new Int64())]),
-  ),
+  field("dut", new Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new Int64())])),
   field(
     "test_bed",
     new Struct([
@@ -46,10 +33,7 @@ export const RESULTS_SCHEMA = new Schema([
   field("values", new List(field("item", f64()))),
   field("summary", new Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
   field("units", utf8()),
-  field(
-    "throughput",
-    new Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())]),
-  ),
+  field("throughput", new Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
   field("metadata", utf8()),
   field("timestamp", new Int64()),
   // extension columns

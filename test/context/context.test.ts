@@ -32,21 +32,36 @@ describe("project version", () => {
   });
 
   it("falls back to pyproject.toml (PEP 621, then Poetry)", async () => {
-    expect(await readProjectVersion(project({ "pyproject.toml": '[project]\nname = "pylance"\nversion = "0.9.1"\n' }))).toMatchObject({
+    expect(
+      await readProjectVersion(project({ "pyproject.toml": '[project]\nname = "pylance"\nversion = "0.9.1"\n' })),
+    ).toMatchObject({
       name: "pylance",
       version: "0.9.1",
     });
-    expect(await readProjectVersion(project({ "pyproject.toml": '[tool.poetry]\nname = "p"\nversion = "2.0"\n' }))).toMatchObject({
+    expect(
+      await readProjectVersion(project({ "pyproject.toml": '[tool.poetry]\nname = "p"\nversion = "2.0"\n' })),
+    ).toMatchObject({
       version: "2.0",
     });
   });
 
+  it("reads a Node project's package.json last", async () => {
+    expect(
+      await readProjectVersion(project({ "package.json": '{"name": "lance-bench", "version": "0.1.0"}' })),
+    ).toMatchObject({
+      name: "lance-bench",
+      version: "0.1.0",
+    });
+  });
+
   it("says what to pass when no version can be read", async () => {
-    await expect(readProjectVersion(project({ "pyproject.toml": '[project]\nname = "d"\ndynamic = ["version"]\n' }))).rejects.toThrow(
-      /no version found in .*pyproject\.toml.*pass --dut-version/,
+    await expect(
+      readProjectVersion(project({ "pyproject.toml": '[project]\nname = "d"\ndynamic = ["version"]\n' })),
+    ).rejects.toThrow(/no version found in .*pyproject\.toml.*pass --dut-version/);
+    await expect(readProjectVersion(project({}))).rejects.toThrow(/no Cargo\.toml, pyproject\.toml or package\.json/);
+    await expect(readProjectVersion(project({ "Cargo.toml": "[package\n" }))).rejects.toThrow(
+      /Cargo\.toml: invalid TOML/,
     );
-    await expect(readProjectVersion(project({}))).rejects.toThrow(/no Cargo\.toml or pyproject\.toml/);
-    await expect(readProjectVersion(project({ "Cargo.toml": "[package\n" }))).rejects.toThrow(/Cargo\.toml: invalid TOML/);
   });
 });
 

@@ -16,11 +16,25 @@ const head = git(repo, ["rev-parse", "HEAD"]).trim();
 
 describe("pytest-benchmark fixture, run for real", () => {
   it("pytest --benchmark-json → publish, dut from pyproject.toml and git", () => {
-    execFileSync(VENV_PYTHON, ["-m", "pytest", "-q", "--benchmark-only", `--benchmark-json=${resultFile}`, "-p", "no:cacheprovider"], {
-      cwd: repo,
-      encoding: "utf8",
-    });
-    const run = runCliProcess(["publish", resultFile, "--repo", repo, "--db", db, "--json", "--testbed-name", "ci-box"]);
+    execFileSync(
+      VENV_PYTHON,
+      ["-m", "pytest", "-q", "--benchmark-only", `--benchmark-json=${resultFile}`, "-p", "no:cacheprovider"],
+      {
+        cwd: repo,
+        encoding: "utf8",
+      },
+    );
+    const run = runCliProcess([
+      "publish",
+      resultFile,
+      "--repo",
+      repo,
+      "--db",
+      db,
+      "--json",
+      "--testbed-name",
+      "ci-box",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary.dut.name).toBe("bench-fixture-py");
@@ -28,10 +42,7 @@ describe("pytest-benchmark fixture, run for real", () => {
     expect(summary.testBed.name).toBe("ci-box");
     const names = summary.benchmarks.map((b: { name: string }) => b.name);
     expect(names).toEqual(
-      expect.arrayContaining([
-        "tests/test_benchmarks.py::test_sort[100]",
-        "tests/test_benchmarks.py::test_sort[1000]",
-      ]),
+      expect.arrayContaining(["tests/test_benchmarks.py::test_sort[100]", "tests/test_benchmarks.py::test_sort[1000]"]),
     );
     expect(names.length).toBeGreaterThanOrEqual(4);
     // Nanoseconds per iteration: sorting 1000 items takes microseconds, not seconds.

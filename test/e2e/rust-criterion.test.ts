@@ -31,12 +31,22 @@ function cargo(args: string[]): string {
 
 const head = git(repo, ["rev-parse", "HEAD"]).trim();
 const commitTime = Number(git(repo, ["show", "-s", "--format=%ct", "HEAD"]).trim());
-const FIXTURE_BENCHMARKS = ["fibonacci_20", "checksum/adler32_4k", "sort/100", "sort/1000", "sum_of_squares/elements_1k"];
+const FIXTURE_BENCHMARKS = [
+  "fibonacci_20",
+  "checksum/adler32_4k",
+  "sort/100",
+  "sort/1000",
+  "sum_of_squares/elements_1k",
+];
 
 function exportRows(filter: string[] = []): Record<string, any>[] {
   const run = runCliProcess(["export", "--db", db, ...filter]);
   expect(run.code, run.stderr).toBe(0);
-  return run.stdout.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  return run.stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 beforeAll(() => {
@@ -71,12 +81,21 @@ describe("Rust Criterion fixture, run for real", () => {
     const run = runCliProcess(["publish", file, "--repo", repo, "--db", db, "--json"]);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary.benchmarks.map((b: { name: string }) => b.name).sort()).toEqual(expect.arrayContaining(FIXTURE_BENCHMARKS));
+    expect(summary.benchmarks.map((b: { name: string }) => b.name).sort()).toEqual(
+      expect.arrayContaining(FIXTURE_BENCHMARKS),
+    );
     expect(summary.benchmarks.every((b: { n: number }) => b.n === 1)).toBe(true);
   });
 
   it.runIf(hasCargoCriterion)("cargo criterion --message-format=json → publish", () => {
-    const output = cargo(["criterion", "--bench", "fixture", "--message-format=json", "--plotting-backend", "disabled"]);
+    const output = cargo([
+      "criterion",
+      "--bench",
+      "fixture",
+      "--message-format=json",
+      "--plotting-backend",
+      "disabled",
+    ]);
     const file = path.join(work, "criterion.jsonl");
     writeFileSync(file, output);
     const run = runCliProcess(["publish", file, "--repo", repo, "--db", db, "--json"]);

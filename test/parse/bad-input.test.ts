@@ -29,7 +29,10 @@ const pytestText = readFileSync(sample("pytest-benchmark-5.json"), "utf8");
 const criterionLines = readFileSync(sample("cargo-criterion.jsonl"), "utf8").trimEnd().split("\n");
 const firstComplete = criterionLines.findIndex((l) => l.includes("benchmark-complete"));
 
-function pytestWith(mutate: (report: { benchmarks: { stats: { data: unknown[] } }[] }) => void, raw?: (t: string) => string) {
+function pytestWith(
+  mutate: (report: { benchmarks: { stats: { data: unknown[] } }[] }) => void,
+  raw?: (t: string) => string,
+) {
   const report = JSON.parse(pytestText);
   mutate(report);
   const text = JSON.stringify(report, null, 2);
@@ -68,21 +71,45 @@ const cases: Case[] = [
   {
     name: "truncated cargo-criterion line",
     args: () => [
-      write("truncated.jsonl", criterionLines.slice(0, firstComplete + 1).join("\n").slice(0, -40)),
+      write(
+        "truncated.jsonl",
+        criterionLines
+          .slice(0, firstComplete + 1)
+          .join("\n")
+          .slice(0, -40),
+      ),
       ...explicitDut,
     ],
     expected: new RegExp(`truncated\\.jsonl: line ${firstComplete + 1}: invalid JSON`),
   },
-  { name: "empty file", args: () => [write("empty.json", "\n  \n"), ...explicitDut], expected: /empty\.json: file is empty/ },
+  {
+    name: "empty file",
+    args: () => [write("empty.json", "\n  \n"), ...explicitDut],
+    expected: /empty\.json: file is empty/,
+  },
   {
     name: "measured_values and iteration_count of different lengths",
-    args: () => [write("mismatch.jsonl", criterionWith((m) => m.measured_values!.pop())), ...explicitDut],
-    expected: new RegExp(`mismatch\\.jsonl: line ${firstComplete + 1}, field measured_values: has \\d+ values but iteration_count has \\d+`),
+    args: () => [
+      write(
+        "mismatch.jsonl",
+        criterionWith((m) => m.measured_values!.pop()),
+      ),
+      ...explicitDut,
+    ],
+    expected: new RegExp(
+      `mismatch\\.jsonl: line ${firstComplete + 1}, field measured_values: has \\d+ values but iteration_count has \\d+`,
+    ),
   },
   {
     name: "NaN in pytest samples (as Python writes it)",
     args: () => [
-      write("nan.json", pytestWith((r) => (r.benchmarks[1]!.stats.data[3] = "__NAN__"), (t) => t.replace('"__NAN__"', "NaN"))),
+      write(
+        "nan.json",
+        pytestWith(
+          (r) => (r.benchmarks[1]!.stats.data[3] = "__NAN__"),
+          (t) => t.replace('"__NAN__"', "NaN"),
+        ),
+      ),
       ...explicitDut,
     ],
     expected: /nan\.json: field benchmarks\[1\]\.stats\.data\[3\]: is NaN, Infinity or null/,
@@ -93,26 +120,55 @@ const cases: Case[] = [
       write("inf.jsonl", criterionWith((m) => (m.measured_values![2] = "__INF__")).replace('"__INF__"', "Infinity")),
       ...explicitDut,
     ],
-    expected: new RegExp(`inf\\.jsonl: line ${firstComplete + 1}, field measured_values\\[2\\]: is NaN, Infinity or null`),
+    expected: new RegExp(
+      `inf\\.jsonl: line ${firstComplete + 1}, field measured_values\\[2\\]: is NaN, Infinity or null`,
+    ),
   },
   {
     name: "a huge number that overflows to infinity",
-    args: () => [write("huge.json", pytestWith((r) => (r.benchmarks[0]!.stats.data[0] = "__BIG__"), (t) => t.replace('"__BIG__"', "1e400"))), ...explicitDut],
+    args: () => [
+      write(
+        "huge.json",
+        pytestWith(
+          (r) => (r.benchmarks[0]!.stats.data[0] = "__BIG__"),
+          (t) => t.replace('"__BIG__"', "1e400"),
+        ),
+      ),
+      ...explicitDut,
+    ],
     expected: /huge\.json: field benchmarks\[0\]\.stats\.data\[0\]/,
   },
   {
     name: "negative time",
-    args: () => [write("negative.json", pytestWith((r) => (r.benchmarks[2]!.stats.data[0] = -0.5))), ...explicitDut],
+    args: () => [
+      write(
+        "negative.json",
+        pytestWith((r) => (r.benchmarks[2]!.stats.data[0] = -0.5)),
+      ),
+      ...explicitDut,
+    ],
     expected: /negative\.json: field benchmarks\[2\]\.stats\.data\[0\]: -0\.5 is negative/,
   },
   {
     name: "wrong type of a sample",
-    args: () => [write("string.json", pytestWith((r) => (r.benchmarks[0]!.stats.data[1] = "fast"))), ...explicitDut],
+    args: () => [
+      write(
+        "string.json",
+        pytestWith((r) => (r.benchmarks[0]!.stats.data[1] = "fast")),
+      ),
+      ...explicitDut,
+    ],
     expected: /string\.json: field benchmarks\[0\]\.stats\.data\[1\]: .*expected number/,
   },
   {
     name: "a time unit that is not one",
-    args: () => [write("unit.jsonl", criterionWith((m) => ((m as Record<string, unknown>).unit = "bananas"))), ...explicitDut],
+    args: () => [
+      write(
+        "unit.jsonl",
+        criterionWith((m) => ((m as Record<string, unknown>).unit = "bananas")),
+      ),
+      ...explicitDut,
+    ],
     expected: new RegExp(`unit\\.jsonl: line ${firstComplete + 1}, field unit: "bananas" is not a time unit`),
   },
   {
@@ -122,7 +178,10 @@ const cases: Case[] = [
   },
   {
     name: "malformed bench line",
-    args: () => [write("bench.txt", "test a ... bench: 12 ns/iter (+/- 1)\ntest b ... bench: 12 ms/iter\n"), ...explicitDut],
+    args: () => [
+      write("bench.txt", "test a ... bench: 12 ns/iter (+/- 1)\ntest b ... bench: 12 ms/iter\n"),
+      ...explicitDut,
+    ],
     expected: /bench\.txt: line 2: malformed bench line/,
   },
   {
@@ -162,12 +221,32 @@ const cases: Case[] = [
   },
   {
     name: "non-hex sha",
-    args: () => [sample("pytest-benchmark-5.json"), "--sha", "g".repeat(40), "--dut-version", "1", "--dut-timestamp", "1", "--dut-name", "x"],
+    args: () => [
+      sample("pytest-benchmark-5.json"),
+      "--sha",
+      "g".repeat(40),
+      "--dut-version",
+      "1",
+      "--dut-timestamp",
+      "1",
+      "--dut-name",
+      "x",
+    ],
     expected: /sha must be a full 40-character hex commit sha, got "g{40}"/,
   },
   {
     name: "short sha",
-    args: () => [sample("pytest-benchmark-5.json"), "--sha", "abc1234", "--dut-version", "1", "--dut-timestamp", "1", "--dut-name", "x"],
+    args: () => [
+      sample("pytest-benchmark-5.json"),
+      "--sha",
+      "abc1234",
+      "--dut-version",
+      "1",
+      "--dut-timestamp",
+      "1",
+      "--dut-name",
+      "x",
+    ],
     expected: /got "abc1234"/,
   },
   {
@@ -177,7 +256,15 @@ const cases: Case[] = [
   },
   {
     name: "non-numeric timestamp",
-    args: () => [sample("pytest-benchmark-5.json"), "--sha", "c".repeat(40), "--dut-timestamp", "yesterday", "--dut-version", "1"],
+    args: () => [
+      sample("pytest-benchmark-5.json"),
+      "--sha",
+      "c".repeat(40),
+      "--dut-timestamp",
+      "yesterday",
+      "--dut-version",
+      "1",
+    ],
     expected: /dut-timestamp: .*\(got "yesterday"\)/,
   },
   {

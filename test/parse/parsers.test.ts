@@ -30,7 +30,11 @@ describe("cargo-criterion JSON lines", () => {
     expect(summary.max).toBeLessThan(raw.measured_values[0]);
     expect(fib.metadata).not.toHaveProperty("measured_values");
     expect(fib.metadata).toHaveProperty("iteration_count");
-    expect(ms.get("checksum/adler32_4k")!.throughput).toEqual({ multiplier: 4096, name: "bytes", unit_system: "binary" });
+    expect(ms.get("checksum/adler32_4k")!.throughput).toEqual({
+      multiplier: 4096,
+      name: "bytes",
+      unit_system: "binary",
+    });
     expect(ms.get("sum_of_squares/elements_1k")!.throughput).toEqual({
       multiplier: 1024,
       name: "elements",
@@ -49,7 +53,11 @@ describe.each(["0.3", "0.4", "0.5"])("criterion %s target/criterion directory", 
     expect(ms.get("sort/100")!.params).toEqual({ parameter: "100" });
     const sampleJson = JSON.parse(readFileSync(sample(`criterion-${version}/sort/100/new/sample.json`), "utf8"));
     expect(ms.get("sort/100")!.values).toEqual(sampleJson.times.map((t: number, i: number) => t / sampleJson.iters[i]));
-    expect(ms.get("checksum/adler32_4k")!.throughput).toEqual({ multiplier: 4096, name: "bytes", unit_system: "binary" });
+    expect(ms.get("checksum/adler32_4k")!.throughput).toEqual({
+      multiplier: 4096,
+      name: "bytes",
+      unit_system: "binary",
+    });
     expect(ms.get("sum_of_squares/elements_1k")!.throughput?.name).toBe("elements");
     if (ms.has("checksum/adler32_4k_decimal")) {
       expect(ms.get("checksum/adler32_4k_decimal")!.throughput?.unit_system).toBe("decimal");

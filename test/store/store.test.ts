@@ -10,7 +10,12 @@ import { resolveDbUri, s3StorageOptions, redactUri } from "../../src/store/conne
 import { SHA_A, SHA_B, cleanEnv, sample, tempDir } from "../helpers.js";
 
 const quiet = { env: cleanEnv(), retry: { attempts: 3, baseDelayMs: 5 } };
-const dut = (sha: string) => ({ sha, dutVersion: `1.0.0+${sha.slice(0, 7)}`, dutTimestamp: 1700000000, dutName: "demo" });
+const dut = (sha: string) => ({
+  sha,
+  dutVersion: `1.0.0+${sha.slice(0, 7)}`,
+  dutTimestamp: 1700000000,
+  dutName: "demo",
+});
 
 const criterionCount = readFileSync(sample("cargo-criterion.jsonl"), "utf8").split('"benchmark-complete"').length - 1;
 
@@ -49,13 +54,25 @@ describe("result store on a local folder", () => {
     expect(otherRun.rowsWritten).toBe(criterionCount);
     const onCi = await publish(parsePublishOptions({ inputs: [sample("cargo-criterion.jsonl")], db, ...dut(SHA_A) }), {
       ...quiet,
-      env: { ...cleanEnv(), GITHUB_ACTIONS: "true", GITHUB_RUN_ID: "42", GITHUB_RUN_ATTEMPT: "1", GITHUB_REPOSITORY: "o/r" },
+      env: {
+        ...cleanEnv(),
+        GITHUB_ACTIONS: "true",
+        GITHUB_RUN_ID: "42",
+        GITHUB_RUN_ATTEMPT: "1",
+        GITHUB_REPOSITORY: "o/r",
+      },
     });
     expect(onCi.rowsWritten).toBe(criterionCount);
     expect(onCi.run).toMatchObject({ provider: "github-actions", run_id: "42", run_attempt: 1, repository: "o/r" });
     const rerun = await publish(parsePublishOptions({ inputs: [sample("cargo-criterion.jsonl")], db, ...dut(SHA_A) }), {
       ...quiet,
-      env: { ...cleanEnv(), GITHUB_ACTIONS: "true", GITHUB_RUN_ID: "42", GITHUB_RUN_ATTEMPT: "1", GITHUB_REPOSITORY: "o/r" },
+      env: {
+        ...cleanEnv(),
+        GITHUB_ACTIONS: "true",
+        GITHUB_RUN_ID: "42",
+        GITHUB_RUN_ATTEMPT: "1",
+        GITHUB_REPOSITORY: "o/r",
+      },
     });
     expect(rerun.rowsWritten).toBe(0);
   });
@@ -85,7 +102,9 @@ describe("result store on a local folder", () => {
   it("binds user strings safely in filters", async () => {
     const store = await ResultStore.open({ uri: db });
     expect(await store.query({ benchmark: "x' OR '1'='1" })).toEqual([]);
-    expect((await store.query({ benchmark: "sort/100", sha: SHA_B })).map((r) => r.benchmark_name)).toEqual(["sort/100"]);
+    expect((await store.query({ benchmark: "sort/100", sha: SHA_B })).map((r) => r.benchmark_name)).toEqual([
+      "sort/100",
+    ]);
     await expect(store.query({ benchmark: "a\u0000b" })).rejects.toThrow(/control character/);
     store.close();
   });

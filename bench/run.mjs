@@ -1,0 +1,235 @@
+// `npm run bench`: the suite's own speed, printed as a table. Targets are checked here (as
+// ratios to a baseline measured in the same run where the machine's noise matters), never
+// in timed unit tests. The timings are then published with the suite's own publish path
+// (dog-food) into LANCE_BENCH_URI, else bench/output/db.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import * as lancedb from "@lancedb/lancedb";
+import { ResultStore } from "../lib/store/results-table.js";
+import { toArrowTable } from "../lib/store/convert.js";
+import { RESULTS_SCHEMA } from "../lib/store/schema.js";
+import { summarize } from "../lib/stats/summary.js";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const cli = path.join(root, "lib/entries/cli.js");
+const out = path.join(root, "bench/output");
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const quick = process.argv.includes("--quick");
+
+const rows = [];
+/** Samples (ms) of each measurement, for the dog-food publish. */
+const samples = new Map();
+function record(name, valuesMs, target, verdict) {
+  samples.set(name, valuesMs);
+  const s = summarize(valuesMs);
+  rows.push([name, s.median.toFixed(2), s.min.toFixed(2), String(valuesMs.length), target, verdict]);
+}
+const time = async (fn) => {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+};
+const fakeSha = (i) => i.toString(16).padStart(8, "0").repeat(5);
+
+// ---------------------------------------------------------------- publish 500 × 100
+function criterionJsonLines(benchmarks, samplesPer) {
+  const lines = [];
+  for (let b = 0; b < benchmarks; b++) {
+    const iteration_count = Array.from({ length: samplesPer }, (_, i) => (i + 1) * 10);
+    const measured_values = iteration_count.map((n) => n * (1000 + b) * (1 + Math.random() * 0.05));
+    lines.push(
+      JSON.stringify({
+        reason: "benchmark-complete",
+        id: `bench/${b}`,
+        iteration_count,
+        measured_values,
+        unit: "ns",
+        throughput: [],
+      }),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+const publishInput = path.join(out, "publish-500x100.jsonl");
+writeFileSync(publishInput, criterionJsonLines(500, 100));
+const cliCalls = [];
+const writeOnly = [];
+for (let i = 0; i < (quick ? 2 : 5); i++) {
+  const db = path.join(out, `publish-db-${i}`);
+  cliCalls.push(
+    await time(() =>
+      execFileSync(
+        process.execPath,
+        [
+          cli,
+          "publish",
+          publishInput,
+          "--db",
+          db,
+          "--sha",
+          fakeSha(i + 1),
+          "--dut-version",
+          "0.0.0",
+          "--dut-timestamp",
+          "0",
+          "--dut-name",
+          "bench",
+        ],
+        { stdio: "ignore" },
+      ),
+    ),
+  );
+  // The write alone: the same 500 rows into another fresh table, in process.
+  const store = await ResultStore.open({ uri: path.join(out, `write-db-${i}`) });
+  const source = await ResultStore.open({ uri: db });
+  const stored = await source.query({});
+  source.close();
+  const results = stored.map((r) => ({ ...r }));
+  writeOnly.push(await time(() => store.write(results)));
+  store.close();
+}
+const cliMedian = summarize(cliCalls).median;
+record("publish 500×100: whole CLI call (ms)", cliCalls, "≤ 3000 ms", cliMedian <= 3000 ? "ok" : "MISSED");
+record("publish 500×100: write alone (ms)", writeOnly, "", "");
+rows.push(["publish 500×100: rows/s (whole call)", (500 / (cliMedian / 1000)).toFixed(0), "", "", "", ""]);
+
+// ---------------------------------------------------------------- has-results on 1M rows
+const commits = quick ? 1000 : 10_000;
+const perCommit = 100;
+const bigDb = path.join(out, "has-results-db");
+{
+  const conn = await lancedb.connect(bigDb);
+  const table = await conn.createEmptyTable("results", RESULTS_SCHEMA, { mode: "overwrite" });
+  const template = {
+    dut: { name: "lance", version: "", timestamp: 0 },
+    test_bed: { name: "bench", cpu: "cpu", memory_gb: 24, os: "linux", created_at: 0 },
+    values: [1, 2, 3],
+    summary: { min: 1, q1: 1.5, median: 2, q3: 2.5, max: 3, mean: 2, standard_deviation: 1 },
+    units: "nanoseconds",
+    throughput: null,
+    metadata: "{}",
+    metric: "time",
+    direction: "lower_is_better",
+    params: null,
+    source_format: "criterion-json",
+    status: "ok",
+    status_reason: null,
+    run: { provider: "local", repository: "", workflow: "", run_id: "bench", run_attempt: 1, ref: "", pr_number: null },
+    fingerprint: "f",
+  };
+  const chunkCommits = 1000;
+  for (let c0 = 0; c0 < commits; c0 += chunkCommits) {
+    const batch = [];
+    for (let c = c0; c < c0 + chunkCommits; c++) {
+      const sha = fakeSha(c + 1);
+      for (let b = 0; b < perCommit; b++) {
+        batch.push({
+          ...template,
+          id: `${sha.slice(0, 8)}-0000-4000-8000-${String(b).padStart(12, "0")}`,
+          dut: { ...template.dut, version: `0.1.0+${sha.slice(0, 7)}`, timestamp: c },
+          benchmark_name: `bench/${b}`,
+          timestamp: c,
+          sha,
+        });
+      }
+    }
+    await table.add(toArrowTable(batch));
+  }
+  await table.createIndex("sha", { config: lancedb.Index.btree() });
+  await table.createIndex("benchmark_name", { config: lancedb.Index.btree() });
+  conn.close();
+}
+const store = await ResultStore.open({ uri: bigDb });
+const conn = await lancedb.connect(bigDb);
+const table = await conn.openTable("results");
+const total = await table.countRows();
+const reps = quick ? 5 : 21;
+const hitSha = fakeSha(commits - 3);
+const missSha = "f".repeat(40);
+const measure = async (fn) => {
+  await fn(); // warm
+  const values = [];
+  for (let i = 0; i < reps; i++) values.push(await time(fn));
+  return values;
+};
+const indexedMiss = await measure(async () => {
+  if (await store.hasResultsForCommit(missSha)) throw new Error("miss expected");
+});
+const indexedHit = await measure(async () => {
+  if (!(await store.hasResultsForCommit(hitSha))) throw new Error("hit expected");
+});
+const like = (sha) =>
+  table
+    .query()
+    .where(`dut.version LIKE '%${sha.slice(0, 7)}%'`)
+    .select(["id"])
+    .limit(1)
+    .toArray();
+const likeMiss = await measure(async () => {
+  if ((await like(missSha)).length) throw new Error("miss expected");
+});
+const likeHit = await measure(async () => {
+  if (!(await like(hitSha)).length) throw new Error("hit expected");
+});
+store.close();
+conn.close();
+const med = (v) => summarize(v).median;
+const label = `${(total / 1e6).toFixed(total >= 1e6 ? 0 : 1)}M rows`;
+record(
+  `has-results ${label}: indexed sha, miss (ms)`,
+  indexedMiss,
+  "≤ 50 ms",
+  med(indexedMiss) <= 50 ? "ok" : "MISSED",
+);
+record(`has-results ${label}: indexed sha, hit (ms)`, indexedHit, "≤ 50 ms", med(indexedHit) <= 50 ? "ok" : "MISSED");
+record(`has-results ${label}: seed LIKE, miss (ms)`, likeMiss, "baseline", "");
+record(`has-results ${label}: seed LIKE, hit (ms)`, likeHit, "baseline", "");
+const ratio = med(likeMiss) / med(indexedMiss);
+rows.push([
+  `has-results ${label}: LIKE miss / indexed miss`,
+  `${ratio.toFixed(1)}×`,
+  "",
+  "",
+  "≥ 20×",
+  ratio >= 20 ? "ok" : "MISSED",
+]);
+
+// ---------------------------------------------------------------- table
+const header = ["measurement", "median", "min", "n", "target", "verdict"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${rows.map(line).join("\n")}\n`);
+
+// ---------------------------------------------------------------- dog-food
+// The timings as cargo-criterion messages (one iteration per sample, in ns), published
+// through the suite's own CLI like any other benchmark results.
+const dogfood = path.join(out, "lance-bench-bench.jsonl");
+writeFileSync(
+  dogfood,
+  [...samples]
+    .map(([name, valuesMs]) =>
+      JSON.stringify({
+        reason: "benchmark-complete",
+        id: name,
+        unit: "ns",
+        iteration_count: valuesMs.map(() => 1),
+        measured_values: valuesMs.map((ms) => ms * 1e6),
+        throughput: [],
+      }),
+    )
+    .join("\n"),
+);
+const dogfoodDb = process.env.LANCE_BENCH_URI || path.join(out, "db");
+execFileSync(
+  process.execPath,
+  [cli, "publish", dogfood, "--repo", root, "--dut-name", "lance-bench", "--db", dogfoodDb],
+  {
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
+console.log(`published these timings to ${dogfoodDb} (lance-bench's own results)`);
+const missed = rows.filter((r) => r[5] === "MISSED").length;
+if (missed > 0) console.log(`${missed} target(s) missed on this machine`);

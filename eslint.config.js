@@ -1,0 +1,57 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "lib/", "node_modules/", "fixtures/", "test-output/", "bench/output/", "scratch/", ".venv/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
+    },
+  },
+  {
+    // The core never imports the Actions toolkit: only the adapters in src/actions may (DESIGN §2).
+    files: ["src/**/*.ts"],
+    ignores: ["src/actions/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@actions/*"], message: "only src/actions/ may import the Actions toolkit" }] },
+      ],
+    },
+  },
+  {
+    // Imports point one way: adapters → commands → stages → model. A stage imports only the
+    // model; the model imports nothing of ours.
+    files: ["src/{parse,stats,store,context,report}/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["../*", "!../model", "!../model/*"], message: "a stage imports only ../model" },
+            { group: ["@actions/*"], message: "only src/actions/ may import the Actions toolkit" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/model/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../*"], message: "the model imports nothing of ours" }] },
+      ],
+    },
+  },
+  {
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-non-null-assertion": "off" },
+  },
+);

@@ -1,0 +1,146 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { Inputs as PublishInputs, Outputs as PublishOutputs } from "../src/actions/publish.js";
+import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
+
+/**
+ * The committed bundles, run the way the composite action runs them: inputs as INPUT_*
+ * variables, outputs and the job summary through the runner's files.
+ */
+function runAction(bundle: string, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
+  const dir = tempDir();
+  const outputFile = path.join(dir, "output");
+  const summaryFile = path.join(dir, "summary");
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  const env: NodeJS.ProcessEnv = {
+    ...cleanEnv(),
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    ...extraEnv,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const run = spawnSync(process.execPath, [path.join(ROOT, "dist", bundle, "index.js")], { env, encoding: "utf8" });
+  const outputs: Record<string, string> = {};
+  // GITHUB_OUTPUT uses name<<delimiter\nvalue\ndelimiter blocks.
+  for (const match of readFileSync(outputFile, "utf8").matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
+    outputs[match[1]!] = match[3]!;
+  return {
+    code: run.status,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    outputs,
+    summary: readFileSync(summaryFile, "utf8"),
+  };
+}
+
+describe("publish action (dist/publish)", () => {
+  const db = path.join(tempDir(), "db");
+  const inputs = {
+    files: `${sample("cargo-criterion.jsonl")}\n${sample("pytest-benchmark-5.json")}`,
+    db,
+    sha: SHA_A,
+    "dut-version": "0.3.1+aaaaaaa",
+    "dut-timestamp": "1700000000",
+    "dut-name": "fixture",
+  };
+
+  it("publishes, sets outputs and writes a job summary table", () => {
+    const run = runAction("publish", inputs, {
+      GITHUB_ACTIONS: "true",
+      GITHUB_RUN_ID: "1234",
+      GITHUB_RUN_ATTEMPT: "1",
+      GITHUB_REPOSITORY: "lance-format/lance",
+      GITHUB_REF: "refs/heads/main",
+      RUNNER_NAME: "GitHub Actions 3",
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const expected = readFileSync(sample("cargo-criterion.jsonl"), "utf8").split('"benchmark-complete"').length - 1 + 4;
+    expect(Number(run.outputs.count)).toBe(expected);
+    expect(run.outputs["already-stored"]).toBe("0");
+    expect(run.outputs.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(run.summary).toContain("| benchmark | median | unit | n |");
+    expect(run.summary).toMatch(/\| sort\/1000 \| [\d.]+ \| µs \| 10 \|/);
+    expect(run.summary).toContain("tests/test_benchmarks.py::test_sort[100]");
+    const exported = runCliProcess(["export", "--db", db, "--benchmark", "sort/1000"]);
+    const row = JSON.parse(exported.stdout.trim().split("\n")[0]!);
+    expect(row.run).toMatchObject({ provider: "github-actions", run_id: "1234", repository: "lance-format/lance" });
+    expect(row.test_bed.name).toBe("GitHub Actions 3");
+  });
+
+  it("a re-run of the same workflow run adds nothing", () => {
+    const run = runAction("publish", inputs, {
+      GITHUB_ACTIONS: "true",
+      GITHUB_RUN_ID: "1234",
+      GITHUB_RUN_ATTEMPT: "1",
+      GITHUB_REPOSITORY: "lance-format/lance",
+      RUNNER_NAME: "GitHub Actions 3",
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.count).toBe("0");
+    expect(Number(run.outputs["already-stored"])).toBeGreaterThan(0);
+  });
+
+  it("fails once, with the message, on bad input", () => {
+    const run = runAction("publish", { ...inputs, sha: "not-a-sha" });
+    expect(run.code).toBe(1);
+    const errors = run.stdout.split("\n").filter((l) => l.startsWith("::error::"));
+    expect(errors).toEqual(['::error::sha must be a full 40-character hex commit sha, got "not-a-sha"']);
+  });
+
+  it("masks secrets it was given", () => {
+    const run = runAction("publish", { ...inputs, sha: "bad" }, { AWS_SECRET_ACCESS_KEY: "hunter2-secret" });
+    expect(run.stdout).toContain("::add-mask::hunter2-secret");
+    expect(run.stdout.replace("::add-mask::hunter2-secret", "")).not.toContain("hunter2-secret");
+  });
+});
+
+describe("action metadata", () => {
+  const load = (file: string) => parseYaml(readFileSync(path.join(ROOT, file), "utf8"));
+
+  it("actions/publish/action.yml declares exactly the inputs and outputs the code reads", () => {
+    const yml = load("actions/publish/action.yml");
+    expect(Object.keys(yml.inputs).sort()).toEqual(Object.values(PublishInputs).sort());
+    expect(Object.keys(yml.outputs).sort()).toEqual(Object.values(PublishOutputs).sort());
+    const runStep = yml.runs.steps.find((s: { id?: string }) => s.id === "run");
+    for (const name of Object.values(PublishInputs)) {
+      expect(runStep.env[`INPUT_${name.toUpperCase()}`]).toBe(`\${{ inputs.${name} }}`);
+    }
+    expect(yml.runs.using).toBe("composite");
+    const cache = yml.runs.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/cache@"));
+    expect(cache.uses).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
+  });
+
+  it("the root action.yml offers every action through `command`", () => {
+    const yml = load("action.yml");
+    expect(yml.inputs.command.required).toBe(true);
+    for (const name of Object.values(PublishInputs)) expect(yml.inputs).toHaveProperty(name);
+  });
+
+  it("the bundles keep LanceDB and Arrow external, and the runtime pins the same versions", () => {
+    const bundle = readFileSync(path.join(ROOT, "dist/publish/index.js"), "utf8");
+    expect(bundle).toMatch(/from "@lancedb\/lancedb"/);
+    expect(bundle).toMatch(/from "apache-arrow"/);
+    const runtime = JSON.parse(readFileSync(path.join(ROOT, "dist/package.json"), "utf8"));
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    expect(runtime.dependencies).toEqual({
+      "@lancedb/lancedb": pkg.dependencies["@lancedb/lancedb"],
+      "apache-arrow": pkg.dependencies["apache-arrow"],
+    });
+    const lock = JSON.parse(readFileSync(path.join(ROOT, "dist/package-lock.json"), "utf8"));
+    expect(lock.packages["node_modules/@lancedb/lancedb"].version).toBe(pkg.dependencies["@lancedb/lancedb"]);
+  });
+});
+
+describe("CLI bundle (dist/cli)", () => {
+  it("runs and prints help", () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, "dist/cli/index.js"), "--help"], { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/publish \[options\] <files\.\.\.>/);
+    expect(run.stdout).toMatch(/has-results/);
+    expect(run.stdout).toMatch(/export/);
+  });
+});
