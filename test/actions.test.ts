@@ -47,16 +47,17 @@ describe("publish action (dist/publish)", () => {
     "dut-timestamp": "1700000000",
     "dut-name": "fixture",
   };
+  const runnerEnv = {
+    GITHUB_ACTIONS: "true",
+    GITHUB_RUN_ID: "1234",
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_REPOSITORY: "lance-format/lance",
+    GITHUB_REF: "refs/heads/main",
+    RUNNER_NAME: "GitHub Actions 3",
+  };
 
   it("publishes, sets outputs and writes a job summary table", () => {
-    const run = runAction("publish", inputs, {
-      GITHUB_ACTIONS: "true",
-      GITHUB_RUN_ID: "1234",
-      GITHUB_RUN_ATTEMPT: "1",
-      GITHUB_REPOSITORY: "lance-format/lance",
-      GITHUB_REF: "refs/heads/main",
-      RUNNER_NAME: "GitHub Actions 3",
-    });
+    const run = runAction("publish", inputs, runnerEnv);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const expected = readFileSync(sample("cargo-criterion.jsonl"), "utf8").split('"benchmark-complete"').length - 1 + 4;
     expect(Number(run.outputs.count)).toBe(expected);
@@ -72,13 +73,7 @@ describe("publish action (dist/publish)", () => {
   });
 
   it("a re-run of the same workflow run adds nothing", () => {
-    const run = runAction("publish", inputs, {
-      GITHUB_ACTIONS: "true",
-      GITHUB_RUN_ID: "1234",
-      GITHUB_RUN_ATTEMPT: "1",
-      GITHUB_REPOSITORY: "lance-format/lance",
-      RUNNER_NAME: "GitHub Actions 3",
-    });
+    const run = runAction("publish", inputs, runnerEnv);
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.count).toBe("0");
     expect(Number(run.outputs["already-stored"])).toBeGreaterThan(0);

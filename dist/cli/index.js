@@ -16369,7 +16369,11 @@ function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, str
 
 
 
-async function readToml(file) {
+/**
+ * Reads and decodes a manifest; undefined when the file does not exist, a
+ * `ConfigurationError` naming it when it cannot be decoded.
+ */
+async function readManifest(file, kind, decode) {
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)(file, "utf8");
@@ -16378,27 +16382,14 @@ async function readToml(file) {
         return undefined;
     }
     try {
-        return dist_parse_parse(text);
+        return table(decode(text)) ?? {};
     }
     catch (error) {
-        throw new ConfigurationError(`${file}: invalid TOML (${error.message.split("\n")[0]})`);
+        throw new ConfigurationError(`${file}: invalid ${kind} (${error.message.split("\n")[0]})`);
     }
 }
-async function readPackageJson(file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        return table(JSON.parse(text));
-    }
-    catch (error) {
-        throw new ConfigurationError(`${file}: invalid JSON (${error.message})`);
-    }
-}
+const readToml = (file) => readManifest(file, "TOML", dist_parse_parse);
+const readPackageJson = (file) => readManifest(file, "JSON", JSON.parse);
 const table = (value) => value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 /**
  * The version of the project at `repo`, as the seed reads it: `Cargo.toml` first (its

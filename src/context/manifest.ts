@@ -10,7 +10,15 @@ export interface ProjectVersion {
   manifest: string;
 }
 
-async function readToml(file: string): Promise<Record<string, unknown> | undefined> {
+/**
+ * Reads and decodes a manifest; undefined when the file does not exist, a
+ * `ConfigurationError` naming it when it cannot be decoded.
+ */
+async function readManifest(
+  file: string,
+  kind: string,
+  decode: (text: string) => unknown,
+): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -18,25 +26,14 @@ async function readToml(file: string): Promise<Record<string, unknown> | undefin
     return undefined;
   }
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return table(decode(text)) ?? {};
   } catch (error) {
-    throw new ConfigurationError(`${file}: invalid TOML (${(error as Error).message.split("\n")[0]})`);
+    throw new ConfigurationError(`${file}: invalid ${kind} (${(error as Error).message.split("\n")[0]})`);
   }
 }
 
-async function readPackageJson(file: string): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    return table(JSON.parse(text));
-  } catch (error) {
-    throw new ConfigurationError(`${file}: invalid JSON (${(error as Error).message})`);
-  }
-}
+const readToml = (file: string) => readManifest(file, "TOML", parseToml);
+const readPackageJson = (file: string) => readManifest(file, "JSON", JSON.parse);
 
 const table = (value: unknown): Record<string, unknown> | undefined =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
