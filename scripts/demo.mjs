@@ -34,7 +34,8 @@ const rustFixture = path.join(root, "fixtures/rust-criterion");
 const criterionHome = path.join(out, "criterion");
 step("Rust: cargo bench on fixtures/rust-criterion", "cargo", ["bench", "--quiet", "--bench", "fixture"], {
   cwd: rustFixture,
-  env: { ...process.env, CRITERION_HOME: criterionHome },
+  // The same target folder as the tests, so the fixture's dependencies compile once.
+  env: { ...process.env, CRITERION_HOME: criterionHome, CARGO_TARGET_DIR: path.join(root, "test-output/cargo-target") },
   quiet: true,
 });
 

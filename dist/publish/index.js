@@ -45235,6 +45235,20 @@ async function pRetry(input, options) {
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
+/**
+ * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
+ * XML body). Keep what a person acts on: the S3 error code and message when there is one,
+ * else the first few hundred characters.
+ */
+function condenseStoreMessage(message) {
+    const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
+    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+    const status = /status: (\d{3})/.exec(message)?.[1];
+    if (code)
+        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
+    const oneLine = message.replace(/\s+/g, " ").trim();
+    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+}
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
 /**
  * Runs a storage operation, retrying transient failures with exponential backoff and
@@ -45268,7 +45282,7 @@ async function withStoreRetry(what, operation, policy, onRetry) {
     catch (error) {
         if (error instanceof LanceBenchError)
             throw error;
-        throw new StoreError(`${what} failed after ${policy.attempts} tries: ${describeError(error)}`);
+        throw new StoreError(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage(describeError(error))}`);
     }
 }
 /**

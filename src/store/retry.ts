@@ -8,6 +8,20 @@ export interface RetryPolicy {
   baseDelayMs: number;
 }
 
+/**
+ * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
+ * XML body). Keep what a person acts on: the S3 error code and message when there is one,
+ * else the first few hundred characters.
+ */
+export function condenseStoreMessage(message: string): string {
+  const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
+  const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+  const status = /status: (\d{3})/.exec(message)?.[1];
+  if (code) return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
+  const oneLine = message.replace(/\s+/g, " ").trim();
+  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+}
+
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1000 };
 
 /**
@@ -48,7 +62,9 @@ export async function withStoreRetry<T>(
     );
   } catch (error) {
     if (error instanceof LanceBenchError) throw error;
-    throw new StoreError(`${what} failed after ${policy.attempts} tries: ${describeError(error)}`);
+    throw new StoreError(
+      `${what} failed after ${policy.attempts} tries: ${condenseStoreMessage(describeError(error))}`,
+    );
   }
 }
 
