@@ -4589,7 +4589,7 @@ exports.suggestSimilar = suggestSimilar;
 
 /***/ }),
 
-/***/ 567:
+/***/ 901:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9055,9 +9055,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -9694,7 +9694,7 @@ function _number(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
-    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _int(Class, params) {
@@ -14010,10 +14010,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -14757,17 +14757,19 @@ class ResultStore {
     uri;
     retry;
     log;
-    constructor(db, uri, retry, log) {
+    indexRefreshThreshold;
+    constructor(db, uri, retry, log, indexRefreshThreshold) {
         this.db = db;
         this.uri = uri;
         this.retry = retry;
         this.log = log;
+        this.indexRefreshThreshold = indexRefreshThreshold;
     }
     static async open(options) {
         const retry = options.retry ?? DEFAULT_RETRY;
         const log = options.log ?? (() => { });
         const db = await connectDb(options.uri, retry, log);
-        return new ResultStore(db, options.uri, retry, log);
+        return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
     }
     close() {
         this.db.close();
@@ -14818,7 +14820,7 @@ class ResultStore {
             if (!index) {
                 await withStoreRetry(`indexing column ${column}`, () => table.createIndex(column, { config: lancedb_namespaceObject.Index.btree() }), this.retry, this.log);
             }
-            else if ((index.numUnindexedRows ?? 0) >= INDEX_REFRESH_THRESHOLD) {
+            else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
                 await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
                 return;
             }
@@ -15041,25 +15043,6 @@ function v5(value, namespace, buf, offset) {
 v5.DNS = DNS;
 v5.URL = v35_URL;
 /* harmony default export */ const esm_v5 = (v5);
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
-
-
-function coerce_string(params) {
-    return core._coercedString(schemas.ZodString, params);
-}
-function coerce_number(params) {
-    return _coercedNumber(ZodNumber, params);
-}
-function coerce_boolean(params) {
-    return core._coercedBoolean(schemas.ZodBoolean, params);
-}
-function coerce_bigint(params) {
-    return core._coercedBigint(schemas.ZodBigInt, params);
-}
-function coerce_date(params) {
-    return core._coercedDate(schemas.ZodDate, params);
-}
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -18456,7 +18439,8 @@ const PublishOptions = object({
     testbedName: optionalText,
     dutName: optionalText,
     dutVersion: optionalText,
-    dutTimestamp: coerce_number().int("must be a whole number of seconds").nonnegative().optional(),
+    dutTimestamp: preprocess((value) => (typeof value === "number" ? String(value) : value), schemas_string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
+        .optional(),
     sha: optionalText,
     repo: optionalText,
     runId: optionalText,
@@ -18731,7 +18715,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(567);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(901);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 

@@ -28851,7 +28851,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 504:
+/***/ 9130:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36369,9 +36369,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -37008,7 +37008,7 @@ function _number(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
-    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _int(Class, params) {
@@ -41324,10 +41324,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -41467,25 +41467,6 @@ function preprocess(fn, schema) {
         in: transform(fn),
         out: schema,
     });
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
-
-
-function coerce_string(params) {
-    return core._coercedString(schemas.ZodString, params);
-}
-function coerce_number(params) {
-    return _coercedNumber(ZodNumber, params);
-}
-function coerce_boolean(params) {
-    return core._coercedBoolean(schemas.ZodBoolean, params);
-}
-function coerce_bigint(params) {
-    return core._coercedBigint(schemas.ZodBigInt, params);
-}
-function coerce_date(params) {
-    return core._coercedDate(schemas.ZodDate, params);
 }
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
@@ -45459,17 +45440,19 @@ class ResultStore {
     uri;
     retry;
     log;
-    constructor(db, uri, retry, log) {
+    indexRefreshThreshold;
+    constructor(db, uri, retry, log, indexRefreshThreshold) {
         this.db = db;
         this.uri = uri;
         this.retry = retry;
         this.log = log;
+        this.indexRefreshThreshold = indexRefreshThreshold;
     }
     static async open(options) {
         const retry = options.retry ?? DEFAULT_RETRY;
         const log = options.log ?? (() => { });
         const db = await connectDb(options.uri, retry, log);
-        return new ResultStore(db, options.uri, retry, log);
+        return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
     }
     close() {
         this.db.close();
@@ -45520,7 +45503,7 @@ class ResultStore {
             if (!index) {
                 await withStoreRetry(`indexing column ${column}`, () => table.createIndex(column, { config: lancedb_namespaceObject.Index.btree() }), this.retry, this.log);
             }
-            else if ((index.numUnindexedRows ?? 0) >= INDEX_REFRESH_THRESHOLD) {
+            else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
                 await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
                 return;
             }
@@ -45587,7 +45570,8 @@ const PublishOptions = object({
     testbedName: optionalText,
     dutName: optionalText,
     dutVersion: optionalText,
-    dutTimestamp: coerce_number().int("must be a whole number of seconds").nonnegative().optional(),
+    dutTimestamp: preprocess((value) => (typeof value === "number" ? String(value) : value), schemas_string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
+        .optional(),
     sha: optionalText,
     repo: optionalText,
     runId: optionalText,
@@ -45861,7 +45845,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(504);
+/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9130);
 
 await (0,_actions_publish_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 

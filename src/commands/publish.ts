@@ -33,7 +33,12 @@ export const PublishOptions = z.object({
   testbedName: optionalText,
   dutName: optionalText,
   dutVersion: optionalText,
-  dutTimestamp: z.coerce.number().int("must be a whole number of seconds").nonnegative().optional(),
+  dutTimestamp: z
+    .preprocess(
+      (value) => (typeof value === "number" ? String(value) : value),
+      z.string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number),
+    )
+    .optional(),
   sha: optionalText,
   repo: optionalText,
   runId: optionalText,

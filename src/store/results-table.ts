@@ -12,13 +12,15 @@ export const RESULTS_TABLE = "results";
 export const INDEXED_COLUMNS = ["sha", "benchmark_name"] as const;
 
 /** Unindexed rows tolerated before a publish folds them into the indexes. */
-const INDEX_REFRESH_THRESHOLD = 20_000;
+export const INDEX_REFRESH_THRESHOLD = 20_000;
 
 export interface StoreOptions {
   uri: string;
   retry?: RetryPolicy;
   /** Progress and retry messages (never secrets). */
   log?: (message: string) => void;
+  /** Unindexed rows that make a write refresh the indexes (default INDEX_REFRESH_THRESHOLD). */
+  indexRefreshThreshold?: number;
 }
 
 export interface WriteOutcome {
@@ -40,13 +42,14 @@ export class ResultStore {
     readonly uri: string,
     private readonly retry: RetryPolicy,
     private readonly log: (message: string) => void,
+    private readonly indexRefreshThreshold: number,
   ) {}
 
   static async open(options: StoreOptions): Promise<ResultStore> {
     const retry = options.retry ?? DEFAULT_RETRY;
     const log = options.log ?? (() => {});
     const db = await connectDb(options.uri, retry, log);
-    return new ResultStore(db, options.uri, retry, log);
+    return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
   }
 
   close(): void {
@@ -123,7 +126,7 @@ export class ResultStore {
           this.retry,
           this.log,
         );
-      } else if ((index.numUnindexedRows ?? 0) >= INDEX_REFRESH_THRESHOLD) {
+      } else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
         await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
         return;
       }

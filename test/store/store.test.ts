@@ -3,7 +3,7 @@ import path from "node:path";
 import * as lancedb from "@lancedb/lancedb";
 import { describe, expect, it } from "vitest";
 import { publish, parsePublishOptions } from "../../src/commands/publish.js";
-import { StoreError } from "../../src/model/index.js";
+import { StoreError, type Result } from "../../src/model/index.js";
 import { ResultStore } from "../../src/store/results-table.js";
 import { RESULTS_SCHEMA } from "../../src/store/schema.js";
 import { resolveDbUri, s3StorageOptions, redactUri } from "../../src/store/connect.js";
@@ -120,6 +120,32 @@ describe("result store on a local folder", () => {
     const ns = Number(/test sort\/1000 \.\.\. bench:\s+(\d+)/.exec(readFileSync(sample("bencher.txt"), "utf8"))![1]);
     expect(row!.values).toEqual([ns]);
     expect(row!.summary).toEqual({ min: ns, q1: ns, median: ns, q3: ns, max: ns, mean: ns, standard_deviation: 0 });
+  });
+});
+
+describe("index upkeep", () => {
+  it("folds rows written after the index was built into it once enough have piled up", async () => {
+    const db = path.join(tempDir(), "db");
+    const publishAt = (sha: string) =>
+      publish(parsePublishOptions({ inputs: [sample("bencher.txt")], db, ...dut(sha) }), quiet);
+    const unindexed = async () => {
+      const conn = await lancedb.connect(db);
+      const stats = await (await conn.openTable("results")).indexStats("sha_idx");
+      conn.close();
+      return stats?.numUnindexedRows;
+    };
+    await publishAt(SHA_A); // builds the indexes
+    expect(await unindexed()).toBe(0);
+    await publishAt(SHA_B); // below the default threshold: left unindexed (still found by a scan)
+    expect(await unindexed()).toBeGreaterThan(0);
+    // A writer with a low threshold refreshes the indexes after its commit.
+    const store = await ResultStore.open({ uri: db, indexRefreshThreshold: 1 });
+    const [row] = await store.query({ sha: SHA_B, limit: 1 });
+    await store.write([
+      { ...(row as unknown as Result), id: "00000000-0000-4000-8000-000000000001", sha: "c".repeat(40) },
+    ]);
+    store.close();
+    expect(await unindexed()).toBe(0);
   });
 });
 
