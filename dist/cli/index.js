@@ -18453,21 +18453,29 @@ function parsePublishOptions(raw) {
 /** The build under test, from explicit options or else from the git checkout `repo`. */
 async function resolveDut(options) {
     const { repo } = options;
-    const needRepo = (what, flag) => new ConfigurationError(`cannot determine the ${what}: pass ${flag}, or --repo with the project's git checkout`);
-    const sha = options.sha !== undefined ? validateSha(options.sha) : repo ? (await readCommit(repo)).sha : undefined;
-    if (sha === undefined)
-        throw needRepo("commit sha", "--sha");
-    const timestamp = options.dutTimestamp ?? (repo ? (await readCommit(repo, sha)).timestamp : undefined);
-    if (timestamp === undefined)
-        throw needRepo("commit time", "--dut-timestamp");
-    let version = options.dutVersion;
-    let name = options.dutName;
+    const fromRepo = async (what, flag, read) => {
+        if (!repo) {
+            throw new ConfigurationError(`cannot determine the ${what}: pass ${flag}, or --repo with the project's git checkout`);
+        }
+        return read(repo);
+    };
+    const commit = options.sha === undefined || options.dutTimestamp === undefined
+        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD"))
+        : undefined;
+    const sha = options.sha !== undefined ? validateSha(options.sha) : commit.sha;
+    const timestamp = options.dutTimestamp ?? commit.timestamp;
+    let { dutVersion: version, dutName: name } = options;
     if (version === undefined || name === undefined) {
-        if (!repo)
-            throw needRepo(version === undefined ? "version" : "project name", version === undefined ? "--dut-version" : "--dut-name");
-        const project = version === undefined ? await readProjectVersion(repo) : undefined;
+        const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
+        const checkout = await fromRepo(...missing, async (dir) => dir);
+        const project = await readProjectVersion(checkout).catch((error) => {
+            // Without a readable manifest the name can still come from the checkout's folder.
+            if (version === undefined)
+                throw error;
+            return undefined;
+        });
         version ??= `${project.version}+${sha.slice(0, 7)}`;
-        name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(repo));
+        name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
     }
     return { sha, dut: { name, version, timestamp } };
 }

@@ -255,6 +255,19 @@ const cases: Case[] = [
     expected: /cannot determine the commit time: pass --dut-timestamp, or --repo/,
   },
   {
+    name: "missing project name",
+    args: () => [
+      sample("pytest-benchmark-5.json"),
+      "--sha",
+      "c".repeat(40),
+      "--dut-timestamp",
+      "1",
+      "--dut-version",
+      "1",
+    ],
+    expected: /cannot determine the project name: pass --dut-name, or --repo/,
+  },
+  {
     name: "non-numeric timestamp",
     args: () => [
       sample("pytest-benchmark-5.json"),

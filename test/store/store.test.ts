@@ -7,7 +7,7 @@ import { StoreError, type Result } from "../../src/model/index.js";
 import { ResultStore } from "../../src/store/results-table.js";
 import { RESULTS_SCHEMA } from "../../src/store/schema.js";
 import { resolveDbUri, s3StorageOptions, redactUri } from "../../src/store/connect.js";
-import { SHA_A, SHA_B, cleanEnv, sample, tempDir } from "../helpers.js";
+import { SHA_A, SHA_B, cleanEnv, commitAll, git, sample, tempDir } from "../helpers.js";
 
 const quiet = { env: cleanEnv(), retry: { attempts: 3, baseDelayMs: 5 } };
 const dut = (sha: string) => ({
@@ -120,6 +120,24 @@ describe("result store on a local folder", () => {
     const ns = Number(/test sort\/1000 \.\.\. bench:\s+(\d+)/.exec(readFileSync(sample("bencher.txt"), "utf8"))![1]);
     expect(row!.values).toEqual([ns]);
     expect(row!.summary).toEqual({ min: ns, q1: ns, median: ns, q3: ns, max: ns, mean: ns, standard_deviation: 0 });
+  });
+});
+
+describe("build under test", () => {
+  it("takes what is not given from the checkout: name from the manifest even when the version is given", async () => {
+    const repo = tempDir();
+    writeFileSync(path.join(repo, "Cargo.toml"), '[package]\nname = "lance"\nversion = "0.15.0"\n');
+    git(repo, ["init", "-q"]);
+    const sha = commitAll(repo, "c", "2026-03-04T05:06:07Z");
+    const db = path.join(tempDir(), "db");
+    const derived = await publish(parsePublishOptions({ inputs: [sample("bencher.txt")], db, repo }), quiet);
+    expect(derived.dut).toEqual({ name: "lance", version: `0.15.0+${sha.slice(0, 7)}`, timestamp: 1772600767 });
+    expect(derived.sha).toBe(sha);
+    const partly = await publish(
+      parsePublishOptions({ inputs: [sample("bencher.txt")], db, repo, dutVersion: "0.15.0-rc1", runId: "r2" }),
+      quiet,
+    );
+    expect(partly.dut).toEqual({ name: "lance", version: "0.15.0-rc1", timestamp: 1772600767 });
   });
 });
 
