@@ -4589,7 +4589,7 @@ exports.suggestSimilar = suggestSimilar;
 
 /***/ }),
 
-/***/ 901:
+/***/ 872:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14917,6 +14917,574 @@ async function hasResults(options, deps = {}) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/parse/bencher.js
+
+/**
+ * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
+ * `#[bench]` and Criterion:
+ *
+ *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
+ *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
+ *
+ * Each line holds one number (the median over libtest's samples) and its spread (max − min),
+ * so a record has a single value; the spread is kept in `metadata`.
+ */
+const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
+/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
+const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+const toNumber = (text) => Number(text.replaceAll(",", ""));
+function parseBencher(text, file) {
+    const measurements = [];
+    text.split("\n").forEach((rawLine, index) => {
+        const line = rawLine.replace(/\r$/, "");
+        if (!LOOKS_LIKE_BENCH.test(line))
+            return;
+        const match = BENCH_LINE.exec(line);
+        if (!match) {
+            throw new InputError(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
+        }
+        const [, name, median, deviation, megabytesPerSecond] = match;
+        measurements.push({
+            benchmarkName: name,
+            values: [toNumber(median)],
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: null,
+            params: null,
+            sourceFormat: "bencher",
+            metadata: {
+                line: line.trim(),
+                ns_per_iter: toNumber(median),
+                deviation_ns: toNumber(deviation),
+                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
+            },
+            origin: `${file}:${index + 1}`,
+        });
+    });
+    if (measurements.length === 0) {
+        throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/common.js
+
+
+/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
+async function readText(file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch (error) {
+        const code = error.code;
+        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
+        throw new InputError(file, undefined, reason);
+    }
+    if (text.trim() === "")
+        throw new InputError(file, undefined, "file is empty");
+    return text;
+}
+/**
+ * Python's json module writes NaN, Infinity and -Infinity as bare words, which JSON.parse
+ * rejects with an unhelpful "Unexpected token". Turn those tokens (outside strings) into
+ * `null`, so the schema check can name the field that holds a non-finite number.
+ */
+function neutralizeNonFiniteTokens(text) {
+    if (!/NaN|Infinity/.test(text))
+        return text;
+    let out = "";
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (inString) {
+            out += ch;
+            if (ch === "\\")
+                out += text[++i] ?? "";
+            else if (ch === '"')
+                inString = false;
+            continue;
+        }
+        if (ch === '"') {
+            inString = true;
+            out += ch;
+            continue;
+        }
+        const token = /^(?:-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
+        if (token) {
+            out += "null";
+            i += token.length - 1;
+            continue;
+        }
+        out += ch;
+    }
+    return out;
+}
+/** Line and column (1-based) of a character offset. */
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    const column = offset - before.lastIndexOf("\n");
+    return `line ${line}, column ${column}`;
+}
+/**
+ * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
+ * `baseLine` is the file line where `text` starts (for JSON-lines files).
+ */
+function parseJson(text, file, baseLine) {
+    try {
+        return JSON.parse(neutralizeNonFiniteTokens(text));
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        const truncated = /end of JSON input|Unterminated string|Expected .* after/.test(message) && !position;
+        let location;
+        if (baseLine !== undefined)
+            location = `line ${baseLine}`;
+        else if (position !== undefined)
+            location = lineAndColumn(text, Number(position));
+        else
+            location = lineAndColumn(text, text.length);
+        const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
+        throw new InputError(file, location, reason);
+    }
+}
+/** `a.b[3].c` from a zod issue path. */
+function formatPath(path) {
+    let out = "";
+    for (const key of path) {
+        if (typeof key === "number")
+            out += `[${key}]`;
+        else
+            out += out === "" ? String(key) : `.${String(key)}`;
+    }
+    return out || "(top level)";
+}
+/**
+ * Validates a decoded record against the format's schema. The first problem becomes an
+ * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
+ */
+function checkShape(schema, value, file, where) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = `field ${formatPath(issue.path)}`;
+    const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
+    throw new InputError(file, where ? `${where}, ${field}` : field, reason);
+}
+/** Whether the value at `path` is null (a NaN or Infinity token became null, see above). */
+function holdsNull(root, path) {
+    let node = root;
+    for (const key of path) {
+        if (node === null || typeof node !== "object")
+            return false;
+        node = node[key];
+    }
+    return node === null && path.length > 0;
+}
+/**
+ * Checks that samples are usable times: finite and not negative. Zero is allowed because
+ * tools legitimately print "0 ns/iter" for an optimised-away body.
+ */
+function checkSamples(values, file, where) {
+    values.forEach((value, index) => {
+        if (!Number.isFinite(value))
+            throw new InputError(file, `${where}[${index}]`, `${value} is not a finite number`);
+        if (value < 0)
+            throw new InputError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/parse/throughput.js
+/**
+ * Criterion's throughput kinds mapped onto the seed's struct: `multiplier` is the amount
+ * processed per iteration, `name` what is counted (the seed stores cargo-criterion's `unit`
+ * there), `unit_system` how a report scales it: "binary" (KiB, MiB) or "decimal" (KB, K
+ * elements) — the two values of the seed's `UnitSystem` enum.
+ */
+const KINDS = {
+    bytes: { name: "bytes", unit_system: "binary" },
+    bytesdecimal: { name: "bytes", unit_system: "decimal" },
+    bytes_decimal: { name: "bytes", unit_system: "decimal" },
+    elements: { name: "elements", unit_system: "decimal" },
+    bits: { name: "bits", unit_system: "decimal" },
+};
+/** `kind` as Criterion spells it (`Bytes`, `BytesDecimal`, `Elements`, or cargo-criterion's lower case). */
+function criterionThroughput(kind, perIteration) {
+    const known = KINDS[kind.toLowerCase()] ?? { name: kind.toLowerCase(), unit_system: "decimal" };
+    return { multiplier: perIteration, ...known };
+}
+
+;// CONCATENATED MODULE: ./lib/parse/criterion-dir.js
+
+
+
+
+
+
+/**
+ * Criterion's own files after a plain `cargo bench`:
+ * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
+ * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
+ * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
+ * run and `report/` the HTML, so only `new/` is read.
+ */
+const BenchmarkId = object({
+    group_id: schemas_string(),
+    function_id: schemas_string().nullish(),
+    value_str: schemas_string().nullish(),
+    throughput: record(schemas_string(), schemas_number().nonnegative()).nullish(),
+    full_id: schemas_string().min(1),
+    directory_name: schemas_string().optional(),
+})
+    .passthrough();
+const Sample = object({
+    sampling_mode: schemas_string().optional(),
+    iters: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
+    times: array(schemas_number()).min(1, "no samples"),
+})
+    .passthrough();
+const Estimates = record(schemas_string(), unknown());
+/** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
+async function findCriterionBenchmarks(root) {
+    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
+    return entries
+        .map((entry) => entry.split(external_node_path_.sep).join("/"))
+        .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
+        .filter((entry) => !entry.split("/").includes("report"))
+        .sort()
+        .map((entry) => external_node_path_.join(root, entry));
+}
+async function readJsonFile(file, schema) {
+    return checkShape(schema, parseJson(await readText(file), file), file);
+}
+async function parseCriterionDir(root) {
+    const benchmarkFiles = await findCriterionBenchmarks(root);
+    if (benchmarkFiles.length === 0) {
+        throw new InputError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
+    }
+    const measurements = [];
+    for (const benchmarkFile of benchmarkFiles) {
+        const dir = external_node_path_.dirname(benchmarkFile);
+        const sampleFile = external_node_path_.join(dir, "sample.json");
+        const id = await readJsonFile(benchmarkFile, BenchmarkId);
+        const sample = await readJsonFile(sampleFile, Sample);
+        const estimates = await readJsonFile(external_node_path_.join(dir, "estimates.json"), Estimates);
+        if (sample.iters.length !== sample.times.length) {
+            throw new InputError(sampleFile, "field times", `has ${sample.times.length} values but iters has ${sample.iters.length}`);
+        }
+        checkSamples(sample.times, sampleFile, "field times");
+        const throughputEntry = id.throughput ? Object.entries(id.throughput)[0] : undefined;
+        const { times: _times, ...sampleRaw } = sample;
+        measurements.push({
+            benchmarkName: id.full_id,
+            values: sample.times.map((total, i) => total / sample.iters[i]),
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
+            params: id.value_str ? { parameter: id.value_str } : null,
+            sourceFormat: "criterion-dir",
+            metadata: { benchmark: id, sample: sampleRaw, estimates },
+            origin: benchmarkFile,
+        });
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
+
+
+
+
+/**
+ * `cargo criterion --message-format=json`: one JSON message per line. Only
+ * `benchmark-complete` messages carry samples; `group-complete` and others are ignored.
+ * `measured_values[i]` is the total time (ns) of `iteration_count[i]` iterations.
+ */
+const Estimate = object({ estimate: schemas_number(), lower_bound: schemas_number(), upper_bound: schemas_number(), unit: schemas_string() })
+    .partial()
+    .passthrough();
+const BenchmarkComplete = object({
+    reason: literal("benchmark-complete"),
+    id: schemas_string().min(1),
+    report_directory: schemas_string().optional(),
+    iteration_count: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
+    measured_values: array(schemas_number()).min(1, "no samples"),
+    unit: schemas_string().optional(),
+    throughput: array(object({ per_iteration: schemas_number().nonnegative(), unit: schemas_string() })).optional(),
+    typical: Estimate.optional(),
+    mean: Estimate.optional(),
+    median: Estimate.optional(),
+    slope: Estimate.nullish(),
+})
+    .passthrough();
+const Message = object({ reason: schemas_string() }).passthrough();
+function parseCriterionJson(text, file) {
+    const measurements = [];
+    const lines = text.split("\n");
+    lines.forEach((line, index) => {
+        const lineNumber = index + 1;
+        if (line.trim() === "")
+            return;
+        const where = `line ${lineNumber}`;
+        const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
+        if (message.reason !== "benchmark-complete")
+            return;
+        const record = checkShape(BenchmarkComplete, message, file, where);
+        const { measured_values: totals, iteration_count: iterations } = record;
+        if (totals.length !== iterations.length) {
+            throw new InputError(file, `${where}, field measured_values`, `has ${totals.length} values but iteration_count has ${iterations.length}`);
+        }
+        const scale = NANOSECONDS_PER[record.unit ?? "ns"];
+        if (scale === undefined) {
+            throw new InputError(file, `${where}, field unit`, `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`);
+        }
+        checkSamples(totals, file, `${where}, field measured_values`);
+        const { measured_values: _totals, ...raw } = record;
+        measurements.push({
+            benchmarkName: record.id,
+            values: totals.map((total, i) => (total * scale) / iterations[i]),
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: record.throughput?.[0]
+                ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
+                : null,
+            params: null,
+            sourceFormat: "criterion-json",
+            metadata: raw,
+            origin: `${file}:${lineNumber}`,
+        });
+    });
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/pytest.js
+
+
+
+/**
+ * pytest-benchmark's `--benchmark-json` (3.x–5.x): one object with `benchmarks[]`, each with
+ * `stats.data[]` = per-iteration seconds of every round (pytest-benchmark divides a round's
+ * duration by its iteration count before storing it). Stored in nanoseconds.
+ * Entries without `stats.data` (e.g. from a `--benchmark-save` file written without
+ * `--benchmark-save-data`) are skipped with a warning: there are no samples to store.
+ */
+const Stats = object({
+    data: array(schemas_number()).min(1, "no samples").optional(),
+    iterations: schemas_number().int().positive().optional(),
+    rounds: schemas_number().int().nonnegative().optional(),
+})
+    .passthrough();
+const Entry = object({
+    name: schemas_string().min(1),
+    fullname: schemas_string().min(1),
+    group: schemas_string().nullish(),
+    params: record(schemas_string(), unknown()).nullish(),
+    stats: Stats,
+})
+    .passthrough();
+const Report = object({
+    benchmarks: array(Entry),
+    version: schemas_string().optional(),
+    datetime: schemas_string().optional(),
+    commit_info: record(schemas_string(), unknown()).optional(),
+    machine_info: record(schemas_string(), unknown()).optional(),
+})
+    .passthrough();
+const NANOSECONDS_PER_SECOND = 1e9;
+function parsePytestBenchmark(text, file, context) {
+    const report = checkShape(Report, parseJson(text, file), file);
+    const machine = report.machine_info ?? {};
+    if (typeof machine.python_version === "string") {
+        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
+    }
+    if (report.benchmarks.length === 0)
+        throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+    const measurements = [];
+    report.benchmarks.forEach((entry, index) => {
+        const where = `field benchmarks[${index}].stats.data`;
+        const { data, ...statsRaw } = entry.stats;
+        if (data === undefined) {
+            context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
+            return;
+        }
+        checkSamples(data, file, where);
+        measurements.push({
+            benchmarkName: entry.fullname,
+            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: null,
+            params: entry.params ?? null,
+            sourceFormat: "pytest",
+            metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
+            origin: `${file}#benchmarks[${index}]`,
+        });
+    });
+    if (measurements.length === 0) {
+        throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/results-file.js
+
+
+
+/**
+ * lance-bench's own results file: JSON lines, a header then one normalized `Result` per line.
+ * Run actions write it; `publish` reads it and stores the rows exactly as they were built on
+ * the machine that ran the benchmarks (its test bed, its run), so running and publishing can
+ * be separate jobs — e.g. an unprivileged pull-request job hands its file to a privileged one.
+ */
+const RESULTS_FILE_KIND = "lance-bench-results";
+const RESULTS_SCHEMA_VERSION = 1;
+function isResultsFile(firstLine) {
+    return firstLine.startsWith("{") && firstLine.includes(`"${RESULTS_FILE_KIND}"`);
+}
+function parseResultsFile(text, file) {
+    const lines = text.split("\n");
+    const header = parseJson(lines[0] ?? "", file, 1);
+    if (header?.kind !== RESULTS_FILE_KIND) {
+        throw new InputError(file, "line 1", `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
+    }
+    if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
+        throw new InputError(file, "line 1, field schema_version", `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`);
+    }
+    const results = [];
+    lines.slice(1).forEach((line, index) => {
+        if (line.trim() === "")
+            return;
+        const lineNumber = index + 2;
+        results.push(checkShape(Result, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
+    });
+    if (results.length === 0)
+        throw new InputError(file, undefined, "holds no results");
+    return results;
+}
+/** Writes a results file atomically (a reader never sees half a file). */
+async function writeResultsFile(file, results, producer) {
+    const header = {
+        kind: RESULTS_FILE_KIND,
+        schema_version: RESULTS_SCHEMA_VERSION,
+        producer,
+        created_at: Math.floor(Date.now() / 1000),
+    };
+    const text = [header, ...results].map((record) => JSON.stringify(record)).join("\n") + "\n";
+    const partial = `${file}.partial`;
+    await writeFile(partial, text);
+    await rename(partial, file);
+}
+
+;// CONCATENATED MODULE: ./lib/parse/index.js
+
+
+
+
+
+
+
+
+
+
+/** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
+const FORMAT_CHOICES = ["auto", ...SourceFormat.options, RESULTS_FILE_KIND];
+const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
+/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
+function detectTextFormat(text, file) {
+    const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
+    if (isResultsFile(firstLine))
+        return RESULTS_FILE_KIND;
+    if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
+        return "criterion-json";
+    if (BENCHER_LINE.test(text))
+        return "bencher";
+    if (firstLine.startsWith("{"))
+        return "pytest";
+    throw new InputError(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
+}
+async function isDirectory(input) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
+    }
+    catch {
+        throw new InputError(input, undefined, "no such file or directory");
+    }
+}
+/**
+ * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
+ * `InputError` before the store is touched.
+ */
+async function parseInputs(inputs, format = "auto") {
+    if (inputs.length === 0)
+        throw new ConfigurationError("no result files given");
+    const result = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
+    const context = {
+        warn: (message) => result.warnings.push(message),
+        noteToolchain: (description) => {
+            if (!result.toolchain.includes(description))
+                result.toolchain.push(description);
+        },
+    };
+    for (const input of inputs) {
+        let chosen;
+        let measurements = [];
+        if (await isDirectory(input)) {
+            if (format !== "auto" && format !== "criterion-dir") {
+                throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
+            }
+            chosen = "criterion-dir";
+            measurements = await parseCriterionDir(input);
+        }
+        else {
+            if (format === "criterion-dir") {
+                throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
+            }
+            const text = await readText(input);
+            const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
+            chosen = textFormat;
+            if (textFormat === RESULTS_FILE_KIND)
+                result.results.push(...parseResultsFile(text, input));
+            else
+                measurements = parseText(textFormat, text, input, context);
+        }
+        result.formats[input] = chosen;
+        result.measurements.push(...measurements);
+    }
+    rejectDuplicates(result.measurements);
+    return result;
+}
+function parseText(format, text, file, context) {
+    switch (format) {
+        case "criterion-json":
+            return parseCriterionJson(text, file);
+        case "bencher":
+            return parseBencher(text, file);
+        case "pytest":
+            return parsePytestBenchmark(text, file, context);
+    }
+}
+/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
+function rejectDuplicates(measurements) {
+    const seen = new Map();
+    for (const m of measurements) {
+        const key = `${m.benchmarkName}\u0000${m.metric}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+            throw new InputError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
+        }
+        seen.set(key, m.origin);
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "crypto"
@@ -15044,8 +15612,6 @@ v5.DNS = DNS;
 v5.URL = v35_URL;
 /* harmony default export */ const esm_v5 = (v5);
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -16506,515 +17072,6 @@ function environmentFingerprint(testBed, toolchain) {
     return (0,external_node_crypto_namespaceObject.createHash)("sha256").update(material).digest("hex").slice(0, 16);
 }
 
-;// CONCATENATED MODULE: ./lib/parse/bencher.js
-
-/**
- * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
- * `#[bench]` and Criterion:
- *
- *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
- *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
- *
- * Each line holds one number (the median over libtest's samples) and its spread (max − min),
- * so a record has a single value; the spread is kept in `metadata`.
- */
-const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
-/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
-const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
-const toNumber = (text) => Number(text.replaceAll(",", ""));
-function parseBencher(text, file) {
-    const measurements = [];
-    text.split("\n").forEach((rawLine, index) => {
-        const line = rawLine.replace(/\r$/, "");
-        if (!LOOKS_LIKE_BENCH.test(line))
-            return;
-        const match = BENCH_LINE.exec(line);
-        if (!match) {
-            throw new InputError(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
-        }
-        const [, name, median, deviation, megabytesPerSecond] = match;
-        measurements.push({
-            benchmarkName: name,
-            values: [toNumber(median)],
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: null,
-            params: null,
-            sourceFormat: "bencher",
-            metadata: {
-                line: line.trim(),
-                ns_per_iter: toNumber(median),
-                deviation_ns: toNumber(deviation),
-                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
-            },
-            origin: `${file}:${index + 1}`,
-        });
-    });
-    if (measurements.length === 0) {
-        throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/common.js
-
-
-/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
-async function readText(file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
-    }
-    catch (error) {
-        const code = error.code;
-        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
-        throw new InputError(file, undefined, reason);
-    }
-    if (text.trim() === "")
-        throw new InputError(file, undefined, "file is empty");
-    return text;
-}
-/**
- * Python's json module writes NaN, Infinity and -Infinity as bare words, which JSON.parse
- * rejects with an unhelpful "Unexpected token". Turn those tokens (outside strings) into
- * `null`, so the schema check can name the field that holds a non-finite number.
- */
-function neutralizeNonFiniteTokens(text) {
-    if (!/NaN|Infinity/.test(text))
-        return text;
-    let out = "";
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (inString) {
-            out += ch;
-            if (ch === "\\")
-                out += text[++i] ?? "";
-            else if (ch === '"')
-                inString = false;
-            continue;
-        }
-        if (ch === '"') {
-            inString = true;
-            out += ch;
-            continue;
-        }
-        const token = /^(?:-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
-        if (token) {
-            out += "null";
-            i += token.length - 1;
-            continue;
-        }
-        out += ch;
-    }
-    return out;
-}
-/** Line and column (1-based) of a character offset. */
-function lineAndColumn(text, offset) {
-    const before = text.slice(0, offset);
-    const line = before.split("\n").length;
-    const column = offset - before.lastIndexOf("\n");
-    return `line ${line}, column ${column}`;
-}
-/**
- * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
- * `baseLine` is the file line where `text` starts (for JSON-lines files).
- */
-function parseJson(text, file, baseLine) {
-    try {
-        return JSON.parse(neutralizeNonFiniteTokens(text));
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        const truncated = /end of JSON input|Unterminated string|Expected .* after/.test(message) && !position;
-        let location;
-        if (baseLine !== undefined)
-            location = `line ${baseLine}`;
-        else if (position !== undefined)
-            location = lineAndColumn(text, Number(position));
-        else
-            location = lineAndColumn(text, text.length);
-        const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
-        throw new InputError(file, location, reason);
-    }
-}
-/** `a.b[3].c` from a zod issue path. */
-function formatPath(path) {
-    let out = "";
-    for (const key of path) {
-        if (typeof key === "number")
-            out += `[${key}]`;
-        else
-            out += out === "" ? String(key) : `.${String(key)}`;
-    }
-    return out || "(top level)";
-}
-/**
- * Validates a decoded record against the format's schema. The first problem becomes an
- * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
- */
-function checkShape(schema, value, file, where) {
-    const parsed = schema.safeParse(value);
-    if (parsed.success)
-        return parsed.data;
-    const issue = parsed.error.issues[0];
-    const field = `field ${formatPath(issue.path)}`;
-    const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
-    throw new InputError(file, where ? `${where}, ${field}` : field, reason);
-}
-/** Whether the value at `path` is null (a NaN or Infinity token became null, see above). */
-function holdsNull(root, path) {
-    let node = root;
-    for (const key of path) {
-        if (node === null || typeof node !== "object")
-            return false;
-        node = node[key];
-    }
-    return node === null && path.length > 0;
-}
-/**
- * Checks that samples are usable times: finite and not negative. Zero is allowed because
- * tools legitimately print "0 ns/iter" for an optimised-away body.
- */
-function checkSamples(values, file, where) {
-    values.forEach((value, index) => {
-        if (!Number.isFinite(value))
-            throw new InputError(file, `${where}[${index}]`, `${value} is not a finite number`);
-        if (value < 0)
-            throw new InputError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/parse/throughput.js
-/**
- * Criterion's throughput kinds mapped onto the seed's struct: `multiplier` is the amount
- * processed per iteration, `name` what is counted (the seed stores cargo-criterion's `unit`
- * there), `unit_system` how a report scales it: "binary" (KiB, MiB) or "decimal" (KB, K
- * elements) — the two values of the seed's `UnitSystem` enum.
- */
-const KINDS = {
-    bytes: { name: "bytes", unit_system: "binary" },
-    bytesdecimal: { name: "bytes", unit_system: "decimal" },
-    bytes_decimal: { name: "bytes", unit_system: "decimal" },
-    elements: { name: "elements", unit_system: "decimal" },
-    bits: { name: "bits", unit_system: "decimal" },
-};
-/** `kind` as Criterion spells it (`Bytes`, `BytesDecimal`, `Elements`, or cargo-criterion's lower case). */
-function criterionThroughput(kind, perIteration) {
-    const known = KINDS[kind.toLowerCase()] ?? { name: kind.toLowerCase(), unit_system: "decimal" };
-    return { multiplier: perIteration, ...known };
-}
-
-;// CONCATENATED MODULE: ./lib/parse/criterion-dir.js
-
-
-
-
-
-
-/**
- * Criterion's own files after a plain `cargo bench`:
- * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
- * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
- * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
- * run and `report/` the HTML, so only `new/` is read.
- */
-const BenchmarkId = object({
-    group_id: schemas_string(),
-    function_id: schemas_string().nullish(),
-    value_str: schemas_string().nullish(),
-    throughput: record(schemas_string(), schemas_number().nonnegative()).nullish(),
-    full_id: schemas_string().min(1),
-    directory_name: schemas_string().optional(),
-})
-    .passthrough();
-const Sample = object({
-    sampling_mode: schemas_string().optional(),
-    iters: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
-    times: array(schemas_number()).min(1, "no samples"),
-})
-    .passthrough();
-const Estimates = record(schemas_string(), unknown());
-/** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
-async function findCriterionBenchmarks(root) {
-    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
-    return entries
-        .map((entry) => entry.split(external_node_path_.sep).join("/"))
-        .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
-        .filter((entry) => !entry.split("/").includes("report"))
-        .sort()
-        .map((entry) => external_node_path_.join(root, entry));
-}
-async function readJsonFile(file, schema) {
-    return checkShape(schema, parseJson(await readText(file), file), file);
-}
-async function parseCriterionDir(root) {
-    const benchmarkFiles = await findCriterionBenchmarks(root);
-    if (benchmarkFiles.length === 0) {
-        throw new InputError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
-    }
-    const measurements = [];
-    for (const benchmarkFile of benchmarkFiles) {
-        const dir = external_node_path_.dirname(benchmarkFile);
-        const sampleFile = external_node_path_.join(dir, "sample.json");
-        const id = await readJsonFile(benchmarkFile, BenchmarkId);
-        const sample = await readJsonFile(sampleFile, Sample);
-        const estimates = await readJsonFile(external_node_path_.join(dir, "estimates.json"), Estimates);
-        if (sample.iters.length !== sample.times.length) {
-            throw new InputError(sampleFile, "field times", `has ${sample.times.length} values but iters has ${sample.iters.length}`);
-        }
-        checkSamples(sample.times, sampleFile, "field times");
-        const throughputEntry = id.throughput ? Object.entries(id.throughput)[0] : undefined;
-        const { times: _times, ...sampleRaw } = sample;
-        measurements.push({
-            benchmarkName: id.full_id,
-            values: sample.times.map((total, i) => total / sample.iters[i]),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
-            params: id.value_str ? { parameter: id.value_str } : null,
-            sourceFormat: "criterion-dir",
-            metadata: { benchmark: id, sample: sampleRaw, estimates },
-            origin: benchmarkFile,
-        });
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
-
-
-
-
-/**
- * `cargo criterion --message-format=json`: one JSON message per line. Only
- * `benchmark-complete` messages carry samples; `group-complete` and others are ignored.
- * `measured_values[i]` is the total time (ns) of `iteration_count[i]` iterations.
- */
-const Estimate = object({ estimate: schemas_number(), lower_bound: schemas_number(), upper_bound: schemas_number(), unit: schemas_string() })
-    .partial()
-    .passthrough();
-const BenchmarkComplete = object({
-    reason: literal("benchmark-complete"),
-    id: schemas_string().min(1),
-    report_directory: schemas_string().optional(),
-    iteration_count: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
-    measured_values: array(schemas_number()).min(1, "no samples"),
-    unit: schemas_string().optional(),
-    throughput: array(object({ per_iteration: schemas_number().nonnegative(), unit: schemas_string() })).optional(),
-    typical: Estimate.optional(),
-    mean: Estimate.optional(),
-    median: Estimate.optional(),
-    slope: Estimate.nullish(),
-})
-    .passthrough();
-const Message = object({ reason: schemas_string() }).passthrough();
-function parseCriterionJson(text, file) {
-    const measurements = [];
-    const lines = text.split("\n");
-    lines.forEach((line, index) => {
-        const lineNumber = index + 1;
-        if (line.trim() === "")
-            return;
-        const where = `line ${lineNumber}`;
-        const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
-        if (message.reason !== "benchmark-complete")
-            return;
-        const record = checkShape(BenchmarkComplete, message, file, where);
-        const { measured_values: totals, iteration_count: iterations } = record;
-        if (totals.length !== iterations.length) {
-            throw new InputError(file, `${where}, field measured_values`, `has ${totals.length} values but iteration_count has ${iterations.length}`);
-        }
-        const scale = NANOSECONDS_PER[record.unit ?? "ns"];
-        if (scale === undefined) {
-            throw new InputError(file, `${where}, field unit`, `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`);
-        }
-        checkSamples(totals, file, `${where}, field measured_values`);
-        const { measured_values: _totals, ...raw } = record;
-        measurements.push({
-            benchmarkName: record.id,
-            values: totals.map((total, i) => (total * scale) / iterations[i]),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: record.throughput?.[0]
-                ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
-                : null,
-            params: null,
-            sourceFormat: "criterion-json",
-            metadata: raw,
-            origin: `${file}:${lineNumber}`,
-        });
-    });
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/pytest.js
-
-
-
-/**
- * pytest-benchmark's `--benchmark-json` (3.x–5.x): one object with `benchmarks[]`, each with
- * `stats.data[]` = per-iteration seconds of every round (pytest-benchmark divides a round's
- * duration by its iteration count before storing it). Stored in nanoseconds.
- * Entries without `stats.data` (e.g. from a `--benchmark-save` file written without
- * `--benchmark-save-data`) are skipped with a warning: there are no samples to store.
- */
-const Stats = object({
-    data: array(schemas_number()).min(1, "no samples").optional(),
-    iterations: schemas_number().int().positive().optional(),
-    rounds: schemas_number().int().nonnegative().optional(),
-})
-    .passthrough();
-const Entry = object({
-    name: schemas_string().min(1),
-    fullname: schemas_string().min(1),
-    group: schemas_string().nullish(),
-    params: record(schemas_string(), unknown()).nullish(),
-    stats: Stats,
-})
-    .passthrough();
-const Report = object({
-    benchmarks: array(Entry),
-    version: schemas_string().optional(),
-    datetime: schemas_string().optional(),
-    commit_info: record(schemas_string(), unknown()).optional(),
-    machine_info: record(schemas_string(), unknown()).optional(),
-})
-    .passthrough();
-const NANOSECONDS_PER_SECOND = 1e9;
-function parsePytestBenchmark(text, file, context) {
-    const report = checkShape(Report, parseJson(text, file), file);
-    const machine = report.machine_info ?? {};
-    if (typeof machine.python_version === "string") {
-        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
-    }
-    if (report.benchmarks.length === 0)
-        throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
-    const measurements = [];
-    report.benchmarks.forEach((entry, index) => {
-        const where = `field benchmarks[${index}].stats.data`;
-        const { data, ...statsRaw } = entry.stats;
-        if (data === undefined) {
-            context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
-            return;
-        }
-        checkSamples(data, file, where);
-        measurements.push({
-            benchmarkName: entry.fullname,
-            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: null,
-            params: entry.params ?? null,
-            sourceFormat: "pytest",
-            metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
-            origin: `${file}#benchmarks[${index}]`,
-        });
-    });
-    if (measurements.length === 0) {
-        throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/index.js
-
-
-
-
-
-
-
-
-const FORMAT_CHOICES = ["auto", ...SourceFormat.options];
-const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
-/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
-function detectTextFormat(text, file) {
-    const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
-    if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
-        return "criterion-json";
-    if (BENCHER_LINE.test(text))
-        return "bencher";
-    if (firstLine.startsWith("{"))
-        return "pytest";
-    throw new InputError(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
-}
-async function isDirectory(input) {
-    try {
-        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
-    }
-    catch {
-        throw new InputError(input, undefined, "no such file or directory");
-    }
-}
-/**
- * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
- * `InputError` before the store is touched.
- */
-async function parseInputs(inputs, format = "auto") {
-    if (inputs.length === 0)
-        throw new ConfigurationError("no result files given");
-    const result = { measurements: [], warnings: [], formats: {}, toolchain: [] };
-    const context = {
-        warn: (message) => result.warnings.push(message),
-        noteToolchain: (description) => {
-            if (!result.toolchain.includes(description))
-                result.toolchain.push(description);
-        },
-    };
-    for (const input of inputs) {
-        let chosen;
-        let measurements;
-        if (await isDirectory(input)) {
-            if (format !== "auto" && format !== "criterion-dir") {
-                throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
-            }
-            chosen = "criterion-dir";
-            measurements = await parseCriterionDir(input);
-        }
-        else {
-            if (format === "criterion-dir") {
-                throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
-            }
-            const text = await readText(input);
-            const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
-            chosen = textFormat;
-            measurements = parseText(textFormat, text, input, context);
-        }
-        result.formats[input] = chosen;
-        result.measurements.push(...measurements);
-    }
-    rejectDuplicates(result.measurements);
-    return result;
-}
-function parseText(format, text, file, context) {
-    switch (format) {
-        case "criterion-json":
-            return parseCriterionJson(text, file);
-        case "bencher":
-            return parseBencher(text, file);
-        case "pytest":
-            return parsePytestBenchmark(text, file, context);
-    }
-}
-/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
-function rejectDuplicates(measurements) {
-    const seen = new Map();
-    for (const m of measurements) {
-        const key = `${m.benchmarkName}\u0000${m.metric}`;
-        const first = seen.get(key);
-        if (first !== undefined) {
-            throw new InputError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
-        }
-        seen.set(key, m.origin);
-    }
-}
-
 ;// CONCATENATED MODULE: ./node_modules/d3-array/dist/d3-array.mjs
 // https://d3js.org/d3-array/ v3.2.5 Copyright 2010-2026 Mike Bostock
 function ascending(a, b) {
@@ -18415,7 +18472,7 @@ function summarize(values) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/commands/publish.js
+;// CONCATENATED MODULE: ./lib/commands/results-context.js
 
 
 
@@ -18426,30 +18483,6 @@ function summarize(values) {
 
 
 
-
-
-
-
-const optionalText = schemas_string().trim().min(1).optional();
-/** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
-const PublishOptions = object({
-    inputs: array(schemas_string().min(1)).min(1, "give at least one result file or directory"),
-    format: schemas_enum(FORMAT_CHOICES).default("auto"),
-    db: optionalText,
-    testbedName: optionalText,
-    dutName: optionalText,
-    dutVersion: optionalText,
-    dutTimestamp: preprocess((value) => (typeof value === "number" ? String(value) : value), schemas_string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
-        .optional(),
-    sha: optionalText,
-    repo: optionalText,
-    runId: optionalText,
-});
-/** Fixed namespace for result ids: the same key always gives the same uuid. */
-const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
-function parsePublishOptions(raw) {
-    return parseOptions(PublishOptions, raw);
-}
 /** The build under test, from explicit options or else from the git checkout `repo`. */
 async function resolveDut(options) {
     const { repo } = options;
@@ -18493,80 +18526,132 @@ async function detectToolchain(measurements, fromFiles, repo) {
     }
     return toolchain;
 }
-/** Identifies a publish when no CI run id exists: the same results give the same id. */
+/** Identifies a run when no CI run id exists: the same results give the same id. */
 function contentRunId(measurements) {
     const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
     for (const m of measurements)
         hash.update(`${m.benchmarkName}\u0000${m.metric}\u0000${m.values.join(",")}\n`);
     return `local-${hash.digest("hex").slice(0, 16)}`;
 }
-function resultId(sha, testBed, m, run) {
+async function resolveResultsContext(options, measurements, toolchainFromFiles, env) {
+    const { dut, sha } = await resolveDut(options);
+    const testBed = await detectTestBed(options.testbedName, env);
+    const toolchain = await detectToolchain(measurements, toolchainFromFiles, options.repo);
+    const run = detectRunInfo(options.runId ?? contentRunId(measurements), env);
+    if (options.runId !== undefined)
+        run.run_id = options.runId;
+    return { sha, dut, testBed, toolchain, fingerprint: environmentFingerprint(testBed, toolchain), run };
+}
+/** Fixed namespace for result ids: the same key always gives the same uuid. */
+const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
+function resultId(context, m) {
+    const { sha, testBed, run } = context;
     const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id, run.run_attempt];
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
-/**
- * Parses result files, attaches the build, machine and run, and writes every record to the
- * `results` table in one commit. Everything is validated before the store is opened, so a
- * bad file or option leaves the table untouched.
- */
-async function publish(options, deps = {}) {
-    const env = deps.env ?? process.env;
-    const dbUri = resolveDbUri(options.db, env);
-    const parsed = await parseInputs(options.inputs, options.format);
-    const { dut, sha } = await resolveDut(options);
-    const testBed = await detectTestBed(options.testbedName, env);
-    const toolchain = await detectToolchain(parsed.measurements, parsed.toolchain, options.repo);
-    const fingerprint = environmentFingerprint(testBed, toolchain);
-    const run = detectRunInfo(options.runId ?? contentRunId(parsed.measurements), env);
-    if (options.runId !== undefined)
-        run.run_id = options.runId;
+/** Stored records for measurements taken in `context`. */
+function toResults(measurements, context) {
     const uploadedAt = Math.floor(Date.now() / 1000);
-    const results = parsed.measurements.map((m) => Result.parse({
-        id: resultId(sha, testBed, m, run),
-        dut,
-        test_bed: testBed,
+    return measurements.map((m) => Result.parse({
+        id: resultId(context, m),
+        dut: context.dut,
+        test_bed: context.testBed,
         benchmark_name: m.benchmarkName,
         values: m.values,
         summary: summarize(m.values),
         units: m.units,
         throughput: m.throughput,
-        metadata: JSON.stringify({ ...m.metadata, toolchain }),
+        metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
         timestamp: uploadedAt,
-        sha,
+        sha: context.sha,
         metric: m.metric,
         direction: m.direction,
         params: m.params ? JSON.stringify(m.params) : null,
         source_format: m.sourceFormat,
         status: "ok",
         status_reason: null,
-        run,
-        fingerprint,
+        run: context.run,
+        fingerprint: context.fingerprint,
     }));
+}
+/** One line per record for summary tables. */
+function describeResults(results) {
+    return results.map((r) => ({
+        name: r.benchmark_name,
+        metric: r.metric,
+        median: r.summary.median,
+        units: r.units,
+        n: r.values.length,
+    }));
+}
+
+;// CONCATENATED MODULE: ./lib/commands/publish.js
+
+
+
+
+
+
+const optionalText = schemas_string().trim().min(1).optional();
+/** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
+const PublishOptions = object({
+    inputs: array(schemas_string().min(1)).min(1, "give at least one result file or directory"),
+    format: schemas_enum(FORMAT_CHOICES).default("auto"),
+    db: optionalText,
+    testbedName: optionalText,
+    dutName: optionalText,
+    dutVersion: optionalText,
+    dutTimestamp: preprocess((value) => (typeof value === "number" ? String(value) : value), schemas_string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
+        .optional(),
+    sha: optionalText,
+    repo: optionalText,
+    runId: optionalText,
+});
+function parsePublishOptions(raw) {
+    return parseOptions(PublishOptions, raw);
+}
+/** Writes records in one commit (idempotent by id) and summarizes what was stored. */
+async function storeResults(results, db, deps, warnings = []) {
+    const dbUri = resolveDbUri(db, deps.env ?? process.env);
+    // The same results file given twice (or a results file and its re-run) holds the same ids.
+    const unique = [...new Map(results.map((r) => [r.id, r])).values()];
+    const first = unique[0];
     const store = await ResultStore.open({ uri: dbUri, retry: deps.retry, log: deps.log });
     try {
-        const outcome = await store.write(results);
+        const outcome = await store.write(unique);
         return {
             db: dbUri,
             rowsWritten: outcome.inserted,
-            rowsAlreadyStored: outcome.alreadyStored,
-            sha,
-            dut,
-            testBed,
-            fingerprint,
-            run,
-            benchmarks: results.map((r) => ({
-                name: r.benchmark_name,
-                metric: r.metric,
-                median: r.summary.median,
-                units: r.units,
-                n: r.values.length,
-            })),
-            warnings: parsed.warnings,
+            rowsAlreadyStored: outcome.alreadyStored + (results.length - unique.length),
+            sha: first.sha,
+            dut: first.dut,
+            testBed: first.test_bed,
+            fingerprint: first.fingerprint,
+            run: first.run,
+            benchmarks: describeResults(unique),
+            warnings,
         };
     }
     finally {
         store.close();
     }
+}
+/**
+ * Parses result files, attaches the build, machine and run to raw tool output (records from
+ * lance-bench results files already carry theirs), and writes everything to the `results`
+ * table in one commit. Everything is validated before the store is opened, so a bad file or
+ * option leaves the table untouched.
+ */
+async function publish(options, deps = {}) {
+    const env = deps.env ?? process.env;
+    resolveDbUri(options.db, env); // a bad --db fails before any work
+    const parsed = await parseInputs(options.inputs, options.format);
+    const results = [...parsed.results];
+    if (parsed.measurements.length > 0) {
+        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+        results.push(...toResults(parsed.measurements, context));
+    }
+    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
 }
 
 ;// CONCATENATED MODULE: ./lib/report/format.js
@@ -18723,7 +18808,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(901);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(872);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 

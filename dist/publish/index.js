@@ -28851,7 +28851,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 9130:
+/***/ 1000:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29991,7 +29991,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -30052,7 +30052,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -30314,7 +30314,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename: io_util_rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -31807,133 +31807,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/sha1.js
-
-function sha1(bytes) {
-    if (Array.isArray(bytes)) {
-        bytes = Buffer.from(bytes);
-    }
-    else if (typeof bytes === 'string') {
-        bytes = Buffer.from(bytes, 'utf8');
-    }
-    return (0,external_crypto_namespaceObject.createHash)('sha1').update(bytes).digest();
-}
-/* harmony default export */ const esm_sha1 = (sha1);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/regex.js
-/* harmony default export */ const regex = (/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/validate.js
-
-function validate_validate(uuid) {
-    return typeof uuid === 'string' && regex.test(uuid);
-}
-/* harmony default export */ const esm_validate = (validate_validate);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/parse.js
-
-function parse_parse(uuid) {
-    if (!esm_validate(uuid)) {
-        throw TypeError('Invalid UUID');
-    }
-    let v;
-    return Uint8Array.of((v = parseInt(uuid.slice(0, 8), 16)) >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff, (v = parseInt(uuid.slice(9, 13), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(14, 18), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(19, 23), 16)) >>> 8, v & 0xff, ((v = parseInt(uuid.slice(24, 36), 16)) / 0x10000000000) & 0xff, (v / 0x100000000) & 0xff, (v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-}
-/* harmony default export */ const esm_parse = (parse_parse);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/stringify.js
-
-const byteToHex = [];
-for (let i = 0; i < 256; ++i) {
-    byteToHex.push((i + 0x100).toString(16).slice(1));
-}
-function unsafeStringify(arr, offset = 0) {
-    return (byteToHex[arr[offset + 0]] +
-        byteToHex[arr[offset + 1]] +
-        byteToHex[arr[offset + 2]] +
-        byteToHex[arr[offset + 3]] +
-        '-' +
-        byteToHex[arr[offset + 4]] +
-        byteToHex[arr[offset + 5]] +
-        '-' +
-        byteToHex[arr[offset + 6]] +
-        byteToHex[arr[offset + 7]] +
-        '-' +
-        byteToHex[arr[offset + 8]] +
-        byteToHex[arr[offset + 9]] +
-        '-' +
-        byteToHex[arr[offset + 10]] +
-        byteToHex[arr[offset + 11]] +
-        byteToHex[arr[offset + 12]] +
-        byteToHex[arr[offset + 13]] +
-        byteToHex[arr[offset + 14]] +
-        byteToHex[arr[offset + 15]]).toLowerCase();
-}
-function stringify(arr, offset = 0) {
-    const uuid = unsafeStringify(arr, offset);
-    if (!validate(uuid)) {
-        throw TypeError('Stringified UUID is invalid');
-    }
-    return uuid;
-}
-/* harmony default export */ const esm_stringify = ((/* unused pure expression or super */ null && (stringify)));
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v35.js
-
-
-function stringToBytes(str) {
-    str = unescape(encodeURIComponent(str));
-    const bytes = new Uint8Array(str.length);
-    for (let i = 0; i < str.length; ++i) {
-        bytes[i] = str.charCodeAt(i);
-    }
-    return bytes;
-}
-const DNS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
-const v35_URL = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
-function v35(version, hash, value, namespace, buf, offset) {
-    const valueBytes = typeof value === 'string' ? stringToBytes(value) : value;
-    const namespaceBytes = typeof namespace === 'string' ? esm_parse(namespace) : namespace;
-    if (typeof namespace === 'string') {
-        namespace = esm_parse(namespace);
-    }
-    if (namespace?.length !== 16) {
-        throw TypeError('Namespace must be array-like (16 iterable integer values, 0-255)');
-    }
-    let bytes = new Uint8Array(16 + valueBytes.length);
-    bytes.set(namespaceBytes);
-    bytes.set(valueBytes, namespaceBytes.length);
-    bytes = hash(bytes);
-    bytes[6] = (bytes[6] & 0x0f) | version;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    if (buf) {
-        offset = offset || 0;
-        if (offset < 0 || offset + 16 > buf.length) {
-            throw new RangeError(`UUID byte range ${offset}:${offset + 15} is out of buffer bounds`);
-        }
-        for (let i = 0; i < 16; ++i) {
-            buf[offset + i] = bytes[i];
-        }
-        return buf;
-    }
-    return unsafeStringify(bytes);
-}
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v5.js
-
-
-
-function v5(value, namespace, buf, offset) {
-    return v35(0x50, esm_sha1, value, namespace, buf, offset);
-}
-v5.DNS = DNS;
-v5.URL = v35_URL;
-/* harmony default export */ const esm_v5 = (v5);
-
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -39702,7 +39575,7 @@ const _parse = (_Err) => {
     };
     return fn;
 };
-const core_parse_parse = /* @__PURE__*/ _parse($ZodRealError);
+const parse_parse = /* @__PURE__*/ _parse($ZodRealError);
 const _parseAsync = (_Err) => {
     const fn = async (schema, value, _ctx, params) => {
         const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -41638,6 +41511,1187 @@ function parseOptions(schema, raw) {
 
 
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/parse/bencher.js
+
+/**
+ * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
+ * `#[bench]` and Criterion:
+ *
+ *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
+ *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
+ *
+ * Each line holds one number (the median over libtest's samples) and its spread (max − min),
+ * so a record has a single value; the spread is kept in `metadata`.
+ */
+const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
+/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
+const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+const toNumber = (text) => Number(text.replaceAll(",", ""));
+function parseBencher(text, file) {
+    const measurements = [];
+    text.split("\n").forEach((rawLine, index) => {
+        const line = rawLine.replace(/\r$/, "");
+        if (!LOOKS_LIKE_BENCH.test(line))
+            return;
+        const match = BENCH_LINE.exec(line);
+        if (!match) {
+            throw new InputError(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
+        }
+        const [, name, median, deviation, megabytesPerSecond] = match;
+        measurements.push({
+            benchmarkName: name,
+            values: [toNumber(median)],
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: null,
+            params: null,
+            sourceFormat: "bencher",
+            metadata: {
+                line: line.trim(),
+                ns_per_iter: toNumber(median),
+                deviation_ns: toNumber(deviation),
+                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
+            },
+            origin: `${file}:${index + 1}`,
+        });
+    });
+    if (measurements.length === 0) {
+        throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/common.js
+
+
+/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
+async function readText(file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch (error) {
+        const code = error.code;
+        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
+        throw new InputError(file, undefined, reason);
+    }
+    if (text.trim() === "")
+        throw new InputError(file, undefined, "file is empty");
+    return text;
+}
+/**
+ * Python's json module writes NaN, Infinity and -Infinity as bare words, which JSON.parse
+ * rejects with an unhelpful "Unexpected token". Turn those tokens (outside strings) into
+ * `null`, so the schema check can name the field that holds a non-finite number.
+ */
+function neutralizeNonFiniteTokens(text) {
+    if (!/NaN|Infinity/.test(text))
+        return text;
+    let out = "";
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (inString) {
+            out += ch;
+            if (ch === "\\")
+                out += text[++i] ?? "";
+            else if (ch === '"')
+                inString = false;
+            continue;
+        }
+        if (ch === '"') {
+            inString = true;
+            out += ch;
+            continue;
+        }
+        const token = /^(?:-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
+        if (token) {
+            out += "null";
+            i += token.length - 1;
+            continue;
+        }
+        out += ch;
+    }
+    return out;
+}
+/** Line and column (1-based) of a character offset. */
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    const column = offset - before.lastIndexOf("\n");
+    return `line ${line}, column ${column}`;
+}
+/**
+ * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
+ * `baseLine` is the file line where `text` starts (for JSON-lines files).
+ */
+function parseJson(text, file, baseLine) {
+    try {
+        return JSON.parse(neutralizeNonFiniteTokens(text));
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        const truncated = /end of JSON input|Unterminated string|Expected .* after/.test(message) && !position;
+        let location;
+        if (baseLine !== undefined)
+            location = `line ${baseLine}`;
+        else if (position !== undefined)
+            location = lineAndColumn(text, Number(position));
+        else
+            location = lineAndColumn(text, text.length);
+        const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
+        throw new InputError(file, location, reason);
+    }
+}
+/** `a.b[3].c` from a zod issue path. */
+function formatPath(path) {
+    let out = "";
+    for (const key of path) {
+        if (typeof key === "number")
+            out += `[${key}]`;
+        else
+            out += out === "" ? String(key) : `.${String(key)}`;
+    }
+    return out || "(top level)";
+}
+/**
+ * Validates a decoded record against the format's schema. The first problem becomes an
+ * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
+ */
+function checkShape(schema, value, file, where) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = `field ${formatPath(issue.path)}`;
+    const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
+    throw new InputError(file, where ? `${where}, ${field}` : field, reason);
+}
+/** Whether the value at `path` is null (a NaN or Infinity token became null, see above). */
+function holdsNull(root, path) {
+    let node = root;
+    for (const key of path) {
+        if (node === null || typeof node !== "object")
+            return false;
+        node = node[key];
+    }
+    return node === null && path.length > 0;
+}
+/**
+ * Checks that samples are usable times: finite and not negative. Zero is allowed because
+ * tools legitimately print "0 ns/iter" for an optimised-away body.
+ */
+function checkSamples(values, file, where) {
+    values.forEach((value, index) => {
+        if (!Number.isFinite(value))
+            throw new InputError(file, `${where}[${index}]`, `${value} is not a finite number`);
+        if (value < 0)
+            throw new InputError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
+    });
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./lib/parse/throughput.js
+/**
+ * Criterion's throughput kinds mapped onto the seed's struct: `multiplier` is the amount
+ * processed per iteration, `name` what is counted (the seed stores cargo-criterion's `unit`
+ * there), `unit_system` how a report scales it: "binary" (KiB, MiB) or "decimal" (KB, K
+ * elements) — the two values of the seed's `UnitSystem` enum.
+ */
+const KINDS = {
+    bytes: { name: "bytes", unit_system: "binary" },
+    bytesdecimal: { name: "bytes", unit_system: "decimal" },
+    bytes_decimal: { name: "bytes", unit_system: "decimal" },
+    elements: { name: "elements", unit_system: "decimal" },
+    bits: { name: "bits", unit_system: "decimal" },
+};
+/** `kind` as Criterion spells it (`Bytes`, `BytesDecimal`, `Elements`, or cargo-criterion's lower case). */
+function criterionThroughput(kind, perIteration) {
+    const known = KINDS[kind.toLowerCase()] ?? { name: kind.toLowerCase(), unit_system: "decimal" };
+    return { multiplier: perIteration, ...known };
+}
+
+;// CONCATENATED MODULE: ./lib/parse/criterion-dir.js
+
+
+
+
+
+
+/**
+ * Criterion's own files after a plain `cargo bench`:
+ * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
+ * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
+ * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
+ * run and `report/` the HTML, so only `new/` is read.
+ */
+const BenchmarkId = object({
+    group_id: schemas_string(),
+    function_id: schemas_string().nullish(),
+    value_str: schemas_string().nullish(),
+    throughput: record(schemas_string(), schemas_number().nonnegative()).nullish(),
+    full_id: schemas_string().min(1),
+    directory_name: schemas_string().optional(),
+})
+    .passthrough();
+const Sample = object({
+    sampling_mode: schemas_string().optional(),
+    iters: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
+    times: array(schemas_number()).min(1, "no samples"),
+})
+    .passthrough();
+const Estimates = record(schemas_string(), unknown());
+/** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
+async function findCriterionBenchmarks(root) {
+    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
+    return entries
+        .map((entry) => entry.split(external_node_path_namespaceObject.sep).join("/"))
+        .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
+        .filter((entry) => !entry.split("/").includes("report"))
+        .sort()
+        .map((entry) => external_node_path_namespaceObject.join(root, entry));
+}
+async function readJsonFile(file, schema) {
+    return checkShape(schema, parseJson(await readText(file), file), file);
+}
+async function parseCriterionDir(root) {
+    const benchmarkFiles = await findCriterionBenchmarks(root);
+    if (benchmarkFiles.length === 0) {
+        throw new InputError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
+    }
+    const measurements = [];
+    for (const benchmarkFile of benchmarkFiles) {
+        const dir = external_node_path_namespaceObject.dirname(benchmarkFile);
+        const sampleFile = external_node_path_namespaceObject.join(dir, "sample.json");
+        const id = await readJsonFile(benchmarkFile, BenchmarkId);
+        const sample = await readJsonFile(sampleFile, Sample);
+        const estimates = await readJsonFile(external_node_path_namespaceObject.join(dir, "estimates.json"), Estimates);
+        if (sample.iters.length !== sample.times.length) {
+            throw new InputError(sampleFile, "field times", `has ${sample.times.length} values but iters has ${sample.iters.length}`);
+        }
+        checkSamples(sample.times, sampleFile, "field times");
+        const throughputEntry = id.throughput ? Object.entries(id.throughput)[0] : undefined;
+        const { times: _times, ...sampleRaw } = sample;
+        measurements.push({
+            benchmarkName: id.full_id,
+            values: sample.times.map((total, i) => total / sample.iters[i]),
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
+            params: id.value_str ? { parameter: id.value_str } : null,
+            sourceFormat: "criterion-dir",
+            metadata: { benchmark: id, sample: sampleRaw, estimates },
+            origin: benchmarkFile,
+        });
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
+
+
+
+
+/**
+ * `cargo criterion --message-format=json`: one JSON message per line. Only
+ * `benchmark-complete` messages carry samples; `group-complete` and others are ignored.
+ * `measured_values[i]` is the total time (ns) of `iteration_count[i]` iterations.
+ */
+const Estimate = object({ estimate: schemas_number(), lower_bound: schemas_number(), upper_bound: schemas_number(), unit: schemas_string() })
+    .partial()
+    .passthrough();
+const BenchmarkComplete = object({
+    reason: literal("benchmark-complete"),
+    id: schemas_string().min(1),
+    report_directory: schemas_string().optional(),
+    iteration_count: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
+    measured_values: array(schemas_number()).min(1, "no samples"),
+    unit: schemas_string().optional(),
+    throughput: array(object({ per_iteration: schemas_number().nonnegative(), unit: schemas_string() })).optional(),
+    typical: Estimate.optional(),
+    mean: Estimate.optional(),
+    median: Estimate.optional(),
+    slope: Estimate.nullish(),
+})
+    .passthrough();
+const Message = object({ reason: schemas_string() }).passthrough();
+function parseCriterionJson(text, file) {
+    const measurements = [];
+    const lines = text.split("\n");
+    lines.forEach((line, index) => {
+        const lineNumber = index + 1;
+        if (line.trim() === "")
+            return;
+        const where = `line ${lineNumber}`;
+        const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
+        if (message.reason !== "benchmark-complete")
+            return;
+        const record = checkShape(BenchmarkComplete, message, file, where);
+        const { measured_values: totals, iteration_count: iterations } = record;
+        if (totals.length !== iterations.length) {
+            throw new InputError(file, `${where}, field measured_values`, `has ${totals.length} values but iteration_count has ${iterations.length}`);
+        }
+        const scale = NANOSECONDS_PER[record.unit ?? "ns"];
+        if (scale === undefined) {
+            throw new InputError(file, `${where}, field unit`, `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`);
+        }
+        checkSamples(totals, file, `${where}, field measured_values`);
+        const { measured_values: _totals, ...raw } = record;
+        measurements.push({
+            benchmarkName: record.id,
+            values: totals.map((total, i) => (total * scale) / iterations[i]),
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: record.throughput?.[0]
+                ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
+                : null,
+            params: null,
+            sourceFormat: "criterion-json",
+            metadata: raw,
+            origin: `${file}:${lineNumber}`,
+        });
+    });
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/pytest.js
+
+
+
+/**
+ * pytest-benchmark's `--benchmark-json` (3.x–5.x): one object with `benchmarks[]`, each with
+ * `stats.data[]` = per-iteration seconds of every round (pytest-benchmark divides a round's
+ * duration by its iteration count before storing it). Stored in nanoseconds.
+ * Entries without `stats.data` (e.g. from a `--benchmark-save` file written without
+ * `--benchmark-save-data`) are skipped with a warning: there are no samples to store.
+ */
+const Stats = object({
+    data: array(schemas_number()).min(1, "no samples").optional(),
+    iterations: schemas_number().int().positive().optional(),
+    rounds: schemas_number().int().nonnegative().optional(),
+})
+    .passthrough();
+const Entry = object({
+    name: schemas_string().min(1),
+    fullname: schemas_string().min(1),
+    group: schemas_string().nullish(),
+    params: record(schemas_string(), unknown()).nullish(),
+    stats: Stats,
+})
+    .passthrough();
+const Report = object({
+    benchmarks: array(Entry),
+    version: schemas_string().optional(),
+    datetime: schemas_string().optional(),
+    commit_info: record(schemas_string(), unknown()).optional(),
+    machine_info: record(schemas_string(), unknown()).optional(),
+})
+    .passthrough();
+const NANOSECONDS_PER_SECOND = 1e9;
+function parsePytestBenchmark(text, file, context) {
+    const report = checkShape(Report, parseJson(text, file), file);
+    const machine = report.machine_info ?? {};
+    if (typeof machine.python_version === "string") {
+        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
+    }
+    if (report.benchmarks.length === 0)
+        throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+    const measurements = [];
+    report.benchmarks.forEach((entry, index) => {
+        const where = `field benchmarks[${index}].stats.data`;
+        const { data, ...statsRaw } = entry.stats;
+        if (data === undefined) {
+            context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
+            return;
+        }
+        checkSamples(data, file, where);
+        measurements.push({
+            benchmarkName: entry.fullname,
+            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
+            units: TIME_UNIT,
+            metric: TIME_METRIC,
+            direction: "lower_is_better",
+            throughput: null,
+            params: entry.params ?? null,
+            sourceFormat: "pytest",
+            metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
+            origin: `${file}#benchmarks[${index}]`,
+        });
+    });
+    if (measurements.length === 0) {
+        throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/results-file.js
+
+
+
+/**
+ * lance-bench's own results file: JSON lines, a header then one normalized `Result` per line.
+ * Run actions write it; `publish` reads it and stores the rows exactly as they were built on
+ * the machine that ran the benchmarks (its test bed, its run), so running and publishing can
+ * be separate jobs — e.g. an unprivileged pull-request job hands its file to a privileged one.
+ */
+const RESULTS_FILE_KIND = "lance-bench-results";
+const RESULTS_SCHEMA_VERSION = 1;
+function isResultsFile(firstLine) {
+    return firstLine.startsWith("{") && firstLine.includes(`"${RESULTS_FILE_KIND}"`);
+}
+function parseResultsFile(text, file) {
+    const lines = text.split("\n");
+    const header = parseJson(lines[0] ?? "", file, 1);
+    if (header?.kind !== RESULTS_FILE_KIND) {
+        throw new InputError(file, "line 1", `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
+    }
+    if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
+        throw new InputError(file, "line 1, field schema_version", `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`);
+    }
+    const results = [];
+    lines.slice(1).forEach((line, index) => {
+        if (line.trim() === "")
+            return;
+        const lineNumber = index + 2;
+        results.push(checkShape(Result, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
+    });
+    if (results.length === 0)
+        throw new InputError(file, undefined, "holds no results");
+    return results;
+}
+/** Writes a results file atomically (a reader never sees half a file). */
+async function writeResultsFile(file, results, producer) {
+    const header = {
+        kind: RESULTS_FILE_KIND,
+        schema_version: RESULTS_SCHEMA_VERSION,
+        producer,
+        created_at: Math.floor(Date.now() / 1000),
+    };
+    const text = [header, ...results].map((record) => JSON.stringify(record)).join("\n") + "\n";
+    const partial = `${file}.partial`;
+    await writeFile(partial, text);
+    await rename(partial, file);
+}
+
+;// CONCATENATED MODULE: ./lib/parse/index.js
+
+
+
+
+
+
+
+
+
+
+/** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
+const FORMAT_CHOICES = ["auto", ...SourceFormat.options, RESULTS_FILE_KIND];
+const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
+/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
+function detectTextFormat(text, file) {
+    const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
+    if (isResultsFile(firstLine))
+        return RESULTS_FILE_KIND;
+    if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
+        return "criterion-json";
+    if (BENCHER_LINE.test(text))
+        return "bencher";
+    if (firstLine.startsWith("{"))
+        return "pytest";
+    throw new InputError(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
+}
+async function parse_isDirectory(input) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
+    }
+    catch {
+        throw new InputError(input, undefined, "no such file or directory");
+    }
+}
+/**
+ * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
+ * `InputError` before the store is touched.
+ */
+async function parseInputs(inputs, format = "auto") {
+    if (inputs.length === 0)
+        throw new ConfigurationError("no result files given");
+    const result = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
+    const context = {
+        warn: (message) => result.warnings.push(message),
+        noteToolchain: (description) => {
+            if (!result.toolchain.includes(description))
+                result.toolchain.push(description);
+        },
+    };
+    for (const input of inputs) {
+        let chosen;
+        let measurements = [];
+        if (await parse_isDirectory(input)) {
+            if (format !== "auto" && format !== "criterion-dir") {
+                throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
+            }
+            chosen = "criterion-dir";
+            measurements = await parseCriterionDir(input);
+        }
+        else {
+            if (format === "criterion-dir") {
+                throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
+            }
+            const text = await readText(input);
+            const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
+            chosen = textFormat;
+            if (textFormat === RESULTS_FILE_KIND)
+                result.results.push(...parseResultsFile(text, input));
+            else
+                measurements = parseText(textFormat, text, input, context);
+        }
+        result.formats[input] = chosen;
+        result.measurements.push(...measurements);
+    }
+    rejectDuplicates(result.measurements);
+    return result;
+}
+function parseText(format, text, file, context) {
+    switch (format) {
+        case "criterion-json":
+            return parseCriterionJson(text, file);
+        case "bencher":
+            return parseBencher(text, file);
+        case "pytest":
+            return parsePytestBenchmark(text, file, context);
+    }
+}
+/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
+function rejectDuplicates(measurements) {
+    const seen = new Map();
+    for (const m of measurements) {
+        const key = `${m.benchmarkName}\u0000${m.metric}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+            throw new InputError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
+        }
+        seen.set(key, m.origin);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "@lancedb/lancedb"
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+const lancedb_namespaceObject = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
+// EXTERNAL MODULE: ./node_modules/retry/index.js
+var retry = __nccwpck_require__(5546);
+;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
+const objectToString = Object.prototype.toString;
+
+const isError = value => objectToString.call(value) === '[object Error]';
+
+const errorMessages = new Set([
+	'network error', // Chrome
+	'NetworkError when attempting to fetch resource.', // Firefox
+	'The Internet connection appears to be offline.', // Safari 16
+	'Network request failed', // `cross-fetch`
+	'fetch failed', // Undici (Node.js)
+	'terminated', // Undici (Node.js)
+	' A network error occurred.', // Bun (WebKit)
+	'Network connection lost', // Cloudflare Workers (fetch)
+]);
+
+function isNetworkError(error) {
+	const isValid = error
+		&& isError(error)
+		&& error.name === 'TypeError'
+		&& typeof error.message === 'string';
+
+	if (!isValid) {
+		return false;
+	}
+
+	const {message, stack} = error;
+
+	// Safari 17+ has generic message but no stack for network errors
+	if (message === 'Load failed' || (message.startsWith('Load failed (') && message.endsWith(')'))) {
+		return stack === undefined
+			// Sentry adds its own stack trace to the fetch error, so also check for that
+			|| '__sentry_captured__' in error;
+	}
+
+	// Deno network errors start with specific text
+	if (message.startsWith('error sending request for url')) {
+		return true;
+	}
+
+	// Chrome: exact "Failed to fetch" or with hostname: "Failed to fetch (example.com)"
+	if (message === 'Failed to fetch' || (message.startsWith('Failed to fetch (') && message.endsWith(')'))) {
+		return true;
+	}
+
+	// Standard network error messages
+	return errorMessages.has(message);
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-retry/index.js
+
+
+
+class AbortError extends Error {
+	constructor(message) {
+		super();
+
+		if (message instanceof Error) {
+			this.originalError = message;
+			({message} = message);
+		} else {
+			this.originalError = new Error(message);
+			this.originalError.stack = this.stack;
+		}
+
+		this.name = 'AbortError';
+		this.message = message;
+	}
+}
+
+const decorateErrorWithCounts = (error, attemptNumber, options) => {
+	// Minus 1 from attemptNumber because the first attempt does not count as a retry
+	const retriesLeft = options.retries - (attemptNumber - 1);
+
+	error.attemptNumber = attemptNumber;
+	error.retriesLeft = retriesLeft;
+	return error;
+};
+
+async function pRetry(input, options) {
+	return new Promise((resolve, reject) => {
+		options = {...options};
+		options.onFailedAttempt ??= () => {};
+		options.shouldRetry ??= () => true;
+		options.retries ??= 10;
+
+		const operation = retry.operation(options);
+
+		const abortHandler = () => {
+			operation.stop();
+			reject(options.signal?.reason);
+		};
+
+		if (options.signal && !options.signal.aborted) {
+			options.signal.addEventListener('abort', abortHandler, {once: true});
+		}
+
+		const cleanUp = () => {
+			options.signal?.removeEventListener('abort', abortHandler);
+			operation.stop();
+		};
+
+		operation.attempt(async attemptNumber => {
+			try {
+				const result = await input(attemptNumber);
+				cleanUp();
+				resolve(result);
+			} catch (error) {
+				try {
+					if (!(error instanceof Error)) {
+						throw new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
+					}
+
+					if (error instanceof AbortError) {
+						throw error.originalError;
+					}
+
+					if (error instanceof TypeError && !isNetworkError(error)) {
+						throw error;
+					}
+
+					decorateErrorWithCounts(error, attemptNumber, options);
+
+					if (!(await options.shouldRetry(error))) {
+						operation.stop();
+						reject(error);
+					}
+
+					await options.onFailedAttempt(error);
+
+					if (!operation.retry(error)) {
+						throw operation.mainError();
+					}
+				} catch (finalError) {
+					decorateErrorWithCounts(finalError, attemptNumber, options);
+					cleanUp();
+					reject(finalError);
+				}
+			}
+		});
+	});
+}
+
+;// CONCATENATED MODULE: ./lib/store/retry.js
+
+
+/**
+ * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
+ * XML body). Keep what a person acts on: the S3 error code and message when there is one,
+ * else the first few hundred characters.
+ */
+function condenseStoreMessage(message) {
+    const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
+    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+    const status = /status: (\d{3})/.exec(message)?.[1];
+    if (code)
+        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
+    const oneLine = message.replace(/\s+/g, " ").trim();
+    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+}
+const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
+/**
+ * Runs a storage operation, retrying transient failures with exponential backoff and
+ * jitter, then fails with a `StoreError` that says what was attempted and how often.
+ * Our own errors (bad input, bad configuration) are never retried.
+ */
+async function withStoreRetry(what, operation, policy, onRetry) {
+    try {
+        return await pRetry(async () => {
+            try {
+                return await operation();
+            }
+            catch (error) {
+                if (error instanceof LanceBenchError)
+                    throw new AbortError(error);
+                throw error;
+            }
+        }, {
+            retries: Math.max(0, policy.attempts - 1),
+            factor: 2,
+            minTimeout: policy.baseDelayMs,
+            maxTimeout: policy.baseDelayMs * 16,
+            randomize: true,
+            onFailedAttempt: (error) => {
+                if (error.retriesLeft > 0) {
+                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${describeError(error)}; retrying`);
+                }
+            },
+        });
+    }
+    catch (error) {
+        if (error instanceof LanceBenchError)
+            throw error;
+        throw new StoreError(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage(describeError(error))}`);
+    }
+}
+/**
+ * The retry policy, tunable through `LANCE_BENCH_RETRY_ATTEMPTS` and
+ * `LANCE_BENCH_RETRY_BASE_MS` (e.g. a longer budget for a flaky network, a short one in tests).
+ */
+function retryPolicyFromEnv(env = process.env) {
+    const attempts = Number(env.LANCE_BENCH_RETRY_ATTEMPTS);
+    const baseDelayMs = Number(env.LANCE_BENCH_RETRY_BASE_MS);
+    return {
+        attempts: Number.isInteger(attempts) && attempts >= 1 ? attempts : DEFAULT_RETRY.attempts,
+        baseDelayMs: Number.isFinite(baseDelayMs) && baseDelayMs >= 0 ? baseDelayMs : DEFAULT_RETRY.baseDelayMs,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/store/connect.js
+
+
+
+
+
+const DEFAULT_DB_DIR = external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), ".lance-bench");
+/** Where the database lives: `--db` wins, then `LANCE_BENCH_URI` (the seed's variable), then ~/.lance-bench. */
+function resolveDbUri(flag, env = process.env) {
+    const uri = flag?.trim() || env.LANCE_BENCH_URI?.trim() || DEFAULT_DB_DIR;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
+    if (scheme === undefined)
+        return external_node_path_namespaceObject.resolve(uri);
+    if (!["s3", "s3+ddb", "file"].includes(scheme)) {
+        throw new ConfigurationError(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
+    }
+    return uri;
+}
+/** Hides credentials that may be embedded in a URI before it is printed. */
+function redactUri(uri) {
+    return uri.replace(/\/\/[^/@]*@/, "//***@");
+}
+/**
+ * Storage options for S3 and S3-compatible servers, from the standard AWS variables.
+ * `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` point at a non-AWS server; plain http is allowed
+ * only when the endpoint itself is http.
+ */
+function s3StorageOptions(env = process.env) {
+    const options = {};
+    const set = (key, value) => {
+        if (value)
+            options[key] = value;
+    };
+    set("aws_access_key_id", env.AWS_ACCESS_KEY_ID);
+    set("aws_secret_access_key", env.AWS_SECRET_ACCESS_KEY);
+    set("aws_session_token", env.AWS_SESSION_TOKEN);
+    set("region", env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
+    const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+    set("endpoint", endpoint);
+    if (endpoint?.startsWith("http://"))
+        options.allow_http = "true";
+    return options;
+}
+async function connectDb(uri, retry, onRetry) {
+    const remote = /^s3(\+ddb)?:\/\//i.test(uri);
+    return withStoreRetry(`connecting to ${redactUri(uri)}`, () => lancedb_namespaceObject.connect(uri, remote ? { storageOptions: s3StorageOptions() } : {}), retry, onRetry);
+}
+
+;// CONCATENATED MODULE: external "apache-arrow"
+var external_apache_arrow_x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var external_apache_arrow_y = (x) => (() => (x))
+const external_apache_arrow_namespaceObject = external_apache_arrow_x({ ["Field"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Field), ["Float64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Float64), ["Int32"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int32), ["Int64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int64), ["List"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.List), ["RecordBatch"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.RecordBatch), ["Schema"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Schema), ["Struct"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Struct), ["Table"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Table), ["Utf8"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Utf8), ["vectorFromArray"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.vectorFromArray) });
+;// CONCATENATED MODULE: ./lib/store/schema.js
+
+/**
+ * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
+ * seed's names and types, so its Python package reads every row the suite writes; the rest
+ * are the suite's extension columns (DESIGN §3). Strings are plain Utf8 on purpose: LanceDB
+ * refuses a BTREE index on a dictionary-encoded column.
+ *
+ * Every field is nullable, as pyarrow makes them by default: struct equality includes the
+ * children's nullability, so this is what lets the seed's reader (and writer) see exactly
+ * its own types. Non-null is enforced where rows are built, by the zod model.
+ */
+const field = (name, type) => new external_apache_arrow_namespaceObject.Field(name, type, true);
+const f64 = () => new external_apache_arrow_namespaceObject.Float64();
+const utf8 = () => new external_apache_arrow_namespaceObject.Utf8();
+const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
+const RESULTS_SCHEMA = new external_apache_arrow_namespaceObject.Schema([
+    field("id", utf8()),
+    field("dut", new external_apache_arrow_namespaceObject.Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new external_apache_arrow_namespaceObject.Int64())])),
+    field("test_bed", new external_apache_arrow_namespaceObject.Struct([
+        field("name", utf8()),
+        field("cpu", utf8()),
+        field("memory_gb", new external_apache_arrow_namespaceObject.Int32()),
+        field("os", utf8()),
+        field("created_at", new external_apache_arrow_namespaceObject.Int64()),
+    ])),
+    field("benchmark_name", utf8()),
+    field("values", new external_apache_arrow_namespaceObject.List(field("item", f64()))),
+    field("summary", new external_apache_arrow_namespaceObject.Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
+    field("units", utf8()),
+    field("throughput", new external_apache_arrow_namespaceObject.Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
+    field("metadata", utf8()),
+    field("timestamp", new external_apache_arrow_namespaceObject.Int64()),
+    // extension columns
+    field("sha", utf8()),
+    field("metric", utf8()),
+    field("direction", utf8()),
+    field("params", utf8()),
+    field("source_format", utf8()),
+    field("status", utf8()),
+    field("status_reason", utf8()),
+    field("run", new external_apache_arrow_namespaceObject.Struct([
+        field("provider", utf8()),
+        field("repository", utf8()),
+        field("workflow", utf8()),
+        field("run_id", utf8()),
+        field("run_attempt", new external_apache_arrow_namespaceObject.Int32()),
+        field("ref", utf8()),
+        field("pr_number", new external_apache_arrow_namespaceObject.Int32()),
+    ])),
+    field("fingerprint", utf8()),
+]);
+const SEED_COLUMNS = RESULTS_SCHEMA.fields.slice(0, 10).map((f) => f.name);
+
+;// CONCATENATED MODULE: ./lib/store/convert.js
+
+
+/** Results as one Arrow table in the exact `results` schema (Int64 columns take BigInt). */
+function toArrowTable(results) {
+    const rows = results.map((r) => ({
+        ...r,
+        dut: { ...r.dut, timestamp: BigInt(r.dut.timestamp) },
+        test_bed: { ...r.test_bed, created_at: BigInt(r.test_bed.created_at) },
+        timestamp: BigInt(r.timestamp),
+    }));
+    const rowsVector = (0,external_apache_arrow_namespaceObject.vectorFromArray)(rows, new external_apache_arrow_namespaceObject.Struct(RESULTS_SCHEMA.fields));
+    return new external_apache_arrow_namespaceObject.Table(rowsVector.data.map((data) => new external_apache_arrow_namespaceObject.RecordBatch(RESULTS_SCHEMA, data)));
+}
+/** A row read back from LanceDB as plain JSON values (BigInt → number, Arrow vectors → arrays). */
+function toPlainRow(row) {
+    return JSON.parse(JSON.stringify(row, (_key, value) => (typeof value === "bigint" ? Number(value) : value)));
+}
+
+;// CONCATENATED MODULE: ./lib/store/sql.js
+
+/**
+ * A string literal for a LanceDB (DataFusion SQL) filter. Quotes are doubled, which is the
+ * SQL escape, and control characters are refused outright, so a user string can never end
+ * the literal or smuggle in another clause.
+ */
+function sqlString(value, input) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value)) {
+        throw new ConfigurationError(`${input} contains a control character: ${JSON.stringify(value)}`);
+    }
+    return `'${value.replaceAll("'", "''")}'`;
+}
+
+;// CONCATENATED MODULE: ./lib/store/results-table.js
+
+
+
+
+
+
+
+const RESULTS_TABLE = "results";
+/** Columns with a scalar (BTREE) index: the scheduler's sha look-up and per-benchmark history. */
+const INDEXED_COLUMNS = ["sha", "benchmark_name"];
+/** Unindexed rows tolerated before a publish folds them into the indexes. */
+const INDEX_REFRESH_THRESHOLD = 20_000;
+/** The `results` table: open, write idempotently, and query by exact, indexed matches. */
+class ResultStore {
+    db;
+    uri;
+    retry;
+    log;
+    indexRefreshThreshold;
+    constructor(db, uri, retry, log, indexRefreshThreshold) {
+        this.db = db;
+        this.uri = uri;
+        this.retry = retry;
+        this.log = log;
+        this.indexRefreshThreshold = indexRefreshThreshold;
+    }
+    static async open(options) {
+        const retry = options.retry ?? DEFAULT_RETRY;
+        const log = options.log ?? (() => { });
+        const db = await connectDb(options.uri, retry, log);
+        return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
+    }
+    close() {
+        this.db.close();
+    }
+    /** The table, or undefined when nothing was ever published here. */
+    async existingTable() {
+        return withStoreRetry(`opening table ${RESULTS_TABLE} in ${redactUri(this.uri)}`, async () => {
+            const names = await this.db.tableNames();
+            return names.includes(RESULTS_TABLE) ? await this.db.openTable(RESULTS_TABLE) : undefined;
+        }, this.retry, this.log);
+    }
+    async tableForWriting() {
+        const table = await withStoreRetry(`opening or creating table ${RESULTS_TABLE} in ${redactUri(this.uri)}`, () => this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create", existOk: true }), this.retry, this.log);
+        await this.checkSchema(table);
+        return table;
+    }
+    /** A table written by another tool version must have every column we write. */
+    async checkSchema(table) {
+        const existing = new Set((await table.schema()).fields.map((f) => f.name));
+        const missing = RESULTS_SCHEMA.fields.map((f) => f.name).filter((name) => !existing.has(name));
+        if (missing.length > 0) {
+            throw new StoreError(`table ${RESULTS_TABLE} in ${redactUri(this.uri)} lacks the columns ${missing.join(", ")}; ` +
+                "it was written by an older tool and must be migrated before this suite writes to it");
+        }
+    }
+    /**
+     * Writes all results in one commit. Rows are keyed by their deterministic `id`, so writing
+     * the same results again (a re-run job, or a retry after a commit whose answer was lost)
+     * adds nothing.
+     */
+    async write(results) {
+        if (results.length === 0)
+            return { inserted: 0, alreadyStored: 0 };
+        const table = await this.tableForWriting();
+        const data = toArrowTable(results);
+        const merged = await withStoreRetry(`writing ${results.length} rows to ${redactUri(this.uri)}`, () => table.mergeInsert("id").whenNotMatchedInsertAll().execute(data), this.retry, this.log);
+        await this.maintainIndexes(table);
+        return { inserted: merged.numInsertedRows, alreadyStored: results.length - merged.numInsertedRows };
+    }
+    /**
+     * Creates the scalar indexes once the table has rows, and folds new rows into them when
+     * many have piled up (queries stay correct in between: unindexed rows are scanned).
+     */
+    async maintainIndexes(table) {
+        const indexes = await table.listIndices();
+        for (const column of INDEXED_COLUMNS) {
+            const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
+            if (!index) {
+                await withStoreRetry(`indexing column ${column}`, () => table.createIndex(column, { config: lancedb_namespaceObject.Index.btree() }), this.retry, this.log);
+            }
+            else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
+                await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
+                return;
+            }
+        }
+    }
+    /** Whether any row is stored for this exact commit. `sha` must already be validated hex. */
+    async hasResultsForCommit(sha) {
+        return (await this.shasWithResults([sha])).size > 0;
+    }
+    /** Which of these commits have results: one indexed query for the whole batch. */
+    async shasWithResults(shas) {
+        const table = await this.existingTable();
+        if (!table || shas.length === 0)
+            return new Set();
+        const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
+        const rows = await withStoreRetry("looking up commits", () => table.query().where(`sha IN (${list})`).select(["sha"]).toArray(), this.retry, this.log);
+        return new Set(rows.map((row) => String(row.sha)));
+    }
+    /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */
+    async query(filter = {}) {
+        const table = await this.existingTable();
+        if (!table)
+            return [];
+        const conditions = [];
+        if (filter.sha !== undefined)
+            conditions.push(`sha = ${sqlString(filter.sha, "sha")}`);
+        if (filter.benchmark !== undefined)
+            conditions.push(`benchmark_name = ${sqlString(filter.benchmark, "benchmark")}`);
+        let query = table.query();
+        if (conditions.length > 0)
+            query = query.where(conditions.join(" AND "));
+        if (filter.limit !== undefined)
+            query = query.limit(filter.limit);
+        const rows = await withStoreRetry("reading results", () => query.toArray(), this.retry, this.log);
+        return rows.map((row) => toPlainRow(row));
+    }
+    async countRows() {
+        const table = await this.existingTable();
+        return table ? table.countRows() : 0;
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/sha1.js
+
+function sha1(bytes) {
+    if (Array.isArray(bytes)) {
+        bytes = Buffer.from(bytes);
+    }
+    else if (typeof bytes === 'string') {
+        bytes = Buffer.from(bytes, 'utf8');
+    }
+    return (0,external_crypto_namespaceObject.createHash)('sha1').update(bytes).digest();
+}
+/* harmony default export */ const esm_sha1 = (sha1);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/regex.js
+/* harmony default export */ const regex = (/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/validate.js
+
+function validate_validate(uuid) {
+    return typeof uuid === 'string' && regex.test(uuid);
+}
+/* harmony default export */ const esm_validate = (validate_validate);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/parse.js
+
+function esm_parse_parse(uuid) {
+    if (!esm_validate(uuid)) {
+        throw TypeError('Invalid UUID');
+    }
+    let v;
+    return Uint8Array.of((v = parseInt(uuid.slice(0, 8), 16)) >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff, (v = parseInt(uuid.slice(9, 13), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(14, 18), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(19, 23), 16)) >>> 8, v & 0xff, ((v = parseInt(uuid.slice(24, 36), 16)) / 0x10000000000) & 0xff, (v / 0x100000000) & 0xff, (v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+}
+/* harmony default export */ const esm_parse = (esm_parse_parse);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/stringify.js
+
+const byteToHex = [];
+for (let i = 0; i < 256; ++i) {
+    byteToHex.push((i + 0x100).toString(16).slice(1));
+}
+function unsafeStringify(arr, offset = 0) {
+    return (byteToHex[arr[offset + 0]] +
+        byteToHex[arr[offset + 1]] +
+        byteToHex[arr[offset + 2]] +
+        byteToHex[arr[offset + 3]] +
+        '-' +
+        byteToHex[arr[offset + 4]] +
+        byteToHex[arr[offset + 5]] +
+        '-' +
+        byteToHex[arr[offset + 6]] +
+        byteToHex[arr[offset + 7]] +
+        '-' +
+        byteToHex[arr[offset + 8]] +
+        byteToHex[arr[offset + 9]] +
+        '-' +
+        byteToHex[arr[offset + 10]] +
+        byteToHex[arr[offset + 11]] +
+        byteToHex[arr[offset + 12]] +
+        byteToHex[arr[offset + 13]] +
+        byteToHex[arr[offset + 14]] +
+        byteToHex[arr[offset + 15]]).toLowerCase();
+}
+function stringify(arr, offset = 0) {
+    const uuid = unsafeStringify(arr, offset);
+    if (!validate(uuid)) {
+        throw TypeError('Stringified UUID is invalid');
+    }
+    return uuid;
+}
+/* harmony default export */ const esm_stringify = ((/* unused pure expression or super */ null && (stringify)));
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v35.js
+
+
+function stringToBytes(str) {
+    str = unescape(encodeURIComponent(str));
+    const bytes = new Uint8Array(str.length);
+    for (let i = 0; i < str.length; ++i) {
+        bytes[i] = str.charCodeAt(i);
+    }
+    return bytes;
+}
+const DNS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
+const v35_URL = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+function v35(version, hash, value, namespace, buf, offset) {
+    const valueBytes = typeof value === 'string' ? stringToBytes(value) : value;
+    const namespaceBytes = typeof namespace === 'string' ? esm_parse(namespace) : namespace;
+    if (typeof namespace === 'string') {
+        namespace = esm_parse(namespace);
+    }
+    if (namespace?.length !== 16) {
+        throw TypeError('Namespace must be array-like (16 iterable integer values, 0-255)');
+    }
+    let bytes = new Uint8Array(16 + valueBytes.length);
+    bytes.set(namespaceBytes);
+    bytes.set(valueBytes, namespaceBytes.length);
+    bytes = hash(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | version;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    if (buf) {
+        offset = offset || 0;
+        if (offset < 0 || offset + 16 > buf.length) {
+            throw new RangeError(`UUID byte range ${offset}:${offset + 15} is out of buffer bounds`);
+        }
+        for (let i = 0; i < 16; ++i) {
+            buf[offset + i] = bytes[i];
+        }
+        return buf;
+    }
+    return unsafeStringify(bytes);
+}
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v5.js
+
+
+
+function v5(value, namespace, buf, offset) {
+    return v35(0x50, esm_sha1, value, namespace, buf, offset);
+}
+v5.DNS = DNS;
+v5.URL = v35_URL;
+/* harmony default export */ const esm_v5 = (v5);
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./lib/context/process.js
@@ -41689,8 +42743,6 @@ async function readCommit(repo, revision = "HEAD") {
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -43102,8 +44154,6 @@ function detectRunInfo(fallbackRunId, env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./lib/context/testbed.js
 
 
@@ -43151,515 +44201,6 @@ function environmentFingerprint(testBed, toolchain) {
         toolchain: [...toolchain].sort(),
     });
     return (0,external_node_crypto_.createHash)("sha256").update(material).digest("hex").slice(0, 16);
-}
-
-;// CONCATENATED MODULE: ./lib/parse/bencher.js
-
-/**
- * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
- * `#[bench]` and Criterion:
- *
- *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
- *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
- *
- * Each line holds one number (the median over libtest's samples) and its spread (max − min),
- * so a record has a single value; the spread is kept in `metadata`.
- */
-const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
-/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
-const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
-const toNumber = (text) => Number(text.replaceAll(",", ""));
-function parseBencher(text, file) {
-    const measurements = [];
-    text.split("\n").forEach((rawLine, index) => {
-        const line = rawLine.replace(/\r$/, "");
-        if (!LOOKS_LIKE_BENCH.test(line))
-            return;
-        const match = BENCH_LINE.exec(line);
-        if (!match) {
-            throw new InputError(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
-        }
-        const [, name, median, deviation, megabytesPerSecond] = match;
-        measurements.push({
-            benchmarkName: name,
-            values: [toNumber(median)],
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: null,
-            params: null,
-            sourceFormat: "bencher",
-            metadata: {
-                line: line.trim(),
-                ns_per_iter: toNumber(median),
-                deviation_ns: toNumber(deviation),
-                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
-            },
-            origin: `${file}:${index + 1}`,
-        });
-    });
-    if (measurements.length === 0) {
-        throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/common.js
-
-
-/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
-async function readText(file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
-    }
-    catch (error) {
-        const code = error.code;
-        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
-        throw new InputError(file, undefined, reason);
-    }
-    if (text.trim() === "")
-        throw new InputError(file, undefined, "file is empty");
-    return text;
-}
-/**
- * Python's json module writes NaN, Infinity and -Infinity as bare words, which JSON.parse
- * rejects with an unhelpful "Unexpected token". Turn those tokens (outside strings) into
- * `null`, so the schema check can name the field that holds a non-finite number.
- */
-function neutralizeNonFiniteTokens(text) {
-    if (!/NaN|Infinity/.test(text))
-        return text;
-    let out = "";
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (inString) {
-            out += ch;
-            if (ch === "\\")
-                out += text[++i] ?? "";
-            else if (ch === '"')
-                inString = false;
-            continue;
-        }
-        if (ch === '"') {
-            inString = true;
-            out += ch;
-            continue;
-        }
-        const token = /^(?:-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
-        if (token) {
-            out += "null";
-            i += token.length - 1;
-            continue;
-        }
-        out += ch;
-    }
-    return out;
-}
-/** Line and column (1-based) of a character offset. */
-function lineAndColumn(text, offset) {
-    const before = text.slice(0, offset);
-    const line = before.split("\n").length;
-    const column = offset - before.lastIndexOf("\n");
-    return `line ${line}, column ${column}`;
-}
-/**
- * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
- * `baseLine` is the file line where `text` starts (for JSON-lines files).
- */
-function parseJson(text, file, baseLine) {
-    try {
-        return JSON.parse(neutralizeNonFiniteTokens(text));
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        const truncated = /end of JSON input|Unterminated string|Expected .* after/.test(message) && !position;
-        let location;
-        if (baseLine !== undefined)
-            location = `line ${baseLine}`;
-        else if (position !== undefined)
-            location = lineAndColumn(text, Number(position));
-        else
-            location = lineAndColumn(text, text.length);
-        const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
-        throw new InputError(file, location, reason);
-    }
-}
-/** `a.b[3].c` from a zod issue path. */
-function formatPath(path) {
-    let out = "";
-    for (const key of path) {
-        if (typeof key === "number")
-            out += `[${key}]`;
-        else
-            out += out === "" ? String(key) : `.${String(key)}`;
-    }
-    return out || "(top level)";
-}
-/**
- * Validates a decoded record against the format's schema. The first problem becomes an
- * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
- */
-function checkShape(schema, value, file, where) {
-    const parsed = schema.safeParse(value);
-    if (parsed.success)
-        return parsed.data;
-    const issue = parsed.error.issues[0];
-    const field = `field ${formatPath(issue.path)}`;
-    const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
-    throw new InputError(file, where ? `${where}, ${field}` : field, reason);
-}
-/** Whether the value at `path` is null (a NaN or Infinity token became null, see above). */
-function holdsNull(root, path) {
-    let node = root;
-    for (const key of path) {
-        if (node === null || typeof node !== "object")
-            return false;
-        node = node[key];
-    }
-    return node === null && path.length > 0;
-}
-/**
- * Checks that samples are usable times: finite and not negative. Zero is allowed because
- * tools legitimately print "0 ns/iter" for an optimised-away body.
- */
-function checkSamples(values, file, where) {
-    values.forEach((value, index) => {
-        if (!Number.isFinite(value))
-            throw new InputError(file, `${where}[${index}]`, `${value} is not a finite number`);
-        if (value < 0)
-            throw new InputError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/parse/throughput.js
-/**
- * Criterion's throughput kinds mapped onto the seed's struct: `multiplier` is the amount
- * processed per iteration, `name` what is counted (the seed stores cargo-criterion's `unit`
- * there), `unit_system` how a report scales it: "binary" (KiB, MiB) or "decimal" (KB, K
- * elements) — the two values of the seed's `UnitSystem` enum.
- */
-const KINDS = {
-    bytes: { name: "bytes", unit_system: "binary" },
-    bytesdecimal: { name: "bytes", unit_system: "decimal" },
-    bytes_decimal: { name: "bytes", unit_system: "decimal" },
-    elements: { name: "elements", unit_system: "decimal" },
-    bits: { name: "bits", unit_system: "decimal" },
-};
-/** `kind` as Criterion spells it (`Bytes`, `BytesDecimal`, `Elements`, or cargo-criterion's lower case). */
-function criterionThroughput(kind, perIteration) {
-    const known = KINDS[kind.toLowerCase()] ?? { name: kind.toLowerCase(), unit_system: "decimal" };
-    return { multiplier: perIteration, ...known };
-}
-
-;// CONCATENATED MODULE: ./lib/parse/criterion-dir.js
-
-
-
-
-
-
-/**
- * Criterion's own files after a plain `cargo bench`:
- * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
- * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
- * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
- * run and `report/` the HTML, so only `new/` is read.
- */
-const BenchmarkId = object({
-    group_id: schemas_string(),
-    function_id: schemas_string().nullish(),
-    value_str: schemas_string().nullish(),
-    throughput: record(schemas_string(), schemas_number().nonnegative()).nullish(),
-    full_id: schemas_string().min(1),
-    directory_name: schemas_string().optional(),
-})
-    .passthrough();
-const Sample = object({
-    sampling_mode: schemas_string().optional(),
-    iters: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
-    times: array(schemas_number()).min(1, "no samples"),
-})
-    .passthrough();
-const Estimates = record(schemas_string(), unknown());
-/** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
-async function findCriterionBenchmarks(root) {
-    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
-    return entries
-        .map((entry) => entry.split(external_node_path_namespaceObject.sep).join("/"))
-        .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
-        .filter((entry) => !entry.split("/").includes("report"))
-        .sort()
-        .map((entry) => external_node_path_namespaceObject.join(root, entry));
-}
-async function readJsonFile(file, schema) {
-    return checkShape(schema, parseJson(await readText(file), file), file);
-}
-async function parseCriterionDir(root) {
-    const benchmarkFiles = await findCriterionBenchmarks(root);
-    if (benchmarkFiles.length === 0) {
-        throw new InputError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
-    }
-    const measurements = [];
-    for (const benchmarkFile of benchmarkFiles) {
-        const dir = external_node_path_namespaceObject.dirname(benchmarkFile);
-        const sampleFile = external_node_path_namespaceObject.join(dir, "sample.json");
-        const id = await readJsonFile(benchmarkFile, BenchmarkId);
-        const sample = await readJsonFile(sampleFile, Sample);
-        const estimates = await readJsonFile(external_node_path_namespaceObject.join(dir, "estimates.json"), Estimates);
-        if (sample.iters.length !== sample.times.length) {
-            throw new InputError(sampleFile, "field times", `has ${sample.times.length} values but iters has ${sample.iters.length}`);
-        }
-        checkSamples(sample.times, sampleFile, "field times");
-        const throughputEntry = id.throughput ? Object.entries(id.throughput)[0] : undefined;
-        const { times: _times, ...sampleRaw } = sample;
-        measurements.push({
-            benchmarkName: id.full_id,
-            values: sample.times.map((total, i) => total / sample.iters[i]),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
-            params: id.value_str ? { parameter: id.value_str } : null,
-            sourceFormat: "criterion-dir",
-            metadata: { benchmark: id, sample: sampleRaw, estimates },
-            origin: benchmarkFile,
-        });
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
-
-
-
-
-/**
- * `cargo criterion --message-format=json`: one JSON message per line. Only
- * `benchmark-complete` messages carry samples; `group-complete` and others are ignored.
- * `measured_values[i]` is the total time (ns) of `iteration_count[i]` iterations.
- */
-const Estimate = object({ estimate: schemas_number(), lower_bound: schemas_number(), upper_bound: schemas_number(), unit: schemas_string() })
-    .partial()
-    .passthrough();
-const BenchmarkComplete = object({
-    reason: literal("benchmark-complete"),
-    id: schemas_string().min(1),
-    report_directory: schemas_string().optional(),
-    iteration_count: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
-    measured_values: array(schemas_number()).min(1, "no samples"),
-    unit: schemas_string().optional(),
-    throughput: array(object({ per_iteration: schemas_number().nonnegative(), unit: schemas_string() })).optional(),
-    typical: Estimate.optional(),
-    mean: Estimate.optional(),
-    median: Estimate.optional(),
-    slope: Estimate.nullish(),
-})
-    .passthrough();
-const Message = object({ reason: schemas_string() }).passthrough();
-function parseCriterionJson(text, file) {
-    const measurements = [];
-    const lines = text.split("\n");
-    lines.forEach((line, index) => {
-        const lineNumber = index + 1;
-        if (line.trim() === "")
-            return;
-        const where = `line ${lineNumber}`;
-        const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
-        if (message.reason !== "benchmark-complete")
-            return;
-        const record = checkShape(BenchmarkComplete, message, file, where);
-        const { measured_values: totals, iteration_count: iterations } = record;
-        if (totals.length !== iterations.length) {
-            throw new InputError(file, `${where}, field measured_values`, `has ${totals.length} values but iteration_count has ${iterations.length}`);
-        }
-        const scale = NANOSECONDS_PER[record.unit ?? "ns"];
-        if (scale === undefined) {
-            throw new InputError(file, `${where}, field unit`, `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`);
-        }
-        checkSamples(totals, file, `${where}, field measured_values`);
-        const { measured_values: _totals, ...raw } = record;
-        measurements.push({
-            benchmarkName: record.id,
-            values: totals.map((total, i) => (total * scale) / iterations[i]),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: record.throughput?.[0]
-                ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
-                : null,
-            params: null,
-            sourceFormat: "criterion-json",
-            metadata: raw,
-            origin: `${file}:${lineNumber}`,
-        });
-    });
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/pytest.js
-
-
-
-/**
- * pytest-benchmark's `--benchmark-json` (3.x–5.x): one object with `benchmarks[]`, each with
- * `stats.data[]` = per-iteration seconds of every round (pytest-benchmark divides a round's
- * duration by its iteration count before storing it). Stored in nanoseconds.
- * Entries without `stats.data` (e.g. from a `--benchmark-save` file written without
- * `--benchmark-save-data`) are skipped with a warning: there are no samples to store.
- */
-const Stats = object({
-    data: array(schemas_number()).min(1, "no samples").optional(),
-    iterations: schemas_number().int().positive().optional(),
-    rounds: schemas_number().int().nonnegative().optional(),
-})
-    .passthrough();
-const Entry = object({
-    name: schemas_string().min(1),
-    fullname: schemas_string().min(1),
-    group: schemas_string().nullish(),
-    params: record(schemas_string(), unknown()).nullish(),
-    stats: Stats,
-})
-    .passthrough();
-const Report = object({
-    benchmarks: array(Entry),
-    version: schemas_string().optional(),
-    datetime: schemas_string().optional(),
-    commit_info: record(schemas_string(), unknown()).optional(),
-    machine_info: record(schemas_string(), unknown()).optional(),
-})
-    .passthrough();
-const NANOSECONDS_PER_SECOND = 1e9;
-function parsePytestBenchmark(text, file, context) {
-    const report = checkShape(Report, parseJson(text, file), file);
-    const machine = report.machine_info ?? {};
-    if (typeof machine.python_version === "string") {
-        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
-    }
-    if (report.benchmarks.length === 0)
-        throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
-    const measurements = [];
-    report.benchmarks.forEach((entry, index) => {
-        const where = `field benchmarks[${index}].stats.data`;
-        const { data, ...statsRaw } = entry.stats;
-        if (data === undefined) {
-            context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
-            return;
-        }
-        checkSamples(data, file, where);
-        measurements.push({
-            benchmarkName: entry.fullname,
-            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: null,
-            params: entry.params ?? null,
-            sourceFormat: "pytest",
-            metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
-            origin: `${file}#benchmarks[${index}]`,
-        });
-    });
-    if (measurements.length === 0) {
-        throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/index.js
-
-
-
-
-
-
-
-
-const FORMAT_CHOICES = ["auto", ...SourceFormat.options];
-const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
-/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
-function detectTextFormat(text, file) {
-    const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
-    if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
-        return "criterion-json";
-    if (BENCHER_LINE.test(text))
-        return "bencher";
-    if (firstLine.startsWith("{"))
-        return "pytest";
-    throw new InputError(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
-}
-async function parse_isDirectory(input) {
-    try {
-        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
-    }
-    catch {
-        throw new InputError(input, undefined, "no such file or directory");
-    }
-}
-/**
- * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
- * `InputError` before the store is touched.
- */
-async function parseInputs(inputs, format = "auto") {
-    if (inputs.length === 0)
-        throw new ConfigurationError("no result files given");
-    const result = { measurements: [], warnings: [], formats: {}, toolchain: [] };
-    const context = {
-        warn: (message) => result.warnings.push(message),
-        noteToolchain: (description) => {
-            if (!result.toolchain.includes(description))
-                result.toolchain.push(description);
-        },
-    };
-    for (const input of inputs) {
-        let chosen;
-        let measurements;
-        if (await parse_isDirectory(input)) {
-            if (format !== "auto" && format !== "criterion-dir") {
-                throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
-            }
-            chosen = "criterion-dir";
-            measurements = await parseCriterionDir(input);
-        }
-        else {
-            if (format === "criterion-dir") {
-                throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
-            }
-            const text = await readText(input);
-            const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
-            chosen = textFormat;
-            measurements = parseText(textFormat, text, input, context);
-        }
-        result.formats[input] = chosen;
-        result.measurements.push(...measurements);
-    }
-    rejectDuplicates(result.measurements);
-    return result;
-}
-function parseText(format, text, file, context) {
-    switch (format) {
-        case "criterion-json":
-            return parseCriterionJson(text, file);
-        case "bencher":
-            return parseBencher(text, file);
-        case "pytest":
-            return parsePytestBenchmark(text, file, context);
-    }
-}
-/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
-function rejectDuplicates(measurements) {
-    const seen = new Map();
-    for (const m of measurements) {
-        const key = `${m.benchmarkName}\u0000${m.metric}`;
-        const first = seen.get(key);
-        if (first !== undefined) {
-            throw new InputError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
-        }
-        seen.set(key, m.origin);
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/d3-array/dist/d3-array.mjs
@@ -45062,525 +45603,17 @@ function summarize(values) {
     };
 }
 
-;// CONCATENATED MODULE: external "@lancedb/lancedb"
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-const lancedb_namespaceObject = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
-// EXTERNAL MODULE: ./node_modules/retry/index.js
-var retry = __nccwpck_require__(5546);
-;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
-const objectToString = Object.prototype.toString;
+;// CONCATENATED MODULE: ./lib/commands/results-context.js
 
-const isError = value => objectToString.call(value) === '[object Error]';
 
-const errorMessages = new Set([
-	'network error', // Chrome
-	'NetworkError when attempting to fetch resource.', // Firefox
-	'The Internet connection appears to be offline.', // Safari 16
-	'Network request failed', // `cross-fetch`
-	'fetch failed', // Undici (Node.js)
-	'terminated', // Undici (Node.js)
-	' A network error occurred.', // Bun (WebKit)
-	'Network connection lost', // Cloudflare Workers (fetch)
-]);
 
-function isNetworkError(error) {
-	const isValid = error
-		&& isError(error)
-		&& error.name === 'TypeError'
-		&& typeof error.message === 'string';
 
-	if (!isValid) {
-		return false;
-	}
 
-	const {message, stack} = error;
 
-	// Safari 17+ has generic message but no stack for network errors
-	if (message === 'Load failed' || (message.startsWith('Load failed (') && message.endsWith(')'))) {
-		return stack === undefined
-			// Sentry adds its own stack trace to the fetch error, so also check for that
-			|| '__sentry_captured__' in error;
-	}
 
-	// Deno network errors start with specific text
-	if (message.startsWith('error sending request for url')) {
-		return true;
-	}
 
-	// Chrome: exact "Failed to fetch" or with hostname: "Failed to fetch (example.com)"
-	if (message === 'Failed to fetch' || (message.startsWith('Failed to fetch (') && message.endsWith(')'))) {
-		return true;
-	}
 
-	// Standard network error messages
-	return errorMessages.has(message);
-}
 
-;// CONCATENATED MODULE: ./node_modules/p-retry/index.js
-
-
-
-class AbortError extends Error {
-	constructor(message) {
-		super();
-
-		if (message instanceof Error) {
-			this.originalError = message;
-			({message} = message);
-		} else {
-			this.originalError = new Error(message);
-			this.originalError.stack = this.stack;
-		}
-
-		this.name = 'AbortError';
-		this.message = message;
-	}
-}
-
-const decorateErrorWithCounts = (error, attemptNumber, options) => {
-	// Minus 1 from attemptNumber because the first attempt does not count as a retry
-	const retriesLeft = options.retries - (attemptNumber - 1);
-
-	error.attemptNumber = attemptNumber;
-	error.retriesLeft = retriesLeft;
-	return error;
-};
-
-async function pRetry(input, options) {
-	return new Promise((resolve, reject) => {
-		options = {...options};
-		options.onFailedAttempt ??= () => {};
-		options.shouldRetry ??= () => true;
-		options.retries ??= 10;
-
-		const operation = retry.operation(options);
-
-		const abortHandler = () => {
-			operation.stop();
-			reject(options.signal?.reason);
-		};
-
-		if (options.signal && !options.signal.aborted) {
-			options.signal.addEventListener('abort', abortHandler, {once: true});
-		}
-
-		const cleanUp = () => {
-			options.signal?.removeEventListener('abort', abortHandler);
-			operation.stop();
-		};
-
-		operation.attempt(async attemptNumber => {
-			try {
-				const result = await input(attemptNumber);
-				cleanUp();
-				resolve(result);
-			} catch (error) {
-				try {
-					if (!(error instanceof Error)) {
-						throw new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
-					}
-
-					if (error instanceof AbortError) {
-						throw error.originalError;
-					}
-
-					if (error instanceof TypeError && !isNetworkError(error)) {
-						throw error;
-					}
-
-					decorateErrorWithCounts(error, attemptNumber, options);
-
-					if (!(await options.shouldRetry(error))) {
-						operation.stop();
-						reject(error);
-					}
-
-					await options.onFailedAttempt(error);
-
-					if (!operation.retry(error)) {
-						throw operation.mainError();
-					}
-				} catch (finalError) {
-					decorateErrorWithCounts(finalError, attemptNumber, options);
-					cleanUp();
-					reject(finalError);
-				}
-			}
-		});
-	});
-}
-
-;// CONCATENATED MODULE: ./lib/store/retry.js
-
-
-/**
- * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
- * XML body). Keep what a person acts on: the S3 error code and message when there is one,
- * else the first few hundred characters.
- */
-function condenseStoreMessage(message) {
-    const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
-    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
-    const status = /status: (\d{3})/.exec(message)?.[1];
-    if (code)
-        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
-    const oneLine = message.replace(/\s+/g, " ").trim();
-    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
-}
-const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
-/**
- * Runs a storage operation, retrying transient failures with exponential backoff and
- * jitter, then fails with a `StoreError` that says what was attempted and how often.
- * Our own errors (bad input, bad configuration) are never retried.
- */
-async function withStoreRetry(what, operation, policy, onRetry) {
-    try {
-        return await pRetry(async () => {
-            try {
-                return await operation();
-            }
-            catch (error) {
-                if (error instanceof LanceBenchError)
-                    throw new AbortError(error);
-                throw error;
-            }
-        }, {
-            retries: Math.max(0, policy.attempts - 1),
-            factor: 2,
-            minTimeout: policy.baseDelayMs,
-            maxTimeout: policy.baseDelayMs * 16,
-            randomize: true,
-            onFailedAttempt: (error) => {
-                if (error.retriesLeft > 0) {
-                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${describeError(error)}; retrying`);
-                }
-            },
-        });
-    }
-    catch (error) {
-        if (error instanceof LanceBenchError)
-            throw error;
-        throw new StoreError(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage(describeError(error))}`);
-    }
-}
-/**
- * The retry policy, tunable through `LANCE_BENCH_RETRY_ATTEMPTS` and
- * `LANCE_BENCH_RETRY_BASE_MS` (e.g. a longer budget for a flaky network, a short one in tests).
- */
-function retryPolicyFromEnv(env = process.env) {
-    const attempts = Number(env.LANCE_BENCH_RETRY_ATTEMPTS);
-    const baseDelayMs = Number(env.LANCE_BENCH_RETRY_BASE_MS);
-    return {
-        attempts: Number.isInteger(attempts) && attempts >= 1 ? attempts : DEFAULT_RETRY.attempts,
-        baseDelayMs: Number.isFinite(baseDelayMs) && baseDelayMs >= 0 ? baseDelayMs : DEFAULT_RETRY.baseDelayMs,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/store/connect.js
-
-
-
-
-
-const DEFAULT_DB_DIR = external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), ".lance-bench");
-/** Where the database lives: `--db` wins, then `LANCE_BENCH_URI` (the seed's variable), then ~/.lance-bench. */
-function resolveDbUri(flag, env = process.env) {
-    const uri = flag?.trim() || env.LANCE_BENCH_URI?.trim() || DEFAULT_DB_DIR;
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
-    if (scheme === undefined)
-        return external_node_path_namespaceObject.resolve(uri);
-    if (!["s3", "s3+ddb", "file"].includes(scheme)) {
-        throw new ConfigurationError(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
-    }
-    return uri;
-}
-/** Hides credentials that may be embedded in a URI before it is printed. */
-function redactUri(uri) {
-    return uri.replace(/\/\/[^/@]*@/, "//***@");
-}
-/**
- * Storage options for S3 and S3-compatible servers, from the standard AWS variables.
- * `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` point at a non-AWS server; plain http is allowed
- * only when the endpoint itself is http.
- */
-function s3StorageOptions(env = process.env) {
-    const options = {};
-    const set = (key, value) => {
-        if (value)
-            options[key] = value;
-    };
-    set("aws_access_key_id", env.AWS_ACCESS_KEY_ID);
-    set("aws_secret_access_key", env.AWS_SECRET_ACCESS_KEY);
-    set("aws_session_token", env.AWS_SESSION_TOKEN);
-    set("region", env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
-    const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-    set("endpoint", endpoint);
-    if (endpoint?.startsWith("http://"))
-        options.allow_http = "true";
-    return options;
-}
-async function connectDb(uri, retry, onRetry) {
-    const remote = /^s3(\+ddb)?:\/\//i.test(uri);
-    return withStoreRetry(`connecting to ${redactUri(uri)}`, () => lancedb_namespaceObject.connect(uri, remote ? { storageOptions: s3StorageOptions() } : {}), retry, onRetry);
-}
-
-;// CONCATENATED MODULE: external "apache-arrow"
-var external_apache_arrow_x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var external_apache_arrow_y = (x) => (() => (x))
-const external_apache_arrow_namespaceObject = external_apache_arrow_x({ ["Field"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Field), ["Float64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Float64), ["Int32"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int32), ["Int64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int64), ["List"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.List), ["RecordBatch"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.RecordBatch), ["Schema"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Schema), ["Struct"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Struct), ["Table"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Table), ["Utf8"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Utf8), ["vectorFromArray"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.vectorFromArray) });
-;// CONCATENATED MODULE: ./lib/store/schema.js
-
-/**
- * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
- * seed's names and types, so its Python package reads every row the suite writes; the rest
- * are the suite's extension columns (DESIGN §3). Strings are plain Utf8 on purpose: LanceDB
- * refuses a BTREE index on a dictionary-encoded column.
- *
- * Every field is nullable, as pyarrow makes them by default: struct equality includes the
- * children's nullability, so this is what lets the seed's reader (and writer) see exactly
- * its own types. Non-null is enforced where rows are built, by the zod model.
- */
-const field = (name, type) => new external_apache_arrow_namespaceObject.Field(name, type, true);
-const f64 = () => new external_apache_arrow_namespaceObject.Float64();
-const utf8 = () => new external_apache_arrow_namespaceObject.Utf8();
-const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
-const RESULTS_SCHEMA = new external_apache_arrow_namespaceObject.Schema([
-    field("id", utf8()),
-    field("dut", new external_apache_arrow_namespaceObject.Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new external_apache_arrow_namespaceObject.Int64())])),
-    field("test_bed", new external_apache_arrow_namespaceObject.Struct([
-        field("name", utf8()),
-        field("cpu", utf8()),
-        field("memory_gb", new external_apache_arrow_namespaceObject.Int32()),
-        field("os", utf8()),
-        field("created_at", new external_apache_arrow_namespaceObject.Int64()),
-    ])),
-    field("benchmark_name", utf8()),
-    field("values", new external_apache_arrow_namespaceObject.List(field("item", f64()))),
-    field("summary", new external_apache_arrow_namespaceObject.Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
-    field("units", utf8()),
-    field("throughput", new external_apache_arrow_namespaceObject.Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
-    field("metadata", utf8()),
-    field("timestamp", new external_apache_arrow_namespaceObject.Int64()),
-    // extension columns
-    field("sha", utf8()),
-    field("metric", utf8()),
-    field("direction", utf8()),
-    field("params", utf8()),
-    field("source_format", utf8()),
-    field("status", utf8()),
-    field("status_reason", utf8()),
-    field("run", new external_apache_arrow_namespaceObject.Struct([
-        field("provider", utf8()),
-        field("repository", utf8()),
-        field("workflow", utf8()),
-        field("run_id", utf8()),
-        field("run_attempt", new external_apache_arrow_namespaceObject.Int32()),
-        field("ref", utf8()),
-        field("pr_number", new external_apache_arrow_namespaceObject.Int32()),
-    ])),
-    field("fingerprint", utf8()),
-]);
-const SEED_COLUMNS = RESULTS_SCHEMA.fields.slice(0, 10).map((f) => f.name);
-
-;// CONCATENATED MODULE: ./lib/store/convert.js
-
-
-/** Results as one Arrow table in the exact `results` schema (Int64 columns take BigInt). */
-function toArrowTable(results) {
-    const rows = results.map((r) => ({
-        ...r,
-        dut: { ...r.dut, timestamp: BigInt(r.dut.timestamp) },
-        test_bed: { ...r.test_bed, created_at: BigInt(r.test_bed.created_at) },
-        timestamp: BigInt(r.timestamp),
-    }));
-    const rowsVector = (0,external_apache_arrow_namespaceObject.vectorFromArray)(rows, new external_apache_arrow_namespaceObject.Struct(RESULTS_SCHEMA.fields));
-    return new external_apache_arrow_namespaceObject.Table(rowsVector.data.map((data) => new external_apache_arrow_namespaceObject.RecordBatch(RESULTS_SCHEMA, data)));
-}
-/** A row read back from LanceDB as plain JSON values (BigInt → number, Arrow vectors → arrays). */
-function toPlainRow(row) {
-    return JSON.parse(JSON.stringify(row, (_key, value) => (typeof value === "bigint" ? Number(value) : value)));
-}
-
-;// CONCATENATED MODULE: ./lib/store/sql.js
-
-/**
- * A string literal for a LanceDB (DataFusion SQL) filter. Quotes are doubled, which is the
- * SQL escape, and control characters are refused outright, so a user string can never end
- * the literal or smuggle in another clause.
- */
-function sqlString(value, input) {
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-        throw new ConfigurationError(`${input} contains a control character: ${JSON.stringify(value)}`);
-    }
-    return `'${value.replaceAll("'", "''")}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/store/results-table.js
-
-
-
-
-
-
-
-const RESULTS_TABLE = "results";
-/** Columns with a scalar (BTREE) index: the scheduler's sha look-up and per-benchmark history. */
-const INDEXED_COLUMNS = ["sha", "benchmark_name"];
-/** Unindexed rows tolerated before a publish folds them into the indexes. */
-const INDEX_REFRESH_THRESHOLD = 20_000;
-/** The `results` table: open, write idempotently, and query by exact, indexed matches. */
-class ResultStore {
-    db;
-    uri;
-    retry;
-    log;
-    indexRefreshThreshold;
-    constructor(db, uri, retry, log, indexRefreshThreshold) {
-        this.db = db;
-        this.uri = uri;
-        this.retry = retry;
-        this.log = log;
-        this.indexRefreshThreshold = indexRefreshThreshold;
-    }
-    static async open(options) {
-        const retry = options.retry ?? DEFAULT_RETRY;
-        const log = options.log ?? (() => { });
-        const db = await connectDb(options.uri, retry, log);
-        return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
-    }
-    close() {
-        this.db.close();
-    }
-    /** The table, or undefined when nothing was ever published here. */
-    async existingTable() {
-        return withStoreRetry(`opening table ${RESULTS_TABLE} in ${redactUri(this.uri)}`, async () => {
-            const names = await this.db.tableNames();
-            return names.includes(RESULTS_TABLE) ? await this.db.openTable(RESULTS_TABLE) : undefined;
-        }, this.retry, this.log);
-    }
-    async tableForWriting() {
-        const table = await withStoreRetry(`opening or creating table ${RESULTS_TABLE} in ${redactUri(this.uri)}`, () => this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create", existOk: true }), this.retry, this.log);
-        await this.checkSchema(table);
-        return table;
-    }
-    /** A table written by another tool version must have every column we write. */
-    async checkSchema(table) {
-        const existing = new Set((await table.schema()).fields.map((f) => f.name));
-        const missing = RESULTS_SCHEMA.fields.map((f) => f.name).filter((name) => !existing.has(name));
-        if (missing.length > 0) {
-            throw new StoreError(`table ${RESULTS_TABLE} in ${redactUri(this.uri)} lacks the columns ${missing.join(", ")}; ` +
-                "it was written by an older tool and must be migrated before this suite writes to it");
-        }
-    }
-    /**
-     * Writes all results in one commit. Rows are keyed by their deterministic `id`, so writing
-     * the same results again (a re-run job, or a retry after a commit whose answer was lost)
-     * adds nothing.
-     */
-    async write(results) {
-        if (results.length === 0)
-            return { inserted: 0, alreadyStored: 0 };
-        const table = await this.tableForWriting();
-        const data = toArrowTable(results);
-        const merged = await withStoreRetry(`writing ${results.length} rows to ${redactUri(this.uri)}`, () => table.mergeInsert("id").whenNotMatchedInsertAll().execute(data), this.retry, this.log);
-        await this.maintainIndexes(table);
-        return { inserted: merged.numInsertedRows, alreadyStored: results.length - merged.numInsertedRows };
-    }
-    /**
-     * Creates the scalar indexes once the table has rows, and folds new rows into them when
-     * many have piled up (queries stay correct in between: unindexed rows are scanned).
-     */
-    async maintainIndexes(table) {
-        const indexes = await table.listIndices();
-        for (const column of INDEXED_COLUMNS) {
-            const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
-            if (!index) {
-                await withStoreRetry(`indexing column ${column}`, () => table.createIndex(column, { config: lancedb_namespaceObject.Index.btree() }), this.retry, this.log);
-            }
-            else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
-                await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
-                return;
-            }
-        }
-    }
-    /** Whether any row is stored for this exact commit. `sha` must already be validated hex. */
-    async hasResultsForCommit(sha) {
-        return (await this.shasWithResults([sha])).size > 0;
-    }
-    /** Which of these commits have results: one indexed query for the whole batch. */
-    async shasWithResults(shas) {
-        const table = await this.existingTable();
-        if (!table || shas.length === 0)
-            return new Set();
-        const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
-        const rows = await withStoreRetry("looking up commits", () => table.query().where(`sha IN (${list})`).select(["sha"]).toArray(), this.retry, this.log);
-        return new Set(rows.map((row) => String(row.sha)));
-    }
-    /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */
-    async query(filter = {}) {
-        const table = await this.existingTable();
-        if (!table)
-            return [];
-        const conditions = [];
-        if (filter.sha !== undefined)
-            conditions.push(`sha = ${sqlString(filter.sha, "sha")}`);
-        if (filter.benchmark !== undefined)
-            conditions.push(`benchmark_name = ${sqlString(filter.benchmark, "benchmark")}`);
-        let query = table.query();
-        if (conditions.length > 0)
-            query = query.where(conditions.join(" AND "));
-        if (filter.limit !== undefined)
-            query = query.limit(filter.limit);
-        const rows = await withStoreRetry("reading results", () => query.toArray(), this.retry, this.log);
-        return rows.map((row) => toPlainRow(row));
-    }
-    async countRows() {
-        const table = await this.existingTable();
-        return table ? table.countRows() : 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/commands/publish.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const optionalText = schemas_string().trim().min(1).optional();
-/** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
-const PublishOptions = object({
-    inputs: array(schemas_string().min(1)).min(1, "give at least one result file or directory"),
-    format: schemas_enum(FORMAT_CHOICES).default("auto"),
-    db: optionalText,
-    testbedName: optionalText,
-    dutName: optionalText,
-    dutVersion: optionalText,
-    dutTimestamp: preprocess((value) => (typeof value === "number" ? String(value) : value), schemas_string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
-        .optional(),
-    sha: optionalText,
-    repo: optionalText,
-    runId: optionalText,
-});
-/** Fixed namespace for result ids: the same key always gives the same uuid. */
-const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
-function parsePublishOptions(raw) {
-    return parseOptions(PublishOptions, raw);
-}
 /** The build under test, from explicit options or else from the git checkout `repo`. */
 async function resolveDut(options) {
     const { repo } = options;
@@ -45624,80 +45657,132 @@ async function detectToolchain(measurements, fromFiles, repo) {
     }
     return toolchain;
 }
-/** Identifies a publish when no CI run id exists: the same results give the same id. */
+/** Identifies a run when no CI run id exists: the same results give the same id. */
 function contentRunId(measurements) {
     const hash = (0,external_node_crypto_.createHash)("sha256");
     for (const m of measurements)
         hash.update(`${m.benchmarkName}\u0000${m.metric}\u0000${m.values.join(",")}\n`);
     return `local-${hash.digest("hex").slice(0, 16)}`;
 }
-function resultId(sha, testBed, m, run) {
+async function resolveResultsContext(options, measurements, toolchainFromFiles, env) {
+    const { dut, sha } = await resolveDut(options);
+    const testBed = await detectTestBed(options.testbedName, env);
+    const toolchain = await detectToolchain(measurements, toolchainFromFiles, options.repo);
+    const run = detectRunInfo(options.runId ?? contentRunId(measurements), env);
+    if (options.runId !== undefined)
+        run.run_id = options.runId;
+    return { sha, dut, testBed, toolchain, fingerprint: environmentFingerprint(testBed, toolchain), run };
+}
+/** Fixed namespace for result ids: the same key always gives the same uuid. */
+const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
+function resultId(context, m) {
+    const { sha, testBed, run } = context;
     const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id, run.run_attempt];
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
-/**
- * Parses result files, attaches the build, machine and run, and writes every record to the
- * `results` table in one commit. Everything is validated before the store is opened, so a
- * bad file or option leaves the table untouched.
- */
-async function publish(options, deps = {}) {
-    const env = deps.env ?? process.env;
-    const dbUri = resolveDbUri(options.db, env);
-    const parsed = await parseInputs(options.inputs, options.format);
-    const { dut, sha } = await resolveDut(options);
-    const testBed = await detectTestBed(options.testbedName, env);
-    const toolchain = await detectToolchain(parsed.measurements, parsed.toolchain, options.repo);
-    const fingerprint = environmentFingerprint(testBed, toolchain);
-    const run = detectRunInfo(options.runId ?? contentRunId(parsed.measurements), env);
-    if (options.runId !== undefined)
-        run.run_id = options.runId;
+/** Stored records for measurements taken in `context`. */
+function toResults(measurements, context) {
     const uploadedAt = Math.floor(Date.now() / 1000);
-    const results = parsed.measurements.map((m) => Result.parse({
-        id: resultId(sha, testBed, m, run),
-        dut,
-        test_bed: testBed,
+    return measurements.map((m) => Result.parse({
+        id: resultId(context, m),
+        dut: context.dut,
+        test_bed: context.testBed,
         benchmark_name: m.benchmarkName,
         values: m.values,
         summary: summarize(m.values),
         units: m.units,
         throughput: m.throughput,
-        metadata: JSON.stringify({ ...m.metadata, toolchain }),
+        metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
         timestamp: uploadedAt,
-        sha,
+        sha: context.sha,
         metric: m.metric,
         direction: m.direction,
         params: m.params ? JSON.stringify(m.params) : null,
         source_format: m.sourceFormat,
         status: "ok",
         status_reason: null,
-        run,
-        fingerprint,
+        run: context.run,
+        fingerprint: context.fingerprint,
     }));
+}
+/** One line per record for summary tables. */
+function describeResults(results) {
+    return results.map((r) => ({
+        name: r.benchmark_name,
+        metric: r.metric,
+        median: r.summary.median,
+        units: r.units,
+        n: r.values.length,
+    }));
+}
+
+;// CONCATENATED MODULE: ./lib/commands/publish.js
+
+
+
+
+
+
+const optionalText = schemas_string().trim().min(1).optional();
+/** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
+const PublishOptions = object({
+    inputs: array(schemas_string().min(1)).min(1, "give at least one result file or directory"),
+    format: schemas_enum(FORMAT_CHOICES).default("auto"),
+    db: optionalText,
+    testbedName: optionalText,
+    dutName: optionalText,
+    dutVersion: optionalText,
+    dutTimestamp: preprocess((value) => (typeof value === "number" ? String(value) : value), schemas_string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
+        .optional(),
+    sha: optionalText,
+    repo: optionalText,
+    runId: optionalText,
+});
+function parsePublishOptions(raw) {
+    return parseOptions(PublishOptions, raw);
+}
+/** Writes records in one commit (idempotent by id) and summarizes what was stored. */
+async function storeResults(results, db, deps, warnings = []) {
+    const dbUri = resolveDbUri(db, deps.env ?? process.env);
+    // The same results file given twice (or a results file and its re-run) holds the same ids.
+    const unique = [...new Map(results.map((r) => [r.id, r])).values()];
+    const first = unique[0];
     const store = await ResultStore.open({ uri: dbUri, retry: deps.retry, log: deps.log });
     try {
-        const outcome = await store.write(results);
+        const outcome = await store.write(unique);
         return {
             db: dbUri,
             rowsWritten: outcome.inserted,
-            rowsAlreadyStored: outcome.alreadyStored,
-            sha,
-            dut,
-            testBed,
-            fingerprint,
-            run,
-            benchmarks: results.map((r) => ({
-                name: r.benchmark_name,
-                metric: r.metric,
-                median: r.summary.median,
-                units: r.units,
-                n: r.values.length,
-            })),
-            warnings: parsed.warnings,
+            rowsAlreadyStored: outcome.alreadyStored + (results.length - unique.length),
+            sha: first.sha,
+            dut: first.dut,
+            testBed: first.test_bed,
+            fingerprint: first.fingerprint,
+            run: first.run,
+            benchmarks: describeResults(unique),
+            warnings,
         };
     }
     finally {
         store.close();
     }
+}
+/**
+ * Parses result files, attaches the build, machine and run to raw tool output (records from
+ * lance-bench results files already carry theirs), and writes everything to the `results`
+ * table in one commit. Everything is validated before the store is opened, so a bad file or
+ * option leaves the table untouched.
+ */
+async function publish(options, deps = {}) {
+    const env = deps.env ?? process.env;
+    resolveDbUri(options.db, env); // a bad --db fails before any work
+    const parsed = await parseInputs(options.inputs, options.format);
+    const results = [...parsed.results];
+    if (parsed.measurements.length > 0) {
+        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+        results.push(...toResults(parsed.measurements, context));
+    }
+    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
 }
 
 ;// CONCATENATED MODULE: ./lib/report/format.js
@@ -45853,7 +45938,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9130);
+/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1000);
 
 await (0,_actions_publish_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 

@@ -1,21 +1,28 @@
 import { stat } from "node:fs/promises";
-import { ConfigurationError, InputError, SourceFormat, type Measurement } from "../model/index.js";
+import { ConfigurationError, InputError, SourceFormat, type Measurement, type Result } from "../model/index.js";
 import { parseBencher } from "./bencher.js";
 import { readText } from "./common.js";
 import { parseCriterionDir } from "./criterion-dir.js";
 import { parseCriterionJson } from "./criterion-json.js";
 import { parsePytestBenchmark, type PytestContext } from "./pytest.js";
+import { RESULTS_FILE_KIND, isResultsFile, parseResultsFile } from "./results-file.js";
+
+export { RESULTS_FILE_KIND, writeResultsFile } from "./results-file.js";
 
 export { findCriterionBenchmarks } from "./criterion-dir.js";
 
-export const FORMAT_CHOICES = ["auto", ...SourceFormat.options] as const;
+/** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
+export const FORMAT_CHOICES = ["auto", ...SourceFormat.options, RESULTS_FILE_KIND] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export interface ParsedInputs {
+  /** Raw tool output, still to be given its build, machine and run. */
   measurements: Measurement[];
+  /** Complete records from lance-bench results files, stored as they are. */
+  results: Result[];
   warnings: string[];
   /** The format each input was read as. */
-  formats: Record<string, SourceFormat>;
+  formats: Record<string, SourceFormat | typeof RESULTS_FILE_KIND>;
   /** Interpreters or compilers named by the result files themselves (e.g. pytest's Python). */
   toolchain: string[];
 }
@@ -23,8 +30,9 @@ export interface ParsedInputs {
 const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
 
 /** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
-export function detectTextFormat(text: string, file: string): Exclude<SourceFormat, "criterion-dir"> {
+export function detectTextFormat(text: string, file: string): TextFormat {
   const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
+  if (isResultsFile(firstLine)) return RESULTS_FILE_KIND;
   if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine)) return "criterion-json";
   if (BENCHER_LINE.test(text)) return "bencher";
   if (firstLine.startsWith("{")) return "pytest";
@@ -49,7 +57,7 @@ async function isDirectory(input: string): Promise<boolean> {
  */
 export async function parseInputs(inputs: readonly string[], format: FormatChoice = "auto"): Promise<ParsedInputs> {
   if (inputs.length === 0) throw new ConfigurationError("no result files given");
-  const result: ParsedInputs = { measurements: [], warnings: [], formats: {}, toolchain: [] };
+  const result: ParsedInputs = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
   const context: PytestContext = {
     warn: (message) => result.warnings.push(message),
     noteToolchain: (description) => {
@@ -57,8 +65,8 @@ export async function parseInputs(inputs: readonly string[], format: FormatChoic
     },
   };
   for (const input of inputs) {
-    let chosen: SourceFormat;
-    let measurements: Measurement[];
+    let chosen: SourceFormat | typeof RESULTS_FILE_KIND;
+    let measurements: Measurement[] = [];
     if (await isDirectory(input)) {
       if (format !== "auto" && format !== "criterion-dir") {
         throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
@@ -72,7 +80,8 @@ export async function parseInputs(inputs: readonly string[], format: FormatChoic
       const text = await readText(input);
       const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
       chosen = textFormat;
-      measurements = parseText(textFormat, text, input, context);
+      if (textFormat === RESULTS_FILE_KIND) result.results.push(...parseResultsFile(text, input));
+      else measurements = parseText(textFormat, text, input, context);
     }
     result.formats[input] = chosen;
     result.measurements.push(...measurements);
@@ -81,7 +90,14 @@ export async function parseInputs(inputs: readonly string[], format: FormatChoic
   return result;
 }
 
-function parseText(format: Exclude<SourceFormat, "criterion-dir">, text: string, file: string, context: PytestContext) {
+type TextFormat = Exclude<SourceFormat, "criterion-dir"> | typeof RESULTS_FILE_KIND;
+
+function parseText(
+  format: Exclude<TextFormat, typeof RESULTS_FILE_KIND>,
+  text: string,
+  file: string,
+  context: PytestContext,
+) {
   switch (format) {
     case "criterion-json":
       return parseCriterionJson(text, file);

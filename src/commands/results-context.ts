@@ -1,0 +1,166 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { v5 as uuidv5 } from "uuid";
+import { readCommit, validateSha } from "../context/git.js";
+import { readProjectVersion } from "../context/manifest.js";
+import { runProgram } from "../context/process.js";
+import { detectRunInfo } from "../context/run-info.js";
+import { detectTestBed, environmentFingerprint } from "../context/testbed.js";
+import {
+  ConfigurationError,
+  Result,
+  type DutBuild,
+  type Measurement,
+  type RunInfo,
+  type TestBed,
+} from "../model/index.js";
+import type { PublishedBenchmark } from "../report/publish-summary.js";
+import { summarize } from "../stats/summary.js";
+
+/**
+ * What turns raw measurements into stored records: the build under test, the machine, the
+ * toolchain and the CI run. Shared by `publish` (result files made elsewhere) and the run
+ * commands (results they just measured).
+ */
+export interface ResultsContext {
+  sha: string;
+  dut: DutBuild;
+  testBed: TestBed;
+  toolchain: string[];
+  fingerprint: string;
+  run: RunInfo;
+}
+
+export interface ContextOptions {
+  sha?: string | undefined;
+  repo?: string | undefined;
+  dutName?: string | undefined;
+  dutVersion?: string | undefined;
+  dutTimestamp?: number | undefined;
+  testbedName?: string | undefined;
+  runId?: string | undefined;
+}
+
+/** The build under test, from explicit options or else from the git checkout `repo`. */
+async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha: string }> {
+  const { repo } = options;
+  const fromRepo = async <T>(what: string, flag: string, read: (repo: string) => Promise<T>): Promise<T> => {
+    if (!repo) {
+      throw new ConfigurationError(
+        `cannot determine the ${what}: pass ${flag}, or --repo with the project's git checkout`,
+      );
+    }
+    return read(repo);
+  };
+  const commit =
+    options.sha === undefined || options.dutTimestamp === undefined
+      ? await fromRepo(
+          options.sha === undefined ? "commit sha" : "commit time",
+          options.sha === undefined ? "--sha" : "--dut-timestamp",
+          (dir) => readCommit(dir, options.sha ?? "HEAD"),
+        )
+      : undefined;
+  const sha = options.sha !== undefined ? validateSha(options.sha) : commit!.sha;
+  const timestamp = options.dutTimestamp ?? commit!.timestamp;
+  let { dutVersion: version, dutName: name } = options;
+  if (version === undefined || name === undefined) {
+    const missing: [string, string] =
+      version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
+    const checkout = await fromRepo(...missing, async (dir) => dir);
+    const project = await readProjectVersion(checkout).catch((error: unknown) => {
+      // Without a readable manifest the name can still come from the checkout's folder.
+      if (version === undefined) throw error;
+      return undefined;
+    });
+    version ??= `${project!.version}+${sha.slice(0, 7)}`;
+    name ??= project?.name ?? path.basename(path.resolve(checkout));
+  }
+  return { sha, dut: { name, version, timestamp } };
+}
+
+/** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
+async function detectToolchain(
+  measurements: readonly Measurement[],
+  fromFiles: readonly string[],
+  repo: string | undefined,
+) {
+  const toolchain = [...fromFiles];
+  if (measurements.some((m) => m.sourceFormat !== "pytest")) {
+    try {
+      // Run in the checkout so rustup honours its rust-toolchain file.
+      toolchain.push((await runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());
+    } catch {
+      toolchain.push("rustc unknown");
+    }
+  }
+  return toolchain;
+}
+
+/** Identifies a run when no CI run id exists: the same results give the same id. */
+function contentRunId(measurements: readonly Measurement[]): string {
+  const hash = createHash("sha256");
+  for (const m of measurements) hash.update(`${m.benchmarkName}\u0000${m.metric}\u0000${m.values.join(",")}\n`);
+  return `local-${hash.digest("hex").slice(0, 16)}`;
+}
+
+export async function resolveResultsContext(
+  options: ContextOptions,
+  measurements: readonly Measurement[],
+  toolchainFromFiles: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ResultsContext> {
+  const { dut, sha } = await resolveDut(options);
+  const testBed = await detectTestBed(options.testbedName, env);
+  const toolchain = await detectToolchain(measurements, toolchainFromFiles, options.repo);
+  const run = detectRunInfo(options.runId ?? contentRunId(measurements), env);
+  if (options.runId !== undefined) run.run_id = options.runId;
+  return { sha, dut, testBed, toolchain, fingerprint: environmentFingerprint(testBed, toolchain), run };
+}
+
+/** Fixed namespace for result ids: the same key always gives the same uuid. */
+const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
+
+function resultId(context: ResultsContext, m: Measurement): string {
+  const { sha, testBed, run } = context;
+  const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id, run.run_attempt];
+  return uuidv5(JSON.stringify(key), RESULT_ID_NAMESPACE);
+}
+
+/** Stored records for measurements taken in `context`. */
+export function toResults(measurements: readonly Measurement[], context: ResultsContext): Result[] {
+  const uploadedAt = Math.floor(Date.now() / 1000);
+  return measurements.map((m) =>
+    Result.parse({
+      id: resultId(context, m),
+      dut: context.dut,
+      test_bed: context.testBed,
+      benchmark_name: m.benchmarkName,
+      values: m.values,
+      summary: summarize(m.values),
+      units: m.units,
+      throughput: m.throughput,
+      metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
+      timestamp: uploadedAt,
+      sha: context.sha,
+      metric: m.metric,
+      direction: m.direction,
+      params: m.params ? JSON.stringify(m.params) : null,
+      source_format: m.sourceFormat,
+      status: "ok",
+      status_reason: null,
+      run: context.run,
+      fingerprint: context.fingerprint,
+    } satisfies Result),
+  );
+}
+
+/** One line per record for summary tables. */
+export function describeResults(results: readonly Result[]): PublishedBenchmark[] {
+  return results.map((r) => ({
+    name: r.benchmark_name,
+    metric: r.metric,
+    median: r.summary.median,
+    units: r.units,
+    n: r.values.length,
+  }));
+}
