@@ -42,6 +42,24 @@ export default tseslint.config(
     },
   },
   {
+    // Running benchmarks uses the model and the machine context, never parsing or storing.
+    files: ["src/run/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../*", "!../model", "!../model/*", "!../context", "!../context/*"],
+              message: "run/ imports only ../model and ../context",
+            },
+            { group: ["@actions/*"], message: "only src/actions/ may import the Actions toolkit" },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["src/model/**/*.ts"],
     rules: {
       "no-restricted-imports": [

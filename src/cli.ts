@@ -2,9 +2,11 @@ import { Command, CommanderError, Option } from "commander";
 import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
+import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
 import { LanceBenchError } from "./model/index.js";
 import { FORMAT_CHOICES } from "./parse/index.js";
 import { publishTextTable } from "./report/publish-summary.js";
+import { runRustTextReport } from "./report/run-summary.js";
 import { retryPolicyFromEnv } from "./store/retry.js";
 
 /** Exit codes: 0 success (has-results: found), 1 has-results: not found, 2 any error. */
@@ -80,6 +82,45 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .action(async (flags: Record<string, unknown>) => {
       const rows = await exportResults(parseExportOptions(flags), deps);
       io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
+    });
+
+  program
+    .command("run-rust")
+    .description("Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them")
+    .requiredOption("--repo <dir>", "git checkout of the project")
+    .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD; another commit gets its own worktree)")
+    .option("--crate <path...>", "crate folders relative to the repository (default: every crate with benches)")
+    .option("--bench <name...>", "only these bench targets")
+    .option("--filter <regex>", "Criterion benchmark filter")
+    .option("--features <list>", "cargo features")
+    .option("--cargo-arg <arg...>", "extra cargo arguments")
+    .addOption(
+      new Option("--runner <runner>", "how to run Criterion")
+        .choices(["auto", "cargo-criterion", "cargo-bench"])
+        .default("auto"),
+    )
+    .addOption(
+      new Option("--mode <mode>", "main: publish; pr: only write results files")
+        .choices(["main", "pr"])
+        .default("main"),
+    )
+    .option("--no-publish", "do not publish (results files are still written)")
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--output-dir <dir>", "where results-<crate>.jsonl files go", "lance-bench-results")
+    .option("--budget-minutes <n>", "time budget per crate, build included", "60")
+    .option("--cache-dir <dir>", "build cache folder (default ~/.cache/lance-bench)")
+    .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+    .option("--dut-name <name>", "project name (default: from Cargo.toml)")
+    .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--json", "print a machine-readable summary")
+    .action(async (flags: Record<string, unknown>) => {
+      const { json, crate, bench, cargoArg, ...rest } = flags;
+      const options = parseRunRustOptions({ ...rest, crates: crate, benches: bench, cargoArgs: cargoArg });
+      const summary = await runRust(options, deps);
+      if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      else io.stdout(`${runRustTextReport(summary)}\n`);
+      const failure = failedCratesError(summary);
+      if (failure) throw failure;
     });
 
   return program;

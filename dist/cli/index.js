@@ -4589,7 +4589,7 @@ exports.suggestSimilar = suggestSimilar;
 
 /***/ }),
 
-/***/ 872:
+/***/ 524:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7340,9 +7340,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.boolean;
+    inst._zod.pattern = regexes_boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -7360,7 +7360,7 @@ const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = bigint;
@@ -9694,7 +9694,7 @@ function _number(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
-    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _int(Class, params) {
@@ -9750,7 +9750,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -13292,13 +13292,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodNumberFormat, params);
 }
-const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
-    core.$ZodBoolean.init(inst, def);
+const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+});
 function schemas_boolean(params) {
-    return core._boolean(ZodBoolean, params);
+    return _boolean(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -15380,8 +15380,8 @@ async function writeResultsFile(file, results, producer) {
     };
     const text = [header, ...results].map((record) => JSON.stringify(record)).join("\n") + "\n";
     const partial = `${file}.partial`;
-    await writeFile(partial, text);
-    await rename(partial, file);
+    await (0,promises_namespaceObject.writeFile)(partial, text);
+    await (0,promises_namespaceObject.rename)(partial, file);
 }
 
 ;// CONCATENATED MODULE: ./lib/parse/index.js
@@ -18501,7 +18501,7 @@ async function resolveDut(options) {
     if (version === undefined || name === undefined) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
-        const project = await readProjectVersion(checkout).catch((error) => {
+        const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error) => {
             // Without a readable manifest the name can still come from the checkout's folder.
             if (version === undefined)
                 throw error;
@@ -18654,6 +18654,489 @@ async function publish(options, deps = {}) {
     return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
 }
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
+
+
+function coerce_string(params) {
+    return core._coercedString(schemas.ZodString, params);
+}
+function coerce_number(params) {
+    return _coercedNumber(ZodNumber, params);
+}
+function coerce_boolean(params) {
+    return core._coercedBoolean(schemas.ZodBoolean, params);
+}
+function coerce_bigint(params) {
+    return core._coercedBigint(schemas.ZodBigInt, params);
+}
+function coerce_date(params) {
+    return core._coercedDate(schemas.ZodDate, params);
+}
+
+;// CONCATENATED MODULE: ./lib/run/build-cache.js
+
+
+
+const DEFAULT_CACHE_DIR = external_node_path_.join(external_node_os_namespaceObject.homedir(), ".cache", "lance-bench");
+const exists = async (p) => (0,promises_namespaceObject.stat)(p).then(() => true, () => false);
+/** A file-system-safe entry name for a key. */
+const entryName = (key) => key.replace(/[^A-Za-z0-9._-]+/g, "_");
+/**
+ * Entries are folders under `root`; restoring and saving *move* directories (a rename, so
+ * a warm 400 MB cargo target folder costs nothing), falling back to a copy across file
+ * systems. An entry taken by a running job is simply a miss for a concurrent one.
+ */
+class LocalDirectoryCache {
+    root;
+    kind = "local";
+    constructor(root = DEFAULT_CACHE_DIR) {
+        this.root = root;
+    }
+    entry(key) {
+        return external_node_path_.join(this.root, "entries", entryName(key));
+    }
+    async restore(paths, key, restoreKeys = []) {
+        for (const candidate of [key, ...restoreKeys]) {
+            const entry = this.entry(candidate);
+            if (!(await exists(entry)))
+                continue;
+            for (const [index, target] of paths.entries())
+                await move(external_node_path_.join(entry, String(index)), target);
+            await (0,promises_namespaceObject.rm)(entry, { recursive: true, force: true });
+            return candidate;
+        }
+        return undefined;
+    }
+    async save(paths, key) {
+        const entry = this.entry(key);
+        const staging = `${entry}.saving-${process.pid}`;
+        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+        await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
+        for (const [index, source] of paths.entries()) {
+            if (await exists(source))
+                await move(source, external_node_path_.join(staging, String(index)));
+        }
+        await (0,promises_namespaceObject.rm)(entry, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rename)(staging, entry);
+    }
+}
+async function move(from, to) {
+    if (!(await exists(from)))
+        return;
+    await (0,promises_namespaceObject.rm)(to, { recursive: true, force: true });
+    await (0,promises_namespaceObject.mkdir)(external_node_path_.dirname(to), { recursive: true });
+    try {
+        await (0,promises_namespaceObject.rename)(from, to);
+    }
+    catch (error) {
+        if (error.code !== "EXDEV")
+            throw error;
+        await (0,promises_namespaceObject.cp)(from, to, { recursive: true, preserveTimestamps: true });
+        await (0,promises_namespaceObject.rm)(from, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/run/spawn.js
+
+/**
+ * Runs a program without a shell, capturing its output. On timeout the whole process group
+ * is terminated (SIGTERM, then SIGKILL), so no orphaned benchmark keeps the machine busy.
+ */
+function spawnCaptured(program, args, options = {}) {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(program, args, {
+            cwd: options.cwd,
+            env: options.env,
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk) => {
+            stderr += chunk;
+            options.onStderr?.(chunk);
+        });
+        const killGroup = (signal) => {
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, signal);
+            }
+            catch {
+                // already gone
+            }
+        };
+        let killTimer;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup("SIGTERM");
+                killTimer = setTimeout(() => killGroup("SIGKILL"), 5_000);
+            }, options.timeoutMs);
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            reject(new Error(`${program}: ${error.message}`));
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started });
+        });
+    });
+}
+/** The last `lines` lines of a program's output, for an error message. */
+function tail(text, lines = 15) {
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+;// CONCATENATED MODULE: ./lib/run/cargo.js
+
+
+
+
+
+
+
+const cargo_exists = async (p) => (0,promises_namespaceObject.stat)(p).then(() => true, () => false);
+/** The crates to benchmark: the given paths (checked), else every member that declares benches. */
+async function resolveCrates(checkout, requested) {
+    if (requested.length > 0) {
+        return Promise.all(requested.map(async (cratePath) => {
+            const normalized = external_node_path_.normalize(cratePath);
+            if (external_node_path_.isAbsolute(normalized) || normalized.startsWith("..")) {
+                throw new ConfigurationError(`crate path "${cratePath}" must be relative to the repository and inside it`);
+            }
+            const manifest = external_node_path_.join(checkout, normalized, "Cargo.toml");
+            if (!(await cargo_exists(manifest))) {
+                throw new ConfigurationError(`crate path "${cratePath}" has no Cargo.toml in the repository`);
+            }
+            const parsed = dist_parse_parse(await (0,promises_namespaceObject.readFile)(manifest, "utf8"));
+            return { name: String(parsed.package?.name ?? external_node_path_.basename(normalized)), path: normalized };
+        }));
+    }
+    const { stdout } = await runProgram("cargo", ["metadata", "--no-deps", "--format-version", "1"], {
+        cwd: checkout,
+        timeoutMs: 300_000,
+    }).catch((error) => {
+        throw new ConfigurationError(`cannot list the workspace's crates: ${error.message}`);
+    });
+    const metadata = JSON.parse(stdout);
+    const crates = metadata.packages
+        .filter((p) => p.targets.some((t) => t.kind.includes("bench")))
+        .map((p) => ({ name: p.name, path: external_node_path_.relative(checkout, external_node_path_.dirname(p.manifest_path)) || "." }));
+    if (crates.length === 0)
+        throw new ConfigurationError(`no crate in "${checkout}" declares a benchmark`);
+    return crates;
+}
+/** The channel named by rust-toolchain(.toml), if the project pins one. */
+async function pinnedToolchain(checkout) {
+    const tomlFile = external_node_path_.join(checkout, "rust-toolchain.toml");
+    if (await cargo_exists(tomlFile)) {
+        const parsed = dist_parse_parse(await (0,promises_namespaceObject.readFile)(tomlFile, "utf8"));
+        if (typeof parsed.toolchain?.channel === "string")
+            return parsed.toolchain.channel;
+    }
+    const plain = external_node_path_.join(checkout, "rust-toolchain");
+    if (await cargo_exists(plain)) {
+        const text = (await (0,promises_namespaceObject.readFile)(plain, "utf8")).trim();
+        if (text.startsWith("[")) {
+            const parsed = dist_parse_parse(text);
+            return typeof parsed.toolchain?.channel === "string" ? parsed.toolchain.channel : undefined;
+        }
+        return text || undefined;
+    }
+    return undefined;
+}
+/**
+ * Makes sure the project's pinned toolchain is installed (rustup would otherwise download it
+ * in the middle of the first cargo call, inside the time budget) and returns `rustc -V`.
+ */
+async function ensureToolchain(checkout, log) {
+    const channel = await pinnedToolchain(checkout);
+    if (channel !== undefined) {
+        if (!/^[A-Za-z0-9._-]+$/.test(channel))
+            throw new ConfigurationError(`rust-toolchain names "${channel}", not a toolchain`);
+        const installed = (await runProgram("rustup", ["toolchain", "list"]).catch(() => ({ stdout: "" }))).stdout;
+        if (!installed.split("\n").some((line) => line.startsWith(channel))) {
+            log(`installing the pinned Rust toolchain ${channel} with rustup`);
+            await runProgram("rustup", ["toolchain", "install", channel, "--profile", "minimal"], { timeoutMs: 900_000 });
+        }
+    }
+    return (await runProgram("rustc", ["--version"], { cwd: checkout })).stdout.trim();
+}
+/** Short hash of a file's content, or "none" when it does not exist (cache keys). */
+async function fileHash(file) {
+    try {
+        return (0,external_node_crypto_namespaceObject.createHash)("sha256")
+            .update(await (0,promises_namespaceObject.readFile)(file))
+            .digest("hex")
+            .slice(0, 16);
+    }
+    catch {
+        return "none";
+    }
+}
+class CargoFailure extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+    }
+}
+/** Whether `cargo criterion` is installed. */
+async function hasCargoCriterion() {
+    return runProgram("cargo", ["criterion", "--version"]).then(() => true, () => false);
+}
+/** The cargo command line for one crate (arguments only; no shell ever sees them). */
+function cargoBenchArgs(request) {
+    const args = request.runner === "cargo-criterion"
+        ? ["criterion", "--message-format=json", "--plotting-backend", "disabled"]
+        : ["bench"];
+    for (const bench of request.benches)
+        args.push("--bench", bench);
+    if (request.features)
+        args.push("--features", request.features);
+    args.push(...request.cargoArgs);
+    if (request.filter !== undefined)
+        args.push("--", request.filter);
+    return args;
+}
+async function runCargoBench(request) {
+    const args = cargoBenchArgs(request);
+    const result = await spawnCaptured("cargo", args, {
+        cwd: request.crateDir,
+        env: request.env,
+        timeoutMs: request.timeoutMs,
+        onStderr: request.onStderr,
+    });
+    if (result.timedOut) {
+        throw new CargoFailure(`exceeded its time budget of ${Math.round(request.timeoutMs / 60_000)} min and was stopped`, true);
+    }
+    if (result.code !== 0) {
+        throw new CargoFailure(`cargo ${args.join(" ")} failed (exit ${result.code}):\n${tail(result.stderr)}`, false);
+    }
+    const compiled = [...result.stderr.matchAll(/^\s*Compiling (\S+) v/gm)].map((m) => m[1]);
+    return { stdout: result.stdout, stderr: result.stderr, durationMs: result.durationMs, compiled };
+}
+
+;// CONCATENATED MODULE: ./lib/run/checkout.js
+
+
+
+
+
+/**
+ * The project at `sha` (default: the checkout's HEAD), always as a fresh detached
+ * `git worktree` in `workDir`:
+ * - the caller's checkout and its uncommitted changes are never touched, and never measured
+ *   under a commit's name;
+ * - every source file is newer than anything in a restored build cache. Cargo decides
+ *   freshness by mtime and hashes workspace paths relative to the workspace root, so building
+ *   commit B in a folder whose files are older than a cached build of commit A would run A's
+ *   binaries under B's name.
+ */
+async function prepareCheckout(repo, sha, workDir) {
+    sha = sha === undefined ? (await readCommit(repo)).sha : validateSha(sha, "--sha");
+    try {
+        await runProgram("git", ["-C", repo, "cat-file", "-e", `${sha}^{commit}`]);
+    }
+    catch {
+        throw new ConfigurationError(`commit ${sha} is not in the repository "${repo}" (fetch it first)`);
+    }
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(workDir, "checkout-"));
+    await runProgram("git", ["-C", repo, "worktree", "add", "--detach", "--quiet", dir, sha], { timeoutMs: 300_000 });
+    return {
+        dir,
+        sha,
+        dispose: async () => {
+            await runProgram("git", ["-C", repo, "worktree", "remove", "--force", dir]).catch(() => undefined);
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/commands/run-rust.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const run_rust_optionalText = schemas_string().trim().min(1).optional();
+const list = array(schemas_string().trim().min(1)).default([]);
+/** Options of `run-rust`, shared by the CLI and the action. */
+const RunRustOptions = object({
+    repo: schemas_string().trim().min(1, "is required: the project's git checkout"),
+    sha: run_rust_optionalText,
+    crates: list,
+    benches: list,
+    filter: run_rust_optionalText,
+    features: run_rust_optionalText,
+    cargoArgs: list,
+    runner: schemas_enum(["auto", "cargo-criterion", "cargo-bench"]).default("auto"),
+    mode: schemas_enum(["main", "pr"]).default("main"),
+    publish: schemas_boolean().default(true),
+    db: run_rust_optionalText,
+    outputDir: schemas_string().trim().min(1).default("lance-bench-results"),
+    budgetMinutes: coerce_number().positive().default(60),
+    cacheDir: run_rust_optionalText,
+    testbedName: run_rust_optionalText,
+    dutName: run_rust_optionalText,
+    runId: run_rust_optionalText,
+});
+function parseRunRustOptions(raw) {
+    return parseOptions(RunRustOptions, raw);
+}
+/** A slug for file, artifact and cache names: "rust/lance-index" → "rust-lance-index". */
+const crateSlug = (cratePath) => cratePath.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+/** Reads what the runner left: cargo-criterion's JSON, else Criterion's folder, else libtest lines. */
+async function collectMeasurements(runner, stdout, criterionHome, label) {
+    if (runner === "cargo-criterion")
+        return parseCriterionJson(stdout, `${label} (cargo criterion output)`);
+    const found = await (0,promises_namespaceObject.readdir)(criterionHome).catch(() => []);
+    if (found.length > 0)
+        return parseCriterionDir(criterionHome);
+    return /^test \S.*\s\.\.\. bench:/m.test(stdout) ? parseBencher(stdout, `${label} (cargo bench output)`) : [];
+}
+/**
+ * Builds the project at a commit and runs its Criterion benchmarks, crate by crate, then
+ * publishes (main mode) or leaves a results file per crate for a later job (pr mode).
+ * A crate that fails to build or run is reported and the others still run; the command
+ * fails at the end if any crate failed.
+ */
+async function runRust(options, deps = {}) {
+    const env = deps.env ?? process.env;
+    const log = deps.log ?? (() => { });
+    const cache = deps.cache ?? new LocalDirectoryCache(options.cacheDir);
+    const localRoot = cache instanceof LocalDirectoryCache ? cache.root : external_node_os_namespaceObject.tmpdir();
+    await (0,promises_namespaceObject.mkdir)(localRoot, { recursive: true });
+    // On the cache's file system, so saving and restoring the target folder is a rename.
+    const workDir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(localRoot, "run-"));
+    const checkout = await prepareCheckout(external_node_path_.resolve(options.repo), options.sha, workDir);
+    try {
+        const crates = await resolveCrates(checkout.dir, options.crates);
+        const toolchain = await ensureToolchain(checkout.dir, log);
+        const runner = options.runner === "auto" ? ((await hasCargoCriterion()) ? "cargo-criterion" : "cargo-bench") : options.runner;
+        const outputDir = external_node_path_.resolve(options.outputDir);
+        await (0,promises_namespaceObject.mkdir)(outputDir, { recursive: true });
+        const lockHash = await fileHash(external_node_path_.join(checkout.dir, "Cargo.lock"));
+        const toolchainKey = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
+        const outcomes = [];
+        const allResults = [];
+        for (const crate of crates) {
+            const outcome = await runCrate(crate);
+            outcomes.push(outcome.summary);
+            allResults.push(...outcome.results);
+        }
+        async function runCrate(crate) {
+            const slug = crateSlug(crate.path);
+            const targetDir = external_node_path_.join(workDir, `target-${slug}`);
+            const criterionHome = external_node_path_.join(workDir, `criterion-${slug}`);
+            const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
+            const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
+            log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
+            const started = Date.now();
+            const base = { crate: crate.name, path: crate.path, runner, cacheHit };
+            let compiled = [];
+            try {
+                const output = await runCargoBench({
+                    crateDir: external_node_path_.join(checkout.dir, crate.path),
+                    runner,
+                    benches: options.benches,
+                    filter: options.filter,
+                    features: options.features,
+                    cargoArgs: options.cargoArgs,
+                    env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+                    timeoutMs: options.budgetMinutes * 60_000,
+                });
+                compiled = output.compiled;
+                const measurements = await collectMeasurements(runner, output.stdout, criterionHome, crate.path);
+                if (measurements.length === 0) {
+                    throw new ConfigurationError(options.filter !== undefined
+                        ? `the filter "${options.filter}" matched no benchmark`
+                        : "produced no benchmark results (no Criterion output found)");
+                }
+                const context = await resolveResultsContext({
+                    repo: checkout.dir,
+                    sha: checkout.sha,
+                    manifestDir: crate.path === "." ? undefined : await manifestDirFor(checkout.dir, crate.path),
+                    testbedName: options.testbedName,
+                    dutName: options.dutName,
+                    runId: options.runId,
+                }, measurements, [], env);
+                const results = toResults(measurements, context);
+                const resultsFile = external_node_path_.join(outputDir, `results-${slug}.jsonl`);
+                await writeResultsFile(resultsFile, results, `run-rust ${crate.path}`);
+                return {
+                    summary: {
+                        ...base,
+                        status: "ok",
+                        results: results.length,
+                        resultsFile,
+                        durationMs: Date.now() - started,
+                        compiled,
+                    },
+                    results,
+                };
+            }
+            catch (error) {
+                if (!(error instanceof CargoFailure || error instanceof LanceBenchError))
+                    throw error;
+                return {
+                    summary: {
+                        ...base,
+                        status: "failed",
+                        error: error.message,
+                        results: 0,
+                        durationMs: Date.now() - started,
+                        compiled,
+                    },
+                    results: [],
+                };
+            }
+            finally {
+                await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error) => {
+                    log(`${crate.path}: could not save the build cache: ${error.message}`);
+                });
+            }
+        }
+        const summary = { sha: checkout.sha, toolchain, crates: outcomes };
+        if (options.mode === "main" && options.publish && allResults.length > 0) {
+            summary.published = await storeResults(allResults, options.db, { env, retry: deps.retry, log });
+        }
+        return summary;
+    }
+    finally {
+        await checkout.dispose();
+        await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
+    }
+}
+/** The version comes from the workspace root's Cargo.toml when it has one, else the crate's. */
+async function manifestDirFor(checkout, cratePath) {
+    return readProjectVersion(checkout).then(() => undefined, () => external_node_path_.join(checkout, cratePath));
+}
+/** The failure of a run with failed crates, after the others were run and published. */
+function failedCratesError(summary) {
+    const failed = summary.crates.filter((c) => c.status === "failed");
+    if (failed.length === 0)
+        return undefined;
+    return new ConfigurationError(`${failed.length} of ${summary.crates.length} crates failed: ` +
+        failed.map((c) => `${c.path}: ${c.error?.split("\n")[0]}`).join("; "));
+}
+
 ;// CONCATENATED MODULE: ./lib/report/format.js
 /** Human-readable numbers for tables: times scaled to a readable unit, others with their unit. */
 const TIME_STEPS = [
@@ -18701,11 +19184,52 @@ function rows(benchmarks) {
 function publishTextTable(benchmarks) {
     return textTable(HEADER, rows(benchmarks));
 }
-function publishMarkdownTable(benchmarks) {
+function publish_summary_publishMarkdownTable(benchmarks) {
     return markdownTable(HEADER, rows(benchmarks));
 }
 
+;// CONCATENATED MODULE: ./lib/report/run-summary.js
+
+
+const run_summary_HEADER = ["crate", "status", "results", "build cache", "runner", "time"];
+function crateRows(report) {
+    return report.crates.map((c) => [
+        c.path,
+        c.status,
+        String(c.results),
+        c.cacheHit ? "hit" : "miss",
+        c.runner,
+        `${(c.durationMs / 1000).toFixed(1)} s`,
+    ]);
+}
+function failures(report) {
+    return report.crates.filter((c) => c.status === "failed").map((c) => `${c.path}: ${c.error ?? "failed"}`);
+}
+function runRustTextReport(report) {
+    const parts = [`commit ${report.sha} (${report.toolchain})`, textTable(run_summary_HEADER, crateRows(report))];
+    for (const failure of failures(report))
+        parts.push(`FAILED ${failure}`);
+    if (report.published) {
+        parts.push(publishTextTable(report.published.benchmarks));
+        parts.push(`published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`);
+    }
+    else {
+        parts.push(`results files: ${report.crates.flatMap((c) => (c.resultsFile ? [c.resultsFile] : [])).join(", ") || "none"}`);
+    }
+    return parts.join("\n\n");
+}
+function runRustMarkdownReport(report) {
+    const parts = [`Commit \`${report.sha}\`, ${report.toolchain}`, markdownTable(run_summary_HEADER, crateRows(report))];
+    for (const failure of failures(report))
+        parts.push(`**Failed** \`${failure.split("\n")[0]}\`\n\n\`\`\`\n${failure}\n\`\`\``);
+    if (report.published)
+        parts.push(publishMarkdownTable(report.published.benchmarks));
+    return parts.join("\n\n");
+}
+
 ;// CONCATENATED MODULE: ./lib/cli.js
+
+
 
 
 
@@ -18776,6 +19300,43 @@ function buildProgram(io, setExitCode) {
         const rows = await exportResults(parseExportOptions(flags), deps);
         io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
     });
+    program
+        .command("run-rust")
+        .description("Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them")
+        .requiredOption("--repo <dir>", "git checkout of the project")
+        .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD; another commit gets its own worktree)")
+        .option("--crate <path...>", "crate folders relative to the repository (default: every crate with benches)")
+        .option("--bench <name...>", "only these bench targets")
+        .option("--filter <regex>", "Criterion benchmark filter")
+        .option("--features <list>", "cargo features")
+        .option("--cargo-arg <arg...>", "extra cargo arguments")
+        .addOption(new Option("--runner <runner>", "how to run Criterion")
+        .choices(["auto", "cargo-criterion", "cargo-bench"])
+        .default("auto"))
+        .addOption(new Option("--mode <mode>", "main: publish; pr: only write results files")
+        .choices(["main", "pr"])
+        .default("main"))
+        .option("--no-publish", "do not publish (results files are still written)")
+        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+        .option("--output-dir <dir>", "where results-<crate>.jsonl files go", "lance-bench-results")
+        .option("--budget-minutes <n>", "time budget per crate, build included", "60")
+        .option("--cache-dir <dir>", "build cache folder (default ~/.cache/lance-bench)")
+        .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+        .option("--dut-name <name>", "project name (default: from Cargo.toml)")
+        .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+        .option("--json", "print a machine-readable summary")
+        .action(async (flags) => {
+        const { json, crate, bench, cargoArg, ...rest } = flags;
+        const options = parseRunRustOptions({ ...rest, crates: crate, benches: bench, cargoArgs: cargoArg });
+        const summary = await runRust(options, deps);
+        if (json)
+            io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+        else
+            io.stdout(`${runRustTextReport(summary)}\n`);
+        const failure = failedCratesError(summary);
+        if (failure)
+            throw failure;
+    });
     return program;
 }
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -18808,7 +19369,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(872);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(524);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 

@@ -45632,7 +45632,7 @@ async function resolveDut(options) {
     if (version === undefined || name === undefined) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
-        const project = await readProjectVersion(checkout).catch((error) => {
+        const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error) => {
             // Without a readable manifest the name can still come from the checkout's folder.
             if (version === undefined)
                 throw error;

@@ -39,6 +39,8 @@ export interface ContextOptions {
   dutTimestamp?: number | undefined;
   testbedName?: string | undefined;
   runId?: string | undefined;
+  /** Where the version is read from when not the checkout's root (a crate's own folder). */
+  manifestDir?: string | undefined;
 }
 
 /** The build under test, from explicit options or else from the git checkout `repo`. */
@@ -67,7 +69,7 @@ async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha
     const missing: [string, string] =
       version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
     const checkout = await fromRepo(...missing, async (dir) => dir);
-    const project = await readProjectVersion(checkout).catch((error: unknown) => {
+    const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error: unknown) => {
       // Without a readable manifest the name can still come from the checkout's folder.
       if (version === undefined) throw error;
       return undefined;

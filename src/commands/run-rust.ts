@@ -1,0 +1,239 @@
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { readProjectVersion } from "../context/manifest.js";
+import { ConfigurationError, LanceBenchError, parseOptions, type Measurement, type Result } from "../model/index.js";
+import { parseBencher } from "../parse/bencher.js";
+import { parseCriterionDir } from "../parse/criterion-dir.js";
+import { parseCriterionJson } from "../parse/criterion-json.js";
+import { writeResultsFile } from "../parse/index.js";
+import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
+import {
+  CargoFailure,
+  ensureToolchain,
+  fileHash,
+  hasCargoCriterion,
+  resolveCrates,
+  runCargoBench,
+  type BenchCrate,
+} from "../run/cargo.js";
+import { prepareCheckout } from "../run/checkout.js";
+import { storeResults, type PublishSummary } from "./publish.js";
+import { resolveResultsContext, toResults } from "./results-context.js";
+import type { RetryPolicy } from "../store/retry.js";
+
+const optionalText = z.string().trim().min(1).optional();
+const list = z.array(z.string().trim().min(1)).default([]);
+
+/** Options of `run-rust`, shared by the CLI and the action. */
+export const RunRustOptions = z.object({
+  repo: z.string().trim().min(1, "is required: the project's git checkout"),
+  sha: optionalText,
+  crates: list,
+  benches: list,
+  filter: optionalText,
+  features: optionalText,
+  cargoArgs: list,
+  runner: z.enum(["auto", "cargo-criterion", "cargo-bench"]).default("auto"),
+  mode: z.enum(["main", "pr"]).default("main"),
+  publish: z.boolean().default(true),
+  db: optionalText,
+  outputDir: z.string().trim().min(1).default("lance-bench-results"),
+  budgetMinutes: z.coerce.number().positive().default(60),
+  cacheDir: optionalText,
+  testbedName: optionalText,
+  dutName: optionalText,
+  runId: optionalText,
+});
+export type RunRustOptions = z.infer<typeof RunRustOptions>;
+
+export function parseRunRustOptions(raw: Record<string, unknown>): RunRustOptions {
+  return parseOptions(RunRustOptions, raw);
+}
+
+export interface CrateOutcome {
+  crate: string;
+  path: string;
+  status: "ok" | "failed";
+  error?: string;
+  results: number;
+  resultsFile?: string;
+  /** The cache key the target folder came from, if any. */
+  cacheHit?: string;
+  runner: "cargo-criterion" | "cargo-bench";
+  durationMs: number;
+  /** Crates compiled in this run (few when the build cache was warm). */
+  compiled: string[];
+}
+
+export interface RunRustSummary {
+  sha: string;
+  toolchain: string;
+  crates: CrateOutcome[];
+  published?: PublishSummary;
+}
+
+export interface RunRustDependencies {
+  env?: NodeJS.ProcessEnv;
+  cache?: BuildCache;
+  retry?: RetryPolicy;
+  log?: (message: string) => void;
+}
+
+/** A slug for file, artifact and cache names: "rust/lance-index" → "rust-lance-index". */
+export const crateSlug = (cratePath: string) =>
+  cratePath.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+
+/** Reads what the runner left: cargo-criterion's JSON, else Criterion's folder, else libtest lines. */
+async function collectMeasurements(
+  runner: CrateOutcome["runner"],
+  stdout: string,
+  criterionHome: string,
+  label: string,
+) {
+  if (runner === "cargo-criterion") return parseCriterionJson(stdout, `${label} (cargo criterion output)`);
+  const found = await readdir(criterionHome).catch(() => [] as string[]);
+  if (found.length > 0) return parseCriterionDir(criterionHome);
+  return /^test \S.*\s\.\.\. bench:/m.test(stdout) ? parseBencher(stdout, `${label} (cargo bench output)`) : [];
+}
+
+/**
+ * Builds the project at a commit and runs its Criterion benchmarks, crate by crate, then
+ * publishes (main mode) or leaves a results file per crate for a later job (pr mode).
+ * A crate that fails to build or run is reported and the others still run; the command
+ * fails at the end if any crate failed.
+ */
+export async function runRust(options: RunRustOptions, deps: RunRustDependencies = {}): Promise<RunRustSummary> {
+  const env = deps.env ?? process.env;
+  const log = deps.log ?? (() => {});
+  const cache = deps.cache ?? new LocalDirectoryCache(options.cacheDir);
+  const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
+  await mkdir(localRoot, { recursive: true });
+  // On the cache's file system, so saving and restoring the target folder is a rename.
+  const workDir = await mkdtemp(path.join(localRoot, "run-"));
+  const checkout = await prepareCheckout(path.resolve(options.repo), options.sha, workDir);
+  try {
+    const crates = await resolveCrates(checkout.dir, options.crates);
+    const toolchain = await ensureToolchain(checkout.dir, log);
+    const runner =
+      options.runner === "auto" ? ((await hasCargoCriterion()) ? "cargo-criterion" : "cargo-bench") : options.runner;
+    const outputDir = path.resolve(options.outputDir);
+    await mkdir(outputDir, { recursive: true });
+    const lockHash = await fileHash(path.join(checkout.dir, "Cargo.lock"));
+    const toolchainKey = createHash("sha256").update(toolchain).digest("hex").slice(0, 12);
+    const outcomes: CrateOutcome[] = [];
+    const allResults: Result[] = [];
+
+    for (const crate of crates) {
+      const outcome = await runCrate(crate);
+      outcomes.push(outcome.summary);
+      allResults.push(...outcome.results);
+    }
+
+    async function runCrate(crate: BenchCrate): Promise<{ summary: CrateOutcome; results: Result[] }> {
+      const slug = crateSlug(crate.path);
+      const targetDir = path.join(workDir, `target-${slug}`);
+      const criterionHome = path.join(workDir, `criterion-${slug}`);
+      const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
+      const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
+      log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
+      const started = Date.now();
+      const base = { crate: crate.name, path: crate.path, runner, cacheHit };
+      let compiled: string[] = [];
+      try {
+        const output = await runCargoBench({
+          crateDir: path.join(checkout.dir, crate.path),
+          runner,
+          benches: options.benches,
+          filter: options.filter,
+          features: options.features,
+          cargoArgs: options.cargoArgs,
+          env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+          timeoutMs: options.budgetMinutes * 60_000,
+        });
+        compiled = output.compiled;
+        const measurements: Measurement[] = await collectMeasurements(runner, output.stdout, criterionHome, crate.path);
+        if (measurements.length === 0) {
+          throw new ConfigurationError(
+            options.filter !== undefined
+              ? `the filter "${options.filter}" matched no benchmark`
+              : "produced no benchmark results (no Criterion output found)",
+          );
+        }
+        const context = await resolveResultsContext(
+          {
+            repo: checkout.dir,
+            sha: checkout.sha,
+            manifestDir: crate.path === "." ? undefined : await manifestDirFor(checkout.dir, crate.path),
+            testbedName: options.testbedName,
+            dutName: options.dutName,
+            runId: options.runId,
+          },
+          measurements,
+          [],
+          env,
+        );
+        const results = toResults(measurements, context);
+        const resultsFile = path.join(outputDir, `results-${slug}.jsonl`);
+        await writeResultsFile(resultsFile, results, `run-rust ${crate.path}`);
+        return {
+          summary: {
+            ...base,
+            status: "ok",
+            results: results.length,
+            resultsFile,
+            durationMs: Date.now() - started,
+            compiled,
+          },
+          results,
+        };
+      } catch (error) {
+        if (!(error instanceof CargoFailure || error instanceof LanceBenchError)) throw error;
+        return {
+          summary: {
+            ...base,
+            status: "failed",
+            error: error.message,
+            results: 0,
+            durationMs: Date.now() - started,
+            compiled,
+          },
+          results: [],
+        };
+      } finally {
+        await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error: Error) => {
+          log(`${crate.path}: could not save the build cache: ${error.message}`);
+        });
+      }
+    }
+
+    const summary: RunRustSummary = { sha: checkout.sha, toolchain, crates: outcomes };
+    if (options.mode === "main" && options.publish && allResults.length > 0) {
+      summary.published = await storeResults(allResults, options.db, { env, retry: deps.retry, log });
+    }
+    return summary;
+  } finally {
+    await checkout.dispose();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The version comes from the workspace root's Cargo.toml when it has one, else the crate's. */
+async function manifestDirFor(checkout: string, cratePath: string): Promise<string | undefined> {
+  return readProjectVersion(checkout).then(
+    () => undefined,
+    () => path.join(checkout, cratePath),
+  );
+}
+
+/** The failure of a run with failed crates, after the others were run and published. */
+export function failedCratesError(summary: RunRustSummary): ConfigurationError | undefined {
+  const failed = summary.crates.filter((c) => c.status === "failed");
+  if (failed.length === 0) return undefined;
+  return new ConfigurationError(
+    `${failed.length} of ${summary.crates.length} crates failed: ` +
+      failed.map((c) => `${c.path}: ${c.error?.split("\n")[0]}`).join("; "),
+  );
+}

@@ -1,0 +1,60 @@
+import { markdownTable, textTable } from "./format.js";
+import { publishMarkdownTable, publishTextTable, type PublishedBenchmark } from "./publish-summary.js";
+
+/** What the run-rust report needs (kept structural so report/ imports no command). */
+export interface RunReport {
+  sha: string;
+  toolchain: string;
+  crates: {
+    path: string;
+    status: "ok" | "failed";
+    error?: string;
+    results: number;
+    resultsFile?: string;
+    cacheHit?: string;
+    runner: string;
+    durationMs: number;
+  }[];
+  published?: { rowsWritten: number; rowsAlreadyStored: number; db: string; benchmarks: PublishedBenchmark[] };
+}
+
+const HEADER = ["crate", "status", "results", "build cache", "runner", "time"];
+
+function crateRows(report: RunReport): string[][] {
+  return report.crates.map((c) => [
+    c.path,
+    c.status,
+    String(c.results),
+    c.cacheHit ? "hit" : "miss",
+    c.runner,
+    `${(c.durationMs / 1000).toFixed(1)} s`,
+  ]);
+}
+
+function failures(report: RunReport): string[] {
+  return report.crates.filter((c) => c.status === "failed").map((c) => `${c.path}: ${c.error ?? "failed"}`);
+}
+
+export function runRustTextReport(report: RunReport): string {
+  const parts = [`commit ${report.sha} (${report.toolchain})`, textTable(HEADER, crateRows(report))];
+  for (const failure of failures(report)) parts.push(`FAILED ${failure}`);
+  if (report.published) {
+    parts.push(publishTextTable(report.published.benchmarks));
+    parts.push(
+      `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`,
+    );
+  } else {
+    parts.push(
+      `results files: ${report.crates.flatMap((c) => (c.resultsFile ? [c.resultsFile] : [])).join(", ") || "none"}`,
+    );
+  }
+  return parts.join("\n\n");
+}
+
+export function runRustMarkdownReport(report: RunReport): string {
+  const parts = [`Commit \`${report.sha}\`, ${report.toolchain}`, markdownTable(HEADER, crateRows(report))];
+  for (const failure of failures(report))
+    parts.push(`**Failed** \`${failure.split("\n")[0]}\`\n\n\`\`\`\n${failure}\n\`\`\``);
+  if (report.published) parts.push(publishMarkdownTable(report.published.benchmarks));
+  return parts.join("\n\n");
+}

@@ -1,0 +1,83 @@
+import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * A cache of directories keyed by strings, the shape of GitHub's cache service: `restore`
+ * fills `paths` from the entry for `key` (or the newest entry starting with one of
+ * `restoreKeys`) and says which key it hit; `save` stores `paths` under `key`.
+ * The action adapter implements it with @actions/cache; everywhere else (a laptop, the tests)
+ * `LocalDirectoryCache` keeps the entries in a folder.
+ */
+export interface BuildCache {
+  /** "local" caches live on this machine, so tool homes (~/.cargo) need no caching. */
+  readonly kind: "local" | "remote";
+  restore(paths: readonly string[], key: string, restoreKeys?: readonly string[]): Promise<string | undefined>;
+  save(paths: readonly string[], key: string): Promise<void>;
+}
+
+export const DEFAULT_CACHE_DIR = path.join(os.homedir(), ".cache", "lance-bench");
+
+const exists = async (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+/** A file-system-safe entry name for a key. */
+const entryName = (key: string) => key.replace(/[^A-Za-z0-9._-]+/g, "_");
+
+/**
+ * Entries are folders under `root`; restoring and saving *move* directories (a rename, so
+ * a warm 400 MB cargo target folder costs nothing), falling back to a copy across file
+ * systems. An entry taken by a running job is simply a miss for a concurrent one.
+ */
+export class LocalDirectoryCache implements BuildCache {
+  readonly kind = "local";
+
+  constructor(readonly root: string = DEFAULT_CACHE_DIR) {}
+
+  private entry(key: string): string {
+    return path.join(this.root, "entries", entryName(key));
+  }
+
+  async restore(
+    paths: readonly string[],
+    key: string,
+    restoreKeys: readonly string[] = [],
+  ): Promise<string | undefined> {
+    for (const candidate of [key, ...restoreKeys]) {
+      const entry = this.entry(candidate);
+      if (!(await exists(entry))) continue;
+      for (const [index, target] of paths.entries()) await move(path.join(entry, String(index)), target);
+      await rm(entry, { recursive: true, force: true });
+      return candidate;
+    }
+    return undefined;
+  }
+
+  async save(paths: readonly string[], key: string): Promise<void> {
+    const entry = this.entry(key);
+    const staging = `${entry}.saving-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    for (const [index, source] of paths.entries()) {
+      if (await exists(source)) await move(source, path.join(staging, String(index)));
+    }
+    await rm(entry, { recursive: true, force: true });
+    await rename(staging, entry);
+  }
+}
+
+async function move(from: string, to: string): Promise<void> {
+  if (!(await exists(from))) return;
+  await rm(to, { recursive: true, force: true });
+  await mkdir(path.dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    await cp(from, to, { recursive: true, preserveTimestamps: true });
+    await rm(from, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,76 @@
+import { spawn } from "node:child_process";
+
+export interface SpawnResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface SpawnOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the whole process tree after this long (cargo spawns rustc and bench binaries). */
+  timeoutMs?: number;
+  /** Called with each chunk of stderr, e.g. to stream build progress to a log. */
+  onStderr?: (chunk: string) => void;
+}
+
+/**
+ * Runs a program without a shell, capturing its output. On timeout the whole process group
+ * is terminated (SIGTERM, then SIGKILL), so no orphaned benchmark keeps the machine busy.
+ */
+export function spawnCaptured(
+  program: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<SpawnResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      options.onStderr?.(chunk);
+    });
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    let killTimer: NodeJS.Timeout | undefined;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup("SIGTERM");
+            killTimer = setTimeout(() => killGroup("SIGKILL"), 5_000);
+          }, options.timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${program}: ${error.message}`));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** The last `lines` lines of a program's output, for an error message. */
+export function tail(text: string, lines = 15): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
