@@ -3,7 +3,7 @@
 // in timed unit tests. The timings are then published with the suite's own publish path
 // (dog-food) into LANCE_BENCH_URI, else bench/output/db.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as lancedb from "@lancedb/lancedb";
@@ -196,6 +196,70 @@ rows.push([
   "≥ 20×",
   ratio >= 20 ? "ok" : "MISSED",
 ]);
+
+// ---------------------------------------------------------------- run-rust overhead
+// `lance-bench run-rust` on the Criterion fixture (warm build cache) against the bare
+// `cargo bench` it wraps, run the way CI runs it: in a fresh checkout of the commit with a
+// warm target folder. Alternated, so drift on this shared machine hits both alike.
+{
+  const work = path.join(out, "run-rust");
+  const repo = path.join(work, "repo");
+  mkdirSync(work, { recursive: true });
+  cpSync(path.join(root, "fixtures/rust-criterion"), repo, {
+    recursive: true,
+    filter: (src) => !src.includes("/target"),
+  });
+  const git = (...args) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "fixture");
+  const cacheDir = path.join(root, "test-output/run-rust-cache");
+  const bareTarget = path.join(root, "test-output/cargo-target-bare");
+  const runRust = () =>
+    execFileSync(
+      process.execPath,
+      [
+        cli,
+        "run-rust",
+        "--repo",
+        repo,
+        "--runner",
+        "cargo-bench",
+        "--cache-dir",
+        cacheDir,
+        "--db",
+        path.join(work, "db"),
+        "--output-dir",
+        path.join(work, "results"),
+      ],
+      { stdio: "ignore" },
+    );
+  const bareCargoBench = () => {
+    const checkout = path.join(work, "bare-checkout");
+    rmSync(checkout, { recursive: true, force: true });
+    git("worktree", "prune");
+    git("worktree", "add", "-q", "--detach", checkout, "HEAD");
+    const started = performance.now();
+    execFileSync("cargo", ["bench"], {
+      cwd: checkout,
+      stdio: "ignore",
+      env: { ...process.env, CARGO_TARGET_DIR: bareTarget, CRITERION_HOME: path.join(work, "criterion") },
+    });
+    return performance.now() - started;
+  };
+  runRust(); // warm the build cache
+  bareCargoBench(); // warm the bare target folder
+  const wrapped = [];
+  const bare = [];
+  for (let i = 0; i < (quick ? 2 : 5); i++) {
+    wrapped.push(await time(runRust));
+    bare.push(bareCargoBench());
+  }
+  record("run-rust on the fixture, warm (ms)", wrapped, "", "");
+  record("bare cargo bench it wraps, warm (ms)", bare, "baseline", "");
+  const ratio = summarize(wrapped).median / summarize(bare).median;
+  rows.push(["run-rust / bare cargo bench", `${ratio.toFixed(3)}×`, "", "", "≤ 1.05", ratio <= 1.05 ? "ok" : "MISSED"]);
+}
 
 // ---------------------------------------------------------------- table
 const header = ["measurement", "median", "min", "n", "target", "verdict"];

@@ -1,21 +1,35 @@
 // Writes actions/<name>/action.yml and the root action.yml from one description of each
-// action's inputs, so the composite wrappers (runtime install, cache, INPUT_* mapping) can't
-// drift apart. Run by `npm run bundle`; CI fails if the committed files differ.
+// action, so the composite wrappers (runtime install, cache, INPUT_* mapping) can't drift
+// apart. Run by `npm run bundle`; CI fails if the committed files differ.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { stringify } from "yaml";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-// actions/cache v4.3.0, pinned by commit.
-const CACHE_ACTION = "actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0";
+// Third-party actions, pinned by commit; the tag is written beside each use.
+const PINNED = {
+  "actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830": "v4.3.0",
+  "actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5": "v4.3.1",
+};
+const [CACHE_ACTION, CHECKOUT_ACTION] = Object.keys(PINNED);
+
+const dbInput = {
+  description: "Database: a folder or s3://bucket/path (default: $LANCE_BENCH_URI, else ~/.lance-bench)",
+};
+const testbedInput = { description: "Machine name (default: the runner's name)" };
+const runIdInput = { description: "Identifier of this run (default: the workflow run id and attempt)" };
 
 export const ACTIONS = {
   publish: {
     description: "Parse benchmark results (Criterion, libtest bencher, pytest-benchmark) and store them in LanceDB",
     inputs: {
       files: { description: "Result files or Criterion directories, one per line or comma-separated", required: true },
-      format: { description: "Input format: auto, criterion-json, criterion-dir, bencher or pytest", default: "auto" },
-      db: { description: "Database: a folder or s3://bucket/path (default: $LANCE_BENCH_URI, else ~/.lance-bench)" },
-      "testbed-name": { description: "Machine name (default: the runner's name)" },
+      format: {
+        description: "Input format: auto, criterion-json, criterion-dir, bencher, pytest or lance-bench-results",
+        default: "auto",
+      },
+      db: dbInput,
+      "testbed-name": testbedInput,
       "dut-name": {
         description: "Project name (default: from Cargo.toml or pyproject.toml, else the checkout's folder)",
       },
@@ -23,7 +37,7 @@ export const ACTIONS = {
       "dut-timestamp": { description: "Commit time in unix seconds (default: from git)" },
       sha: { description: "Full commit sha (default: HEAD of repo)" },
       repo: { description: "Git checkout of the benchmarked project (default: the workspace)" },
-      "run-id": { description: "Identifier of this run (default: the workflow run id and attempt)" },
+      "run-id": runIdInput,
     },
     outputs: {
       count: "Rows written",
@@ -31,116 +45,199 @@ export const ACTIONS = {
       fingerprint: "Environment fingerprint of this test bed and toolchain",
     },
   },
+  "run-rust": {
+    description:
+      "Build a Rust project at a commit and run its Criterion benchmarks crate by crate; publish or upload the results",
+    inputs: {
+      repository: {
+        description:
+          "Repository to benchmark (owner/name), checked out into `path`; empty: `path` is already checked out",
+        default: "lance-format/lance",
+      },
+      sha: { description: "Full commit sha to benchmark (default: the checkout's HEAD)" },
+      path: {
+        description: "Where the project is checked out, relative to the workspace",
+        default: "lance-bench-target",
+      },
+      crates: { description: "Crate folders, comma-separated (default: every workspace member that declares benches)" },
+      benches: { description: "Bench targets to run, comma-separated (default: all)" },
+      filter: { description: "Criterion benchmark filter (a regex)" },
+      features: { description: "Cargo features" },
+      "cargo-args": { description: "Extra cargo arguments, space-separated" },
+      "apt-packages": { description: "Debian packages the build needs, space-separated (Lance: protobuf-compiler)" },
+      runner: { description: "auto (cargo criterion when installed), cargo-criterion or cargo-bench", default: "auto" },
+      mode: { description: "main: publish; pr: upload one results artifact per crate", default: "main" },
+      publish: { description: "Publish in main mode (true/false)", default: "true" },
+      db: dbInput,
+      "output-dir": { description: "Where results-<crate>.jsonl files are written", default: "lance-bench-results" },
+      "budget-minutes": { description: "Time budget per crate, build included", default: "60" },
+      "testbed-name": testbedInput,
+      "dut-name": { description: "Project name (default: from Cargo.toml)" },
+      "run-id": runIdInput,
+    },
+    outputs: {
+      "results-dir": "Folder holding the results files",
+      count: "Rows published",
+      "failed-crates": "Crates that failed, comma-separated",
+    },
+    // Steps before the shared ones; `when` is the root action's condition for them.
+    preSteps: (when) => [
+      {
+        name: "Check out the project to benchmark",
+        if: joinCondition(when, "inputs.repository != ''"),
+        uses: CHECKOUT_ACTION,
+        with: {
+          repository: "${{ inputs.repository }}",
+          ref: "${{ inputs.sha }}",
+          path: "${{ inputs.path }}",
+          "persist-credentials": false,
+        },
+      },
+      {
+        name: "Install the build's Debian packages",
+        if: joinCondition(when, "inputs.apt-packages != ''"),
+        shell: "bash",
+        env: { APT_PACKAGES: "${{ inputs.apt-packages }}" },
+        run: [
+          "for pkg in $APT_PACKAGES; do",
+          '  [[ "$pkg" =~ ^[a-z0-9][a-z0-9.+-]*$ ]] || { echo "::error::not a Debian package name: $pkg"; exit 1; }',
+          "done",
+          'SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo',
+          "$SUDO apt-get update -qq",
+          "# shellcheck disable=SC2086 # one word per package, validated above",
+          "$SUDO apt-get install -y -qq $APT_PACKAGES",
+          "",
+        ].join("\n"),
+      },
+    ],
+  },
 };
 
-const quote = (text) => JSON.stringify(text);
-
-function inputsYaml(inputs) {
-  return Object.entries(inputs)
-    .map(([name, spec]) => {
-      const lines = [
-        `  ${name}:`,
-        `    description: ${quote(spec.description)}`,
-        `    required: ${spec.required ? "true" : "false"}`,
-      ];
-      if (spec.default !== undefined) lines.push(`    default: ${quote(spec.default)}`);
-      return lines.join("\n");
-    })
-    .join("\n");
+function joinCondition(...conditions) {
+  const present = conditions.filter(Boolean);
+  return present.length > 1 ? present.map((c) => `(${c})`).join(" && ") : present[0];
 }
 
-function outputsYaml(outputs, stepId) {
-  return Object.entries(outputs)
-    .map(([name, description]) =>
-      [
-        `  ${name}:`,
-        `    description: ${quote(description)}`,
-        `    value: \${{ steps.${stepId}.outputs.${name} }}`,
-      ].join("\n"),
-    )
-    .join("\n");
+function inputsFor(inputs, { optional = false } = {}) {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, spec]) => [
+      name,
+      {
+        description: spec.description,
+        required: optional ? false : Boolean(spec.required),
+        ...(spec.default !== undefined ? { default: spec.default } : {}),
+      },
+    ]),
+  );
 }
+
+const outputsFor = (outputs) =>
+  Object.fromEntries(
+    Object.entries(outputs).map(([name, description]) => [
+      name,
+      { description, value: `\${{ steps.run.outputs.${name} }}` },
+    ]),
+  );
 
 /** The steps every action shares: restore or install the LanceDB runtime, then run one bundle. */
-function stepsYaml(inputNames, { distFromActionPath, commandExpression }) {
-  const env = inputNames.map((name) => `        INPUT_${name.toUpperCase()}: \${{ inputs.${name} }}`).join("\n");
-  return `  steps:
-    - name: Locate the lance-bench runtime
-      id: runtime
-      shell: bash
-      env:
-        ACTION_PATH: \${{ github.action_path }}
-      run: |
-        dist="$(cd "$ACTION_PATH/${distFromActionPath}" && pwd)"
-        echo "dist=$dist" >> "$GITHUB_OUTPUT"
-        echo "key=lance-bench-runtime-$RUNNER_OS-$RUNNER_ARCH-$(sha256sum "$dist/package-lock.json" | cut -c1-16)" >> "$GITHUB_OUTPUT"
-    - name: Restore the LanceDB runtime
-      uses: ${CACHE_ACTION}
-      with:
-        path: \${{ steps.runtime.outputs.dist }}/node_modules
-        key: \${{ steps.runtime.outputs.key }}
-    - name: Install the LanceDB runtime
-      shell: bash
-      env:
-        DIST: \${{ steps.runtime.outputs.dist }}
-      run: bash "$DIST/../scripts/install-runtime.sh"
-    - name: Run
-      id: run
-      shell: bash
-      env:
-        DIST: \${{ steps.runtime.outputs.dist }}
-        COMMAND: ${commandExpression}
-${env}
-      run: |
-        case "$COMMAND" in
-          ${Object.keys(ACTIONS).join("|")}) ;;
-          *) echo "::error::unknown command '$COMMAND' (expected one of: ${Object.keys(ACTIONS).join(", ")})"; exit 1 ;;
-        esac
-        node "$DIST/$COMMAND/index.js"
-`;
+function sharedSteps(inputNames, { distFromActionPath, command }) {
+  const names = Object.keys(ACTIONS);
+  return [
+    {
+      name: "Locate the lance-bench runtime",
+      id: "runtime",
+      shell: "bash",
+      env: { ACTION_PATH: "${{ github.action_path }}" },
+      run: [
+        `dist="$(cd "$ACTION_PATH/${distFromActionPath}" && pwd)"`,
+        'echo "dist=$dist" >> "$GITHUB_OUTPUT"',
+        'echo "key=lance-bench-runtime-$RUNNER_OS-$RUNNER_ARCH-$(sha256sum "$dist/package-lock.json" | cut -c1-16)" >> "$GITHUB_OUTPUT"',
+        "",
+      ].join("\n"),
+    },
+    {
+      name: "Restore the LanceDB runtime",
+      uses: CACHE_ACTION,
+      with: { path: "${{ steps.runtime.outputs.dist }}/node_modules", key: "${{ steps.runtime.outputs.key }}" },
+    },
+    {
+      name: "Install the LanceDB runtime",
+      shell: "bash",
+      env: { DIST: "${{ steps.runtime.outputs.dist }}" },
+      run: 'bash "$DIST/../scripts/install-runtime.sh"',
+    },
+    {
+      name: "Run",
+      id: "run",
+      shell: "bash",
+      env: {
+        DIST: "${{ steps.runtime.outputs.dist }}",
+        COMMAND: command,
+        ...Object.fromEntries(inputNames.map((name) => [`INPUT_${name.toUpperCase()}`, `\${{ inputs.${name} }}`])),
+      },
+      run: [
+        'case "$COMMAND" in',
+        `  ${names.join("|")}) ;;`,
+        `  *) echo "::error::unknown command '$COMMAND' (expected one of: ${names.join(", ")})"; exit 1 ;;`,
+        "esac",
+        'node "$DIST/$COMMAND/index.js"',
+        "",
+      ].join("\n"),
+    },
+  ];
 }
 
 const header =
   "# Generated by scripts/gen-action-yml.mjs from one description of every action: edit that, then `npm run bundle`.\n";
-
-for (const [name, spec] of Object.entries(ACTIONS)) {
-  const yml = `${header}name: "lance-bench ${name}"
-description: ${quote(spec.description)}
-author: "lance-bench"
-inputs:
-${inputsYaml(spec.inputs)}
-outputs:
-${outputsYaml(spec.outputs, "run")}
-runs:
-  using: composite
-${stepsYaml(Object.keys(spec.inputs), { distFromActionPath: "../../dist", commandExpression: name })}`;
-  writeFileSync(path.join(root, "actions", name, "action.yml"), yml);
+function write(file, document) {
+  let text = stringify(document, { lineWidth: 0, singleQuote: false });
+  for (const [use, tag] of Object.entries(PINNED)) text = text.replaceAll(`uses: ${use}\n`, `uses: ${use} # ${tag}\n`);
+  writeFileSync(path.join(root, file), header + text);
 }
 
-// Root action: `command:` picks one of the actions; it takes the union of their inputs.
+for (const [name, spec] of Object.entries(ACTIONS)) {
+  write(`actions/${name}/action.yml`, {
+    name: `lance-bench ${name}`,
+    description: spec.description,
+    author: "lance-bench",
+    inputs: inputsFor(spec.inputs),
+    outputs: outputsFor(spec.outputs),
+    runs: {
+      using: "composite",
+      steps: [
+        ...(spec.preSteps?.() ?? []),
+        ...sharedSteps(Object.keys(spec.inputs), { distFromActionPath: "../../dist", command: name }),
+      ],
+    },
+  });
+}
+
+// Root action: `command:` picks one of the actions; it takes the union of their inputs (the
+// first description of a shared input wins).
 const allInputs = {};
 const allOutputs = {};
 for (const spec of Object.values(ACTIONS)) {
-  for (const [name, input] of Object.entries(spec.inputs)) allInputs[name] = { ...input, required: false };
-  Object.assign(allOutputs, spec.outputs);
+  for (const [name, input] of Object.entries(spec.inputs)) allInputs[name] ??= input;
+  for (const [name, description] of Object.entries(spec.outputs)) allOutputs[name] ??= description;
 }
-const rootYml = `${header}name: "lance-bench"
-description: "Continuous benchmarking on LanceDB: run, store, compare and report benchmarks"
-author: "lance-bench"
-branding:
-  icon: "activity"
-  color: "blue"
-inputs:
-  command:
-    description: ${quote(`Which action to run: ${Object.keys(ACTIONS).join(", ")}`)}
-    required: true
-${inputsYaml(allInputs)}
-outputs:
-${outputsYaml(allOutputs, "run")}
-runs:
-  using: composite
-${stepsYaml(Object.keys(allInputs), { distFromActionPath: "dist", commandExpression: "${{ inputs.command }}" })}`;
-writeFileSync(path.join(root, "action.yml"), rootYml);
+write("action.yml", {
+  name: "lance-bench",
+  description: "Continuous benchmarking on LanceDB: run, store, compare and report benchmarks",
+  author: "lance-bench",
+  branding: { icon: "activity", color: "blue" },
+  inputs: {
+    command: { description: `Which action to run: ${Object.keys(ACTIONS).join(", ")}`, required: true },
+    ...inputsFor(allInputs, { optional: true }),
+  },
+  outputs: outputsFor(allOutputs),
+  runs: {
+    using: "composite",
+    steps: [
+      ...Object.entries(ACTIONS).flatMap(([name, spec]) => spec.preSteps?.(`inputs.command == '${name}'`) ?? []),
+      ...sharedSteps(Object.keys(allInputs), { distFromActionPath: "dist", command: "${{ inputs.command }}" }),
+    ],
+  },
+});
 console.log(
   `wrote action.yml and ${Object.keys(ACTIONS)
     .map((n) => `actions/${n}/action.yml`)

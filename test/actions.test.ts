@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { Inputs as PublishInputs, Outputs as PublishOutputs } from "../src/actions/publish.js";
+import { Inputs as RunRustInputs, Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
 import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
 
 /**
@@ -96,23 +97,33 @@ describe("publish action (dist/publish)", () => {
 describe("action metadata", () => {
   const load = (file: string) => parseYaml(readFileSync(path.join(ROOT, file), "utf8"));
 
-  it("actions/publish/action.yml declares exactly the inputs and outputs the code reads", () => {
-    const yml = load("actions/publish/action.yml");
-    expect(Object.keys(yml.inputs).sort()).toEqual(Object.values(PublishInputs).sort());
-    expect(Object.keys(yml.outputs).sort()).toEqual(Object.values(PublishOutputs).sort());
-    const runStep = yml.runs.steps.find((s: { id?: string }) => s.id === "run");
-    for (const name of Object.values(PublishInputs)) {
-      expect(runStep.env[`INPUT_${name.toUpperCase()}`]).toBe(`\${{ inputs.${name} }}`);
-    }
-    expect(yml.runs.using).toBe("composite");
-    const cache = yml.runs.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/cache@"));
-    expect(cache.uses).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
-  });
+  it.each([
+    ["publish", PublishInputs, PublishOutputs, []],
+    // repository and apt-packages are used by the composite's own steps (checkout, apt-get).
+    ["run-rust", RunRustInputs, RunRustOutputs, ["repository", "apt-packages"]],
+  ] as const)(
+    "actions/%s/action.yml declares exactly the inputs and outputs the code reads",
+    (name, inputs, outputs, yamlOnly) => {
+      const yml = load(`actions/${name}/action.yml`);
+      expect(Object.keys(yml.inputs).sort()).toEqual([...Object.values(inputs), ...yamlOnly].sort());
+      expect(Object.keys(yml.outputs).sort()).toEqual(Object.values(outputs).sort());
+      const runStep = yml.runs.steps.find((s: { id?: string }) => s.id === "run");
+      for (const input of Object.values(inputs)) {
+        expect(runStep.env[`INPUT_${input.toUpperCase()}`]).toBe(`\${{ inputs.${input} }}`);
+      }
+      expect(yml.runs.using).toBe("composite");
+      const cache = yml.runs.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/cache@"));
+      expect(cache.uses).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
+    },
+  );
 
   it("the root action.yml offers every action through `command`", () => {
     const yml = load("action.yml");
     expect(yml.inputs.command.required).toBe(true);
-    for (const name of Object.values(PublishInputs)) expect(yml.inputs).toHaveProperty(name);
+    for (const name of [...Object.values(PublishInputs), ...Object.values(RunRustInputs)]) {
+      expect(yml.inputs).toHaveProperty(name);
+    }
+    expect(yml.inputs.command.description).toMatch(/publish, run-rust/);
   });
 
   it("the bundles keep LanceDB and Arrow external, and the runtime pins the same versions", () => {

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { ROOT, SHA_A, cleanEnv, sample, tempDir } from "./helpers.js";
+import { ROOT, SHA_A, cleanEnv, gitRepoFrom, sample, tempDir } from "./helpers.js";
 
 /**
  * Runs a composite action.yml the way the runner does, step by step, from a copy of the
@@ -14,6 +14,7 @@ import { ROOT, SHA_A, cleanEnv, sample, tempDir } from "./helpers.js";
  */
 interface Step {
   id?: string;
+  if?: string;
   name?: string;
   uses?: string;
   run?: string;
@@ -33,9 +34,21 @@ function runComposite(actionDir: string, inputs: Record<string, string>, baseEnv
       if ((m = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(expr))) return stepOutputs[m[1]!]?.[m[2]!] ?? "";
       throw new Error(`expression not supported by this test runner: ${expr}`);
     });
+  // The conditions our action.yml files use: comparisons of inputs joined by &&.
+  const condition = (expression: string | undefined): boolean =>
+    expression === undefined ||
+    expression.split("&&").every((part) => {
+      const m = /^\s*\(?\s*inputs\.([\w-]+)\s*(==|!=)\s*'([^']*)'\s*\)?\s*$/.exec(part);
+      if (!m) throw new Error(`condition not supported by this test runner: ${part}`);
+      return (inputValue(m[1]!) === m[3]) === (m[2] === "==");
+    });
   const work = tempDir("composite-");
   const log: string[] = [];
   for (const [index, step] of (spec.runs.steps as Step[]).entries()) {
+    if (!condition(step.if)) {
+      log.push(`skipped (if: ${step.if}) ${step.name}`);
+      continue;
+    }
     if (step.uses) {
       log.push(`skipped ${step.uses}`);
       continue;
@@ -106,6 +119,28 @@ describe("composite actions, run step by step from a copy outside the checkout",
     expect(result.outputs.count).toBe("0");
     expect(result.outputs["already-stored"]).toBe("4");
   });
+
+  it("actions/run-rust: builds and benchmarks a checkout, caching in a local folder without GitHub's cache service", () => {
+    const repo = gitRepoFrom(path.join(ROOT, "fixtures/rust-criterion"), path.join(tempDir(), "repo"));
+    const result = runComposite(
+      path.join(copy, "actions/run-rust"),
+      {
+        repository: "",
+        path: repo,
+        runner: "cargo-bench",
+        db,
+        "output-dir": path.join(tempDir(), "results"),
+        "testbed-name": "composite-test",
+      },
+      { ...env, LANCE_BENCH_CACHE_DIR: path.join(ROOT, "test-output/run-rust-cache") },
+    );
+    expect(result.ok, result.log).toBe(true);
+    expect(result.log).toContain("skipped (if: inputs.repository != '') Check out the project to benchmark");
+    expect(result.log).toContain("caching builds in a local folder");
+    expect(Number(result.outputs.count)).toBeGreaterThanOrEqual(5);
+    expect(result.outputs["failed-crates"]).toBe("");
+    expect(readFileSync(summary, "utf8")).toContain("lance-bench run-rust");
+  }, 900_000);
 
   it("the root action refuses an unknown command", () => {
     const result = runComposite(copy, { ...inputs, command: "rm -rf /" }, env);

@@ -1,6 +1,6 @@
-import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 import * as __WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__ from "@lancedb/lancedb";
 import * as __WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__ from "apache-arrow";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 5546:
@@ -28655,6 +28655,28 @@ module.exports = {
 
 /***/ }),
 
+/***/ 653:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+module.exports = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
+
+/***/ }),
+
+/***/ 2008:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+module.exports = x({ ["Field"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Field), ["Float64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Float64), ["Int32"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int32), ["Int64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int64), ["List"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.List), ["RecordBatch"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.RecordBatch), ["Schema"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Schema), ["Struct"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Struct), ["Table"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Table), ["Utf8"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Utf8), ["vectorFromArray"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.vectorFromArray) });
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -28767,6 +28789,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -28851,7 +28887,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1000:
+/***/ 5482:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31807,6 +31843,4485 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
+var model = __nccwpck_require__(7936);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/parse/bencher.js
+
+/**
+ * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
+ * `#[bench]` and Criterion:
+ *
+ *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
+ *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
+ *
+ * Each line holds one number (the median over libtest's samples) and its spread (max − min),
+ * so a record has a single value; the spread is kept in `metadata`.
+ */
+const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
+/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
+const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+const toNumber = (text) => Number(text.replaceAll(",", ""));
+function parseBencher(text, file) {
+    const measurements = [];
+    text.split("\n").forEach((rawLine, index) => {
+        const line = rawLine.replace(/\r$/, "");
+        if (!LOOKS_LIKE_BENCH.test(line))
+            return;
+        const match = BENCH_LINE.exec(line);
+        if (!match) {
+            throw new model/* InputError */.dz(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
+        }
+        const [, name, median, deviation, megabytesPerSecond] = match;
+        measurements.push({
+            benchmarkName: name,
+            values: [toNumber(median)],
+            units: model/* TIME_UNIT */.R5,
+            metric: model/* TIME_METRIC */.Pr,
+            direction: "lower_is_better",
+            throughput: null,
+            params: null,
+            sourceFormat: "bencher",
+            metadata: {
+                line: line.trim(),
+                ns_per_iter: toNumber(median),
+                deviation_ns: toNumber(deviation),
+                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
+            },
+            origin: `${file}:${index + 1}`,
+        });
+    });
+    if (measurements.length === 0) {
+        throw new model/* InputError */.dz(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/common.js
+
+
+/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
+async function readText(file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch (error) {
+        const code = error.code;
+        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
+        throw new model/* InputError */.dz(file, undefined, reason);
+    }
+    if (text.trim() === "")
+        throw new model/* InputError */.dz(file, undefined, "file is empty");
+    return text;
+}
+/**
+ * Python's json module writes NaN, Infinity and -Infinity as bare words, which JSON.parse
+ * rejects with an unhelpful "Unexpected token". Turn those tokens (outside strings) into
+ * `null`, so the schema check can name the field that holds a non-finite number.
+ */
+function neutralizeNonFiniteTokens(text) {
+    if (!/NaN|Infinity/.test(text))
+        return text;
+    let out = "";
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (inString) {
+            out += ch;
+            if (ch === "\\")
+                out += text[++i] ?? "";
+            else if (ch === '"')
+                inString = false;
+            continue;
+        }
+        if (ch === '"') {
+            inString = true;
+            out += ch;
+            continue;
+        }
+        const token = /^(?:-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
+        if (token) {
+            out += "null";
+            i += token.length - 1;
+            continue;
+        }
+        out += ch;
+    }
+    return out;
+}
+/** Line and column (1-based) of a character offset. */
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    const column = offset - before.lastIndexOf("\n");
+    return `line ${line}, column ${column}`;
+}
+/**
+ * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
+ * `baseLine` is the file line where `text` starts (for JSON-lines files).
+ */
+function parseJson(text, file, baseLine) {
+    try {
+        return JSON.parse(neutralizeNonFiniteTokens(text));
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /position (\d+)/.exec(message)?.[1];
+        const truncated = /end of JSON input|Unterminated string|Expected .* after/.test(message) && !position;
+        let location;
+        if (baseLine !== undefined)
+            location = `line ${baseLine}`;
+        else if (position !== undefined)
+            location = lineAndColumn(text, Number(position));
+        else
+            location = lineAndColumn(text, text.length);
+        const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
+        throw new model/* InputError */.dz(file, location, reason);
+    }
+}
+/** `a.b[3].c` from a zod issue path. */
+function formatPath(path) {
+    let out = "";
+    for (const key of path) {
+        if (typeof key === "number")
+            out += `[${key}]`;
+        else
+            out += out === "" ? String(key) : `.${String(key)}`;
+    }
+    return out || "(top level)";
+}
+/**
+ * Validates a decoded record against the format's schema. The first problem becomes an
+ * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
+ */
+function checkShape(schema, value, file, where) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = `field ${formatPath(issue.path)}`;
+    const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
+    throw new model/* InputError */.dz(file, where ? `${where}, ${field}` : field, reason);
+}
+/** Whether the value at `path` is null (a NaN or Infinity token became null, see above). */
+function holdsNull(root, path) {
+    let node = root;
+    for (const key of path) {
+        if (node === null || typeof node !== "object")
+            return false;
+        node = node[key];
+    }
+    return node === null && path.length > 0;
+}
+/**
+ * Checks that samples are usable times: finite and not negative. Zero is allowed because
+ * tools legitimately print "0 ns/iter" for an optimised-away body.
+ */
+function checkSamples(values, file, where) {
+    values.forEach((value, index) => {
+        if (!Number.isFinite(value))
+            throw new model/* InputError */.dz(file, `${where}[${index}]`, `${value} is not a finite number`);
+        if (value < 0)
+            throw new model/* InputError */.dz(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
+    });
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/parse/throughput.js
+/**
+ * Criterion's throughput kinds mapped onto the seed's struct: `multiplier` is the amount
+ * processed per iteration, `name` what is counted (the seed stores cargo-criterion's `unit`
+ * there), `unit_system` how a report scales it: "binary" (KiB, MiB) or "decimal" (KB, K
+ * elements) — the two values of the seed's `UnitSystem` enum.
+ */
+const KINDS = {
+    bytes: { name: "bytes", unit_system: "binary" },
+    bytesdecimal: { name: "bytes", unit_system: "decimal" },
+    bytes_decimal: { name: "bytes", unit_system: "decimal" },
+    elements: { name: "elements", unit_system: "decimal" },
+    bits: { name: "bits", unit_system: "decimal" },
+};
+/** `kind` as Criterion spells it (`Bytes`, `BytesDecimal`, `Elements`, or cargo-criterion's lower case). */
+function criterionThroughput(kind, perIteration) {
+    const known = KINDS[kind.toLowerCase()] ?? { name: kind.toLowerCase(), unit_system: "decimal" };
+    return { multiplier: perIteration, ...known };
+}
+
+;// CONCATENATED MODULE: ./lib/parse/criterion-dir.js
+
+
+
+
+
+
+/**
+ * Criterion's own files after a plain `cargo bench`:
+ * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
+ * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
+ * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
+ * run and `report/` the HTML, so only `new/` is read.
+ */
+const BenchmarkId = schemas/* object */.Ikc({
+    group_id: schemas/* string */.YjP(),
+    function_id: schemas/* string */.YjP().nullish(),
+    value_str: schemas/* string */.YjP().nullish(),
+    throughput: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig().nonnegative()).nullish(),
+    full_id: schemas/* string */.YjP().min(1),
+    directory_name: schemas/* string */.YjP().optional(),
+})
+    .passthrough();
+const Sample = schemas/* object */.Ikc({
+    sampling_mode: schemas/* string */.YjP().optional(),
+    iters: schemas/* array */.YOg(schemas/* number */.aig().positive("must be > 0")).min(1, "no samples"),
+    times: schemas/* array */.YOg(schemas/* number */.aig()).min(1, "no samples"),
+})
+    .passthrough();
+const Estimates = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J());
+/** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
+async function findCriterionBenchmarks(root) {
+    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
+    return entries
+        .map((entry) => entry.split(external_node_path_.sep).join("/"))
+        .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
+        .filter((entry) => !entry.split("/").includes("report"))
+        .sort()
+        .map((entry) => external_node_path_.join(root, entry));
+}
+async function readJsonFile(file, schema) {
+    return checkShape(schema, parseJson(await readText(file), file), file);
+}
+async function parseCriterionDir(root) {
+    const benchmarkFiles = await findCriterionBenchmarks(root);
+    if (benchmarkFiles.length === 0) {
+        throw new model/* InputError */.dz(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
+    }
+    const measurements = [];
+    for (const benchmarkFile of benchmarkFiles) {
+        const dir = external_node_path_.dirname(benchmarkFile);
+        const sampleFile = external_node_path_.join(dir, "sample.json");
+        const id = await readJsonFile(benchmarkFile, BenchmarkId);
+        const sample = await readJsonFile(sampleFile, Sample);
+        const estimates = await readJsonFile(external_node_path_.join(dir, "estimates.json"), Estimates);
+        if (sample.iters.length !== sample.times.length) {
+            throw new model/* InputError */.dz(sampleFile, "field times", `has ${sample.times.length} values but iters has ${sample.iters.length}`);
+        }
+        checkSamples(sample.times, sampleFile, "field times");
+        const throughputEntry = id.throughput ? Object.entries(id.throughput)[0] : undefined;
+        const { times: _times, ...sampleRaw } = sample;
+        measurements.push({
+            benchmarkName: id.full_id,
+            values: sample.times.map((total, i) => total / sample.iters[i]),
+            units: model/* TIME_UNIT */.R5,
+            metric: model/* TIME_METRIC */.Pr,
+            direction: "lower_is_better",
+            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
+            params: id.value_str ? { parameter: id.value_str } : null,
+            sourceFormat: "criterion-dir",
+            metadata: { benchmark: id, sample: sampleRaw, estimates },
+            origin: benchmarkFile,
+        });
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
+
+
+
+
+/**
+ * `cargo criterion --message-format=json`: one JSON message per line. Only
+ * `benchmark-complete` messages carry samples; `group-complete` and others are ignored.
+ * `measured_values[i]` is the total time (ns) of `iteration_count[i]` iterations.
+ */
+const Estimate = schemas/* object */.Ikc({ estimate: schemas/* number */.aig(), lower_bound: schemas/* number */.aig(), upper_bound: schemas/* number */.aig(), unit: schemas/* string */.YjP() })
+    .partial()
+    .passthrough();
+const BenchmarkComplete = schemas/* object */.Ikc({
+    reason: schemas/* literal */.euz("benchmark-complete"),
+    id: schemas/* string */.YjP().min(1),
+    report_directory: schemas/* string */.YjP().optional(),
+    iteration_count: schemas/* array */.YOg(schemas/* number */.aig().positive("must be > 0")).min(1, "no samples"),
+    measured_values: schemas/* array */.YOg(schemas/* number */.aig()).min(1, "no samples"),
+    unit: schemas/* string */.YjP().optional(),
+    throughput: schemas/* array */.YOg(schemas/* object */.Ikc({ per_iteration: schemas/* number */.aig().nonnegative(), unit: schemas/* string */.YjP() })).optional(),
+    typical: Estimate.optional(),
+    mean: Estimate.optional(),
+    median: Estimate.optional(),
+    slope: Estimate.nullish(),
+})
+    .passthrough();
+const Message = schemas/* object */.Ikc({ reason: schemas/* string */.YjP() }).passthrough();
+function parseCriterionJson(text, file) {
+    const measurements = [];
+    const lines = text.split("\n");
+    lines.forEach((line, index) => {
+        const lineNumber = index + 1;
+        if (line.trim() === "")
+            return;
+        const where = `line ${lineNumber}`;
+        const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
+        if (message.reason !== "benchmark-complete")
+            return;
+        const record = checkShape(BenchmarkComplete, message, file, where);
+        const { measured_values: totals, iteration_count: iterations } = record;
+        if (totals.length !== iterations.length) {
+            throw new model/* InputError */.dz(file, `${where}, field measured_values`, `has ${totals.length} values but iteration_count has ${iterations.length}`);
+        }
+        const scale = model/* NANOSECONDS_PER */.qC[record.unit ?? "ns"];
+        if (scale === undefined) {
+            throw new model/* InputError */.dz(file, `${where}, field unit`, `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`);
+        }
+        checkSamples(totals, file, `${where}, field measured_values`);
+        const { measured_values: _totals, ...raw } = record;
+        measurements.push({
+            benchmarkName: record.id,
+            values: totals.map((total, i) => (total * scale) / iterations[i]),
+            units: model/* TIME_UNIT */.R5,
+            metric: model/* TIME_METRIC */.Pr,
+            direction: "lower_is_better",
+            throughput: record.throughput?.[0]
+                ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
+                : null,
+            params: null,
+            sourceFormat: "criterion-json",
+            metadata: raw,
+            origin: `${file}:${lineNumber}`,
+        });
+    });
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/pytest.js
+
+
+
+/**
+ * pytest-benchmark's `--benchmark-json` (3.x–5.x): one object with `benchmarks[]`, each with
+ * `stats.data[]` = per-iteration seconds of every round (pytest-benchmark divides a round's
+ * duration by its iteration count before storing it). Stored in nanoseconds.
+ * Entries without `stats.data` (e.g. from a `--benchmark-save` file written without
+ * `--benchmark-save-data`) are skipped with a warning: there are no samples to store.
+ */
+const Stats = schemas/* object */.Ikc({
+    data: schemas/* array */.YOg(schemas/* number */.aig()).min(1, "no samples").optional(),
+    iterations: schemas/* number */.aig().int().positive().optional(),
+    rounds: schemas/* number */.aig().int().nonnegative().optional(),
+})
+    .passthrough();
+const Entry = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().min(1),
+    fullname: schemas/* string */.YjP().min(1),
+    group: schemas/* string */.YjP().nullish(),
+    params: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullish(),
+    stats: Stats,
+})
+    .passthrough();
+const Report = schemas/* object */.Ikc({
+    benchmarks: schemas/* array */.YOg(Entry),
+    version: schemas/* string */.YjP().optional(),
+    datetime: schemas/* string */.YjP().optional(),
+    commit_info: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
+    machine_info: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
+})
+    .passthrough();
+const NANOSECONDS_PER_SECOND = 1e9;
+function parsePytestBenchmark(text, file, context) {
+    const report = checkShape(Report, parseJson(text, file), file);
+    const machine = report.machine_info ?? {};
+    if (typeof machine.python_version === "string") {
+        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
+    }
+    if (report.benchmarks.length === 0)
+        throw new model/* InputError */.dz(file, "field benchmarks", "is empty: no benchmarks ran");
+    const measurements = [];
+    report.benchmarks.forEach((entry, index) => {
+        const where = `field benchmarks[${index}].stats.data`;
+        const { data, ...statsRaw } = entry.stats;
+        if (data === undefined) {
+            context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
+            return;
+        }
+        checkSamples(data, file, where);
+        measurements.push({
+            benchmarkName: entry.fullname,
+            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
+            units: model/* TIME_UNIT */.R5,
+            metric: model/* TIME_METRIC */.Pr,
+            direction: "lower_is_better",
+            throughput: null,
+            params: entry.params ?? null,
+            sourceFormat: "pytest",
+            metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
+            origin: `${file}#benchmarks[${index}]`,
+        });
+    });
+    if (measurements.length === 0) {
+        throw new model/* InputError */.dz(file, "field benchmarks", "no entry has stats.data: nothing to publish");
+    }
+    return measurements;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/results-file.js
+
+
+
+/**
+ * lance-bench's own results file: JSON lines, a header then one normalized `Result` per line.
+ * Run actions write it; `publish` reads it and stores the rows exactly as they were built on
+ * the machine that ran the benchmarks (its test bed, its run), so running and publishing can
+ * be separate jobs — e.g. an unprivileged pull-request job hands its file to a privileged one.
+ */
+const RESULTS_FILE_KIND = "lance-bench-results";
+const RESULTS_SCHEMA_VERSION = 1;
+function isResultsFile(firstLine) {
+    return firstLine.startsWith("{") && firstLine.includes(`"${RESULTS_FILE_KIND}"`);
+}
+function parseResultsFile(text, file) {
+    const lines = text.split("\n");
+    const header = parseJson(lines[0] ?? "", file, 1);
+    if (header?.kind !== RESULTS_FILE_KIND) {
+        throw new model/* InputError */.dz(file, "line 1", `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
+    }
+    if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
+        throw new model/* InputError */.dz(file, "line 1, field schema_version", `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`);
+    }
+    const results = [];
+    lines.slice(1).forEach((line, index) => {
+        if (line.trim() === "")
+            return;
+        const lineNumber = index + 2;
+        results.push(checkShape(model/* Result */.Q7, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
+    });
+    if (results.length === 0)
+        throw new model/* InputError */.dz(file, undefined, "holds no results");
+    return results;
+}
+/** Writes a results file atomically (a reader never sees half a file). */
+async function writeResultsFile(file, results, producer) {
+    const header = {
+        kind: RESULTS_FILE_KIND,
+        schema_version: RESULTS_SCHEMA_VERSION,
+        producer,
+        created_at: Math.floor(Date.now() / 1000),
+    };
+    const text = [header, ...results].map((record) => JSON.stringify(record)).join("\n") + "\n";
+    const partial = `${file}.partial`;
+    await writeFile(partial, text);
+    await rename(partial, file);
+}
+
+;// CONCATENATED MODULE: ./lib/parse/index.js
+
+
+
+
+
+
+
+
+
+
+/** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
+const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
+const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
+/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
+function detectTextFormat(text, file) {
+    const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
+    if (isResultsFile(firstLine))
+        return RESULTS_FILE_KIND;
+    if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
+        return "criterion-json";
+    if (BENCHER_LINE.test(text))
+        return "bencher";
+    if (firstLine.startsWith("{"))
+        return "pytest";
+    throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
+}
+async function parse_isDirectory(input) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
+    }
+    catch {
+        throw new model/* InputError */.dz(input, undefined, "no such file or directory");
+    }
+}
+/**
+ * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
+ * `InputError` before the store is touched.
+ */
+async function parseInputs(inputs, format = "auto") {
+    if (inputs.length === 0)
+        throw new model/* ConfigurationError */.j1("no result files given");
+    const result = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
+    const context = {
+        warn: (message) => result.warnings.push(message),
+        noteToolchain: (description) => {
+            if (!result.toolchain.includes(description))
+                result.toolchain.push(description);
+        },
+    };
+    for (const input of inputs) {
+        let chosen;
+        let measurements = [];
+        if (await parse_isDirectory(input)) {
+            if (format !== "auto" && format !== "criterion-dir") {
+                throw new model/* InputError */.dz(input, undefined, `is a directory, but --format ${format} reads a file`);
+            }
+            chosen = "criterion-dir";
+            measurements = await parseCriterionDir(input);
+        }
+        else {
+            if (format === "criterion-dir") {
+                throw new model/* InputError */.dz(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
+            }
+            const text = await readText(input);
+            const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
+            chosen = textFormat;
+            if (textFormat === RESULTS_FILE_KIND)
+                result.results.push(...parseResultsFile(text, input));
+            else
+                measurements = parseText(textFormat, text, input, context);
+        }
+        result.formats[input] = chosen;
+        result.measurements.push(...measurements);
+    }
+    rejectDuplicates(result.measurements);
+    return result;
+}
+function parseText(format, text, file, context) {
+    switch (format) {
+        case "criterion-json":
+            return parseCriterionJson(text, file);
+        case "bencher":
+            return parseBencher(text, file);
+        case "pytest":
+            return parsePytestBenchmark(text, file, context);
+    }
+}
+/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
+function rejectDuplicates(measurements) {
+    const seen = new Map();
+    for (const m of measurements) {
+        const key = `${m.benchmarkName}\u0000${m.metric}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+            throw new model/* InputError */.dz(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
+        }
+        seen.set(key, m.origin);
+    }
+}
+
+// EXTERNAL MODULE: ./lib/store/uri.js
+var uri = __nccwpck_require__(9755);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/sha1.js
+
+function sha1(bytes) {
+    if (Array.isArray(bytes)) {
+        bytes = Buffer.from(bytes);
+    }
+    else if (typeof bytes === 'string') {
+        bytes = Buffer.from(bytes, 'utf8');
+    }
+    return (0,external_crypto_namespaceObject.createHash)('sha1').update(bytes).digest();
+}
+/* harmony default export */ const esm_sha1 = (sha1);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/regex.js
+/* harmony default export */ const regex = (/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/validate.js
+
+function validate_validate(uuid) {
+    return typeof uuid === 'string' && regex.test(uuid);
+}
+/* harmony default export */ const esm_validate = (validate_validate);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/parse.js
+
+function parse(uuid) {
+    if (!esm_validate(uuid)) {
+        throw TypeError('Invalid UUID');
+    }
+    let v;
+    return Uint8Array.of((v = parseInt(uuid.slice(0, 8), 16)) >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff, (v = parseInt(uuid.slice(9, 13), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(14, 18), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(19, 23), 16)) >>> 8, v & 0xff, ((v = parseInt(uuid.slice(24, 36), 16)) / 0x10000000000) & 0xff, (v / 0x100000000) & 0xff, (v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+}
+/* harmony default export */ const esm_parse = (parse);
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/stringify.js
+
+const byteToHex = [];
+for (let i = 0; i < 256; ++i) {
+    byteToHex.push((i + 0x100).toString(16).slice(1));
+}
+function unsafeStringify(arr, offset = 0) {
+    return (byteToHex[arr[offset + 0]] +
+        byteToHex[arr[offset + 1]] +
+        byteToHex[arr[offset + 2]] +
+        byteToHex[arr[offset + 3]] +
+        '-' +
+        byteToHex[arr[offset + 4]] +
+        byteToHex[arr[offset + 5]] +
+        '-' +
+        byteToHex[arr[offset + 6]] +
+        byteToHex[arr[offset + 7]] +
+        '-' +
+        byteToHex[arr[offset + 8]] +
+        byteToHex[arr[offset + 9]] +
+        '-' +
+        byteToHex[arr[offset + 10]] +
+        byteToHex[arr[offset + 11]] +
+        byteToHex[arr[offset + 12]] +
+        byteToHex[arr[offset + 13]] +
+        byteToHex[arr[offset + 14]] +
+        byteToHex[arr[offset + 15]]).toLowerCase();
+}
+function stringify(arr, offset = 0) {
+    const uuid = unsafeStringify(arr, offset);
+    if (!validate(uuid)) {
+        throw TypeError('Stringified UUID is invalid');
+    }
+    return uuid;
+}
+/* harmony default export */ const esm_stringify = ((/* unused pure expression or super */ null && (stringify)));
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v35.js
+
+
+function stringToBytes(str) {
+    str = unescape(encodeURIComponent(str));
+    const bytes = new Uint8Array(str.length);
+    for (let i = 0; i < str.length; ++i) {
+        bytes[i] = str.charCodeAt(i);
+    }
+    return bytes;
+}
+const DNS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
+const v35_URL = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+function v35(version, hash, value, namespace, buf, offset) {
+    const valueBytes = typeof value === 'string' ? stringToBytes(value) : value;
+    const namespaceBytes = typeof namespace === 'string' ? esm_parse(namespace) : namespace;
+    if (typeof namespace === 'string') {
+        namespace = esm_parse(namespace);
+    }
+    if (namespace?.length !== 16) {
+        throw TypeError('Namespace must be array-like (16 iterable integer values, 0-255)');
+    }
+    let bytes = new Uint8Array(16 + valueBytes.length);
+    bytes.set(namespaceBytes);
+    bytes.set(valueBytes, namespaceBytes.length);
+    bytes = hash(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | version;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    if (buf) {
+        offset = offset || 0;
+        if (offset < 0 || offset + 16 > buf.length) {
+            throw new RangeError(`UUID byte range ${offset}:${offset + 15} is out of buffer bounds`);
+        }
+        for (let i = 0; i < 16; ++i) {
+            buf[offset + i] = bytes[i];
+        }
+        return buf;
+    }
+    return unsafeStringify(bytes);
+}
+
+;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v5.js
+
+
+
+function v5(value, namespace, buf, offset) {
+    return v35(0x50, esm_sha1, value, namespace, buf, offset);
+}
+v5.DNS = DNS;
+v5.URL = v35_URL;
+/* harmony default export */ const esm_v5 = (v5);
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./lib/context/process.js
+
+/**
+ * Runs a program without a shell (arguments are never interpreted), with a time limit.
+ * Rejects with the program's stderr in the message when it fails.
+ */
+function runProgram(program, args, options = {}) {
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)(program, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+            if (error) {
+                const detail = stderr.trim().split("\n").slice(-3).join(" ") || error.message;
+                reject(new Error(`${program} ${args.join(" ")}: ${detail}`));
+            }
+            else
+                resolve({ stdout, stderr });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/context/git.js
+
+
+/** Lower-cases and checks a full commit sha; anything else is a `ConfigurationError`. */
+function validateSha(sha, input = "sha") {
+    const normalized = sha.trim().toLowerCase();
+    if (!model/* SHA_PATTERN */.yw.test(normalized)) {
+        throw new model/* ConfigurationError */.j1(`${input} must be a full 40-character hex commit sha, got "${sha}"`);
+    }
+    return normalized;
+}
+/**
+ * The commit `revision` (default HEAD) of the checkout at `repo`: full sha and commit time.
+ * `revision` is either HEAD or a validated sha, so it cannot be read as an option by git.
+ */
+async function readCommit(repo, revision = "HEAD") {
+    if (revision !== "HEAD")
+        revision = validateSha(revision);
+    let stdout;
+    try {
+        ({ stdout } = await runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
+    }
+    catch (error) {
+        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from the git checkout "${repo}" (${error.message}); ` +
+            "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp");
+    }
+    const [sha, time] = stdout.trim().split(" ");
+    return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse_parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify_stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./lib/context/manifest.js
+
+
+
+
+/**
+ * Reads and decodes a manifest; undefined when the file does not exist, a
+ * `ConfigurationError` naming it when it cannot be decoded.
+ */
+async function readManifest(file, kind, decode) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        return table(decode(text)) ?? {};
+    }
+    catch (error) {
+        throw new model/* ConfigurationError */.j1(`${file}: invalid ${kind} (${error.message.split("\n")[0]})`);
+    }
+}
+const readToml = (file) => readManifest(file, "TOML", parse_parse);
+const readPackageJson = (file) => readManifest(file, "JSON", JSON.parse);
+const table = (value) => value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+/**
+ * The version of the project at `repo`, as the seed reads it: `Cargo.toml` first (its
+ * `package.version`, or `workspace.package.version` for a workspace or a member that
+ * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`),
+ * then a Node project's `package.json`.
+ */
+async function readProjectVersion(repo) {
+    const cargoFile = external_node_path_.join(repo, "Cargo.toml");
+    const cargo = await readToml(cargoFile);
+    if (cargo) {
+        const pkg = table(cargo.package);
+        const workspaceVersion = table(table(cargo.workspace)?.package)?.version;
+        const version = typeof pkg?.version === "string" ? pkg.version : workspaceVersion;
+        if (typeof version === "string" && version !== "") {
+            return { name: typeof pkg?.name === "string" ? pkg.name : undefined, version, manifest: cargoFile };
+        }
+    }
+    const pyFile = external_node_path_.join(repo, "pyproject.toml");
+    const py = await readToml(pyFile);
+    if (py) {
+        const project = table(py.project);
+        const poetry = table(table(py.tool)?.poetry);
+        const version = project?.version ?? poetry?.version;
+        const name = project?.name ?? poetry?.name;
+        if (typeof version === "string" && version !== "") {
+            return { name: typeof name === "string" ? name : undefined, version, manifest: pyFile };
+        }
+    }
+    const nodeFile = external_node_path_.join(repo, "package.json");
+    const node = await readPackageJson(nodeFile);
+    if (node && typeof node.version === "string" && node.version !== "") {
+        return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
+    }
+    const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
+    throw new model/* ConfigurationError */.j1(looked.length
+        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
+        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`);
+}
+
+;// CONCATENATED MODULE: ./lib/context/run-info.js
+/**
+ * Identifies the CI run (or local invocation) that produced the numbers. On GitHub Actions
+ * this comes from the runner's environment; elsewhere `fallbackRunId` (the caller passes a
+ * hash of the results) makes a repeated publish of the same file recognisable.
+ */
+function detectRunInfo(fallbackRunId, env = process.env) {
+    if (env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID) {
+        const prNumber = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
+        return {
+            provider: "github-actions",
+            repository: env.GITHUB_REPOSITORY ?? "",
+            workflow: env.GITHUB_WORKFLOW ?? "",
+            run_id: env.GITHUB_RUN_ID,
+            run_attempt: Number(env.GITHUB_RUN_ATTEMPT ?? "1") || 1,
+            ref: env.GITHUB_REF ?? "",
+            pr_number: prNumber ? Number(prNumber) : null,
+        };
+    }
+    return {
+        provider: "local",
+        repository: "",
+        workflow: "",
+        run_id: fallbackRunId,
+        run_attempt: 1,
+        ref: "",
+        pr_number: null,
+    };
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./lib/context/testbed.js
+
+
+
+async function readOptional(file) {
+    try {
+        return await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch {
+        return "";
+    }
+}
+/** The CPU model ("AMD EPYC 7763 64-Core Processor"), not just the architecture. */
+async function cpuModel() {
+    const cpuinfo = await readOptional("/proc/cpuinfo");
+    const fromProc = /^(?:model name|Hardware|Processor|cpu model)\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim();
+    const model = fromProc || external_node_os_.cpus()[0]?.model?.trim() || "unknown";
+    return `${model} (${external_node_os_.cpus().length} cores, ${external_node_os_.arch()})`;
+}
+async function osDescription() {
+    const release = await readOptional("/etc/os-release");
+    const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(release)?.[1];
+    return `${pretty ?? external_node_os_.type()} (${external_node_os_.type()} ${external_node_os_.release()})`;
+}
+/** Describes this machine. The name: the given one, else the CI runner's, else the hostname. */
+async function detectTestBed(name, env = process.env) {
+    return {
+        name: name || env.RUNNER_NAME || external_node_os_.hostname(),
+        cpu: await cpuModel(),
+        memory_gb: Math.round(external_node_os_.totalmem() / 2 ** 30),
+        os: await osDescription(),
+        created_at: Math.floor(Date.now() / 1000),
+    };
+}
+/**
+ * A short hash of what decides whether two results can be compared: the machine's hardware
+ * and OS and the toolchain. The test bed *name* is left out on purpose: hosted runners get a
+ * new name per job while the environment stays the same.
+ */
+function environmentFingerprint(testBed, toolchain) {
+    const material = JSON.stringify({
+        cpu: testBed.cpu,
+        memory_gb: testBed.memory_gb,
+        os: testBed.os,
+        toolchain: [...toolchain].sort(),
+    });
+    return (0,external_node_crypto_.createHash)("sha256").update(material).digest("hex").slice(0, 16);
+}
+
+;// CONCATENATED MODULE: ./node_modules/d3-array/dist/d3-array.mjs
+// https://d3js.org/d3-array/ v3.2.5 Copyright 2010-2026 Mike Bostock
+function ascending(a, b) {
+  return a == null || b == null ? NaN : a < b ? -1 : a > b ? 1 : a >= b ? 0 : NaN;
+}
+
+function descending(a, b) {
+  return a == null || b == null ? NaN
+    : b < a ? -1
+    : b > a ? 1
+    : b >= a ? 0
+    : NaN;
+}
+
+function bisector(f) {
+  let compare1, compare2, delta;
+
+  // If an accessor is specified, promote it to a comparator. In this case we
+  // can test whether the search value is (self-) comparable. We can’t do this
+  // for a comparator (except for specific, known comparators) because we can’t
+  // tell if the comparator is symmetric, and an asymmetric comparator can’t be
+  // used to test whether a single value is comparable.
+  if (f.length !== 2) {
+    compare1 = ascending;
+    compare2 = (d, x) => ascending(f(d), x);
+    delta = (d, x) => f(d) - x;
+  } else {
+    compare1 = f === ascending || f === descending ? f : zero;
+    compare2 = f;
+    delta = f;
+  }
+
+  function left(a, x, lo = 0, hi = a.length) {
+    if (lo < hi) {
+      if (compare1(x, x) !== 0) return hi;
+      do {
+        const mid = (lo + hi) >>> 1;
+        if (compare2(a[mid], x) < 0) lo = mid + 1;
+        else hi = mid;
+      } while (lo < hi);
+    }
+    return lo;
+  }
+
+  function right(a, x, lo = 0, hi = a.length) {
+    if (lo < hi) {
+      if (compare1(x, x) !== 0) return hi;
+      do {
+        const mid = (lo + hi) >>> 1;
+        if (compare2(a[mid], x) <= 0) lo = mid + 1;
+        else hi = mid;
+      } while (lo < hi);
+    }
+    return lo;
+  }
+
+  function center(a, x, lo = 0, hi = a.length) {
+    const i = left(a, x, lo, hi - 1);
+    return i > lo && delta(a[i - 1], x) > -delta(a[i], x) ? i - 1 : i;
+  }
+
+  return {left, center, right};
+}
+
+function zero() {
+  return 0;
+}
+
+function number(x) {
+  return x === null ? NaN : +x;
+}
+
+function* numbers(values, valueof) {
+  if (valueof === undefined) {
+    for (let value of values) {
+      if (value != null && (value = +value) >= value) {
+        yield value;
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
+        yield value;
+      }
+    }
+  }
+}
+
+const ascendingBisect = bisector(ascending);
+const bisectRight = ascendingBisect.right;
+const bisectLeft = ascendingBisect.left;
+const bisectCenter = bisector(number).center;
+
+function d3_array_blur(values, r) {
+  if (!((r = +r) >= 0)) throw new RangeError("invalid r");
+  let length = values.length;
+  if (!((length = Math.floor(length)) >= 0)) throw new RangeError("invalid length");
+  if (!length || !r) return values;
+  const blur = blurf(r);
+  const temp = values.slice();
+  blur(values, temp, 0, length, 1);
+  blur(temp, values, 0, length, 1);
+  blur(values, temp, 0, length, 1);
+  return values;
+}
+
+const blur2 = Blur2(blurf);
+
+const blurImage = Blur2(blurfImage);
+
+function Blur2(blur) {
+  return function(data, rx, ry = rx) {
+    if (!((rx = +rx) >= 0)) throw new RangeError("invalid rx");
+    if (!((ry = +ry) >= 0)) throw new RangeError("invalid ry");
+    let {data: values, width, height} = data;
+    if (!((width = Math.floor(width)) >= 0)) throw new RangeError("invalid width");
+    if (!((height = Math.floor(height !== undefined ? height : values.length / width)) >= 0)) throw new RangeError("invalid height");
+    if (!width || !height || (!rx && !ry)) return data;
+    const blurx = rx && blur(rx);
+    const blury = ry && blur(ry);
+    const temp = values.slice();
+    if (blurx && blury) {
+      blurh(blurx, temp, values, width, height);
+      blurh(blurx, values, temp, width, height);
+      blurh(blurx, temp, values, width, height);
+      blurv(blury, values, temp, width, height);
+      blurv(blury, temp, values, width, height);
+      blurv(blury, values, temp, width, height);
+    } else if (blurx) {
+      blurh(blurx, values, temp, width, height);
+      blurh(blurx, temp, values, width, height);
+      blurh(blurx, values, temp, width, height);
+    } else if (blury) {
+      blurv(blury, values, temp, width, height);
+      blurv(blury, temp, values, width, height);
+      blurv(blury, values, temp, width, height);
+    }
+    return data;
+  };
+}
+
+function blurh(blur, T, S, w, h) {
+  for (let y = 0, n = w * h; y < n;) {
+    blur(T, S, y, y += w, 1);
+  }
+}
+
+function blurv(blur, T, S, w, h) {
+  for (let x = 0, n = w * h; x < w; ++x) {
+    blur(T, S, x, x + n, w);
+  }
+}
+
+function blurfImage(radius) {
+  const blur = blurf(radius);
+  return (T, S, start, stop, step) => {
+    start <<= 2, stop <<= 2, step <<= 2;
+    blur(T, S, start + 0, stop + 0, step);
+    blur(T, S, start + 1, stop + 1, step);
+    blur(T, S, start + 2, stop + 2, step);
+    blur(T, S, start + 3, stop + 3, step);
+  };
+}
+
+// Given a target array T, a source array S, sets each value T[i] to the average
+// of {S[i - r], …, S[i], …, S[i + r]}, where r = ⌊radius⌋, start <= i < stop,
+// for each i, i + step, i + 2 * step, etc., and where S[j] is clamped between
+// S[start] (inclusive) and S[stop] (exclusive). If the given radius is not an
+// integer, S[i - r - 1] and S[i + r + 1] are added to the sum, each weighted
+// according to r - ⌊radius⌋.
+function blurf(radius) {
+  const radius0 = Math.floor(radius);
+  if (radius0 === radius) return bluri(radius);
+  const t = radius - radius0;
+  const w = 2 * radius + 1;
+  return (T, S, start, stop, step) => { // stop must be aligned!
+    if (!((stop -= step) >= start)) return; // inclusive stop
+    let sum = radius0 * S[start];
+    const s0 = step * radius0;
+    const s1 = s0 + step;
+    for (let i = start, j = start + s0; i < j; i += step) {
+      sum += S[Math.min(stop, i)];
+    }
+    for (let i = start, j = stop; i <= j; i += step) {
+      sum += S[Math.min(stop, i + s0)];
+      T[i] = (sum + t * (S[Math.max(start, i - s1)] + S[Math.min(stop, i + s1)])) / w;
+      sum -= S[Math.max(start, i - s0)];
+    }
+  };
+}
+
+// Like blurf, but optimized for integer radius.
+function bluri(radius) {
+  const w = 2 * radius + 1;
+  return (T, S, start, stop, step) => { // stop must be aligned!
+    if (!((stop -= step) >= start)) return; // inclusive stop
+    let sum = radius * S[start];
+    const s = step * radius;
+    for (let i = start, j = start + s; i < j; i += step) {
+      sum += S[Math.min(stop, i)];
+    }
+    for (let i = start, j = stop; i <= j; i += step) {
+      sum += S[Math.min(stop, i + s)];
+      T[i] = sum / w;
+      sum -= S[Math.max(start, i - s)];
+    }
+  };
+}
+
+function count(values, valueof) {
+  let count = 0;
+  if (valueof === undefined) {
+    for (let value of values) {
+      if (value != null && (value = +value) >= value) {
+        ++count;
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+function length$1(array) {
+  return array.length | 0;
+}
+
+function empty(length) {
+  return !(length > 0);
+}
+
+function arrayify(values) {
+  return typeof values !== "object" || "length" in values ? values : Array.from(values);
+}
+
+function reducer(reduce) {
+  return values => reduce(...values);
+}
+
+function cross(...values) {
+  const reduce = typeof values[values.length - 1] === "function" && reducer(values.pop());
+  values = values.map(arrayify);
+  const lengths = values.map(length$1);
+  const j = values.length - 1;
+  const index = new Array(j + 1).fill(0);
+  const product = [];
+  if (j < 0 || lengths.some(empty)) return product;
+  while (true) {
+    product.push(index.map((j, i) => values[i][j]));
+    let i = j;
+    while (++index[i] === lengths[i]) {
+      if (i === 0) return reduce ? product.map(reduce) : product;
+      index[i--] = 0;
+    }
+  }
+}
+
+function cumsum(values, valueof) {
+  var sum = 0, index = 0;
+  return Float64Array.from(values, valueof === undefined
+    ? v => (sum += +v || 0)
+    : v => (sum += +valueof(v, index++, values) || 0));
+}
+
+function variance(values, valueof) {
+  let count = 0;
+  let delta;
+  let mean = 0;
+  let sum = 0;
+  if (valueof === undefined) {
+    for (let value of values) {
+      if (value != null && (value = +value) >= value) {
+        delta = value - mean;
+        mean += delta / ++count;
+        sum += delta * (value - mean);
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
+        delta = value - mean;
+        mean += delta / ++count;
+        sum += delta * (value - mean);
+      }
+    }
+  }
+  if (count > 1) return sum / (count - 1);
+}
+
+function deviation(values, valueof) {
+  const v = variance(values, valueof);
+  return v ? Math.sqrt(v) : v;
+}
+
+function extent(values, valueof) {
+  let min;
+  let max;
+  if (valueof === undefined) {
+    for (const value of values) {
+      if (value != null) {
+        if (min === undefined) {
+          if (value >= value) min = max = value;
+        } else {
+          if (min > value) min = value;
+          if (max < value) max = value;
+        }
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null) {
+        if (min === undefined) {
+          if (value >= value) min = max = value;
+        } else {
+          if (min > value) min = value;
+          if (max < value) max = value;
+        }
+      }
+    }
+  }
+  return [min, max];
+}
+
+// https://github.com/python/cpython/blob/a74eea238f5baba15797e2e8b570d153bc8690a7/Modules/mathmodule.c#L1423
+class Adder {
+  constructor() {
+    this._partials = new Float64Array(32);
+    this._n = 0;
+  }
+  add(x) {
+    const p = this._partials;
+    let i = 0;
+    for (let j = 0; j < this._n && j < 32; j++) {
+      const y = p[j],
+        hi = x + y,
+        lo = Math.abs(x) < Math.abs(y) ? x - (hi - y) : y - (hi - x);
+      if (lo) p[i++] = lo;
+      x = hi;
+    }
+    p[i] = x;
+    this._n = i + 1;
+    return this;
+  }
+  valueOf() {
+    const p = this._partials;
+    let n = this._n, x, y, lo, hi = 0;
+    if (n > 0) {
+      hi = p[--n];
+      while (n > 0) {
+        x = hi;
+        y = p[--n];
+        hi = x + y;
+        lo = y - (hi - x);
+        if (lo) break;
+      }
+      if (n > 0 && ((lo < 0 && p[n - 1] < 0) || (lo > 0 && p[n - 1] > 0))) {
+        y = lo * 2;
+        x = hi + y;
+        if (y == x - hi) hi = x;
+      }
+    }
+    return hi;
+  }
+}
+
+function fsum(values, valueof) {
+  const adder = new Adder();
+  if (valueof === undefined) {
+    for (let value of values) {
+      if (value = +value) {
+        adder.add(value);
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if (value = +valueof(value, ++index, values)) {
+        adder.add(value);
+      }
+    }
+  }
+  return +adder;
+}
+
+function fcumsum(values, valueof) {
+  const adder = new Adder();
+  let index = -1;
+  return Float64Array.from(values, valueof === undefined
+      ? v => adder.add(+v || 0)
+      : v => adder.add(+valueof(v, ++index, values) || 0)
+  );
+}
+
+class InternMap extends Map {
+  constructor(entries, key = keyof) {
+    super();
+    Object.defineProperties(this, {_intern: {value: new Map()}, _key: {value: key}});
+    if (entries != null) for (const [key, value] of entries) this.set(key, value);
+  }
+  get(key) {
+    return super.get(intern_get(this, key));
+  }
+  has(key) {
+    return super.has(intern_get(this, key));
+  }
+  set(key, value) {
+    return super.set(intern_set(this, key), value);
+  }
+  delete(key) {
+    return super.delete(intern_delete(this, key));
+  }
+}
+
+class InternSet extends Set {
+  constructor(values, key = keyof) {
+    super();
+    Object.defineProperties(this, {_intern: {value: new Map()}, _key: {value: key}});
+    if (values != null) for (const value of values) this.add(value);
+  }
+  has(value) {
+    return super.has(intern_get(this, value));
+  }
+  add(value) {
+    return super.add(intern_set(this, value));
+  }
+  delete(value) {
+    return super.delete(intern_delete(this, value));
+  }
+}
+
+function intern_get({_intern, _key}, value) {
+  const key = _key(value);
+  return _intern.has(key) ? _intern.get(key) : value;
+}
+
+function intern_set({_intern, _key}, value) {
+  const key = _key(value);
+  if (_intern.has(key)) return _intern.get(key);
+  _intern.set(key, value);
+  return value;
+}
+
+function intern_delete({_intern, _key}, value) {
+  const key = _key(value);
+  if (_intern.has(key)) {
+    value = _intern.get(key);
+    _intern.delete(key);
+  }
+  return value;
+}
+
+function keyof(value) {
+  return value !== null && typeof value === "object" ? value.valueOf() : value;
+}
+
+function identity(x) {
+  return x;
+}
+
+function d3_array_group(values, ...keys) {
+  return nest(values, identity, identity, keys);
+}
+
+function groups(values, ...keys) {
+  return nest(values, Array.from, identity, keys);
+}
+
+function flatten$1(groups, keys) {
+  for (let i = 1, n = keys.length; i < n; ++i) {
+    groups = groups.flatMap(g => g.pop().map(([key, value]) => [...g, key, value]));
+  }
+  return groups;
+}
+
+function flatGroup(values, ...keys) {
+  return flatten$1(groups(values, ...keys), keys);
+}
+
+function flatRollup(values, reduce, ...keys) {
+  return flatten$1(rollups(values, reduce, ...keys), keys);
+}
+
+function rollup(values, reduce, ...keys) {
+  return nest(values, identity, reduce, keys);
+}
+
+function rollups(values, reduce, ...keys) {
+  return nest(values, Array.from, reduce, keys);
+}
+
+function index(values, ...keys) {
+  return nest(values, identity, unique, keys);
+}
+
+function indexes(values, ...keys) {
+  return nest(values, Array.from, unique, keys);
+}
+
+function unique(values) {
+  if (values.length !== 1) throw new Error("duplicate key");
+  return values[0];
+}
+
+function nest(values, map, reduce, keys) {
+  return (function regroup(values, i) {
+    if (i >= keys.length) return reduce(values);
+    const groups = new InternMap();
+    const keyof = keys[i++];
+    let index = -1;
+    for (const value of values) {
+      const key = keyof(value, ++index, values);
+      const group = groups.get(key);
+      if (group) group.push(value);
+      else groups.set(key, [value]);
+    }
+    for (const [key, values] of groups) {
+      groups.set(key, regroup(values, i));
+    }
+    return map(groups);
+  })(values, 0);
+}
+
+function permute(source, keys) {
+  return Array.from(keys, key => source[key]);
+}
+
+function sort(values, ...F) {
+  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
+  values = Array.from(values);
+  let [f] = F;
+  if ((f && f.length !== 2) || F.length > 1) {
+    const index = Uint32Array.from(values, (d, i) => i);
+    if (F.length > 1) {
+      F = F.map(f => values.map(f));
+      index.sort((i, j) => {
+        for (const f of F) {
+          const c = ascendingDefined(f[i], f[j]);
+          if (c) return c;
+        }
+      });
+    } else {
+      f = values.map(f);
+      index.sort((i, j) => ascendingDefined(f[i], f[j]));
+    }
+    return permute(values, index);
+  }
+  return values.sort(compareDefined(f));
+}
+
+function compareDefined(compare = ascending) {
+  if (compare === ascending) return ascendingDefined;
+  if (typeof compare !== "function") throw new TypeError("compare is not a function");
+  return (a, b) => {
+    const x = compare(a, b);
+    if (x || x === 0) return x;
+    return (compare(b, b) === 0) - (compare(a, a) === 0);
+  };
+}
+
+function ascendingDefined(a, b) {
+  return (a == null || !(a >= a)) - (b == null || !(b >= b)) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function groupSort(values, reduce, key) {
+  return (reduce.length !== 2
+    ? sort(rollup(values, reduce, key), (([ak, av], [bk, bv]) => ascending(av, bv) || ascending(ak, bk)))
+    : sort(d3_array_group(values, key), (([ak, av], [bk, bv]) => reduce(av, bv) || ascending(ak, bk))))
+    .map(([key]) => key);
+}
+
+var array = Array.prototype;
+
+var slice = array.slice;
+
+function constant(x) {
+  return () => x;
+}
+
+const e10 = Math.sqrt(50),
+    e5 = Math.sqrt(10),
+    e2 = Math.sqrt(2);
+
+function tickSpec(start, stop, count) {
+  const step = (stop - start) / Math.max(0, count),
+      power = Math.floor(Math.log10(step)),
+      error = step / Math.pow(10, power),
+      factor = error >= e10 ? 10 : error >= e5 ? 5 : error >= e2 ? 2 : 1;
+  let i1, i2, inc;
+  if (power < 0) {
+    inc = Math.pow(10, -power) / factor;
+    i1 = Math.round(start * inc);
+    i2 = Math.round(stop * inc);
+    if (i1 / inc < start) ++i1;
+    if (i2 / inc > stop) --i2;
+    inc = -inc;
+  } else {
+    inc = Math.pow(10, power) * factor;
+    i1 = Math.round(start / inc);
+    i2 = Math.round(stop / inc);
+    if (i1 * inc < start) ++i1;
+    if (i2 * inc > stop) --i2;
+  }
+  if (i2 < i1 && 0.5 <= count && count < 2) return tickSpec(start, stop, count * 2);
+  return [i1, i2, inc];
+}
+
+function ticks(start, stop, count) {
+  stop = +stop, start = +start, count = +count;
+  if (!(count > 0)) return [];
+  if (start === stop) return [start];
+  const reverse = stop < start, [i1, i2, inc] = reverse ? tickSpec(stop, start, count) : tickSpec(start, stop, count);
+  if (!(i2 >= i1)) return [];
+  const n = i2 - i1 + 1, ticks = new Array(n);
+  if (reverse) {
+    if (inc < 0) for (let i = 0; i < n; ++i) ticks[i] = (i2 - i) / -inc;
+    else for (let i = 0; i < n; ++i) ticks[i] = (i2 - i) * inc;
+  } else {
+    if (inc < 0) for (let i = 0; i < n; ++i) ticks[i] = (i1 + i) / -inc;
+    else for (let i = 0; i < n; ++i) ticks[i] = (i1 + i) * inc;
+  }
+  return ticks;
+}
+
+function tickIncrement(start, stop, count) {
+  stop = +stop, start = +start, count = +count;
+  return tickSpec(start, stop, count)[2];
+}
+
+function tickStep(start, stop, count) {
+  stop = +stop, start = +start, count = +count;
+  const reverse = stop < start, inc = reverse ? tickIncrement(stop, start, count) : tickIncrement(start, stop, count);
+  return (reverse ? -1 : 1) * (inc < 0 ? 1 / -inc : inc);
+}
+
+function nice(start, stop, count) {
+  let prestep;
+  while (true) {
+    const step = tickIncrement(start, stop, count);
+    if (step === prestep || step === 0 || !isFinite(step)) {
+      return [start, stop];
+    } else if (step > 0) {
+      const i = Math.ceil(start / step);
+      const j = Math.floor(stop / step);
+      start = (i - (i * step > start)) * step;
+      stop = (j + (j * step < stop)) * step;
+    } else if (step < 0) {
+      const s = -step;
+      const i = Math.ceil(start * s);
+      const j = Math.floor(stop * s);
+      start = (i - (i / s > start)) / s;
+      stop = (j + (j / s < stop)) / s;
+    }
+    prestep = step;
+  }
+}
+
+function thresholdSturges(values) {
+  return Math.max(1, Math.ceil(Math.log(count(values)) / Math.LN2) + 1);
+}
+
+function bin() {
+  var value = identity,
+      domain = extent,
+      threshold = thresholdSturges;
+
+  function histogram(data) {
+    if (!Array.isArray(data)) data = Array.from(data);
+
+    var i,
+        n = data.length,
+        x,
+        step,
+        values = new Array(n);
+
+    for (i = 0; i < n; ++i) {
+      values[i] = value(data[i], i, data);
+    }
+
+    var xz = domain(values),
+        x0 = xz[0],
+        x1 = xz[1],
+        tz = threshold(values, x0, x1);
+
+    // Convert number of thresholds into uniform thresholds, and nice the
+    // default domain accordingly.
+    if (!Array.isArray(tz)) {
+      const max = x1, tn = +tz;
+      if (domain === extent) [x0, x1] = nice(x0, x1, tn);
+      tz = ticks(x0, x1, tn);
+
+      // If the domain is aligned with the first tick (which it will by
+      // default), then we can use quantization rather than bisection to bin
+      // values, which is substantially faster.
+      if (tz[0] <= x0) step = tickIncrement(x0, x1, tn);
+
+      // If the last threshold is coincident with the domain’s upper bound, the
+      // last bin will be zero-width. If the default domain is used, and this
+      // last threshold is coincident with the maximum input value, we can
+      // extend the niced upper bound by one tick to ensure uniform bin widths;
+      // otherwise, we simply remove the last threshold. Note that we don’t
+      // coerce values or the domain to numbers, and thus must be careful to
+      // compare order (>=) rather than strict equality (===)!
+      if (tz[tz.length - 1] >= x1) {
+        if (max >= x1 && domain === extent) {
+          const step = tickIncrement(x0, x1, tn);
+          if (isFinite(step)) {
+            if (step > 0) {
+              x1 = (Math.floor(x1 / step) + 1) * step;
+            } else if (step < 0) {
+              x1 = (Math.ceil(x1 * -step) + 1) / -step;
+            }
+          }
+        } else {
+          tz.pop();
+        }
+      }
+    }
+
+    // Remove any thresholds outside the domain.
+    // Be careful not to mutate an array owned by the user!
+    var m = tz.length, a = 0, b = m;
+    while (tz[a] <= x0) ++a;
+    while (tz[b - 1] > x1) --b;
+    if (a || b < m) tz = tz.slice(a, b), m = b - a;
+
+    var bins = new Array(m + 1),
+        bin;
+
+    // Initialize bins.
+    for (i = 0; i <= m; ++i) {
+      bin = bins[i] = [];
+      bin.x0 = i > 0 ? tz[i - 1] : x0;
+      bin.x1 = i < m ? tz[i] : x1;
+    }
+
+    // Assign data to bins by value, ignoring any outside the domain.
+    if (isFinite(step)) {
+      if (step > 0) {
+        for (i = 0; i < n; ++i) {
+          if ((x = values[i]) != null && x0 <= x && x <= x1) {
+            bins[Math.min(m, Math.floor((x - x0) / step))].push(data[i]);
+          }
+        }
+      } else if (step < 0) {
+        for (i = 0; i < n; ++i) {
+          if ((x = values[i]) != null && x0 <= x && x <= x1) {
+            const j = Math.floor((x0 - x) * step);
+            bins[Math.min(m, j + (tz[j] <= x))].push(data[i]); // handle off-by-one due to rounding
+          }
+        }
+      }
+    } else {
+      for (i = 0; i < n; ++i) {
+        if ((x = values[i]) != null && x0 <= x && x <= x1) {
+          bins[bisectRight(tz, x, 0, m)].push(data[i]);
+        }
+      }
+    }
+
+    return bins;
+  }
+
+  histogram.value = function(_) {
+    return arguments.length ? (value = typeof _ === "function" ? _ : constant(_), histogram) : value;
+  };
+
+  histogram.domain = function(_) {
+    return arguments.length ? (domain = typeof _ === "function" ? _ : constant([_[0], _[1]]), histogram) : domain;
+  };
+
+  histogram.thresholds = function(_) {
+    return arguments.length ? (threshold = typeof _ === "function" ? _ : constant(Array.isArray(_) ? slice.call(_) : _), histogram) : threshold;
+  };
+
+  return histogram;
+}
+
+function max(values, valueof) {
+  let max;
+  if (valueof === undefined) {
+    for (const value of values) {
+      if (value != null
+          && (max < value || (max === undefined && value >= value))) {
+        max = value;
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null
+          && (max < value || (max === undefined && value >= value))) {
+        max = value;
+      }
+    }
+  }
+  return max;
+}
+
+function maxIndex(values, valueof) {
+  let max;
+  let maxIndex = -1;
+  let index = -1;
+  if (valueof === undefined) {
+    for (const value of values) {
+      ++index;
+      if (value != null
+          && (max < value || (max === undefined && value >= value))) {
+        max = value, maxIndex = index;
+      }
+    }
+  } else {
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null
+          && (max < value || (max === undefined && value >= value))) {
+        max = value, maxIndex = index;
+      }
+    }
+  }
+  return maxIndex;
+}
+
+function min(values, valueof) {
+  let min;
+  if (valueof === undefined) {
+    for (const value of values) {
+      if (value != null
+          && (min > value || (min === undefined && value >= value))) {
+        min = value;
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null
+          && (min > value || (min === undefined && value >= value))) {
+        min = value;
+      }
+    }
+  }
+  return min;
+}
+
+function minIndex(values, valueof) {
+  let min;
+  let minIndex = -1;
+  let index = -1;
+  if (valueof === undefined) {
+    for (const value of values) {
+      ++index;
+      if (value != null
+          && (min > value || (min === undefined && value >= value))) {
+        min = value, minIndex = index;
+      }
+    }
+  } else {
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null
+          && (min > value || (min === undefined && value >= value))) {
+        min = value, minIndex = index;
+      }
+    }
+  }
+  return minIndex;
+}
+
+// Based on https://github.com/mourner/quickselect
+// ISC license, Copyright 2018 Vladimir Agafonkin.
+function quickselect(array, k, left = 0, right = Infinity, compare) {
+  k = Math.floor(k);
+  left = Math.floor(Math.max(0, left));
+  right = Math.floor(Math.min(array.length - 1, right));
+
+  if (!(left <= k && k <= right)) return array;
+
+  compare = compare === undefined ? ascendingDefined : compareDefined(compare);
+
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp(2 * z / 3);
+      const sd = 0.5 * Math.sqrt(z * s * (n - s) / n) * (m - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
+      const newRight = Math.min(right, Math.floor(k + (n - m) * s / n + sd));
+      quickselect(array, k, newLeft, newRight, compare);
+    }
+
+    const t = array[k];
+    let i = left;
+    let j = right;
+
+    swap(array, left, k);
+    if (compare(array[right], t) > 0) swap(array, left, right);
+
+    while (i < j) {
+      swap(array, i, j), ++i, --j;
+      while (compare(array[i], t) < 0) ++i;
+      while (compare(array[j], t) > 0) --j;
+    }
+
+    if (compare(array[left], t) === 0) swap(array, left, j);
+    else ++j, swap(array, j, right);
+
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+
+  return array;
+}
+
+function swap(array, i, j) {
+  const t = array[i];
+  array[i] = array[j];
+  array[j] = t;
+}
+
+function greatest(values, compare = ascending) {
+  let max;
+  let defined = false;
+  if (compare.length === 1) {
+    let maxValue;
+    for (const element of values) {
+      const value = compare(element);
+      if (defined
+          ? ascending(value, maxValue) > 0
+          : ascending(value, value) === 0) {
+        max = element;
+        maxValue = value;
+        defined = true;
+      }
+    }
+  } else {
+    for (const value of values) {
+      if (defined
+          ? compare(value, max) > 0
+          : compare(value, value) === 0) {
+        max = value;
+        defined = true;
+      }
+    }
+  }
+  return max;
+}
+
+function quantile(values, p, valueof) {
+  values = Float64Array.from(numbers(values, valueof));
+  if (!(n = values.length) || isNaN(p = +p)) return;
+  if (p <= 0 || n < 2) return min(values);
+  if (p >= 1) return max(values);
+  var n,
+      i = (n - 1) * p,
+      i0 = Math.floor(i),
+      value0 = max(quickselect(values, i0).subarray(0, i0 + 1)),
+      value1 = min(values.subarray(i0 + 1));
+  return value0 + (value1 - value0) * (i - i0);
+}
+
+function quantileSorted(values, p, valueof = number) {
+  if (!(n = values.length) || isNaN(p = +p)) return;
+  if (p <= 0 || n < 2) return +valueof(values[0], 0, values);
+  if (p >= 1) return +valueof(values[n - 1], n - 1, values);
+  var n,
+      i = (n - 1) * p,
+      i0 = Math.floor(i),
+      value0 = +valueof(values[i0], i0, values),
+      value1 = +valueof(values[i0 + 1], i0 + 1, values);
+  return value0 + (value1 - value0) * (i - i0);
+}
+
+function quantileIndex(values, p, valueof = number) {
+  if (isNaN(p = +p)) return;
+  numbers = Float64Array.from(values, (_, i) => number(valueof(values[i], i, values)));
+  if (p <= 0) return minIndex(numbers);
+  if (p >= 1) return maxIndex(numbers);
+  var numbers,
+      index = Uint32Array.from(values, (_, i) => i),
+      j = numbers.length - 1,
+      i = Math.floor(j * p);
+  quickselect(index, i, 0, j, (i, j) => ascendingDefined(numbers[i], numbers[j]));
+  i = greatest(index.subarray(0, i + 1), (i) => numbers[i]);
+  return i >= 0 ? i : -1;
+}
+
+function thresholdFreedmanDiaconis(values, min, max) {
+  const c = count(values), d = quantile(values, 0.75) - quantile(values, 0.25);
+  return c && d ? Math.ceil((max - min) / (2 * d * Math.pow(c, -1 / 3))) : 1;
+}
+
+function thresholdScott(values, min, max) {
+  const c = count(values), d = deviation(values);
+  return c && d ? Math.ceil((max - min) * Math.cbrt(c) / (3.49 * d)) : 1;
+}
+
+function mean(values, valueof) {
+  let count = 0;
+  let sum = 0;
+  if (valueof === undefined) {
+    for (let value of values) {
+      if (value != null && (value = +value) >= value) {
+        ++count, sum += value;
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
+        ++count, sum += value;
+      }
+    }
+  }
+  if (count) return sum / count;
+}
+
+function median(values, valueof) {
+  return quantile(values, 0.5, valueof);
+}
+
+function medianIndex(values, valueof) {
+  return quantileIndex(values, 0.5, valueof);
+}
+
+function* flatten(arrays) {
+  for (const array of arrays) {
+    yield* array;
+  }
+}
+
+function merge(arrays) {
+  return Array.from(flatten(arrays));
+}
+
+function mode(values, valueof) {
+  const counts = new InternMap();
+  if (valueof === undefined) {
+    for (let value of values) {
+      if (value != null && value >= value) {
+        counts.set(value, (counts.get(value) || 0) + 1);
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if ((value = valueof(value, ++index, values)) != null && value >= value) {
+        counts.set(value, (counts.get(value) || 0) + 1);
+      }
+    }
+  }
+  let modeValue;
+  let modeCount = 0;
+  for (const [value, count] of counts) {
+    if (count > modeCount) {
+      modeCount = count;
+      modeValue = value;
+    }
+  }
+  return modeValue;
+}
+
+function pairs(values, pairof = pair) {
+  const pairs = [];
+  let previous;
+  let first = false;
+  for (const value of values) {
+    if (first) pairs.push(pairof(previous, value));
+    previous = value;
+    first = true;
+  }
+  return pairs;
+}
+
+function pair(a, b) {
+  return [a, b];
+}
+
+function range(start, stop, step) {
+  start = +start, stop = +stop, step = (n = arguments.length) < 2 ? (stop = start, start = 0, 1) : n < 3 ? 1 : +step;
+
+  var i = -1,
+      n = Math.max(0, Math.ceil((stop - start) / step)) | 0,
+      range = new Array(n);
+
+  while (++i < n) {
+    range[i] = start + i * step;
+  }
+
+  return range;
+}
+
+function rank(values, valueof = ascending) {
+  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
+  let V = Array.from(values);
+  const R = new Float64Array(V.length);
+  if (valueof.length !== 2) V = V.map(valueof), valueof = ascending;
+  const compareIndex = (i, j) => valueof(V[i], V[j]);
+  let k, r;
+  values = Uint32Array.from(V, (_, i) => i);
+  // Risky chaining due to Safari 14 https://github.com/d3/d3-array/issues/123
+  values.sort(valueof === ascending ? (i, j) => ascendingDefined(V[i], V[j]) : compareDefined(compareIndex));
+  values.forEach((j, i) => {
+      const c = compareIndex(j, k === undefined ? j : k);
+      if (c >= 0) {
+        if (k === undefined || c > 0) k = j, r = i;
+        R[j] = r;
+      } else {
+        R[j] = NaN;
+      }
+    });
+  return R;
+}
+
+function least(values, compare = ascending) {
+  let min;
+  let defined = false;
+  if (compare.length === 1) {
+    let minValue;
+    for (const element of values) {
+      const value = compare(element);
+      if (defined
+          ? ascending(value, minValue) < 0
+          : ascending(value, value) === 0) {
+        min = element;
+        minValue = value;
+        defined = true;
+      }
+    }
+  } else {
+    for (const value of values) {
+      if (defined
+          ? compare(value, min) < 0
+          : compare(value, value) === 0) {
+        min = value;
+        defined = true;
+      }
+    }
+  }
+  return min;
+}
+
+function leastIndex(values, compare = ascending) {
+  if (compare.length === 1) return minIndex(values, compare);
+  let minValue;
+  let min = -1;
+  let index = -1;
+  for (const value of values) {
+    ++index;
+    if (min < 0
+        ? compare(value, value) === 0
+        : compare(value, minValue) < 0) {
+      minValue = value;
+      min = index;
+    }
+  }
+  return min;
+}
+
+function greatestIndex(values, compare = ascending) {
+  if (compare.length === 1) return maxIndex(values, compare);
+  let maxValue;
+  let max = -1;
+  let index = -1;
+  for (const value of values) {
+    ++index;
+    if (max < 0
+        ? compare(value, value) === 0
+        : compare(value, maxValue) > 0) {
+      maxValue = value;
+      max = index;
+    }
+  }
+  return max;
+}
+
+function scan(values, compare) {
+  const index = leastIndex(values, compare);
+  return index < 0 ? undefined : index;
+}
+
+var shuffle = shuffler(Math.random);
+
+function shuffler(random) {
+  return function shuffle(array, i0 = 0, i1 = array.length) {
+    let m = i1 - (i0 = +i0);
+    while (m) {
+      const i = random() * m-- | 0, t = array[m + i0];
+      array[m + i0] = array[i + i0];
+      array[i + i0] = t;
+    }
+    return array;
+  };
+}
+
+function sum(values, valueof) {
+  let sum = 0;
+  if (valueof === undefined) {
+    for (let value of values) {
+      if (value = +value) {
+        sum += value;
+      }
+    }
+  } else {
+    let index = -1;
+    for (let value of values) {
+      if (value = +valueof(value, ++index, values)) {
+        sum += value;
+      }
+    }
+  }
+  return sum;
+}
+
+function transpose(matrix) {
+  if (!(n = matrix.length)) return [];
+  for (var i = -1, m = min(matrix, d3_array_length), transpose = new Array(m); ++i < m;) {
+    for (var j = -1, n, row = transpose[i] = new Array(n); ++j < n;) {
+      row[j] = matrix[j][i];
+    }
+  }
+  return transpose;
+}
+
+function d3_array_length(d) {
+  return d.length;
+}
+
+function zip() {
+  return transpose(arguments);
+}
+
+function every(values, test) {
+  if (typeof test !== "function") throw new TypeError("test is not a function");
+  let index = -1;
+  for (const value of values) {
+    if (!test(value, ++index, values)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function some(values, test) {
+  if (typeof test !== "function") throw new TypeError("test is not a function");
+  let index = -1;
+  for (const value of values) {
+    if (test(value, ++index, values)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function filter(values, test) {
+  if (typeof test !== "function") throw new TypeError("test is not a function");
+  const array = [];
+  let index = -1;
+  for (const value of values) {
+    if (test(value, ++index, values)) {
+      array.push(value);
+    }
+  }
+  return array;
+}
+
+function map(values, mapper) {
+  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
+  if (typeof mapper !== "function") throw new TypeError("mapper is not a function");
+  return Array.from(values, (value, index) => mapper(value, index, values));
+}
+
+function reduce(values, reducer, value) {
+  if (typeof reducer !== "function") throw new TypeError("reducer is not a function");
+  const iterator = values[Symbol.iterator]();
+  let done, next, index = -1;
+  if (arguments.length < 3) {
+    ({done, value} = iterator.next());
+    if (done) return;
+    ++index;
+  }
+  while (({done, value: next} = iterator.next()), !done) {
+    value = reducer(value, next, ++index, values);
+  }
+  return value;
+}
+
+function reverse(values) {
+  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
+  return Array.from(values).reverse();
+}
+
+function difference(values, ...others) {
+  values = new InternSet(values);
+  for (const other of others) {
+    for (const value of other) {
+      values.delete(value);
+    }
+  }
+  return values;
+}
+
+function disjoint(values, other) {
+  const iterator = other[Symbol.iterator](), set = new InternSet();
+  for (const v of values) {
+    if (set.has(v)) return false;
+    let value, done;
+    while (({value, done} = iterator.next())) {
+      if (done) break;
+      if (Object.is(v, value)) return false;
+      set.add(value);
+    }
+  }
+  return true;
+}
+
+function intersection(values, ...others) {
+  values = new InternSet(values);
+  others = others.map(set);
+  out: for (const value of values) {
+    for (const other of others) {
+      if (!other.has(value)) {
+        values.delete(value);
+        continue out;
+      }
+    }
+  }
+  return values;
+}
+
+function set(values) {
+  return values instanceof InternSet ? values : new InternSet(values);
+}
+
+function superset(values, other) {
+  const iterator = values[Symbol.iterator](), set = new Set();
+  for (const o of other) {
+    const io = intern(o);
+    if (set.has(io)) continue;
+    let value, done;
+    while (({value, done} = iterator.next())) {
+      if (done) return false;
+      const ivalue = intern(value);
+      set.add(ivalue);
+      if (Object.is(io, ivalue)) break;
+    }
+  }
+  return true;
+}
+
+function intern(value) {
+  return value !== null && typeof value === "object" ? value.valueOf() : value;
+}
+
+function subset(values, other) {
+  return superset(other, values);
+}
+
+function union(...others) {
+  const set = new InternSet();
+  for (const other of others) {
+    for (const o of other) {
+      set.add(o);
+    }
+  }
+  return set;
+}
+
+
+
+;// CONCATENATED MODULE: ./lib/stats/summary.js
+
+/**
+ * Summary statistics of one benchmark's samples, all on the scale of `values` (per iteration).
+ *
+ * Quantiles use linear interpolation between order statistics (d3's `quantileSorted`, the
+ * same rule as numpy's default and R's type 7), and the standard deviation is the sample
+ * deviation (n − 1), as pytest-benchmark and Criterion report it. A single sample has a
+ * deviation of 0 rather than undefined, so a one-shot measurement (libtest) still stores.
+ */
+function summarize(values) {
+    if (values.length === 0)
+        throw new Error("summarize: no values");
+    const sorted = [...values].sort((a, b) => a - b);
+    return {
+        min: min(sorted),
+        q1: quantileSorted(sorted, 0.25),
+        median: quantileSorted(sorted, 0.5),
+        q3: quantileSorted(sorted, 0.75),
+        max: max(sorted),
+        mean: mean(sorted),
+        standard_deviation: sorted.length > 1 ? deviation(sorted) : 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/commands/results-context.js
+
+
+
+
+
+
+
+
+
+
+/** The build under test, from explicit options or else from the git checkout `repo`. */
+async function resolveDut(options) {
+    const { repo } = options;
+    const fromRepo = async (what, flag, read) => {
+        if (!repo) {
+            throw new model/* ConfigurationError */.j1(`cannot determine the ${what}: pass ${flag}, or --repo with the project's git checkout`);
+        }
+        return read(repo);
+    };
+    const commit = options.sha === undefined || options.dutTimestamp === undefined
+        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD"))
+        : undefined;
+    const sha = options.sha !== undefined ? validateSha(options.sha) : commit.sha;
+    const timestamp = options.dutTimestamp ?? commit.timestamp;
+    let { dutVersion: version, dutName: name } = options;
+    if (version === undefined || name === undefined) {
+        const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
+        const checkout = await fromRepo(...missing, async (dir) => dir);
+        const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error) => {
+            // Without a readable manifest the name can still come from the checkout's folder.
+            if (version === undefined)
+                throw error;
+            return undefined;
+        });
+        version ??= `${project.version}+${sha.slice(0, 7)}`;
+        name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
+    }
+    return { sha, dut: { name, version, timestamp } };
+}
+/** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
+async function detectToolchain(measurements, fromFiles, repo) {
+    const toolchain = [...fromFiles];
+    const rustKnown = toolchain.some((t) => t.startsWith("rustc "));
+    if (!rustKnown && measurements.some((m) => m.sourceFormat !== "pytest")) {
+        try {
+            // Run in the checkout so rustup honours its rust-toolchain file.
+            toolchain.push((await runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());
+        }
+        catch {
+            toolchain.push("rustc unknown");
+        }
+    }
+    return toolchain;
+}
+/** Identifies a run when no CI run id exists: the same results give the same id. */
+function contentRunId(measurements) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    for (const m of measurements)
+        hash.update(`${m.benchmarkName}\u0000${m.metric}\u0000${m.values.join(",")}\n`);
+    return `local-${hash.digest("hex").slice(0, 16)}`;
+}
+async function resolveResultsContext(options, measurements, 
+/** Toolchain already known: named by the result files, or found by the command that ran them. */
+toolchainFromFiles, env) {
+    const { dut, sha } = await resolveDut(options);
+    const testBed = await detectTestBed(options.testbedName, env);
+    const toolchain = await detectToolchain(measurements, toolchainFromFiles, options.repo);
+    const run = detectRunInfo(options.runId ?? contentRunId(measurements), env);
+    if (options.runId !== undefined)
+        run.run_id = options.runId;
+    return { sha, dut, testBed, toolchain, fingerprint: environmentFingerprint(testBed, toolchain), run };
+}
+/** Fixed namespace for result ids: the same key always gives the same uuid. */
+const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
+function resultId(context, m) {
+    const { sha, testBed, run } = context;
+    const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id, run.run_attempt];
+    return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
+}
+/** Stored records for measurements taken in `context`. */
+function toResults(measurements, context) {
+    const uploadedAt = Math.floor(Date.now() / 1000);
+    return measurements.map((m) => model/* Result */.Q7.parse({
+        id: resultId(context, m),
+        dut: context.dut,
+        test_bed: context.testBed,
+        benchmark_name: m.benchmarkName,
+        values: m.values,
+        summary: summarize(m.values),
+        units: m.units,
+        throughput: m.throughput,
+        metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
+        timestamp: uploadedAt,
+        sha: context.sha,
+        metric: m.metric,
+        direction: m.direction,
+        params: m.params ? JSON.stringify(m.params) : null,
+        source_format: m.sourceFormat,
+        status: "ok",
+        status_reason: null,
+        run: context.run,
+        fingerprint: context.fingerprint,
+    }));
+}
+/** One line per record for summary tables. */
+function describeResults(results) {
+    return results.map((r) => ({
+        name: r.benchmark_name,
+        metric: r.metric,
+        median: r.summary.median,
+        units: r.units,
+        n: r.values.length,
+    }));
+}
+
+;// CONCATENATED MODULE: ./lib/commands/open-store.js
+/**
+ * Opens the result store, loading LanceDB (and Arrow) only now: they take a quarter of a
+ * second to import, which a command that never touches the store — or that runs a
+ * benchmark first, like run-rust — should not pay up front.
+ */
+async function loadStoreModule() {
+    return __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.bind(__nccwpck_require__, 7627));
+}
+async function openStore(options) {
+    const { ResultStore } = await loadStoreModule();
+    return ResultStore.open(options);
+}
+
+;// CONCATENATED MODULE: ./lib/commands/publish.js
+
+
+
+
+
+
+const optionalText = schemas/* string */.YjP().trim().min(1).optional();
+/** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
+const PublishOptions = schemas/* object */.Ikc({
+    inputs: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1, "give at least one result file or directory"),
+    format: schemas/* enum */.k5n(FORMAT_CHOICES).default("auto"),
+    db: optionalText,
+    testbedName: optionalText,
+    dutName: optionalText,
+    dutVersion: optionalText,
+    dutTimestamp: schemas/* preprocess */.vkY((value) => (typeof value === "number" ? String(value) : value), schemas/* string */.YjP().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
+        .optional(),
+    sha: optionalText,
+    repo: optionalText,
+    runId: optionalText,
+});
+function parsePublishOptions(raw) {
+    return (0,model/* parseOptions */.Ac)(PublishOptions, raw);
+}
+/** Writes records in one commit (idempotent by id) and summarizes what was stored. */
+async function storeResults(results, db, deps, warnings = []) {
+    const dbUri = (0,uri/* resolveDbUri */.Jo)(db, deps.env ?? process.env);
+    // The same results file given twice (or a results file and its re-run) holds the same ids.
+    const unique = [...new Map(results.map((r) => [r.id, r])).values()];
+    const first = unique[0];
+    const store = await openStore({ uri: dbUri, retry: deps.retry, log: deps.log });
+    try {
+        const outcome = await store.write(unique);
+        return {
+            db: dbUri,
+            rowsWritten: outcome.inserted,
+            rowsAlreadyStored: outcome.alreadyStored + (results.length - unique.length),
+            sha: first.sha,
+            dut: first.dut,
+            testBed: first.test_bed,
+            fingerprint: first.fingerprint,
+            run: first.run,
+            benchmarks: describeResults(unique),
+            warnings,
+        };
+    }
+    finally {
+        store.close();
+    }
+}
+/**
+ * Parses result files, attaches the build, machine and run to raw tool output (records from
+ * lance-bench results files already carry theirs), and writes everything to the `results`
+ * table in one commit. Everything is validated before the store is opened, so a bad file or
+ * option leaves the table untouched.
+ */
+async function publish(options, deps = {}) {
+    const env = deps.env ?? process.env;
+    (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
+    const parsed = await parseInputs(options.inputs, options.format);
+    const results = [...parsed.results];
+    if (parsed.measurements.length > 0) {
+        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+        results.push(...toResults(parsed.measurements, context));
+    }
+    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+}
+
+;// CONCATENATED MODULE: ./lib/report/format.js
+/** Human-readable numbers for tables: times scaled to a readable unit, others with their unit. */
+const TIME_STEPS = [
+    [1e9, "s"],
+    [1e6, "ms"],
+    [1e3, "µs"],
+    [1, "ns"],
+];
+function significant(value) {
+    return value >= 100 ? value.toFixed(1) : value >= 10 ? value.toFixed(2) : value.toFixed(3);
+}
+/** `[number, unit]`, e.g. 1234.5 nanoseconds → ["1.234", "µs"]. */
+function scaleMeasurement(value, units) {
+    if (units === "nanoseconds") {
+        const [scale, unit] = TIME_STEPS.find(([s]) => Math.abs(value) >= s) ?? [1, "ns"];
+        return [significant(value / scale), unit];
+    }
+    return [significant(value), units];
+}
+function formatMeasurement(value, units) {
+    return scaleMeasurement(value, units).join(" ");
+}
+/** A table as aligned plain text, for terminals. */
+function format_textTable(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const line = (cells) => cells
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+        .join("  ")
+        .trimEnd();
+    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+/** A GitHub-flavoured markdown table; pipes in cells are escaped. */
+function markdownTable(header, rows) {
+    const cell = (c) => c.replaceAll("|", "\\|").replaceAll("\n", " ");
+    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
+    return [line(header), `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+;// CONCATENATED MODULE: ./lib/report/publish-summary.js
+
+const HEADER = ["benchmark", "median", "unit", "n"];
+function rows(benchmarks) {
+    return benchmarks.map((b) => [b.name, ...scaleMeasurement(b.median, b.units), String(b.n)]);
+}
+function publishTextTable(benchmarks) {
+    return textTable(HEADER, rows(benchmarks));
+}
+function publishMarkdownTable(benchmarks) {
+    return markdownTable(HEADER, rows(benchmarks));
+}
+
+// EXTERNAL MODULE: ./lib/store/retry.js + 2 modules
+var retry = __nccwpck_require__(5478);
+;// CONCATENATED MODULE: ./lib/actions/run-action.js
+
+
+/** Environment variables whose values must never appear in a log. */
+const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "SCHEDULER_GITHUB_TOKEN"];
+/**
+ * The one place where an action fails: runs `body`, and on any error calls `setFailed`
+ * exactly once. A user mistake is reported as its message; anything else as a bug with its
+ * stack in the debug log. Known secrets are masked before anything runs.
+ */
+async function runAction(body) {
+    for (const name of SECRET_VARIABLES) {
+        const value = process.env[name];
+        if (value)
+            core_setSecret(value);
+    }
+    try {
+        await body();
+    }
+    catch (error) {
+        if (error instanceof model/* LanceBenchError */.kV) {
+            setFailed(error.message);
+        }
+        else {
+            const message = error instanceof Error ? error.message : `non-Error thrown: ${String(error)}`;
+            if (error instanceof Error && error.stack)
+                core_debug(error.stack);
+            setFailed(`internal error (please report): ${message}`);
+        }
+    }
+}
+/** An input, or undefined when empty (action inputs are always strings). */
+function optionalInput(name) {
+    const value = getInput(name);
+    return value === "" ? undefined : value;
+}
+/** A list input: one item per line or comma-separated. */
+function listInput(name) {
+    return getInput(name)
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+}
+
+;// CONCATENATED MODULE: ./lib/actions/publish.js
+
+
+
+
+
+const Inputs = {
+    Files: "files",
+    Format: "format",
+    Db: "db",
+    TestbedName: "testbed-name",
+    DutName: "dut-name",
+    DutVersion: "dut-version",
+    DutTimestamp: "dut-timestamp",
+    Sha: "sha",
+    Repo: "repo",
+    RunId: "run-id",
+};
+const Outputs = { Count: "count", AlreadyStored: "already-stored", Fingerprint: "fingerprint" };
+/** The `publish` action: result files → LanceDB, with a job summary table. */
+async function run() {
+    await runAction(async () => {
+        const options = parsePublishOptions({
+            inputs: listInput(Inputs.Files),
+            format: optionalInput(Inputs.Format),
+            db: optionalInput(Inputs.Db),
+            testbedName: optionalInput(Inputs.TestbedName),
+            dutName: optionalInput(Inputs.DutName),
+            dutVersion: optionalInput(Inputs.DutVersion),
+            dutTimestamp: optionalInput(Inputs.DutTimestamp),
+            sha: optionalInput(Inputs.Sha),
+            repo: optionalInput(Inputs.Repo) ?? process.env.GITHUB_WORKSPACE,
+            runId: optionalInput(Inputs.RunId),
+        });
+        const summary = await publish(options, { retry: (0,retry/* retryPolicyFromEnv */.ed)(), log: (m) => info(m) });
+        for (const warning of summary.warnings)
+            core_warning(warning);
+        setOutput(Outputs.Count, summary.rowsWritten);
+        setOutput(Outputs.AlreadyStored, summary.rowsAlreadyStored);
+        setOutput(Outputs.Fingerprint, summary.fingerprint);
+        info(`published ${summary.rowsWritten} rows (${summary.rowsAlreadyStored} already stored) for ` +
+            `${summary.dut.name} ${summary.dut.version} on ${summary.testBed.name}`);
+        await summary_summary
+            .addHeading(`Benchmarks published: ${summary.dut.name} ${summary.dut.version}`, 3)
+            .addRaw(`${publishMarkdownTable(summary.benchmarks)}\n\n`)
+            .addRaw(`${summary.rowsWritten} rows written, ${summary.rowsAlreadyStored} already stored; test bed ` +
+            `\`${summary.testBed.name}\` (fingerprint \`${summary.fingerprint}\`).\n`)
+            .write();
+    });
+}
+
+
+/***/ }),
+
+/***/ 7863:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5482);
+
+await (0,_actions_publish_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 7936:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j1: () => (/* reexport */ ConfigurationError),
+  dz: () => (/* reexport */ InputError),
+  kV: () => (/* reexport */ LanceBenchError),
+  qC: () => (/* reexport */ NANOSECONDS_PER),
+  Q7: () => (/* reexport */ Result),
+  yw: () => (/* reexport */ SHA_PATTERN),
+  vA: () => (/* reexport */ SourceFormat),
+  AD: () => (/* reexport */ StoreError),
+  Pr: () => (/* reexport */ TIME_METRIC),
+  R5: () => (/* reexport */ TIME_UNIT),
+  Uc: () => (/* reexport */ describeError),
+  Ac: () => (/* reexport */ parseOptions)
+});
+
+// UNUSED EXPORTS: Direction, DutBuild, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
+
+;// CONCATENATED MODULE: ./lib/model/errors.js
+/**
+ * Error types that separate a user's mistake from a bug.
+ *
+ * Adapters (CLI, actions) print a `LanceBenchError` as one plain line and exit non-zero;
+ * anything else is a bug and is reported with its stack.
+ */
+class LanceBenchError extends Error {
+    name = "LanceBenchError";
+}
+/** A bad option or input value: names the input and the offending value. */
+class ConfigurationError extends LanceBenchError {
+    name = "ConfigurationError";
+}
+/** A result file that cannot be read: names the file and, where known, the line or field. */
+class InputError extends LanceBenchError {
+    file;
+    location;
+    reason;
+    name = "InputError";
+    constructor(file, location, reason) {
+        super(`${file}${location ? `: ${location}` : ""}: ${reason}`);
+        this.file = file;
+        this.location = location;
+        this.reason = reason;
+    }
+}
+/** The result store failed (after retries where those apply). */
+class StoreError extends LanceBenchError {
+    name = "StoreError";
+}
+/** One-line text for any thrown value; never "[object Object]". */
+function describeError(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === "string")
+        return error;
+    try {
+        return JSON.stringify(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: ./lib/model/metric.js
+
+/** Which way is better for a metric; every comparison reads this instead of assuming "lower". */
+const Direction = schemas/* enum */.k5n(["lower_is_better", "higher_is_better"]);
+/** Where a record came from (the parser that produced it). */
+const SourceFormat = schemas/* enum */.k5n(["criterion-json", "criterion-dir", "bencher", "pytest"]);
+/** Outcome of one benchmark run: a skipped benchmark is not a regression. */
+const Status = schemas/* enum */.k5n(["ok", "skipped", "failed"]);
+/**
+ * Times are stored in nanoseconds per iteration (the seed's convention), whatever unit the
+ * tool printed; other metrics keep their own unit.
+ */
+const TIME_UNIT = "nanoseconds";
+const TIME_METRIC = "time";
+/** Scale factors from the time units benchmark tools print to nanoseconds. */
+const NANOSECONDS_PER = {
+    ns: 1,
+    nanoseconds: 1,
+    us: 1e3,
+    µs: 1e3,
+    microseconds: 1e3,
+    ms: 1e6,
+    milliseconds: 1e6,
+    s: 1e9,
+    seconds: 1e9,
+};
+
+;// CONCATENATED MODULE: ./lib/model/result.js
+
+
+/**
+ * The stored record: the seed's ten columns (same names and meaning, DESIGN §3) plus the
+ * suite's extension columns. Every component of the suite reads and writes this one shape.
+ */
+const finite = schemas/* number */.aig().finite();
+const SummaryValues = schemas/* object */.Ikc({
+    min: finite,
+    q1: finite,
+    median: finite,
+    q3: finite,
+    max: finite,
+    mean: finite,
+    standard_deviation: finite,
+});
+/** Criterion throughput: `multiplier` units of `name` per iteration. */
+const Throughput = schemas/* object */.Ikc({
+    multiplier: finite,
+    name: schemas/* string */.YjP().min(1),
+    unit_system: schemas/* string */.YjP().min(1),
+});
+/** The build under test. `version` is `{VERSION}+{SHORT_SHA}`, `timestamp` the commit time. */
+const DutBuild = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().min(1),
+    version: schemas/* string */.YjP().min(1),
+    timestamp: schemas/* number */.aig().int(),
+});
+const TestBed = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().min(1),
+    cpu: schemas/* string */.YjP().min(1),
+    memory_gb: schemas/* number */.aig().int().nonnegative(),
+    os: schemas/* string */.YjP().min(1),
+    created_at: schemas/* number */.aig().int(),
+});
+/** Where the numbers were produced: lets a re-run be recognised and PR results be traced. */
+const RunInfo = schemas/* object */.Ikc({
+    provider: schemas/* string */.YjP().min(1),
+    repository: schemas/* string */.YjP(),
+    workflow: schemas/* string */.YjP(),
+    run_id: schemas/* string */.YjP().min(1),
+    run_attempt: schemas/* number */.aig().int().positive(),
+    ref: schemas/* string */.YjP(),
+    pr_number: schemas/* number */.aig().int().positive().nullable(),
+});
+const SHA_PATTERN = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const Result = schemas/* object */.Ikc({
+    // --- the seed's columns ---
+    id: schemas/* string */.YjP().uuid(),
+    dut: DutBuild,
+    test_bed: TestBed,
+    benchmark_name: schemas/* string */.YjP().min(1),
+    values: schemas/* array */.YOg(finite).min(1),
+    summary: SummaryValues,
+    units: schemas/* string */.YjP().min(1),
+    throughput: Throughput.nullable(),
+    metadata: schemas/* string */.YjP(),
+    timestamp: schemas/* number */.aig().int(),
+    // --- extension columns ---
+    sha: schemas/* string */.YjP().regex(SHA_PATTERN),
+    metric: schemas/* string */.YjP().min(1),
+    direction: Direction,
+    params: schemas/* string */.YjP().nullable(),
+    source_format: SourceFormat,
+    status: Status,
+    status_reason: schemas/* string */.YjP().nullable(),
+    run: RunInfo,
+    fingerprint: schemas/* string */.YjP().min(1),
+});
+
+;// CONCATENATED MODULE: ./lib/model/options.js
+
+/** `dutVersion` → `dut-version`: the spelling of both the CLI flag and the action input. */
+const inputName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/**
+ * Validates raw options (CLI flags or action inputs) once, at the edge. The first problem
+ * becomes a `ConfigurationError` naming the input and the offending value.
+ */
+function parseOptions(schema, raw) {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const key = issue.path[0];
+    const name = typeof key === "string" ? inputName(key) : "options";
+    const value = typeof key === "string" ? raw[key] : undefined;
+    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+}
+
+;// CONCATENATED MODULE: ./lib/model/index.js
+
+
+
+
+
+
+/***/ }),
+
+/***/ 5478:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  vI: () => (/* binding */ DEFAULT_RETRY),
+  ed: () => (/* binding */ retryPolicyFromEnv),
+  sv: () => (/* binding */ withStoreRetry)
+});
+
+// UNUSED EXPORTS: condenseStoreMessage
+
+// EXTERNAL MODULE: ./node_modules/retry/index.js
+var retry = __nccwpck_require__(5546);
+;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
+const objectToString = Object.prototype.toString;
+
+const isError = value => objectToString.call(value) === '[object Error]';
+
+const errorMessages = new Set([
+	'network error', // Chrome
+	'NetworkError when attempting to fetch resource.', // Firefox
+	'The Internet connection appears to be offline.', // Safari 16
+	'Network request failed', // `cross-fetch`
+	'fetch failed', // Undici (Node.js)
+	'terminated', // Undici (Node.js)
+	' A network error occurred.', // Bun (WebKit)
+	'Network connection lost', // Cloudflare Workers (fetch)
+]);
+
+function isNetworkError(error) {
+	const isValid = error
+		&& isError(error)
+		&& error.name === 'TypeError'
+		&& typeof error.message === 'string';
+
+	if (!isValid) {
+		return false;
+	}
+
+	const {message, stack} = error;
+
+	// Safari 17+ has generic message but no stack for network errors
+	if (message === 'Load failed' || (message.startsWith('Load failed (') && message.endsWith(')'))) {
+		return stack === undefined
+			// Sentry adds its own stack trace to the fetch error, so also check for that
+			|| '__sentry_captured__' in error;
+	}
+
+	// Deno network errors start with specific text
+	if (message.startsWith('error sending request for url')) {
+		return true;
+	}
+
+	// Chrome: exact "Failed to fetch" or with hostname: "Failed to fetch (example.com)"
+	if (message === 'Failed to fetch' || (message.startsWith('Failed to fetch (') && message.endsWith(')'))) {
+		return true;
+	}
+
+	// Standard network error messages
+	return errorMessages.has(message);
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-retry/index.js
+
+
+
+class AbortError extends Error {
+	constructor(message) {
+		super();
+
+		if (message instanceof Error) {
+			this.originalError = message;
+			({message} = message);
+		} else {
+			this.originalError = new Error(message);
+			this.originalError.stack = this.stack;
+		}
+
+		this.name = 'AbortError';
+		this.message = message;
+	}
+}
+
+const decorateErrorWithCounts = (error, attemptNumber, options) => {
+	// Minus 1 from attemptNumber because the first attempt does not count as a retry
+	const retriesLeft = options.retries - (attemptNumber - 1);
+
+	error.attemptNumber = attemptNumber;
+	error.retriesLeft = retriesLeft;
+	return error;
+};
+
+async function pRetry(input, options) {
+	return new Promise((resolve, reject) => {
+		options = {...options};
+		options.onFailedAttempt ??= () => {};
+		options.shouldRetry ??= () => true;
+		options.retries ??= 10;
+
+		const operation = retry.operation(options);
+
+		const abortHandler = () => {
+			operation.stop();
+			reject(options.signal?.reason);
+		};
+
+		if (options.signal && !options.signal.aborted) {
+			options.signal.addEventListener('abort', abortHandler, {once: true});
+		}
+
+		const cleanUp = () => {
+			options.signal?.removeEventListener('abort', abortHandler);
+			operation.stop();
+		};
+
+		operation.attempt(async attemptNumber => {
+			try {
+				const result = await input(attemptNumber);
+				cleanUp();
+				resolve(result);
+			} catch (error) {
+				try {
+					if (!(error instanceof Error)) {
+						throw new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
+					}
+
+					if (error instanceof AbortError) {
+						throw error.originalError;
+					}
+
+					if (error instanceof TypeError && !isNetworkError(error)) {
+						throw error;
+					}
+
+					decorateErrorWithCounts(error, attemptNumber, options);
+
+					if (!(await options.shouldRetry(error))) {
+						operation.stop();
+						reject(error);
+					}
+
+					await options.onFailedAttempt(error);
+
+					if (!operation.retry(error)) {
+						throw operation.mainError();
+					}
+				} catch (finalError) {
+					decorateErrorWithCounts(finalError, attemptNumber, options);
+					cleanUp();
+					reject(finalError);
+				}
+			}
+		});
+	});
+}
+
+// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
+var model = __nccwpck_require__(7936);
+;// CONCATENATED MODULE: ./lib/store/retry.js
+
+
+/**
+ * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
+ * XML body). Keep what a person acts on: the S3 error code and message when there is one,
+ * else the first few hundred characters.
+ */
+function condenseStoreMessage(message) {
+    const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
+    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+    const status = /status: (\d{3})/.exec(message)?.[1];
+    if (code)
+        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
+    const oneLine = message.replace(/\s+/g, " ").trim();
+    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+}
+const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
+/**
+ * Runs a storage operation, retrying transient failures with exponential backoff and
+ * jitter, then fails with a `StoreError` that says what was attempted and how often.
+ * Our own errors (bad input, bad configuration) are never retried.
+ */
+async function withStoreRetry(what, operation, policy, onRetry) {
+    try {
+        return await pRetry(async () => {
+            try {
+                return await operation();
+            }
+            catch (error) {
+                if (error instanceof model/* LanceBenchError */.kV)
+                    throw new AbortError(error);
+                throw error;
+            }
+        }, {
+            retries: Math.max(0, policy.attempts - 1),
+            factor: 2,
+            minTimeout: policy.baseDelayMs,
+            maxTimeout: policy.baseDelayMs * 16,
+            randomize: true,
+            onFailedAttempt: (error) => {
+                if (error.retriesLeft > 0) {
+                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${(0,model/* describeError */.Uc)(error)}; retrying`);
+                }
+            },
+        });
+    }
+    catch (error) {
+        if (error instanceof model/* LanceBenchError */.kV)
+            throw error;
+        throw new model/* StoreError */.AD(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage((0,model/* describeError */.Uc)(error))}`);
+    }
+}
+/**
+ * The retry policy, tunable through `LANCE_BENCH_RETRY_ATTEMPTS` and
+ * `LANCE_BENCH_RETRY_BASE_MS` (e.g. a longer budget for a flaky network, a short one in tests).
+ */
+function retryPolicyFromEnv(env = process.env) {
+    const attempts = Number(env.LANCE_BENCH_RETRY_ATTEMPTS);
+    const baseDelayMs = Number(env.LANCE_BENCH_RETRY_BASE_MS);
+    return {
+        attempts: Number.isInteger(attempts) && attempts >= 1 ? attempts : DEFAULT_RETRY.attempts,
+        baseDelayMs: Number.isFinite(baseDelayMs) && baseDelayMs >= 0 ? baseDelayMs : DEFAULT_RETRY.baseDelayMs,
+    };
+}
+
+
+/***/ }),
+
+/***/ 9755:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jo: () => (/* binding */ resolveDbUri),
+/* harmony export */   er: () => (/* binding */ s3StorageOptions),
+/* harmony export */   sU: () => (/* binding */ redactUri)
+/* harmony export */ });
+/* unused harmony export DEFAULT_DB_DIR */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7936);
+
+
+
+/* Where the database is and how to reach it: no LanceDB import here, so resolving and
+   checking a location costs nothing at start-up. */
+const DEFAULT_DB_DIR = node_path__WEBPACK_IMPORTED_MODULE_1__.join(node_os__WEBPACK_IMPORTED_MODULE_0__.homedir(), ".lance-bench");
+/** Where the database lives: `--db` wins, then `LANCE_BENCH_URI` (the seed's variable), then ~/.lance-bench. */
+function resolveDbUri(flag, env = process.env) {
+    const uri = flag?.trim() || env.LANCE_BENCH_URI?.trim() || DEFAULT_DB_DIR;
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
+    if (scheme === undefined)
+        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(uri);
+    if (!["s3", "s3+ddb", "file"].includes(scheme)) {
+        throw new _model_index_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
+    }
+    return uri;
+}
+/** Hides credentials that may be embedded in a URI before it is printed. */
+function redactUri(uri) {
+    return uri.replace(/\/\/[^/@]*@/, "//***@");
+}
+/**
+ * Storage options for S3 and S3-compatible servers, from the standard AWS variables.
+ * `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` point at a non-AWS server; plain http is allowed
+ * only when the endpoint itself is http.
+ */
+function s3StorageOptions(env = process.env) {
+    const options = {};
+    const set = (key, value) => {
+        if (value)
+            options[key] = value;
+    };
+    set("aws_access_key_id", env.AWS_ACCESS_KEY_ID);
+    set("aws_secret_access_key", env.AWS_SECRET_ACCESS_KEY);
+    set("aws_session_token", env.AWS_SESSION_TOKEN);
+    set("region", env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
+    const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+    set("endpoint", endpoint);
+    if (endpoint?.startsWith("http://"))
+        options.allow_http = "true";
+    return options;
+}
+
+
+/***/ }),
+
+/***/ 8816:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  YOg: () => (/* binding */ array),
+  k5n: () => (/* binding */ schemas_enum),
+  euz: () => (/* binding */ literal),
+  aig: () => (/* binding */ schemas_number),
+  Ikc: () => (/* binding */ object),
+  vkY: () => (/* binding */ preprocess),
+  g1P: () => (/* binding */ record),
+  YjP: () => (/* binding */ schemas_string),
+  L5J: () => (/* binding */ unknown)
+});
+
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, boolean, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, union, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -39157,7 +43672,7 @@ function toJSONSchema(input, params) {
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
 
-const en_error = () => {
+const error = () => {
     const Sizable = {
         string: { unit: "characters", verb: "to have" },
         file: { unit: "bytes", verb: "to have" },
@@ -39278,7 +43793,7 @@ const en_error = () => {
 };
 /* harmony default export */ function en() {
     return {
-        localeError: en_error(),
+        localeError: error(),
     };
 }
 
@@ -39635,7 +44150,7 @@ const safeParseAsync = /* @__PURE__*/ _safeParseAsync($ZodRealError);
 const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 // Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
-const parse_validate = ((schema, value, _ctx) => {
+const validate = ((schema, value, _ctx) => {
     const validator = schema._zod.bag.validator;
     if (validator !== undefined) {
         if (validator(value) !== COMPILE_INVALID)
@@ -39959,7 +44474,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         own(this, "spa", value);
     },
     validate(data, params) {
-        return parse_validate(this, data, params);
+        return validate(this, data, params);
     },
     validateAsync(data, params) {
         return parse_validateAsync(this, data, params);
@@ -41342,4608 +45857,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/model/errors.js
-/**
- * Error types that separate a user's mistake from a bug.
- *
- * Adapters (CLI, actions) print a `LanceBenchError` as one plain line and exit non-zero;
- * anything else is a bug and is reported with its stack.
- */
-class LanceBenchError extends Error {
-    name = "LanceBenchError";
-}
-/** A bad option or input value: names the input and the offending value. */
-class ConfigurationError extends LanceBenchError {
-    name = "ConfigurationError";
-}
-/** A result file that cannot be read: names the file and, where known, the line or field. */
-class InputError extends LanceBenchError {
-    file;
-    location;
-    reason;
-    name = "InputError";
-    constructor(file, location, reason) {
-        super(`${file}${location ? `: ${location}` : ""}: ${reason}`);
-        this.file = file;
-        this.location = location;
-        this.reason = reason;
-    }
-}
-/** The result store failed (after retries where those apply). */
-class StoreError extends LanceBenchError {
-    name = "StoreError";
-}
-/** One-line text for any thrown value; never "[object Object]". */
-function describeError(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === "string")
-        return error;
-    try {
-        return JSON.stringify(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/model/metric.js
-
-/** Which way is better for a metric; every comparison reads this instead of assuming "lower". */
-const Direction = schemas_enum(["lower_is_better", "higher_is_better"]);
-/** Where a record came from (the parser that produced it). */
-const SourceFormat = schemas_enum(["criterion-json", "criterion-dir", "bencher", "pytest"]);
-/** Outcome of one benchmark run: a skipped benchmark is not a regression. */
-const Status = schemas_enum(["ok", "skipped", "failed"]);
-/**
- * Times are stored in nanoseconds per iteration (the seed's convention), whatever unit the
- * tool printed; other metrics keep their own unit.
- */
-const TIME_UNIT = "nanoseconds";
-const TIME_METRIC = "time";
-/** Scale factors from the time units benchmark tools print to nanoseconds. */
-const NANOSECONDS_PER = {
-    ns: 1,
-    nanoseconds: 1,
-    us: 1e3,
-    µs: 1e3,
-    microseconds: 1e3,
-    ms: 1e6,
-    milliseconds: 1e6,
-    s: 1e9,
-    seconds: 1e9,
-};
-
-;// CONCATENATED MODULE: ./lib/model/result.js
-
-
-/**
- * The stored record: the seed's ten columns (same names and meaning, DESIGN §3) plus the
- * suite's extension columns. Every component of the suite reads and writes this one shape.
- */
-const finite = schemas_number().finite();
-const SummaryValues = object({
-    min: finite,
-    q1: finite,
-    median: finite,
-    q3: finite,
-    max: finite,
-    mean: finite,
-    standard_deviation: finite,
-});
-/** Criterion throughput: `multiplier` units of `name` per iteration. */
-const Throughput = object({
-    multiplier: finite,
-    name: schemas_string().min(1),
-    unit_system: schemas_string().min(1),
-});
-/** The build under test. `version` is `{VERSION}+{SHORT_SHA}`, `timestamp` the commit time. */
-const DutBuild = object({
-    name: schemas_string().min(1),
-    version: schemas_string().min(1),
-    timestamp: schemas_number().int(),
-});
-const TestBed = object({
-    name: schemas_string().min(1),
-    cpu: schemas_string().min(1),
-    memory_gb: schemas_number().int().nonnegative(),
-    os: schemas_string().min(1),
-    created_at: schemas_number().int(),
-});
-/** Where the numbers were produced: lets a re-run be recognised and PR results be traced. */
-const RunInfo = object({
-    provider: schemas_string().min(1),
-    repository: schemas_string(),
-    workflow: schemas_string(),
-    run_id: schemas_string().min(1),
-    run_attempt: schemas_number().int().positive(),
-    ref: schemas_string(),
-    pr_number: schemas_number().int().positive().nullable(),
-});
-const SHA_PATTERN = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const Result = object({
-    // --- the seed's columns ---
-    id: schemas_string().uuid(),
-    dut: DutBuild,
-    test_bed: TestBed,
-    benchmark_name: schemas_string().min(1),
-    values: array(finite).min(1),
-    summary: SummaryValues,
-    units: schemas_string().min(1),
-    throughput: Throughput.nullable(),
-    metadata: schemas_string(),
-    timestamp: schemas_number().int(),
-    // --- extension columns ---
-    sha: schemas_string().regex(SHA_PATTERN),
-    metric: schemas_string().min(1),
-    direction: Direction,
-    params: schemas_string().nullable(),
-    source_format: SourceFormat,
-    status: Status,
-    status_reason: schemas_string().nullable(),
-    run: RunInfo,
-    fingerprint: schemas_string().min(1),
-});
-
-;// CONCATENATED MODULE: ./lib/model/options.js
-
-/** `dutVersion` → `dut-version`: the spelling of both the CLI flag and the action input. */
-const inputName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-/**
- * Validates raw options (CLI flags or action inputs) once, at the edge. The first problem
- * becomes a `ConfigurationError` naming the input and the offending value.
- */
-function parseOptions(schema, raw) {
-    const parsed = schema.safeParse(raw);
-    if (parsed.success)
-        return parsed.data;
-    const issue = parsed.error.issues[0];
-    const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
-    const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
-}
-
-;// CONCATENATED MODULE: ./lib/model/index.js
-
-
-
-
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./lib/parse/bencher.js
-
-/**
- * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
- * `#[bench]` and Criterion:
- *
- *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
- *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
- *
- * Each line holds one number (the median over libtest's samples) and its spread (max − min),
- * so a record has a single value; the spread is kept in `metadata`.
- */
-const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
-/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
-const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
-const toNumber = (text) => Number(text.replaceAll(",", ""));
-function parseBencher(text, file) {
-    const measurements = [];
-    text.split("\n").forEach((rawLine, index) => {
-        const line = rawLine.replace(/\r$/, "");
-        if (!LOOKS_LIKE_BENCH.test(line))
-            return;
-        const match = BENCH_LINE.exec(line);
-        if (!match) {
-            throw new InputError(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
-        }
-        const [, name, median, deviation, megabytesPerSecond] = match;
-        measurements.push({
-            benchmarkName: name,
-            values: [toNumber(median)],
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: null,
-            params: null,
-            sourceFormat: "bencher",
-            metadata: {
-                line: line.trim(),
-                ns_per_iter: toNumber(median),
-                deviation_ns: toNumber(deviation),
-                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
-            },
-            origin: `${file}:${index + 1}`,
-        });
-    });
-    if (measurements.length === 0) {
-        throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/common.js
-
-
-/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
-async function readText(file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
-    }
-    catch (error) {
-        const code = error.code;
-        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
-        throw new InputError(file, undefined, reason);
-    }
-    if (text.trim() === "")
-        throw new InputError(file, undefined, "file is empty");
-    return text;
-}
-/**
- * Python's json module writes NaN, Infinity and -Infinity as bare words, which JSON.parse
- * rejects with an unhelpful "Unexpected token". Turn those tokens (outside strings) into
- * `null`, so the schema check can name the field that holds a non-finite number.
- */
-function neutralizeNonFiniteTokens(text) {
-    if (!/NaN|Infinity/.test(text))
-        return text;
-    let out = "";
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (inString) {
-            out += ch;
-            if (ch === "\\")
-                out += text[++i] ?? "";
-            else if (ch === '"')
-                inString = false;
-            continue;
-        }
-        if (ch === '"') {
-            inString = true;
-            out += ch;
-            continue;
-        }
-        const token = /^(?:-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
-        if (token) {
-            out += "null";
-            i += token.length - 1;
-            continue;
-        }
-        out += ch;
-    }
-    return out;
-}
-/** Line and column (1-based) of a character offset. */
-function lineAndColumn(text, offset) {
-    const before = text.slice(0, offset);
-    const line = before.split("\n").length;
-    const column = offset - before.lastIndexOf("\n");
-    return `line ${line}, column ${column}`;
-}
-/**
- * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
- * `baseLine` is the file line where `text` starts (for JSON-lines files).
- */
-function parseJson(text, file, baseLine) {
-    try {
-        return JSON.parse(neutralizeNonFiniteTokens(text));
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /position (\d+)/.exec(message)?.[1];
-        const truncated = /end of JSON input|Unterminated string|Expected .* after/.test(message) && !position;
-        let location;
-        if (baseLine !== undefined)
-            location = `line ${baseLine}`;
-        else if (position !== undefined)
-            location = lineAndColumn(text, Number(position));
-        else
-            location = lineAndColumn(text, text.length);
-        const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
-        throw new InputError(file, location, reason);
-    }
-}
-/** `a.b[3].c` from a zod issue path. */
-function formatPath(path) {
-    let out = "";
-    for (const key of path) {
-        if (typeof key === "number")
-            out += `[${key}]`;
-        else
-            out += out === "" ? String(key) : `.${String(key)}`;
-    }
-    return out || "(top level)";
-}
-/**
- * Validates a decoded record against the format's schema. The first problem becomes an
- * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
- */
-function checkShape(schema, value, file, where) {
-    const parsed = schema.safeParse(value);
-    if (parsed.success)
-        return parsed.data;
-    const issue = parsed.error.issues[0];
-    const field = `field ${formatPath(issue.path)}`;
-    const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
-    throw new InputError(file, where ? `${where}, ${field}` : field, reason);
-}
-/** Whether the value at `path` is null (a NaN or Infinity token became null, see above). */
-function holdsNull(root, path) {
-    let node = root;
-    for (const key of path) {
-        if (node === null || typeof node !== "object")
-            return false;
-        node = node[key];
-    }
-    return node === null && path.length > 0;
-}
-/**
- * Checks that samples are usable times: finite and not negative. Zero is allowed because
- * tools legitimately print "0 ns/iter" for an optimised-away body.
- */
-function checkSamples(values, file, where) {
-    values.forEach((value, index) => {
-        if (!Number.isFinite(value))
-            throw new InputError(file, `${where}[${index}]`, `${value} is not a finite number`);
-        if (value < 0)
-            throw new InputError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
-    });
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./lib/parse/throughput.js
-/**
- * Criterion's throughput kinds mapped onto the seed's struct: `multiplier` is the amount
- * processed per iteration, `name` what is counted (the seed stores cargo-criterion's `unit`
- * there), `unit_system` how a report scales it: "binary" (KiB, MiB) or "decimal" (KB, K
- * elements) — the two values of the seed's `UnitSystem` enum.
- */
-const KINDS = {
-    bytes: { name: "bytes", unit_system: "binary" },
-    bytesdecimal: { name: "bytes", unit_system: "decimal" },
-    bytes_decimal: { name: "bytes", unit_system: "decimal" },
-    elements: { name: "elements", unit_system: "decimal" },
-    bits: { name: "bits", unit_system: "decimal" },
-};
-/** `kind` as Criterion spells it (`Bytes`, `BytesDecimal`, `Elements`, or cargo-criterion's lower case). */
-function criterionThroughput(kind, perIteration) {
-    const known = KINDS[kind.toLowerCase()] ?? { name: kind.toLowerCase(), unit_system: "decimal" };
-    return { multiplier: perIteration, ...known };
-}
-
-;// CONCATENATED MODULE: ./lib/parse/criterion-dir.js
-
-
-
-
-
-
-/**
- * Criterion's own files after a plain `cargo bench`:
- * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
- * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
- * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
- * run and `report/` the HTML, so only `new/` is read.
- */
-const BenchmarkId = object({
-    group_id: schemas_string(),
-    function_id: schemas_string().nullish(),
-    value_str: schemas_string().nullish(),
-    throughput: record(schemas_string(), schemas_number().nonnegative()).nullish(),
-    full_id: schemas_string().min(1),
-    directory_name: schemas_string().optional(),
-})
-    .passthrough();
-const Sample = object({
-    sampling_mode: schemas_string().optional(),
-    iters: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
-    times: array(schemas_number()).min(1, "no samples"),
-})
-    .passthrough();
-const Estimates = record(schemas_string(), unknown());
-/** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
-async function findCriterionBenchmarks(root) {
-    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
-    return entries
-        .map((entry) => entry.split(external_node_path_namespaceObject.sep).join("/"))
-        .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
-        .filter((entry) => !entry.split("/").includes("report"))
-        .sort()
-        .map((entry) => external_node_path_namespaceObject.join(root, entry));
-}
-async function readJsonFile(file, schema) {
-    return checkShape(schema, parseJson(await readText(file), file), file);
-}
-async function parseCriterionDir(root) {
-    const benchmarkFiles = await findCriterionBenchmarks(root);
-    if (benchmarkFiles.length === 0) {
-        throw new InputError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
-    }
-    const measurements = [];
-    for (const benchmarkFile of benchmarkFiles) {
-        const dir = external_node_path_namespaceObject.dirname(benchmarkFile);
-        const sampleFile = external_node_path_namespaceObject.join(dir, "sample.json");
-        const id = await readJsonFile(benchmarkFile, BenchmarkId);
-        const sample = await readJsonFile(sampleFile, Sample);
-        const estimates = await readJsonFile(external_node_path_namespaceObject.join(dir, "estimates.json"), Estimates);
-        if (sample.iters.length !== sample.times.length) {
-            throw new InputError(sampleFile, "field times", `has ${sample.times.length} values but iters has ${sample.iters.length}`);
-        }
-        checkSamples(sample.times, sampleFile, "field times");
-        const throughputEntry = id.throughput ? Object.entries(id.throughput)[0] : undefined;
-        const { times: _times, ...sampleRaw } = sample;
-        measurements.push({
-            benchmarkName: id.full_id,
-            values: sample.times.map((total, i) => total / sample.iters[i]),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
-            params: id.value_str ? { parameter: id.value_str } : null,
-            sourceFormat: "criterion-dir",
-            metadata: { benchmark: id, sample: sampleRaw, estimates },
-            origin: benchmarkFile,
-        });
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
-
-
-
-
-/**
- * `cargo criterion --message-format=json`: one JSON message per line. Only
- * `benchmark-complete` messages carry samples; `group-complete` and others are ignored.
- * `measured_values[i]` is the total time (ns) of `iteration_count[i]` iterations.
- */
-const Estimate = object({ estimate: schemas_number(), lower_bound: schemas_number(), upper_bound: schemas_number(), unit: schemas_string() })
-    .partial()
-    .passthrough();
-const BenchmarkComplete = object({
-    reason: literal("benchmark-complete"),
-    id: schemas_string().min(1),
-    report_directory: schemas_string().optional(),
-    iteration_count: array(schemas_number().positive("must be > 0")).min(1, "no samples"),
-    measured_values: array(schemas_number()).min(1, "no samples"),
-    unit: schemas_string().optional(),
-    throughput: array(object({ per_iteration: schemas_number().nonnegative(), unit: schemas_string() })).optional(),
-    typical: Estimate.optional(),
-    mean: Estimate.optional(),
-    median: Estimate.optional(),
-    slope: Estimate.nullish(),
-})
-    .passthrough();
-const Message = object({ reason: schemas_string() }).passthrough();
-function parseCriterionJson(text, file) {
-    const measurements = [];
-    const lines = text.split("\n");
-    lines.forEach((line, index) => {
-        const lineNumber = index + 1;
-        if (line.trim() === "")
-            return;
-        const where = `line ${lineNumber}`;
-        const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
-        if (message.reason !== "benchmark-complete")
-            return;
-        const record = checkShape(BenchmarkComplete, message, file, where);
-        const { measured_values: totals, iteration_count: iterations } = record;
-        if (totals.length !== iterations.length) {
-            throw new InputError(file, `${where}, field measured_values`, `has ${totals.length} values but iteration_count has ${iterations.length}`);
-        }
-        const scale = NANOSECONDS_PER[record.unit ?? "ns"];
-        if (scale === undefined) {
-            throw new InputError(file, `${where}, field unit`, `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`);
-        }
-        checkSamples(totals, file, `${where}, field measured_values`);
-        const { measured_values: _totals, ...raw } = record;
-        measurements.push({
-            benchmarkName: record.id,
-            values: totals.map((total, i) => (total * scale) / iterations[i]),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: record.throughput?.[0]
-                ? criterionThroughput(record.throughput[0].unit, record.throughput[0].per_iteration)
-                : null,
-            params: null,
-            sourceFormat: "criterion-json",
-            metadata: raw,
-            origin: `${file}:${lineNumber}`,
-        });
-    });
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/pytest.js
-
-
-
-/**
- * pytest-benchmark's `--benchmark-json` (3.x–5.x): one object with `benchmarks[]`, each with
- * `stats.data[]` = per-iteration seconds of every round (pytest-benchmark divides a round's
- * duration by its iteration count before storing it). Stored in nanoseconds.
- * Entries without `stats.data` (e.g. from a `--benchmark-save` file written without
- * `--benchmark-save-data`) are skipped with a warning: there are no samples to store.
- */
-const Stats = object({
-    data: array(schemas_number()).min(1, "no samples").optional(),
-    iterations: schemas_number().int().positive().optional(),
-    rounds: schemas_number().int().nonnegative().optional(),
-})
-    .passthrough();
-const Entry = object({
-    name: schemas_string().min(1),
-    fullname: schemas_string().min(1),
-    group: schemas_string().nullish(),
-    params: record(schemas_string(), unknown()).nullish(),
-    stats: Stats,
-})
-    .passthrough();
-const Report = object({
-    benchmarks: array(Entry),
-    version: schemas_string().optional(),
-    datetime: schemas_string().optional(),
-    commit_info: record(schemas_string(), unknown()).optional(),
-    machine_info: record(schemas_string(), unknown()).optional(),
-})
-    .passthrough();
-const NANOSECONDS_PER_SECOND = 1e9;
-function parsePytestBenchmark(text, file, context) {
-    const report = checkShape(Report, parseJson(text, file), file);
-    const machine = report.machine_info ?? {};
-    if (typeof machine.python_version === "string") {
-        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
-    }
-    if (report.benchmarks.length === 0)
-        throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
-    const measurements = [];
-    report.benchmarks.forEach((entry, index) => {
-        const where = `field benchmarks[${index}].stats.data`;
-        const { data, ...statsRaw } = entry.stats;
-        if (data === undefined) {
-            context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
-            return;
-        }
-        checkSamples(data, file, where);
-        measurements.push({
-            benchmarkName: entry.fullname,
-            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
-            units: TIME_UNIT,
-            metric: TIME_METRIC,
-            direction: "lower_is_better",
-            throughput: null,
-            params: entry.params ?? null,
-            sourceFormat: "pytest",
-            metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
-            origin: `${file}#benchmarks[${index}]`,
-        });
-    });
-    if (measurements.length === 0) {
-        throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/results-file.js
-
-
-
-/**
- * lance-bench's own results file: JSON lines, a header then one normalized `Result` per line.
- * Run actions write it; `publish` reads it and stores the rows exactly as they were built on
- * the machine that ran the benchmarks (its test bed, its run), so running and publishing can
- * be separate jobs — e.g. an unprivileged pull-request job hands its file to a privileged one.
- */
-const RESULTS_FILE_KIND = "lance-bench-results";
-const RESULTS_SCHEMA_VERSION = 1;
-function isResultsFile(firstLine) {
-    return firstLine.startsWith("{") && firstLine.includes(`"${RESULTS_FILE_KIND}"`);
-}
-function parseResultsFile(text, file) {
-    const lines = text.split("\n");
-    const header = parseJson(lines[0] ?? "", file, 1);
-    if (header?.kind !== RESULTS_FILE_KIND) {
-        throw new InputError(file, "line 1", `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
-    }
-    if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
-        throw new InputError(file, "line 1, field schema_version", `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`);
-    }
-    const results = [];
-    lines.slice(1).forEach((line, index) => {
-        if (line.trim() === "")
-            return;
-        const lineNumber = index + 2;
-        results.push(checkShape(Result, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
-    });
-    if (results.length === 0)
-        throw new InputError(file, undefined, "holds no results");
-    return results;
-}
-/** Writes a results file atomically (a reader never sees half a file). */
-async function writeResultsFile(file, results, producer) {
-    const header = {
-        kind: RESULTS_FILE_KIND,
-        schema_version: RESULTS_SCHEMA_VERSION,
-        producer,
-        created_at: Math.floor(Date.now() / 1000),
-    };
-    const text = [header, ...results].map((record) => JSON.stringify(record)).join("\n") + "\n";
-    const partial = `${file}.partial`;
-    await writeFile(partial, text);
-    await rename(partial, file);
-}
-
-;// CONCATENATED MODULE: ./lib/parse/index.js
-
-
-
-
-
-
-
-
-
-
-/** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
-const FORMAT_CHOICES = ["auto", ...SourceFormat.options, RESULTS_FILE_KIND];
-const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
-/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
-function detectTextFormat(text, file) {
-    const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
-    if (isResultsFile(firstLine))
-        return RESULTS_FILE_KIND;
-    if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
-        return "criterion-json";
-    if (BENCHER_LINE.test(text))
-        return "bencher";
-    if (firstLine.startsWith("{"))
-        return "pytest";
-    throw new InputError(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
-}
-async function parse_isDirectory(input) {
-    try {
-        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
-    }
-    catch {
-        throw new InputError(input, undefined, "no such file or directory");
-    }
-}
-/**
- * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
- * `InputError` before the store is touched.
- */
-async function parseInputs(inputs, format = "auto") {
-    if (inputs.length === 0)
-        throw new ConfigurationError("no result files given");
-    const result = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
-    const context = {
-        warn: (message) => result.warnings.push(message),
-        noteToolchain: (description) => {
-            if (!result.toolchain.includes(description))
-                result.toolchain.push(description);
-        },
-    };
-    for (const input of inputs) {
-        let chosen;
-        let measurements = [];
-        if (await parse_isDirectory(input)) {
-            if (format !== "auto" && format !== "criterion-dir") {
-                throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
-            }
-            chosen = "criterion-dir";
-            measurements = await parseCriterionDir(input);
-        }
-        else {
-            if (format === "criterion-dir") {
-                throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
-            }
-            const text = await readText(input);
-            const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
-            chosen = textFormat;
-            if (textFormat === RESULTS_FILE_KIND)
-                result.results.push(...parseResultsFile(text, input));
-            else
-                measurements = parseText(textFormat, text, input, context);
-        }
-        result.formats[input] = chosen;
-        result.measurements.push(...measurements);
-    }
-    rejectDuplicates(result.measurements);
-    return result;
-}
-function parseText(format, text, file, context) {
-    switch (format) {
-        case "criterion-json":
-            return parseCriterionJson(text, file);
-        case "bencher":
-            return parseBencher(text, file);
-        case "pytest":
-            return parsePytestBenchmark(text, file, context);
-    }
-}
-/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
-function rejectDuplicates(measurements) {
-    const seen = new Map();
-    for (const m of measurements) {
-        const key = `${m.benchmarkName}\u0000${m.metric}`;
-        const first = seen.get(key);
-        if (first !== undefined) {
-            throw new InputError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
-        }
-        seen.set(key, m.origin);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "@lancedb/lancedb"
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-const lancedb_namespaceObject = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
-// EXTERNAL MODULE: ./node_modules/retry/index.js
-var retry = __nccwpck_require__(5546);
-;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
-const objectToString = Object.prototype.toString;
-
-const isError = value => objectToString.call(value) === '[object Error]';
-
-const errorMessages = new Set([
-	'network error', // Chrome
-	'NetworkError when attempting to fetch resource.', // Firefox
-	'The Internet connection appears to be offline.', // Safari 16
-	'Network request failed', // `cross-fetch`
-	'fetch failed', // Undici (Node.js)
-	'terminated', // Undici (Node.js)
-	' A network error occurred.', // Bun (WebKit)
-	'Network connection lost', // Cloudflare Workers (fetch)
-]);
-
-function isNetworkError(error) {
-	const isValid = error
-		&& isError(error)
-		&& error.name === 'TypeError'
-		&& typeof error.message === 'string';
-
-	if (!isValid) {
-		return false;
-	}
-
-	const {message, stack} = error;
-
-	// Safari 17+ has generic message but no stack for network errors
-	if (message === 'Load failed' || (message.startsWith('Load failed (') && message.endsWith(')'))) {
-		return stack === undefined
-			// Sentry adds its own stack trace to the fetch error, so also check for that
-			|| '__sentry_captured__' in error;
-	}
-
-	// Deno network errors start with specific text
-	if (message.startsWith('error sending request for url')) {
-		return true;
-	}
-
-	// Chrome: exact "Failed to fetch" or with hostname: "Failed to fetch (example.com)"
-	if (message === 'Failed to fetch' || (message.startsWith('Failed to fetch (') && message.endsWith(')'))) {
-		return true;
-	}
-
-	// Standard network error messages
-	return errorMessages.has(message);
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-retry/index.js
-
-
-
-class AbortError extends Error {
-	constructor(message) {
-		super();
-
-		if (message instanceof Error) {
-			this.originalError = message;
-			({message} = message);
-		} else {
-			this.originalError = new Error(message);
-			this.originalError.stack = this.stack;
-		}
-
-		this.name = 'AbortError';
-		this.message = message;
-	}
-}
-
-const decorateErrorWithCounts = (error, attemptNumber, options) => {
-	// Minus 1 from attemptNumber because the first attempt does not count as a retry
-	const retriesLeft = options.retries - (attemptNumber - 1);
-
-	error.attemptNumber = attemptNumber;
-	error.retriesLeft = retriesLeft;
-	return error;
-};
-
-async function pRetry(input, options) {
-	return new Promise((resolve, reject) => {
-		options = {...options};
-		options.onFailedAttempt ??= () => {};
-		options.shouldRetry ??= () => true;
-		options.retries ??= 10;
-
-		const operation = retry.operation(options);
-
-		const abortHandler = () => {
-			operation.stop();
-			reject(options.signal?.reason);
-		};
-
-		if (options.signal && !options.signal.aborted) {
-			options.signal.addEventListener('abort', abortHandler, {once: true});
-		}
-
-		const cleanUp = () => {
-			options.signal?.removeEventListener('abort', abortHandler);
-			operation.stop();
-		};
-
-		operation.attempt(async attemptNumber => {
-			try {
-				const result = await input(attemptNumber);
-				cleanUp();
-				resolve(result);
-			} catch (error) {
-				try {
-					if (!(error instanceof Error)) {
-						throw new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
-					}
-
-					if (error instanceof AbortError) {
-						throw error.originalError;
-					}
-
-					if (error instanceof TypeError && !isNetworkError(error)) {
-						throw error;
-					}
-
-					decorateErrorWithCounts(error, attemptNumber, options);
-
-					if (!(await options.shouldRetry(error))) {
-						operation.stop();
-						reject(error);
-					}
-
-					await options.onFailedAttempt(error);
-
-					if (!operation.retry(error)) {
-						throw operation.mainError();
-					}
-				} catch (finalError) {
-					decorateErrorWithCounts(finalError, attemptNumber, options);
-					cleanUp();
-					reject(finalError);
-				}
-			}
-		});
-	});
-}
-
-;// CONCATENATED MODULE: ./lib/store/retry.js
-
-
-/**
- * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
- * XML body). Keep what a person acts on: the S3 error code and message when there is one,
- * else the first few hundred characters.
- */
-function condenseStoreMessage(message) {
-    const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
-    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
-    const status = /status: (\d{3})/.exec(message)?.[1];
-    if (code)
-        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
-    const oneLine = message.replace(/\s+/g, " ").trim();
-    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
-}
-const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
-/**
- * Runs a storage operation, retrying transient failures with exponential backoff and
- * jitter, then fails with a `StoreError` that says what was attempted and how often.
- * Our own errors (bad input, bad configuration) are never retried.
- */
-async function withStoreRetry(what, operation, policy, onRetry) {
-    try {
-        return await pRetry(async () => {
-            try {
-                return await operation();
-            }
-            catch (error) {
-                if (error instanceof LanceBenchError)
-                    throw new AbortError(error);
-                throw error;
-            }
-        }, {
-            retries: Math.max(0, policy.attempts - 1),
-            factor: 2,
-            minTimeout: policy.baseDelayMs,
-            maxTimeout: policy.baseDelayMs * 16,
-            randomize: true,
-            onFailedAttempt: (error) => {
-                if (error.retriesLeft > 0) {
-                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${describeError(error)}; retrying`);
-                }
-            },
-        });
-    }
-    catch (error) {
-        if (error instanceof LanceBenchError)
-            throw error;
-        throw new StoreError(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage(describeError(error))}`);
-    }
-}
-/**
- * The retry policy, tunable through `LANCE_BENCH_RETRY_ATTEMPTS` and
- * `LANCE_BENCH_RETRY_BASE_MS` (e.g. a longer budget for a flaky network, a short one in tests).
- */
-function retryPolicyFromEnv(env = process.env) {
-    const attempts = Number(env.LANCE_BENCH_RETRY_ATTEMPTS);
-    const baseDelayMs = Number(env.LANCE_BENCH_RETRY_BASE_MS);
-    return {
-        attempts: Number.isInteger(attempts) && attempts >= 1 ? attempts : DEFAULT_RETRY.attempts,
-        baseDelayMs: Number.isFinite(baseDelayMs) && baseDelayMs >= 0 ? baseDelayMs : DEFAULT_RETRY.baseDelayMs,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/store/connect.js
-
-
-
-
-
-const DEFAULT_DB_DIR = external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), ".lance-bench");
-/** Where the database lives: `--db` wins, then `LANCE_BENCH_URI` (the seed's variable), then ~/.lance-bench. */
-function resolveDbUri(flag, env = process.env) {
-    const uri = flag?.trim() || env.LANCE_BENCH_URI?.trim() || DEFAULT_DB_DIR;
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
-    if (scheme === undefined)
-        return external_node_path_namespaceObject.resolve(uri);
-    if (!["s3", "s3+ddb", "file"].includes(scheme)) {
-        throw new ConfigurationError(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
-    }
-    return uri;
-}
-/** Hides credentials that may be embedded in a URI before it is printed. */
-function redactUri(uri) {
-    return uri.replace(/\/\/[^/@]*@/, "//***@");
-}
-/**
- * Storage options for S3 and S3-compatible servers, from the standard AWS variables.
- * `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` point at a non-AWS server; plain http is allowed
- * only when the endpoint itself is http.
- */
-function s3StorageOptions(env = process.env) {
-    const options = {};
-    const set = (key, value) => {
-        if (value)
-            options[key] = value;
-    };
-    set("aws_access_key_id", env.AWS_ACCESS_KEY_ID);
-    set("aws_secret_access_key", env.AWS_SECRET_ACCESS_KEY);
-    set("aws_session_token", env.AWS_SESSION_TOKEN);
-    set("region", env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
-    const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-    set("endpoint", endpoint);
-    if (endpoint?.startsWith("http://"))
-        options.allow_http = "true";
-    return options;
-}
-async function connectDb(uri, retry, onRetry) {
-    const remote = /^s3(\+ddb)?:\/\//i.test(uri);
-    return withStoreRetry(`connecting to ${redactUri(uri)}`, () => lancedb_namespaceObject.connect(uri, remote ? { storageOptions: s3StorageOptions() } : {}), retry, onRetry);
-}
-
-;// CONCATENATED MODULE: external "apache-arrow"
-var external_apache_arrow_x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var external_apache_arrow_y = (x) => (() => (x))
-const external_apache_arrow_namespaceObject = external_apache_arrow_x({ ["Field"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Field), ["Float64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Float64), ["Int32"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int32), ["Int64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int64), ["List"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.List), ["RecordBatch"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.RecordBatch), ["Schema"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Schema), ["Struct"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Struct), ["Table"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Table), ["Utf8"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Utf8), ["vectorFromArray"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.vectorFromArray) });
-;// CONCATENATED MODULE: ./lib/store/schema.js
-
-/**
- * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
- * seed's names and types, so its Python package reads every row the suite writes; the rest
- * are the suite's extension columns (DESIGN §3). Strings are plain Utf8 on purpose: LanceDB
- * refuses a BTREE index on a dictionary-encoded column.
- *
- * Every field is nullable, as pyarrow makes them by default: struct equality includes the
- * children's nullability, so this is what lets the seed's reader (and writer) see exactly
- * its own types. Non-null is enforced where rows are built, by the zod model.
- */
-const field = (name, type) => new external_apache_arrow_namespaceObject.Field(name, type, true);
-const f64 = () => new external_apache_arrow_namespaceObject.Float64();
-const utf8 = () => new external_apache_arrow_namespaceObject.Utf8();
-const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
-const RESULTS_SCHEMA = new external_apache_arrow_namespaceObject.Schema([
-    field("id", utf8()),
-    field("dut", new external_apache_arrow_namespaceObject.Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new external_apache_arrow_namespaceObject.Int64())])),
-    field("test_bed", new external_apache_arrow_namespaceObject.Struct([
-        field("name", utf8()),
-        field("cpu", utf8()),
-        field("memory_gb", new external_apache_arrow_namespaceObject.Int32()),
-        field("os", utf8()),
-        field("created_at", new external_apache_arrow_namespaceObject.Int64()),
-    ])),
-    field("benchmark_name", utf8()),
-    field("values", new external_apache_arrow_namespaceObject.List(field("item", f64()))),
-    field("summary", new external_apache_arrow_namespaceObject.Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
-    field("units", utf8()),
-    field("throughput", new external_apache_arrow_namespaceObject.Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
-    field("metadata", utf8()),
-    field("timestamp", new external_apache_arrow_namespaceObject.Int64()),
-    // extension columns
-    field("sha", utf8()),
-    field("metric", utf8()),
-    field("direction", utf8()),
-    field("params", utf8()),
-    field("source_format", utf8()),
-    field("status", utf8()),
-    field("status_reason", utf8()),
-    field("run", new external_apache_arrow_namespaceObject.Struct([
-        field("provider", utf8()),
-        field("repository", utf8()),
-        field("workflow", utf8()),
-        field("run_id", utf8()),
-        field("run_attempt", new external_apache_arrow_namespaceObject.Int32()),
-        field("ref", utf8()),
-        field("pr_number", new external_apache_arrow_namespaceObject.Int32()),
-    ])),
-    field("fingerprint", utf8()),
-]);
-const SEED_COLUMNS = RESULTS_SCHEMA.fields.slice(0, 10).map((f) => f.name);
-
-;// CONCATENATED MODULE: ./lib/store/convert.js
-
-
-/** Results as one Arrow table in the exact `results` schema (Int64 columns take BigInt). */
-function toArrowTable(results) {
-    const rows = results.map((r) => ({
-        ...r,
-        dut: { ...r.dut, timestamp: BigInt(r.dut.timestamp) },
-        test_bed: { ...r.test_bed, created_at: BigInt(r.test_bed.created_at) },
-        timestamp: BigInt(r.timestamp),
-    }));
-    const rowsVector = (0,external_apache_arrow_namespaceObject.vectorFromArray)(rows, new external_apache_arrow_namespaceObject.Struct(RESULTS_SCHEMA.fields));
-    return new external_apache_arrow_namespaceObject.Table(rowsVector.data.map((data) => new external_apache_arrow_namespaceObject.RecordBatch(RESULTS_SCHEMA, data)));
-}
-/** A row read back from LanceDB as plain JSON values (BigInt → number, Arrow vectors → arrays). */
-function toPlainRow(row) {
-    return JSON.parse(JSON.stringify(row, (_key, value) => (typeof value === "bigint" ? Number(value) : value)));
-}
-
-;// CONCATENATED MODULE: ./lib/store/sql.js
-
-/**
- * A string literal for a LanceDB (DataFusion SQL) filter. Quotes are doubled, which is the
- * SQL escape, and control characters are refused outright, so a user string can never end
- * the literal or smuggle in another clause.
- */
-function sqlString(value, input) {
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-        throw new ConfigurationError(`${input} contains a control character: ${JSON.stringify(value)}`);
-    }
-    return `'${value.replaceAll("'", "''")}'`;
-}
-
-;// CONCATENATED MODULE: ./lib/store/results-table.js
-
-
-
-
-
-
-
-const RESULTS_TABLE = "results";
-/** Columns with a scalar (BTREE) index: the scheduler's sha look-up and per-benchmark history. */
-const INDEXED_COLUMNS = ["sha", "benchmark_name"];
-/** Unindexed rows tolerated before a publish folds them into the indexes. */
-const INDEX_REFRESH_THRESHOLD = 20_000;
-/** The `results` table: open, write idempotently, and query by exact, indexed matches. */
-class ResultStore {
-    db;
-    uri;
-    retry;
-    log;
-    indexRefreshThreshold;
-    constructor(db, uri, retry, log, indexRefreshThreshold) {
-        this.db = db;
-        this.uri = uri;
-        this.retry = retry;
-        this.log = log;
-        this.indexRefreshThreshold = indexRefreshThreshold;
-    }
-    static async open(options) {
-        const retry = options.retry ?? DEFAULT_RETRY;
-        const log = options.log ?? (() => { });
-        const db = await connectDb(options.uri, retry, log);
-        return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
-    }
-    close() {
-        this.db.close();
-    }
-    /** The table, or undefined when nothing was ever published here. */
-    async existingTable() {
-        return withStoreRetry(`opening table ${RESULTS_TABLE} in ${redactUri(this.uri)}`, async () => {
-            const names = await this.db.tableNames();
-            return names.includes(RESULTS_TABLE) ? await this.db.openTable(RESULTS_TABLE) : undefined;
-        }, this.retry, this.log);
-    }
-    async tableForWriting() {
-        const table = await withStoreRetry(`opening or creating table ${RESULTS_TABLE} in ${redactUri(this.uri)}`, () => this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create", existOk: true }), this.retry, this.log);
-        await this.checkSchema(table);
-        return table;
-    }
-    /** A table written by another tool version must have every column we write. */
-    async checkSchema(table) {
-        const existing = new Set((await table.schema()).fields.map((f) => f.name));
-        const missing = RESULTS_SCHEMA.fields.map((f) => f.name).filter((name) => !existing.has(name));
-        if (missing.length > 0) {
-            throw new StoreError(`table ${RESULTS_TABLE} in ${redactUri(this.uri)} lacks the columns ${missing.join(", ")}; ` +
-                "it was written by an older tool and must be migrated before this suite writes to it");
-        }
-    }
-    /**
-     * Writes all results in one commit. Rows are keyed by their deterministic `id`, so writing
-     * the same results again (a re-run job, or a retry after a commit whose answer was lost)
-     * adds nothing.
-     */
-    async write(results) {
-        if (results.length === 0)
-            return { inserted: 0, alreadyStored: 0 };
-        const table = await this.tableForWriting();
-        const data = toArrowTable(results);
-        const merged = await withStoreRetry(`writing ${results.length} rows to ${redactUri(this.uri)}`, () => table.mergeInsert("id").whenNotMatchedInsertAll().execute(data), this.retry, this.log);
-        await this.maintainIndexes(table);
-        return { inserted: merged.numInsertedRows, alreadyStored: results.length - merged.numInsertedRows };
-    }
-    /**
-     * Creates the scalar indexes once the table has rows, and folds new rows into them when
-     * many have piled up (queries stay correct in between: unindexed rows are scanned).
-     */
-    async maintainIndexes(table) {
-        const indexes = await table.listIndices();
-        for (const column of INDEXED_COLUMNS) {
-            const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
-            if (!index) {
-                await withStoreRetry(`indexing column ${column}`, () => table.createIndex(column, { config: lancedb_namespaceObject.Index.btree() }), this.retry, this.log);
-            }
-            else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
-                await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
-                return;
-            }
-        }
-    }
-    /** Whether any row is stored for this exact commit. `sha` must already be validated hex. */
-    async hasResultsForCommit(sha) {
-        return (await this.shasWithResults([sha])).size > 0;
-    }
-    /** Which of these commits have results: one indexed query for the whole batch. */
-    async shasWithResults(shas) {
-        const table = await this.existingTable();
-        if (!table || shas.length === 0)
-            return new Set();
-        const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
-        const rows = await withStoreRetry("looking up commits", () => table.query().where(`sha IN (${list})`).select(["sha"]).toArray(), this.retry, this.log);
-        return new Set(rows.map((row) => String(row.sha)));
-    }
-    /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */
-    async query(filter = {}) {
-        const table = await this.existingTable();
-        if (!table)
-            return [];
-        const conditions = [];
-        if (filter.sha !== undefined)
-            conditions.push(`sha = ${sqlString(filter.sha, "sha")}`);
-        if (filter.benchmark !== undefined)
-            conditions.push(`benchmark_name = ${sqlString(filter.benchmark, "benchmark")}`);
-        let query = table.query();
-        if (conditions.length > 0)
-            query = query.where(conditions.join(" AND "));
-        if (filter.limit !== undefined)
-            query = query.limit(filter.limit);
-        const rows = await withStoreRetry("reading results", () => query.toArray(), this.retry, this.log);
-        return rows.map((row) => toPlainRow(row));
-    }
-    async countRows() {
-        const table = await this.existingTable();
-        return table ? table.countRows() : 0;
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/sha1.js
-
-function sha1(bytes) {
-    if (Array.isArray(bytes)) {
-        bytes = Buffer.from(bytes);
-    }
-    else if (typeof bytes === 'string') {
-        bytes = Buffer.from(bytes, 'utf8');
-    }
-    return (0,external_crypto_namespaceObject.createHash)('sha1').update(bytes).digest();
-}
-/* harmony default export */ const esm_sha1 = (sha1);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/regex.js
-/* harmony default export */ const regex = (/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/validate.js
-
-function validate_validate(uuid) {
-    return typeof uuid === 'string' && regex.test(uuid);
-}
-/* harmony default export */ const esm_validate = (validate_validate);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/parse.js
-
-function esm_parse_parse(uuid) {
-    if (!esm_validate(uuid)) {
-        throw TypeError('Invalid UUID');
-    }
-    let v;
-    return Uint8Array.of((v = parseInt(uuid.slice(0, 8), 16)) >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff, (v = parseInt(uuid.slice(9, 13), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(14, 18), 16)) >>> 8, v & 0xff, (v = parseInt(uuid.slice(19, 23), 16)) >>> 8, v & 0xff, ((v = parseInt(uuid.slice(24, 36), 16)) / 0x10000000000) & 0xff, (v / 0x100000000) & 0xff, (v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-}
-/* harmony default export */ const esm_parse = (esm_parse_parse);
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/stringify.js
-
-const byteToHex = [];
-for (let i = 0; i < 256; ++i) {
-    byteToHex.push((i + 0x100).toString(16).slice(1));
-}
-function unsafeStringify(arr, offset = 0) {
-    return (byteToHex[arr[offset + 0]] +
-        byteToHex[arr[offset + 1]] +
-        byteToHex[arr[offset + 2]] +
-        byteToHex[arr[offset + 3]] +
-        '-' +
-        byteToHex[arr[offset + 4]] +
-        byteToHex[arr[offset + 5]] +
-        '-' +
-        byteToHex[arr[offset + 6]] +
-        byteToHex[arr[offset + 7]] +
-        '-' +
-        byteToHex[arr[offset + 8]] +
-        byteToHex[arr[offset + 9]] +
-        '-' +
-        byteToHex[arr[offset + 10]] +
-        byteToHex[arr[offset + 11]] +
-        byteToHex[arr[offset + 12]] +
-        byteToHex[arr[offset + 13]] +
-        byteToHex[arr[offset + 14]] +
-        byteToHex[arr[offset + 15]]).toLowerCase();
-}
-function stringify(arr, offset = 0) {
-    const uuid = unsafeStringify(arr, offset);
-    if (!validate(uuid)) {
-        throw TypeError('Stringified UUID is invalid');
-    }
-    return uuid;
-}
-/* harmony default export */ const esm_stringify = ((/* unused pure expression or super */ null && (stringify)));
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v35.js
-
-
-function stringToBytes(str) {
-    str = unescape(encodeURIComponent(str));
-    const bytes = new Uint8Array(str.length);
-    for (let i = 0; i < str.length; ++i) {
-        bytes[i] = str.charCodeAt(i);
-    }
-    return bytes;
-}
-const DNS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
-const v35_URL = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
-function v35(version, hash, value, namespace, buf, offset) {
-    const valueBytes = typeof value === 'string' ? stringToBytes(value) : value;
-    const namespaceBytes = typeof namespace === 'string' ? esm_parse(namespace) : namespace;
-    if (typeof namespace === 'string') {
-        namespace = esm_parse(namespace);
-    }
-    if (namespace?.length !== 16) {
-        throw TypeError('Namespace must be array-like (16 iterable integer values, 0-255)');
-    }
-    let bytes = new Uint8Array(16 + valueBytes.length);
-    bytes.set(namespaceBytes);
-    bytes.set(valueBytes, namespaceBytes.length);
-    bytes = hash(bytes);
-    bytes[6] = (bytes[6] & 0x0f) | version;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    if (buf) {
-        offset = offset || 0;
-        if (offset < 0 || offset + 16 > buf.length) {
-            throw new RangeError(`UUID byte range ${offset}:${offset + 15} is out of buffer bounds`);
-        }
-        for (let i = 0; i < 16; ++i) {
-            buf[offset + i] = bytes[i];
-        }
-        return buf;
-    }
-    return unsafeStringify(bytes);
-}
-
-;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/v5.js
-
-
-
-function v5(value, namespace, buf, offset) {
-    return v35(0x50, esm_sha1, value, namespace, buf, offset);
-}
-v5.DNS = DNS;
-v5.URL = v35_URL;
-/* harmony default export */ const esm_v5 = (v5);
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./lib/context/process.js
-
-/**
- * Runs a program without a shell (arguments are never interpreted), with a time limit.
- * Rejects with the program's stderr in the message when it fails.
- */
-function runProgram(program, args, options = {}) {
-    return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)(program, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-            if (error) {
-                const detail = stderr.trim().split("\n").slice(-3).join(" ") || error.message;
-                reject(new Error(`${program} ${args.join(" ")}: ${detail}`));
-            }
-            else
-                resolve({ stdout, stderr });
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/context/git.js
-
-
-/** Lower-cases and checks a full commit sha; anything else is a `ConfigurationError`. */
-function validateSha(sha, input = "sha") {
-    const normalized = sha.trim().toLowerCase();
-    if (!SHA_PATTERN.test(normalized)) {
-        throw new ConfigurationError(`${input} must be a full 40-character hex commit sha, got "${sha}"`);
-    }
-    return normalized;
-}
-/**
- * The commit `revision` (default HEAD) of the checkout at `repo`: full sha and commit time.
- * `revision` is either HEAD or a validated sha, so it cannot be read as an option by git.
- */
-async function readCommit(repo, revision = "HEAD") {
-    if (revision !== "HEAD")
-        revision = validateSha(revision);
-    let stdout;
-    try {
-        ({ stdout } = await runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
-    }
-    catch (error) {
-        throw new ConfigurationError(`cannot read commit ${revision} from the git checkout "${repo}" (${error.message}); ` +
-            "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp");
-    }
-    const [sha, time] = stdout.trim().split(" ");
-    return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-function getLineColFromPtr(string, ptr) {
-    let lines = string.slice(0, ptr).split(/\r?\n/);
-    return [lines.length, lines.pop().length + 1];
-}
-function makeCodeBlock(string, line, column) {
-    let lines = string.split(/\r?\n/);
-    let codeblock = '';
-    let numberLen = (Math.log10(line + 1) | 0) + 1;
-    for (let i = line - 1; i <= line + 1; i++) {
-        let l = lines[i - 1];
-        if (!l)
-            continue;
-        codeblock += i.toString().padEnd(numberLen, ' ');
-        codeblock += ':  ';
-        codeblock += l;
-        codeblock += '\n';
-        if (i === line) {
-            codeblock += ' '.repeat(numberLen + column + 2);
-            codeblock += '^\n';
-        }
-    }
-    return codeblock;
-}
-class TomlError extends Error {
-    line;
-    column;
-    codeblock;
-    constructor(message, options) {
-        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-        const codeblock = makeCodeBlock(options.toml, line, column);
-        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
-        this.line = line;
-        this.column = column;
-        this.codeblock = codeblock;
-    }
-    /** @internal */
-    static x(message, ctx, ptr) {
-        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function parseString(ctx) {
-    let startPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p++);
-    let first = c;
-    let isLiteral = c === 0x27; /* ' */
-    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
-    if (isMultiline) {
-        // Trim initial newline
-        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
-            ctx.p++;
-        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
-            ctx.p += 2;
-    }
-    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
-    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
-    let parsed = '';
-    let sliceStart = ctx.p;
-    // states:
-    //   0 - decoding
-    //   1 - decoding escape
-    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
-    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
-    let state = 0;
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        c = ctx.s.charCodeAt(ctx.p);
-        // Deal with newlines first, since that simplifies control character checking and handling across all states
-        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
-            state = state && 3;
-        }
-        // Control characters are banned in TOML, so we throw an error if we encounter them
-        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in strings', ctx);
-        }
-        // The string might terminate while we're parsing through a newline escape.
-        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
-        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
-            if (isMultiline) {
-                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-            }
-            // If we're in a newline escape still, then there's nothing to add.
-            if (!state) {
-                // Avoid a useless concat operation if the string can be used as-is.
-                let s = ctx.s.slice(sliceStart, ctx.p);
-                parsed = parsed ? parsed + s : s;
-            }
-            ctx.p += isMultiline ? 3 : 1;
-            return parsed;
-        }
-        // Baseline state; keep moving forward unless an escape sequence starts
-        else if (!state) {
-            if (!isLiteral && c === 0x5c /* \ */) {
-                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
-                state = 1;
-            }
-        }
-        else if (state === 1) {
-            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
-                let errPtr = ctx.p++ - 1;
-                let value = 0;
-                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
-                for (let j = 0; j < len; j++, ctx.p++) {
-                    let hex = ctx.s.charCodeAt(ctx.p);
-                    let digit = 
-                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
-                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
-                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
-                    if (digit < 0)
-                        TomlError.x('invalid non-hex character in unicode escape', ctx);
-                    value = (value << 4) | digit;
-                }
-                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
-                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
-                    TomlError.x('invalid unicode escape', ctx, errPtr);
-                }
-                parsed += String.fromCodePoint(value);
-                sliceStart = ctx.p--;
-                state = 0;
-            }
-            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
-            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
-                state = 2;
-            }
-            // Basic escape sequence
-            else {
-                if (c === 0x62 /* b */)
-                    parsed += '\b';
-                else if (c === 0x74 /* t */)
-                    parsed += '\t';
-                else if (c === 0x6e /* n */)
-                    parsed += '\n';
-                else if (c === 0x66 /* f */)
-                    parsed += '\f';
-                else if (c === 0x72 /* r */)
-                    parsed += '\r';
-                else if (c === 0x65 /* e */)
-                    parsed += '\x1b';
-                else if (c === 0x22 /* " */)
-                    parsed += '"';
-                else if (c === 0x5c /* \ */)
-                    parsed += '\\';
-                else
-                    TomlError.x('unrecognised escape sequence', ctx);
-                sliceStart = ctx.p + 1;
-                state = 0;
-            }
-        }
-        // Newline escape continuation: keep moving forward until the first non-whitespace char
-        else if (c !== 0x20 && c !== 0x9 /* \t */) {
-            if (state === 2)
-                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
-            // State cannot be zero, or we'd have branched earlier already.
-            // If it's a backslash, immediately transition to the escape state so it can be processed.
-            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
-            sliceStart = ctx.p;
-        }
-    }
-    TomlError.x('unfinished string', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
-class TomlDate extends Date {
-    #hasDate = false;
-    #hasTime = false;
-    #offset = null;
-    constructor(date, fasttype, unsafeDelim) {
-        let hasDate = true;
-        let hasTime = true;
-        let offset = 'Z';
-        let c;
-        if (typeof date === 'string') {
-            if (fasttype)
-                prep: {
-                    // Date-time
-                    if (fasttype < 3) {
-                        if (+date.slice(11, 13) > 23) {
-                            date = '';
-                            break prep;
-                        }
-                        // Local
-                        if (fasttype === 2) {
-                            offset = null;
-                            date += 'Z';
-                        }
-                        // Offset; keep track of offset if not Z
-                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
-                            offset = date.slice(date.length - 6);
-                        }
-                        if (unsafeDelim)
-                            date = date.slice(0, 10) + 'T' + date.slice(11);
-                    }
-                    // Time
-                    else if (fasttype === 4) {
-                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
-                    }
-                    hasDate = fasttype !== 4;
-                    hasTime = fasttype !== 3;
-                }
-            else {
-                let match = date.match(DATE_TIME_RE);
-                if (match) {
-                    if (!match[1]) {
-                        hasDate = false;
-                        date = `0000-01-01T${date}`;
-                    }
-                    hasTime = !!match[2];
-                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
-                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
-                    // Do not allow rollover hours.
-                    if (match[2] && +match[2] > 23) {
-                        date = '';
-                    }
-                    else {
-                        offset = match[3] || null;
-                        if (!offset && hasTime)
-                            date += 'Z';
-                    }
-                }
-                else {
-                    date = '';
-                }
-            }
-        }
-        super(date);
-        if (!isNaN(this.getTime())) {
-            this.#hasDate = hasDate;
-            this.#hasTime = hasTime;
-            this.#offset = offset;
-        }
-    }
-    isDateTime() {
-        return this.#hasDate && this.#hasTime;
-    }
-    isLocal() {
-        return !this.#hasDate || !this.#hasTime || !this.#offset;
-    }
-    isDate() {
-        return this.#hasDate && !this.#hasTime;
-    }
-    isTime() {
-        return this.#hasTime && !this.#hasDate;
-    }
-    isValid() {
-        return this.#hasDate || this.#hasTime;
-    }
-    toISOString() {
-        let iso = super.toISOString();
-        // Local Date
-        if (this.isDate())
-            return iso.slice(0, 10);
-        // Local Time
-        if (this.isTime())
-            return iso.slice(11, 23);
-        // Local DateTime
-        if (this.#offset === null)
-            return iso.slice(0, -1);
-        // Offset DateTime
-        if (this.#offset === 'Z' || this.#offset === 'z')
-            return iso;
-        // This part is quite annoying: JS strips the original timezone from the ISO string representation
-        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
-        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
-        offset = this.#offset[0] === '-' ? offset : -offset;
-        let offsetDate = new Date(this.getTime() - (offset * 60e3));
-        return offsetDate.toISOString().slice(0, -1) + this.#offset;
-    }
-    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
-        let date = new TomlDate(jsDate);
-        date.#offset = offset;
-        return date;
-    }
-    static wrapAsLocalDateTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalDate(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasTime = false;
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasDate = false;
-        date.#offset = null;
-        return date;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function isDigit(char, base = 10) {
-    return base === 16
-        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
-        : (char > 0x2f && char < 0x30 + base);
-}
-function isEndOfValue(char, delim) {
-    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
-    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
-        // Structure end or next value delimiter
-        (delim && (char === delim || char === 0x2c /* , */)) ||
-        // Comment
-        char === 0x23; /* # */
-}
-/** @internal */
-function extractValue(ctx, end) {
-    let errPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p);
-    // Structs
-    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
-        let value = c === 0x5b /* [ */
-            ? parseArray(ctx)
-            : parseInlineTable(ctx);
-        ctx.d++;
-        return value;
-    }
-    // Strings
-    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
-        return parseString(ctx);
-    }
-    // Booleans
-    // We can fast-path because the first character is enough to know the only possible value
-    if (c === 0x74 /* t */) { // Only possible valid value is `true`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, true;
-    }
-    if (c === 0x66 /* f */) { // Only possible valid value is `false`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, false;
-    }
-    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
-    }
-    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
-    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
-    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
-        return parseDate(ctx, c, end);
-    }
-    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
-    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
-        return parseTime(ctx, c, end);
-    }
-    return parseNumber(ctx, ctx.p, c, 0, end);
-}
-// State:
-// 0: init
-// 1: integer
-// 2: fractional dot
-// 3: fractional
-// 4: exponent letter
-// 5: exponent
-// 6: exponent sign
-// 7: exponent with sign
-// >9: underscore; see below
-//     -> 12: was integer
-//     -> 14: was fractional
-//     -> 16: was exponent
-// states 2-5, 14, 16 are ONLY permitted iif base === 10
-function parseNumber(ctx, startPtr, startChr, sign, endChr) {
-    let c = startChr;
-    let state = 0;
-    let hasUnderscores = false;
-    // (+/-)inf
-    if (c === 0x69 /* i */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, (sign || 1) / 0;
-    }
-    // (+/-)nan
-    if (c === 0x6e /* n */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, NaN;
-    }
-    // Leading zero
-    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
-    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
-    if (c === 0x30 /* 0 */) {
-        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
-            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
-        if (!sign) {
-            if (c === 0x78 /* x */)
-                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
-            else if (c === 0x62 /* b */)
-                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
-            else if (c === 0x6f /* o */)
-                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
-        }
-        if (c === 0x2e /* . */)
-            state = 2;
-        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
-            state = 4;
-        else
-            TomlError.x('illegal leading zero', ctx, startPtr);
-    }
-    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
-    else if (!isDigit(c))
-        TomlError.x('invalid value', ctx, startPtr);
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (!state)
-            state = 1; // Detects single-digit numbers we can use a fast parse path for
-        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
-        // never permitted in even-numbered ones.
-        if (c === 0x5f /* _ */) {
-            if (!(state & 1))
-                TomlError.x('illegal underscore', ctx);
-            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
-            hasUnderscores = true;
-        }
-        // Transition to fractional part.
-        else if (state === 1 && c === 0x2e /* . */)
-            state = 2;
-        // Transition to exponent part.
-        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
-            state = 4;
-        // + and - are permitted in state 4 only (handled before entering the function for state 0)
-        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
-            state = 6;
-        }
-        // All special cases have been handled; only digits are allowed here
-        else if (!isDigit(c))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear state flags
-        else if (state > 9)
-            state -= 11;
-        else if (!(state & 1))
-            state++;
-    }
-    // Single-char number; we can fast-path these very easily.
-    if (!state) {
-        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
-        return ctx.bi === true ? BigInt(val) : val;
-    }
-    // Even-numbered states absolutely require a digit next; not even end of value is permitted
-    if (!(state & 1))
-        TomlError.x('unfinished numeric value', ctx, startPtr);
-    let str = ctx.s.slice(startPtr, ctx.p);
-    if (hasUnderscores)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return state > 1
-        ? parseFloat(str)
-        : parseInteger(ctx, str, 10, startPtr);
-}
-function parseIntegerBaseN(ctx, startPtr, base, endChr) {
-    let c, underscore = 1;
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (c === 0x5f /* _ */) {
-            if (underscore & 1)
-                TomlError.x('illegal underscore', ctx);
-            underscore = 3;
-        }
-        // We only need to check if the number is a valid digit, nothing else is permitted
-        else if (!isDigit(c, base))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear underscore flag
-        else if (underscore & 1)
-            underscore--;
-    }
-    // Trailing underscore is not allowed
-    if (underscore & 1)
-        TomlError.x('unfinished numeric value', ctx);
-    let str = ctx.s.slice(startPtr + 2, ctx.p);
-    if (underscore)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return parseInteger(ctx, str, base, startPtr);
-}
-function parseInteger(ctx, str, base, startPtr) {
-    if (ctx.bi !== true)
-        int: {
-            let val = parseInt(str, base);
-            if (!Number.isSafeInteger(val)) {
-                if (ctx.bi)
-                    break int;
-                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
-            }
-            return val;
-        }
-    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
-}
-function parseDate(ctx, c, endChr) {
-    let startPtr = ctx.p++, unsafeSeparator;
-    if (!isDigit(c) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
-        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
-    }
-    ctx.p += 5;
-    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
-        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
-    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
-        let t = ctx.s.slice(startPtr, ctx.p);
-        return readDate(ctx, t, 3, false, startPtr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
-        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
-    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    if (c = ctx.s.charCodeAt(ctx.p)) {
-        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
-            let t = ctx.s.slice(startPtr, ++ctx.p);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
-        }
-        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
-            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
-            let t = ctx.s.slice(startPtr, ctx.p += 6);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
-        }
-    }
-    let t = ctx.s.slice(startPtr, ctx.p);
-    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
-}
-function parseTime(ctx, c, endChr) {
-    let start = ctx.p;
-    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
-        return parseNumber(ctx, --ctx.p, c, 0, endChr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    let t = ctx.s.slice(start, ctx.p);
-    return readDate(ctx, t, 4, false, start);
-}
-function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
-    if (ctx.ld) {
-        let date = new TomlDate(str, type, unsafeDelim);
-        if (!date.isValid())
-            TomlError.x('invalid date', ctx, errPtr);
-        return date;
-    }
-    try {
-        if (temporalSuffix)
-            str += temporalSuffix;
-        switch (type) {
-            case 1: return Temporal.ZonedDateTime.from(str);
-            case 2: return Temporal.PlainDateTime.from(str);
-            case 3: return Temporal.PlainDate.from(str);
-            case 4: return Temporal.PlainTime.from(str);
-        }
-    }
-    catch (e) {
-        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function skipComment(ctx) {
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        let c = ctx.s.charCodeAt(ctx.p);
-        if (c === 0xa /* \n */)
-            break;
-        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
-            ctx.p++;
-            break;
-        }
-        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in comments', ctx);
-        }
-    }
-}
-/** @internal */
-function skipVoid(ctx, banNewLines, banComments) {
-    let c;
-    while (ctx.p < ctx.s.length) {
-        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
-            c === 0x9 /* \t */ ||
-            (!banNewLines &&
-                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
-            ctx.p++;
-        if (banComments || c !== 0x23 /* # */)
-            break;
-        skipComment(ctx);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-/** @internal */
-function parseKey(ctx, end = 0x3d /* = */) {
-    // States:
-    // 0: before first char
-    // 1: parsing bare key
-    // 2: after key component
-    let startPtr;
-    let state = 0;
-    let parsed = [];
-    let sliceStart;
-    let c = ctx.s.charCodeAt(startPtr = ctx.p);
-    do {
-        // End of key
-        if (c === end) {
-            if (!state)
-                TomlError.x('unexpected end of key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            return ctx.p++, parsed;
-        }
-        // Dotted key separator
-        else if (c === 0x2e /* . */) {
-            if (!state)
-                TomlError.x('illegal empty bare key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            state = 0;
-        }
-        // Quoted key
-        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
-            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
-                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
-            parsed.push(parseString(ctx));
-            state = 2;
-            ctx.p--;
-        }
-        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
-        else if (c === 0x20 || c === 0x9 /* \t */) {
-            if (state === 1) {
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-                state = 2;
-            }
-        }
-        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
-        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
-            TomlError.x('illegal character in key', ctx);
-        }
-        // Illegal character
-        else if (!state) {
-            state = 1;
-            sliceStart = ctx.p;
-        }
-    } while (c = ctx.s.charCodeAt(++ctx.p));
-    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
-}
-/** @internal */
-function parseInlineTable(ctx) {
-    let startPtr = ctx.p++;
-    let res = Object.create(null);
-    let seen = new Set();
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
-            ctx.p++;
-            return res;
-        }
-        let k;
-        let t = res;
-        let hasOwn = false;
-        let errPtr = ctx.p;
-        let key = parseKey(ctx);
-        for (let i = 0; i < key.length; i++) {
-            if (i)
-                t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            k = key[i];
-            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
-                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-            }
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor')) {
-                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
-                break;
-            }
-            if (!hasOwn && unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-            }
-        }
-        if (hasOwn) {
-            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-        }
-        skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 0x7d /* } */);
-        if (t && typeof (t[k] = value) === 'object')
-            seen.add(value);
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished table', ctx, startPtr);
-}
-/** @internal */
-function parseArray(ctx) {
-    let startPtr = ctx.p++;
-    let res = [];
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
-            ctx.p++;
-            return res;
-        }
-        res.push(extractValue(ctx, 0x5d /* ] */));
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished array', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function peekTable(ctx, key, table, meta, type) {
-    let t = table;
-    let m = meta;
-    let k;
-    let hasOwn = false;
-    let state;
-    for (let i = 0; i < key.length; i++) {
-        if (i) {
-            t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            m = (state = m[k]).c;
-            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
-                return null;
-            }
-            if (state.t === 2 /* Type.ARRAY */) {
-                let l = t.length - 1;
-                t = t[l];
-                m = m[l].c;
-            }
-        }
-        k = key[i];
-        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
-            return null;
-        }
-        if (!hasOwn) {
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor'))
-                return false;
-            if (unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
-            }
-            m[k] = {
-                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
-                    ? 3 /* Type.ARRAY_DOTTED */ : type,
-                d: false,
-                i: 0,
-                c: Object.create(null),
-            };
-        }
-    }
-    state = m[k];
-    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
-        // Bad key type!
-        return null;
-    }
-    if (type === 2 /* Type.ARRAY */) {
-        if (!state.d) {
-            state.d = true;
-            t[k] = [];
-        }
-        t[k].push(t = Object.create(null));
-        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
-    }
-    if (state.d) {
-        // Redefining a table!
-        return null;
-    }
-    state.d = true;
-    if (type === 1 /* Type.EXPLICIT */) {
-        t = hasOwn ? t[k] : (t[k] = Object.create(null));
-    }
-    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
-        return null;
-    }
-    return [k, t, state.c];
-}
-function validateTablePeek(ctx, peek, ptr) {
-    if (peek === null || ctx.uk === 2)
-        TomlError.x(peek === null
-            ? 'trying to redefine an already defined table or value'
-            : 'document contains an unsafe property', ctx, ptr);
-}
-function dist_parse_parse(toml, options = {}) {
-    let ctx = {
-        s: toml,
-        p: 0,
-        d: options.maxDepth ?? 1000,
-        bi: options.integersAsBigInt ?? false,
-        ld: options.useLegacyDate ?? true,
-        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
-    };
-    let res = Object.create(null);
-    let meta = Object.create(null);
-    let tmp;
-    let skipping = false;
-    let tbl = res;
-    let m = meta;
-    // BOM is allowed, skip.
-    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
-    if (toml.charCodeAt(0) === 0xfeff)
-        ctx.p++;
-    skipVoid(ctx);
-    while (ctx.p < toml.length) {
-        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
-            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
-            tmp = ctx.p += +isTableArray;
-            skipping = false;
-            let k = parseKey(ctx, 0x5d /* ] */);
-            if (isTableArray) {
-                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
-                    TomlError.x('expected end of table array declaration', ctx);
-                }
-                ctx.p++;
-            }
-            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
-            if (!p) {
-                validateTablePeek(ctx, p, tmp);
-                skipping = true;
-            }
-            else {
-                m = p[2];
-                tbl = p[1];
-            }
-        }
-        else {
-            tmp = ctx.p;
-            let k = parseKey(ctx);
-            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
-            if (!p && !skipping)
-                validateTablePeek(ctx, p, tmp);
-            skipVoid(ctx, true, true);
-            let v = extractValue(ctx, void 0);
-            if (p && !skipping)
-                p[1][p[0]] = v;
-        }
-        skipVoid(ctx, true);
-        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
-            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
-        }
-        skipVoid(ctx);
-    }
-    return res;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let BARE_KEY = /^[a-z0-9-_]+$/i;
-let HAS_WELLFORMED = !!(''.isWellFormed);
-function extendedTypeOf(obj) {
-    let type = typeof obj;
-    if (type === 'object') {
-        if (Array.isArray(obj))
-            return 'array';
-        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
-            return 'date';
-        if (globalThis.Temporal) {
-            if (obj.until) {
-                if (obj instanceof Temporal.ZonedDateTime)
-                    return 'temporal/tz+uc';
-                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
-                    return 'temporal/uc';
-                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
-                    return 'temporal';
-                if (obj instanceof Temporal.PlainYearMonth)
-                    return 'temporal/x';
-            }
-            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
-                (obj.negated && obj instanceof Temporal.Duration)) {
-                return 'temporal/x';
-            }
-        }
-    }
-    return type;
-}
-function isArrayOfTables(obj) {
-    for (let i = 0; i < obj.length; i++) {
-        if (extendedTypeOf(obj[i]) !== 'object')
-            return false;
-    }
-    return obj.length != 0;
-}
-function formatWellFormedStringUnchecked(s) {
-    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
-}
-function formatString(s) {
-    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
-}
-function formatKey(s) {
-    if (BARE_KEY.test(s))
-        return s;
-    if (HAS_WELLFORMED && !s.isWellFormed())
-        throw new RangeError('key contains illegal lone surrogates');
-    return formatWellFormedStringUnchecked(s);
-}
-function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    switch (type) {
-        // @ts-expect-error -- intentional fallthrough case
-        case 'number':
-            if (isNaN(val))
-                return 'nan';
-            if (val === Infinity)
-                return 'inf';
-            if (val === -Infinity)
-                return '-inf';
-            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
-                return val.toFixed(1);
-        case 'bigint':
-        case 'boolean':
-        case 'temporal':
-            return val.toString();
-        case 'string':
-            return formatString(val);
-        case 'date':
-            if (isNaN(val.getTime()))
-                throw new TypeError('cannot serialize invalid date');
-            return val.toISOString();
-        case 'object':
-            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
-        case 'array':
-            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
-        // @ts-expect-error -- intentional fallthrough case
-        case 'temporal/tz+uc':
-            if (strictTemporal) {
-                let tz = val.timeZoneId;
-                let tzc = tz.charCodeAt(0);
-                if (
-                // Classic offset
-                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
-                    (
-                    // Fast pre-check pass; see below for the actually accepted values
-                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
-                        (
-                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
-                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
-                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
-                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
-                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
-                            !tz.startsWith('Etc/')))) {
-                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
-                }
-            }
-        case 'temporal/uc':
-            if (strictTemporal && val.calendarId !== 'iso8601')
-                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
-            return val.toString({
-                calendarName: 'never',
-                timeZoneName: 'never',
-            });
-        case 'temporal/x':
-            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
-    }
-}
-function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
-    let keys = Object.keys(obj);
-    if (keys.length === 0)
-        return '{}';
-    let res = '{ ';
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (i)
-            res += ', ';
-        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' }';
-}
-function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
-    if (array.length === 0)
-        return '[]';
-    let res = '[ ';
-    for (let i = 0; i < array.length; i++) {
-        if (i)
-            res += ', ';
-        if (array[i] === null || array[i] === void 0) {
-            throw new TypeError('arrays cannot contain null or undefined values');
-        }
-        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' ]';
-}
-function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let res = '';
-    for (let i = 0; i < array.length; i++) {
-        res += `${res && '\n'}[[${key}]]\n`;
-        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
-    }
-    return res;
-}
-function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let preamble = '';
-    let tables = '';
-    let keys = Object.keys(obj);
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (obj[k] !== null && obj[k] !== void 0) {
-            let type = extendedTypeOf(obj[k]);
-            if (type === 'symbol' || type === 'function') {
-                throw new TypeError(`cannot serialize values of type '${type}'`);
-            }
-            let key = formatKey(k);
-            if (type === 'array' && isArrayOfTables(obj[k])) {
-                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else if (type === 'object') {
-                let tblKey = prefix ? `${prefix}.${key}` : key;
-                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else {
-                preamble += key;
-                preamble += ' = ';
-                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
-                preamble += '\n';
-            }
-        }
-    }
-    if (tableKey && (preamble || !tables)) // Create table only if necessary
-        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
-    return preamble && tables
-        ? `${preamble}\n${tables}`
-        : preamble || tables;
-}
-function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
-    if (extendedTypeOf(obj) !== 'object') {
-        throw new TypeError('stringify can only be called with an object');
-    }
-    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
-    if (str[str.length - 1] !== '\n')
-        return str + '\n';
-    return str;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-
-/** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const dist = ({ parse: dist_parse_parse, stringify: stringify_stringify, TomlDate: TomlDate, TomlError: TomlError });
-
-;// CONCATENATED MODULE: ./lib/context/manifest.js
-
-
-
-
-/**
- * Reads and decodes a manifest; undefined when the file does not exist, a
- * `ConfigurationError` naming it when it cannot be decoded.
- */
-async function readManifest(file, kind, decode) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        return table(decode(text)) ?? {};
-    }
-    catch (error) {
-        throw new ConfigurationError(`${file}: invalid ${kind} (${error.message.split("\n")[0]})`);
-    }
-}
-const readToml = (file) => readManifest(file, "TOML", dist_parse_parse);
-const readPackageJson = (file) => readManifest(file, "JSON", JSON.parse);
-const table = (value) => value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-/**
- * The version of the project at `repo`, as the seed reads it: `Cargo.toml` first (its
- * `package.version`, or `workspace.package.version` for a workspace or a member that
- * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`),
- * then a Node project's `package.json`.
- */
-async function readProjectVersion(repo) {
-    const cargoFile = external_node_path_namespaceObject.join(repo, "Cargo.toml");
-    const cargo = await readToml(cargoFile);
-    if (cargo) {
-        const pkg = table(cargo.package);
-        const workspaceVersion = table(table(cargo.workspace)?.package)?.version;
-        const version = typeof pkg?.version === "string" ? pkg.version : workspaceVersion;
-        if (typeof version === "string" && version !== "") {
-            return { name: typeof pkg?.name === "string" ? pkg.name : undefined, version, manifest: cargoFile };
-        }
-    }
-    const pyFile = external_node_path_namespaceObject.join(repo, "pyproject.toml");
-    const py = await readToml(pyFile);
-    if (py) {
-        const project = table(py.project);
-        const poetry = table(table(py.tool)?.poetry);
-        const version = project?.version ?? poetry?.version;
-        const name = project?.name ?? poetry?.name;
-        if (typeof version === "string" && version !== "") {
-            return { name: typeof name === "string" ? name : undefined, version, manifest: pyFile };
-        }
-    }
-    const nodeFile = external_node_path_namespaceObject.join(repo, "package.json");
-    const node = await readPackageJson(nodeFile);
-    if (node && typeof node.version === "string" && node.version !== "") {
-        return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
-    }
-    const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
-    throw new ConfigurationError(looked.length
-        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`);
-}
-
-;// CONCATENATED MODULE: ./lib/context/run-info.js
-/**
- * Identifies the CI run (or local invocation) that produced the numbers. On GitHub Actions
- * this comes from the runner's environment; elsewhere `fallbackRunId` (the caller passes a
- * hash of the results) makes a repeated publish of the same file recognisable.
- */
-function detectRunInfo(fallbackRunId, env = process.env) {
-    if (env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID) {
-        const prNumber = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
-        return {
-            provider: "github-actions",
-            repository: env.GITHUB_REPOSITORY ?? "",
-            workflow: env.GITHUB_WORKFLOW ?? "",
-            run_id: env.GITHUB_RUN_ID,
-            run_attempt: Number(env.GITHUB_RUN_ATTEMPT ?? "1") || 1,
-            ref: env.GITHUB_REF ?? "",
-            pr_number: prNumber ? Number(prNumber) : null,
-        };
-    }
-    return {
-        provider: "local",
-        repository: "",
-        workflow: "",
-        run_id: fallbackRunId,
-        run_attempt: 1,
-        ref: "",
-        pr_number: null,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/context/testbed.js
-
-
-
-async function readOptional(file) {
-    try {
-        return await (0,promises_namespaceObject.readFile)(file, "utf8");
-    }
-    catch {
-        return "";
-    }
-}
-/** The CPU model ("AMD EPYC 7763 64-Core Processor"), not just the architecture. */
-async function cpuModel() {
-    const cpuinfo = await readOptional("/proc/cpuinfo");
-    const fromProc = /^(?:model name|Hardware|Processor|cpu model)\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim();
-    const model = fromProc || external_node_os_namespaceObject.cpus()[0]?.model?.trim() || "unknown";
-    return `${model} (${external_node_os_namespaceObject.cpus().length} cores, ${external_node_os_namespaceObject.arch()})`;
-}
-async function osDescription() {
-    const release = await readOptional("/etc/os-release");
-    const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(release)?.[1];
-    return `${pretty ?? external_node_os_namespaceObject.type()} (${external_node_os_namespaceObject.type()} ${external_node_os_namespaceObject.release()})`;
-}
-/** Describes this machine. The name: the given one, else the CI runner's, else the hostname. */
-async function detectTestBed(name, env = process.env) {
-    return {
-        name: name || env.RUNNER_NAME || external_node_os_namespaceObject.hostname(),
-        cpu: await cpuModel(),
-        memory_gb: Math.round(external_node_os_namespaceObject.totalmem() / 2 ** 30),
-        os: await osDescription(),
-        created_at: Math.floor(Date.now() / 1000),
-    };
-}
-/**
- * A short hash of what decides whether two results can be compared: the machine's hardware
- * and OS and the toolchain. The test bed *name* is left out on purpose: hosted runners get a
- * new name per job while the environment stays the same.
- */
-function environmentFingerprint(testBed, toolchain) {
-    const material = JSON.stringify({
-        cpu: testBed.cpu,
-        memory_gb: testBed.memory_gb,
-        os: testBed.os,
-        toolchain: [...toolchain].sort(),
-    });
-    return (0,external_node_crypto_.createHash)("sha256").update(material).digest("hex").slice(0, 16);
-}
-
-;// CONCATENATED MODULE: ./node_modules/d3-array/dist/d3-array.mjs
-// https://d3js.org/d3-array/ v3.2.5 Copyright 2010-2026 Mike Bostock
-function ascending(a, b) {
-  return a == null || b == null ? NaN : a < b ? -1 : a > b ? 1 : a >= b ? 0 : NaN;
-}
-
-function descending(a, b) {
-  return a == null || b == null ? NaN
-    : b < a ? -1
-    : b > a ? 1
-    : b >= a ? 0
-    : NaN;
-}
-
-function bisector(f) {
-  let compare1, compare2, delta;
-
-  // If an accessor is specified, promote it to a comparator. In this case we
-  // can test whether the search value is (self-) comparable. We can’t do this
-  // for a comparator (except for specific, known comparators) because we can’t
-  // tell if the comparator is symmetric, and an asymmetric comparator can’t be
-  // used to test whether a single value is comparable.
-  if (f.length !== 2) {
-    compare1 = ascending;
-    compare2 = (d, x) => ascending(f(d), x);
-    delta = (d, x) => f(d) - x;
-  } else {
-    compare1 = f === ascending || f === descending ? f : zero;
-    compare2 = f;
-    delta = f;
-  }
-
-  function left(a, x, lo = 0, hi = a.length) {
-    if (lo < hi) {
-      if (compare1(x, x) !== 0) return hi;
-      do {
-        const mid = (lo + hi) >>> 1;
-        if (compare2(a[mid], x) < 0) lo = mid + 1;
-        else hi = mid;
-      } while (lo < hi);
-    }
-    return lo;
-  }
-
-  function right(a, x, lo = 0, hi = a.length) {
-    if (lo < hi) {
-      if (compare1(x, x) !== 0) return hi;
-      do {
-        const mid = (lo + hi) >>> 1;
-        if (compare2(a[mid], x) <= 0) lo = mid + 1;
-        else hi = mid;
-      } while (lo < hi);
-    }
-    return lo;
-  }
-
-  function center(a, x, lo = 0, hi = a.length) {
-    const i = left(a, x, lo, hi - 1);
-    return i > lo && delta(a[i - 1], x) > -delta(a[i], x) ? i - 1 : i;
-  }
-
-  return {left, center, right};
-}
-
-function zero() {
-  return 0;
-}
-
-function d3_array_number(x) {
-  return x === null ? NaN : +x;
-}
-
-function* numbers(values, valueof) {
-  if (valueof === undefined) {
-    for (let value of values) {
-      if (value != null && (value = +value) >= value) {
-        yield value;
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
-        yield value;
-      }
-    }
-  }
-}
-
-const ascendingBisect = bisector(ascending);
-const bisectRight = ascendingBisect.right;
-const bisectLeft = ascendingBisect.left;
-const bisectCenter = bisector(d3_array_number).center;
-
-function d3_array_blur(values, r) {
-  if (!((r = +r) >= 0)) throw new RangeError("invalid r");
-  let length = values.length;
-  if (!((length = Math.floor(length)) >= 0)) throw new RangeError("invalid length");
-  if (!length || !r) return values;
-  const blur = blurf(r);
-  const temp = values.slice();
-  blur(values, temp, 0, length, 1);
-  blur(temp, values, 0, length, 1);
-  blur(values, temp, 0, length, 1);
-  return values;
-}
-
-const blur2 = Blur2(blurf);
-
-const blurImage = Blur2(blurfImage);
-
-function Blur2(blur) {
-  return function(data, rx, ry = rx) {
-    if (!((rx = +rx) >= 0)) throw new RangeError("invalid rx");
-    if (!((ry = +ry) >= 0)) throw new RangeError("invalid ry");
-    let {data: values, width, height} = data;
-    if (!((width = Math.floor(width)) >= 0)) throw new RangeError("invalid width");
-    if (!((height = Math.floor(height !== undefined ? height : values.length / width)) >= 0)) throw new RangeError("invalid height");
-    if (!width || !height || (!rx && !ry)) return data;
-    const blurx = rx && blur(rx);
-    const blury = ry && blur(ry);
-    const temp = values.slice();
-    if (blurx && blury) {
-      blurh(blurx, temp, values, width, height);
-      blurh(blurx, values, temp, width, height);
-      blurh(blurx, temp, values, width, height);
-      blurv(blury, values, temp, width, height);
-      blurv(blury, temp, values, width, height);
-      blurv(blury, values, temp, width, height);
-    } else if (blurx) {
-      blurh(blurx, values, temp, width, height);
-      blurh(blurx, temp, values, width, height);
-      blurh(blurx, values, temp, width, height);
-    } else if (blury) {
-      blurv(blury, values, temp, width, height);
-      blurv(blury, temp, values, width, height);
-      blurv(blury, values, temp, width, height);
-    }
-    return data;
-  };
-}
-
-function blurh(blur, T, S, w, h) {
-  for (let y = 0, n = w * h; y < n;) {
-    blur(T, S, y, y += w, 1);
-  }
-}
-
-function blurv(blur, T, S, w, h) {
-  for (let x = 0, n = w * h; x < w; ++x) {
-    blur(T, S, x, x + n, w);
-  }
-}
-
-function blurfImage(radius) {
-  const blur = blurf(radius);
-  return (T, S, start, stop, step) => {
-    start <<= 2, stop <<= 2, step <<= 2;
-    blur(T, S, start + 0, stop + 0, step);
-    blur(T, S, start + 1, stop + 1, step);
-    blur(T, S, start + 2, stop + 2, step);
-    blur(T, S, start + 3, stop + 3, step);
-  };
-}
-
-// Given a target array T, a source array S, sets each value T[i] to the average
-// of {S[i - r], …, S[i], …, S[i + r]}, where r = ⌊radius⌋, start <= i < stop,
-// for each i, i + step, i + 2 * step, etc., and where S[j] is clamped between
-// S[start] (inclusive) and S[stop] (exclusive). If the given radius is not an
-// integer, S[i - r - 1] and S[i + r + 1] are added to the sum, each weighted
-// according to r - ⌊radius⌋.
-function blurf(radius) {
-  const radius0 = Math.floor(radius);
-  if (radius0 === radius) return bluri(radius);
-  const t = radius - radius0;
-  const w = 2 * radius + 1;
-  return (T, S, start, stop, step) => { // stop must be aligned!
-    if (!((stop -= step) >= start)) return; // inclusive stop
-    let sum = radius0 * S[start];
-    const s0 = step * radius0;
-    const s1 = s0 + step;
-    for (let i = start, j = start + s0; i < j; i += step) {
-      sum += S[Math.min(stop, i)];
-    }
-    for (let i = start, j = stop; i <= j; i += step) {
-      sum += S[Math.min(stop, i + s0)];
-      T[i] = (sum + t * (S[Math.max(start, i - s1)] + S[Math.min(stop, i + s1)])) / w;
-      sum -= S[Math.max(start, i - s0)];
-    }
-  };
-}
-
-// Like blurf, but optimized for integer radius.
-function bluri(radius) {
-  const w = 2 * radius + 1;
-  return (T, S, start, stop, step) => { // stop must be aligned!
-    if (!((stop -= step) >= start)) return; // inclusive stop
-    let sum = radius * S[start];
-    const s = step * radius;
-    for (let i = start, j = start + s; i < j; i += step) {
-      sum += S[Math.min(stop, i)];
-    }
-    for (let i = start, j = stop; i <= j; i += step) {
-      sum += S[Math.min(stop, i + s)];
-      T[i] = sum / w;
-      sum -= S[Math.max(start, i - s)];
-    }
-  };
-}
-
-function count(values, valueof) {
-  let count = 0;
-  if (valueof === undefined) {
-    for (let value of values) {
-      if (value != null && (value = +value) >= value) {
-        ++count;
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
-        ++count;
-      }
-    }
-  }
-  return count;
-}
-
-function length$1(array) {
-  return array.length | 0;
-}
-
-function empty(length) {
-  return !(length > 0);
-}
-
-function arrayify(values) {
-  return typeof values !== "object" || "length" in values ? values : Array.from(values);
-}
-
-function reducer(reduce) {
-  return values => reduce(...values);
-}
-
-function cross(...values) {
-  const reduce = typeof values[values.length - 1] === "function" && reducer(values.pop());
-  values = values.map(arrayify);
-  const lengths = values.map(length$1);
-  const j = values.length - 1;
-  const index = new Array(j + 1).fill(0);
-  const product = [];
-  if (j < 0 || lengths.some(empty)) return product;
-  while (true) {
-    product.push(index.map((j, i) => values[i][j]));
-    let i = j;
-    while (++index[i] === lengths[i]) {
-      if (i === 0) return reduce ? product.map(reduce) : product;
-      index[i--] = 0;
-    }
-  }
-}
-
-function cumsum(values, valueof) {
-  var sum = 0, index = 0;
-  return Float64Array.from(values, valueof === undefined
-    ? v => (sum += +v || 0)
-    : v => (sum += +valueof(v, index++, values) || 0));
-}
-
-function variance(values, valueof) {
-  let count = 0;
-  let delta;
-  let mean = 0;
-  let sum = 0;
-  if (valueof === undefined) {
-    for (let value of values) {
-      if (value != null && (value = +value) >= value) {
-        delta = value - mean;
-        mean += delta / ++count;
-        sum += delta * (value - mean);
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
-        delta = value - mean;
-        mean += delta / ++count;
-        sum += delta * (value - mean);
-      }
-    }
-  }
-  if (count > 1) return sum / (count - 1);
-}
-
-function deviation(values, valueof) {
-  const v = variance(values, valueof);
-  return v ? Math.sqrt(v) : v;
-}
-
-function extent(values, valueof) {
-  let min;
-  let max;
-  if (valueof === undefined) {
-    for (const value of values) {
-      if (value != null) {
-        if (min === undefined) {
-          if (value >= value) min = max = value;
-        } else {
-          if (min > value) min = value;
-          if (max < value) max = value;
-        }
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null) {
-        if (min === undefined) {
-          if (value >= value) min = max = value;
-        } else {
-          if (min > value) min = value;
-          if (max < value) max = value;
-        }
-      }
-    }
-  }
-  return [min, max];
-}
-
-// https://github.com/python/cpython/blob/a74eea238f5baba15797e2e8b570d153bc8690a7/Modules/mathmodule.c#L1423
-class Adder {
-  constructor() {
-    this._partials = new Float64Array(32);
-    this._n = 0;
-  }
-  add(x) {
-    const p = this._partials;
-    let i = 0;
-    for (let j = 0; j < this._n && j < 32; j++) {
-      const y = p[j],
-        hi = x + y,
-        lo = Math.abs(x) < Math.abs(y) ? x - (hi - y) : y - (hi - x);
-      if (lo) p[i++] = lo;
-      x = hi;
-    }
-    p[i] = x;
-    this._n = i + 1;
-    return this;
-  }
-  valueOf() {
-    const p = this._partials;
-    let n = this._n, x, y, lo, hi = 0;
-    if (n > 0) {
-      hi = p[--n];
-      while (n > 0) {
-        x = hi;
-        y = p[--n];
-        hi = x + y;
-        lo = y - (hi - x);
-        if (lo) break;
-      }
-      if (n > 0 && ((lo < 0 && p[n - 1] < 0) || (lo > 0 && p[n - 1] > 0))) {
-        y = lo * 2;
-        x = hi + y;
-        if (y == x - hi) hi = x;
-      }
-    }
-    return hi;
-  }
-}
-
-function fsum(values, valueof) {
-  const adder = new Adder();
-  if (valueof === undefined) {
-    for (let value of values) {
-      if (value = +value) {
-        adder.add(value);
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if (value = +valueof(value, ++index, values)) {
-        adder.add(value);
-      }
-    }
-  }
-  return +adder;
-}
-
-function fcumsum(values, valueof) {
-  const adder = new Adder();
-  let index = -1;
-  return Float64Array.from(values, valueof === undefined
-      ? v => adder.add(+v || 0)
-      : v => adder.add(+valueof(v, ++index, values) || 0)
-  );
-}
-
-class InternMap extends Map {
-  constructor(entries, key = d3_array_keyof) {
-    super();
-    Object.defineProperties(this, {_intern: {value: new Map()}, _key: {value: key}});
-    if (entries != null) for (const [key, value] of entries) this.set(key, value);
-  }
-  get(key) {
-    return super.get(intern_get(this, key));
-  }
-  has(key) {
-    return super.has(intern_get(this, key));
-  }
-  set(key, value) {
-    return super.set(intern_set(this, key), value);
-  }
-  delete(key) {
-    return super.delete(intern_delete(this, key));
-  }
-}
-
-class InternSet extends Set {
-  constructor(values, key = d3_array_keyof) {
-    super();
-    Object.defineProperties(this, {_intern: {value: new Map()}, _key: {value: key}});
-    if (values != null) for (const value of values) this.add(value);
-  }
-  has(value) {
-    return super.has(intern_get(this, value));
-  }
-  add(value) {
-    return super.add(intern_set(this, value));
-  }
-  delete(value) {
-    return super.delete(intern_delete(this, value));
-  }
-}
-
-function intern_get({_intern, _key}, value) {
-  const key = _key(value);
-  return _intern.has(key) ? _intern.get(key) : value;
-}
-
-function intern_set({_intern, _key}, value) {
-  const key = _key(value);
-  if (_intern.has(key)) return _intern.get(key);
-  _intern.set(key, value);
-  return value;
-}
-
-function intern_delete({_intern, _key}, value) {
-  const key = _key(value);
-  if (_intern.has(key)) {
-    value = _intern.get(key);
-    _intern.delete(key);
-  }
-  return value;
-}
-
-function d3_array_keyof(value) {
-  return value !== null && typeof value === "object" ? value.valueOf() : value;
-}
-
-function identity(x) {
-  return x;
-}
-
-function d3_array_group(values, ...keys) {
-  return nest(values, identity, identity, keys);
-}
-
-function groups(values, ...keys) {
-  return nest(values, Array.from, identity, keys);
-}
-
-function flatten$1(groups, keys) {
-  for (let i = 1, n = keys.length; i < n; ++i) {
-    groups = groups.flatMap(g => g.pop().map(([key, value]) => [...g, key, value]));
-  }
-  return groups;
-}
-
-function flatGroup(values, ...keys) {
-  return flatten$1(groups(values, ...keys), keys);
-}
-
-function flatRollup(values, reduce, ...keys) {
-  return flatten$1(rollups(values, reduce, ...keys), keys);
-}
-
-function rollup(values, reduce, ...keys) {
-  return nest(values, identity, reduce, keys);
-}
-
-function rollups(values, reduce, ...keys) {
-  return nest(values, Array.from, reduce, keys);
-}
-
-function index(values, ...keys) {
-  return nest(values, identity, unique, keys);
-}
-
-function indexes(values, ...keys) {
-  return nest(values, Array.from, unique, keys);
-}
-
-function unique(values) {
-  if (values.length !== 1) throw new Error("duplicate key");
-  return values[0];
-}
-
-function nest(values, map, reduce, keys) {
-  return (function regroup(values, i) {
-    if (i >= keys.length) return reduce(values);
-    const groups = new InternMap();
-    const keyof = keys[i++];
-    let index = -1;
-    for (const value of values) {
-      const key = keyof(value, ++index, values);
-      const group = groups.get(key);
-      if (group) group.push(value);
-      else groups.set(key, [value]);
-    }
-    for (const [key, values] of groups) {
-      groups.set(key, regroup(values, i));
-    }
-    return map(groups);
-  })(values, 0);
-}
-
-function permute(source, keys) {
-  return Array.from(keys, key => source[key]);
-}
-
-function sort(values, ...F) {
-  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
-  values = Array.from(values);
-  let [f] = F;
-  if ((f && f.length !== 2) || F.length > 1) {
-    const index = Uint32Array.from(values, (d, i) => i);
-    if (F.length > 1) {
-      F = F.map(f => values.map(f));
-      index.sort((i, j) => {
-        for (const f of F) {
-          const c = ascendingDefined(f[i], f[j]);
-          if (c) return c;
-        }
-      });
-    } else {
-      f = values.map(f);
-      index.sort((i, j) => ascendingDefined(f[i], f[j]));
-    }
-    return permute(values, index);
-  }
-  return values.sort(compareDefined(f));
-}
-
-function compareDefined(compare = ascending) {
-  if (compare === ascending) return ascendingDefined;
-  if (typeof compare !== "function") throw new TypeError("compare is not a function");
-  return (a, b) => {
-    const x = compare(a, b);
-    if (x || x === 0) return x;
-    return (compare(b, b) === 0) - (compare(a, a) === 0);
-  };
-}
-
-function ascendingDefined(a, b) {
-  return (a == null || !(a >= a)) - (b == null || !(b >= b)) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function groupSort(values, reduce, key) {
-  return (reduce.length !== 2
-    ? sort(rollup(values, reduce, key), (([ak, av], [bk, bv]) => ascending(av, bv) || ascending(ak, bk)))
-    : sort(d3_array_group(values, key), (([ak, av], [bk, bv]) => reduce(av, bv) || ascending(ak, bk))))
-    .map(([key]) => key);
-}
-
-var d3_array_array = Array.prototype;
-
-var slice = d3_array_array.slice;
-
-function constant(x) {
-  return () => x;
-}
-
-const e10 = Math.sqrt(50),
-    e5 = Math.sqrt(10),
-    e2 = Math.sqrt(2);
-
-function tickSpec(start, stop, count) {
-  const step = (stop - start) / Math.max(0, count),
-      power = Math.floor(Math.log10(step)),
-      error = step / Math.pow(10, power),
-      factor = error >= e10 ? 10 : error >= e5 ? 5 : error >= e2 ? 2 : 1;
-  let i1, i2, inc;
-  if (power < 0) {
-    inc = Math.pow(10, -power) / factor;
-    i1 = Math.round(start * inc);
-    i2 = Math.round(stop * inc);
-    if (i1 / inc < start) ++i1;
-    if (i2 / inc > stop) --i2;
-    inc = -inc;
-  } else {
-    inc = Math.pow(10, power) * factor;
-    i1 = Math.round(start / inc);
-    i2 = Math.round(stop / inc);
-    if (i1 * inc < start) ++i1;
-    if (i2 * inc > stop) --i2;
-  }
-  if (i2 < i1 && 0.5 <= count && count < 2) return tickSpec(start, stop, count * 2);
-  return [i1, i2, inc];
-}
-
-function ticks(start, stop, count) {
-  stop = +stop, start = +start, count = +count;
-  if (!(count > 0)) return [];
-  if (start === stop) return [start];
-  const reverse = stop < start, [i1, i2, inc] = reverse ? tickSpec(stop, start, count) : tickSpec(start, stop, count);
-  if (!(i2 >= i1)) return [];
-  const n = i2 - i1 + 1, ticks = new Array(n);
-  if (reverse) {
-    if (inc < 0) for (let i = 0; i < n; ++i) ticks[i] = (i2 - i) / -inc;
-    else for (let i = 0; i < n; ++i) ticks[i] = (i2 - i) * inc;
-  } else {
-    if (inc < 0) for (let i = 0; i < n; ++i) ticks[i] = (i1 + i) / -inc;
-    else for (let i = 0; i < n; ++i) ticks[i] = (i1 + i) * inc;
-  }
-  return ticks;
-}
-
-function tickIncrement(start, stop, count) {
-  stop = +stop, start = +start, count = +count;
-  return tickSpec(start, stop, count)[2];
-}
-
-function tickStep(start, stop, count) {
-  stop = +stop, start = +start, count = +count;
-  const reverse = stop < start, inc = reverse ? tickIncrement(stop, start, count) : tickIncrement(start, stop, count);
-  return (reverse ? -1 : 1) * (inc < 0 ? 1 / -inc : inc);
-}
-
-function nice(start, stop, count) {
-  let prestep;
-  while (true) {
-    const step = tickIncrement(start, stop, count);
-    if (step === prestep || step === 0 || !isFinite(step)) {
-      return [start, stop];
-    } else if (step > 0) {
-      const i = Math.ceil(start / step);
-      const j = Math.floor(stop / step);
-      start = (i - (i * step > start)) * step;
-      stop = (j + (j * step < stop)) * step;
-    } else if (step < 0) {
-      const s = -step;
-      const i = Math.ceil(start * s);
-      const j = Math.floor(stop * s);
-      start = (i - (i / s > start)) / s;
-      stop = (j + (j / s < stop)) / s;
-    }
-    prestep = step;
-  }
-}
-
-function thresholdSturges(values) {
-  return Math.max(1, Math.ceil(Math.log(count(values)) / Math.LN2) + 1);
-}
-
-function bin() {
-  var value = identity,
-      domain = extent,
-      threshold = thresholdSturges;
-
-  function histogram(data) {
-    if (!Array.isArray(data)) data = Array.from(data);
-
-    var i,
-        n = data.length,
-        x,
-        step,
-        values = new Array(n);
-
-    for (i = 0; i < n; ++i) {
-      values[i] = value(data[i], i, data);
-    }
-
-    var xz = domain(values),
-        x0 = xz[0],
-        x1 = xz[1],
-        tz = threshold(values, x0, x1);
-
-    // Convert number of thresholds into uniform thresholds, and nice the
-    // default domain accordingly.
-    if (!Array.isArray(tz)) {
-      const max = x1, tn = +tz;
-      if (domain === extent) [x0, x1] = nice(x0, x1, tn);
-      tz = ticks(x0, x1, tn);
-
-      // If the domain is aligned with the first tick (which it will by
-      // default), then we can use quantization rather than bisection to bin
-      // values, which is substantially faster.
-      if (tz[0] <= x0) step = tickIncrement(x0, x1, tn);
-
-      // If the last threshold is coincident with the domain’s upper bound, the
-      // last bin will be zero-width. If the default domain is used, and this
-      // last threshold is coincident with the maximum input value, we can
-      // extend the niced upper bound by one tick to ensure uniform bin widths;
-      // otherwise, we simply remove the last threshold. Note that we don’t
-      // coerce values or the domain to numbers, and thus must be careful to
-      // compare order (>=) rather than strict equality (===)!
-      if (tz[tz.length - 1] >= x1) {
-        if (max >= x1 && domain === extent) {
-          const step = tickIncrement(x0, x1, tn);
-          if (isFinite(step)) {
-            if (step > 0) {
-              x1 = (Math.floor(x1 / step) + 1) * step;
-            } else if (step < 0) {
-              x1 = (Math.ceil(x1 * -step) + 1) / -step;
-            }
-          }
-        } else {
-          tz.pop();
-        }
-      }
-    }
-
-    // Remove any thresholds outside the domain.
-    // Be careful not to mutate an array owned by the user!
-    var m = tz.length, a = 0, b = m;
-    while (tz[a] <= x0) ++a;
-    while (tz[b - 1] > x1) --b;
-    if (a || b < m) tz = tz.slice(a, b), m = b - a;
-
-    var bins = new Array(m + 1),
-        bin;
-
-    // Initialize bins.
-    for (i = 0; i <= m; ++i) {
-      bin = bins[i] = [];
-      bin.x0 = i > 0 ? tz[i - 1] : x0;
-      bin.x1 = i < m ? tz[i] : x1;
-    }
-
-    // Assign data to bins by value, ignoring any outside the domain.
-    if (isFinite(step)) {
-      if (step > 0) {
-        for (i = 0; i < n; ++i) {
-          if ((x = values[i]) != null && x0 <= x && x <= x1) {
-            bins[Math.min(m, Math.floor((x - x0) / step))].push(data[i]);
-          }
-        }
-      } else if (step < 0) {
-        for (i = 0; i < n; ++i) {
-          if ((x = values[i]) != null && x0 <= x && x <= x1) {
-            const j = Math.floor((x0 - x) * step);
-            bins[Math.min(m, j + (tz[j] <= x))].push(data[i]); // handle off-by-one due to rounding
-          }
-        }
-      }
-    } else {
-      for (i = 0; i < n; ++i) {
-        if ((x = values[i]) != null && x0 <= x && x <= x1) {
-          bins[bisectRight(tz, x, 0, m)].push(data[i]);
-        }
-      }
-    }
-
-    return bins;
-  }
-
-  histogram.value = function(_) {
-    return arguments.length ? (value = typeof _ === "function" ? _ : constant(_), histogram) : value;
-  };
-
-  histogram.domain = function(_) {
-    return arguments.length ? (domain = typeof _ === "function" ? _ : constant([_[0], _[1]]), histogram) : domain;
-  };
-
-  histogram.thresholds = function(_) {
-    return arguments.length ? (threshold = typeof _ === "function" ? _ : constant(Array.isArray(_) ? slice.call(_) : _), histogram) : threshold;
-  };
-
-  return histogram;
-}
-
-function max(values, valueof) {
-  let max;
-  if (valueof === undefined) {
-    for (const value of values) {
-      if (value != null
-          && (max < value || (max === undefined && value >= value))) {
-        max = value;
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null
-          && (max < value || (max === undefined && value >= value))) {
-        max = value;
-      }
-    }
-  }
-  return max;
-}
-
-function maxIndex(values, valueof) {
-  let max;
-  let maxIndex = -1;
-  let index = -1;
-  if (valueof === undefined) {
-    for (const value of values) {
-      ++index;
-      if (value != null
-          && (max < value || (max === undefined && value >= value))) {
-        max = value, maxIndex = index;
-      }
-    }
-  } else {
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null
-          && (max < value || (max === undefined && value >= value))) {
-        max = value, maxIndex = index;
-      }
-    }
-  }
-  return maxIndex;
-}
-
-function min(values, valueof) {
-  let min;
-  if (valueof === undefined) {
-    for (const value of values) {
-      if (value != null
-          && (min > value || (min === undefined && value >= value))) {
-        min = value;
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null
-          && (min > value || (min === undefined && value >= value))) {
-        min = value;
-      }
-    }
-  }
-  return min;
-}
-
-function minIndex(values, valueof) {
-  let min;
-  let minIndex = -1;
-  let index = -1;
-  if (valueof === undefined) {
-    for (const value of values) {
-      ++index;
-      if (value != null
-          && (min > value || (min === undefined && value >= value))) {
-        min = value, minIndex = index;
-      }
-    }
-  } else {
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null
-          && (min > value || (min === undefined && value >= value))) {
-        min = value, minIndex = index;
-      }
-    }
-  }
-  return minIndex;
-}
-
-// Based on https://github.com/mourner/quickselect
-// ISC license, Copyright 2018 Vladimir Agafonkin.
-function quickselect(array, k, left = 0, right = Infinity, compare) {
-  k = Math.floor(k);
-  left = Math.floor(Math.max(0, left));
-  right = Math.floor(Math.min(array.length - 1, right));
-
-  if (!(left <= k && k <= right)) return array;
-
-  compare = compare === undefined ? ascendingDefined : compareDefined(compare);
-
-  while (right > left) {
-    if (right - left > 600) {
-      const n = right - left + 1;
-      const m = k - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp(2 * z / 3);
-      const sd = 0.5 * Math.sqrt(z * s * (n - s) / n) * (m - n / 2 < 0 ? -1 : 1);
-      const newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
-      const newRight = Math.min(right, Math.floor(k + (n - m) * s / n + sd));
-      quickselect(array, k, newLeft, newRight, compare);
-    }
-
-    const t = array[k];
-    let i = left;
-    let j = right;
-
-    swap(array, left, k);
-    if (compare(array[right], t) > 0) swap(array, left, right);
-
-    while (i < j) {
-      swap(array, i, j), ++i, --j;
-      while (compare(array[i], t) < 0) ++i;
-      while (compare(array[j], t) > 0) --j;
-    }
-
-    if (compare(array[left], t) === 0) swap(array, left, j);
-    else ++j, swap(array, j, right);
-
-    if (j <= k) left = j + 1;
-    if (k <= j) right = j - 1;
-  }
-
-  return array;
-}
-
-function swap(array, i, j) {
-  const t = array[i];
-  array[i] = array[j];
-  array[j] = t;
-}
-
-function greatest(values, compare = ascending) {
-  let max;
-  let defined = false;
-  if (compare.length === 1) {
-    let maxValue;
-    for (const element of values) {
-      const value = compare(element);
-      if (defined
-          ? ascending(value, maxValue) > 0
-          : ascending(value, value) === 0) {
-        max = element;
-        maxValue = value;
-        defined = true;
-      }
-    }
-  } else {
-    for (const value of values) {
-      if (defined
-          ? compare(value, max) > 0
-          : compare(value, value) === 0) {
-        max = value;
-        defined = true;
-      }
-    }
-  }
-  return max;
-}
-
-function quantile(values, p, valueof) {
-  values = Float64Array.from(numbers(values, valueof));
-  if (!(n = values.length) || isNaN(p = +p)) return;
-  if (p <= 0 || n < 2) return min(values);
-  if (p >= 1) return max(values);
-  var n,
-      i = (n - 1) * p,
-      i0 = Math.floor(i),
-      value0 = max(quickselect(values, i0).subarray(0, i0 + 1)),
-      value1 = min(values.subarray(i0 + 1));
-  return value0 + (value1 - value0) * (i - i0);
-}
-
-function quantileSorted(values, p, valueof = d3_array_number) {
-  if (!(n = values.length) || isNaN(p = +p)) return;
-  if (p <= 0 || n < 2) return +valueof(values[0], 0, values);
-  if (p >= 1) return +valueof(values[n - 1], n - 1, values);
-  var n,
-      i = (n - 1) * p,
-      i0 = Math.floor(i),
-      value0 = +valueof(values[i0], i0, values),
-      value1 = +valueof(values[i0 + 1], i0 + 1, values);
-  return value0 + (value1 - value0) * (i - i0);
-}
-
-function quantileIndex(values, p, valueof = d3_array_number) {
-  if (isNaN(p = +p)) return;
-  numbers = Float64Array.from(values, (_, i) => d3_array_number(valueof(values[i], i, values)));
-  if (p <= 0) return minIndex(numbers);
-  if (p >= 1) return maxIndex(numbers);
-  var numbers,
-      index = Uint32Array.from(values, (_, i) => i),
-      j = numbers.length - 1,
-      i = Math.floor(j * p);
-  quickselect(index, i, 0, j, (i, j) => ascendingDefined(numbers[i], numbers[j]));
-  i = greatest(index.subarray(0, i + 1), (i) => numbers[i]);
-  return i >= 0 ? i : -1;
-}
-
-function thresholdFreedmanDiaconis(values, min, max) {
-  const c = count(values), d = quantile(values, 0.75) - quantile(values, 0.25);
-  return c && d ? Math.ceil((max - min) / (2 * d * Math.pow(c, -1 / 3))) : 1;
-}
-
-function thresholdScott(values, min, max) {
-  const c = count(values), d = deviation(values);
-  return c && d ? Math.ceil((max - min) * Math.cbrt(c) / (3.49 * d)) : 1;
-}
-
-function mean(values, valueof) {
-  let count = 0;
-  let sum = 0;
-  if (valueof === undefined) {
-    for (let value of values) {
-      if (value != null && (value = +value) >= value) {
-        ++count, sum += value;
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null && (value = +value) >= value) {
-        ++count, sum += value;
-      }
-    }
-  }
-  if (count) return sum / count;
-}
-
-function median(values, valueof) {
-  return quantile(values, 0.5, valueof);
-}
-
-function medianIndex(values, valueof) {
-  return quantileIndex(values, 0.5, valueof);
-}
-
-function* flatten(arrays) {
-  for (const array of arrays) {
-    yield* array;
-  }
-}
-
-function d3_array_merge(arrays) {
-  return Array.from(flatten(arrays));
-}
-
-function mode(values, valueof) {
-  const counts = new InternMap();
-  if (valueof === undefined) {
-    for (let value of values) {
-      if (value != null && value >= value) {
-        counts.set(value, (counts.get(value) || 0) + 1);
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if ((value = valueof(value, ++index, values)) != null && value >= value) {
-        counts.set(value, (counts.get(value) || 0) + 1);
-      }
-    }
-  }
-  let modeValue;
-  let modeCount = 0;
-  for (const [value, count] of counts) {
-    if (count > modeCount) {
-      modeCount = count;
-      modeValue = value;
-    }
-  }
-  return modeValue;
-}
-
-function pairs(values, pairof = pair) {
-  const pairs = [];
-  let previous;
-  let first = false;
-  for (const value of values) {
-    if (first) pairs.push(pairof(previous, value));
-    previous = value;
-    first = true;
-  }
-  return pairs;
-}
-
-function pair(a, b) {
-  return [a, b];
-}
-
-function range(start, stop, step) {
-  start = +start, stop = +stop, step = (n = arguments.length) < 2 ? (stop = start, start = 0, 1) : n < 3 ? 1 : +step;
-
-  var i = -1,
-      n = Math.max(0, Math.ceil((stop - start) / step)) | 0,
-      range = new Array(n);
-
-  while (++i < n) {
-    range[i] = start + i * step;
-  }
-
-  return range;
-}
-
-function rank(values, valueof = ascending) {
-  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
-  let V = Array.from(values);
-  const R = new Float64Array(V.length);
-  if (valueof.length !== 2) V = V.map(valueof), valueof = ascending;
-  const compareIndex = (i, j) => valueof(V[i], V[j]);
-  let k, r;
-  values = Uint32Array.from(V, (_, i) => i);
-  // Risky chaining due to Safari 14 https://github.com/d3/d3-array/issues/123
-  values.sort(valueof === ascending ? (i, j) => ascendingDefined(V[i], V[j]) : compareDefined(compareIndex));
-  values.forEach((j, i) => {
-      const c = compareIndex(j, k === undefined ? j : k);
-      if (c >= 0) {
-        if (k === undefined || c > 0) k = j, r = i;
-        R[j] = r;
-      } else {
-        R[j] = NaN;
-      }
-    });
-  return R;
-}
-
-function least(values, compare = ascending) {
-  let min;
-  let defined = false;
-  if (compare.length === 1) {
-    let minValue;
-    for (const element of values) {
-      const value = compare(element);
-      if (defined
-          ? ascending(value, minValue) < 0
-          : ascending(value, value) === 0) {
-        min = element;
-        minValue = value;
-        defined = true;
-      }
-    }
-  } else {
-    for (const value of values) {
-      if (defined
-          ? compare(value, min) < 0
-          : compare(value, value) === 0) {
-        min = value;
-        defined = true;
-      }
-    }
-  }
-  return min;
-}
-
-function leastIndex(values, compare = ascending) {
-  if (compare.length === 1) return minIndex(values, compare);
-  let minValue;
-  let min = -1;
-  let index = -1;
-  for (const value of values) {
-    ++index;
-    if (min < 0
-        ? compare(value, value) === 0
-        : compare(value, minValue) < 0) {
-      minValue = value;
-      min = index;
-    }
-  }
-  return min;
-}
-
-function greatestIndex(values, compare = ascending) {
-  if (compare.length === 1) return maxIndex(values, compare);
-  let maxValue;
-  let max = -1;
-  let index = -1;
-  for (const value of values) {
-    ++index;
-    if (max < 0
-        ? compare(value, value) === 0
-        : compare(value, maxValue) > 0) {
-      maxValue = value;
-      max = index;
-    }
-  }
-  return max;
-}
-
-function scan(values, compare) {
-  const index = leastIndex(values, compare);
-  return index < 0 ? undefined : index;
-}
-
-var shuffle = shuffler(Math.random);
-
-function shuffler(random) {
-  return function shuffle(array, i0 = 0, i1 = array.length) {
-    let m = i1 - (i0 = +i0);
-    while (m) {
-      const i = random() * m-- | 0, t = array[m + i0];
-      array[m + i0] = array[i + i0];
-      array[i + i0] = t;
-    }
-    return array;
-  };
-}
-
-function sum(values, valueof) {
-  let sum = 0;
-  if (valueof === undefined) {
-    for (let value of values) {
-      if (value = +value) {
-        sum += value;
-      }
-    }
-  } else {
-    let index = -1;
-    for (let value of values) {
-      if (value = +valueof(value, ++index, values)) {
-        sum += value;
-      }
-    }
-  }
-  return sum;
-}
-
-function transpose(matrix) {
-  if (!(n = matrix.length)) return [];
-  for (var i = -1, m = min(matrix, d3_array_length), transpose = new Array(m); ++i < m;) {
-    for (var j = -1, n, row = transpose[i] = new Array(n); ++j < n;) {
-      row[j] = matrix[j][i];
-    }
-  }
-  return transpose;
-}
-
-function d3_array_length(d) {
-  return d.length;
-}
-
-function zip() {
-  return transpose(arguments);
-}
-
-function every(values, test) {
-  if (typeof test !== "function") throw new TypeError("test is not a function");
-  let index = -1;
-  for (const value of values) {
-    if (!test(value, ++index, values)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function some(values, test) {
-  if (typeof test !== "function") throw new TypeError("test is not a function");
-  let index = -1;
-  for (const value of values) {
-    if (test(value, ++index, values)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function filter(values, test) {
-  if (typeof test !== "function") throw new TypeError("test is not a function");
-  const array = [];
-  let index = -1;
-  for (const value of values) {
-    if (test(value, ++index, values)) {
-      array.push(value);
-    }
-  }
-  return array;
-}
-
-function d3_array_map(values, mapper) {
-  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
-  if (typeof mapper !== "function") throw new TypeError("mapper is not a function");
-  return Array.from(values, (value, index) => mapper(value, index, values));
-}
-
-function reduce(values, reducer, value) {
-  if (typeof reducer !== "function") throw new TypeError("reducer is not a function");
-  const iterator = values[Symbol.iterator]();
-  let done, next, index = -1;
-  if (arguments.length < 3) {
-    ({done, value} = iterator.next());
-    if (done) return;
-    ++index;
-  }
-  while (({done, value: next} = iterator.next()), !done) {
-    value = reducer(value, next, ++index, values);
-  }
-  return value;
-}
-
-function reverse(values) {
-  if (typeof values[Symbol.iterator] !== "function") throw new TypeError("values is not iterable");
-  return Array.from(values).reverse();
-}
-
-function difference(values, ...others) {
-  values = new InternSet(values);
-  for (const other of others) {
-    for (const value of other) {
-      values.delete(value);
-    }
-  }
-  return values;
-}
-
-function disjoint(values, other) {
-  const iterator = other[Symbol.iterator](), set = new InternSet();
-  for (const v of values) {
-    if (set.has(v)) return false;
-    let value, done;
-    while (({value, done} = iterator.next())) {
-      if (done) break;
-      if (Object.is(v, value)) return false;
-      set.add(value);
-    }
-  }
-  return true;
-}
-
-function d3_array_intersection(values, ...others) {
-  values = new InternSet(values);
-  others = others.map(d3_array_set);
-  out: for (const value of values) {
-    for (const other of others) {
-      if (!other.has(value)) {
-        values.delete(value);
-        continue out;
-      }
-    }
-  }
-  return values;
-}
-
-function d3_array_set(values) {
-  return values instanceof InternSet ? values : new InternSet(values);
-}
-
-function superset(values, other) {
-  const iterator = values[Symbol.iterator](), set = new Set();
-  for (const o of other) {
-    const io = intern(o);
-    if (set.has(io)) continue;
-    let value, done;
-    while (({value, done} = iterator.next())) {
-      if (done) return false;
-      const ivalue = intern(value);
-      set.add(ivalue);
-      if (Object.is(io, ivalue)) break;
-    }
-  }
-  return true;
-}
-
-function intern(value) {
-  return value !== null && typeof value === "object" ? value.valueOf() : value;
-}
-
-function subset(values, other) {
-  return superset(other, values);
-}
-
-function d3_array_union(...others) {
-  const set = new InternSet();
-  for (const other of others) {
-    for (const o of other) {
-      set.add(o);
-    }
-  }
-  return set;
-}
-
-
-
-;// CONCATENATED MODULE: ./lib/stats/summary.js
-
-/**
- * Summary statistics of one benchmark's samples, all on the scale of `values` (per iteration).
- *
- * Quantiles use linear interpolation between order statistics (d3's `quantileSorted`, the
- * same rule as numpy's default and R's type 7), and the standard deviation is the sample
- * deviation (n − 1), as pytest-benchmark and Criterion report it. A single sample has a
- * deviation of 0 rather than undefined, so a one-shot measurement (libtest) still stores.
- */
-function summarize(values) {
-    if (values.length === 0)
-        throw new Error("summarize: no values");
-    const sorted = [...values].sort((a, b) => a - b);
-    return {
-        min: min(sorted),
-        q1: quantileSorted(sorted, 0.25),
-        median: quantileSorted(sorted, 0.5),
-        q3: quantileSorted(sorted, 0.75),
-        max: max(sorted),
-        mean: mean(sorted),
-        standard_deviation: sorted.length > 1 ? deviation(sorted) : 0,
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/commands/results-context.js
-
-
-
-
-
-
-
-
-
-
-/** The build under test, from explicit options or else from the git checkout `repo`. */
-async function resolveDut(options) {
-    const { repo } = options;
-    const fromRepo = async (what, flag, read) => {
-        if (!repo) {
-            throw new ConfigurationError(`cannot determine the ${what}: pass ${flag}, or --repo with the project's git checkout`);
-        }
-        return read(repo);
-    };
-    const commit = options.sha === undefined || options.dutTimestamp === undefined
-        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD"))
-        : undefined;
-    const sha = options.sha !== undefined ? validateSha(options.sha) : commit.sha;
-    const timestamp = options.dutTimestamp ?? commit.timestamp;
-    let { dutVersion: version, dutName: name } = options;
-    if (version === undefined || name === undefined) {
-        const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
-        const checkout = await fromRepo(...missing, async (dir) => dir);
-        const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error) => {
-            // Without a readable manifest the name can still come from the checkout's folder.
-            if (version === undefined)
-                throw error;
-            return undefined;
-        });
-        version ??= `${project.version}+${sha.slice(0, 7)}`;
-        name ??= project?.name ?? external_node_path_namespaceObject.basename(external_node_path_namespaceObject.resolve(checkout));
-    }
-    return { sha, dut: { name, version, timestamp } };
-}
-/** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
-async function detectToolchain(measurements, fromFiles, repo) {
-    const toolchain = [...fromFiles];
-    if (measurements.some((m) => m.sourceFormat !== "pytest")) {
-        try {
-            // Run in the checkout so rustup honours its rust-toolchain file.
-            toolchain.push((await runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());
-        }
-        catch {
-            toolchain.push("rustc unknown");
-        }
-    }
-    return toolchain;
-}
-/** Identifies a run when no CI run id exists: the same results give the same id. */
-function contentRunId(measurements) {
-    const hash = (0,external_node_crypto_.createHash)("sha256");
-    for (const m of measurements)
-        hash.update(`${m.benchmarkName}\u0000${m.metric}\u0000${m.values.join(",")}\n`);
-    return `local-${hash.digest("hex").slice(0, 16)}`;
-}
-async function resolveResultsContext(options, measurements, toolchainFromFiles, env) {
-    const { dut, sha } = await resolveDut(options);
-    const testBed = await detectTestBed(options.testbedName, env);
-    const toolchain = await detectToolchain(measurements, toolchainFromFiles, options.repo);
-    const run = detectRunInfo(options.runId ?? contentRunId(measurements), env);
-    if (options.runId !== undefined)
-        run.run_id = options.runId;
-    return { sha, dut, testBed, toolchain, fingerprint: environmentFingerprint(testBed, toolchain), run };
-}
-/** Fixed namespace for result ids: the same key always gives the same uuid. */
-const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
-function resultId(context, m) {
-    const { sha, testBed, run } = context;
-    const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id, run.run_attempt];
-    return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
-}
-/** Stored records for measurements taken in `context`. */
-function toResults(measurements, context) {
-    const uploadedAt = Math.floor(Date.now() / 1000);
-    return measurements.map((m) => Result.parse({
-        id: resultId(context, m),
-        dut: context.dut,
-        test_bed: context.testBed,
-        benchmark_name: m.benchmarkName,
-        values: m.values,
-        summary: summarize(m.values),
-        units: m.units,
-        throughput: m.throughput,
-        metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
-        timestamp: uploadedAt,
-        sha: context.sha,
-        metric: m.metric,
-        direction: m.direction,
-        params: m.params ? JSON.stringify(m.params) : null,
-        source_format: m.sourceFormat,
-        status: "ok",
-        status_reason: null,
-        run: context.run,
-        fingerprint: context.fingerprint,
-    }));
-}
-/** One line per record for summary tables. */
-function describeResults(results) {
-    return results.map((r) => ({
-        name: r.benchmark_name,
-        metric: r.metric,
-        median: r.summary.median,
-        units: r.units,
-        n: r.values.length,
-    }));
-}
-
-;// CONCATENATED MODULE: ./lib/commands/publish.js
-
-
-
-
-
-
-const optionalText = schemas_string().trim().min(1).optional();
-/** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
-const PublishOptions = object({
-    inputs: array(schemas_string().min(1)).min(1, "give at least one result file or directory"),
-    format: schemas_enum(FORMAT_CHOICES).default("auto"),
-    db: optionalText,
-    testbedName: optionalText,
-    dutName: optionalText,
-    dutVersion: optionalText,
-    dutTimestamp: preprocess((value) => (typeof value === "number" ? String(value) : value), schemas_string().trim().regex(/^\d+$/, "must be a commit time in unix seconds").transform(Number))
-        .optional(),
-    sha: optionalText,
-    repo: optionalText,
-    runId: optionalText,
-});
-function parsePublishOptions(raw) {
-    return parseOptions(PublishOptions, raw);
-}
-/** Writes records in one commit (idempotent by id) and summarizes what was stored. */
-async function storeResults(results, db, deps, warnings = []) {
-    const dbUri = resolveDbUri(db, deps.env ?? process.env);
-    // The same results file given twice (or a results file and its re-run) holds the same ids.
-    const unique = [...new Map(results.map((r) => [r.id, r])).values()];
-    const first = unique[0];
-    const store = await ResultStore.open({ uri: dbUri, retry: deps.retry, log: deps.log });
-    try {
-        const outcome = await store.write(unique);
-        return {
-            db: dbUri,
-            rowsWritten: outcome.inserted,
-            rowsAlreadyStored: outcome.alreadyStored + (results.length - unique.length),
-            sha: first.sha,
-            dut: first.dut,
-            testBed: first.test_bed,
-            fingerprint: first.fingerprint,
-            run: first.run,
-            benchmarks: describeResults(unique),
-            warnings,
-        };
-    }
-    finally {
-        store.close();
-    }
-}
-/**
- * Parses result files, attaches the build, machine and run to raw tool output (records from
- * lance-bench results files already carry theirs), and writes everything to the `results`
- * table in one commit. Everything is validated before the store is opened, so a bad file or
- * option leaves the table untouched.
- */
-async function publish(options, deps = {}) {
-    const env = deps.env ?? process.env;
-    resolveDbUri(options.db, env); // a bad --db fails before any work
-    const parsed = await parseInputs(options.inputs, options.format);
-    const results = [...parsed.results];
-    if (parsed.measurements.length > 0) {
-        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
-        results.push(...toResults(parsed.measurements, context));
-    }
-    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
-}
-
-;// CONCATENATED MODULE: ./lib/report/format.js
-/** Human-readable numbers for tables: times scaled to a readable unit, others with their unit. */
-const TIME_STEPS = [
-    [1e9, "s"],
-    [1e6, "ms"],
-    [1e3, "µs"],
-    [1, "ns"],
-];
-function significant(value) {
-    return value >= 100 ? value.toFixed(1) : value >= 10 ? value.toFixed(2) : value.toFixed(3);
-}
-/** `[number, unit]`, e.g. 1234.5 nanoseconds → ["1.234", "µs"]. */
-function scaleMeasurement(value, units) {
-    if (units === "nanoseconds") {
-        const [scale, unit] = TIME_STEPS.find(([s]) => Math.abs(value) >= s) ?? [1, "ns"];
-        return [significant(value / scale), unit];
-    }
-    return [significant(value), units];
-}
-function formatMeasurement(value, units) {
-    return scaleMeasurement(value, units).join(" ");
-}
-/** A table as aligned plain text, for terminals. */
-function format_textTable(header, rows) {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    const line = (cells) => cells
-        .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
-        .join("  ")
-        .trimEnd();
-    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-}
-/** A GitHub-flavoured markdown table; pipes in cells are escaped. */
-function markdownTable(header, rows) {
-    const cell = (c) => c.replaceAll("|", "\\|").replaceAll("\n", " ");
-    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
-    return [line(header), `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`, ...rows.map(line)].join("\n");
-}
-
-;// CONCATENATED MODULE: ./lib/report/publish-summary.js
-
-const HEADER = ["benchmark", "median", "unit", "n"];
-function rows(benchmarks) {
-    return benchmarks.map((b) => [b.name, ...scaleMeasurement(b.median, b.units), String(b.n)]);
-}
-function publishTextTable(benchmarks) {
-    return textTable(HEADER, rows(benchmarks));
-}
-function publishMarkdownTable(benchmarks) {
-    return markdownTable(HEADER, rows(benchmarks));
-}
-
-;// CONCATENATED MODULE: ./lib/actions/run-action.js
-
-
-/** Environment variables whose values must never appear in a log. */
-const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "SCHEDULER_GITHUB_TOKEN"];
-/**
- * The one place where an action fails: runs `body`, and on any error calls `setFailed`
- * exactly once. A user mistake is reported as its message; anything else as a bug with its
- * stack in the debug log. Known secrets are masked before anything runs.
- */
-async function runAction(body) {
-    for (const name of SECRET_VARIABLES) {
-        const value = process.env[name];
-        if (value)
-            core_setSecret(value);
-    }
-    try {
-        await body();
-    }
-    catch (error) {
-        if (error instanceof LanceBenchError) {
-            setFailed(error.message);
-        }
-        else {
-            const message = error instanceof Error ? error.message : `non-Error thrown: ${String(error)}`;
-            if (error instanceof Error && error.stack)
-                core_debug(error.stack);
-            setFailed(`internal error (please report): ${message}`);
-        }
-    }
-}
-/** An input, or undefined when empty (action inputs are always strings). */
-function optionalInput(name) {
-    const value = getInput(name);
-    return value === "" ? undefined : value;
-}
-/** A list input: one item per line or comma-separated. */
-function listInput(name) {
-    return getInput(name)
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== "");
-}
-
-;// CONCATENATED MODULE: ./lib/actions/publish.js
-
-
-
-
-
-const Inputs = {
-    Files: "files",
-    Format: "format",
-    Db: "db",
-    TestbedName: "testbed-name",
-    DutName: "dut-name",
-    DutVersion: "dut-version",
-    DutTimestamp: "dut-timestamp",
-    Sha: "sha",
-    Repo: "repo",
-    RunId: "run-id",
-};
-const Outputs = { Count: "count", AlreadyStored: "already-stored", Fingerprint: "fingerprint" };
-/** The `publish` action: result files → LanceDB, with a job summary table. */
-async function run() {
-    await runAction(async () => {
-        const options = parsePublishOptions({
-            inputs: listInput(Inputs.Files),
-            format: optionalInput(Inputs.Format),
-            db: optionalInput(Inputs.Db),
-            testbedName: optionalInput(Inputs.TestbedName),
-            dutName: optionalInput(Inputs.DutName),
-            dutVersion: optionalInput(Inputs.DutVersion),
-            dutTimestamp: optionalInput(Inputs.DutTimestamp),
-            sha: optionalInput(Inputs.Sha),
-            repo: optionalInput(Inputs.Repo) ?? process.env.GITHUB_WORKSPACE,
-            runId: optionalInput(Inputs.RunId),
-        });
-        const summary = await publish(options, { retry: retryPolicyFromEnv(), log: (m) => info(m) });
-        for (const warning of summary.warnings)
-            core_warning(warning);
-        setOutput(Outputs.Count, summary.rowsWritten);
-        setOutput(Outputs.AlreadyStored, summary.rowsAlreadyStored);
-        setOutput(Outputs.Fingerprint, summary.fingerprint);
-        info(`published ${summary.rowsWritten} rows (${summary.rowsAlreadyStored} already stored) for ` +
-            `${summary.dut.name} ${summary.dut.version} on ${summary.testBed.name}`);
-        await summary_summary
-            .addHeading(`Benchmarks published: ${summary.dut.name} ${summary.dut.version}`, 3)
-            .addRaw(`${publishMarkdownTable(summary.benchmarks)}\n\n`)
-            .addRaw(`${summary.rowsWritten} rows written, ${summary.rowsAlreadyStored} already stored; test bed ` +
-            `\`${summary.testBed.name}\` (fingerprint \`${summary.fingerprint}\`).\n`)
-            .write();
-    });
-}
-
-
-/***/ }),
-
-/***/ 7863:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1000);
-
-await (0,_actions_publish_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ })
 
@@ -45978,6 +45891,9 @@ __webpack_async_result__();
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -46064,9 +45980,105 @@ __webpack_async_result__();
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { parseOptions, type DutBuild, type Result, type RunInfo, type TestBed } from "../model/index.js";
 import { FORMAT_CHOICES, parseInputs } from "../parse/index.js";
 import type { PublishedBenchmark } from "../report/publish-summary.js";
-import { resolveDbUri } from "../store/connect.js";
-import { ResultStore } from "../store/results-table.js";
+import { resolveDbUri } from "../store/uri.js";
 import type { RetryPolicy } from "../store/retry.js";
 import { describeResults, resolveResultsContext, toResults } from "./results-context.js";
+import { openStore } from "./open-store.js";
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -64,7 +64,7 @@ export async function storeResults(
   // The same results file given twice (or a results file and its re-run) holds the same ids.
   const unique = [...new Map(results.map((r) => [r.id, r])).values()];
   const first = unique[0]!;
-  const store = await ResultStore.open({ uri: dbUri, retry: deps.retry, log: deps.log });
+  const store = await openStore({ uri: dbUri, retry: deps.retry, log: deps.log });
   try {
     const outcome = await store.write(unique);
     return {

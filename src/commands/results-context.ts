@@ -87,7 +87,8 @@ async function detectToolchain(
   repo: string | undefined,
 ) {
   const toolchain = [...fromFiles];
-  if (measurements.some((m) => m.sourceFormat !== "pytest")) {
+  const rustKnown = toolchain.some((t) => t.startsWith("rustc "));
+  if (!rustKnown && measurements.some((m) => m.sourceFormat !== "pytest")) {
     try {
       // Run in the checkout so rustup honours its rust-toolchain file.
       toolchain.push((await runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());
@@ -108,6 +109,7 @@ function contentRunId(measurements: readonly Measurement[]): string {
 export async function resolveResultsContext(
   options: ContextOptions,
   measurements: readonly Measurement[],
+  /** Toolchain already known: named by the result files, or found by the command that ran them. */
   toolchainFromFiles: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<ResultsContext> {

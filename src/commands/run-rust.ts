@@ -20,6 +20,7 @@ import {
   type BenchCrate,
 } from "../run/cargo.js";
 import { prepareCheckout } from "../run/checkout.js";
+import { loadStoreModule } from "./open-store.js";
 import { storeResults, type PublishSummary } from "./publish.js";
 import { resolveResultsContext, toResults } from "./results-context.js";
 import type { RetryPolicy } from "../store/retry.js";
@@ -108,6 +109,11 @@ async function collectMeasurements(
 export async function runRust(options: RunRustOptions, deps: RunRustDependencies = {}): Promise<RunRustSummary> {
   const env = deps.env ?? process.env;
   const log = deps.log ?? (() => {});
+  // Load the store while cargo runs (it takes a quarter of a second), not before.
+  let storeLoading: Promise<unknown> | undefined;
+  const preloadStore = () => {
+    if (options.mode === "main" && options.publish) storeLoading ??= loadStoreModule().catch(() => undefined);
+  };
   const cache = deps.cache ?? new LocalDirectoryCache(options.cacheDir);
   const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
   await mkdir(localRoot, { recursive: true });
@@ -115,10 +121,13 @@ export async function runRust(options: RunRustOptions, deps: RunRustDependencies
   const workDir = await mkdtemp(path.join(localRoot, "run-"));
   const checkout = await prepareCheckout(path.resolve(options.repo), options.sha, workDir);
   try {
-    const crates = await resolveCrates(checkout.dir, options.crates);
-    const toolchain = await ensureToolchain(checkout.dir, log);
-    const runner =
-      options.runner === "auto" ? ((await hasCargoCriterion()) ? "cargo-criterion" : "cargo-bench") : options.runner;
+    const [crates, toolchain, runner] = await Promise.all([
+      resolveCrates(checkout.dir, options.crates),
+      ensureToolchain(checkout.dir, log),
+      options.runner === "auto"
+        ? hasCargoCriterion().then((has): CrateOutcome["runner"] => (has ? "cargo-criterion" : "cargo-bench"))
+        : options.runner,
+    ]);
     const outputDir = path.resolve(options.outputDir);
     await mkdir(outputDir, { recursive: true });
     const lockHash = await fileHash(path.join(checkout.dir, "Cargo.lock"));
@@ -152,6 +161,7 @@ export async function runRust(options: RunRustOptions, deps: RunRustDependencies
           cargoArgs: options.cargoArgs,
           env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
           timeoutMs: options.budgetMinutes * 60_000,
+          onStart: preloadStore,
         });
         compiled = output.compiled;
         const measurements: Measurement[] = await collectMeasurements(runner, output.stdout, criterionHome, crate.path);
@@ -172,7 +182,7 @@ export async function runRust(options: RunRustOptions, deps: RunRustDependencies
             runId: options.runId,
           },
           measurements,
-          [],
+          [toolchain],
           env,
         );
         const results = toResults(measurements, context);

@@ -1,4 +1,4 @@
-import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
+import { cp, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -41,19 +41,32 @@ export class LocalDirectoryCache implements BuildCache {
     return path.join(this.root, "entries", entryName(key));
   }
 
+  /** The exact key's entry, else the newest entry whose key starts with a restore key (GitHub's rule). */
+  private async find(key: string, restoreKeys: readonly string[]): Promise<string | undefined> {
+    if (await exists(this.entry(key))) return entryName(key);
+    const names = await readdir(path.join(this.root, "entries")).catch(() => [] as string[]);
+    for (const prefix of restoreKeys.map(entryName)) {
+      const candidates = names.filter((name) => name.startsWith(prefix) && !name.includes(".saving-"));
+      const dated = await Promise.all(
+        candidates.map(async (name) => ({ name, mtime: (await stat(path.join(this.root, "entries", name))).mtimeMs })),
+      );
+      const newest = dated.sort((a, b) => b.mtime - a.mtime)[0];
+      if (newest) return newest.name;
+    }
+    return undefined;
+  }
+
   async restore(
     paths: readonly string[],
     key: string,
     restoreKeys: readonly string[] = [],
   ): Promise<string | undefined> {
-    for (const candidate of [key, ...restoreKeys]) {
-      const entry = this.entry(candidate);
-      if (!(await exists(entry))) continue;
-      for (const [index, target] of paths.entries()) await move(path.join(entry, String(index)), target);
-      await rm(entry, { recursive: true, force: true });
-      return candidate;
-    }
-    return undefined;
+    const found = await this.find(key, restoreKeys);
+    if (found === undefined) return undefined;
+    const entry = path.join(this.root, "entries", found);
+    for (const [index, target] of paths.entries()) await move(path.join(entry, String(index)), target);
+    await rm(entry, { recursive: true, force: true });
+    return found;
   }
 
   async save(paths: readonly string[], key: string): Promise<void> {

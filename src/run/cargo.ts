@@ -112,6 +112,7 @@ export interface CargoBenchRequest {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   onStderr?: (chunk: string) => void;
+  onStart?: () => void;
 }
 
 export interface CargoBenchOutput {
@@ -160,6 +161,7 @@ export async function runCargoBench(request: CargoBenchRequest): Promise<CargoBe
     env: request.env,
     timeoutMs: request.timeoutMs,
     onStderr: request.onStderr,
+    onStart: request.onStart,
   });
   if (result.timedOut) {
     throw new CargoFailure(

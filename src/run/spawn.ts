@@ -15,6 +15,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Called with each chunk of stderr, e.g. to stream build progress to a log. */
   onStderr?: (chunk: string) => void;
+  /** Called once the program is running (work to overlap with it). */
+  onStart?: () => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export function spawnCaptured(
     let stdout = "";
     let stderr = "";
     let timedOut = false;
+    child.once("spawn", () => options.onStart?.());
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;

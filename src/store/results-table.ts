@@ -1,6 +1,7 @@
 import * as lancedb from "@lancedb/lancedb";
 import { StoreError, type Result } from "../model/index.js";
-import { connectDb, redactUri } from "./connect.js";
+import { connectDb } from "./connect.js";
+import { redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
 import { DEFAULT_RETRY, withStoreRetry, type RetryPolicy } from "./retry.js";
 import { RESULTS_SCHEMA } from "./schema.js";

@@ -6,7 +6,7 @@ import { publish, parsePublishOptions } from "../../src/commands/publish.js";
 import { StoreError, type Result } from "../../src/model/index.js";
 import { ResultStore } from "../../src/store/results-table.js";
 import { RESULTS_SCHEMA } from "../../src/store/schema.js";
-import { resolveDbUri, s3StorageOptions, redactUri } from "../../src/store/connect.js";
+import { resolveDbUri, s3StorageOptions, redactUri } from "../../src/store/uri.js";
 import { SHA_A, SHA_B, cleanEnv, commitAll, git, sample, tempDir } from "../helpers.js";
 
 const quiet = { env: cleanEnv(), retry: { attempts: 3, baseDelayMs: 5 } };

@@ -1,0 +1,3 @@
+import { run } from "../actions/run-rust.js";
+
+await run();
