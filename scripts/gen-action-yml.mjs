@@ -10,14 +10,42 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const PINNED = {
   "actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830": "v4.3.0",
   "actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5": "v4.3.1",
+  "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065": "v5.6.0",
 };
-const [CACHE_ACTION, CHECKOUT_ACTION] = Object.keys(PINNED);
+const [CACHE_ACTION, CHECKOUT_ACTION, SETUP_PYTHON_ACTION] = Object.keys(PINNED);
 
 const dbInput = {
   description: "Database: a folder or s3://bucket/path (default: $LANCE_BENCH_URI, else ~/.lance-bench)",
 };
 const testbedInput = { description: "Machine name (default: the runner's name)" };
 const runIdInput = { description: "Identifier of this run (default: the workflow run id and attempt)" };
+
+/** Checks out `inputs.repository` at `inputs.sha` into `inputs.path`, unless repository is empty. */
+const checkoutStep = (when) => ({
+  name: "Check out the project to benchmark",
+  if: joinCondition(when, "inputs.repository != ''"),
+  uses: CHECKOUT_ACTION,
+  with: {
+    repository: "${{ inputs.repository }}",
+    ref: "${{ inputs.sha }}",
+    path: "${{ inputs.path }}",
+    "persist-credentials": false,
+  },
+});
+
+const targetInputs = {
+  repository: {
+    description: "Repository to benchmark (owner/name), checked out into `path`; empty: `path` is already checked out",
+    default: "lance-format/lance",
+  },
+  sha: { description: "Full commit sha to benchmark (default: the checkout's HEAD)" },
+  path: { description: "Where the project is checked out, relative to the workspace", default: "lance-bench-target" },
+};
+
+function joinCondition(...conditions) {
+  const present = conditions.filter(Boolean);
+  return present.length > 1 ? present.map((c) => `(${c})`).join(" && ") : present[0];
+}
 
 export const ACTIONS = {
   publish: {
@@ -82,17 +110,7 @@ export const ACTIONS = {
     },
     // Steps before the shared ones; `when` is the root action's condition for them.
     preSteps: (when) => [
-      {
-        name: "Check out the project to benchmark",
-        if: joinCondition(when, "inputs.repository != ''"),
-        uses: CHECKOUT_ACTION,
-        with: {
-          repository: "${{ inputs.repository }}",
-          ref: "${{ inputs.sha }}",
-          path: "${{ inputs.path }}",
-          "persist-credentials": false,
-        },
-      },
+      checkoutStep(when),
       {
         name: "Install the build's Debian packages",
         if: joinCondition(when, "inputs.apt-packages != ''"),
@@ -111,12 +129,53 @@ export const ACTIONS = {
       },
     ],
   },
+  "run-python": {
+    description:
+      "Run a project's pytest-benchmark suite at a commit in a fresh venv, with cached datasets; publish or upload",
+    inputs: {
+      ...targetInputs,
+      "python-version": { description: "Python version to set up (default: the runner's python3)" },
+      workdir: { description: "Folder of the Python project, relative to the repository", default: "." },
+      "build-command": { description: "Build step run without a shell, e.g. `maturin develop --release`" },
+      pip: { description: "Extra packages for the venv, space-separated" },
+      "datagen-command": {
+        description: "Dataset generator run without a shell, e.g. `python python/ci_benchmarks/datagen/gen_all.py`",
+      },
+      "datagen-sources": {
+        description: "Files or folders whose content keys the dataset cache (default: the script's folder)",
+      },
+      "dataset-dir": {
+        description: "Where datasets live, relative to the workdir (passed as $LANCE_BENCH_DATASET_DIR)",
+        default: ".lance-bench-datasets",
+      },
+      "pytest-args": { description: "Extra pytest arguments, space-separated" },
+      markers: { description: "pytest -m expression" },
+      mode: { description: "main: publish; pr: upload the results artifact", default: "main" },
+      publish: { description: "Publish in main mode (true/false)", default: "true" },
+      db: dbInput,
+      "output-dir": { description: "Where results-python.jsonl is written", default: "lance-bench-results" },
+      "budget-minutes": { description: "Time budget for the whole run", default: "60" },
+      "testbed-name": testbedInput,
+      "dut-name": { description: "Project name (default: from pyproject.toml)" },
+      "run-id": runIdInput,
+    },
+    yamlOnlyInputs: ["repository", "python-version"],
+    outputs: {
+      "results-dir": "Folder holding the results file",
+      count: "Rows published",
+      datasets: "generated, cache hit or none",
+    },
+    preSteps: (when) => [
+      checkoutStep(when),
+      {
+        name: "Set up Python",
+        if: joinCondition(when, "inputs.python-version != ''"),
+        uses: SETUP_PYTHON_ACTION,
+        with: { "python-version": "${{ inputs.python-version }}" },
+      },
+    ],
+  },
 };
-
-function joinCondition(...conditions) {
-  const present = conditions.filter(Boolean);
-  return present.length > 1 ? present.map((c) => `(${c})`).join(" && ") : present[0];
-}
 
 function inputsFor(inputs, { optional = false } = {}) {
   return Object.fromEntries(

@@ -2,11 +2,12 @@ import { Command, CommanderError, Option } from "commander";
 import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
+import { parseRunPythonOptions, runPython } from "./commands/run-python.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
 import { LanceBenchError } from "./model/index.js";
 import { FORMAT_CHOICES } from "./parse/index.js";
 import { publishTextTable } from "./report/publish-summary.js";
-import { runRustTextReport } from "./report/run-summary.js";
+import { runPythonTextReport, runRustTextReport } from "./report/run-summary.js";
 import { retryPolicyFromEnv } from "./store/retry.js";
 
 /** Exit codes: 0 success (has-results: found), 1 has-results: not found, 2 any error. */
@@ -121,6 +122,48 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       else io.stdout(`${runRustTextReport(summary)}\n`);
       const failure = failedCratesError(summary);
       if (failure) throw failure;
+    });
+
+  program
+    .command("run-python")
+    .description("Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results")
+    .requiredOption("--repo <dir>", "git checkout of the project")
+    .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD), built in its own worktree")
+    .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
+    .option("--python <interpreter>", "interpreter for the venv", "python3")
+    .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
+    .option("--pip <package...>", "extra packages to install into the venv")
+    .option("--datagen-command <command>", "dataset generator, run when its sources changed (without a shell)")
+    .option(
+      "--datagen-sources <path...>",
+      "files or folders whose content keys the dataset cache (default: the generator script's folder)",
+    )
+    .option(
+      "--dataset-dir <dir>",
+      "where datasets live, relative to the workdir ($LANCE_BENCH_DATASET_DIR)",
+      ".lance-bench-datasets",
+    )
+    .option("--pytest-arg <arg...>", "extra pytest arguments (paths, -k ...)")
+    .option("--markers <expr>", "pytest -m expression")
+    .addOption(
+      new Option("--mode <mode>", "main: publish; pr: only write a results file")
+        .choices(["main", "pr"])
+        .default("main"),
+    )
+    .option("--no-publish", "do not publish (the results file is still written)")
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--output-dir <dir>", "where results-python.jsonl goes", "lance-bench-results")
+    .option("--budget-minutes <n>", "time budget for the whole run", "60")
+    .option("--cache-dir <dir>", "dataset cache folder (default ~/.cache/lance-bench)")
+    .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+    .option("--dut-name <name>", "project name (default: from pyproject.toml)")
+    .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--json", "print a machine-readable summary")
+    .action(async (flags: Record<string, unknown>) => {
+      const { json, pytestArg, ...rest } = flags;
+      const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
+      if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      else io.stdout(`${runPythonTextReport(summary)}\n`);
     });
 
   return program;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { Inputs as PublishInputs, Outputs as PublishOutputs } from "../src/actions/publish.js";
+import { Inputs as RunPythonInputs, Outputs as RunPythonOutputs } from "../src/actions/run-python.js";
 import { Inputs as RunRustInputs, Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
 import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
 
@@ -101,6 +102,7 @@ describe("action metadata", () => {
     ["publish", PublishInputs, PublishOutputs, []],
     // repository and apt-packages are used by the composite's own steps (checkout, apt-get).
     ["run-rust", RunRustInputs, RunRustOutputs, ["repository", "apt-packages"]],
+    ["run-python", RunPythonInputs, RunPythonOutputs, ["repository", "python-version"]],
   ] as const)(
     "actions/%s/action.yml declares exactly the inputs and outputs the code reads",
     (name, inputs, outputs, yamlOnly) => {
@@ -120,10 +122,14 @@ describe("action metadata", () => {
   it("the root action.yml offers every action through `command`", () => {
     const yml = load("action.yml");
     expect(yml.inputs.command.required).toBe(true);
-    for (const name of [...Object.values(PublishInputs), ...Object.values(RunRustInputs)]) {
+    for (const name of [
+      ...Object.values(PublishInputs),
+      ...Object.values(RunRustInputs),
+      ...Object.values(RunPythonInputs),
+    ]) {
       expect(yml.inputs).toHaveProperty(name);
     }
-    expect(yml.inputs.command.description).toMatch(/publish, run-rust/);
+    expect(yml.inputs.command.description).toMatch(/publish, run-rust, run-python/);
   });
 
   it("the bundles keep LanceDB and Arrow external, and the runtime pins the same versions", () => {

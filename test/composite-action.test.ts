@@ -142,6 +142,20 @@ describe("composite actions, run step by step from a copy outside the checkout",
     expect(readFileSync(summary, "utf8")).toContain("lance-bench run-rust");
   }, 900_000);
 
+  it("actions/run-python: a fresh venv, the suite, published", () => {
+    const repo = gitRepoFrom(path.join(ROOT, "fixtures/python-pytest-benchmark"), path.join(tempDir(), "repo"));
+    const result = runComposite(
+      path.join(copy, "actions/run-python"),
+      { repository: "", path: repo, db, "output-dir": path.join(tempDir(), "results") },
+      env,
+    );
+    expect(result.ok, result.log).toBe(true);
+    expect(result.log).toContain("skipped (if: inputs.python-version != '') Set up Python");
+    expect(Number(result.outputs.count)).toBeGreaterThanOrEqual(4);
+    expect(result.outputs.datasets).toBe("none");
+    expect(readFileSync(summary, "utf8")).toContain("lance-bench run-python");
+  }, 600_000);
+
   it("the root action refuses an unknown command", () => {
     const result = runComposite(copy, { ...inputs, command: "rm -rf /" }, env);
     expect(result.ok).toBe(false);

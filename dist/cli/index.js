@@ -287,6 +287,498 @@ RetryOperation.prototype.mainError = function() {
 
 /***/ }),
 
+/***/ 591:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/* unused reexport */ __nccwpck_require__(335);
+exports.parse = __nccwpck_require__(696);
+
+
+/***/ }),
+
+/***/ 696:
+/***/ ((module) => {
+
+
+
+/**
+ * @import {
+ * 	ControlOperator,
+ * 	Env,
+ * 	GlobPattern,
+ * 	ParseEntry,
+ * } from './parse' */
+
+// '<(' and '>(' are process substitution operators and
+// can be parsed the same as control operator
+var CONTROL = /** @type {const} */ ('(?:') + /** @type {const} */ ([
+	'\\|\\|',
+	'\\&(?:\\&|>>?)', // `&&`, `&>`, and `&>>`
+	';;\\&?', // `;;` and `;;&`
+	'[;|]\\&', // `;&` and `|&`
+	'\\<\\(',
+	'\\<\\<\\<',
+	'\\<\\<-',
+	'\\<\\<(?!\\()', // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
+	'>>',
+	'>[&|(]', // `>&`, `>|`, and `>(`
+	'<[&>]', // `<&` and `<>`
+	'[&;()|<>]'
+]).join(/** @type {const} */ ('|')) + /** @type {const} */ (')');
+var controlRE = new RegExp('^' + CONTROL + '$');
+var META = /** @type {const} */ ('|&;()<> \\t');
+var SINGLE_QUOTE = /** @type {const} */ ('\'([^\']*?)\'');
+// bash ANSI-C quoting, `$'...'`: a backslash escapes the next character, including `'`
+var ANSI_C_BODY = '(?:\\\\[\\s\\S]|[^\\\\\'])*?';
+var ANSI_C_QUOTE = '\\$\'' + ANSI_C_BODY + '\'';
+var ansiCAt = new RegExp('\\$\'' + ANSI_C_BODY + '(?:(\')|\\\\?$)', 'g');
+var ANSI_C_LETTERS = 'abeEfnrtv';
+var ANSI_C_CHARS = '\x07\b\x1B\x1B\f\n\r\t\v';
+var hash = /^#$/;
+
+var SQ = /** @type {const} */ ("'");
+var DQ = /** @type {const} */ ('"');
+var DS = /** @type {const} */ ('$');
+
+var TOKEN = '';
+var mult = /** @type {const} */ (0x100000000); // Math.pow(16, 8);
+for (var i = 0; i < 4; i++) {
+	TOKEN += (mult * Math.random()).toString(16);
+}
+var startsWithToken = new RegExp('^' + TOKEN);
+
+/**
+ * @param {string} s
+ * @param {RegExp} r
+ */
+function matchAll(s, r) {
+	var origIndex = r.lastIndex;
+
+	var matches = [];
+	var matchObj;
+
+	while ((matchObj = r.exec(s))) {
+		matches[matches.length] = matchObj;
+		if (r.lastIndex === matchObj.index) {
+			r.lastIndex += 1;
+		}
+	}
+
+	r.lastIndex = origIndex;
+
+	return matches;
+}
+
+/**
+ * @param {Env} env
+ * @param {string} pre
+ * @param {string} key
+ */
+function getVar(env, pre, key) {
+	var r = typeof env === 'function' ? env(key) : env[key];
+	if (typeof r === 'undefined' && key != '') {
+		r = '';
+	} else if (typeof r === 'undefined') {
+		r = '$';
+	}
+
+	if (typeof r === 'object') {
+		return pre + TOKEN + JSON.stringify(r) + TOKEN;
+	}
+	return pre + r;
+}
+
+var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
+
+/**
+ * @param {string} m
+ * @param {string} escape
+ */
+function expandAnsiCEscape(m, escape) {
+	var kind = escape.charAt(0);
+	if (kind === 'c') {
+		var ctrl = escape.charAt(1);
+		return ctrl === '?' ? '\x7F' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1F);
+	}
+	if (kind === 'x' || kind === 'u' || kind === 'U') {
+		var cp = parseInt(escape.slice(1), 16);
+		if (cp > 0x10FFFF) {
+			return m;
+		}
+		return String.fromCharCode.apply(null, cp > 0xFFFF ? [0xD7C0 + (cp >> 10), 0xDC00 + (cp & 0x3FF)] : [cp]);
+	}
+	if (kind >= '0' && kind <= '7') {
+		return String.fromCharCode(parseInt(escape, 8) & 0xFF);
+	}
+	var letter = ANSI_C_LETTERS.indexOf(escape);
+	return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
+}
+
+/** @param {string} body */
+function expandAnsiC(body) {
+	return body.replace(ansiCEscape, expandAnsiCEscape).split('\0')[0]; // like bash, a NUL ends the string
+}
+
+/**
+ * @param {string} s
+ * @param {number} i
+ */
+function closesAnsiC(s, i) {
+	ansiCAt.lastIndex = i;
+	return !!(/** @type {RegExpExecArray} */ (ansiCAt.exec(s)))[1];
+}
+
+/**
+ * @param {string} string
+ * @param {Env} [env]
+ * @param {{ escape?: string, splitUnquoted?: boolean | string }} [opts]
+ * @returns {ParseEntry[]}
+ */
+function parseInternal(string, env, opts) {
+	if (!opts) {
+		opts = {};
+	}
+	var BS = opts.escape || '\\';
+	var ifs = opts.splitUnquoted === true ? ' \t\n' : (typeof opts.splitUnquoted === 'string' ? opts.splitUnquoted : '');
+	var BAREWORD = '(\\' + BS + '[\'"$\\' + BS + META + ']|\\$\\$|\\$(?!' + ANSI_C_QUOTE.slice(2) + ')|[^\\s\'"$' + META + '])+';
+	var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
+
+	var chunker = new RegExp([
+		'(' + CONTROL + ')', // control chars
+		'(' + ANSI_C_QUOTE + '|' + BAREWORD + '|' + DOUBLE_QUOTE + '|' + SINGLE_QUOTE + ')+'
+	].join('|'), 'g');
+
+	var matches = matchAll(string, chunker);
+
+	if (matches.length === 0) {
+		return [];
+	}
+	if (!env) {
+		env = {};
+	}
+
+	var commented = false;
+
+	return matches.map(function (match) {
+		var s = match[0];
+		if (!s || commented) {
+			return void undefined;
+		}
+		if (controlRE.test(s)) {
+			return /** @type {ControlOperator} */ ({ op: s });
+		}
+
+		// Hand-written scanner/parser for Bash quoting rules:
+		//
+		// 1. inside single quotes, all characters are printed literally.
+		// 2. inside double quotes, all characters are printed literally
+		//    except variables prefixed by '$' and backslashes followed by
+		//    either a double quote or another backslash.
+		// 3. outside of any quotes, backslashes are treated as escape
+		//    characters and not printed (unless they are themselves escaped)
+		// 4. quote context can switch mid-token if there is no whitespace
+		//     between the two quote contexts (e.g. all'one'"token" parses as
+		//     "allonetoken")
+		/** @type {string | boolean} */
+		var quote = false;
+		var esc = false;
+		var out = '';
+		/** @type {string[]} */
+		var words = [];
+		var sawQuote = false;
+		/** @type {number | null} */
+		var pendingNw = null;
+		var isGlob = false;
+		/** @type {number} */
+		var i;
+
+		function parseEnvVar() {
+			i += 1;
+			/** @type {number | RegExpMatchArray | null} */
+			var varend;
+			/** @type {string} */
+			var varname;
+			var char = s.charAt(i);
+
+			if (char === '{') {
+				i += 1;
+				if (s.charAt(i) === '}') {
+					throw new Error('Bad substitution: ' + s.slice(i - 2, i + 1));
+				}
+				// match braces by depth so a nested `${` keeps its inner `}` from ending the outer substitution
+				var depth = 1;
+				varend = i;
+				while (depth > 0 && varend < s.length) {
+					if (s.charAt(varend) === '{' && s.charAt(varend - 1) === '$') {
+						depth += 1;
+					} else if (s.charAt(varend) === '}') {
+						depth -= 1;
+					}
+					varend += 1;
+				}
+				if (depth !== 0) {
+					throw new Error('Bad substitution: ' + s.slice(i));
+				}
+				varend -= 1;
+				varname = s.slice(i, varend);
+				i = varend;
+			} else if ((/[*@#?$!-]/).test(char)) {
+				varname = char;
+			} else {
+				var slicedFromI = s.slice(i);
+				varend = slicedFromI.match(/[^\w\d_]/);
+				if (!varend) {
+					varname = slicedFromI;
+					i = s.length;
+				} else {
+					varname = slicedFromI.slice(0, varend.index);
+					i += /** @type {number} */ (varend.index) - 1;
+				}
+			}
+			return getVar(/** @type {NonNullable<typeof env>} */ (env), '', varname);
+		}
+
+		function flushRun() {
+			if (pendingNw === null) {
+				return;
+			}
+			if (pendingNw === 0) {
+				if (out !== '') {
+					words[words.length] = out;
+					out = '';
+				}
+			} else {
+				words[words.length] = out;
+				out = '';
+				for (var fe = 1; fe < pendingNw; fe += 1) {
+					words[words.length] = '';
+				}
+			}
+			pendingNw = null;
+		}
+
+		for (i = 0; i < s.length; i++) {
+			var c = s.charAt(i);
+			if (ifs && c !== DS) {
+				flushRun();
+			}
+			isGlob = isGlob || (!quote && (c === '*' || c === '?'));
+			if (esc) {
+				out += c;
+				esc = false;
+			} else if (quote) {
+				if (c === quote) {
+					quote = false;
+				} else if (quote == SQ) {
+					out += c;
+				} else { // Double quote
+					if (c === BS) {
+						i += 1;
+						c = s.charAt(i);
+						if (c === DQ || c === BS || c === DS) {
+							out += c;
+						} else {
+							out += BS + c;
+						}
+					} else if (c === DS) {
+						out += parseEnvVar();
+					} else {
+						out += c;
+					}
+				}
+			} else if (c === DQ || c === SQ) {
+				quote = c;
+				sawQuote = true;
+			} else if (controlRE.test(c)) {
+				return /** @type {ControlOperator} */ ({ op: s });
+			} else if (hash.test(c)) {
+				commented = true;
+				var commentObj = { comment: string.slice(match.index + i + 1) };
+				if (out.length) {
+					return /** @type {const} */ ([out, commentObj]);
+				}
+				return /** @type {const} */ ([commentObj]);
+			} else if (c === BS) {
+				esc = true;
+			} else if (c === DS && s.charAt(i + 1) === SQ && closesAnsiC(s, i)) {
+				flushRun();
+				sawQuote = true;
+				out += expandAnsiC(s.slice(i + 2, ansiCAt.lastIndex - 1));
+				i = ansiCAt.lastIndex - 1;
+			} else if (c === DS) {
+				var value = parseEnvVar();
+				if (!ifs) {
+					out += value;
+				} else {
+					for (var vi = 0; vi < value.length; vi += 1) {
+						var vc = value.charAt(vi);
+						if (ifs.indexOf(vc) < 0) {
+							flushRun();
+							out += vc;
+						} else if (pendingNw === null) {
+							pendingNw = vc === ' ' || vc === '\t' || vc === '\n' ? 0 : 1;
+						} else if (vc !== ' ' && vc !== '\t' && vc !== '\n') {
+							pendingNw += 1;
+						}
+					}
+				}
+			} else {
+				out += c;
+			}
+		}
+
+		if (isGlob) {
+			return /** @type {GlobPattern} */ ({ op: 'glob', pattern: out });
+		}
+
+		if (ifs) {
+			if (pendingNw !== null && pendingNw > 0) {
+				words[words.length] = out;
+				out = '';
+				for (var te = 1; te < pendingNw; te += 1) {
+					words[words.length] = '';
+				}
+			}
+			if (out !== '' || (sawQuote && words.length === 0)) {
+				words[words.length] = out;
+			}
+			return words;
+		}
+
+		return out;
+	}).reduce(function (prev, arg) { // finalize parsed arguments
+		if (typeof arg === 'undefined') {
+			return prev;
+		}
+		/** @type {ParseEntry[]} */ ([]).concat(arg).forEach(function (entry) {
+			prev[prev.length] = entry;
+		});
+		return prev;
+	}, /** @type {ParseEntry[]} */ ([]));
+}
+
+/** @type {typeof import('./parse')} */
+module.exports = function parse(s, env, opts) {
+	var mapped = parseInternal(s, env, opts);
+	if (typeof env !== 'function') {
+		return mapped;
+	}
+	return mapped.reduce(function (acc, s) {
+		if (typeof s === 'object') {
+			acc[acc.length] = s;
+			return acc;
+		}
+		var xs = s.split(RegExp('(' + TOKEN + '.*?' + TOKEN + ')', 'g'));
+		if (xs.length === 1) {
+			acc[acc.length] = xs[0];
+			return acc;
+		}
+		xs.filter(Boolean).forEach(function (x) {
+			acc[acc.length] = startsWithToken.test(x)
+				? JSON.parse(x.split(TOKEN)[1])
+				: x;
+		});
+		return acc;
+	}, /** @type {ParseEntry[]} */ ([]));
+};
+
+
+/***/ }),
+
+/***/ 335:
+/***/ ((module) => {
+
+
+
+/** @import { ControlOperator } from './parse' */
+
+/** @type {ControlOperator['op'][]} */
+var OPS = /** @type {const} */ ([
+	'||',
+	'&&',
+	';;&',
+	';;',
+	';&',
+	'|&',
+	'<(',
+	'>(',
+	'<<<',
+	'<<-',
+	'<<',
+	'>>',
+	'>&',
+	'>|',
+	'&>>',
+	'&>',
+	'<&',
+	'<>',
+	'&',
+	';',
+	'(',
+	')',
+	'|',
+	'<',
+	'>'
+]);
+var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
+var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
+
+/** @type {typeof import('./quote')} */
+module.exports = function quote(xs) {
+	var sawComment = false;
+	return xs.map(function (s) {
+		if (sawComment && typeof s === 'string' && LINE_TERMINATORS.test(s)) {
+			throw new TypeError('a token after a `comment` must not contain line terminators');
+		}
+		if (s === '') {
+			return /** @type {const} */ ('\'\'');
+		}
+		if (s && typeof s === 'object') {
+			if ('op' in s && s.op === 'glob') {
+				if (typeof s.pattern !== 'string') {
+					throw new TypeError('glob token requires a string `pattern`');
+				}
+				if (LINE_TERMINATORS.test(s.pattern)) {
+					throw new TypeError('glob `pattern` must not contain line terminators');
+				}
+				if (s.pattern === '') {
+					return /** @type {const} */ ('\'\'');
+				}
+				return s.pattern.replace(GLOB_SHELL_SPECIAL, '\\$&');
+			}
+			if ('op' in s && typeof s.op === 'string') {
+				if (OPS.indexOf(s.op) < 0) {
+					throw new TypeError('invalid `op` value: ' + JSON.stringify(s.op));
+				}
+				return s.op.replace(/[\s\S]/g, '\\$&');
+			}
+			if ('comment' in s && typeof s.comment === 'string') {
+				if (LINE_TERMINATORS.test(s.comment)) {
+					throw new TypeError('`comment` must not contain line terminators');
+				}
+				sawComment = true;
+				return '#' + s.comment;
+			}
+			throw new TypeError('unrecognized object token shape');
+		}
+		if ((/'/).test(s) && (/!/).test(s)) {
+			return "'" + s.replace(/'/g, "'\"'\"'") + "'";
+		}
+		if ((/["\s\\]/).test(s) && !(/'/).test(s)) {
+			return "'" + s + "'";
+		}
+		if ((/["'\s]/).test(s)) {
+			return '"' + s.replace(/(["\\$`])/g, '\\$1') + '"';
+		}
+		return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, '$1\\$2');
+	}).join(' ');
+};
+
+
+/***/ }),
+
 /***/ 653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -4618,7 +5110,7 @@ exports.suggestSimilar = suggestSimilar;
 
 /***/ }),
 
-/***/ 274:
+/***/ 861:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8539,6 +9031,188 @@ function date(params) {
     return core._coercedDate(schemas.ZodDate, params);
 }
 
+// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
+var shell_quote = __nccwpck_require__(591);
+;// CONCATENATED MODULE: ./lib/run/command-line.js
+
+
+/**
+ * Splits a command given as text (a build or dataset-generation command from an action input)
+ * into program and arguments, with shell quoting rules but without a shell: no variables,
+ * pipes, redirections, globs or `&&`. The program is then run directly, so the text can never
+ * do more than start that one program. Anything a shell would interpret is refused with a
+ * message that says to wrap it in a script.
+ */
+function splitCommand(text, input) {
+    const tokens = (0,shell_quote.parse)(text, (name) => `$${name}`);
+    const words = [];
+    for (const token of tokens) {
+        if (typeof token === "string") {
+            words.push(token);
+            continue;
+        }
+        const what = "op" in token ? `"${token.op === "glob" ? token.pattern : token.op}"` : "a comment";
+        throw new model/* ConfigurationError */.j1(`${input}: ${what} needs a shell, and commands run without one; put the command line in a script and run that`);
+    }
+    if (words.length === 0)
+        throw new model/* ConfigurationError */.j1(`${input}: empty command`);
+    if (words.some((w) => w.includes("$"))) {
+        throw new model/* ConfigurationError */.j1(`${input}: "$" variables need a shell; pass values as literal arguments or environment`);
+    }
+    return words;
+}
+
+;// CONCATENATED MODULE: ./lib/run/spawn.js
+
+/**
+ * Runs a program without a shell, capturing its output. On timeout the whole process group
+ * is terminated (SIGTERM, then SIGKILL), so no orphaned benchmark keeps the machine busy.
+ */
+function spawnCaptured(program, args, options = {}) {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(program, args, {
+            cwd: options.cwd,
+            env: options.env,
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        child.once("spawn", () => options.onStart?.());
+        child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk) => {
+            stderr += chunk;
+            options.onStderr?.(chunk);
+        });
+        const killGroup = (signal) => {
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, signal);
+            }
+            catch {
+                // already gone
+            }
+        };
+        let killTimer;
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup("SIGTERM");
+                killTimer = setTimeout(() => killGroup("SIGKILL"), 5_000);
+            }, options.timeoutMs);
+        child.on("error", (error) => {
+            clearTimeout(timer);
+            reject(new Error(`${program}: ${error.message}`));
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            clearTimeout(killTimer);
+            resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started });
+        });
+    });
+}
+/** The last `lines` lines of a program's output, for an error message. */
+function tail(text, lines = 15) {
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+;// CONCATENATED MODULE: ./lib/run/python.js
+
+
+
+
+class StepFailure extends Error {
+}
+/** A fresh virtual environment for one run (benchmarks never see another run's packages). */
+async function createVenv(interpreter, dir, baseEnv, timeoutMs) {
+    const created = await spawnCaptured(interpreter, ["-m", "venv", dir], { env: baseEnv, timeoutMs }).catch((error) => {
+        throw new model/* ConfigurationError */.j1(`cannot run the Python interpreter "${interpreter}": ${error.message}`);
+    });
+    if (created.code !== 0) {
+        throw new StepFailure(`${interpreter} -m venv failed (exit ${created.code}):\n${tail(created.stderr)}`);
+    }
+    const bin = external_node_path_.join(dir, "bin");
+    const env = { ...baseEnv, VIRTUAL_ENV: dir, PATH: `${bin}${external_node_path_.delimiter}${baseEnv.PATH ?? ""}` };
+    delete env.PYTHONHOME;
+    return { dir, python: external_node_path_.join(bin, "python"), env };
+}
+/** Runs one step of the run (pip, build, dataset generation) and fails with its last lines. */
+async function runStep(what, argv, options) {
+    const [program, ...args] = argv;
+    const result = await spawnCaptured(program, args, options).catch((error) => {
+        throw new StepFailure(`${what}: cannot start ${program}: ${error.message}`);
+    });
+    if (result.timedOut)
+        throw new StepFailure(`${what} exceeded the time budget and was stopped`);
+    if (result.code !== 0) {
+        throw new StepFailure(`${what} failed (exit ${result.code}):\n${tail(`${result.stdout}\n${result.stderr}`)}`);
+    }
+    return result;
+}
+async function pipInstall(venv, packages, cwd, timeoutMs) {
+    if (packages.length === 0)
+        return;
+    // "--" ends pip's options: every word after it is a requirement.
+    await runStep(`pip install ${packages.join(" ")}`, [venv.python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "--", ...packages], { cwd, env: venv.env, timeoutMs });
+}
+/**
+ * `pytest --benchmark-only --benchmark-json=FILE`. Exit 5 (nothing collected) and a run that
+ * wrote no JSON are errors naming what happened; failed tests fail the run.
+ */
+async function runPytestBenchmarks(venv, args, jsonFile, options) {
+    const result = await spawnCaptured(venv.python, ["-m", "pytest", "--benchmark-only", `--benchmark-json=${jsonFile}`, "-p", "no:cacheprovider", ...args], options);
+    const output = `${result.stdout}\n${result.stderr}`;
+    if (result.timedOut)
+        throw new StepFailure("pytest exceeded the time budget and was stopped");
+    if (result.code === 5)
+        throw new model/* ConfigurationError */.j1(`pytest collected no benchmarks (check the pytest arguments and markers):\n${tail(output, 5)}`);
+    const wroteJson = await (0,promises_namespaceObject.access)(jsonFile).then(() => true, () => false);
+    if (!wroteJson)
+        throw new StepFailure(`pytest produced no benchmark JSON (exit ${result.code}):\n${tail(output)}`);
+    if (result.code !== 0)
+        throw new StepFailure(`pytest failed (exit ${result.code}):\n${tail(output)}`);
+    return { jsonFile, exitCode: result.code, output };
+}
+
+;// CONCATENATED MODULE: ./lib/run/source-hash.js
+
+
+
+/**
+ * A short hash of files and folders (their relative paths and contents), e.g. a dataset
+ * generator's sources: the cache key that says "these datasets are still what the generator
+ * would make". Missing paths count as missing, so adding one changes the hash.
+ */
+async function hashSources(root, relativePaths) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    const files = [];
+    for (const relative of [...relativePaths].sort()) {
+        const full = external_node_path_.join(root, relative);
+        const info = await (0,promises_namespaceObject.stat)(full).catch(() => undefined);
+        if (!info) {
+            hash.update(`missing:${relative}\n`);
+        }
+        else if (info.isDirectory()) {
+            const entries = await (0,promises_namespaceObject.readdir)(full, { recursive: true, withFileTypes: true });
+            for (const entry of entries) {
+                if (entry.isFile())
+                    files.push(external_node_path_.relative(root, external_node_path_.join(entry.parentPath, entry.name)));
+            }
+        }
+        else {
+            files.push(relative);
+        }
+    }
+    for (const file of [...new Set(files)].filter((f) => !f.includes("__pycache__")).sort()) {
+        hash.update(`${file}\n`);
+        hash.update(await (0,promises_namespaceObject.readFile)(external_node_path_.join(root, file)));
+    }
+    return hash.digest("hex").slice(0, 16);
+}
+
 ;// CONCATENATED MODULE: ./lib/run/build-cache.js
 
 
@@ -8614,61 +9288,256 @@ async function move(from, to) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/run/spawn.js
+;// CONCATENATED MODULE: ./lib/run/checkout.js
+
+
+
+
 
 /**
- * Runs a program without a shell, capturing its output. On timeout the whole process group
- * is terminated (SIGTERM, then SIGKILL), so no orphaned benchmark keeps the machine busy.
+ * The project at `sha` (default: the checkout's HEAD), always as a fresh detached
+ * `git worktree` in `workDir`:
+ * - the caller's checkout and its uncommitted changes are never touched, and never measured
+ *   under a commit's name;
+ * - every source file is newer than anything in a restored build cache. Cargo decides
+ *   freshness by mtime and hashes workspace paths relative to the workspace root, so building
+ *   commit B in a folder whose files are older than a cached build of commit A would run A's
+ *   binaries under B's name.
  */
-function spawnCaptured(program, args, options = {}) {
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(program, args, {
-            cwd: options.cwd,
-            env: options.env,
-            detached: true,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        let timedOut = false;
-        child.once("spawn", () => options.onStart?.());
-        child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
-        child.stderr.setEncoding("utf8").on("data", (chunk) => {
-            stderr += chunk;
-            options.onStderr?.(chunk);
-        });
-        const killGroup = (signal) => {
-            try {
-                if (child.pid !== undefined)
-                    process.kill(-child.pid, signal);
-            }
-            catch {
-                // already gone
-            }
-        };
-        let killTimer;
-        const timer = options.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                killGroup("SIGTERM");
-                killTimer = setTimeout(() => killGroup("SIGKILL"), 5_000);
-            }, options.timeoutMs);
-        child.on("error", (error) => {
-            clearTimeout(timer);
-            reject(new Error(`${program}: ${error.message}`));
-        });
-        child.on("close", (code) => {
-            clearTimeout(timer);
-            clearTimeout(killTimer);
-            resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started });
-        });
-    });
+async function prepareCheckout(repo, sha, workDir) {
+    sha = sha === undefined ? (await readCommit(repo)).sha : validateSha(sha, "--sha");
+    try {
+        await runProgram("git", ["-C", repo, "cat-file", "-e", `${sha}^{commit}`]);
+    }
+    catch {
+        throw new model/* ConfigurationError */.j1(`commit ${sha} is not in the repository "${repo}" (fetch it first)`);
+    }
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(workDir, "checkout-"));
+    await runProgram("git", ["-C", repo, "worktree", "add", "--detach", "--quiet", dir, sha], { timeoutMs: 300_000 });
+    return {
+        dir,
+        sha,
+        dispose: async () => {
+            await runProgram("git", ["-C", repo, "worktree", "remove", "--force", dir]).catch(() => undefined);
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        },
+    };
 }
-/** The last `lines` lines of a program's output, for an error message. */
-function tail(text, lines = 15) {
-    return text.trimEnd().split("\n").slice(-lines).join("\n");
+
+;// CONCATENATED MODULE: ./lib/commands/run-common.js
+
+
+
+
+
+
+
+
+/**
+ * Runs `body` with the project checked out at `sha` in a fresh worktree and a scratch
+ * folder, and removes both afterwards, whatever happens.
+ */
+async function withRunWorkspace(repo, sha, cacheDir, deps, body) {
+    const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
+    const localRoot = cache instanceof LocalDirectoryCache ? cache.root : external_node_os_.tmpdir();
+    await (0,promises_namespaceObject.mkdir)(localRoot, { recursive: true });
+    const workDir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(localRoot, "run-"));
+    try {
+        const checkout = await prepareCheckout(external_node_path_.resolve(repo), sha, workDir);
+        try {
+            return await body({ checkout, workDir, cache, log: deps.log ?? (() => { }), env: deps.env ?? process.env });
+        }
+        finally {
+            await checkout.dispose();
+        }
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
+    }
+}
+/** Results file name for one unit of a run ("results-<slug>.jsonl"). */
+async function saveResultsFile(outputDir, slug, results, producer) {
+    const dir = external_node_path_.resolve(outputDir);
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    const file = external_node_path_.join(dir, `results-${slug}.jsonl`);
+    await writeResultsFile(file, results, producer);
+    return file;
+}
+/** Main mode publishes; pr mode leaves the results files for a later job. */
+async function publishIfMain(mode, publish, results, db, workspace, retry) {
+    if (mode !== "main" || !publish || results.length === 0)
+        return undefined;
+    return storeResults(results, db, { env: workspace.env, retry, log: workspace.log });
+}
+/** Starts loading LanceDB while a benchmark runs, so publishing afterwards adds no start-up time. */
+function storePreloader(mode, publish) {
+    let loading;
+    return () => {
+        if (mode === "main" && publish)
+            loading ??= loadStoreModule().catch(() => undefined);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/commands/run-python.js
+
+
+
+
+
+
+
+
+
+
+
+const run_python_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
+const list = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
+/** Options of `run-python`, shared by the CLI and the action. */
+const RunPythonOptions = classic_schemas/* object */.Ikc({
+    repo: classic_schemas/* string */.YjP().trim().min(1, "is required: the project's git checkout"),
+    sha: run_python_optionalText,
+    workdir: classic_schemas/* string */.YjP().trim().min(1).default("."),
+    python: classic_schemas/* string */.YjP().trim().min(1).default("python3"),
+    buildCommand: run_python_optionalText,
+    // Requirements, not options: "--index-url=..." would redirect every download.
+    pip: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP()
+        .trim()
+        .min(1)
+        .refine((p) => !p.startsWith("-"), "an entry looks like a pip option, not a package"))
+        .default([]),
+    datagenCommand: run_python_optionalText,
+    datagenSources: list,
+    datasetDir: classic_schemas/* string */.YjP().trim().min(1).default(".lance-bench-datasets"),
+    pytestArgs: list,
+    markers: run_python_optionalText,
+    mode: classic_schemas/* enum */.k5n(["main", "pr"]).default("main"),
+    publish: classic_schemas/* boolean */.zMY().default(true),
+    db: run_python_optionalText,
+    outputDir: classic_schemas/* string */.YjP().trim().min(1).default("lance-bench-results"),
+    budgetMinutes: coerce_number().positive().default(60),
+    cacheDir: run_python_optionalText,
+    testbedName: run_python_optionalText,
+    dutName: run_python_optionalText,
+    runId: run_python_optionalText,
+});
+function parseRunPythonOptions(raw) {
+    return (0,model/* parseOptions */.Ac)(RunPythonOptions, raw);
+}
+/** A path inside the checkout; anything else is refused. */
+function inside(root, relative, input) {
+    const full = external_node_path_.resolve(root, relative);
+    if (full !== root && !full.startsWith(`${root}${external_node_path_.sep}`)) {
+        throw new model/* ConfigurationError */.j1(`${input} "${relative}" must stay inside the repository`);
+    }
+    return full;
+}
+/** By default the generator's sources are the folder of the script it runs. */
+async function defaultDatagenSources(workdir, argv) {
+    for (const arg of argv.slice(1)) {
+        const info = await (0,promises_namespaceObject.stat)(external_node_path_.join(workdir, arg)).catch(() => undefined);
+        if (info?.isFile())
+            return [external_node_path_.dirname(arg)];
+    }
+    return [];
+}
+/**
+ * Runs a project's pytest-benchmark suite at a commit: fresh worktree, fresh venv, the
+ * project's build command, datasets from its generator (cached by the generator's sources,
+ * so an unchanged generator does not run again), then pytest, then publish (main) or a
+ * results file (pr).
+ */
+async function runPython(options, deps = {}) {
+    // Checked before anything runs: a command that needs a shell is refused outright.
+    const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
+    const datagen = options.datagenCommand ? splitCommand(options.datagenCommand, "datagen-command") : undefined;
+    const started = Date.now();
+    return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+        const { checkout, workDir, cache, log } = workspace;
+        const workdir = inside(checkout.dir, options.workdir, "workdir");
+        if (!(await (0,promises_namespaceObject.stat)(workdir).catch(() => undefined))?.isDirectory()) {
+            throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository`);
+        }
+        const timeoutMs = options.budgetMinutes * 60_000;
+        const deadline = Date.now() + timeoutMs;
+        const remaining = () => Math.max(1_000, deadline - Date.now());
+        const venv = await createVenv(options.python, external_node_path_.join(workDir, "venv"), workspace.env, remaining());
+        const pythonVersion = (await runStep("python --version", [venv.python, "--version"], { cwd: workdir, env: venv.env, timeoutMs: 30_000 })).stdout.trim();
+        log(`venv with ${pythonVersion}; installing pytest-benchmark${options.pip.length ? ` and ${options.pip.join(", ")}` : ""}`);
+        await pipInstall(venv, ["pytest", "pytest-benchmark", ...options.pip], workdir, remaining());
+        if (build) {
+            log(`building: ${build.join(" ")}`);
+            await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
+        }
+        const datasetDir = inside(checkout.dir, external_node_path_.join(options.workdir, options.datasetDir), "dataset-dir");
+        const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
+        let datasets = "none";
+        let datasetKey;
+        if (datagen) {
+            const sources = options.datagenSources.length
+                ? options.datagenSources
+                : await defaultDatagenSources(workdir, datagen);
+            for (const source of sources)
+                inside(workdir, source, "datagen-sources");
+            datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
+            const hit = await cache.restore([datasetDir], datasetKey);
+            if (hit) {
+                datasets = "cache hit";
+                log(`datasets restored from the cache (${hit}); generator skipped`);
+            }
+            else {
+                log(`generating datasets: ${datagen.join(" ")}`);
+                await (0,promises_namespaceObject.mkdir)(datasetDir, { recursive: true });
+                await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
+                datasets = "generated";
+            }
+        }
+        try {
+            const jsonFile = external_node_path_.join(workDir, "pytest-benchmark.json");
+            const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
+            const preload = storePreloader(options.mode, options.publish);
+            preload();
+            await runPytestBenchmarks(venv, args, jsonFile, { cwd: workdir, env, timeoutMs: remaining() });
+            const toolchain = [];
+            const measurements = parsePytestBenchmark(await readText(jsonFile), "pytest --benchmark-json output", {
+                warn: log,
+                noteToolchain: (t) => toolchain.push(t),
+            });
+            const context = await resolveResultsContext({
+                repo: checkout.dir,
+                sha: checkout.sha,
+                manifestDir: workdir,
+                testbedName: options.testbedName,
+                dutName: options.dutName,
+                runId: options.runId,
+            }, measurements, toolchain, workspace.env);
+            const results = toResults(measurements, context);
+            const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
+            const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
+            return {
+                sha: checkout.sha,
+                python: pythonVersion,
+                datasets,
+                datasetKey,
+                results: results.length,
+                resultsFile,
+                durationMs: Date.now() - started,
+                published,
+            };
+        }
+        finally {
+            // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
+            if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
+                await cache
+                    .save([datasetDir], datasetKey)
+                    .catch((error) => log(`could not cache the datasets: ${error.message}`));
+            }
+        }
+    }).catch((error) => {
+        // A failed step is the user's project failing, not a bug of ours: report it plainly.
+        if (error instanceof StepFailure)
+            throw new model/* ConfigurationError */.j1(error.message);
+        throw error;
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/run/cargo.js
@@ -8802,42 +9671,6 @@ async function runCargoBench(request) {
     return { stdout: result.stdout, stderr: result.stderr, durationMs: result.durationMs, compiled };
 }
 
-;// CONCATENATED MODULE: ./lib/run/checkout.js
-
-
-
-
-
-/**
- * The project at `sha` (default: the checkout's HEAD), always as a fresh detached
- * `git worktree` in `workDir`:
- * - the caller's checkout and its uncommitted changes are never touched, and never measured
- *   under a commit's name;
- * - every source file is newer than anything in a restored build cache. Cargo decides
- *   freshness by mtime and hashes workspace paths relative to the workspace root, so building
- *   commit B in a folder whose files are older than a cached build of commit A would run A's
- *   binaries under B's name.
- */
-async function prepareCheckout(repo, sha, workDir) {
-    sha = sha === undefined ? (await readCommit(repo)).sha : validateSha(sha, "--sha");
-    try {
-        await runProgram("git", ["-C", repo, "cat-file", "-e", `${sha}^{commit}`]);
-    }
-    catch {
-        throw new model/* ConfigurationError */.j1(`commit ${sha} is not in the repository "${repo}" (fetch it first)`);
-    }
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(workDir, "checkout-"));
-    await runProgram("git", ["-C", repo, "worktree", "add", "--detach", "--quiet", dir, sha], { timeoutMs: 300_000 });
-    return {
-        dir,
-        sha,
-        dispose: async () => {
-            await runProgram("git", ["-C", repo, "worktree", "remove", "--force", dir]).catch(() => undefined);
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/commands/run-rust.js
 
 
@@ -8851,22 +9684,17 @@ async function prepareCheckout(repo, sha, workDir) {
 
 
 
-
-
-
-
-
 const run_rust_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
-const list = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
+const run_rust_list = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
 /** Options of `run-rust`, shared by the CLI and the action. */
 const RunRustOptions = classic_schemas/* object */.Ikc({
     repo: classic_schemas/* string */.YjP().trim().min(1, "is required: the project's git checkout"),
     sha: run_rust_optionalText,
-    crates: list,
-    benches: list,
+    crates: run_rust_list,
+    benches: run_rust_list,
     filter: run_rust_optionalText,
     features: run_rust_optionalText,
-    cargoArgs: list,
+    cargoArgs: run_rust_list,
     runner: classic_schemas/* enum */.k5n(["auto", "cargo-criterion", "cargo-bench"]).default("auto"),
     mode: classic_schemas/* enum */.k5n(["main", "pr"]).default("main"),
     publish: classic_schemas/* boolean */.zMY().default(true),
@@ -8899,21 +9727,9 @@ async function collectMeasurements(runner, stdout, criterionHome, label) {
  * fails at the end if any crate failed.
  */
 async function runRust(options, deps = {}) {
-    const env = deps.env ?? process.env;
-    const log = deps.log ?? (() => { });
-    // Load the store while cargo runs (it takes a quarter of a second), not before.
-    let storeLoading;
-    const preloadStore = () => {
-        if (options.mode === "main" && options.publish)
-            storeLoading ??= loadStoreModule().catch(() => undefined);
-    };
-    const cache = deps.cache ?? new LocalDirectoryCache(options.cacheDir);
-    const localRoot = cache instanceof LocalDirectoryCache ? cache.root : external_node_os_.tmpdir();
-    await (0,promises_namespaceObject.mkdir)(localRoot, { recursive: true });
-    // On the cache's file system, so saving and restoring the target folder is a rename.
-    const workDir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(localRoot, "run-"));
-    const checkout = await prepareCheckout(external_node_path_.resolve(options.repo), options.sha, workDir);
-    try {
+    return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+        const { checkout, workDir, cache, log, env } = workspace;
+        const preloadStore = storePreloader(options.mode, options.publish);
         const [crates, toolchain, runner] = await Promise.all([
             resolveCrates(checkout.dir, options.crates),
             ensureToolchain(checkout.dir, log),
@@ -8921,8 +9737,6 @@ async function runRust(options, deps = {}) {
                 ? hasCargoCriterion().then((has) => (has ? "cargo-criterion" : "cargo-bench"))
                 : options.runner,
         ]);
-        const outputDir = external_node_path_.resolve(options.outputDir);
-        await (0,promises_namespaceObject.mkdir)(outputDir, { recursive: true });
         const lockHash = await fileHash(external_node_path_.join(checkout.dir, "Cargo.lock"));
         const toolchainKey = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
         const outcomes = [];
@@ -8970,8 +9784,7 @@ async function runRust(options, deps = {}) {
                     runId: options.runId,
                 }, measurements, [toolchain], env);
                 const results = toResults(measurements, context);
-                const resultsFile = external_node_path_.join(outputDir, `results-${slug}.jsonl`);
-                await writeResultsFile(resultsFile, results, `run-rust ${crate.path}`);
+                const resultsFile = await saveResultsFile(options.outputDir, slug, results, `run-rust ${crate.path}`);
                 return {
                     summary: {
                         ...base,
@@ -9006,15 +9819,9 @@ async function runRust(options, deps = {}) {
             }
         }
         const summary = { sha: checkout.sha, toolchain, crates: outcomes };
-        if (options.mode === "main" && options.publish && allResults.length > 0) {
-            summary.published = await storeResults(allResults, options.db, { env, retry: deps.retry, log });
-        }
+        summary.published = await publishIfMain(options.mode, options.publish, allResults, options.db, workspace, deps.retry);
         return summary;
-    }
-    finally {
-        await checkout.dispose();
-        await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
-    }
+    });
 }
 /** The version comes from the workspace root's Cargo.toml when it has one, else the crate's. */
 async function manifestDirFor(checkout, cratePath) {
@@ -9118,10 +9925,34 @@ function runRustMarkdownReport(report) {
         parts.push(publishMarkdownTable(report.published.benchmarks));
     return parts.join("\n\n");
 }
+function pythonLines(report) {
+    return [
+        `commit ${report.sha}, ${report.python}`,
+        `datasets: ${report.datasets}; ${report.results} benchmarks in ${(report.durationMs / 1000).toFixed(1)} s`,
+    ];
+}
+function runPythonTextReport(report) {
+    const parts = [pythonLines(report).join("\n")];
+    if (report.published) {
+        parts.push(publishTextTable(report.published.benchmarks));
+        parts.push(`published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`);
+    }
+    else {
+        parts.push(`results file: ${report.resultsFile ?? "none"}`);
+    }
+    return parts.join("\n\n");
+}
+function runPythonMarkdownReport(report) {
+    const parts = [pythonLines(report).join("  \n")];
+    if (report.published)
+        parts.push(publishMarkdownTable(report.published.benchmarks));
+    return parts.join("\n\n");
+}
 
 // EXTERNAL MODULE: ./lib/store/retry.js + 2 modules
 var retry = __nccwpck_require__(478);
 ;// CONCATENATED MODULE: ./lib/cli.js
+
 
 
 
@@ -9231,6 +10062,40 @@ function buildProgram(io, setExitCode) {
         if (failure)
             throw failure;
     });
+    program
+        .command("run-python")
+        .description("Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results")
+        .requiredOption("--repo <dir>", "git checkout of the project")
+        .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD), built in its own worktree")
+        .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
+        .option("--python <interpreter>", "interpreter for the venv", "python3")
+        .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
+        .option("--pip <package...>", "extra packages to install into the venv")
+        .option("--datagen-command <command>", "dataset generator, run when its sources changed (without a shell)")
+        .option("--datagen-sources <path...>", "files or folders whose content keys the dataset cache (default: the generator script's folder)")
+        .option("--dataset-dir <dir>", "where datasets live, relative to the workdir ($LANCE_BENCH_DATASET_DIR)", ".lance-bench-datasets")
+        .option("--pytest-arg <arg...>", "extra pytest arguments (paths, -k ...)")
+        .option("--markers <expr>", "pytest -m expression")
+        .addOption(new Option("--mode <mode>", "main: publish; pr: only write a results file")
+        .choices(["main", "pr"])
+        .default("main"))
+        .option("--no-publish", "do not publish (the results file is still written)")
+        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+        .option("--output-dir <dir>", "where results-python.jsonl goes", "lance-bench-results")
+        .option("--budget-minutes <n>", "time budget for the whole run", "60")
+        .option("--cache-dir <dir>", "dataset cache folder (default ~/.cache/lance-bench)")
+        .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+        .option("--dut-name <name>", "project name (default: from pyproject.toml)")
+        .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+        .option("--json", "print a machine-readable summary")
+        .action(async (flags) => {
+        const { json, pytestArg, ...rest } = flags;
+        const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
+        if (json)
+            io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+        else
+            io.stdout(`${runPythonTextReport(summary)}\n`);
+    });
     return program;
 }
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -9263,7 +10128,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(274);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(861);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 

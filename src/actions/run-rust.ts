@@ -1,9 +1,9 @@
 import path from "node:path";
-import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { crateSlug, failedCratesError, parseRunRustOptions, runRust } from "../commands/run-rust.js";
 import { runRustMarkdownReport } from "../report/run-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
+import { uploadResultsArtifacts } from "./artifacts.js";
 import { buildCacheForRunner } from "./github-cache.js";
 import { listInput, optionalInput, runAction } from "./run-action.js";
 
@@ -57,17 +57,10 @@ export async function run(): Promise<void> {
     for (const crate of summary.crates.filter((c) => c.status === "failed")) {
       core.error(crate.error ?? "failed", { title: `lance-bench run-rust: ${crate.path} failed` });
     }
-    if (options.mode === "pr" && !process.env.ACTIONS_RUNTIME_TOKEN) {
-      core.warning(`no artifact service here (not on GitHub Actions): results files left in ${options.outputDir}`);
-    } else if (options.mode === "pr") {
-      // One artifact per crate, named after it, for the job that compares or publishes later.
-      const artifacts = new DefaultArtifactClient();
-      for (const crate of summary.crates) {
-        if (!crate.resultsFile) continue;
-        const name = `lance-bench-results-${crateSlug(crate.path)}`;
-        await artifacts.uploadArtifact(name, [crate.resultsFile], path.dirname(crate.resultsFile));
-        core.info(`uploaded ${crate.resultsFile} as artifact ${name}`);
-      }
+    if (options.mode === "pr") {
+      await uploadResultsArtifacts(
+        summary.crates.flatMap((c) => (c.resultsFile ? [{ slug: crateSlug(c.path), file: c.resultsFile }] : [])),
+      );
     }
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));
     core.setOutput(Outputs.Count, summary.published?.rowsWritten ?? 0);

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { readProjectVersion } from "../context/manifest.js";
@@ -8,8 +7,7 @@ import { ConfigurationError, LanceBenchError, parseOptions, type Measurement, ty
 import { parseBencher } from "../parse/bencher.js";
 import { parseCriterionDir } from "../parse/criterion-dir.js";
 import { parseCriterionJson } from "../parse/criterion-json.js";
-import { writeResultsFile } from "../parse/index.js";
-import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
+
 import {
   CargoFailure,
   ensureToolchain,
@@ -19,11 +17,15 @@ import {
   runCargoBench,
   type BenchCrate,
 } from "../run/cargo.js";
-import { prepareCheckout } from "../run/checkout.js";
-import { loadStoreModule } from "./open-store.js";
-import { storeResults, type PublishSummary } from "./publish.js";
+import type { PublishSummary } from "./publish.js";
 import { resolveResultsContext, toResults } from "./results-context.js";
-import type { RetryPolicy } from "../store/retry.js";
+import {
+  publishIfMain,
+  saveResultsFile,
+  storePreloader,
+  withRunWorkspace,
+  type RunDependencies,
+} from "./run-common.js";
 
 const optionalText = z.string().trim().min(1).optional();
 const list = z.array(z.string().trim().min(1)).default([]);
@@ -76,13 +78,6 @@ export interface RunRustSummary {
   published?: PublishSummary;
 }
 
-export interface RunRustDependencies {
-  env?: NodeJS.ProcessEnv;
-  cache?: BuildCache;
-  retry?: RetryPolicy;
-  log?: (message: string) => void;
-}
-
 /** A slug for file, artifact and cache names: "rust/lance-index" → "rust-lance-index". */
 export const crateSlug = (cratePath: string) =>
   cratePath.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
@@ -106,21 +101,10 @@ async function collectMeasurements(
  * A crate that fails to build or run is reported and the others still run; the command
  * fails at the end if any crate failed.
  */
-export async function runRust(options: RunRustOptions, deps: RunRustDependencies = {}): Promise<RunRustSummary> {
-  const env = deps.env ?? process.env;
-  const log = deps.log ?? (() => {});
-  // Load the store while cargo runs (it takes a quarter of a second), not before.
-  let storeLoading: Promise<unknown> | undefined;
-  const preloadStore = () => {
-    if (options.mode === "main" && options.publish) storeLoading ??= loadStoreModule().catch(() => undefined);
-  };
-  const cache = deps.cache ?? new LocalDirectoryCache(options.cacheDir);
-  const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
-  await mkdir(localRoot, { recursive: true });
-  // On the cache's file system, so saving and restoring the target folder is a rename.
-  const workDir = await mkdtemp(path.join(localRoot, "run-"));
-  const checkout = await prepareCheckout(path.resolve(options.repo), options.sha, workDir);
-  try {
+export async function runRust(options: RunRustOptions, deps: RunDependencies = {}): Promise<RunRustSummary> {
+  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+    const { checkout, workDir, cache, log, env } = workspace;
+    const preloadStore = storePreloader(options.mode, options.publish);
     const [crates, toolchain, runner] = await Promise.all([
       resolveCrates(checkout.dir, options.crates),
       ensureToolchain(checkout.dir, log),
@@ -128,8 +112,6 @@ export async function runRust(options: RunRustOptions, deps: RunRustDependencies
         ? hasCargoCriterion().then((has): CrateOutcome["runner"] => (has ? "cargo-criterion" : "cargo-bench"))
         : options.runner,
     ]);
-    const outputDir = path.resolve(options.outputDir);
-    await mkdir(outputDir, { recursive: true });
     const lockHash = await fileHash(path.join(checkout.dir, "Cargo.lock"));
     const toolchainKey = createHash("sha256").update(toolchain).digest("hex").slice(0, 12);
     const outcomes: CrateOutcome[] = [];
@@ -186,8 +168,7 @@ export async function runRust(options: RunRustOptions, deps: RunRustDependencies
           env,
         );
         const results = toResults(measurements, context);
-        const resultsFile = path.join(outputDir, `results-${slug}.jsonl`);
-        await writeResultsFile(resultsFile, results, `run-rust ${crate.path}`);
+        const resultsFile = await saveResultsFile(options.outputDir, slug, results, `run-rust ${crate.path}`);
         return {
           summary: {
             ...base,
@@ -220,14 +201,16 @@ export async function runRust(options: RunRustOptions, deps: RunRustDependencies
     }
 
     const summary: RunRustSummary = { sha: checkout.sha, toolchain, crates: outcomes };
-    if (options.mode === "main" && options.publish && allResults.length > 0) {
-      summary.published = await storeResults(allResults, options.db, { env, retry: deps.retry, log });
-    }
+    summary.published = await publishIfMain(
+      options.mode,
+      options.publish,
+      allResults,
+      options.db,
+      workspace,
+      deps.retry,
+    );
     return summary;
-  } finally {
-    await checkout.dispose();
-    await rm(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The version comes from the workspace root's Cargo.toml when it has one, else the crate's. */

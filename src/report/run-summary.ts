@@ -58,3 +58,40 @@ export function runRustMarkdownReport(report: RunReport): string {
   if (report.published) parts.push(publishMarkdownTable(report.published.benchmarks));
   return parts.join("\n\n");
 }
+
+/** What the run-python report needs. */
+export interface PythonRunReport {
+  sha: string;
+  python: string;
+  datasets: string;
+  results: number;
+  resultsFile?: string;
+  durationMs: number;
+  published?: RunReport["published"];
+}
+
+function pythonLines(report: PythonRunReport): string[] {
+  return [
+    `commit ${report.sha}, ${report.python}`,
+    `datasets: ${report.datasets}; ${report.results} benchmarks in ${(report.durationMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+export function runPythonTextReport(report: PythonRunReport): string {
+  const parts = [pythonLines(report).join("\n")];
+  if (report.published) {
+    parts.push(publishTextTable(report.published.benchmarks));
+    parts.push(
+      `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`,
+    );
+  } else {
+    parts.push(`results file: ${report.resultsFile ?? "none"}`);
+  }
+  return parts.join("\n\n");
+}
+
+export function runPythonMarkdownReport(report: PythonRunReport): string {
+  const parts = [pythonLines(report).join("  \n")];
+  if (report.published) parts.push(publishMarkdownTable(report.published.benchmarks));
+  return parts.join("\n\n");
+}

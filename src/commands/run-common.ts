@@ -1,0 +1,84 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Result } from "../model/index.js";
+import { writeResultsFile } from "../parse/index.js";
+import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
+import { prepareCheckout, type Checkout } from "../run/checkout.js";
+import type { RetryPolicy } from "../store/retry.js";
+import { loadStoreModule } from "./open-store.js";
+import { storeResults, type PublishSummary } from "./publish.js";
+
+/** What the run commands share: where they work, what they cache in, how they report. */
+export interface RunDependencies {
+  env?: NodeJS.ProcessEnv;
+  cache?: BuildCache;
+  retry?: RetryPolicy;
+  log?: (message: string) => void;
+}
+
+export interface RunWorkspace {
+  checkout: Checkout;
+  /** A scratch folder for this run, on the local cache's file system (moves are renames). */
+  workDir: string;
+  cache: BuildCache;
+  log: (message: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs `body` with the project checked out at `sha` in a fresh worktree and a scratch
+ * folder, and removes both afterwards, whatever happens.
+ */
+export async function withRunWorkspace<T>(
+  repo: string,
+  sha: string | undefined,
+  cacheDir: string | undefined,
+  deps: RunDependencies,
+  body: (workspace: RunWorkspace) => Promise<T>,
+): Promise<T> {
+  const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
+  const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
+  await mkdir(localRoot, { recursive: true });
+  const workDir = await mkdtemp(path.join(localRoot, "run-"));
+  try {
+    const checkout = await prepareCheckout(path.resolve(repo), sha, workDir);
+    try {
+      return await body({ checkout, workDir, cache, log: deps.log ?? (() => {}), env: deps.env ?? process.env });
+    } finally {
+      await checkout.dispose();
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Results file name for one unit of a run ("results-<slug>.jsonl"). */
+export async function saveResultsFile(outputDir: string, slug: string, results: readonly Result[], producer: string) {
+  const dir = path.resolve(outputDir);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `results-${slug}.jsonl`);
+  await writeResultsFile(file, results, producer);
+  return file;
+}
+
+/** Main mode publishes; pr mode leaves the results files for a later job. */
+export async function publishIfMain(
+  mode: "main" | "pr",
+  publish: boolean,
+  results: readonly Result[],
+  db: string | undefined,
+  workspace: RunWorkspace,
+  retry: RetryPolicy | undefined,
+): Promise<PublishSummary | undefined> {
+  if (mode !== "main" || !publish || results.length === 0) return undefined;
+  return storeResults(results, db, { env: workspace.env, retry, log: workspace.log });
+}
+
+/** Starts loading LanceDB while a benchmark runs, so publishing afterwards adds no start-up time. */
+export function storePreloader(mode: "main" | "pr", publish: boolean): () => void {
+  let loading: Promise<unknown> | undefined;
+  return () => {
+    if (mode === "main" && publish) loading ??= loadStoreModule().catch(() => undefined);
+  };
+}

@@ -1,0 +1,197 @@
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { ConfigurationError, parseOptions } from "../model/index.js";
+import { parsePytestBenchmark } from "../parse/pytest.js";
+import { readText } from "../parse/common.js";
+import { splitCommand } from "../run/command-line.js";
+import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure } from "../run/python.js";
+import { hashSources } from "../run/source-hash.js";
+import type { PublishSummary } from "./publish.js";
+import { resolveResultsContext, toResults } from "./results-context.js";
+import {
+  publishIfMain,
+  saveResultsFile,
+  storePreloader,
+  withRunWorkspace,
+  type RunDependencies,
+} from "./run-common.js";
+
+const optionalText = z.string().trim().min(1).optional();
+const list = z.array(z.string().trim().min(1)).default([]);
+
+/** Options of `run-python`, shared by the CLI and the action. */
+export const RunPythonOptions = z.object({
+  repo: z.string().trim().min(1, "is required: the project's git checkout"),
+  sha: optionalText,
+  workdir: z.string().trim().min(1).default("."),
+  python: z.string().trim().min(1).default("python3"),
+  buildCommand: optionalText,
+  // Requirements, not options: "--index-url=..." would redirect every download.
+  pip: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .refine((p) => !p.startsWith("-"), "an entry looks like a pip option, not a package"),
+    )
+    .default([]),
+  datagenCommand: optionalText,
+  datagenSources: list,
+  datasetDir: z.string().trim().min(1).default(".lance-bench-datasets"),
+  pytestArgs: list,
+  markers: optionalText,
+  mode: z.enum(["main", "pr"]).default("main"),
+  publish: z.boolean().default(true),
+  db: optionalText,
+  outputDir: z.string().trim().min(1).default("lance-bench-results"),
+  budgetMinutes: z.coerce.number().positive().default(60),
+  cacheDir: optionalText,
+  testbedName: optionalText,
+  dutName: optionalText,
+  runId: optionalText,
+});
+export type RunPythonOptions = z.infer<typeof RunPythonOptions>;
+
+export function parseRunPythonOptions(raw: Record<string, unknown>): RunPythonOptions {
+  return parseOptions(RunPythonOptions, raw);
+}
+
+export interface RunPythonSummary {
+  sha: string;
+  python: string;
+  /** "generated", "cache hit" (the generator did not run) or "none" (no generator). */
+  datasets: "generated" | "cache hit" | "none";
+  datasetKey?: string;
+  results: number;
+  resultsFile?: string;
+  durationMs: number;
+  published?: PublishSummary;
+}
+
+/** A path inside the checkout; anything else is refused. */
+function inside(root: string, relative: string, input: string): string {
+  const full = path.resolve(root, relative);
+  if (full !== root && !full.startsWith(`${root}${path.sep}`)) {
+    throw new ConfigurationError(`${input} "${relative}" must stay inside the repository`);
+  }
+  return full;
+}
+
+/** By default the generator's sources are the folder of the script it runs. */
+async function defaultDatagenSources(workdir: string, argv: readonly string[]): Promise<string[]> {
+  for (const arg of argv.slice(1)) {
+    const info = await stat(path.join(workdir, arg)).catch(() => undefined);
+    if (info?.isFile()) return [path.dirname(arg)];
+  }
+  return [];
+}
+
+/**
+ * Runs a project's pytest-benchmark suite at a commit: fresh worktree, fresh venv, the
+ * project's build command, datasets from its generator (cached by the generator's sources,
+ * so an unchanged generator does not run again), then pytest, then publish (main) or a
+ * results file (pr).
+ */
+export async function runPython(options: RunPythonOptions, deps: RunDependencies = {}): Promise<RunPythonSummary> {
+  // Checked before anything runs: a command that needs a shell is refused outright.
+  const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
+  const datagen = options.datagenCommand ? splitCommand(options.datagenCommand, "datagen-command") : undefined;
+  const started = Date.now();
+  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+    const { checkout, workDir, cache, log } = workspace;
+    const workdir = inside(checkout.dir, options.workdir, "workdir");
+    if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
+      throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository`);
+    }
+    const timeoutMs = options.budgetMinutes * 60_000;
+    const deadline = Date.now() + timeoutMs;
+    const remaining = () => Math.max(1_000, deadline - Date.now());
+
+    const venv = await createVenv(options.python, path.join(workDir, "venv"), workspace.env, remaining());
+    const pythonVersion = (
+      await runStep("python --version", [venv.python, "--version"], { cwd: workdir, env: venv.env, timeoutMs: 30_000 })
+    ).stdout.trim();
+    log(
+      `venv with ${pythonVersion}; installing pytest-benchmark${options.pip.length ? ` and ${options.pip.join(", ")}` : ""}`,
+    );
+    await pipInstall(venv, ["pytest", "pytest-benchmark", ...options.pip], workdir, remaining());
+    if (build) {
+      log(`building: ${build.join(" ")}`);
+      await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
+    }
+
+    const datasetDir = inside(checkout.dir, path.join(options.workdir, options.datasetDir), "dataset-dir");
+    const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
+    let datasets: RunPythonSummary["datasets"] = "none";
+    let datasetKey: string | undefined;
+    if (datagen) {
+      const sources = options.datagenSources.length
+        ? options.datagenSources
+        : await defaultDatagenSources(workdir, datagen);
+      for (const source of sources) inside(workdir, source, "datagen-sources");
+      datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
+      const hit = await cache.restore([datasetDir], datasetKey);
+      if (hit) {
+        datasets = "cache hit";
+        log(`datasets restored from the cache (${hit}); generator skipped`);
+      } else {
+        log(`generating datasets: ${datagen.join(" ")}`);
+        await mkdir(datasetDir, { recursive: true });
+        await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
+        datasets = "generated";
+      }
+    }
+
+    try {
+      const jsonFile = path.join(workDir, "pytest-benchmark.json");
+      const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
+      const preload = storePreloader(options.mode, options.publish);
+      preload();
+      await runPytestBenchmarks(venv, args, jsonFile, { cwd: workdir, env, timeoutMs: remaining() });
+      const toolchain: string[] = [];
+      const measurements = parsePytestBenchmark(await readText(jsonFile), "pytest --benchmark-json output", {
+        warn: log,
+        noteToolchain: (t) => toolchain.push(t),
+      });
+      const context = await resolveResultsContext(
+        {
+          repo: checkout.dir,
+          sha: checkout.sha,
+          manifestDir: workdir,
+          testbedName: options.testbedName,
+          dutName: options.dutName,
+          runId: options.runId,
+        },
+        measurements,
+        toolchain,
+        workspace.env,
+      );
+      const results = toResults(measurements, context);
+      const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
+      const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
+      return {
+        sha: checkout.sha,
+        python: pythonVersion,
+        datasets,
+        datasetKey,
+        results: results.length,
+        resultsFile,
+        durationMs: Date.now() - started,
+        published,
+      };
+    } finally {
+      // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
+      if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
+        await cache
+          .save([datasetDir], datasetKey)
+          .catch((error: Error) => log(`could not cache the datasets: ${error.message}`));
+      }
+    }
+  }).catch((error: unknown) => {
+    // A failed step is the user's project failing, not a bug of ours: report it plainly.
+    if (error instanceof StepFailure) throw new ConfigurationError(error.message);
+    throw error;
+  });
+}

@@ -1,0 +1,97 @@
+import { access } from "node:fs/promises";
+import path from "node:path";
+import { ConfigurationError } from "../model/index.js";
+import { spawnCaptured, tail } from "./spawn.js";
+
+export interface PythonEnvironment {
+  dir: string;
+  python: string;
+  /** The process environment with the venv activated. */
+  env: NodeJS.ProcessEnv;
+}
+
+export class StepFailure extends Error {}
+
+/** A fresh virtual environment for one run (benchmarks never see another run's packages). */
+export async function createVenv(
+  interpreter: string,
+  dir: string,
+  baseEnv: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<PythonEnvironment> {
+  const created = await spawnCaptured(interpreter, ["-m", "venv", dir], { env: baseEnv, timeoutMs }).catch(
+    (error: Error) => {
+      throw new ConfigurationError(`cannot run the Python interpreter "${interpreter}": ${error.message}`);
+    },
+  );
+  if (created.code !== 0) {
+    throw new StepFailure(`${interpreter} -m venv failed (exit ${created.code}):\n${tail(created.stderr)}`);
+  }
+  const bin = path.join(dir, "bin");
+  const env: NodeJS.ProcessEnv = { ...baseEnv, VIRTUAL_ENV: dir, PATH: `${bin}${path.delimiter}${baseEnv.PATH ?? ""}` };
+  delete env.PYTHONHOME;
+  return { dir, python: path.join(bin, "python"), env };
+}
+
+/** Runs one step of the run (pip, build, dataset generation) and fails with its last lines. */
+export async function runStep(
+  what: string,
+  argv: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{ stdout: string; stderr: string; durationMs: number }> {
+  const [program, ...args] = argv;
+  const result = await spawnCaptured(program!, args, options).catch((error: Error) => {
+    throw new StepFailure(`${what}: cannot start ${program}: ${error.message}`);
+  });
+  if (result.timedOut) throw new StepFailure(`${what} exceeded the time budget and was stopped`);
+  if (result.code !== 0) {
+    throw new StepFailure(`${what} failed (exit ${result.code}):\n${tail(`${result.stdout}\n${result.stderr}`)}`);
+  }
+  return result;
+}
+
+export async function pipInstall(venv: PythonEnvironment, packages: readonly string[], cwd: string, timeoutMs: number) {
+  if (packages.length === 0) return;
+  // "--" ends pip's options: every word after it is a requirement.
+  await runStep(
+    `pip install ${packages.join(" ")}`,
+    [venv.python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "--", ...packages],
+    { cwd, env: venv.env, timeoutMs },
+  );
+}
+
+export interface PytestRun {
+  jsonFile: string;
+  exitCode: number | null;
+  output: string;
+}
+
+/**
+ * `pytest --benchmark-only --benchmark-json=FILE`. Exit 5 (nothing collected) and a run that
+ * wrote no JSON are errors naming what happened; failed tests fail the run.
+ */
+export async function runPytestBenchmarks(
+  venv: PythonEnvironment,
+  args: readonly string[],
+  jsonFile: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<PytestRun> {
+  const result = await spawnCaptured(
+    venv.python,
+    ["-m", "pytest", "--benchmark-only", `--benchmark-json=${jsonFile}`, "-p", "no:cacheprovider", ...args],
+    options,
+  );
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.timedOut) throw new StepFailure("pytest exceeded the time budget and was stopped");
+  if (result.code === 5)
+    throw new ConfigurationError(
+      `pytest collected no benchmarks (check the pytest arguments and markers):\n${tail(output, 5)}`,
+    );
+  const wroteJson = await access(jsonFile).then(
+    () => true,
+    () => false,
+  );
+  if (!wroteJson) throw new StepFailure(`pytest produced no benchmark JSON (exit ${result.code}):\n${tail(output)}`);
+  if (result.code !== 0) throw new StepFailure(`pytest failed (exit ${result.code}):\n${tail(output)}`);
+  return { jsonFile, exitCode: result.code, output };
+}

@@ -1,0 +1,106 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+
+/**
+ * `lance-bench run-python` on the pytest-benchmark fixture, for real: a fresh venv per run,
+ * `pylance` from PyPI, a generated Lance dataset that Lance-style benchmarks scan and take
+ * from, and the dataset cache keyed on the generator's sources.
+ */
+const work = tempDir();
+const repo = gitRepoFrom(path.join(ROOT, "fixtures/python-pytest-benchmark"), path.join(work, "repo"));
+const db = path.join(work, "db");
+const cacheDir = path.join(work, "cache");
+const datagenLog = path.join(work, "datagen.log");
+const PYLANCE = "pylance==14.0.2";
+
+function runPython(args: string[]) {
+  const run = runCliProcess(
+    [
+      "run-python",
+      "--repo",
+      repo,
+      "--db",
+      db,
+      "--cache-dir",
+      cacheDir,
+      "--output-dir",
+      path.join(work, "results"),
+      "--json",
+      ...args,
+    ],
+    { DATAGEN_LOG: datagenLog },
+  );
+  return { ...run, summary: run.code === 0 ? JSON.parse(run.stdout) : undefined };
+}
+
+const withDatasets = ["--pip", PYLANCE, "--datagen-command", "python datagen/gen_datasets.py"];
+const generatorRuns = () => readFileSync(datagenLog, "utf8").trim().split("\n").length;
+
+describe("run-python, for real", () => {
+  it("runs the suite with Lance benchmarks over generated datasets, and caches the datasets", () => {
+    const first = runPython(withDatasets);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary.datasets).toBe("generated");
+    const names = first.summary.published.benchmarks.map((b: { name: string }) => b.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "tests/test_lance_dataset.py::test_lance_scan",
+        "tests/test_lance_dataset.py::test_lance_take",
+        "tests/test_benchmarks.py::test_sort[1000]",
+      ]),
+    );
+    const sha = git(repo, ["rev-parse", "HEAD"]).trim();
+    expect(first.summary.published.dut.version).toBe(`0.2.0+${sha.slice(0, 7)}`);
+    expect(generatorRuns()).toBe(1);
+
+    const second = runPython(withDatasets);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.summary.datasets).toBe("cache hit");
+    expect(generatorRuns()).toBe(1); // the generator did not run
+    expect(second.summary.results).toBe(first.summary.results);
+  }, 600_000);
+
+  it("regenerates when the generator's sources change", () => {
+    const script = path.join(repo, "datagen/gen_datasets.py");
+    writeFileSync(script, `${readFileSync(script, "utf8")}\n# changed\n`);
+    commitAll(repo, "generator changed");
+    const run = runPython([...withDatasets, "--mode", "pr"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.datasets).toBe("generated");
+    expect(generatorRuns()).toBe(2);
+    expect(run.summary.published).toBeUndefined();
+    expect(readFileSync(run.summary.resultsFile, "utf8")).toContain('"kind":"lance-bench-results"');
+  }, 600_000);
+});
+
+describe("run-python, bad input: a clear error and nothing published", () => {
+  const countRows = () => runCliProcess(["export", "--db", db]).stdout.split("\n").filter(Boolean).length;
+
+  it.each([
+    ["a pytest run that produced no JSON", ["--pytest-arg=--collect-only"], /pytest produced no benchmark JSON/],
+    ["markers that select nothing", ["--markers", "no_such_marker"], /pytest collected no benchmarks/],
+    ["a failing build", ["--build-command", "python -c 'raise SystemExit(3)'"], /build command failed \(exit 3\)/],
+    ["a command that needs a shell", ["--build-command", "make && make install"], /"&&" needs a shell/],
+    ["a workdir that does not exist", ["--workdir", "no/such/dir"], /workdir "no\/such\/dir" is not a folder/],
+    ["a workdir outside the repository", ["--workdir", "../.."], /must stay inside the repository/],
+    [
+      "a pip option posing as a package",
+      ["--pip", "--index-url=http://example.invalid"],
+      /pip: an entry looks like a pip option, not a package/,
+    ],
+    ["a sha that is not in the repository", ["--sha", "d".repeat(40)], /commit d{40} is not in the repository/],
+  ])(
+    "%s",
+    (_name, args, expected) => {
+      const before = countRows();
+      const run = runPython(args as string[]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(expected as RegExp);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(countRows()).toBe(before);
+    },
+    300_000,
+  );
+});
