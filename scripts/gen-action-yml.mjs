@@ -102,6 +102,10 @@ export const ACTIONS = {
       "testbed-name": testbedInput,
       "dut-name": { description: "Project name (default: from Cargo.toml)" },
       "run-id": runIdInput,
+      profile: {
+        description: "A benchmark id to record a CPU flamegraph of (perf + inferno), uploaded as an artifact",
+      },
+      "profile-seconds": { description: "How long to profile it", default: "5" },
     },
     outputs: {
       "results-dir": "Folder holding the results files",
@@ -158,6 +162,9 @@ export const ACTIONS = {
       "testbed-name": testbedInput,
       "dut-name": { description: "Project name (default: from pyproject.toml)" },
       "run-id": runIdInput,
+      profile: {
+        description: "A benchmark (pytest node id) to record a CPU flamegraph of with py-spy, uploaded as an artifact",
+      },
     },
     yamlOnlyInputs: ["repository", "python-version"],
     outputs: {

@@ -113,6 +113,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
     .option("--dut-name <name>", "project name (default: from Cargo.toml)")
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark id (perf + inferno)")
+    .option("--profile-seconds <n>", "how long to profile it", "5")
     .option("--json", "print a machine-readable summary")
     .action(async (flags: Record<string, unknown>) => {
       const { json, crate, bench, cargoArg, ...rest } = flags;
@@ -158,6 +160,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
     .option("--dut-name <name>", "project name (default: from pyproject.toml)")
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark (its pytest node id) with py-spy")
     .option("--json", "print a machine-readable summary")
     .action(async (flags: Record<string, unknown>) => {
       const { json, pytestArg, ...rest } = flags;

@@ -5110,7 +5110,7 @@ exports.suggestSimilar = suggestSimilar;
 
 /***/ }),
 
-/***/ 861:
+/***/ 57:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9075,8 +9075,12 @@ function spawnCaptured(program, args, options = {}) {
             cwd: options.cwd,
             env: options.env,
             detached: true,
-            stdio: ["ignore", "pipe", "pipe"],
+            stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         });
+        if (options.input !== undefined) {
+            child.stdin?.on("error", () => undefined); // a program may exit without reading it all
+            child.stdin?.end(options.input);
+        }
         let stdout = "";
         let stderr = "";
         let timedOut = false;
@@ -9175,6 +9179,99 @@ async function runPytestBenchmarks(venv, args, jsonFile, options) {
     if (result.code !== 0)
         throw new StepFailure(`pytest failed (exit ${result.code}):\n${tail(output)}`);
     return { jsonFile, exitCode: result.code, output };
+}
+
+;// CONCATENATED MODULE: ./lib/run/profile.js
+
+
+
+const skipped = (benchmark, reason) => ({ benchmark, status: "skipped", reason });
+/** Whether perf may record here (it needs a kernel that allows it, perf_event_paranoid etc.). */
+async function perfRefusal(workDir) {
+    const probe = external_node_path_.join(workDir, "perf-probe.data");
+    const result = await spawnCaptured("perf", ["record", "-q", "-o", probe, "--", "true"], { timeoutMs: 30_000 }).catch((error) => ({ code: -1, stderr: error.message }));
+    await (0,promises_namespaceObject.rm)(probe, { force: true });
+    if (result.code === 0)
+        return undefined;
+    return `perf cannot record here (${tail(result.stderr, 2).replace(/\s+/g, " ").trim() || `exit ${result.code}`})`;
+}
+async function hasProgram(program) {
+    return spawnCaptured(program, ["--help"], { timeoutMs: 10_000 }).then((r) => r.code === 0, () => false);
+}
+/** Criterion's filter is a regex: match exactly this one benchmark id. */
+const exactFilter = (name) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+/**
+ * A CPU flamegraph of one Criterion benchmark: `perf record` (DWARF call graphs, so no
+ * rebuild with frame pointers is needed) around Criterion's `--profile-time` mode, which
+ * runs the benchmark without measuring, then inferno folds the stacks and renders the SVG.
+ */
+async function profileRustBenchmark(request) {
+    const refusal = await perfRefusal(request.workDir);
+    if (refusal)
+        return skipped(request.benchmark, refusal);
+    for (const program of ["inferno-collapse-perf", "inferno-flamegraph"]) {
+        if (!(await hasProgram(program))) {
+            return skipped(request.benchmark, `${program} is not installed (cargo install inferno)`);
+        }
+    }
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(request.workDir, "profile-"));
+    const data = external_node_path_.join(dir, "perf.data");
+    const cargoArgs = ["bench", ...request.benches.flatMap((b) => ["--bench", b])];
+    if (request.features)
+        cargoArgs.push("--features", request.features);
+    cargoArgs.push("--", "--profile-time", String(request.seconds), exactFilter(request.benchmark));
+    const recorded = await spawnCaptured("perf", ["record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "--", "cargo", ...cargoArgs], { cwd: request.crateDir, env: request.env, timeoutMs: request.timeoutMs });
+    if (recorded.code !== 0)
+        return skipped(request.benchmark, `perf record failed: ${tail(recorded.stderr, 3)}`);
+    const script = await spawnCaptured("perf", ["script", "-i", data], { timeoutMs: request.timeoutMs });
+    if (script.code !== 0)
+        return skipped(request.benchmark, `perf script failed: ${tail(script.stderr, 3)}`);
+    const folded = await spawnCaptured("inferno-collapse-perf", [], {
+        input: script.stdout,
+        timeoutMs: request.timeoutMs,
+    });
+    const svg = await spawnCaptured("inferno-flamegraph", ["--title", `${request.benchmark} (CPU)`], {
+        input: folded.stdout,
+        timeoutMs: request.timeoutMs,
+    });
+    await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    if (folded.code !== 0 || svg.code !== 0 || !svg.stdout.includes("<svg")) {
+        return skipped(request.benchmark, `rendering the flamegraph failed: ${tail(folded.stderr + svg.stderr, 3)}`);
+    }
+    await (0,promises_namespaceObject.writeFile)(request.svgFile, svg.stdout);
+    return { benchmark: request.benchmark, status: "recorded", svg: request.svgFile };
+}
+/**
+ * A CPU flamegraph of one pytest benchmark (its node id) with py-spy, which samples the
+ * interpreter from outside and renders the SVG itself.
+ */
+async function profilePythonBenchmark(request) {
+    const pySpy = external_node_path_.join(external_node_path_.dirname(request.python), "py-spy");
+    const result = await spawnCaptured(pySpy, [
+        "record",
+        "--format",
+        "flamegraph",
+        "--rate",
+        "250",
+        "-o",
+        request.svgFile,
+        "--",
+        request.python,
+        "-m",
+        "pytest",
+        "--benchmark-only",
+        "-p",
+        "no:cacheprovider",
+        ...request.pytestArgs,
+        request.benchmark,
+    ], { cwd: request.cwd, env: request.env, timeoutMs: request.timeoutMs }).catch((error) => ({ code: -1, stderr: error.message, stdout: "" }));
+    if (result.code !== 0) {
+        return skipped(request.benchmark, `py-spy could not profile here: ${tail(`${result.stdout}\n${result.stderr}`, 3)}`);
+    }
+    const svg = await (0,promises_namespaceObject.readFile)(request.svgFile, "utf8").catch(() => "");
+    if (!svg.includes("<svg"))
+        return skipped(request.benchmark, "py-spy wrote no flamegraph");
+    return { benchmark: request.benchmark, status: "recorded", svg: request.svgFile };
 }
 
 ;// CONCATENATED MODULE: ./lib/run/source-hash.js
@@ -9390,6 +9487,7 @@ function storePreloader(mode, publish) {
 
 
 
+
 const run_python_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
 const list = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
 /** Options of `run-python`, shared by the CLI and the action. */
@@ -9419,6 +9517,8 @@ const RunPythonOptions = classic_schemas/* object */.Ikc({
     testbedName: run_python_optionalText,
     dutName: run_python_optionalText,
     runId: run_python_optionalText,
+    /** A benchmark (pytest node id) to record a CPU flamegraph of, with py-spy. */
+    profile: run_python_optionalText,
 });
 function parseRunPythonOptions(raw) {
     return (0,model/* parseOptions */.Ac)(RunPythonOptions, raw);
@@ -9512,6 +9612,25 @@ async function runPython(options, deps = {}) {
             }, measurements, toolchain, workspace.env);
             const results = toResults(measurements, context);
             const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
+            let profile;
+            if (options.profile !== undefined) {
+                if (!measurements.some((m) => m.benchmarkName === options.profile)) {
+                    profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+                }
+                else {
+                    log(`recording a CPU profile of ${options.profile} with py-spy`);
+                    await pipInstall(venv, ["py-spy"], workdir, remaining());
+                    profile = await profilePythonBenchmark({
+                        benchmark: options.profile,
+                        python: venv.python,
+                        pytestArgs: args,
+                        cwd: workdir,
+                        env,
+                        svgFile: external_node_path_.join(external_node_path_.dirname(resultsFile), "flamegraph-python.svg"),
+                        timeoutMs: remaining(),
+                    });
+                }
+            }
             const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
             return {
                 sha: checkout.sha,
@@ -9522,6 +9641,7 @@ async function runPython(options, deps = {}) {
                 resultsFile,
                 durationMs: Date.now() - started,
                 published,
+                profile,
             };
         }
         finally {
@@ -9684,6 +9804,7 @@ async function runCargoBench(request) {
 
 
 
+
 const run_rust_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
 const run_rust_list = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
 /** Options of `run-rust`, shared by the CLI and the action. */
@@ -9705,6 +9826,9 @@ const RunRustOptions = classic_schemas/* object */.Ikc({
     testbedName: run_rust_optionalText,
     dutName: run_rust_optionalText,
     runId: run_rust_optionalText,
+    /** A benchmark id to record a CPU flamegraph of, after the measured run. */
+    profile: run_rust_optionalText,
+    profileSeconds: coerce_number().positive().default(5),
 });
 function parseRunRustOptions(raw) {
     return (0,model/* parseOptions */.Ac)(RunRustOptions, raw);
@@ -9741,6 +9865,7 @@ async function runRust(options, deps = {}) {
         const toolchainKey = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
         const outcomes = [];
         const allResults = [];
+        let profile;
         for (const crate of crates) {
             const outcome = await runCrate(crate);
             outcomes.push(outcome.summary);
@@ -9785,6 +9910,21 @@ async function runRust(options, deps = {}) {
                 }, measurements, [toolchain], env);
                 const results = toResults(measurements, context);
                 const resultsFile = await saveResultsFile(options.outputDir, slug, results, `run-rust ${crate.path}`);
+                if (options.profile !== undefined && measurements.some((m) => m.benchmarkName === options.profile)) {
+                    // While this crate's build is still in place; a failed profile is a warning, not a failure.
+                    log(`${crate.path}: recording a CPU profile of ${options.profile}`);
+                    profile = await profileRustBenchmark({
+                        benchmark: options.profile,
+                        crateDir: external_node_path_.join(checkout.dir, crate.path),
+                        benches: options.benches,
+                        features: options.features,
+                        env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+                        workDir,
+                        svgFile: external_node_path_.join(external_node_path_.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
+                        seconds: options.profileSeconds,
+                        timeoutMs: options.budgetMinutes * 60_000,
+                    });
+                }
                 return {
                     summary: {
                         ...base,
@@ -9818,7 +9958,10 @@ async function runRust(options, deps = {}) {
                 });
             }
         }
-        const summary = { sha: checkout.sha, toolchain, crates: outcomes };
+        if (options.profile !== undefined && profile === undefined) {
+            profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+        }
+        const summary = { sha: checkout.sha, toolchain, crates: outcomes, profile };
         summary.published = await publishIfMain(options.mode, options.publish, allResults, options.db, workspace, deps.retry);
         return summary;
     });
@@ -9890,6 +10033,16 @@ function publish_summary_publishMarkdownTable(benchmarks) {
 ;// CONCATENATED MODULE: ./lib/report/run-summary.js
 
 
+/** One line on the flamegraph request, if there was one. */
+function profileLine(profile) {
+    if (!profile)
+        return [];
+    return [
+        profile.status === "recorded"
+            ? `flamegraph of ${profile.benchmark}: ${profile.svg}`
+            : `no flamegraph of ${profile.benchmark}: ${profile.reason}`,
+    ];
+}
 const run_summary_HEADER = ["crate", "status", "results", "build cache", "runner", "time"];
 function crateRows(report) {
     return report.crates.map((c) => [
@@ -9908,6 +10061,7 @@ function runRustTextReport(report) {
     const parts = [`commit ${report.sha} (${report.toolchain})`, textTable(run_summary_HEADER, crateRows(report))];
     for (const failure of failures(report))
         parts.push(`FAILED ${failure}`);
+    parts.push(...profileLine(report.profile));
     if (report.published) {
         parts.push(publishTextTable(report.published.benchmarks));
         parts.push(`published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`);
@@ -9929,6 +10083,7 @@ function pythonLines(report) {
     return [
         `commit ${report.sha}, ${report.python}`,
         `datasets: ${report.datasets}; ${report.results} benchmarks in ${(report.durationMs / 1000).toFixed(1)} s`,
+        ...profileLine(report.profile),
     ];
 }
 function runPythonTextReport(report) {
@@ -10049,6 +10204,8 @@ function buildProgram(io, setExitCode) {
         .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
         .option("--dut-name <name>", "project name (default: from Cargo.toml)")
         .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+        .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark id (perf + inferno)")
+        .option("--profile-seconds <n>", "how long to profile it", "5")
         .option("--json", "print a machine-readable summary")
         .action(async (flags) => {
         const { json, crate, bench, cargoArg, ...rest } = flags;
@@ -10087,6 +10244,7 @@ function buildProgram(io, setExitCode) {
         .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
         .option("--dut-name <name>", "project name (default: from pyproject.toml)")
         .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+        .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark (its pytest node id) with py-spy")
         .option("--json", "print a machine-readable summary")
         .action(async (flags) => {
         const { json, pytestArg, ...rest } = flags;
@@ -10128,7 +10286,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(861);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 

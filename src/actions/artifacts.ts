@@ -1,23 +1,44 @@
 import path from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
+import type { ProfileReport } from "../report/run-summary.js";
+
+export interface ArtifactFile {
+  name: string;
+  file: string;
+}
 
 /**
- * Uploads results files as artifacts (`lance-bench-results-<slug>`), for the job that
- * compares or publishes them later. Off GitHub (a laptop, a test) there is no artifact
- * service: the files stay where they are and a warning says so.
+ * Uploads files as artifacts, one artifact per file. Off GitHub (a laptop, a test) there is
+ * no artifact service: the files stay where they are and a warning says so.
  */
-export async function uploadResultsArtifacts(files: readonly { slug: string; file: string }[]): Promise<void> {
+export async function uploadArtifacts(files: readonly ArtifactFile[]): Promise<void> {
+  if (files.length === 0) return;
   if (!process.env.ACTIONS_RUNTIME_TOKEN) {
     core.warning(
-      `no artifact service here (not on GitHub Actions): results left in ${files.map((f) => f.file).join(", ")}`,
+      `no artifact service here (not on GitHub Actions): files left in ${files.map((f) => f.file).join(", ")}`,
     );
     return;
   }
   const artifacts = new DefaultArtifactClient();
-  for (const { slug, file } of files) {
-    const name = `lance-bench-results-${slug}`;
+  for (const { name, file } of files) {
     await artifacts.uploadArtifact(name, [file], path.dirname(file));
     core.info(`uploaded ${file} as artifact ${name}`);
   }
+}
+
+/** Results files for the job that compares or publishes them later: `lance-bench-results-<slug>`. */
+export const resultsArtifact = (slug: string, file: string): ArtifactFile => ({
+  name: `lance-bench-results-${slug}`,
+  file,
+});
+
+/** The flamegraph is uploaded whatever the mode; one that could not be recorded is a warning. */
+export function flamegraphArtifacts(profile: ProfileReport | undefined): ArtifactFile[] {
+  if (!profile) return [];
+  if (profile.status === "skipped") {
+    core.warning(`no flamegraph of ${profile.benchmark}: ${profile.reason}`);
+    return [];
+  }
+  return [{ name: `lance-bench-${path.basename(profile.svg, ".svg")}`, file: profile.svg }];
 }

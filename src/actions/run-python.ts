@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { parseRunPythonOptions, runPython } from "../commands/run-python.js";
 import { runPythonMarkdownReport } from "../report/run-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { uploadResultsArtifacts } from "./artifacts.js";
+import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
 import { buildCacheForRunner } from "./github-cache.js";
 import { listInput, optionalInput, runAction } from "./run-action.js";
 
@@ -26,6 +26,7 @@ export const Inputs = {
   TestbedName: "testbed-name",
   DutName: "dut-name",
   RunId: "run-id",
+  Profile: "profile",
 } as const;
 
 export const Outputs = { ResultsDir: "results-dir", Count: "count", Datasets: "datasets" } as const;
@@ -54,15 +55,17 @@ export async function run(): Promise<void> {
       testbedName: optionalInput(Inputs.TestbedName),
       dutName: optionalInput(Inputs.DutName),
       runId: optionalInput(Inputs.RunId),
+      profile: optionalInput(Inputs.Profile),
     });
     const summary = await runPython(options, {
       cache: buildCacheForRunner(),
       retry: retryPolicyFromEnv(),
       log: (m) => core.info(m),
     });
-    if (options.mode === "pr" && summary.resultsFile) {
-      await uploadResultsArtifacts([{ slug: "python", file: summary.resultsFile }]);
-    }
+    await uploadArtifacts([
+      ...(options.mode === "pr" && summary.resultsFile ? [resultsArtifact("python", summary.resultsFile)] : []),
+      ...flamegraphArtifacts(summary.profile),
+    ]);
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));
     core.setOutput(Outputs.Count, summary.published?.rowsWritten ?? 0);
     core.setOutput(Outputs.Datasets, summary.datasets);

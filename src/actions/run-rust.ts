@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { crateSlug, failedCratesError, parseRunRustOptions, runRust } from "../commands/run-rust.js";
 import { runRustMarkdownReport } from "../report/run-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { uploadResultsArtifacts } from "./artifacts.js";
+import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
 import { buildCacheForRunner } from "./github-cache.js";
 import { listInput, optionalInput, runAction } from "./run-action.js";
 
@@ -24,6 +24,8 @@ export const Inputs = {
   TestbedName: "testbed-name",
   DutName: "dut-name",
   RunId: "run-id",
+  Profile: "profile",
+  ProfileSeconds: "profile-seconds",
 } as const;
 
 export const Outputs = { ResultsDir: "results-dir", Count: "count", FailedCrates: "failed-crates" } as const;
@@ -48,6 +50,8 @@ export async function run(): Promise<void> {
       testbedName: optionalInput(Inputs.TestbedName),
       dutName: optionalInput(Inputs.DutName),
       runId: optionalInput(Inputs.RunId),
+      profile: optionalInput(Inputs.Profile),
+      profileSeconds: optionalInput(Inputs.ProfileSeconds),
     });
     const summary = await runRust(options, {
       cache: buildCacheForRunner(),
@@ -57,11 +61,12 @@ export async function run(): Promise<void> {
     for (const crate of summary.crates.filter((c) => c.status === "failed")) {
       core.error(crate.error ?? "failed", { title: `lance-bench run-rust: ${crate.path} failed` });
     }
-    if (options.mode === "pr") {
-      await uploadResultsArtifacts(
-        summary.crates.flatMap((c) => (c.resultsFile ? [{ slug: crateSlug(c.path), file: c.resultsFile }] : [])),
-      );
-    }
+    await uploadArtifacts([
+      ...(options.mode === "pr"
+        ? summary.crates.flatMap((c) => (c.resultsFile ? [resultsArtifact(crateSlug(c.path), c.resultsFile)] : []))
+        : []),
+      ...flamegraphArtifacts(summary.profile),
+    ]);
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));
     core.setOutput(Outputs.Count, summary.published?.rowsWritten ?? 0);
     core.setOutput(

@@ -6,6 +6,7 @@ import { parsePytestBenchmark } from "../parse/pytest.js";
 import { readText } from "../parse/common.js";
 import { splitCommand } from "../run/command-line.js";
 import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure } from "../run/python.js";
+import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveResultsContext, toResults } from "./results-context.js";
@@ -51,6 +52,8 @@ export const RunPythonOptions = z.object({
   testbedName: optionalText,
   dutName: optionalText,
   runId: optionalText,
+  /** A benchmark (pytest node id) to record a CPU flamegraph of, with py-spy. */
+  profile: optionalText,
 });
 export type RunPythonOptions = z.infer<typeof RunPythonOptions>;
 
@@ -68,6 +71,7 @@ export interface RunPythonSummary {
   resultsFile?: string;
   durationMs: number;
   published?: PublishSummary;
+  profile?: ProfileOutcome;
 }
 
 /** A path inside the checkout; anything else is refused. */
@@ -170,6 +174,24 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       );
       const results = toResults(measurements, context);
       const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
+      let profile: ProfileOutcome | undefined;
+      if (options.profile !== undefined) {
+        if (!measurements.some((m) => m.benchmarkName === options.profile)) {
+          profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+        } else {
+          log(`recording a CPU profile of ${options.profile} with py-spy`);
+          await pipInstall(venv, ["py-spy"], workdir, remaining());
+          profile = await profilePythonBenchmark({
+            benchmark: options.profile,
+            python: venv.python,
+            pytestArgs: args,
+            cwd: workdir,
+            env,
+            svgFile: path.join(path.dirname(resultsFile), "flamegraph-python.svg"),
+            timeoutMs: remaining(),
+          });
+        }
+      }
       const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
       return {
         sha: checkout.sha,
@@ -180,6 +202,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         resultsFile,
         durationMs: Date.now() - started,
         published,
+        profile,
       };
     } finally {
       // A local cache entry was moved out and goes back; a remote one is uploaded only when new.

@@ -17,6 +17,7 @@ import {
   runCargoBench,
   type BenchCrate,
 } from "../run/cargo.js";
+import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveResultsContext, toResults } from "./results-context.js";
 import {
@@ -49,6 +50,9 @@ export const RunRustOptions = z.object({
   testbedName: optionalText,
   dutName: optionalText,
   runId: optionalText,
+  /** A benchmark id to record a CPU flamegraph of, after the measured run. */
+  profile: optionalText,
+  profileSeconds: z.coerce.number().positive().default(5),
 });
 export type RunRustOptions = z.infer<typeof RunRustOptions>;
 
@@ -75,6 +79,7 @@ export interface RunRustSummary {
   sha: string;
   toolchain: string;
   crates: CrateOutcome[];
+  profile?: ProfileOutcome;
   published?: PublishSummary;
 }
 
@@ -116,6 +121,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
     const toolchainKey = createHash("sha256").update(toolchain).digest("hex").slice(0, 12);
     const outcomes: CrateOutcome[] = [];
     const allResults: Result[] = [];
+    let profile: ProfileOutcome | undefined;
 
     for (const crate of crates) {
       const outcome = await runCrate(crate);
@@ -169,6 +175,21 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         );
         const results = toResults(measurements, context);
         const resultsFile = await saveResultsFile(options.outputDir, slug, results, `run-rust ${crate.path}`);
+        if (options.profile !== undefined && measurements.some((m) => m.benchmarkName === options.profile)) {
+          // While this crate's build is still in place; a failed profile is a warning, not a failure.
+          log(`${crate.path}: recording a CPU profile of ${options.profile}`);
+          profile = await profileRustBenchmark({
+            benchmark: options.profile,
+            crateDir: path.join(checkout.dir, crate.path),
+            benches: options.benches,
+            features: options.features,
+            env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+            workDir,
+            svgFile: path.join(path.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
+            seconds: options.profileSeconds,
+            timeoutMs: options.budgetMinutes * 60_000,
+          });
+        }
         return {
           summary: {
             ...base,
@@ -200,7 +221,10 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
       }
     }
 
-    const summary: RunRustSummary = { sha: checkout.sha, toolchain, crates: outcomes };
+    if (options.profile !== undefined && profile === undefined) {
+      profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+    }
+    const summary: RunRustSummary = { sha: checkout.sha, toolchain, crates: outcomes, profile };
     summary.published = await publishIfMain(
       options.mode,
       options.publish,

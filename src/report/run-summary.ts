@@ -16,6 +16,21 @@ export interface RunReport {
     durationMs: number;
   }[];
   published?: { rowsWritten: number; rowsAlreadyStored: number; db: string; benchmarks: PublishedBenchmark[] };
+  profile?: ProfileReport;
+}
+
+export type ProfileReport = { benchmark: string } & (
+  { status: "recorded"; svg: string } | { status: "skipped"; reason: string }
+);
+
+/** One line on the flamegraph request, if there was one. */
+export function profileLine(profile: ProfileReport | undefined): string[] {
+  if (!profile) return [];
+  return [
+    profile.status === "recorded"
+      ? `flamegraph of ${profile.benchmark}: ${profile.svg}`
+      : `no flamegraph of ${profile.benchmark}: ${profile.reason}`,
+  ];
 }
 
 const HEADER = ["crate", "status", "results", "build cache", "runner", "time"];
@@ -38,6 +53,7 @@ function failures(report: RunReport): string[] {
 export function runRustTextReport(report: RunReport): string {
   const parts = [`commit ${report.sha} (${report.toolchain})`, textTable(HEADER, crateRows(report))];
   for (const failure of failures(report)) parts.push(`FAILED ${failure}`);
+  parts.push(...profileLine(report.profile));
   if (report.published) {
     parts.push(publishTextTable(report.published.benchmarks));
     parts.push(
@@ -68,12 +84,14 @@ export interface PythonRunReport {
   resultsFile?: string;
   durationMs: number;
   published?: RunReport["published"];
+  profile?: ProfileReport;
 }
 
 function pythonLines(report: PythonRunReport): string[] {
   return [
     `commit ${report.sha}, ${report.python}`,
     `datasets: ${report.datasets}; ${report.results} benchmarks in ${(report.durationMs / 1000).toFixed(1)} s`,
+    ...profileLine(report.profile),
   ];
 }
 

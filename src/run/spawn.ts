@@ -17,6 +17,8 @@ export interface SpawnOptions {
   onStderr?: (chunk: string) => void;
   /** Called once the program is running (work to overlap with it). */
   onStart?: () => void;
+  /** Text fed to the program's standard input (closed after it). */
+  input?: string;
 }
 
 /**
@@ -34,14 +36,18 @@ export function spawnCaptured(
       cwd: options.cwd,
       env: options.env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.input !== undefined) {
+      child.stdin?.on("error", () => undefined); // a program may exit without reading it all
+      child.stdin?.end(options.input);
+    }
     let stdout = "";
     let stderr = "";
     let timedOut = false;
     child.once("spawn", () => options.onStart?.());
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
       options.onStderr?.(chunk);
     });

@@ -75,6 +75,17 @@ describe("run-python, for real", () => {
   }, 600_000);
 });
 
+describe("run-python profiling", () => {
+  it("records a py-spy flamegraph of one benchmark", () => {
+    const run = runPython(["--profile", "tests/test_benchmarks.py::test_sort[1000]", "--no-publish"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.profile, JSON.stringify(run.summary.profile)).toMatchObject({ status: "recorded" });
+    const svg = readFileSync(run.summary.profile.svg, "utf8");
+    expect(svg).toMatch(/<svg/);
+    expect(svg).toMatch(/sort_items/); // the fixture's own function
+  }, 300_000);
+});
+
 describe("run-python, bad input: a clear error and nothing published", () => {
   const countRows = () => runCliProcess(["export", "--db", db]).stdout.split("\n").filter(Boolean).length;
 

@@ -116,6 +116,46 @@ describe("run-rust, for real", () => {
   });
 });
 
+describe("run-rust profiling", () => {
+  // CI installs perf and inferno and requires a real flamegraph; elsewhere a missing
+  // profiler must be reported as a skipped profile with its reason, never a failed run.
+  const required = process.env.LANCE_BENCH_REQUIRE_PROFILER === "1";
+
+  it("records a CPU flamegraph of one benchmark, or says why it could not", () => {
+    const run = runRust([
+      "--sha",
+      second,
+      "--runner",
+      "cargo-bench",
+      "--profile",
+      "sort/1000",
+      "--profile-seconds",
+      "2",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const profile = run.summary.profile;
+    if (required || profile.status === "recorded") {
+      expect(profile, JSON.stringify(profile)).toMatchObject({ benchmark: "sort/1000", status: "recorded" });
+      const svg = readFileSync(profile.svg, "utf8");
+      expect(svg).toMatch(/<svg/);
+      expect(svg).toMatch(/sort/); // the benchmark's own frames, not only cargo's
+    } else {
+      expect(profile.reason).toMatch(/perf|inferno/);
+    }
+    expect(run.summary.published.rowsWritten).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("a profile of a benchmark that did not run is skipped with a reason", () => {
+    const run = runRust(["--sha", second, "--runner", "cargo-bench", "--profile", "no/such/bench"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.profile).toEqual({
+      benchmark: "no/such/bench",
+      status: "skipped",
+      reason: "no benchmark with that name ran",
+    });
+  });
+});
+
 describe("run-rust, bad input: a clear error and nothing published", () => {
   const countRows = () => runCliProcess(["export", "--db", db]).stdout.split("\n").filter(Boolean).length;
 
