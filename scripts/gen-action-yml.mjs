@@ -116,6 +116,18 @@ export const ACTIONS = {
     preSteps: (when) => [
       checkoutStep(when),
       {
+        // The registry is keyed on the project's lockfile; the target folders are cached per
+        // crate by run-rust itself (with @actions/cache), keyed on toolchain + lockfile + crate.
+        name: "Restore the cargo registry",
+        if: when,
+        uses: CACHE_ACTION,
+        with: {
+          path: "~/.cargo/registry/index\n~/.cargo/registry/cache\n~/.cargo/git/db\n",
+          key: "lance-bench-cargo-registry-${{ runner.os }}-${{ hashFiles(format('{0}/**/Cargo.lock', inputs.path)) }}",
+          "restore-keys": "lance-bench-cargo-registry-${{ runner.os }}-",
+        },
+      },
+      {
         name: "Install the build's Debian packages",
         if: joinCondition(when, "inputs.apt-packages != ''"),
         shell: "bash",
