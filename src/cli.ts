@@ -85,11 +85,14 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
     });
 
-  program
-    .command("run-rust")
-    .description("Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them")
-    .requiredOption("--repo <dir>", "git checkout of the project")
-    .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD; another commit gets its own worktree)")
+  runCommand(program, "run-rust", {
+    description: "Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them",
+    results: "results-<crate>.jsonl files",
+    budget: "time budget per crate, build included",
+    cache: "build cache folder",
+    manifest: "Cargo.toml",
+    profile: "this benchmark id (perf + inferno)",
+  })
     .option("--crate <path...>", "crate folders relative to the repository (default: every crate with benches)")
     .option("--bench <name...>", "only these bench targets")
     .option("--filter <regex>", "Criterion benchmark filter")
@@ -100,22 +103,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
         .choices(["auto", "cargo-criterion", "cargo-bench"])
         .default("auto"),
     )
-    .addOption(
-      new Option("--mode <mode>", "main: publish; pr: only write results files")
-        .choices(["main", "pr"])
-        .default("main"),
-    )
-    .option("--no-publish", "do not publish (results files are still written)")
-    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-    .option("--output-dir <dir>", "where results-<crate>.jsonl files go", "lance-bench-results")
-    .option("--budget-minutes <n>", "time budget per crate, build included", "60")
-    .option("--cache-dir <dir>", "build cache folder (default ~/.cache/lance-bench)")
-    .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-    .option("--dut-name <name>", "project name (default: from Cargo.toml)")
-    .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
-    .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark id (perf + inferno)")
-    .option("--profile-seconds <n>", "how long to profile it", "5")
-    .option("--json", "print a machine-readable summary")
+    .option("--profile-seconds <n>", "how long to profile the --profile benchmark", "5")
     .action(async (flags: Record<string, unknown>) => {
       const { json, crate, bench, cargoArg, ...rest } = flags;
       const options = parseRunRustOptions({ ...rest, crates: crate, benches: bench, cargoArgs: cargoArg });
@@ -126,11 +114,14 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       if (failure) throw failure;
     });
 
-  program
-    .command("run-python")
-    .description("Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results")
-    .requiredOption("--repo <dir>", "git checkout of the project")
-    .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD), built in its own worktree")
+  runCommand(program, "run-python", {
+    description: "Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results",
+    results: "the results-python.jsonl file",
+    budget: "time budget for the whole run",
+    cache: "dataset cache folder",
+    manifest: "pyproject.toml",
+    profile: "this benchmark, its pytest node id (py-spy)",
+  })
     .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
     .option("--python <interpreter>", "interpreter for the venv", "python3")
     .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
@@ -147,21 +138,6 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     )
     .option("--pytest-arg <arg...>", "extra pytest arguments (paths, -k ...)")
     .option("--markers <expr>", "pytest -m expression")
-    .addOption(
-      new Option("--mode <mode>", "main: publish; pr: only write a results file")
-        .choices(["main", "pr"])
-        .default("main"),
-    )
-    .option("--no-publish", "do not publish (the results file is still written)")
-    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-    .option("--output-dir <dir>", "where results-python.jsonl goes", "lance-bench-results")
-    .option("--budget-minutes <n>", "time budget for the whole run", "60")
-    .option("--cache-dir <dir>", "dataset cache folder (default ~/.cache/lance-bench)")
-    .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-    .option("--dut-name <name>", "project name (default: from pyproject.toml)")
-    .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
-    .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark (its pytest node id) with py-spy")
-    .option("--json", "print a machine-readable summary")
     .action(async (flags: Record<string, unknown>) => {
       const { json, pytestArg, ...rest } = flags;
       const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
@@ -170,6 +146,34 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     });
 
   return program;
+}
+
+/** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
+function runCommand(
+  program: Command,
+  name: string,
+  text: { description: string; results: string; budget: string; cache: string; manifest: string; profile: string },
+): Command {
+  return program
+    .command(name)
+    .description(text.description)
+    .requiredOption("--repo <dir>", "git checkout of the project")
+    .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD), built in its own worktree")
+    .addOption(
+      new Option("--mode <mode>", `main: publish; pr: only write ${text.results}`)
+        .choices(["main", "pr"])
+        .default("main"),
+    )
+    .option("--no-publish", `do not publish (${text.results} still written)`)
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--output-dir <dir>", `where ${text.results} go`, "lance-bench-results")
+    .option("--budget-minutes <n>", text.budget, "60")
+    .option("--cache-dir <dir>", `${text.cache} (default ~/.cache/lance-bench)`)
+    .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+    .option("--dut-name <name>", `project name (default: from ${text.manifest})`)
+    .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
+    .option("--json", "print a machine-readable summary");
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */

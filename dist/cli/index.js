@@ -9010,27 +9010,6 @@ async function publish(options, deps = {}) {
     return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
-var api = __nccwpck_require__(759);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
-
-
-function string(params) {
-    return core._coercedString(schemas.ZodString, params);
-}
-function coerce_number(params) {
-    return api/* _coercedNumber */.qG(classic_schemas/* ZodNumber */.rSt, params);
-}
-function coerce_boolean(params) {
-    return core._coercedBoolean(schemas.ZodBoolean, params);
-}
-function bigint(params) {
-    return core._coercedBigint(schemas.ZodBigInt, params);
-}
-function date(params) {
-    return core._coercedDate(schemas.ZodDate, params);
-}
-
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(591);
 ;// CONCATENATED MODULE: ./lib/run/command-line.js
@@ -9421,6 +9400,27 @@ async function prepareCheckout(repo, sha, workDir) {
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
+var api = __nccwpck_require__(759);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
+
+
+function string(params) {
+    return core._coercedString(schemas.ZodString, params);
+}
+function coerce_number(params) {
+    return api/* _coercedNumber */.qG(classic_schemas/* ZodNumber */.rSt, params);
+}
+function coerce_boolean(params) {
+    return core._coercedBoolean(schemas.ZodBoolean, params);
+}
+function bigint(params) {
+    return core._coercedBigint(schemas.ZodBigInt, params);
+}
+function date(params) {
+    return core._coercedDate(schemas.ZodDate, params);
+}
+
 ;// CONCATENATED MODULE: ./lib/commands/run-common.js
 
 
@@ -9430,6 +9430,25 @@ async function prepareCheckout(repo, sha, workDir) {
 
 
 
+
+const run_common_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
+const textList = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
+/** Options every run command takes (each adds its own with `.extend`). */
+const RunCommonOptions = classic_schemas/* object */.Ikc({
+    repo: classic_schemas/* string */.YjP().trim().min(1, "is required: the project's git checkout"),
+    sha: run_common_optionalText,
+    mode: classic_schemas/* enum */.k5n(["main", "pr"]).default("main"),
+    publish: classic_schemas/* boolean */.zMY().default(true),
+    db: run_common_optionalText,
+    outputDir: classic_schemas/* string */.YjP().trim().min(1).default("lance-bench-results"),
+    budgetMinutes: coerce_number().positive().default(60),
+    cacheDir: run_common_optionalText,
+    testbedName: run_common_optionalText,
+    dutName: run_common_optionalText,
+    runId: run_common_optionalText,
+    /** A benchmark to record a CPU flamegraph of, after the measured run. */
+    profile: run_common_optionalText,
+});
 /**
  * Runs `body` with the project checked out at `sha` in a fresh worktree and a scratch
  * folder, and removes both afterwards, whatever happens.
@@ -9488,37 +9507,22 @@ function storePreloader(mode, publish) {
 
 
 
-const run_python_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
-const list = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
 /** Options of `run-python`, shared by the CLI and the action. */
-const RunPythonOptions = classic_schemas/* object */.Ikc({
-    repo: classic_schemas/* string */.YjP().trim().min(1, "is required: the project's git checkout"),
-    sha: run_python_optionalText,
+const RunPythonOptions = RunCommonOptions.extend({
     workdir: classic_schemas/* string */.YjP().trim().min(1).default("."),
     python: classic_schemas/* string */.YjP().trim().min(1).default("python3"),
-    buildCommand: run_python_optionalText,
+    buildCommand: run_common_optionalText,
     // Requirements, not options: "--index-url=..." would redirect every download.
     pip: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP()
         .trim()
         .min(1)
         .refine((p) => !p.startsWith("-"), "an entry looks like a pip option, not a package"))
         .default([]),
-    datagenCommand: run_python_optionalText,
-    datagenSources: list,
+    datagenCommand: run_common_optionalText,
+    datagenSources: textList,
     datasetDir: classic_schemas/* string */.YjP().trim().min(1).default(".lance-bench-datasets"),
-    pytestArgs: list,
-    markers: run_python_optionalText,
-    mode: classic_schemas/* enum */.k5n(["main", "pr"]).default("main"),
-    publish: classic_schemas/* boolean */.zMY().default(true),
-    db: run_python_optionalText,
-    outputDir: classic_schemas/* string */.YjP().trim().min(1).default("lance-bench-results"),
-    budgetMinutes: coerce_number().positive().default(60),
-    cacheDir: run_python_optionalText,
-    testbedName: run_python_optionalText,
-    dutName: run_python_optionalText,
-    runId: run_python_optionalText,
-    /** A benchmark (pytest node id) to record a CPU flamegraph of, with py-spy. */
-    profile: run_python_optionalText,
+    pytestArgs: textList,
+    markers: run_common_optionalText,
 });
 function parseRunPythonOptions(raw) {
     return (0,model/* parseOptions */.Ac)(RunPythonOptions, raw);
@@ -9805,29 +9809,14 @@ async function runCargoBench(request) {
 
 
 
-const run_rust_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
-const run_rust_list = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
 /** Options of `run-rust`, shared by the CLI and the action. */
-const RunRustOptions = classic_schemas/* object */.Ikc({
-    repo: classic_schemas/* string */.YjP().trim().min(1, "is required: the project's git checkout"),
-    sha: run_rust_optionalText,
-    crates: run_rust_list,
-    benches: run_rust_list,
-    filter: run_rust_optionalText,
-    features: run_rust_optionalText,
-    cargoArgs: run_rust_list,
+const RunRustOptions = RunCommonOptions.extend({
+    crates: textList,
+    benches: textList,
+    filter: run_common_optionalText,
+    features: run_common_optionalText,
+    cargoArgs: textList,
     runner: classic_schemas/* enum */.k5n(["auto", "cargo-criterion", "cargo-bench"]).default("auto"),
-    mode: classic_schemas/* enum */.k5n(["main", "pr"]).default("main"),
-    publish: classic_schemas/* boolean */.zMY().default(true),
-    db: run_rust_optionalText,
-    outputDir: classic_schemas/* string */.YjP().trim().min(1).default("lance-bench-results"),
-    budgetMinutes: coerce_number().positive().default(60),
-    cacheDir: run_rust_optionalText,
-    testbedName: run_rust_optionalText,
-    dutName: run_rust_optionalText,
-    runId: run_rust_optionalText,
-    /** A benchmark id to record a CPU flamegraph of, after the measured run. */
-    profile: run_rust_optionalText,
     profileSeconds: coerce_number().positive().default(5),
 });
 function parseRunRustOptions(raw) {
@@ -10180,11 +10169,14 @@ function buildProgram(io, setExitCode) {
         const rows = await exportResults(parseExportOptions(flags), deps);
         io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
     });
-    program
-        .command("run-rust")
-        .description("Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them")
-        .requiredOption("--repo <dir>", "git checkout of the project")
-        .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD; another commit gets its own worktree)")
+    runCommand(program, "run-rust", {
+        description: "Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them",
+        results: "results-<crate>.jsonl files",
+        budget: "time budget per crate, build included",
+        cache: "build cache folder",
+        manifest: "Cargo.toml",
+        profile: "this benchmark id (perf + inferno)",
+    })
         .option("--crate <path...>", "crate folders relative to the repository (default: every crate with benches)")
         .option("--bench <name...>", "only these bench targets")
         .option("--filter <regex>", "Criterion benchmark filter")
@@ -10193,20 +10185,7 @@ function buildProgram(io, setExitCode) {
         .addOption(new Option("--runner <runner>", "how to run Criterion")
         .choices(["auto", "cargo-criterion", "cargo-bench"])
         .default("auto"))
-        .addOption(new Option("--mode <mode>", "main: publish; pr: only write results files")
-        .choices(["main", "pr"])
-        .default("main"))
-        .option("--no-publish", "do not publish (results files are still written)")
-        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-        .option("--output-dir <dir>", "where results-<crate>.jsonl files go", "lance-bench-results")
-        .option("--budget-minutes <n>", "time budget per crate, build included", "60")
-        .option("--cache-dir <dir>", "build cache folder (default ~/.cache/lance-bench)")
-        .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-        .option("--dut-name <name>", "project name (default: from Cargo.toml)")
-        .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
-        .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark id (perf + inferno)")
-        .option("--profile-seconds <n>", "how long to profile it", "5")
-        .option("--json", "print a machine-readable summary")
+        .option("--profile-seconds <n>", "how long to profile the --profile benchmark", "5")
         .action(async (flags) => {
         const { json, crate, bench, cargoArg, ...rest } = flags;
         const options = parseRunRustOptions({ ...rest, crates: crate, benches: bench, cargoArgs: cargoArg });
@@ -10219,11 +10198,14 @@ function buildProgram(io, setExitCode) {
         if (failure)
             throw failure;
     });
-    program
-        .command("run-python")
-        .description("Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results")
-        .requiredOption("--repo <dir>", "git checkout of the project")
-        .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD), built in its own worktree")
+    runCommand(program, "run-python", {
+        description: "Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results",
+        results: "the results-python.jsonl file",
+        budget: "time budget for the whole run",
+        cache: "dataset cache folder",
+        manifest: "pyproject.toml",
+        profile: "this benchmark, its pytest node id (py-spy)",
+    })
         .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
         .option("--python <interpreter>", "interpreter for the venv", "python3")
         .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
@@ -10233,19 +10215,6 @@ function buildProgram(io, setExitCode) {
         .option("--dataset-dir <dir>", "where datasets live, relative to the workdir ($LANCE_BENCH_DATASET_DIR)", ".lance-bench-datasets")
         .option("--pytest-arg <arg...>", "extra pytest arguments (paths, -k ...)")
         .option("--markers <expr>", "pytest -m expression")
-        .addOption(new Option("--mode <mode>", "main: publish; pr: only write a results file")
-        .choices(["main", "pr"])
-        .default("main"))
-        .option("--no-publish", "do not publish (the results file is still written)")
-        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-        .option("--output-dir <dir>", "where results-python.jsonl goes", "lance-bench-results")
-        .option("--budget-minutes <n>", "time budget for the whole run", "60")
-        .option("--cache-dir <dir>", "dataset cache folder (default ~/.cache/lance-bench)")
-        .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-        .option("--dut-name <name>", "project name (default: from pyproject.toml)")
-        .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
-        .option("--profile <benchmark>", "record a CPU flamegraph of this benchmark (its pytest node id) with py-spy")
-        .option("--json", "print a machine-readable summary")
         .action(async (flags) => {
         const { json, pytestArg, ...rest } = flags;
         const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
@@ -10255,6 +10224,27 @@ function buildProgram(io, setExitCode) {
             io.stdout(`${runPythonTextReport(summary)}\n`);
     });
     return program;
+}
+/** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
+function runCommand(program, name, text) {
+    return program
+        .command(name)
+        .description(text.description)
+        .requiredOption("--repo <dir>", "git checkout of the project")
+        .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD), built in its own worktree")
+        .addOption(new Option("--mode <mode>", `main: publish; pr: only write ${text.results}`)
+        .choices(["main", "pr"])
+        .default("main"))
+        .option("--no-publish", `do not publish (${text.results} still written)`)
+        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+        .option("--output-dir <dir>", `where ${text.results} go`, "lance-bench-results")
+        .option("--budget-minutes <n>", text.budget, "60")
+        .option("--cache-dir <dir>", `${text.cache} (default ~/.cache/lance-bench)`)
+        .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+        .option("--dut-name <name>", `project name (default: from ${text.manifest})`)
+        .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+        .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
+        .option("--json", "print a machine-readable summary");
 }
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 async function runCli(argv, io = defaultIo) {

@@ -2,14 +2,12 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { parseRunPythonOptions, runPython } from "../commands/run-python.js";
 import { runPythonMarkdownReport } from "../report/run-summary.js";
-import { retryPolicyFromEnv } from "../store/retry.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
-import { buildCacheForRunner } from "./github-cache.js";
 import { listInput, optionalInput, runAction } from "./run-action.js";
+import { CommonRunInputs, readCommonRunInputs, runDependencies, wordsInput } from "./run-inputs.js";
 
 export const Inputs = {
-  Path: "path",
-  Sha: "sha",
+  ...CommonRunInputs,
   Workdir: "workdir",
   BuildCommand: "build-command",
   Pip: "pip",
@@ -18,50 +16,25 @@ export const Inputs = {
   DatasetDir: "dataset-dir",
   PytestArgs: "pytest-args",
   Markers: "markers",
-  Mode: "mode",
-  Publish: "publish",
-  Db: "db",
-  OutputDir: "output-dir",
-  BudgetMinutes: "budget-minutes",
-  TestbedName: "testbed-name",
-  DutName: "dut-name",
-  RunId: "run-id",
-  Profile: "profile",
 } as const;
 
 export const Outputs = { ResultsDir: "results-dir", Count: "count", Datasets: "datasets" } as const;
-
-const words = (text: string | undefined) => (text ?? "").split(/\s+/).filter(Boolean);
 
 /** The `run-python` action: a project's pytest-benchmark suite at a commit, published or uploaded. */
 export async function run(): Promise<void> {
   await runAction(async () => {
     const options = parseRunPythonOptions({
-      repo: optionalInput(Inputs.Path) ?? process.env.GITHUB_WORKSPACE,
-      sha: optionalInput(Inputs.Sha),
+      ...readCommonRunInputs(),
       workdir: optionalInput(Inputs.Workdir),
       buildCommand: optionalInput(Inputs.BuildCommand),
-      pip: words(optionalInput(Inputs.Pip)),
+      pip: wordsInput(Inputs.Pip),
       datagenCommand: optionalInput(Inputs.DatagenCommand),
       datagenSources: listInput(Inputs.DatagenSources),
       datasetDir: optionalInput(Inputs.DatasetDir),
-      pytestArgs: words(optionalInput(Inputs.PytestArgs)),
+      pytestArgs: wordsInput(Inputs.PytestArgs),
       markers: optionalInput(Inputs.Markers),
-      mode: optionalInput(Inputs.Mode),
-      publish: (optionalInput(Inputs.Publish) ?? "true") === "true",
-      db: optionalInput(Inputs.Db),
-      outputDir: optionalInput(Inputs.OutputDir),
-      budgetMinutes: optionalInput(Inputs.BudgetMinutes),
-      testbedName: optionalInput(Inputs.TestbedName),
-      dutName: optionalInput(Inputs.DutName),
-      runId: optionalInput(Inputs.RunId),
-      profile: optionalInput(Inputs.Profile),
     });
-    const summary = await runPython(options, {
-      cache: buildCacheForRunner(),
-      retry: retryPolicyFromEnv(),
-      log: (m) => core.info(m),
-    });
+    const summary = await runPython(options, runDependencies());
     await uploadArtifacts([
       ...(options.mode === "pr" && summary.resultsFile ? [resultsArtifact("python", summary.resultsFile)] : []),
       ...flamegraphArtifacts(summary.profile),

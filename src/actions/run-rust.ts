@@ -2,29 +2,18 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { crateSlug, failedCratesError, parseRunRustOptions, runRust } from "../commands/run-rust.js";
 import { runRustMarkdownReport } from "../report/run-summary.js";
-import { retryPolicyFromEnv } from "../store/retry.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
-import { buildCacheForRunner } from "./github-cache.js";
 import { listInput, optionalInput, runAction } from "./run-action.js";
+import { CommonRunInputs, readCommonRunInputs, runDependencies, wordsInput } from "./run-inputs.js";
 
 export const Inputs = {
-  Path: "path",
-  Sha: "sha",
+  ...CommonRunInputs,
   Crates: "crates",
   Benches: "benches",
   Filter: "filter",
   Features: "features",
   CargoArgs: "cargo-args",
   Runner: "runner",
-  Mode: "mode",
-  Publish: "publish",
-  Db: "db",
-  OutputDir: "output-dir",
-  BudgetMinutes: "budget-minutes",
-  TestbedName: "testbed-name",
-  DutName: "dut-name",
-  RunId: "run-id",
-  Profile: "profile",
   ProfileSeconds: "profile-seconds",
 } as const;
 
@@ -34,30 +23,16 @@ export const Outputs = { ResultsDir: "results-dir", Count: "count", FailedCrates
 export async function run(): Promise<void> {
   await runAction(async () => {
     const options = parseRunRustOptions({
-      repo: optionalInput(Inputs.Path) ?? process.env.GITHUB_WORKSPACE,
-      sha: optionalInput(Inputs.Sha),
+      ...readCommonRunInputs(),
       crates: listInput(Inputs.Crates),
       benches: listInput(Inputs.Benches),
       filter: optionalInput(Inputs.Filter),
       features: optionalInput(Inputs.Features),
-      cargoArgs: (optionalInput(Inputs.CargoArgs) ?? "").split(/\s+/).filter(Boolean),
+      cargoArgs: wordsInput(Inputs.CargoArgs),
       runner: optionalInput(Inputs.Runner),
-      mode: optionalInput(Inputs.Mode),
-      publish: (optionalInput(Inputs.Publish) ?? "true") === "true",
-      db: optionalInput(Inputs.Db),
-      outputDir: optionalInput(Inputs.OutputDir),
-      budgetMinutes: optionalInput(Inputs.BudgetMinutes),
-      testbedName: optionalInput(Inputs.TestbedName),
-      dutName: optionalInput(Inputs.DutName),
-      runId: optionalInput(Inputs.RunId),
-      profile: optionalInput(Inputs.Profile),
       profileSeconds: optionalInput(Inputs.ProfileSeconds),
     });
-    const summary = await runRust(options, {
-      cache: buildCacheForRunner(),
-      retry: retryPolicyFromEnv(),
-      log: (m) => core.info(m),
-    });
+    const summary = await runRust(options, runDependencies());
     for (const crate of summary.crates.filter((c) => c.status === "failed")) {
       core.error(crate.error ?? "failed", { title: `lance-bench run-rust: ${crate.path} failed` });
     }

@@ -6,8 +6,29 @@ import { writeResultsFile } from "../parse/index.js";
 import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import type { RetryPolicy } from "../store/retry.js";
+import { z } from "zod";
 import { loadStoreModule } from "./open-store.js";
 import { storeResults, type PublishSummary } from "./publish.js";
+
+export const optionalText = z.string().trim().min(1).optional();
+export const textList = z.array(z.string().trim().min(1)).default([]);
+
+/** Options every run command takes (each adds its own with `.extend`). */
+export const RunCommonOptions = z.object({
+  repo: z.string().trim().min(1, "is required: the project's git checkout"),
+  sha: optionalText,
+  mode: z.enum(["main", "pr"]).default("main"),
+  publish: z.boolean().default(true),
+  db: optionalText,
+  outputDir: z.string().trim().min(1).default("lance-bench-results"),
+  budgetMinutes: z.coerce.number().positive().default(60),
+  cacheDir: optionalText,
+  testbedName: optionalText,
+  dutName: optionalText,
+  runId: optionalText,
+  /** A benchmark to record a CPU flamegraph of, after the measured run. */
+  profile: optionalText,
+});
 
 /** What the run commands share: where they work, what they cache in, how they report. */
 export interface RunDependencies {

@@ -16,15 +16,13 @@ import {
   storePreloader,
   withRunWorkspace,
   type RunDependencies,
+  RunCommonOptions,
+  optionalText,
+  textList,
 } from "./run-common.js";
 
-const optionalText = z.string().trim().min(1).optional();
-const list = z.array(z.string().trim().min(1)).default([]);
-
 /** Options of `run-python`, shared by the CLI and the action. */
-export const RunPythonOptions = z.object({
-  repo: z.string().trim().min(1, "is required: the project's git checkout"),
-  sha: optionalText,
+export const RunPythonOptions = RunCommonOptions.extend({
   workdir: z.string().trim().min(1).default("."),
   python: z.string().trim().min(1).default("python3"),
   buildCommand: optionalText,
@@ -39,21 +37,10 @@ export const RunPythonOptions = z.object({
     )
     .default([]),
   datagenCommand: optionalText,
-  datagenSources: list,
+  datagenSources: textList,
   datasetDir: z.string().trim().min(1).default(".lance-bench-datasets"),
-  pytestArgs: list,
+  pytestArgs: textList,
   markers: optionalText,
-  mode: z.enum(["main", "pr"]).default("main"),
-  publish: z.boolean().default(true),
-  db: optionalText,
-  outputDir: z.string().trim().min(1).default("lance-bench-results"),
-  budgetMinutes: z.coerce.number().positive().default(60),
-  cacheDir: optionalText,
-  testbedName: optionalText,
-  dutName: optionalText,
-  runId: optionalText,
-  /** A benchmark (pytest node id) to record a CPU flamegraph of, with py-spy. */
-  profile: optionalText,
 });
 export type RunPythonOptions = z.infer<typeof RunPythonOptions>;
 

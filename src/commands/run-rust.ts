@@ -26,32 +26,19 @@ import {
   storePreloader,
   withRunWorkspace,
   type RunDependencies,
+  RunCommonOptions,
+  optionalText,
+  textList,
 } from "./run-common.js";
 
-const optionalText = z.string().trim().min(1).optional();
-const list = z.array(z.string().trim().min(1)).default([]);
-
 /** Options of `run-rust`, shared by the CLI and the action. */
-export const RunRustOptions = z.object({
-  repo: z.string().trim().min(1, "is required: the project's git checkout"),
-  sha: optionalText,
-  crates: list,
-  benches: list,
+export const RunRustOptions = RunCommonOptions.extend({
+  crates: textList,
+  benches: textList,
   filter: optionalText,
   features: optionalText,
-  cargoArgs: list,
+  cargoArgs: textList,
   runner: z.enum(["auto", "cargo-criterion", "cargo-bench"]).default("auto"),
-  mode: z.enum(["main", "pr"]).default("main"),
-  publish: z.boolean().default(true),
-  db: optionalText,
-  outputDir: z.string().trim().min(1).default("lance-bench-results"),
-  budgetMinutes: z.coerce.number().positive().default(60),
-  cacheDir: optionalText,
-  testbedName: optionalText,
-  dutName: optionalText,
-  runId: optionalText,
-  /** A benchmark id to record a CPU flamegraph of, after the measured run. */
-  profile: optionalText,
   profileSeconds: z.coerce.number().positive().default(5),
 });
 export type RunRustOptions = z.infer<typeof RunRustOptions>;
