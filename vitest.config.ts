@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Real cargo builds, pytest runs and LanceDB tables: generous limits, and test files in
     // separate processes so native handles never leak between them.
-    testTimeout: 60_000,
+    testTimeout: 300_000,
     hookTimeout: 600_000,
     pool: "forks",
     maxWorkers: 2,
