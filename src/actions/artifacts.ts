@@ -9,12 +9,13 @@ export interface ArtifactFile {
 }
 
 /**
- * Uploads files as artifacts, one artifact per file. Off GitHub (a laptop, a test) there is
- * no artifact service: the files stay where they are and a warning says so.
+ * Uploads files as artifacts, one artifact per file. Where there is no artifact service (a
+ * laptop, a test, a runner without the results service) the files stay where they are and
+ * a warning says so. Names must be unique within a workflow run: one artifact per crate.
  */
 export async function uploadArtifacts(files: readonly ArtifactFile[]): Promise<void> {
   if (files.length === 0) return;
-  if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
     core.warning(
       `no artifact service here (not on GitHub Actions): files left in ${files.map((f) => f.file).join(", ")}`,
     );

@@ -3,9 +3,9 @@ import * as core from "@actions/core";
 import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
 
 /**
- * The build cache on GitHub's cache service (what `actions/cache` uses). Saving a key that
- * already exists is not an error (another job got there first), and a failing cache never
- * fails a benchmark run: it is a warning and a cold build.
+ * The build cache on GitHub's cache service (what `actions/cache` uses). @actions/cache
+ * already turns service failures into warnings (a cold build, never a failed benchmark
+ * run); it throws only for a malformed key, which is our bug and is left to surface.
  */
 export class GitHubActionsCache implements BuildCache {
   readonly kind = "remote";
@@ -15,22 +15,12 @@ export class GitHubActionsCache implements BuildCache {
     key: string,
     restoreKeys: readonly string[] = [],
   ): Promise<string | undefined> {
-    try {
-      return await cache.restoreCache([...paths], key, [...restoreKeys]);
-    } catch (error) {
-      core.warning(`build cache restore failed (${(error as Error).message}); building from scratch`);
-      return undefined;
-    }
+    return cache.restoreCache([...paths], key, [...restoreKeys]);
   }
 
   async save(paths: readonly string[], key: string): Promise<void> {
-    try {
-      await cache.saveCache([...paths], key);
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === "ReserveCacheError") core.info(`build cache ${key} already saved by another job`);
-      else core.warning(`build cache save failed: ${(error as Error).message}`);
-    }
+    // -1: not saved — another job saved this key first, or the service refused (already logged).
+    if ((await cache.saveCache([...paths], key)) === -1) core.info(`build cache ${key} was not saved (see above)`);
   }
 }
 
