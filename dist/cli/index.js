@@ -8854,7 +8854,7 @@ async function resolveDut(options) {
     if (version === undefined || name === undefined) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
-        const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error) => {
+        const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error) => {
             // Without a readable manifest the name can still come from the checkout's folder.
             if (version === undefined)
                 throw error;
@@ -8864,6 +8864,19 @@ async function resolveDut(options) {
         name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
     }
     return { sha, dut: { name, version, timestamp } };
+}
+/** The version from the first of these folders that has one; else the first folder's error. */
+async function firstProjectVersion(dirs) {
+    let firstError;
+    for (const dir of dirs) {
+        try {
+            return await readProjectVersion(dir);
+        }
+        catch (error) {
+            firstError ??= error;
+        }
+    }
+    throw firstError;
 }
 /** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
 async function detectToolchain(measurements, fromFiles, repo) {
@@ -9294,6 +9307,7 @@ async function hashSources(root, relativePaths) {
 
 
 const DEFAULT_CACHE_DIR = external_node_path_.join(external_node_os_.homedir(), ".cache", "lance-bench");
+/** Whether a path exists (a missing one is an answer here, not an error). */
 const exists = async (p) => (0,promises_namespaceObject.stat)(p).then(() => true, () => false);
 /** A file-system-safe entry name for a key. */
 const entryName = (key) => key.replace(/[^A-Za-z0-9._-]+/g, "_");
@@ -9609,7 +9623,7 @@ async function runPython(options, deps = {}) {
             const context = await resolveResultsContext({
                 repo: checkout.dir,
                 sha: checkout.sha,
-                manifestDir: workdir,
+                manifestDirs: [workdir],
                 testbedName: options.testbedName,
                 dutName: options.dutName,
                 runId: options.runId,
@@ -9672,7 +9686,7 @@ async function runPython(options, deps = {}) {
 
 
 
-const cargo_exists = async (p) => (0,promises_namespaceObject.stat)(p).then(() => true, () => false);
+
 /** The crates to benchmark: the given paths (checked), else every member that declares benches. */
 async function resolveCrates(checkout, requested) {
     if (requested.length > 0) {
@@ -9682,7 +9696,7 @@ async function resolveCrates(checkout, requested) {
                 throw new model/* ConfigurationError */.j1(`crate path "${cratePath}" must be relative to the repository and inside it`);
             }
             const manifest = external_node_path_.join(checkout, normalized, "Cargo.toml");
-            if (!(await cargo_exists(manifest))) {
+            if (!(await exists(manifest))) {
                 throw new model/* ConfigurationError */.j1(`crate path "${cratePath}" has no Cargo.toml in the repository`);
             }
             const parsed = parse_parse(await (0,promises_namespaceObject.readFile)(manifest, "utf8"));
@@ -9706,13 +9720,13 @@ async function resolveCrates(checkout, requested) {
 /** The channel named by rust-toolchain(.toml), if the project pins one. */
 async function pinnedToolchain(checkout) {
     const tomlFile = external_node_path_.join(checkout, "rust-toolchain.toml");
-    if (await cargo_exists(tomlFile)) {
+    if (await exists(tomlFile)) {
         const parsed = parse_parse(await (0,promises_namespaceObject.readFile)(tomlFile, "utf8"));
         if (typeof parsed.toolchain?.channel === "string")
             return parsed.toolchain.channel;
     }
     const plain = external_node_path_.join(checkout, "rust-toolchain");
-    if (await cargo_exists(plain)) {
+    if (await exists(plain)) {
         const text = (await (0,promises_namespaceObject.readFile)(plain, "utf8")).trim();
         if (text.startsWith("[")) {
             const parsed = parse_parse(text);
@@ -9808,7 +9822,6 @@ async function runCargoBench(request) {
 
 
 
-
 /** Options of `run-rust`, shared by the CLI and the action. */
 const RunRustOptions = RunCommonOptions.extend({
     crates: textList,
@@ -9892,7 +9905,8 @@ async function runRust(options, deps = {}) {
                 const context = await resolveResultsContext({
                     repo: checkout.dir,
                     sha: checkout.sha,
-                    manifestDir: crate.path === "." ? undefined : await manifestDirFor(checkout.dir, crate.path),
+                    // The workspace root's Cargo.toml when it has a version, else the crate's own.
+                    manifestDirs: [checkout.dir, external_node_path_.join(checkout.dir, crate.path)],
                     testbedName: options.testbedName,
                     dutName: options.dutName,
                     runId: options.runId,
@@ -9954,10 +9968,6 @@ async function runRust(options, deps = {}) {
         summary.published = await publishIfMain(options.mode, options.publish, allResults, options.db, workspace, deps.retry);
         return summary;
     });
-}
-/** The version comes from the workspace root's Cargo.toml when it has one, else the crate's. */
-async function manifestDirFor(checkout, cratePath) {
-    return readProjectVersion(checkout).then(() => undefined, () => external_node_path_.join(checkout, cratePath));
 }
 /** The failure of a run with failed crates, after the others were run and published. */
 function failedCratesError(summary) {

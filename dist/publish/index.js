@@ -35486,7 +35486,7 @@ async function resolveDut(options) {
     if (version === undefined || name === undefined) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
-        const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error) => {
+        const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error) => {
             // Without a readable manifest the name can still come from the checkout's folder.
             if (version === undefined)
                 throw error;
@@ -35496,6 +35496,19 @@ async function resolveDut(options) {
         name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
     }
     return { sha, dut: { name, version, timestamp } };
+}
+/** The version from the first of these folders that has one; else the first folder's error. */
+async function firstProjectVersion(dirs) {
+    let firstError;
+    for (const dir of dirs) {
+        try {
+            return await readProjectVersion(dir);
+        }
+        catch (error) {
+            firstError ??= error;
+        }
+    }
+    throw firstError;
 }
 /** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
 async function detectToolchain(measurements, fromFiles, repo) {

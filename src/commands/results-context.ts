@@ -39,8 +39,8 @@ export interface ContextOptions {
   dutTimestamp?: number | undefined;
   testbedName?: string | undefined;
   runId?: string | undefined;
-  /** Where the version is read from when not the checkout's root (a crate's own folder). */
-  manifestDir?: string | undefined;
+  /** Folders whose manifest gives the version, tried in order (default: the checkout's root). */
+  manifestDirs?: readonly string[] | undefined;
 }
 
 /** The build under test, from explicit options or else from the git checkout `repo`. */
@@ -69,7 +69,7 @@ async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha
     const missing: [string, string] =
       version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
     const checkout = await fromRepo(...missing, async (dir) => dir);
-    const project = await readProjectVersion(options.manifestDir ?? checkout).catch((error: unknown) => {
+    const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error: unknown) => {
       // Without a readable manifest the name can still come from the checkout's folder.
       if (version === undefined) throw error;
       return undefined;
@@ -78,6 +78,19 @@ async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha
     name ??= project?.name ?? path.basename(path.resolve(checkout));
   }
   return { sha, dut: { name, version, timestamp } };
+}
+
+/** The version from the first of these folders that has one; else the first folder's error. */
+async function firstProjectVersion(dirs: readonly string[]) {
+  let firstError: unknown;
+  for (const dir of dirs) {
+    try {
+      return await readProjectVersion(dir);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw firstError;
 }
 
 /** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */

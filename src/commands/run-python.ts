@@ -150,7 +150,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         {
           repo: checkout.dir,
           sha: checkout.sha,
-          manifestDir: workdir,
+          manifestDirs: [workdir],
           testbedName: options.testbedName,
           dutName: options.dutName,
           runId: options.runId,

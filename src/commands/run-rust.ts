@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { readProjectVersion } from "../context/manifest.js";
 import { ConfigurationError, LanceBenchError, parseOptions, type Measurement, type Result } from "../model/index.js";
 import { parseBencher } from "../parse/bencher.js";
 import { parseCriterionDir } from "../parse/criterion-dir.js";
@@ -151,7 +150,8 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           {
             repo: checkout.dir,
             sha: checkout.sha,
-            manifestDir: crate.path === "." ? undefined : await manifestDirFor(checkout.dir, crate.path),
+            // The workspace root's Cargo.toml when it has a version, else the crate's own.
+            manifestDirs: [checkout.dir, path.join(checkout.dir, crate.path)],
             testbedName: options.testbedName,
             dutName: options.dutName,
             runId: options.runId,
@@ -222,14 +222,6 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
     );
     return summary;
   });
-}
-
-/** The version comes from the workspace root's Cargo.toml when it has one, else the crate's. */
-async function manifestDirFor(checkout: string, cratePath: string): Promise<string | undefined> {
-  return readProjectVersion(checkout).then(
-    () => undefined,
-    () => path.join(checkout, cratePath),
-  );
 }
 
 /** The failure of a run with failed crates, after the others were run and published. */

@@ -18,7 +18,8 @@ export interface BuildCache {
 
 export const DEFAULT_CACHE_DIR = path.join(os.homedir(), ".cache", "lance-bench");
 
-const exists = async (p: string) =>
+/** Whether a path exists (a missing one is an answer here, not an error). */
+export const exists = async (p: string) =>
   stat(p).then(
     () => true,
     () => false,

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { runProgram } from "../context/process.js";
 import { ConfigurationError } from "../model/index.js";
+import { exists } from "./build-cache.js";
 import { spawnCaptured, tail } from "./spawn.js";
 
 /** A workspace member with at least one `[[bench]]` target. */
@@ -12,12 +13,6 @@ export interface BenchCrate {
   /** Folder of its Cargo.toml, relative to the checkout. */
   path: string;
 }
-
-const exists = async (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
 
 /** The crates to benchmark: the given paths (checked), else every member that declares benches. */
 export async function resolveCrates(checkout: string, requested: readonly string[]): Promise<BenchCrate[]> {
