@@ -137,9 +137,14 @@ export async function resolveResultsContext(
 /** Fixed namespace for result ids: the same key always gives the same uuid. */
 const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
 
+/**
+ * The run attempt is deliberately not part of the key: re-running a workflow (say, after one
+ * matrix job failed) measures the same commit again in the same run, and must complete the
+ * table, not duplicate what the first attempt already stored. The first stored row wins.
+ */
 function resultId(context: ResultsContext, m: Measurement): string {
   const { sha, testBed, run } = context;
-  const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id, run.run_attempt];
+  const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
   return uuidv5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 

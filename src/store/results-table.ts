@@ -1,5 +1,7 @@
 import * as lancedb from "@lancedb/lancedb";
-import { StoreError, type Result } from "../model/index.js";
+import type { Table as ArrowTable } from "apache-arrow";
+import { StoreError, describeError, type Result } from "../model/index.js";
+import { ensureSafeCommits } from "./commit-safety.js";
 import { connectDb } from "./connect.js";
 import { redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
@@ -71,14 +73,61 @@ export class ResultStore {
   }
 
   private async tableForWriting(): Promise<lancedb.Table> {
+    const existing = await this.existingTable();
+    if (existing) {
+      await this.checkSchema(existing);
+      return existing;
+    }
     const table = await withStoreRetry(
-      `opening or creating table ${RESULTS_TABLE} in ${redactUri(this.uri)}`,
+      `creating table ${RESULTS_TABLE} in ${redactUri(this.uri)}`,
       () => this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create", existOk: true }),
       this.retry,
       this.log,
     );
     await this.checkSchema(table);
+    await this.recoverFromCreateRace(table);
     return table;
+  }
+
+  /**
+   * Two publishers that both find no table both create it, and Lance commits the loser's
+   * create as an Overwrite on top of the winner's table: whatever the winner already wrote
+   * disappears from the latest version. It still exists in the version just before ours, so
+   * merge it back by id (idempotent; a no-op when that version is the winner's empty table).
+   */
+  private async recoverFromCreateRace(table: lancedb.Table): Promise<void> {
+    const ours = await table.version();
+    if (ours <= 1) return;
+    const previous = await this.db.openTable(RESULTS_TABLE);
+    try {
+      await previous.checkout(ours - 1);
+      const rows = await previous.query().toArrow();
+      if (rows.numRows === 0) return;
+      this.log(
+        `another publisher created table ${RESULTS_TABLE} at the same moment; restoring its ${rows.numRows} rows`,
+      );
+      await this.mergeById(table, rows, `restoring ${rows.numRows} rows after a concurrent create`);
+    } finally {
+      previous.close();
+    }
+  }
+
+  /**
+   * One merge-insert commit keyed on `id`. A retry starts from the latest version: a commit
+   * that lost to an incompatible concurrent one (an Overwrite) must be rebuilt on top of it.
+   */
+  private async mergeById(table: lancedb.Table, data: ArrowTable, what: string): Promise<number> {
+    let attempt = 0;
+    const merged = await withStoreRetry(
+      what,
+      async () => {
+        if (attempt++ > 0) await table.checkoutLatest();
+        return table.mergeInsert("id").whenNotMatchedInsertAll().execute(data);
+      },
+      this.retry,
+      this.log,
+    );
+    return merged.numInsertedRows;
   }
 
   /** A table written by another tool version must have every column we write. */
@@ -100,37 +149,43 @@ export class ResultStore {
    */
   async write(results: readonly Result[]): Promise<WriteOutcome> {
     if (results.length === 0) return { inserted: 0, alreadyStored: 0 };
+    await ensureSafeCommits(this.uri, this.retry, process.env, this.log);
     const table = await this.tableForWriting();
     const data = toArrowTable(results);
-    const merged = await withStoreRetry(
-      `writing ${results.length} rows to ${redactUri(this.uri)}`,
-      () => table.mergeInsert("id").whenNotMatchedInsertAll().execute(data),
-      this.retry,
-      this.log,
-    );
+    const inserted = await this.mergeById(table, data, `writing ${results.length} rows to ${redactUri(this.uri)}`);
     await this.maintainIndexes(table);
-    return { inserted: merged.numInsertedRows, alreadyStored: results.length - merged.numInsertedRows };
+    return { inserted, alreadyStored: results.length - inserted };
   }
 
   /**
    * Creates the scalar indexes once the table has rows, and folds new rows into them when
    * many have piled up (queries stay correct in between: unindexed rows are scanned).
+   * Best effort: the rows are already committed, so a failure here (typically concurrent
+   * publishers indexing at the same moment) is a warning and the next publish tries again.
    */
   private async maintainIndexes(table: lancedb.Table): Promise<void> {
-    const indexes = await table.listIndices();
-    for (const column of INDEXED_COLUMNS) {
-      const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
-      if (!index) {
-        await withStoreRetry(
-          `indexing column ${column}`,
-          () => table.createIndex(column, { config: lancedb.Index.btree() }),
-          this.retry,
-          this.log,
-        );
-      } else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
-        await withStoreRetry("refreshing indexes", () => table.optimize(), this.retry, this.log);
-        return;
-      }
+    let attempt = 0;
+    try {
+      await withStoreRetry(
+        "indexing",
+        async () => {
+          if (attempt++ > 0) await table.checkoutLatest();
+          const indexes = await table.listIndices();
+          for (const column of INDEXED_COLUMNS) {
+            const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
+            if (!index) {
+              await table.createIndex(column, { config: lancedb.Index.btree(), replace: false });
+            } else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
+              await table.optimize();
+              return;
+            }
+          }
+        },
+        this.retry,
+        this.log,
+      );
+    } catch (error) {
+      this.log(`warning: the rows are stored, but ${describeError(error)}; the next publish will index them`);
     }
   }
 

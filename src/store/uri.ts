@@ -42,5 +42,11 @@ export function s3StorageOptions(env: NodeJS.ProcessEnv = process.env): Record<s
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   set("endpoint", endpoint);
   if (endpoint?.startsWith("http://")) options.allow_http = "true";
+  // The object store's own retries (default: 10 tries over up to 180 s) sit inside ours
+  // (retry.ts); keep them short so an unreachable store fails within a bounded, documented
+  // budget. The object store's own variables still win.
+  set("client_max_retries", env.OBJECT_STORE_CLIENT_MAX_RETRIES ?? "3");
+  set("client_retry_timeout", env.OBJECT_STORE_CLIENT_RETRY_TIMEOUT ?? "30");
+  set("connect_timeout", "5s");
   return options;
 }

@@ -207,7 +207,11 @@ describe("database location", () => {
       region: "us-east-1",
       endpoint: "http://127.0.0.1:9000",
       allow_http: "true",
+      client_max_retries: "3",
+      client_retry_timeout: "30",
+      connect_timeout: "5s",
     });
+    expect(s3StorageOptions({ OBJECT_STORE_CLIENT_MAX_RETRIES: "7" }).client_max_retries).toBe("7");
     expect(redactUri("s3://key:secret@bucket/path")).toBe("s3://***@bucket/path");
   });
 });
