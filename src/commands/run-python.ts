@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigurationError, parseOptions } from "../model/index.js";
 import { parsePytestBenchmark } from "../parse/pytest.js";
-import { readText } from "../parse/common.js";
+import { readChunks } from "../parse/stream.js";
 import { splitCommand } from "../run/command-line.js";
 import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure } from "../run/python.js";
 import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
@@ -142,7 +142,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       preload();
       await runPytestBenchmarks(venv, args, jsonFile, { cwd: workdir, env, timeoutMs: remaining() });
       const toolchain: string[] = [];
-      const measurements = parsePytestBenchmark(await readText(jsonFile), "pytest --benchmark-json output", {
+      const measurements = await parsePytestBenchmark(readChunks(jsonFile), "pytest --benchmark-json output", {
         warn: log,
         noteToolchain: (t) => toolchain.push(t),
       });

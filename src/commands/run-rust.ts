@@ -6,6 +6,7 @@ import { ConfigurationError, LanceBenchError, parseOptions, type Measurement, ty
 import { parseBencher } from "../parse/bencher.js";
 import { parseCriterionDir } from "../parse/criterion-dir.js";
 import { parseCriterionJson } from "../parse/criterion-json.js";
+import { linesOf } from "../parse/stream.js";
 
 import {
   CargoFailure,
@@ -80,10 +81,12 @@ async function collectMeasurements(
   criterionHome: string,
   label: string,
 ) {
-  if (runner === "cargo-criterion") return parseCriterionJson(stdout, `${label} (cargo criterion output)`);
+  if (runner === "cargo-criterion") return parseCriterionJson(linesOf(stdout), `${label} (cargo criterion output)`);
   const found = await readdir(criterionHome).catch(() => [] as string[]);
   if (found.length > 0) return parseCriterionDir(criterionHome);
-  return /^test \S.*\s\.\.\. bench:/m.test(stdout) ? parseBencher(stdout, `${label} (cargo bench output)`) : [];
+  return /^test \S.*\s\.\.\. bench:/m.test(stdout)
+    ? parseBencher(linesOf(stdout), `${label} (cargo bench output)`)
+    : [];
 }
 
 /**

@@ -58,12 +58,27 @@ export type RunInfo = z.infer<typeof RunInfo>;
 
 export const SHA_PATTERN = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+/** Longer names are not benchmark names (pytest ids with parameters run to a few hundred). */
+export const MAX_BENCHMARK_NAME_CHARS = 2048;
+
+/**
+ * A benchmark name: any Unicode text, but bounded, and without control characters — names
+ * end up in logs (where a newline could forge a GitHub workflow command), PR comments,
+ * tables and file names.
+ */
+export const BenchmarkName = z
+  .string()
+  .min(1, "is empty")
+  .max(MAX_BENCHMARK_NAME_CHARS, `is longer than ${MAX_BENCHMARK_NAME_CHARS} characters`)
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), "contains a control character (newline, tab, NUL, …)");
+
 export const Result = z.object({
   // --- the seed's columns ---
   id: z.string().uuid(),
   dut: DutBuild,
   test_bed: TestBed,
-  benchmark_name: z.string().min(1),
+  benchmark_name: BenchmarkName,
   values: z.array(finite).min(1),
   summary: SummaryValues,
   units: z.string().min(1),

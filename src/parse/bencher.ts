@@ -1,4 +1,6 @@
 import { InputError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
+import { checkSamples } from "./common.js";
+import type { NumberedLine } from "./stream.js";
 
 /**
  * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
@@ -17,20 +19,23 @@ const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
 
 const toNumber = (text: string): number => Number(text.replaceAll(",", ""));
 
-export function parseBencher(text: string, file: string): Measurement[] {
+export async function parseBencher(
+  lines: AsyncIterable<NumberedLine> | Iterable<NumberedLine>,
+  file: string,
+): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
-  text.split("\n").forEach((rawLine, index) => {
-    const line = rawLine.replace(/\r$/, "");
-    if (!LOOKS_LIKE_BENCH.test(line)) return;
+  for await (const [line, lineNumber] of lines) {
+    if (!LOOKS_LIKE_BENCH.test(line)) continue;
     const match = BENCH_LINE.exec(line);
     if (!match) {
       throw new InputError(
         file,
-        `line ${index + 1}`,
+        `line ${lineNumber}`,
         `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`,
       );
     }
     const [, name, median, deviation, megabytesPerSecond] = match;
+    checkSamples([toNumber(median!)], file, `line ${lineNumber}, ns/iter`);
     measurements.push({
       benchmarkName: name!,
       values: [toNumber(median!)],
@@ -46,9 +51,9 @@ export function parseBencher(text: string, file: string): Measurement[] {
         deviation_ns: toNumber(deviation!),
         ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
       },
-      origin: `${file}:${index + 1}`,
+      origin: `${file}:${lineNumber}`,
     });
-  });
+  }
   if (measurements.length === 0) {
     throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
   }

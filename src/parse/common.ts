@@ -1,18 +1,18 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { InputError } from "../model/index.js";
+import { checkReadableFile } from "./stream.js";
 
-/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
+/** Whole-document files read at once (Criterion's per-benchmark JSON) are kilobytes; refuse more. */
+export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
+/** Reads a small JSON document as text; a missing, empty or oversized file is an `InputError` naming it. */
 export async function readText(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
-    throw new InputError(file, undefined, reason);
+  const size = await checkReadableFile(file);
+  if (size > MAX_DOCUMENT_BYTES) {
+    throw new InputError(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
   }
+  const text = await readFile(file, "utf8");
   if (text.trim() === "") throw new InputError(file, undefined, "file is empty");
   return text;
 }
@@ -50,19 +50,20 @@ export function neutralizeNonFiniteTokens(text: string): string {
   return out;
 }
 
-/** Line and column (1-based) of a character offset. */
-function lineAndColumn(text: string, offset: number): string {
+/** Line and column (1-based) of a character offset; `firstLine` is the file line `text` starts on. */
+function lineAndColumn(text: string, offset: number, firstLine = 1): string {
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   const column = offset - before.lastIndexOf("\n");
-  return `line ${line}, column ${column}`;
+  return `line ${line + firstLine - 1}, column ${column}`;
 }
 
 /**
  * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
- * `baseLine` is the file line where `text` starts (for JSON-lines files).
+ * `baseLine` names the line of a JSON-lines record; `firstLine` is the file line where a
+ * multi-line `text` (a value cut out of a streamed document) starts.
  */
-export function parseJson(text: string, file: string, baseLine?: number): unknown {
+export function parseJson(text: string, file: string, baseLine?: number, firstLine = 1): unknown {
   try {
     return JSON.parse(neutralizeNonFiniteTokens(text));
   } catch (error) {
@@ -71,8 +72,8 @@ export function parseJson(text: string, file: string, baseLine?: number): unknow
     const truncated = /end of JSON input|Unterminated string|Expected .* after/.test(message) && !position;
     let location: string;
     if (baseLine !== undefined) location = `line ${baseLine}`;
-    else if (position !== undefined) location = lineAndColumn(text, Number(position));
-    else location = lineAndColumn(text, text.length);
+    else if (position !== undefined) location = lineAndColumn(text, Number(position), firstLine);
+    else location = lineAndColumn(text, text.length, firstLine);
     const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
     throw new InputError(file, location, reason);
   }
@@ -92,11 +93,18 @@ function formatPath(path: readonly PropertyKey[]): string {
  * Validates a decoded record against the format's schema. The first problem becomes an
  * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
  */
-export function checkShape<T extends z.ZodType>(schema: T, value: unknown, file: string, where?: string): z.infer<T> {
+export function checkShape<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  file: string,
+  where?: string,
+  /** Where `value` sits in its document, e.g. ["benchmarks", 3] for one streamed element. */
+  pathPrefix: readonly PropertyKey[] = [],
+): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const field = `field ${formatPath(issue.path)}`;
+  const field = `field ${formatPath([...pathPrefix, ...issue.path])}`;
   const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
   throw new InputError(file, where ? `${where}, ${field}` : field, reason);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InputError, NANOSECONDS_PER, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
 import { checkSamples, checkShape, parseJson } from "./common.js";
+import type { NumberedLine } from "./stream.js";
 import { criterionThroughput } from "./throughput.js";
 
 /**
@@ -32,15 +33,16 @@ const BenchmarkComplete = z
 
 const Message = z.object({ reason: z.string() }).passthrough();
 
-export function parseCriterionJson(text: string, file: string): Measurement[] {
+export async function parseCriterionJson(
+  lines: AsyncIterable<NumberedLine> | Iterable<NumberedLine>,
+  file: string,
+): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
-  const lines = text.split("\n");
-  lines.forEach((line, index) => {
-    const lineNumber = index + 1;
-    if (line.trim() === "") return;
+  for await (const [line, lineNumber] of lines) {
+    if (line.trim() === "") continue;
     const where = `line ${lineNumber}`;
     const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
-    if (message.reason !== "benchmark-complete") return;
+    if (message.reason !== "benchmark-complete") continue;
     const record = checkShape(BenchmarkComplete, message, file, where);
     const { measured_values: totals, iteration_count: iterations } = record;
     if (totals.length !== iterations.length) {
@@ -74,6 +76,6 @@ export function parseCriterionJson(text: string, file: string): Measurement[] {
       metadata: raw,
       origin: `${file}:${lineNumber}`,
     });
-  });
+  }
   return measurements;
 }

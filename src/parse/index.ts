@@ -1,7 +1,14 @@
 import { stat } from "node:fs/promises";
-import { ConfigurationError, InputError, SourceFormat, type Measurement, type Result } from "../model/index.js";
+import {
+  BenchmarkName,
+  ConfigurationError,
+  InputError,
+  SourceFormat,
+  type Measurement,
+  type Result,
+} from "../model/index.js";
 import { parseBencher } from "./bencher.js";
-import { readText } from "./common.js";
+import { checkReadableFile, readChunks, readHead, readLines } from "./stream.js";
 import { parseCriterionDir } from "./criterion-dir.js";
 import { parseCriterionJson } from "./criterion-json.js";
 import { parsePytestBenchmark, type PytestContext } from "./pytest.js";
@@ -29,13 +36,26 @@ export interface ParsedInputs {
 
 const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
 
-/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
-export function detectTextFormat(text: string, file: string): TextFormat {
-  const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
+const LOOKS_LIKE_BENCH_LINE = /^test \S.* \.\.\. bench:/;
+const HEAD_BYTES = 1024 * 1024;
+
+/**
+ * Guesses a file's format from its content (never from its name, which CI steps choose
+ * freely): from its first megabyte, and for captured `cargo bench` output whose bench lines
+ * come later, from a streamed scan for the first bench line.
+ */
+export async function detectFormat(file: string): Promise<TextFormat> {
+  const size = await checkReadableFile(file);
+  const head = await readHead(file, HEAD_BYTES);
+  const firstLine = head.trimStart().split("\n", 1)[0] ?? "";
   if (isResultsFile(firstLine)) return RESULTS_FILE_KIND;
   if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine)) return "criterion-json";
-  if (BENCHER_LINE.test(text)) return "bencher";
+  if (BENCHER_LINE.test(head)) return "bencher";
   if (firstLine.startsWith("{")) return "pytest";
+  if (head.trim() === "") throw new InputError(file, undefined, "file is empty");
+  if (size > HEAD_BYTES) {
+    for await (const [line] of readLines(file)) if (LOOKS_LIKE_BENCH_LINE.test(line)) return "bencher";
+  }
   throw new InputError(
     file,
     undefined,
@@ -77,11 +97,10 @@ export async function parseInputs(inputs: readonly string[], format: FormatChoic
       if (format === "criterion-dir") {
         throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
       }
-      const text = await readText(input);
-      const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
+      const textFormat = format === "auto" ? await detectFormat(input) : format;
       chosen = textFormat;
-      if (textFormat === RESULTS_FILE_KIND) result.results.push(...parseResultsFile(text, input));
-      else measurements = parseText(textFormat, text, input, context);
+      if (textFormat === RESULTS_FILE_KIND) result.results.push(...(await parseResultsFile(readLines(input), input)));
+      else measurements = await parseFile(textFormat, input, context);
     }
     result.formats[input] = chosen;
     result.measurements.push(...measurements);
@@ -92,26 +111,34 @@ export async function parseInputs(inputs: readonly string[], format: FormatChoic
 
 type TextFormat = Exclude<SourceFormat, "criterion-dir"> | typeof RESULTS_FILE_KIND;
 
-function parseText(
+/** Streams a file through its parser: the file is never held in memory whole. */
+function parseFile(
   format: Exclude<TextFormat, typeof RESULTS_FILE_KIND>,
-  text: string,
   file: string,
   context: PytestContext,
-) {
+): Promise<Measurement[]> {
   switch (format) {
     case "criterion-json":
-      return parseCriterionJson(text, file);
+      return parseCriterionJson(readLines(file), file);
     case "bencher":
-      return parseBencher(text, file);
+      return parseBencher(readLines(file), file);
     case "pytest":
-      return parsePytestBenchmark(text, file, context);
+      return parsePytestBenchmark(readChunks(file), file, context);
   }
 }
 
-/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
+/**
+ * Names must be usable everywhere they go (see BenchmarkName), and two records for one
+ * benchmark and metric in one publish would make the stored key ambiguous.
+ */
 function rejectDuplicates(measurements: readonly Measurement[]): void {
   const seen = new Map<string, string>();
   for (const m of measurements) {
+    const name = BenchmarkName.safeParse(m.benchmarkName);
+    if (!name.success) {
+      const shown = JSON.stringify(m.benchmarkName.slice(0, 80)) + (m.benchmarkName.length > 80 ? "…" : "");
+      throw new InputError(m.origin, `benchmark name ${shown}`, name.error.issues[0]!.message);
+    }
     const key = `${m.benchmarkName}\u0000${m.metric}`;
     const first = seen.get(key);
     if (first !== undefined) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InputError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
-import { checkSamples, checkShape, parseJson } from "./common.js";
+import { checkSamples, checkShape } from "./common.js";
+import { streamJsonObject } from "./json-stream.js";
 
 /**
  * pytest-benchmark's `--benchmark-json` (3.x–5.x): one object with `benchmarks[]`, each with
@@ -28,13 +29,13 @@ const Entry = z
   })
   .passthrough();
 
-const Report = z
+/** The top-level members kept; `benchmarks` is streamed separately (see json-stream.ts). */
+const ReportMembers = z
   .object({
-    benchmarks: z.array(Entry),
     version: z.string().optional(),
     datetime: z.string().optional(),
-    commit_info: z.record(z.string(), z.unknown()).optional(),
-    machine_info: z.record(z.string(), z.unknown()).optional(),
+    commit_info: z.record(z.string(), z.unknown()).nullish(),
+    machine_info: z.record(z.string(), z.unknown()).nullish(),
   })
   .passthrough();
 
@@ -46,22 +47,21 @@ export interface PytestContext {
   noteToolchain(description: string): void;
 }
 
-export function parsePytestBenchmark(text: string, file: string, context: PytestContext): Measurement[] {
-  const report = checkShape(Report, parseJson(text, file), file);
-  const machine = report.machine_info ?? {};
-  if (typeof machine.python_version === "string") {
-    context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
-  }
-  if (report.benchmarks.length === 0) throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+/** Parses pytest-benchmark JSON streamed from `chunks`, one benchmark entry in memory at a time. */
+export async function parsePytestBenchmark(
+  chunks: AsyncIterable<string>,
+  file: string,
+  context: PytestContext,
+): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
-  report.benchmarks.forEach((entry, index) => {
-    const where = `field benchmarks[${index}].stats.data`;
+  const streamed = await streamJsonObject(chunks, file, "benchmarks", (element, index, line) => {
+    const entry = checkShape(Entry, element, file, `line ${line}`, ["benchmarks", index]);
     const { data, ...statsRaw } = entry.stats;
     if (data === undefined) {
       context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
       return;
     }
-    checkSamples(data, file, where);
+    checkSamples(data, file, `line ${line}, field benchmarks[${index}].stats.data`);
     measurements.push({
       benchmarkName: entry.fullname,
       values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
@@ -71,12 +71,21 @@ export function parsePytestBenchmark(text: string, file: string, context: Pytest
       throughput: null,
       params: entry.params ?? null,
       sourceFormat: "pytest",
-      metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
+      metadata: { ...entry, stats: statsRaw },
       origin: `${file}#benchmarks[${index}]`,
     });
   });
+  if (!streamed.sawArray) throw new InputError(file, "field benchmarks", "is missing: not pytest-benchmark JSON");
+  const report = checkShape(ReportMembers, streamed.members, file);
+  const machine = report.machine_info ?? {};
+  if (typeof machine.python_version === "string") {
+    context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
+  }
+  if (streamed.elements === 0) throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
   if (measurements.length === 0) {
     throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
   }
+  // The version is written after the benchmarks, so it is attached once the stream ends.
+  for (const m of measurements) m.metadata = { ...m.metadata, pytest_benchmark_version: report.version ?? null };
   return measurements;
 }

@@ -1,6 +1,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import { InputError, Result } from "../model/index.js";
 import { checkShape, parseJson } from "./common.js";
+import type { NumberedLine } from "./stream.js";
 
 /**
  * lance-bench's own results file: JSON lines, a header then one normalized `Result` per line.
@@ -23,27 +24,37 @@ export function isResultsFile(firstLine: string): boolean {
   return firstLine.startsWith("{") && firstLine.includes(`"${RESULTS_FILE_KIND}"`);
 }
 
-export function parseResultsFile(text: string, file: string): Result[] {
-  const lines = text.split("\n");
-  const header = parseJson(lines[0] ?? "", file, 1) as Partial<ResultsFileHeader>;
+export async function parseResultsFile(
+  lines: AsyncIterable<NumberedLine> | Iterable<NumberedLine>,
+  file: string,
+): Promise<Result[]> {
+  const results: Result[] = [];
+  let header: Partial<ResultsFileHeader> | undefined;
+  for await (const [line, lineNumber] of lines) {
+    if (line.trim() === "") continue;
+    if (header === undefined) {
+      header = checkHeader(parseJson(line, file, lineNumber), file, `line ${lineNumber}`);
+      continue;
+    }
+    results.push(checkShape(Result, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
+  }
+  if (results.length === 0) throw new InputError(file, undefined, "holds no results");
+  return results;
+}
+
+function checkHeader(value: unknown, file: string, where: string): Partial<ResultsFileHeader> {
+  const header = value as Partial<ResultsFileHeader> | null;
   if (header?.kind !== RESULTS_FILE_KIND) {
-    throw new InputError(file, "line 1", `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
+    throw new InputError(file, where, `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
   }
   if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
     throw new InputError(
       file,
-      "line 1, field schema_version",
+      `${where}, field schema_version`,
       `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`,
     );
   }
-  const results: Result[] = [];
-  lines.slice(1).forEach((line, index) => {
-    if (line.trim() === "") return;
-    const lineNumber = index + 2;
-    results.push(checkShape(Result, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
-  });
-  if (results.length === 0) throw new InputError(file, undefined, "holds no results");
-  return results;
+  return header;
 }
 
 /** Writes a results file atomically (a reader never sees half a file). */
