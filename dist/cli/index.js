@@ -808,6 +808,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_p
 
 /***/ }),
 
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
 /***/ 474:
 /***/ ((module) => {
 
@@ -5110,7 +5117,7 @@ exports.suggestSimilar = suggestSimilar;
 
 /***/ }),
 
-/***/ 57:
+/***/ 586:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5205,7 +5212,7 @@ var uri = __nccwpck_require__(755);
  * benchmark first, like run-rust — should not pay up front.
  */
 async function loadStoreModule() {
-    return __nccwpck_require__.e(/* import() */ 627).then(__nccwpck_require__.bind(__nccwpck_require__, 627));
+    return __nccwpck_require__.e(/* import() */ 476).then(__nccwpck_require__.bind(__nccwpck_require__, 476));
 }
 async function openStore(options) {
     const { ResultStore } = await loadStoreModule();
@@ -5268,71 +5275,142 @@ async function hasResults(options, deps = {}) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./lib/parse/bencher.js
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: ./lib/parse/stream.js
 
-/**
- * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
- * `#[bench]` and Criterion:
- *
- *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
- *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
- *
- * Each line holds one number (the median over libtest's samples) and its spread (max − min),
- * so a record has a single value; the spread is kept in `metadata`.
+
+
+/*
+ * Result files are read as streams, never whole: a 100 MB file costs a chunk of memory, not
+ * its size. What a parser keeps is what it will store (the samples), and single lines are
+ * bounded so one runaway line cannot take the memory either.
  */
-const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
-/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
-const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
-const toNumber = (text) => Number(text.replaceAll(",", ""));
-function parseBencher(text, file) {
-    const measurements = [];
-    text.split("\n").forEach((rawLine, index) => {
-        const line = rawLine.replace(/\r$/, "");
-        if (!LOOKS_LIKE_BENCH.test(line))
-            return;
-        const match = BENCH_LINE.exec(line);
-        if (!match) {
-            throw new model/* InputError */.dz(file, `line ${index + 1}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
-        }
-        const [, name, median, deviation, megabytesPerSecond] = match;
-        measurements.push({
-            benchmarkName: name,
-            values: [toNumber(median)],
-            units: model/* TIME_UNIT */.R5,
-            metric: model/* TIME_METRIC */.Pr,
-            direction: "lower_is_better",
-            throughput: null,
-            params: null,
-            sourceFormat: "bencher",
-            metadata: {
-                line: line.trim(),
-                ns_per_iter: toNumber(median),
-                deviation_ns: toNumber(deviation),
-                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
-            },
-            origin: `${file}:${index + 1}`,
-        });
-    });
-    if (measurements.length === 0) {
-        throw new model/* InputError */.dz(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
-    }
-    return measurements;
-}
-
-;// CONCATENATED MODULE: ./lib/parse/common.js
-
-
-/** Reads a result file as text; an unreadable or empty file is an `InputError` naming it. */
-async function readText(file) {
-    let text;
+/** A result line longer than this is not tool output (cargo-criterion lines are kilobytes). */
+const MAX_LINE_CHARS = 16 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+/** Fails with an `InputError` naming the file when it is missing, a directory or empty. */
+async function checkReadableFile(file) {
+    let size;
     try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+        const info = await (0,promises_namespaceObject.stat)(file);
+        if (info.isDirectory())
+            throw Object.assign(new Error("directory"), { code: "EISDIR" });
+        size = info.size;
     }
     catch (error) {
         const code = error.code;
         const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
         throw new model/* InputError */.dz(file, undefined, reason);
     }
+    if (size === 0)
+        throw new model/* InputError */.dz(file, undefined, "file is empty");
+    return size;
+}
+/** Text chunks of a file, as UTF-8. */
+async function* readChunks(file) {
+    await checkReadableFile(file);
+    const stream = (0,external_node_fs_.createReadStream)(file, { encoding: "utf8", highWaterMark: CHUNK_BYTES });
+    try {
+        for await (const chunk of stream)
+            yield chunk;
+    }
+    catch (error) {
+        throw new model/* InputError */.dz(file, undefined, `cannot be read (${error.code ?? error})`);
+    }
+    finally {
+        stream.destroy();
+    }
+}
+/**
+ * The lines of a file, streamed. A whitespace-only file is "empty"; a line longer than
+ * MAX_LINE_CHARS is an error naming it. Lines are split on the byte level (a newline byte
+ * never occurs inside a multi-byte UTF-8 character) and each is decoded on its own, so a line
+ * a parser keeps does not pin the megabyte chunk it came from, as a substring would.
+ */
+async function* readLines(file) {
+    await checkReadableFile(file);
+    const stream = (0,external_node_fs_.createReadStream)(file, { highWaterMark: CHUNK_BYTES });
+    let carried = []; // the start of a line that continues in the next chunk
+    let carriedBytes = 0;
+    let lineNumber = 0;
+    let sawText = false;
+    const decode = (parts) => {
+        const text = (parts.length === 1 ? parts[0] : Buffer.concat(parts)).toString("utf8");
+        return text.endsWith("\r") ? text.slice(0, -1) : text;
+    };
+    try {
+        for await (const chunk of stream) {
+            let start = 0;
+            for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
+                const line = decode([...carried, chunk.subarray(start, newline)]);
+                carried = [];
+                carriedBytes = 0;
+                lineNumber++;
+                sawText ||= line.trim() !== "";
+                yield [line, lineNumber];
+                start = newline + 1;
+            }
+            if (start < chunk.length) {
+                carried.push(Buffer.from(chunk.subarray(start))); // a copy: the chunk itself can go
+                carriedBytes += chunk.length - start;
+                if (carriedBytes > MAX_LINE_CHARS) {
+                    throw new model/* InputError */.dz(file, `line ${lineNumber + 1}`, `is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB`);
+                }
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof model/* InputError */.dz)
+            throw error;
+        throw new model/* InputError */.dz(file, undefined, `cannot be read (${error.code ?? error})`);
+    }
+    finally {
+        stream.destroy();
+    }
+    if (carriedBytes > 0) {
+        const line = decode(carried);
+        lineNumber++;
+        sawText ||= line.trim() !== "";
+        yield [line, lineNumber];
+    }
+    if (!sawText)
+        throw new model/* InputError */.dz(file, undefined, "file is empty");
+}
+/** The numbered lines of text already in memory (a command's captured output). */
+function* linesOf(text) {
+    let lineNumber = 0;
+    for (const line of text.split("\n"))
+        yield [line.replace(/\r$/, ""), ++lineNumber];
+}
+/** The first `bytes` of a file as text (for recognising its format). */
+async function readHead(file, bytes = 64 * 1024) {
+    await checkReadableFile(file);
+    const handle = await (0,promises_namespaceObject.open)(file, "r");
+    try {
+        const buffer = Buffer.alloc(bytes);
+        const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+        // A multi-byte character cut at the end decodes as U+FFFD: harmless for format detection.
+        return buffer.subarray(0, bytesRead).toString("utf8");
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/parse/common.js
+
+
+
+/** Whole-document files read at once (Criterion's per-benchmark JSON) are kilobytes; refuse more. */
+const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+/** Reads a small JSON document as text; a missing, empty or oversized file is an `InputError` naming it. */
+async function readText(file) {
+    const size = await checkReadableFile(file);
+    if (size > MAX_DOCUMENT_BYTES) {
+        throw new model/* InputError */.dz(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
+    }
+    const text = await (0,promises_namespaceObject.readFile)(file, "utf8");
     if (text.trim() === "")
         throw new model/* InputError */.dz(file, undefined, "file is empty");
     return text;
@@ -5372,18 +5450,19 @@ function neutralizeNonFiniteTokens(text) {
     }
     return out;
 }
-/** Line and column (1-based) of a character offset. */
-function lineAndColumn(text, offset) {
+/** Line and column (1-based) of a character offset; `firstLine` is the file line `text` starts on. */
+function lineAndColumn(text, offset, firstLine = 1) {
     const before = text.slice(0, offset);
     const line = before.split("\n").length;
     const column = offset - before.lastIndexOf("\n");
-    return `line ${line}, column ${column}`;
+    return `line ${line + firstLine - 1}, column ${column}`;
 }
 /**
  * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
- * `baseLine` is the file line where `text` starts (for JSON-lines files).
+ * `baseLine` names the line of a JSON-lines record; `firstLine` is the file line where a
+ * multi-line `text` (a value cut out of a streamed document) starts.
  */
-function parseJson(text, file, baseLine) {
+function parseJson(text, file, baseLine, firstLine = 1) {
     try {
         return JSON.parse(neutralizeNonFiniteTokens(text));
     }
@@ -5395,9 +5474,9 @@ function parseJson(text, file, baseLine) {
         if (baseLine !== undefined)
             location = `line ${baseLine}`;
         else if (position !== undefined)
-            location = lineAndColumn(text, Number(position));
+            location = lineAndColumn(text, Number(position), firstLine);
         else
-            location = lineAndColumn(text, text.length);
+            location = lineAndColumn(text, text.length, firstLine);
         const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
         throw new model/* InputError */.dz(file, location, reason);
     }
@@ -5417,12 +5496,14 @@ function formatPath(path) {
  * Validates a decoded record against the format's schema. The first problem becomes an
  * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
  */
-function checkShape(schema, value, file, where) {
+function checkShape(schema, value, file, where, 
+/** Where `value` sits in its document, e.g. ["benchmarks", 3] for one streamed element. */
+pathPrefix = []) {
     const parsed = schema.safeParse(value);
     if (parsed.success)
         return parsed.data;
     const issue = parsed.error.issues[0];
-    const field = `field ${formatPath(issue.path)}`;
+    const field = `field ${formatPath([...pathPrefix, ...issue.path])}`;
     const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
     throw new model/* InputError */.dz(file, where ? `${where}, ${field}` : field, reason);
 }
@@ -5447,6 +5528,58 @@ function checkSamples(values, file, where) {
         if (value < 0)
             throw new model/* InputError */.dz(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
     });
+}
+
+;// CONCATENATED MODULE: ./lib/parse/bencher.js
+
+
+/**
+ * libtest's bencher lines, as `cargo bench -- --output-format bencher` prints them for both
+ * `#[bench]` and Criterion:
+ *
+ *     test sort/100 ... bench:       1,234 ns/iter (+/- 56)
+ *     test parse    ... bench:         567.89 ns/iter (+/- 1.2) = 800 MB/s
+ *
+ * Each line holds one number (the median over libtest's samples) and its spread (max − min),
+ * so a record has a single value; the spread is kept in `metadata`.
+ */
+const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
+/** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
+const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+const toNumber = (text) => Number(text.replaceAll(",", ""));
+async function parseBencher(lines, file) {
+    const measurements = [];
+    for await (const [line, lineNumber] of lines) {
+        if (!LOOKS_LIKE_BENCH.test(line))
+            continue;
+        const match = BENCH_LINE.exec(line);
+        if (!match) {
+            throw new model/* InputError */.dz(file, `line ${lineNumber}`, `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`);
+        }
+        const [, name, median, deviation, megabytesPerSecond] = match;
+        checkSamples([toNumber(median)], file, `line ${lineNumber}, ns/iter`);
+        measurements.push({
+            benchmarkName: name,
+            values: [toNumber(median)],
+            units: model/* TIME_UNIT */.R5,
+            metric: model/* TIME_METRIC */.Pr,
+            direction: "lower_is_better",
+            throughput: null,
+            params: null,
+            sourceFormat: "bencher",
+            metadata: {
+                line: line.trim(),
+                ns_per_iter: toNumber(median),
+                deviation_ns: toNumber(deviation),
+                ...(megabytesPerSecond ? { mb_per_s: toNumber(megabytesPerSecond) } : {}),
+            },
+            origin: `${file}:${lineNumber}`,
+        });
+    }
+    if (measurements.length === 0) {
+        throw new model/* InputError */.dz(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
+    }
+    return measurements;
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -5576,17 +5709,15 @@ const BenchmarkComplete = classic_schemas/* object */.Ikc({
 })
     .passthrough();
 const Message = classic_schemas/* object */.Ikc({ reason: classic_schemas/* string */.YjP() }).passthrough();
-function parseCriterionJson(text, file) {
+async function parseCriterionJson(lines, file) {
     const measurements = [];
-    const lines = text.split("\n");
-    lines.forEach((line, index) => {
-        const lineNumber = index + 1;
+    for await (const [line, lineNumber] of lines) {
         if (line.trim() === "")
-            return;
+            continue;
         const where = `line ${lineNumber}`;
         const message = checkShape(Message, parseJson(line, file, lineNumber), file, where);
         if (message.reason !== "benchmark-complete")
-            return;
+            continue;
         const record = checkShape(BenchmarkComplete, message, file, where);
         const { measured_values: totals, iteration_count: iterations } = record;
         if (totals.length !== iterations.length) {
@@ -5612,11 +5743,201 @@ function parseCriterionJson(text, file) {
             metadata: raw,
             origin: `${file}:${lineNumber}`,
         });
-    });
+    }
     return measurements;
 }
 
+;// CONCATENATED MODULE: ./lib/parse/json-stream.js
+
+
+/*
+ * A JSON document shaped `{ ..., "benchmarks": [ {...}, {...} ], ... }` streamed one array
+ * element at a time, so a pytest-benchmark file of hundreds of megabytes (hundreds of
+ * thousands of rounds per benchmark is normal for fast functions) never sits in memory whole.
+ * Hand-written rather than a streaming-JSON library because the files come from Python, whose
+ * json module writes bare NaN/Infinity tokens that every JSON parser rejects; each element is
+ * cut out here and decoded by `parseJson`, which maps those tokens and names the line.
+ */
+/** One member value or array element held at a time; larger is not benchmark output. */
+const MAX_JSON_VALUE_CHARS = 256 * 1024 * 1024;
+/**
+ * Streams `chunks` (the text of `file`) as a JSON object, calling `onElement` with each
+ * element of the member `arrayKey` (decoded, with its index and starting line).
+ */
+async function streamJsonObject(chunks, file, arrayKey, onElement) {
+    const members = {};
+    let expect = 0 /* Expect.TopLevel */;
+    let line = 1;
+    let depth = 0; // nesting inside the captured value
+    let inString = false;
+    let escaped = false;
+    let key;
+    let inArray = false; // between the streamed array's brackets
+    let arrayExpectsElement = true;
+    let elements = 0;
+    let sawArray = false;
+    // The text being captured (a key, a member value or an array element), in chunk slices.
+    let parts = [];
+    let captureLength = 0;
+    let capturing;
+    let captureLine = 1;
+    let captureStart = 0;
+    const fail = (reason) => {
+        throw new model/* InputError */.dz(file, `line ${line}`, reason);
+    };
+    for await (const chunk of chunks) {
+        const finishCapture = (endExclusive) => {
+            parts.push(chunk.slice(captureStart, endExclusive));
+            const text = parts.join("");
+            parts = [];
+            captureLength = 0;
+            capturing = undefined;
+            return text;
+        };
+        const startCapture = (kind, at) => {
+            capturing = kind;
+            captureStart = at;
+            captureLine = line;
+        };
+        const endValue = (endExclusive) => {
+            if (capturing === "element") {
+                onElement(parseJson(finishCapture(endExclusive), file, undefined, captureLine), elements, captureLine);
+                elements++;
+                arrayExpectsElement = false;
+            }
+            else if (capturing === "member") {
+                members[key] = parseJson(finishCapture(endExclusive), file, undefined, captureLine);
+                expect = 4 /* Expect.CommaOrEnd */;
+            }
+        };
+        for (let i = 0; i < chunk.length; i++) {
+            const ch = chunk[i];
+            if (ch === "\n")
+                line++;
+            if (inString) {
+                if (escaped)
+                    escaped = false;
+                else if (ch === "\\")
+                    escaped = true;
+                else if (ch === '"') {
+                    inString = false;
+                    if (capturing === "key") {
+                        key = String(parseJson(finishCapture(i + 1), file, undefined, captureLine));
+                        expect = 2 /* Expect.Colon */;
+                    }
+                    else if (depth === 0 && capturing)
+                        endValue(i + 1); // a string value just ended
+                }
+                continue;
+            }
+            if (ch === " " || ch === "\n" || ch === "\r" || ch === "\t" || ch === "\ufeff") {
+                if (capturing && depth === 0 && capturing !== "key")
+                    endValue(i); // end of a bare number/literal
+                continue;
+            }
+            // A bare value (number, true, NaN, …) ends at the next delimiter.
+            if (capturing && capturing !== "key" && depth === 0 && (ch === "," || ch === "}" || ch === "]"))
+                endValue(i);
+            if (capturing && capturing !== "key") {
+                if (ch === '"')
+                    inString = true;
+                else if (ch === "{" || ch === "[")
+                    depth++;
+                else if (ch === "}" || ch === "]") {
+                    depth--;
+                    if (depth === 0)
+                        endValue(i + 1);
+                }
+                continue;
+            }
+            if (inArray) {
+                if (ch === "]") {
+                    inArray = false;
+                    expect = 4 /* Expect.CommaOrEnd */;
+                }
+                else if (ch === ",") {
+                    if (arrayExpectsElement)
+                        fail(`invalid JSON in ${arrayKey} (unexpected ",")`);
+                    arrayExpectsElement = true;
+                }
+                else {
+                    if (!arrayExpectsElement)
+                        fail(`invalid JSON in ${arrayKey} (expected "," or "]")`);
+                    startCapture("element", i);
+                    if (ch === '"')
+                        inString = true;
+                    else if (ch === "{" || ch === "[")
+                        depth = 1;
+                }
+                continue;
+            }
+            switch (expect) {
+                case 0 /* Expect.TopLevel */:
+                    if (ch !== "{")
+                        fail("not a JSON object");
+                    expect = 1 /* Expect.Key */;
+                    break;
+                case 1 /* Expect.Key */:
+                    if (ch === "}" && Object.keys(members).length === 0 && !sawArray)
+                        expect = 5 /* Expect.Done */;
+                    else if (ch === '"') {
+                        startCapture("key", i);
+                        inString = true;
+                    }
+                    else
+                        fail(`invalid JSON (expected a member name, found "${ch}")`);
+                    break;
+                case 2 /* Expect.Colon */:
+                    if (ch !== ":")
+                        fail(`invalid JSON (expected ":" after "${key}")`);
+                    expect = 3 /* Expect.Value */;
+                    break;
+                case 3 /* Expect.Value */:
+                    if (key === arrayKey && ch === "[") {
+                        inArray = true;
+                        sawArray = true;
+                        arrayExpectsElement = true;
+                    }
+                    else if (key === arrayKey) {
+                        fail(`field ${arrayKey} is not an array`);
+                    }
+                    else {
+                        startCapture("member", i);
+                        if (ch === '"')
+                            inString = true;
+                        else if (ch === "{" || ch === "[")
+                            depth = 1;
+                    }
+                    break;
+                case 4 /* Expect.CommaOrEnd */:
+                    if (ch === ",")
+                        expect = 1 /* Expect.Key */;
+                    else if (ch === "}")
+                        expect = 5 /* Expect.Done */;
+                    else
+                        fail(`invalid JSON (expected "," or "}", found "${ch}")`);
+                    break;
+                case 5 /* Expect.Done */:
+                    fail("unexpected text after the JSON object");
+            }
+        }
+        if (capturing) {
+            const rest = chunk.slice(captureStart);
+            parts.push(rest);
+            captureLength += rest.length;
+            captureStart = 0;
+            if (captureLength > MAX_JSON_VALUE_CHARS) {
+                throw new model/* InputError */.dz(file, `line ${captureLine}`, `one JSON value is longer than ${MAX_JSON_VALUE_CHARS / 1024 / 1024} MiB`);
+            }
+        }
+    }
+    if (expect !== 5 /* Expect.Done */)
+        throw new model/* InputError */.dz(file, `line ${line}`, "invalid JSON (truncated?)");
+    return { members, elements, sawArray };
+}
+
 ;// CONCATENATED MODULE: ./lib/parse/pytest.js
+
 
 
 
@@ -5641,32 +5962,26 @@ const Entry = classic_schemas/* object */.Ikc({
     stats: Stats,
 })
     .passthrough();
-const Report = classic_schemas/* object */.Ikc({
-    benchmarks: classic_schemas/* array */.YOg(Entry),
+/** The top-level members kept; `benchmarks` is streamed separately (see json-stream.ts). */
+const ReportMembers = classic_schemas/* object */.Ikc({
     version: classic_schemas/* string */.YjP().optional(),
     datetime: classic_schemas/* string */.YjP().optional(),
-    commit_info: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J()).optional(),
-    machine_info: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J()).optional(),
+    commit_info: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J()).nullish(),
+    machine_info: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J()).nullish(),
 })
     .passthrough();
 const NANOSECONDS_PER_SECOND = 1e9;
-function parsePytestBenchmark(text, file, context) {
-    const report = checkShape(Report, parseJson(text, file), file);
-    const machine = report.machine_info ?? {};
-    if (typeof machine.python_version === "string") {
-        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
-    }
-    if (report.benchmarks.length === 0)
-        throw new model/* InputError */.dz(file, "field benchmarks", "is empty: no benchmarks ran");
+/** Parses pytest-benchmark JSON streamed from `chunks`, one benchmark entry in memory at a time. */
+async function parsePytestBenchmark(chunks, file, context) {
     const measurements = [];
-    report.benchmarks.forEach((entry, index) => {
-        const where = `field benchmarks[${index}].stats.data`;
+    const streamed = await streamJsonObject(chunks, file, "benchmarks", (element, index, line) => {
+        const entry = checkShape(Entry, element, file, `line ${line}`, ["benchmarks", index]);
         const { data, ...statsRaw } = entry.stats;
         if (data === undefined) {
             context.warn(`${file}: ${entry.fullname} has no stats.data (run pytest with --benchmark-json); skipped`);
             return;
         }
-        checkSamples(data, file, where);
+        checkSamples(data, file, `line ${line}, field benchmarks[${index}].stats.data`);
         measurements.push({
             benchmarkName: entry.fullname,
             values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
@@ -5676,13 +5991,25 @@ function parsePytestBenchmark(text, file, context) {
             throughput: null,
             params: entry.params ?? null,
             sourceFormat: "pytest",
-            metadata: { ...entry, stats: statsRaw, pytest_benchmark_version: report.version ?? null },
+            metadata: { ...entry, stats: statsRaw },
             origin: `${file}#benchmarks[${index}]`,
         });
     });
+    if (!streamed.sawArray)
+        throw new model/* InputError */.dz(file, "field benchmarks", "is missing: not pytest-benchmark JSON");
+    const report = checkShape(ReportMembers, streamed.members, file);
+    const machine = report.machine_info ?? {};
+    if (typeof machine.python_version === "string") {
+        context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
+    }
+    if (streamed.elements === 0)
+        throw new model/* InputError */.dz(file, "field benchmarks", "is empty: no benchmarks ran");
     if (measurements.length === 0) {
         throw new model/* InputError */.dz(file, "field benchmarks", "no entry has stats.data: nothing to publish");
     }
+    // The version is written after the benchmarks, so it is attached once the stream ends.
+    for (const m of measurements)
+        m.metadata = { ...m.metadata, pytest_benchmark_version: report.version ?? null };
     return measurements;
 }
 
@@ -5701,25 +6028,31 @@ const RESULTS_SCHEMA_VERSION = 1;
 function isResultsFile(firstLine) {
     return firstLine.startsWith("{") && firstLine.includes(`"${RESULTS_FILE_KIND}"`);
 }
-function parseResultsFile(text, file) {
-    const lines = text.split("\n");
-    const header = parseJson(lines[0] ?? "", file, 1);
-    if (header?.kind !== RESULTS_FILE_KIND) {
-        throw new model/* InputError */.dz(file, "line 1", `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
-    }
-    if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
-        throw new model/* InputError */.dz(file, "line 1, field schema_version", `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`);
-    }
+async function parseResultsFile(lines, file) {
     const results = [];
-    lines.slice(1).forEach((line, index) => {
+    let header;
+    for await (const [line, lineNumber] of lines) {
         if (line.trim() === "")
-            return;
-        const lineNumber = index + 2;
+            continue;
+        if (header === undefined) {
+            header = checkHeader(parseJson(line, file, lineNumber), file, `line ${lineNumber}`);
+            continue;
+        }
         results.push(checkShape(model/* Result */.Q7, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
-    });
+    }
     if (results.length === 0)
         throw new model/* InputError */.dz(file, undefined, "holds no results");
     return results;
+}
+function checkHeader(value, file, where) {
+    const header = value;
+    if (header?.kind !== RESULTS_FILE_KIND) {
+        throw new model/* InputError */.dz(file, where, `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
+    }
+    if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
+        throw new model/* InputError */.dz(file, `${where}, field schema_version`, `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`);
+    }
+    return header;
 }
 /** Writes a results file atomically (a reader never sees half a file). */
 async function writeResultsFile(file, results, producer) {
@@ -5749,17 +6082,32 @@ async function writeResultsFile(file, results, producer) {
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
 const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
 const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
-/** Guesses a file's format from its content (never from its name, which CI steps choose freely). */
-function detectTextFormat(text, file) {
-    const firstLine = text.trimStart().split("\n", 1)[0] ?? "";
+const LOOKS_LIKE_BENCH_LINE = /^test \S.* \.\.\. bench:/;
+const HEAD_BYTES = 1024 * 1024;
+/**
+ * Guesses a file's format from its content (never from its name, which CI steps choose
+ * freely): from its first megabyte, and for captured `cargo bench` output whose bench lines
+ * come later, from a streamed scan for the first bench line.
+ */
+async function detectFormat(file) {
+    const size = await checkReadableFile(file);
+    const head = await readHead(file, HEAD_BYTES);
+    const firstLine = head.trimStart().split("\n", 1)[0] ?? "";
     if (isResultsFile(firstLine))
         return RESULTS_FILE_KIND;
     if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
         return "criterion-json";
-    if (BENCHER_LINE.test(text))
+    if (BENCHER_LINE.test(head))
         return "bencher";
     if (firstLine.startsWith("{"))
         return "pytest";
+    if (head.trim() === "")
+        throw new model/* InputError */.dz(file, undefined, "file is empty");
+    if (size > HEAD_BYTES) {
+        for await (const [line] of readLines(file))
+            if (LOOKS_LIKE_BENCH_LINE.test(line))
+                return "bencher";
+    }
     throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
 }
 async function isDirectory(input) {
@@ -5799,13 +6147,12 @@ async function parseInputs(inputs, format = "auto") {
             if (format === "criterion-dir") {
                 throw new model/* InputError */.dz(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
             }
-            const text = await readText(input);
-            const textFormat = format === "auto" ? detectTextFormat(text, input) : format;
+            const textFormat = format === "auto" ? await detectFormat(input) : format;
             chosen = textFormat;
             if (textFormat === RESULTS_FILE_KIND)
-                result.results.push(...parseResultsFile(text, input));
+                result.results.push(...(await parseResultsFile(readLines(input), input)));
             else
-                measurements = parseText(textFormat, text, input, context);
+                measurements = await parseFile(textFormat, input, context);
         }
         result.formats[input] = chosen;
         result.measurements.push(...measurements);
@@ -5813,20 +6160,29 @@ async function parseInputs(inputs, format = "auto") {
     rejectDuplicates(result.measurements);
     return result;
 }
-function parseText(format, text, file, context) {
+/** Streams a file through its parser: the file is never held in memory whole. */
+function parseFile(format, file, context) {
     switch (format) {
         case "criterion-json":
-            return parseCriterionJson(text, file);
+            return parseCriterionJson(readLines(file), file);
         case "bencher":
-            return parseBencher(text, file);
+            return parseBencher(readLines(file), file);
         case "pytest":
-            return parsePytestBenchmark(text, file, context);
+            return parsePytestBenchmark(readChunks(file), file, context);
     }
 }
-/** Two records for one benchmark and metric in one publish would make the stored key ambiguous. */
+/**
+ * Names must be usable everywhere they go (see BenchmarkName), and two records for one
+ * benchmark and metric in one publish would make the stored key ambiguous.
+ */
 function rejectDuplicates(measurements) {
     const seen = new Map();
     for (const m of measurements) {
+        const name = model/* BenchmarkName */.hv.safeParse(m.benchmarkName);
+        if (!name.success) {
+            const shown = JSON.stringify(m.benchmarkName.slice(0, 80)) + (m.benchmarkName.length > 80 ? "…" : "");
+            throw new model/* InputError */.dz(m.origin, `benchmark name ${shown}`, name.error.issues[0].message);
+        }
         const key = `${m.benchmarkName}\u0000${m.metric}`;
         const first = seen.get(key);
         if (first !== undefined) {
@@ -5836,8 +6192,8 @@ function rejectDuplicates(measurements) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: ./node_modules/uuid/dist/esm/sha1.js
@@ -7422,7 +7778,7 @@ function environmentFingerprint(testBed, toolchain) {
         os: testBed.os,
         toolchain: [...toolchain].sort(),
     });
-    return (0,external_node_crypto_namespaceObject.createHash)("sha256").update(material).digest("hex").slice(0, 16);
+    return (0,external_node_crypto_.createHash)("sha256").update(material).digest("hex").slice(0, 16);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/d3-array/dist/d3-array.mjs
@@ -8895,7 +9251,7 @@ async function detectToolchain(measurements, fromFiles, repo) {
 }
 /** Identifies a run when no CI run id exists: the same results give the same id. */
 function contentRunId(measurements) {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    const hash = (0,external_node_crypto_.createHash)("sha256");
     for (const m of measurements)
         hash.update(`${m.benchmarkName}\u0000${m.metric}\u0000${m.values.join(",")}\n`);
     return `local-${hash.digest("hex").slice(0, 16)}`;
@@ -8913,9 +9269,14 @@ toolchainFromFiles, env) {
 }
 /** Fixed namespace for result ids: the same key always gives the same uuid. */
 const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
+/**
+ * The run attempt is deliberately not part of the key: re-running a workflow (say, after one
+ * matrix job failed) measures the same commit again in the same run, and must complete the
+ * table, not duplicate what the first attempt already stored. The first stored row wins.
+ */
 function resultId(context, m) {
     const { sha, testBed, run } = context;
-    const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id, run.run_attempt];
+    const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 /** Stored records for measurements taken in `context`. */
@@ -9021,6 +9382,62 @@ async function publish(options, deps = {}) {
         results.push(...toResults(parsed.measurements, context));
     }
     return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+}
+
+;// CONCATENATED MODULE: ./lib/context/paths.js
+
+
+
+/*
+ * Paths named by untrusted input — a crate path from a PR comment, a dataset folder from the
+ * workflow of a fork's pull request, a file inside an artifact — must land inside the folder
+ * they are meant for. `..` and absolute paths are the obvious escapes; a symbolic link
+ * committed in the fork's checkout is the subtle one, so the part of the path that exists is
+ * resolved on disk too.
+ */
+function isWithin(root, candidate) {
+    const relative = external_node_path_.relative(root, candidate);
+    return relative === "" || (!relative.startsWith(`..${external_node_path_.sep}`) && relative !== ".." && !external_node_path_.isAbsolute(relative));
+}
+async function deepestExisting(candidate) {
+    for (let current = candidate;; current = external_node_path_.dirname(current)) {
+        try {
+            await (0,promises_namespaceObject.stat)(current);
+            return current;
+        }
+        catch {
+            if (external_node_path_.dirname(current) === current)
+                return current;
+        }
+    }
+}
+/**
+ * `relative` resolved inside `root`, or a ConfigurationError naming `what` when it would
+ * leave it; `rootName` says what `root` is in that message (e.g. "the repository").
+ */
+async function resolveInside(root, relative, what, rootName = root) {
+    const shown = JSON.stringify(relative.slice(0, 200));
+    if (relative.includes("\0"))
+        throw new model/* ConfigurationError */.j1(`${what} ${shown} contains a NUL byte`);
+    if (external_node_path_.isAbsolute(relative))
+        throw new model/* ConfigurationError */.j1(`${what} ${shown} must be a relative path`);
+    const realRoot = await (0,promises_namespaceObject.realpath)(root);
+    const full = external_node_path_.resolve(realRoot, relative);
+    if (!isWithin(realRoot, full))
+        throw new model/* ConfigurationError */.j1(`${what} ${shown} must stay inside ${rootName}`);
+    const onDisk = await (0,promises_namespaceObject.realpath)(await deepestExisting(full));
+    if (!isWithin(realRoot, onDisk)) {
+        throw new model/* ConfigurationError */.j1(`${what} ${shown} leads outside ${rootName} through a symbolic link`);
+    }
+    return full;
+}
+/** A single file-name component made from any text (a benchmark or crate name): no separators, no dots-only names. */
+function safeFileName(text, fallback = "unnamed") {
+    const name = text
+        .replace(/[^A-Za-z0-9_.-]+/g, "-")
+        .replace(/^[-.]+|-+$/g, "")
+        .slice(0, 100);
+    return name === "" ? fallback : name;
 }
 
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
@@ -9276,7 +9693,7 @@ async function profilePythonBenchmark(request) {
  * would make". Missing paths count as missing, so adding one changes the hash.
  */
 async function hashSources(root, relativePaths) {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256");
+    const hash = (0,external_node_crypto_.createHash)("sha256");
     const files = [];
     for (const relative of [...relativePaths].sort()) {
         const full = external_node_path_.join(root, relative);
@@ -9521,6 +9938,7 @@ function storePreloader(mode, publish) {
 
 
 
+
 /** Options of `run-python`, shared by the CLI and the action. */
 const RunPythonOptions = RunCommonOptions.extend({
     workdir: classic_schemas/* string */.YjP().trim().min(1).default("."),
@@ -9540,14 +9958,6 @@ const RunPythonOptions = RunCommonOptions.extend({
 });
 function parseRunPythonOptions(raw) {
     return (0,model/* parseOptions */.Ac)(RunPythonOptions, raw);
-}
-/** A path inside the checkout; anything else is refused. */
-function inside(root, relative, input) {
-    const full = external_node_path_.resolve(root, relative);
-    if (full !== root && !full.startsWith(`${root}${external_node_path_.sep}`)) {
-        throw new model/* ConfigurationError */.j1(`${input} "${relative}" must stay inside the repository`);
-    }
-    return full;
 }
 /** By default the generator's sources are the folder of the script it runs. */
 async function defaultDatagenSources(workdir, argv) {
@@ -9571,7 +9981,7 @@ async function runPython(options, deps = {}) {
     const started = Date.now();
     return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
         const { checkout, workDir, cache, log } = workspace;
-        const workdir = inside(checkout.dir, options.workdir, "workdir");
+        const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
         if (!(await (0,promises_namespaceObject.stat)(workdir).catch(() => undefined))?.isDirectory()) {
             throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository`);
         }
@@ -9586,7 +9996,7 @@ async function runPython(options, deps = {}) {
             log(`building: ${build.join(" ")}`);
             await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
         }
-        const datasetDir = inside(checkout.dir, external_node_path_.join(options.workdir, options.datasetDir), "dataset-dir");
+        const datasetDir = await resolveInside(checkout.dir, external_node_path_.join(options.workdir, options.datasetDir), "dataset-dir", "the repository");
         const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
         let datasets = "none";
         let datasetKey;
@@ -9595,7 +10005,7 @@ async function runPython(options, deps = {}) {
                 ? options.datagenSources
                 : await defaultDatagenSources(workdir, datagen);
             for (const source of sources)
-                inside(workdir, source, "datagen-sources");
+                await resolveInside(workdir, source, "datagen-sources", "the workdir");
             datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
             const hit = await cache.restore([datasetDir], datasetKey);
             if (hit) {
@@ -9616,7 +10026,7 @@ async function runPython(options, deps = {}) {
             preload();
             await runPytestBenchmarks(venv, args, jsonFile, { cwd: workdir, env, timeoutMs: remaining() });
             const toolchain = [];
-            const measurements = parsePytestBenchmark(await readText(jsonFile), "pytest --benchmark-json output", {
+            const measurements = await parsePytestBenchmark(readChunks(jsonFile), "pytest --benchmark-json output", {
                 warn: log,
                 noteToolchain: (t) => toolchain.push(t),
             });
@@ -9687,15 +10097,14 @@ async function runPython(options, deps = {}) {
 
 
 
+
 /** The crates to benchmark: the given paths (checked), else every member that declares benches. */
 async function resolveCrates(checkout, requested) {
     if (requested.length > 0) {
         return Promise.all(requested.map(async (cratePath) => {
-            const normalized = external_node_path_.normalize(cratePath);
-            if (external_node_path_.isAbsolute(normalized) || normalized.startsWith("..")) {
-                throw new model/* ConfigurationError */.j1(`crate path "${cratePath}" must be relative to the repository and inside it`);
-            }
-            const manifest = external_node_path_.join(checkout, normalized, "Cargo.toml");
+            const crateDir = await resolveInside(checkout, cratePath, "crate path", "the repository");
+            const normalized = external_node_path_.relative(await (0,promises_namespaceObject.realpath)(checkout), crateDir) || ".";
+            const manifest = external_node_path_.join(crateDir, "Cargo.toml");
             if (!(await exists(manifest))) {
                 throw new model/* ConfigurationError */.j1(`crate path "${cratePath}" has no Cargo.toml in the repository`);
             }
@@ -9756,7 +10165,7 @@ async function ensureToolchain(checkout, log) {
 /** Short hash of a file's content, or "none" when it does not exist (cache keys). */
 async function fileHash(file) {
     try {
-        return (0,external_node_crypto_namespaceObject.createHash)("sha256")
+        return (0,external_node_crypto_.createHash)("sha256")
             .update(await (0,promises_namespaceObject.readFile)(file))
             .digest("hex")
             .slice(0, 16);
@@ -9822,6 +10231,8 @@ async function runCargoBench(request) {
 
 
 
+
+
 /** Options of `run-rust`, shared by the CLI and the action. */
 const RunRustOptions = RunCommonOptions.extend({
     crates: textList,
@@ -9836,15 +10247,17 @@ function parseRunRustOptions(raw) {
     return (0,model/* parseOptions */.Ac)(RunRustOptions, raw);
 }
 /** A slug for file, artifact and cache names: "rust/lance-index" → "rust-lance-index". */
-const crateSlug = (cratePath) => cratePath.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+const crateSlug = (cratePath) => safeFileName(cratePath.replace(/\./g, "-"), "root");
 /** Reads what the runner left: cargo-criterion's JSON, else Criterion's folder, else libtest lines. */
 async function collectMeasurements(runner, stdout, criterionHome, label) {
     if (runner === "cargo-criterion")
-        return parseCriterionJson(stdout, `${label} (cargo criterion output)`);
+        return parseCriterionJson(linesOf(stdout), `${label} (cargo criterion output)`);
     const found = await (0,promises_namespaceObject.readdir)(criterionHome).catch(() => []);
     if (found.length > 0)
         return parseCriterionDir(criterionHome);
-    return /^test \S.*\s\.\.\. bench:/m.test(stdout) ? parseBencher(stdout, `${label} (cargo bench output)`) : [];
+    return /^test \S.*\s\.\.\. bench:/m.test(stdout)
+        ? parseBencher(linesOf(stdout), `${label} (cargo bench output)`)
+        : [];
 }
 /**
  * Builds the project at a commit and runs its Criterion benchmarks, crate by crate, then
@@ -9864,7 +10277,7 @@ async function runRust(options, deps = {}) {
                 : options.runner,
         ]);
         const lockHash = await fileHash(external_node_path_.join(checkout.dir, "Cargo.lock"));
-        const toolchainKey = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
+        const toolchainKey = (0,external_node_crypto_.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
         const outcomes = [];
         const allResults = [];
         let profile;
@@ -10286,7 +10699,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(586);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -10301,6 +10714,7 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  hv: () => (/* reexport */ BenchmarkName),
   j1: () => (/* reexport */ ConfigurationError),
   dz: () => (/* reexport */ InputError),
   kV: () => (/* reexport */ LanceBenchError),
@@ -10315,7 +10729,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ parseOptions)
 });
 
-// UNUSED EXPORTS: Direction, DutBuild, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
+// UNUSED EXPORTS: Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -10438,12 +10852,24 @@ const RunInfo = schemas/* object */.Ikc({
     pr_number: schemas/* number */.aig().int().positive().nullable(),
 });
 const SHA_PATTERN = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** Longer names are not benchmark names (pytest ids with parameters run to a few hundred). */
+const MAX_BENCHMARK_NAME_CHARS = 2048;
+/**
+ * A benchmark name: any Unicode text, but bounded, and without control characters — names
+ * end up in logs (where a newline could forge a GitHub workflow command), PR comments,
+ * tables and file names.
+ */
+const BenchmarkName = schemas/* string */.YjP()
+    .min(1, "is empty")
+    .max(MAX_BENCHMARK_NAME_CHARS, `is longer than ${MAX_BENCHMARK_NAME_CHARS} characters`)
+    // eslint-disable-next-line no-control-regex
+    .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), "contains a control character (newline, tab, NUL, …)");
 const Result = schemas/* object */.Ikc({
     // --- the seed's columns ---
     id: schemas/* string */.YjP().uuid(),
     dut: DutBuild,
     test_bed: TestBed,
-    benchmark_name: schemas/* string */.YjP().min(1),
+    benchmark_name: BenchmarkName,
     values: schemas/* array */.YOg(finite).min(1),
     summary: SummaryValues,
     units: schemas/* string */.YjP().min(1),
@@ -10772,6 +11198,12 @@ function s3StorageOptions(env = process.env) {
     set("endpoint", endpoint);
     if (endpoint?.startsWith("http://"))
         options.allow_http = "true";
+    // The object store's own retries (default: 10 tries over up to 180 s) sit inside ours
+    // (retry.ts); keep them short so an unreachable store fails within a bounded, documented
+    // budget. The object store's own variables still win.
+    set("client_max_retries", env.OBJECT_STORE_CLIENT_MAX_RETRIES ?? "3");
+    set("client_retry_timeout", env.OBJECT_STORE_CLIENT_RETRY_TIMEOUT ?? "30");
+    set("connect_timeout", "5s");
     return options;
 }
 

@@ -2,6 +2,7 @@ import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigurationError, parseOptions } from "../model/index.js";
+import { resolveInside } from "../context/paths.js";
 import { parsePytestBenchmark } from "../parse/pytest.js";
 import { readChunks } from "../parse/stream.js";
 import { splitCommand } from "../run/command-line.js";
@@ -61,15 +62,6 @@ export interface RunPythonSummary {
   profile?: ProfileOutcome;
 }
 
-/** A path inside the checkout; anything else is refused. */
-function inside(root: string, relative: string, input: string): string {
-  const full = path.resolve(root, relative);
-  if (full !== root && !full.startsWith(`${root}${path.sep}`)) {
-    throw new ConfigurationError(`${input} "${relative}" must stay inside the repository`);
-  }
-  return full;
-}
-
 /** By default the generator's sources are the folder of the script it runs. */
 async function defaultDatagenSources(workdir: string, argv: readonly string[]): Promise<string[]> {
   for (const arg of argv.slice(1)) {
@@ -92,7 +84,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
   const started = Date.now();
   return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
     const { checkout, workDir, cache, log } = workspace;
-    const workdir = inside(checkout.dir, options.workdir, "workdir");
+    const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
     if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
       throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository`);
     }
@@ -113,7 +105,12 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
     }
 
-    const datasetDir = inside(checkout.dir, path.join(options.workdir, options.datasetDir), "dataset-dir");
+    const datasetDir = await resolveInside(
+      checkout.dir,
+      path.join(options.workdir, options.datasetDir),
+      "dataset-dir",
+      "the repository",
+    );
     const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
     let datasets: RunPythonSummary["datasets"] = "none";
     let datasetKey: string | undefined;
@@ -121,7 +118,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       const sources = options.datagenSources.length
         ? options.datagenSources
         : await defaultDatagenSources(workdir, datagen);
-      for (const source of sources) inside(workdir, source, "datagen-sources");
+      for (const source of sources) await resolveInside(workdir, source, "datagen-sources", "the workdir");
       datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
       const hit = await cache.restore([datasetDir], datasetKey);
       if (hit) {

@@ -7,6 +7,7 @@ import { parseBencher } from "../parse/bencher.js";
 import { parseCriterionDir } from "../parse/criterion-dir.js";
 import { parseCriterionJson } from "../parse/criterion-json.js";
 import { linesOf } from "../parse/stream.js";
+import { safeFileName } from "../context/paths.js";
 
 import {
   CargoFailure,
@@ -71,8 +72,7 @@ export interface RunRustSummary {
 }
 
 /** A slug for file, artifact and cache names: "rust/lance-index" → "rust-lance-index". */
-export const crateSlug = (cratePath: string) =>
-  cratePath.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "root";
+export const crateSlug = (cratePath: string) => safeFileName(cratePath.replace(/\./g, "-"), "root");
 
 /** Reads what the runner left: cargo-criterion's JSON, else Criterion's folder, else libtest lines. */
 async function collectMeasurements(

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { resolveInside } from "../context/paths.js";
 import { runProgram } from "../context/process.js";
 import { ConfigurationError } from "../model/index.js";
 import { exists } from "./build-cache.js";
@@ -19,11 +20,9 @@ export async function resolveCrates(checkout: string, requested: readonly string
   if (requested.length > 0) {
     return Promise.all(
       requested.map(async (cratePath) => {
-        const normalized = path.normalize(cratePath);
-        if (path.isAbsolute(normalized) || normalized.startsWith("..")) {
-          throw new ConfigurationError(`crate path "${cratePath}" must be relative to the repository and inside it`);
-        }
-        const manifest = path.join(checkout, normalized, "Cargo.toml");
+        const crateDir = await resolveInside(checkout, cratePath, "crate path", "the repository");
+        const normalized = path.relative(await realpath(checkout), crateDir) || ".";
+        const manifest = path.join(crateDir, "Cargo.toml");
         if (!(await exists(manifest))) {
           throw new ConfigurationError(`crate path "${cratePath}" has no Cargo.toml in the repository`);
         }
