@@ -30,6 +30,17 @@ export class StoreError extends LanceBenchError {
   override name = "StoreError";
 }
 
+/** A GitHub API call failed (after bounded retries where those apply). */
+export class GitHubApiError extends LanceBenchError {
+  override name = "GitHubApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 /** One-line text for any thrown value; never "[object Object]". */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
