@@ -138,6 +138,18 @@ try {
     observed: `${overriddenIds.length}; ${overridden}/8 exited 0`,
     ok: "info",
   });
+  // … and the alternative for such endpoints: Lance's DynamoDB commit lock.
+  await s3.createCommitTable("lance_commits");
+  const lockedDb = "s3+ddb://reliability/locked?ddbTableName=lance_commits";
+  const locked = await matrix(lockedDb, ignoring.env, [0, 1, 2, 3, 4, 5, 6, 7], 1, unsafeFile);
+  const lockedIds = await storedIds(lockedDb, s3.env);
+  add({
+    scenario: "… same endpoint via s3+ddb:// (DynamoDB lock)",
+    measure: "rows stored (distinct)",
+    expected: "800 (800)",
+    observed: `${lockedIds.length} (${new Set(lockedIds).size}); ${locked}/8 exited 0`,
+    ok: lockedIds.length === 800 && new Set(lockedIds).size === 800 && locked === 8,
+  });
   await ignoring.close();
 
   // ---------------------------------------------------------- storage faults

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { AwsClient } from "aws4fetch";
 import { ROOT } from "./helpers.js";
 
 /** A real S3-compatible server (moto's, from the project's venv) on 127.0.0.1. */
@@ -9,6 +10,8 @@ export interface S3Server {
   /** AWS_* variables that point the suite at this server. */
   env: NodeJS.ProcessEnv;
   createBucket(name: string): Promise<void>;
+  /** A DynamoDB table shaped as Lance's s3+ddb:// commit lock wants it (moto serves DynamoDB too). */
+  createCommitTable(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,10 +55,37 @@ export async function startS3Server(): Promise<S3Server> {
       AWS_SECRET_ACCESS_KEY: "testing-secret-key",
       AWS_REGION: "us-east-1",
       AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     },
     async createBucket(name) {
       const response = await fetch(`${endpoint}/${name}`, { method: "PUT" });
       if (!response.ok) throw new Error(`creating bucket ${name}: HTTP ${response.status}`);
+    },
+    async createCommitTable(name) {
+      const client = new AwsClient({
+        accessKeyId: "testing",
+        secretAccessKey: "testing-secret-key",
+        region: "us-east-1",
+        service: "dynamodb",
+      });
+      const response = await client.fetch(endpoint, {
+        method: "POST",
+        headers: { "X-Amz-Target": "DynamoDB_20120810.CreateTable", "Content-Type": "application/x-amz-json-1.0" },
+        body: JSON.stringify({
+          TableName: name,
+          KeySchema: [
+            { AttributeName: "base_uri", KeyType: "HASH" },
+            { AttributeName: "version", KeyType: "RANGE" },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: "base_uri", AttributeType: "S" },
+            { AttributeName: "version", AttributeType: "N" },
+          ],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      });
+      if (!response.ok)
+        throw new Error(`creating DynamoDB table ${name}: HTTP ${response.status} ${await response.text()}`);
     },
     async stop() {
       if (child.exitCode !== null) return;

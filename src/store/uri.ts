@@ -42,6 +42,8 @@ export function s3StorageOptions(env: NodeJS.ProcessEnv = process.env): Record<s
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   set("endpoint", endpoint);
   if (endpoint?.startsWith("http://")) options.allow_http = "true";
+  // s3+ddb:// commits through a DynamoDB table; a DynamoDB-compatible server is named the same way.
+  set("dynamodb_endpoint", env.AWS_ENDPOINT_URL_DYNAMODB ?? env.DYNAMODB_ENDPOINT);
   // The object store's own retries (default: 10 tries over up to 180 s) sit inside ours
   // (retry.ts); keep them short so an unreachable store fails within a bounded, documented
   // budget. The object store's own variables still win.

@@ -117,6 +117,28 @@ describe("an endpoint that ignores conditional writes", () => {
   });
 });
 
+describe("s3+ddb://: a DynamoDB commit lock instead of conditional writes", () => {
+  it("keeps every row of 8 concurrent publishers even where the endpoint ignores conditional writes", async () => {
+    await s3.createCommitTable("lance_commits");
+    const proxy = await startS3Proxy(s3.endpoint, s3.env, { ignoreConditionalWrites: true });
+    try {
+      const db = `s3+ddb://${BUCKET}/locked?ddbTableName=lance_commits`;
+      const file = bencherFile("locked.txt", 100);
+      const runs = await Promise.all(
+        Array.from({ length: 8 }, (_, job) =>
+          runCliAsync(["publish", file, "--db", db, ...explicitDut, "--testbed-name", `runner-${job}`], proxy.env),
+        ),
+      );
+      for (const run of runs) expect(run.code, run.stderr).toBe(0);
+      const ids = await storedIds(db);
+      expect(ids).toHaveLength(800);
+      expect(new Set(ids).size).toBe(800);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe("the storage going away during a publish", () => {
   const isDataWrite = (method: string, url: string) => method === "PUT" && /\/results\.lance\/data\//.test(url);
 
