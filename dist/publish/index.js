@@ -36208,7 +36208,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ parseOptions)
 });
 
-// UNUSED EXPORTS: Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
+// UNUSED EXPORTS: Direction, DutBuild, GitHubApiError, MAX_BENCHMARK_NAME_CHARS, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -36240,6 +36240,15 @@ class InputError extends LanceBenchError {
 /** The result store failed (after retries where those apply). */
 class StoreError extends LanceBenchError {
     name = "StoreError";
+}
+/** A GitHub API call failed (after bounded retries where those apply). */
+class GitHubApiError extends LanceBenchError {
+    status;
+    name = "GitHubApiError";
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
 }
 /** One-line text for any thrown value; never "[object Object]". */
 function describeError(error) {
@@ -36677,6 +36686,8 @@ function s3StorageOptions(env = process.env) {
     set("endpoint", endpoint);
     if (endpoint?.startsWith("http://"))
         options.allow_http = "true";
+    // s3+ddb:// commits through a DynamoDB table; a DynamoDB-compatible server is named the same way.
+    set("dynamodb_endpoint", env.AWS_ENDPOINT_URL_DYNAMODB ?? env.DYNAMODB_ENDPOINT);
     // The object store's own retries (default: 10 tries over up to 180 s) sit inside ours
     // (retry.ts); keep them short so an unreachable store fails within a bounded, documented
     // budget. The object store's own variables still win.
