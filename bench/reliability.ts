@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { callGitHub, createGitHubClient } from "../src/github/client.js";
 import { InputError } from "../src/model/index.js";
 import { parseInputs, type FormatChoice } from "../src/parse/index.js";
-import { ROOT, explicitDut, runCliAsync } from "../test/helpers.js";
+import { ROOT, explicitDut, runCliAsync, storedIds } from "../test/helpers.js";
 import { startGitHubServer, type Answer } from "../test/github-server.js";
 import { buildLargeFiles, buildMalformedCorpus } from "../test/malformed-corpus.js";
 import { startS3Server } from "../test/s3-server.js";
@@ -41,15 +41,6 @@ function bencherFile(name: string, count: number, prefix = "bench"): string {
     Array.from({ length: count }, (_, i) => `test ${prefix}_${i} ... bench: ${1000 + i} ns/iter (+/- 5)\n`).join(""),
   );
   return file;
-}
-
-async function storedIds(db: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const run = await runCliAsync(["export", "--db", db], env);
-  if (run.code !== 0) throw new Error(`export failed: ${run.stderr}`);
-  return run.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => String(JSON.parse(line).id));
 }
 
 const githubRun = (attempt: number) => ({

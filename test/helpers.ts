@@ -57,6 +57,26 @@ export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}
   });
 }
 
+/** Ids of every stored row, read back through the CLI's `export` (works for folders and S3). */
+export async function storedIds(db: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const exported = await runCliAsync(["export", "--db", db], env);
+  if (exported.code !== 0) throw new Error(`export from ${db} failed: ${exported.stderr}`);
+  return exported.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => String(JSON.parse(line).id));
+}
+
+/** Version and row count of a local table: a failed publish must leave both as they were. */
+export async function tableState(db: string): Promise<{ version: number; rows: number }> {
+  const lancedb = await import("@lancedb/lancedb");
+  const conn = await lancedb.connect(db);
+  const table = await conn.openTable("results");
+  const state = { version: await table.version(), rows: await table.countRows() };
+  conn.close();
+  return state;
+}
+
 /** The environment without CI variables that would change run detection. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };

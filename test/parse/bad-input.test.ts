@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
 import path from "node:path";
-import * as lancedb from "@lancedb/lancedb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { explicitDut, runCliProcess, sample, tempDir } from "../helpers.js";
+import { explicitDut, runCliProcess, sample, tempDir, tableState } from "../helpers.js";
 
 /**
  * Every kind of bad input gets one clear error naming the file and the line or field, a
@@ -10,14 +9,6 @@ import { explicitDut, runCliProcess, sample, tempDir } from "../helpers.js";
  */
 const dir = tempDir();
 const db = path.join(dir, "db");
-
-async function tableState(): Promise<{ version: number; rows: number }> {
-  const conn = await lancedb.connect(db);
-  const table = await conn.openTable("results");
-  const state = { version: await table.version(), rows: await table.countRows() };
-  conn.close();
-  return state;
-}
 
 function write(name: string, content: string): string {
   const file = path.join(dir, name);
@@ -300,7 +291,7 @@ beforeAll(() => {
 
 describe("bad input", () => {
   it.each(cases)("$name: one clear error, exit 2, table unchanged", async ({ args, expected, validFirst }) => {
-    const before = await tableState();
+    const before = await tableState(db);
     // A valid file in front proves nothing is written even when part of the input is good.
     const valid = validFirst === false ? [] : [sample("bencher.txt")];
     const run = runCliProcess(["publish", ...valid, ...args(), "--db", db]);
@@ -308,6 +299,6 @@ describe("bad input", () => {
     expect(run.stderr).toMatch(expected);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(run.stdout).toBe("");
-    expect(await tableState()).toEqual(before);
+    expect(await tableState(db)).toEqual(before);
   });
 });

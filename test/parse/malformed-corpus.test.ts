@@ -1,7 +1,6 @@
 import path from "node:path";
-import * as lancedb from "@lancedb/lancedb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, explicitDut, runCliAsync, runCliProcess, sample, tempDir } from "../helpers.js";
+import { ROOT, explicitDut, runCliAsync, runCliProcess, sample, tempDir, tableState } from "../helpers.js";
 import { buildLargeFiles, buildMalformedCorpus, type LargeCase, type MalformedCase } from "../malformed-corpus.js";
 
 /**
@@ -13,14 +12,6 @@ const dir = tempDir("lance-bench-corpus-");
 const db = path.join(dir, "db");
 let corpus: MalformedCase[] = [];
 const HEAP_LIMIT_MB = 64;
-
-async function tableState(): Promise<{ version: number; rows: number }> {
-  const conn = await lancedb.connect(db);
-  const table = await conn.openTable("results");
-  const state = { version: await table.version(), rows: await table.countRows() };
-  conn.close();
-  return state;
-}
 
 function checkCleanRefusal(run: { code: number; stderr: string }, input: string, expected: RegExp): void {
   expect(run.code, run.stderr).toBe(2);
@@ -39,7 +30,7 @@ beforeAll(async () => {
 
 describe("malformed files, every parser", () => {
   it("each is refused with one clear error naming file and location, and nothing is written", async () => {
-    const before = await tableState();
+    const before = await tableState(db);
     const parsers = new Set(corpus.map((c) => c.parser));
     expect([...parsers].sort()).toEqual(["bencher", "cargo-criterion", "criterion-dir", "pytest", "results-file"]);
     for (let i = 0; i < corpus.length; i += 2) {
@@ -47,7 +38,7 @@ describe("malformed files, every parser", () => {
       const runs = await Promise.all(batch.map((c) => runCliAsync(["publish", c.input, "--db", db, ...explicitDut])));
       batch.forEach((c, j) => checkCleanRefusal(runs[j]!, c.input, c.expected));
     }
-    expect(await tableState()).toEqual(before);
+    expect(await tableState(db)).toEqual(before);
   });
 });
 
@@ -60,7 +51,7 @@ describe("100 MB files", () => {
   it("are streamed: within a 64 MB JavaScript heap, the error names the line near the end", async () => {
     // Reading a 100 MB file whole cannot fit in a 64 MB heap (V8 aborts: "heap out of
     // memory"); streamed, what a parser holds is one chunk plus the samples it keeps.
-    const before = await tableState();
+    const before = await tableState(db);
     for (const c of large) {
       const run = await runCliAsync(["publish", c.input, "--db", db, ...explicitDut], {
         NODE_OPTIONS: `--max-old-space-size=${HEAP_LIMIT_MB} --import ${path.join(ROOT, "test/report-rss.mjs")}`,
@@ -69,6 +60,6 @@ describe("100 MB files", () => {
       checkCleanRefusal(run, c.input, c.expected);
       expect(run.stderr).toMatch(/peak-rss-mb: \d+/);
     }
-    expect(await tableState()).toEqual(before);
+    expect(await tableState(db)).toEqual(before);
   });
 });

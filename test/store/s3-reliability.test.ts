@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { AwsClient } from "aws4fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { explicitDut, runCliAsync, tempDir } from "../helpers.js";
+import { explicitDut, runCliAsync, storedIds, tempDir } from "../helpers.js";
 import { startS3Server, type S3Server } from "../s3-server.js";
 import { startS3Proxy } from "../s3-proxy.js";
 
@@ -30,15 +30,6 @@ function bencherFile(name: string, count: number, offset = 0): string {
   );
   writeFileSync(file, lines.join(""));
   return file;
-}
-
-async function storedIds(db: string): Promise<string[]> {
-  const exported = await runCliAsync(["export", "--db", db], s3.env);
-  expect(exported.code, exported.stderr).toBe(0);
-  return exported.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => String(JSON.parse(line).id));
 }
 
 const githubRun = (attempt: number) => ({
@@ -77,7 +68,7 @@ describe("concurrent publishers on S3", () => {
     const first = await Promise.all(Array.from({ length: 16 }, (_, job) => publishFrom(job, 1)));
     for (const run of first) expect(run.code, run.stderr).toBe(0);
     expect(first.reduce((sum, run) => sum + JSON.parse(run.stdout).rowsWritten, 0)).toBe(1600);
-    let ids = await storedIds(db);
+    let ids = await storedIds(db, s3.env);
     expect(ids).toHaveLength(1600);
     expect(new Set(ids).size).toBe(1600);
 
@@ -86,7 +77,7 @@ describe("concurrent publishers on S3", () => {
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ rowsWritten: 0, rowsAlreadyStored: 100 });
     }
-    ids = await storedIds(db);
+    ids = await storedIds(db, s3.env);
     expect(ids).toHaveLength(1600);
     expect(new Set(ids).size).toBe(1600);
   });
@@ -130,7 +121,7 @@ describe("s3+ddb://: a DynamoDB commit lock instead of conditional writes", () =
         ),
       );
       for (const run of runs) expect(run.code, run.stderr).toBe(0);
-      const ids = await storedIds(db);
+      const ids = await storedIds(db, s3.env);
       expect(ids).toHaveLength(800);
       expect(new Set(ids).size).toBe(800);
     } finally {
@@ -160,7 +151,7 @@ describe("the storage going away during a publish", () => {
       expect(proxy.outages).toBe(1);
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout).rowsWritten).toBe(100);
-      expect(await storedIds(db)).toHaveLength(100);
+      expect(await storedIds(db, s3.env)).toHaveLength(100);
     } finally {
       await proxy.close();
     }
@@ -189,12 +180,12 @@ describe("the storage going away during a publish", () => {
       expect(failed.stderr).not.toMatch(/\n\s+at /); // no stack trace
 
       await proxy.up();
-      expect(await storedIds(db)).toHaveLength(0);
+      expect(await storedIds(db, s3.env)).toHaveLength(0);
       expect(existsSync(file)).toBe(true);
       const again = await runCliAsync(["publish", file, "--db", db, ...explicitDut, "--json"], s3.env);
       expect(again.code, again.stderr).toBe(0);
       expect(JSON.parse(again.stdout).rowsWritten).toBe(100);
-      expect(await storedIds(db)).toHaveLength(100);
+      expect(await storedIds(db, s3.env)).toHaveLength(100);
     } finally {
       await proxy.close();
     }
