@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { callGitHub, createGitHubClient } from "../../src/github/client.js";
 import { GitHubApiError } from "../../src/model/index.js";
+import { exampleResponse } from "../github-openapi.js";
 import { startGitHubServer, type GitHubServer } from "../github-server.js";
 
 /**
@@ -17,6 +18,7 @@ beforeEach(() => {
   server.requests.length = 0;
   logs = [];
 });
+afterEach(() => expect(server.violations).toEqual([]));
 
 const TOKEN = "ghs_FAKEtokenNEVERprinted0123456789";
 const client = () =>
@@ -30,7 +32,11 @@ const client = () =>
     log: (m) => logs.push(m),
   });
 const COMMIT = "/repos/lance-format/lance/commits/main";
-const commitBody = { sha: "a".repeat(40), commit: { message: "m" } };
+const commitBody = {
+  ...exampleResponse("GET", "/repos/{owner}/{repo}/commits/{ref}"),
+  files: [],
+  sha: "a".repeat(40),
+};
 const getCommit = () =>
   callGitHub("reading commit main of lance-format/lance", () =>
     client().rest.repos.getCommit({ owner: "lance-format", repo: "lance", ref: "main" }),
