@@ -191,16 +191,17 @@ export function checkRequest(
 
 /** Contract violations of a canned response (empty when it is valid). */
 export function checkResponse(matched: MatchedOperation, status: number, body: unknown): string[] {
-  const response = matched.operation.responses[String(status)] ?? matched.operation.responses.default;
-  if (!response) {
-    return [`status ${status} is not a documented response of ${matched.operation.operationId}`];
-  }
+  const { responses, operationId } = matched.operation;
+  const key = responses[String(status)] ? String(status) : responses.default ? "default" : undefined;
+  if (key === undefined) return [`status ${status} is not a documented response of ${operationId}`];
+  // A response is inline or a $ref to components/responses: its schema's pointer follows suit.
+  const raw = responses[key] as Operation["responses"][string] | { $ref: string };
+  const base =
+    "$ref" in raw ? raw.$ref.replace(/^#\//, "") : pointer("paths", matched.template, matched.method, "responses", key);
+  const response = resolveRef(raw);
   const json = response.content?.["application/json"];
-  if (!json) return body === undefined ? [] : [`status ${status} of ${matched.operation.operationId} has no body`];
-  const key = matched.operation.responses[String(status)] ? String(status) : "default";
-  const validate = validatorAt(
-    pointer("paths", matched.template, matched.method, "responses", key, "content", "application/json", "schema"),
-  );
+  if (!json) return body === undefined ? [] : [`status ${status} of ${operationId} has no body`];
+  const validate = validatorAt(`${base}/${pointer("content", "application/json", "schema")}`);
   return validate(body) ? [] : [`response ${status}: ${describe(validate)}`];
 }
 
