@@ -3,6 +3,8 @@ import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
 import { parseRunPythonOptions, runPython } from "./commands/run-python.js";
+import { parseScheduleOptions, schedule } from "./commands/schedule.js";
+import { scheduleTextReport } from "./report/schedule-summary.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
 import { LanceBenchError } from "./model/index.js";
 import { FORMAT_CHOICES } from "./parse/index.js";
@@ -143,6 +145,51 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
       if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       else io.stdout(`${runPythonTextReport(summary)}\n`);
+    });
+
+  program
+    .command("schedule")
+    .description(
+      "Dispatch the benchmark workflow for commits without results (token: $SCHEDULER_GITHUB_TOKEN, else $GITHUB_TOKEN)",
+    )
+    .requiredOption("--repository <owner/name>", "project whose commits are benchmarked")
+    .option("--branch <name>", "branch to follow (default: the repository's default branch)")
+    .requiredOption("--workflow <file>", "workflow to dispatch: its file name (bench.yml) or id")
+    .option(
+      "--workflow-repository <owner/name>",
+      "where the workflow lives (default: $GITHUB_REPOSITORY, else --repository)",
+    )
+    .option("--workflow-ref <ref>", "branch or tag of the workflow", "main")
+    .option("--input <key=value...>", "extra dispatch inputs")
+    .option("--sha-input <name>", "dispatch input that receives the commit sha", "git_sha")
+    .addOption(
+      new Option("--mode <mode>", "latest: the newest commit; backfill: history")
+        .choices(["latest", "backfill"])
+        .default("latest"),
+    )
+    .option("--max-commits <n>", "backfill: how many commits to check (default $MAX_COMMITS, else 10)")
+    .option("--commit-interval <n>", "backfill: every n-th commit (default $COMMIT_INTERVAL, else 1)")
+    .option("--max-in-flight <n>", "dispatched runs running at once", "4")
+    .option("--wait", "wait for the dispatched runs and report their conclusions")
+    .option("--wait-timeout-minutes <n>", "give up waiting after this long", "360")
+    .option("--key-input <name>", "dispatch input for a unique key, where GitHub does not return run ids")
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
+    .option("--dry-run", "print what would be dispatched, dispatch nothing")
+    .option("--json", "print a machine-readable summary")
+    .action(async (flags: Record<string, unknown>) => {
+      const { json, input, ...rest } = flags;
+      const options = parseScheduleOptions({
+        ...rest,
+        inputs: input ?? [],
+        maxCommits: rest.maxCommits ?? io.env.MAX_COMMITS,
+        commitInterval: rest.commitInterval ?? io.env.COMMIT_INTERVAL,
+        wait: rest.wait === true,
+        dryRun: rest.dryRun === true,
+        token: io.env.SCHEDULER_GITHUB_TOKEN ?? io.env.GITHUB_TOKEN ?? "",
+      });
+      const summary = await schedule(options, deps);
+      io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${scheduleTextReport(summary)}\n`);
     });
 
   return program;

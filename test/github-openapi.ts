@@ -189,10 +189,18 @@ export function checkRequest(
   return problems;
 }
 
+const GENERAL_ERRORS = [401, 403, 404];
+
 /** Contract violations of a canned response (empty when it is valid). */
 export function checkResponse(matched: MatchedOperation, status: number, body: unknown): string[] {
   const { responses, operationId } = matched.operation;
   const key = responses[String(status)] ? String(status) : responses.default ? "default" : undefined;
+  if (key === undefined && GENERAL_ERRORS.includes(status)) {
+    // GitHub answers any operation with these (bad credentials, missing permission, no access),
+    // documented or not, in its basic-error shape.
+    const validate = validatorAt("components/schemas/basic-error");
+    return validate(body) ? [] : [`response ${status}: ${describe(validate)}`];
+  }
   if (key === undefined) return [`status ${status} is not a documented response of ${operationId}`];
   // A response is inline or a $ref to components/responses: its schema's pointer follows suit.
   const raw = responses[key] as Operation["responses"][string] | { $ref: string };
@@ -212,4 +220,55 @@ export function exampleResponse(method: string, template: string, status = 200):
   const first = examples && Object.values(examples)[0];
   if (!first) throw new Error(`no example for ${method} ${template} ${status}`);
   return structuredClone((resolveRef<Json>(first) as { value: Json }).value);
+}
+
+/**
+ * GitHub's example for an operation, repaired until its own schema accepts it: examples drift
+ * (fields added to the schema later are missing), so missing required fields are filled with
+ * the simplest value of their type, and so on, one validation error at a time.
+ */
+export function conformingExample(method: string, template: string, status = 200): Json {
+  const example = exampleResponse(method, template, status);
+  const matched = matchOperation(method, template.replace(/\{[^}]+\}/g, "x"));
+  if (typeof matched === "string") throw new Error(matched);
+  const { responses } = matched.operation;
+  const raw = responses[String(status)] as Operation["responses"][string] | { $ref: string };
+  const base =
+    "$ref" in raw
+      ? raw.$ref.replace(/^#\//, "")
+      : pointer("paths", template, matched.method, "responses", String(status));
+  const validate = validatorAt(`${base}/${pointer("content", "application/json", "schema")}`);
+  const simplest = (type: string): unknown =>
+    ({ string: "x", integer: 0, number: 0, boolean: false, array: [], object: {}, null: null })[type] ?? null;
+  for (let step = 0; step < 500; step++) {
+    if (validate(example)) return example;
+    const error = validate.errors![0]!;
+    const parts = error.instancePath
+      .split("/")
+      .slice(1)
+      .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    let parent: Json = example;
+    for (const part of parts.slice(0, -1)) parent = parent[part] as Json;
+    const last = parts.at(-1);
+    const target = last === undefined ? example : (parent[last] as Json);
+    const set = (value: unknown) => {
+      if (last === undefined) throw new Error(`cannot repair the example's root: ${error.message}`);
+      parent[last] = value;
+    };
+    const params = error.params as Record<string, unknown>;
+    if (error.keyword === "required") target[String(params.missingProperty)] = null;
+    else if (error.keyword === "type") set(simplest(String(params.type).split(",")[0]!));
+    else if (error.keyword === "format")
+      set(
+        params.format === "date-time"
+          ? "2026-01-01T00:00:00Z"
+          : params.format === "email"
+            ? "a@example.com"
+            : "https://example.com/x",
+      );
+    else if (error.keyword === "enum") set((params.allowedValues as unknown[])[0]);
+    else if (error.keyword === "additionalProperties") delete target[String(params.additionalProperty)];
+    else throw new Error(`cannot repair the example of ${template}: ${error.instancePath} ${error.message}`);
+  }
+  throw new Error(`the example of ${template} could not be repaired`);
 }

@@ -18,6 +18,7 @@ export type Answer = ScriptedResponse | "hang";
 export interface RecordedRequest {
   method: string;
   path: string;
+  query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: unknown;
 }
@@ -27,13 +28,13 @@ export interface GitHubServer {
   requests: RecordedRequest[];
   /** Contract violations seen so far: a test fails when this is not empty. */
   violations: string[];
-  /** Scripts `METHOD /path` (query string ignored). */
-  route(method: string, path: string, answers: Answer[]): void;
+  /** Scripts `METHOD /path`: a list of answers (the last repeats), or a function of the request. */
+  route(method: string, path: string, answers: Answer[] | ((request: RecordedRequest) => Answer)): void;
   close(): Promise<void>;
 }
 
 export async function startGitHubServer(): Promise<GitHubServer> {
-  const routes = new Map<string, { answers: Answer[]; served: number }>();
+  const routes = new Map<string, { answers: Answer[] | ((request: RecordedRequest) => Answer); served: number }>();
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const hanging = new Set<http.ServerResponse>();
@@ -45,7 +46,8 @@ export async function startGitHubServer(): Promise<GitHubServer> {
       const path = url.pathname;
       const method = req.method ?? "GET";
       const body = raw ? JSON.parse(raw) : undefined;
-      requests.push({ method, path, headers: req.headers, body });
+      const recorded: RecordedRequest = { method, path, query: url.searchParams, headers: req.headers, body };
+      requests.push(recorded);
       const matched = matchOperation(method, path);
       const requestProblems =
         typeof matched === "string"
@@ -63,7 +65,10 @@ export async function startGitHubServer(): Promise<GitHubServer> {
         res.end(JSON.stringify({ message: "Not Found", documentation_url: "https://docs.github.com/rest" }));
         return;
       }
-      const answer = route.answers[Math.min(route.served++, route.answers.length - 1)]!;
+      const answer =
+        typeof route.answers === "function"
+          ? route.answers(recorded)
+          : route.answers[Math.min(route.served++, route.answers.length - 1)]!;
       if (answer === "hang") {
         hanging.add(res);
         return;

@@ -2,3 +2,4 @@ export * from "./errors.js";
 export * from "./metric.js";
 export * from "./result.js";
 export * from "./options.js";
+export * from "./schedule.js";
