@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { parseOptions } from "../model/index.js";
+import { BENCH_BOT_USAGE, parseBenchComment, type BenchRequest } from "../github/bench-comment.js";
+import { DEFAULT_API_URL, callGitHub, createGitHubClient, type GitHubClient } from "../github/client.js";
+import { dispatchWorkflow, parseRepository, repositoryName, type RepositoryRef } from "../github/repos.js";
+
+/** Options of the comment trigger (the `schedule` action in `comment` mode, or `lance-bench bench-comment`). */
+export const BenchCommentOptions = z.object({
+  workflow: z
+    .string()
+    .trim()
+    .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
+  /** Where that workflow lives (default: the repository the comment was made in). */
+  workflowRepository: z.string().trim().min(1).optional(),
+  workflowRef: z.string().trim().min(1).default("main"),
+  token: z.string().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
+  apiUrl: z.string().trim().url().optional(),
+});
+export type BenchCommentOptions = z.infer<typeof BenchCommentOptions>;
+
+export function parseBenchCommentOptions(raw: Record<string, unknown>): BenchCommentOptions {
+  return parseOptions(BenchCommentOptions, raw);
+}
+
+/** The parts of an `issue_comment` event payload this uses (checked, since it is outside input). */
+const CommentEvent = z.object({
+  action: z.string(),
+  comment: z.object({ id: z.number().int(), body: z.string(), user: z.object({ login: z.string().min(1) }) }),
+  issue: z.object({ number: z.number().int().positive(), pull_request: z.unknown().optional() }),
+  repository: z.object({ full_name: z.string().min(3) }),
+});
+
+export type CommentOutcome =
+  | { kind: "ignored"; reason: string }
+  | { kind: "refused"; user: string; reason: string }
+  | { kind: "invalid"; reason: string }
+  | {
+      kind: "dispatched";
+      user: string;
+      prNumber: number;
+      sha: string;
+      prRepository: string;
+      request: BenchRequest;
+      runUrl?: string;
+    };
+
+export interface BenchCommentDependencies {
+  client?: GitHubClient;
+  env?: NodeJS.ProcessEnv;
+  log?: (message: string) => void;
+}
+
+const WRITE_PERMISSIONS = new Set(["admin", "maintain", "write"]);
+
+/**
+ * Answers one pull-request comment: a `@bench-bot benchmark` request from a collaborator with
+ * write access (or from the PR's author) is acknowledged with a reaction and dispatches the
+ * benchmark workflow for the PR head; anyone else gets a polite refusal; other comments are
+ * ignored without a single API call.
+ */
+export async function handleBenchComment(
+  options: BenchCommentOptions,
+  rawEvent: unknown,
+  deps: BenchCommentDependencies = {},
+): Promise<CommentOutcome> {
+  const parsedEvent = CommentEvent.safeParse(rawEvent);
+  if (!parsedEvent.success) return { kind: "ignored", reason: "not an issue_comment event" };
+  const event = parsedEvent.data;
+  if (event.action !== "created") return { kind: "ignored", reason: `comment ${event.action}, not created` };
+  if (event.issue.pull_request === undefined || event.issue.pull_request === null) {
+    return { kind: "ignored", reason: "a comment on an issue, not on a pull request" };
+  }
+  const parsed = parseBenchComment(event.comment.body);
+  if (parsed.kind === "not-for-us") return { kind: "ignored", reason: "no @bench-bot request" };
+
+  const repository = parseRepository(event.repository.full_name, "event repository");
+  const workflowRepository: RepositoryRef = parseRepository(
+    options.workflowRepository ?? event.repository.full_name,
+    "workflow-repository",
+  );
+  const env = deps.env ?? process.env;
+  const client =
+    deps.client ??
+    createGitHubClient({
+      token: options.token,
+      baseUrl: options.apiUrl ?? env.GITHUB_API_URL ?? DEFAULT_API_URL,
+      log: deps.log,
+    });
+  const user = event.comment.user.login;
+  const issue = { owner: repository.owner, repo: repository.repo, issue_number: event.issue.number };
+  const reply = (body: string) =>
+    callGitHub(`commenting on ${repositoryName(repository)}#${event.issue.number}`, () =>
+      client.rest.issues.createComment({ ...issue, body }),
+    );
+
+  if (parsed.kind === "invalid") {
+    await reply(`@${user} I could not read that request: ${parsed.reason}. ${BENCH_BOT_USAGE}`);
+    return { kind: "invalid", reason: parsed.reason };
+  }
+
+  const { data: pull } = await callGitHub(`reading pull request #${event.issue.number}`, () =>
+    client.rest.pulls.get({ owner: repository.owner, repo: repository.repo, pull_number: event.issue.number }),
+  );
+  const isAuthor = pull.user?.login === user;
+  let permission = "none";
+  if (!isAuthor) {
+    const { data } = await callGitHub(`reading ${user}'s permission on ${repositoryName(repository)}`, () =>
+      client.rest.repos.getCollaboratorPermissionLevel({
+        owner: repository.owner,
+        repo: repository.repo,
+        username: user,
+      }),
+    );
+    permission = data.permission;
+  }
+  if (!isAuthor && !WRITE_PERMISSIONS.has(permission)) {
+    const reason = `${user} has ${permission} permission and is not the pull request's author`;
+    await reply(
+      `Thanks for your interest, @${user}! Benchmark runs can be requested by collaborators with write ` +
+        "access and by the pull request's author; a maintainer can start one for you.",
+    );
+    return { kind: "refused", user, reason };
+  }
+
+  await callGitHub("acknowledging the comment", () =>
+    client.rest.reactions.createForIssueComment({
+      owner: repository.owner,
+      repo: repository.repo,
+      comment_id: event.comment.id,
+      content: "rocket",
+    }),
+  );
+  const prRepository = pull.head.repo?.full_name ?? repositoryName(repository);
+  const { request } = parsed;
+  const dispatched = await dispatchWorkflow(client, {
+    repository: workflowRepository,
+    workflow: options.workflow,
+    ref: options.workflowRef,
+    inputs: {
+      git_sha: pull.head.sha,
+      pr_number: String(event.issue.number),
+      pr_repo: prRepository,
+      run_rust: String(request.runRust),
+      run_python: String(request.runPython),
+      rust_crates: request.crates.join(","),
+    },
+  });
+  return {
+    kind: "dispatched",
+    user,
+    prNumber: event.issue.number,
+    sha: pull.head.sha,
+    prRepository,
+    request,
+    runUrl: dispatched.runUrl,
+  };
+}
