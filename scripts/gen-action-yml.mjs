@@ -1,7 +1,7 @@
 // Writes actions/<name>/action.yml and the root action.yml from one description of each
 // action, so the composite wrappers (runtime install, cache, INPUT_* mapping) can't drift
 // apart. Run by `npm run bundle`; CI fails if the committed files differ.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 
@@ -194,6 +194,50 @@ export const ACTIONS = {
       },
     ],
   },
+  schedule: {
+    description:
+      "Dispatch the benchmark workflow for commits without results: the newest commit, a backfill of history, or an @bench-bot PR comment",
+    inputs: {
+      mode: {
+        description:
+          "latest (the newest commit), backfill (MAX_COMMITS × COMMIT_INTERVAL commits) or comment (an issue_comment event)",
+        default: "latest",
+      },
+      repository: {
+        description: "Repository whose commits are benchmarked (owner/name)",
+        default: "lance-format/lance",
+      },
+      branch: { description: "Branch to follow (default: the repository's default branch)" },
+      workflow: {
+        description: "Benchmark workflow to dispatch: its file name (run-benchmarks.yml) or id",
+        required: true,
+      },
+      "workflow-repository": { description: "Where that workflow lives (default: this repository)" },
+      "workflow-ref": { description: "Branch or tag of the workflow", default: "main" },
+      inputs: { description: "Extra dispatch inputs, KEY=VALUE, one per line" },
+      "sha-input": { description: "Dispatch input that receives the commit sha", default: "git_sha" },
+      token: {
+        description:
+          "Token that may dispatch workflows; the default GITHUB_TOKEN cannot trigger them: pass secrets.SCHEDULER_GITHUB_TOKEN",
+        default: "${{ github.token }}",
+      },
+      db: dbInput,
+      "max-commits": { description: "backfill: commits to check (default: $MAX_COMMITS, else 10)" },
+      "commit-interval": { description: "backfill: every n-th commit (default: $COMMIT_INTERVAL, else 1)" },
+      "max-in-flight": { description: "Dispatched runs running at once", default: "4" },
+      wait: {
+        description: "Wait for the dispatched runs and fail if one does not succeed (true/false)",
+        default: "false",
+      },
+      "wait-timeout-minutes": { description: "Give up waiting after this long", default: "360" },
+      "key-input": { description: "Dispatch input for a unique key, where GitHub does not return run ids" },
+      "dry-run": { description: "Report what would be dispatched, dispatch nothing (true/false)", default: "false" },
+    },
+    outputs: {
+      dispatched: "Commits dispatched, space-separated",
+      checked: "Commits checked against the store",
+    },
+  },
 };
 
 function inputsFor(inputs, { optional = false } = {}) {
@@ -270,6 +314,7 @@ const header =
 function write(file, document) {
   let text = stringify(document, { lineWidth: 0, singleQuote: false });
   for (const [use, tag] of Object.entries(PINNED)) text = text.replaceAll(`uses: ${use}\n`, `uses: ${use} # ${tag}\n`);
+  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   writeFileSync(path.join(root, file), header + text);
 }
 
@@ -295,7 +340,19 @@ for (const [name, spec] of Object.entries(ACTIONS)) {
 const allInputs = {};
 const allOutputs = {};
 for (const spec of Object.values(ACTIONS)) {
-  for (const [name, input] of Object.entries(spec.inputs)) allInputs[name] ??= input;
+  for (const [name, input] of Object.entries(spec.inputs)) {
+    const first = allInputs[name];
+    if (!first) allInputs[name] = input;
+    else if (first.default !== input.default && first.default !== undefined) {
+      // Commands disagree on this input's default: the root action passes it only when given,
+      // and each command applies its own default.
+      const { default: _dropped, ...rest } = first;
+      allInputs[name] = {
+        ...rest,
+        description: `${first.description} (meaning and default depend on the command: see actions/<command>/action.yml)`,
+      };
+    }
+  }
   for (const [name, description] of Object.entries(spec.outputs)) allOutputs[name] ??= description;
 }
 write("action.yml", {

@@ -36403,6 +36403,7 @@ function parseOptions(schema, raw) {
 
 
 
+
 /***/ }),
 
 /***/ 5478:

@@ -1,0 +1,3 @@
+import { run } from "../actions/schedule.js";
+
+await run();
