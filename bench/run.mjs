@@ -197,6 +197,35 @@ rows.push([
   ratio >= 20 ? "ok" : "MISSED",
 ]);
 
+// ---------------------------------------------------------------- schedule: backfill planning
+// 1,000 commits of history from a local GitHub (checked against GitHub's OpenAPI description)
+// against the table above, dry run (dispatches excluded). In TypeScript, to reuse that server.
+{
+  const plan = JSON.parse(
+    execFileSync(
+      path.join(root, "node_modules/.bin/tsx"),
+      [path.join(root, "bench/schedule-plan.ts"), bigDb, String(commits), quick ? "3" : "7"],
+      { encoding: "utf8" },
+    ),
+  );
+  const planMedian = summarize(plan.wallMs).median;
+  record(
+    `schedule backfill plan, 1000 commits vs ${label} (ms)`,
+    plan.wallMs,
+    "≤ 2000 ms",
+    planMedian <= 2000 ? "ok" : "MISSED",
+  );
+  rows.push([
+    "schedule backfill plan: store queries",
+    String(plan.storeQueries),
+    "",
+    "",
+    "1 (one batch)",
+    plan.storeQueries === 1 ? "ok" : "MISSED",
+  ]);
+  rows.push(["schedule backfill plan: GitHub API calls", String(plan.apiCalls), "", "", "1 + 10 pages", ""]);
+}
+
 // ---------------------------------------------------------------- run-rust overhead
 // `lance-bench run-rust` on the Criterion fixture (warm build cache) against the bare
 // `cargo bench` it wraps, run the way CI runs it: in a fresh checkout of the commit with a
