@@ -6647,7 +6647,7 @@ exports.suggestSimilar = suggestSimilar;
 
 /***/ }),
 
-/***/ 19:
+/***/ 915:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16939,7 +16939,26 @@ async function runState(client, repository, runId) {
     return { status: data.status ?? "unknown", conclusion: data.conclusion };
 }
 
+;// CONCATENATED MODULE: ./lib/commands/dispatch-target.js
+
+/**
+ * The workflow a scheduler dispatches and the token it does it with: shared by `schedule`
+ * and the @bench-bot comment trigger (the same names as CLI flags and action inputs).
+ */
+const DispatchTargetShape = {
+    /** The benchmark workflow: a file name in .github/workflows, or its id. */
+    workflow: classic_schemas/* string */.YjP()
+        .trim()
+        .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
+    /** Where that workflow lives (default: see each command). */
+    workflowRepository: classic_schemas/* string */.YjP().trim().min(1).optional(),
+    workflowRef: classic_schemas/* string */.YjP().trim().min(1).default("main"),
+    token: classic_schemas/* string */.YjP().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
+    apiUrl: classic_schemas/* string */.YjP().trim().url().optional(),
+};
+
 ;// CONCATENATED MODULE: ./lib/commands/schedule.js
+
 
 
 
@@ -16964,18 +16983,12 @@ const ScheduleOptions = classic_schemas/* object */.Ikc({
     repository: classic_schemas/* string */.YjP().trim().min(1, "is required"),
     /** Default: the repository's default branch. */
     branch: classic_schemas/* string */.YjP().trim().min(1).optional(),
-    /** The benchmark workflow to dispatch: a file name in .github/workflows, or its id. */
-    workflow: classic_schemas/* string */.YjP()
-        .trim()
-        .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
-    /** Where that workflow lives (default: $GITHUB_REPOSITORY, else `repository`). */
-    workflowRepository: classic_schemas/* string */.YjP().trim().min(1).optional(),
-    workflowRef: classic_schemas/* string */.YjP().trim().min(1).default("main"),
+    /** workflow-repository defaults to $GITHUB_REPOSITORY, else `repository`. */
+    ...DispatchTargetShape,
     /** Extra dispatch inputs, KEY=VALUE. */
     inputs: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().regex(/^[A-Za-z_][\w-]*=/, "must be KEY=VALUE")).default([]),
     /** Name of the dispatch input that carries the sha (the seed's `git_sha`). */
     shaInput: classic_schemas/* string */.YjP().trim().min(1).default("git_sha"),
-    token: classic_schemas/* string */.YjP().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
     db: classic_schemas/* string */.YjP().trim().min(1).optional(),
     mode: classic_schemas/* enum */.k5n(["latest", "backfill"]).default("latest"),
     maxCommits: positiveInt("max-commits", 10),
@@ -16991,7 +17004,6 @@ const ScheduleOptions = classic_schemas/* object */.Ikc({
      */
     keyInput: classic_schemas/* string */.YjP().trim().min(1).optional(),
     dryRun: classic_schemas/* boolean */.zMY().default(false),
-    apiUrl: classic_schemas/* string */.YjP().trim().url().optional(),
 });
 function parseScheduleOptions(raw) {
     return (0,model/* parseOptions */.Ac)(ScheduleOptions, raw);
@@ -17823,7 +17835,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(19);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 

@@ -30403,7 +30403,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 6106:
+/***/ 8295:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33365,6 +33365,24 @@ function getIDToken(aud) {
 var schemas = __nccwpck_require__(8816);
 // EXTERNAL MODULE: ./lib/model/index.js + 4 modules
 var model = __nccwpck_require__(7936);
+;// CONCATENATED MODULE: ./lib/commands/dispatch-target.js
+
+/**
+ * The workflow a scheduler dispatches and the token it does it with: shared by `schedule`
+ * and the @bench-bot comment trigger (the same names as CLI flags and action inputs).
+ */
+const DispatchTargetShape = {
+    /** The benchmark workflow: a file name in .github/workflows, or its id. */
+    workflow: schemas/* string */.YjP()
+        .trim()
+        .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
+    /** Where that workflow lives (default: see each command). */
+    workflowRepository: schemas/* string */.YjP().trim().min(1).optional(),
+    workflowRef: schemas/* string */.YjP().trim().min(1).default("main"),
+    token: schemas/* string */.YjP().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
+    apiUrl: schemas/* string */.YjP().trim().url().optional(),
+};
+
 ;// CONCATENATED MODULE: ./lib/github/bench-comment.js
 /*
  * `@bench-bot benchmark [--rust-only | --python-only | --crate X ...]` in a pull-request
@@ -38739,17 +38757,12 @@ async function runState(client, repository, runId) {
 
 
 
-/** Options of the comment trigger (the `schedule` action in `comment` mode, or `lance-bench bench-comment`). */
-const BenchCommentOptions = schemas/* object */.Ikc({
-    workflow: schemas/* string */.YjP()
-        .trim()
-        .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
-    /** Where that workflow lives (default: the repository the comment was made in). */
-    workflowRepository: schemas/* string */.YjP().trim().min(1).optional(),
-    workflowRef: schemas/* string */.YjP().trim().min(1).default("main"),
-    token: schemas/* string */.YjP().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
-    apiUrl: schemas/* string */.YjP().trim().url().optional(),
-});
+
+/**
+ * Options of the comment trigger (the `schedule` action in `comment` mode); the workflow
+ * repository defaults to the repository the comment was made in.
+ */
+const BenchCommentOptions = schemas/* object */.Ikc(DispatchTargetShape);
 function parseBenchCommentOptions(raw) {
     return (0,model/* parseOptions */.Ac)(BenchCommentOptions, raw);
 }
@@ -38871,6 +38884,7 @@ async function openStore(options) {
 
 
 
+
 /** A whole number given as a number or as text (action inputs and environment variables are text). */
 const positiveInt = (what, fallback) => schemas/* preprocess */.vkY((value) => {
     if (value === undefined || value === "")
@@ -38888,18 +38902,12 @@ const ScheduleOptions = schemas/* object */.Ikc({
     repository: schemas/* string */.YjP().trim().min(1, "is required"),
     /** Default: the repository's default branch. */
     branch: schemas/* string */.YjP().trim().min(1).optional(),
-    /** The benchmark workflow to dispatch: a file name in .github/workflows, or its id. */
-    workflow: schemas/* string */.YjP()
-        .trim()
-        .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
-    /** Where that workflow lives (default: $GITHUB_REPOSITORY, else `repository`). */
-    workflowRepository: schemas/* string */.YjP().trim().min(1).optional(),
-    workflowRef: schemas/* string */.YjP().trim().min(1).default("main"),
+    /** workflow-repository defaults to $GITHUB_REPOSITORY, else `repository`. */
+    ...DispatchTargetShape,
     /** Extra dispatch inputs, KEY=VALUE. */
     inputs: schemas/* array */.YOg(schemas/* string */.YjP().regex(/^[A-Za-z_][\w-]*=/, "must be KEY=VALUE")).default([]),
     /** Name of the dispatch input that carries the sha (the seed's `git_sha`). */
     shaInput: schemas/* string */.YjP().trim().min(1).default("git_sha"),
-    token: schemas/* string */.YjP().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
     db: schemas/* string */.YjP().trim().min(1).optional(),
     mode: schemas/* enum */.k5n(["latest", "backfill"]).default("latest"),
     maxCommits: positiveInt("max-commits", 10),
@@ -38915,7 +38923,6 @@ const ScheduleOptions = schemas/* object */.Ikc({
      */
     keyInput: schemas/* string */.YjP().trim().min(1).optional(),
     dryRun: schemas/* boolean */.zMY().default(false),
-    apiUrl: schemas/* string */.YjP().trim().url().optional(),
 });
 function parseScheduleOptions(raw) {
     return (0,model/* parseOptions */.Ac)(ScheduleOptions, raw);
@@ -39250,7 +39257,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_schedule_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6106);
+/* harmony import */ var _actions_schedule_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8295);
 
 await (0,_actions_schedule_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 

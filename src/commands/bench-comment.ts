@@ -1,21 +1,15 @@
 import { z } from "zod";
 import { parseOptions } from "../model/index.js";
+import { DispatchTargetShape } from "./dispatch-target.js";
 import { BENCH_BOT_USAGE, parseBenchComment, type BenchRequest } from "../github/bench-comment.js";
 import { DEFAULT_API_URL, callGitHub, createGitHubClient, type GitHubClient } from "../github/client.js";
 import { dispatchWorkflow, parseRepository, repositoryName, type RepositoryRef } from "../github/repos.js";
 
-/** Options of the comment trigger (the `schedule` action in `comment` mode, or `lance-bench bench-comment`). */
-export const BenchCommentOptions = z.object({
-  workflow: z
-    .string()
-    .trim()
-    .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
-  /** Where that workflow lives (default: the repository the comment was made in). */
-  workflowRepository: z.string().trim().min(1).optional(),
-  workflowRef: z.string().trim().min(1).default("main"),
-  token: z.string().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
-  apiUrl: z.string().trim().url().optional(),
-});
+/**
+ * Options of the comment trigger (the `schedule` action in `comment` mode); the workflow
+ * repository defaults to the repository the comment was made in.
+ */
+export const BenchCommentOptions = z.object(DispatchTargetShape);
 export type BenchCommentOptions = z.infer<typeof BenchCommentOptions>;
 
 export function parseBenchCommentOptions(raw: Record<string, unknown>): BenchCommentOptions {

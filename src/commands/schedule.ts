@@ -16,6 +16,7 @@ import {
 } from "../github/repos.js";
 import type { RetryPolicy } from "../store/retry.js";
 import { resolveDbUri } from "../store/uri.js";
+import { DispatchTargetShape } from "./dispatch-target.js";
 import { openStore } from "./open-store.js";
 
 /** A whole number given as a number or as text (action inputs and environment variables are text). */
@@ -39,19 +40,12 @@ export const ScheduleOptions = z.object({
   repository: z.string().trim().min(1, "is required"),
   /** Default: the repository's default branch. */
   branch: z.string().trim().min(1).optional(),
-  /** The benchmark workflow to dispatch: a file name in .github/workflows, or its id. */
-  workflow: z
-    .string()
-    .trim()
-    .regex(/^(?:[\w.-]+\.ya?ml|\d+)$/, "must be a workflow file name (bench.yml) or id"),
-  /** Where that workflow lives (default: $GITHUB_REPOSITORY, else `repository`). */
-  workflowRepository: z.string().trim().min(1).optional(),
-  workflowRef: z.string().trim().min(1).default("main"),
+  /** workflow-repository defaults to $GITHUB_REPOSITORY, else `repository`. */
+  ...DispatchTargetShape,
   /** Extra dispatch inputs, KEY=VALUE. */
   inputs: z.array(z.string().regex(/^[A-Za-z_][\w-]*=/, "must be KEY=VALUE")).default([]),
   /** Name of the dispatch input that carries the sha (the seed's `git_sha`). */
   shaInput: z.string().trim().min(1).default("git_sha"),
-  token: z.string().trim().min(1, "is required: a token that may dispatch workflows (SCHEDULER_GITHUB_TOKEN)"),
   db: z.string().trim().min(1).optional(),
   mode: z.enum(["latest", "backfill"]).default("latest"),
   maxCommits: positiveInt("max-commits", 10),
@@ -67,7 +61,6 @@ export const ScheduleOptions = z.object({
    */
   keyInput: z.string().trim().min(1).optional(),
   dryRun: z.boolean().default(false),
-  apiUrl: z.string().trim().url().optional(),
 });
 export type ScheduleOptions = z.infer<typeof ScheduleOptions>;
 export type { DispatchOutcome, ScheduleSummary };
