@@ -12,6 +12,7 @@ import { callGitHub, createGitHubClient } from "../src/github/client.js";
 import { InputError } from "../src/model/index.js";
 import { parseInputs, type FormatChoice } from "../src/parse/index.js";
 import { ROOT, explicitDut, runCliAsync, storedIds } from "../test/helpers.js";
+import { conformingExample } from "../test/github-openapi.js";
 import { startGitHubServer, type Answer } from "../test/github-server.js";
 import { buildLargeFiles, buildMalformedCorpus } from "../test/malformed-corpus.js";
 import { startS3Server } from "../test/s3-server.js";
@@ -208,7 +209,9 @@ try {
     rateLimitUnitMs: 10,
     requestTimeoutMs: 300,
   });
-  const ok: Answer = { status: 200, body: { sha: "a".repeat(40) } };
+  // A real commit object: the server checks every answer against GitHub's OpenAPI description.
+  const commit = { ...conformingExample("GET", "/repos/{owner}/{repo}/commits/{ref}"), files: [], sha: "a".repeat(40) };
+  const ok: Answer = { status: 200, body: commit };
   const secondary: Answer = {
     status: 403,
     headers: { "retry-after": "1" },
@@ -275,6 +278,7 @@ try {
     ok: boundedStops === injected - recoverableCount,
   });
   process.stderr.write(`    ${details.join("; ")}\n`);
+  if (github.violations.length > 0) throw new Error(`GitHub contract violations: ${github.violations.join("; ")}`);
 } finally {
   await github.close();
 }
