@@ -6913,9 +6913,8 @@ function* linesOf(text) {
     for (const line of text.split("\n"))
         yield [line.replace(/\r$/, ""), ++lineNumber];
 }
-/** The first `bytes` of a file as text (for recognising its format). */
+/** The first `bytes` of a file already checked with `checkReadableFile`, as text (for recognising its format). */
 async function readHead(file, bytes = 64 * 1024) {
-    await checkReadableFile(file);
     const handle = await (0,promises_namespaceObject.open)(file, "r");
     try {
         const buffer = Buffer.alloc(bytes);
@@ -7076,6 +7075,8 @@ function checkSamples(values, file, where) {
 const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
 /** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
 const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+/** Whether captured output holds any bench line (format detection, `cargo bench` output). */
+const hasBenchLines = (text) => text.split("\n").some((line) => LOOKS_LIKE_BENCH.test(line));
 const toNumber = (text) => Number(text.replaceAll(",", ""));
 async function parseBencher(lines, file) {
     const measurements = [];
@@ -7611,8 +7612,6 @@ async function writeResultsFile(file, results, producer) {
 
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
 const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
-const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
-const LOOKS_LIKE_BENCH_LINE = /^test \S.* \.\.\. bench:/;
 const HEAD_BYTES = 1024 * 1024;
 /**
  * Guesses a file's format from its content (never from its name, which CI steps choose
@@ -7627,7 +7626,7 @@ async function detectFormat(file) {
         return RESULTS_FILE_KIND;
     if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine))
         return "criterion-json";
-    if (BENCHER_LINE.test(head))
+    if (hasBenchLines(head))
         return "bencher";
     if (firstLine.startsWith("{"))
         return "pytest";
@@ -7635,7 +7634,7 @@ async function detectFormat(file) {
         throw new model/* InputError */.dz(file, undefined, "file is empty");
     if (size > HEAD_BYTES) {
         for await (const [line] of readLines(file))
-            if (LOOKS_LIKE_BENCH_LINE.test(line))
+            if (LOOKS_LIKE_BENCH.test(line))
                 return "bencher";
     }
     throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
@@ -17352,9 +17351,7 @@ async function collectMeasurements(runner, stdout, criterionHome, label) {
     const found = await (0,promises_namespaceObject.readdir)(criterionHome).catch(() => []);
     if (found.length > 0)
         return parseCriterionDir(criterionHome);
-    return /^test \S.*\s\.\.\. bench:/m.test(stdout)
-        ? parseBencher(linesOf(stdout), `${label} (cargo bench output)`)
-        : [];
+    return hasBenchLines(stdout) ? parseBencher(linesOf(stdout), `${label} (cargo bench output)`) : [];
 }
 /**
  * Builds the project at a commit and runs its Criterion benchmarks, crate by crate, then

@@ -342,12 +342,6 @@ function parseS3Uri(uri) {
         throw new model/* ConfigurationError */.j1(`db "${(0,store_uri/* redactUri */.sU)(uri)}": not an s3://bucket/path location`);
     return { bucket: match[1], prefix: match[2].replace(/\/+$/, "") };
 }
-function endpointFor(env) {
-    const explicit = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-    if (explicit)
-        return explicit.replace(/\/+$/, "");
-    return `https://s3.${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1"}.amazonaws.com`;
-}
 /** What one probe request answered: HTTP status and the S3 error code, if any. */
 async function send(client, url, init) {
     const response = await client.fetch(url, init);
@@ -361,16 +355,20 @@ async function send(client, url, init) {
  */
 async function honoursConditionalCreate(uri, env) {
     const { bucket, prefix } = parseS3Uri(uri);
+    // The same endpoint, region and credentials LanceDB itself is given.
+    const options = (0,store_uri/* s3StorageOptions */.er)(env);
+    const region = options.region ?? "us-east-1";
     const client = new AwsClient({
-        accessKeyId: env.AWS_ACCESS_KEY_ID ?? "",
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "",
-        sessionToken: env.AWS_SESSION_TOKEN,
-        region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+        accessKeyId: options.aws_access_key_id ?? "",
+        secretAccessKey: options.aws_secret_access_key ?? "",
+        sessionToken: options.aws_session_token,
+        region,
         service: "s3",
         retries: 0, // withStoreRetry owns retrying
     });
+    const endpoint = (options.endpoint ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, "");
     const key = [prefix, "_lance_bench", `commit-probe-${(0,external_node_crypto_.randomUUID)()}`].filter(Boolean).join("/");
-    const url = `${endpointFor(env)}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+    const url = `${endpoint}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
     const create = () => send(client, url, { method: "PUT", body: "probe", headers: { "If-None-Match": "*" } });
     try {
         const first = await create();
@@ -611,13 +609,20 @@ class ResultStore {
      * that lost to an incompatible concurrent one (an Overwrite) must be rebuilt on top of it.
      */
     async mergeById(table, data, what) {
+        const merged = await this.retryOnLatest(table, what, () => table.mergeInsert("id").whenNotMatchedInsertAll().execute(data));
+        return merged.numInsertedRows;
+    }
+    /**
+     * `withStoreRetry` for work that commits to `table`: every retry first moves the handle to
+     * the latest version, since the try before may have lost to a concurrent commit.
+     */
+    retryOnLatest(table, what, operation) {
         let attempt = 0;
-        const merged = await (0,store_retry/* withStoreRetry */.sv)(what, async () => {
+        return (0,store_retry/* withStoreRetry */.sv)(what, async () => {
             if (attempt++ > 0)
                 await table.checkoutLatest();
-            return table.mergeInsert("id").whenNotMatchedInsertAll().execute(data);
+            return operation();
         }, this.retry, this.log);
-        return merged.numInsertedRows;
     }
     /** A table written by another tool version must have every column we write. */
     async checkSchema(table) {
@@ -650,11 +655,8 @@ class ResultStore {
      * publishers indexing at the same moment) is a warning and the next publish tries again.
      */
     async maintainIndexes(table) {
-        let attempt = 0;
         try {
-            await (0,store_retry/* withStoreRetry */.sv)("indexing", async () => {
-                if (attempt++ > 0)
-                    await table.checkoutLatest();
+            await this.retryOnLatest(table, "indexing", async () => {
                 const indexes = await table.listIndices();
                 for (const column of INDEXED_COLUMNS) {
                     const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
@@ -666,7 +668,7 @@ class ResultStore {
                         return;
                     }
                 }
-            }, this.retry, this.log);
+            });
         }
         catch (error) {
             this.log(`warning: the rows are stored, but ${(0,model/* describeError */.Uc)(error)}; the next publish will index them`);

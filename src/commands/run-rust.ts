@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigurationError, LanceBenchError, parseOptions, type Measurement, type Result } from "../model/index.js";
-import { parseBencher } from "../parse/bencher.js";
+import { hasBenchLines, parseBencher } from "../parse/bencher.js";
 import { parseCriterionDir } from "../parse/criterion-dir.js";
 import { parseCriterionJson } from "../parse/criterion-json.js";
 import { linesOf } from "../parse/stream.js";
@@ -84,9 +84,7 @@ async function collectMeasurements(
   if (runner === "cargo-criterion") return parseCriterionJson(linesOf(stdout), `${label} (cargo criterion output)`);
   const found = await readdir(criterionHome).catch(() => [] as string[]);
   if (found.length > 0) return parseCriterionDir(criterionHome);
-  return /^test \S.*\s\.\.\. bench:/m.test(stdout)
-    ? parseBencher(linesOf(stdout), `${label} (cargo bench output)`)
-    : [];
+  return hasBenchLines(stdout) ? parseBencher(linesOf(stdout), `${label} (cargo bench output)`) : [];
 }
 
 /**

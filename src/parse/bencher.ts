@@ -15,7 +15,10 @@ import type { NumberedLine } from "./stream.js";
 const BENCH_LINE =
   /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
 /** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
-const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+export const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+
+/** Whether captured output holds any bench line (format detection, `cargo bench` output). */
+export const hasBenchLines = (text: string): boolean => text.split("\n").some((line) => LOOKS_LIKE_BENCH.test(line));
 
 const toNumber = (text: string): number => Number(text.replaceAll(",", ""));
 

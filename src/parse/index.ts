@@ -7,7 +7,7 @@ import {
   type Measurement,
   type Result,
 } from "../model/index.js";
-import { parseBencher } from "./bencher.js";
+import { LOOKS_LIKE_BENCH, hasBenchLines, parseBencher } from "./bencher.js";
 import { checkReadableFile, readChunks, readHead, readLines } from "./stream.js";
 import { parseCriterionDir } from "./criterion-dir.js";
 import { parseCriterionJson } from "./criterion-json.js";
@@ -34,9 +34,6 @@ export interface ParsedInputs {
   toolchain: string[];
 }
 
-const BENCHER_LINE = /^test \S.* \.\.\. bench:/m;
-
-const LOOKS_LIKE_BENCH_LINE = /^test \S.* \.\.\. bench:/;
 const HEAD_BYTES = 1024 * 1024;
 
 /**
@@ -50,11 +47,11 @@ export async function detectFormat(file: string): Promise<TextFormat> {
   const firstLine = head.trimStart().split("\n", 1)[0] ?? "";
   if (isResultsFile(firstLine)) return RESULTS_FILE_KIND;
   if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine)) return "criterion-json";
-  if (BENCHER_LINE.test(head)) return "bencher";
+  if (hasBenchLines(head)) return "bencher";
   if (firstLine.startsWith("{")) return "pytest";
   if (head.trim() === "") throw new InputError(file, undefined, "file is empty");
   if (size > HEAD_BYTES) {
-    for await (const [line] of readLines(file)) if (LOOKS_LIKE_BENCH_LINE.test(line)) return "bencher";
+    for await (const [line] of readLines(file)) if (LOOKS_LIKE_BENCH.test(line)) return "bencher";
   }
   throw new InputError(
     file,

@@ -104,9 +104,8 @@ export function* linesOf(text: string): Generator<NumberedLine> {
   for (const line of text.split("\n")) yield [line.replace(/\r$/, ""), ++lineNumber];
 }
 
-/** The first `bytes` of a file as text (for recognising its format). */
+/** The first `bytes` of a file already checked with `checkReadableFile`, as text (for recognising its format). */
 export async function readHead(file: string, bytes = 64 * 1024): Promise<string> {
-  await checkReadableFile(file);
   const handle = await open(file, "r");
   try {
     const buffer = Buffer.alloc(bytes);

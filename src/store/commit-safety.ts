@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AwsClient } from "aws4fetch";
 import { ConfigurationError, StoreError } from "../model/index.js";
 import { withStoreRetry, type RetryPolicy } from "./retry.js";
-import { redactUri } from "./uri.js";
+import { redactUri, s3StorageOptions } from "./uri.js";
 
 /*
  * Lance commits a new table version by creating the next manifest object only if it does not
@@ -29,12 +29,6 @@ function parseS3Uri(uri: string): S3Location {
   return { bucket: match[1]!, prefix: match[2]!.replace(/\/+$/, "") };
 }
 
-function endpointFor(env: NodeJS.ProcessEnv): string {
-  const explicit = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  if (explicit) return explicit.replace(/\/+$/, "");
-  return `https://s3.${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1"}.amazonaws.com`;
-}
-
 /** What one probe request answered: HTTP status and the S3 error code, if any. */
 async function send(client: AwsClient, url: string, init: RequestInit): Promise<{ status: number; code?: string }> {
   const response = await client.fetch(url, init);
@@ -49,16 +43,20 @@ async function send(client: AwsClient, url: string, init: RequestInit): Promise<
  */
 async function honoursConditionalCreate(uri: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   const { bucket, prefix } = parseS3Uri(uri);
+  // The same endpoint, region and credentials LanceDB itself is given.
+  const options = s3StorageOptions(env);
+  const region = options.region ?? "us-east-1";
   const client = new AwsClient({
-    accessKeyId: env.AWS_ACCESS_KEY_ID ?? "",
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "",
-    sessionToken: env.AWS_SESSION_TOKEN,
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    accessKeyId: options.aws_access_key_id ?? "",
+    secretAccessKey: options.aws_secret_access_key ?? "",
+    sessionToken: options.aws_session_token,
+    region,
     service: "s3",
     retries: 0, // withStoreRetry owns retrying
   });
+  const endpoint = (options.endpoint ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, "");
   const key = [prefix, "_lance_bench", `commit-probe-${randomUUID()}`].filter(Boolean).join("/");
-  const url = `${endpointFor(env)}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  const url = `${endpoint}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
   const create = () => send(client, url, { method: "PUT", body: "probe", headers: { "If-None-Match": "*" } });
   try {
     const first = await create();

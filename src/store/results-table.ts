@@ -117,17 +117,27 @@ export class ResultStore {
    * that lost to an incompatible concurrent one (an Overwrite) must be rebuilt on top of it.
    */
   private async mergeById(table: lancedb.Table, data: ArrowTable, what: string): Promise<number> {
+    const merged = await this.retryOnLatest(table, what, () =>
+      table.mergeInsert("id").whenNotMatchedInsertAll().execute(data),
+    );
+    return merged.numInsertedRows;
+  }
+
+  /**
+   * `withStoreRetry` for work that commits to `table`: every retry first moves the handle to
+   * the latest version, since the try before may have lost to a concurrent commit.
+   */
+  private retryOnLatest<T>(table: lancedb.Table, what: string, operation: () => Promise<T>): Promise<T> {
     let attempt = 0;
-    const merged = await withStoreRetry(
+    return withStoreRetry(
       what,
       async () => {
         if (attempt++ > 0) await table.checkoutLatest();
-        return table.mergeInsert("id").whenNotMatchedInsertAll().execute(data);
+        return operation();
       },
       this.retry,
       this.log,
     );
-    return merged.numInsertedRows;
   }
 
   /** A table written by another tool version must have every column we write. */
@@ -164,26 +174,19 @@ export class ResultStore {
    * publishers indexing at the same moment) is a warning and the next publish tries again.
    */
   private async maintainIndexes(table: lancedb.Table): Promise<void> {
-    let attempt = 0;
     try {
-      await withStoreRetry(
-        "indexing",
-        async () => {
-          if (attempt++ > 0) await table.checkoutLatest();
-          const indexes = await table.listIndices();
-          for (const column of INDEXED_COLUMNS) {
-            const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
-            if (!index) {
-              await table.createIndex(column, { config: lancedb.Index.btree(), replace: false });
-            } else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
-              await table.optimize();
-              return;
-            }
+      await this.retryOnLatest(table, "indexing", async () => {
+        const indexes = await table.listIndices();
+        for (const column of INDEXED_COLUMNS) {
+          const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
+          if (!index) {
+            await table.createIndex(column, { config: lancedb.Index.btree(), replace: false });
+          } else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
+            await table.optimize();
+            return;
           }
-        },
-        this.retry,
-        this.log,
-      );
+        }
+      });
     } catch (error) {
       this.log(`warning: the rows are stored, but ${describeError(error)}; the next publish will index them`);
     }
