@@ -32115,10 +32115,13 @@ function checkSamples(values, file, where) {
  *
  * Each line holds one number (the median over libtest's samples) and its spread (max − min),
  * so a record has a single value; the spread is kept in `metadata`.
+ *
+ * Both patterns use the `s` flag: lines are already split on "\n", and without it `.` stops at
+ * U+2028/U+2029, which are legal in a benchmark name (found by the fuzz test).
  */
-const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/;
+const BENCH_LINE = /^test (\S(?:.*\S)?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?\s*$/s;
 /** A line that claims to be a bench result; if it does not match BENCH_LINE it is corrupt. */
-const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/;
+const LOOKS_LIKE_BENCH = /^test \S.*\s\.\.\. bench:/s;
 /** Whether captured output holds any bench line (format detection, `cargo bench` output). */
 const hasBenchLines = (text) => text.split("\n").some((line) => LOOKS_LIKE_BENCH.test(line));
 const toNumber = (text) => Number(text.replaceAll(",", ""));
