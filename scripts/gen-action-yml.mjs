@@ -240,6 +240,50 @@ export const ACTIONS = {
   },
 };
 
+ACTIONS["compare-pr"] = {
+  description:
+    "Compare a pull request's benchmarks with a baseline (same-runner A/B files, stored commits or main's history): verdicts with false-discovery control, one sticky PR comment, fail on regression",
+  inputs: {
+    head: {
+      description:
+        "The PR's results: lance-bench results files (or tool outputs), one per line; or sha:<commit> in the store",
+      required: true,
+    },
+    base: {
+      description:
+        "Baseline: results files of the base (e.g. from a same-runner A/B), sha:<commit> in the store, or history[:N] (main's last N results)",
+      default: "history",
+    },
+    db: dbInput,
+    config: { description: "Thresholds, mutes and settings (default: .lance-bench.yml in the workspace)" },
+    "history-ref": {
+      description: "Branch whose recent results give each benchmark's noise and the history baseline",
+      default: "refs/heads/main",
+    },
+    repository: { description: "Repository of the pull request (default: this repository)" },
+    "pr-number": {
+      description:
+        "Pull request to comment on (default: the triggering pull_request event's; give it in workflow_run jobs)",
+    },
+    token: { description: "Token with pull-requests: write, for the comment", default: "${{ github.token }}" },
+    comment: { description: "Post or update the PR comment (true/false)", default: "true" },
+    "comment-key": {
+      description: "Keeps one comment per key: give each suite its own key when several compare on one PR",
+      default: "default",
+    },
+    "fail-on-regression": {
+      description: "Fail the step when a regression survives the false-discovery control and the threshold",
+      default: "true",
+    },
+  },
+  outputs: {
+    regressions: "Benchmarks that regressed (muted ones excluded)",
+    improvements: "Benchmarks that improved",
+    report: "Path of the comparison as JSON",
+    "comment-url": "URL of the PR comment, when one was posted",
+  },
+};
+
 function inputsFor(inputs, { optional = false } = {}) {
   return Object.fromEntries(
     Object.entries(inputs).map(([name, spec]) => [

@@ -1,4 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
+import { writeFile } from "node:fs/promises";
+import { compare, parseCompareOptions } from "./commands/compare.js";
+import { comparePr, parseComparePrOptions } from "./commands/compare-pr.js";
 import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
@@ -8,11 +11,15 @@ import { scheduleTextReport } from "./report/schedule-summary.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
 import { LanceBenchError } from "./model/index.js";
 import { FORMAT_CHOICES } from "./parse/index.js";
+import { compareMarkdown, compareText } from "./report/compare-report.js";
 import { publishTextTable } from "./report/publish-summary.js";
 import { runPythonTextReport, runRustTextReport } from "./report/run-summary.js";
 import { retryPolicyFromEnv } from "./store/retry.js";
 
-/** Exit codes: 0 success (has-results: found), 1 has-results: not found, 2 any error. */
+/**
+ * Exit codes: 0 success (has-results: found), 1 has-results: not found, or compare
+ * --fail-on-regression: a regression; 2 any error.
+ */
 export const EXIT_ERROR = 2;
 
 export interface CliIo {
@@ -85,6 +92,47 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .action(async (flags: Record<string, unknown>) => {
       const rows = await exportResults(parseExportOptions(flags), deps);
       io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
+    });
+
+  program
+    .command("compare")
+    .description("Compare a base with a head: per-benchmark verdicts with false-discovery control")
+    .requiredOption("--base <input...>", "result files or folders, sha:<commit> in the store, or history[:N]")
+    .requiredOption("--head <input...>", "result files or folders, or sha:<commit> in the store")
+    .option("--db <uri>", "database for sha:, history and noise (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--config <file>", "settings, thresholds and mutes (default ./.lance-bench.yml)")
+    .option("--history-ref <ref>", "branch whose recent results give each benchmark's noise", "refs/heads/main")
+    .option("--markdown <file>", "also write the report as markdown (the PR comment)")
+    .option("--json", "print the comparison as JSON")
+    .option("--fail-on-regression", "exit 1 when any benchmark regressed")
+    .action(async (flags: Record<string, unknown>) => {
+      const { json, markdown, failOnRegression, ...rest } = flags;
+      const outcome = await compare(parseCompareOptions(rest), deps);
+      if (typeof markdown === "string") await writeFile(markdown, compareMarkdown(outcome));
+      io.stdout(json ? `${JSON.stringify(outcome, null, 2)}\n` : compareText(outcome));
+      if (failOnRegression === true && outcome.counts.regressed > 0) setExitCode(1);
+    });
+
+  program
+    .command("compare-pr")
+    .description("compare, then post or update the one lance-bench comment on a pull request (token: $GITHUB_TOKEN)")
+    .requiredOption("--base <input...>", "result files or folders, sha:<commit> in the store, or history[:N]")
+    .requiredOption("--head <input...>", "result files or folders, or sha:<commit> in the store")
+    .requiredOption("--repository <owner/name>", "repository of the pull request")
+    .requiredOption("--pr <number>", "pull request number")
+    .option("--db <uri>", "database for sha:, history and noise (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--config <file>", "settings, thresholds and mutes (default ./.lance-bench.yml)")
+    .option("--history-ref <ref>", "branch whose recent results give each benchmark's noise", "refs/heads/main")
+    .option("--comment-key <key>", "one comment per key", "default")
+    .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
+    .option("--fail-on-regression", "exit 1 when any benchmark regressed")
+    .action(async (flags: Record<string, unknown>) => {
+      const { failOnRegression, pr, ...rest } = flags;
+      const options = parseComparePrOptions({ ...rest, prNumber: pr, token: io.env.GITHUB_TOKEN ?? "" });
+      const { outcome, comment } = await comparePr(options, deps);
+      io.stdout(compareText(outcome));
+      if (comment) io.stdout(`${comment.action} ${comment.url}\n`);
+      if (failOnRegression === true && outcome.counts.regressed > 0) setExitCode(1);
     });
 
   runCommand(program, "run-rust", {

@@ -18,8 +18,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "@lancedb/lancedb"
 var lancedb_ = __webpack_require__(653);
-// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
-var model = __webpack_require__(7936);
+// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
+var model = __webpack_require__(8410);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/aws4fetch/dist/aws4fetch.esm.mjs
@@ -704,6 +704,29 @@ class ResultStore {
             query = query.limit(filter.limit);
         const rows = await (0,store_retry/* withStoreRetry */.sv)("reading results", () => query.toArray(), this.retry, this.log);
         return rows.map((row) => toPlainRow(row));
+    }
+    /**
+     * The newest results of these benchmarks on one ref (e.g. main), newest first, at most
+     * `perBenchmark` for each benchmark, metric and fingerprint: the history a comparison learns
+     * each benchmark's noise from. One indexed query for the whole batch of names.
+     */
+    async recentResults(filter) {
+        const table = await this.existingTable();
+        if (!table || filter.names.length === 0 || filter.perBenchmark === 0)
+            return [];
+        const names = filter.names.map((name) => sqlString(name, "benchmark")).join(", ");
+        const where = `run.ref = ${sqlString(filter.ref, "ref")} AND status = 'ok' AND benchmark_name IN (${names})`;
+        const rows = await (0,store_retry/* withStoreRetry */.sv)("reading history", () => table.query().where(where).toArray(), this.retry, this.log);
+        const newestFirst = rows
+            .map((row) => toPlainRow(row))
+            .sort((a, b) => b.dut.timestamp - a.dut.timestamp || b.timestamp - a.timestamp);
+        const kept = new Map();
+        return newestFirst.filter((row) => {
+            const key = `${row.benchmark_name}\u0000${row.metric}\u0000${row.fingerprint}`;
+            const count = kept.get(key) ?? 0;
+            kept.set(key, count + 1);
+            return count < filter.perBenchmark;
+        });
     }
     async countRows() {
         const table = await this.existingTable();

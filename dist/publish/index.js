@@ -31845,8 +31845,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
-// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
-var model = __nccwpck_require__(7936);
+// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
+var model = __nccwpck_require__(8410);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:fs"
@@ -36189,7 +36189,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7936:
+/***/ 8410:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36210,7 +36210,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ parseOptions)
 });
 
-// UNUSED EXPORTS: Direction, DutBuild, GitHubApiError, MAX_BENCHMARK_NAME_CHARS, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
+// UNUSED EXPORTS: BenchmarkRule, CompareConfig, DEFAULT_CONFIG, Direction, DutBuild, GitHubApiError, MAX_BENCHMARK_NAME_CHARS, RepoConfig, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -36398,7 +36398,55 @@ function parseOptions(schema, raw) {
     throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
 }
 
+;// CONCATENATED MODULE: ./lib/model/repo-config.js
+
+/**
+ * `.lance-bench.yml` in the target repository: comparison settings that are reviewed in pull
+ * requests like code, instead of living in a server. Unknown keys are errors (a typo such as
+ * `treshold` must not silently fall back to the default).
+ *
+ *     compare:
+ *       threshold: 2%          # smallest change worth flagging (or 0.02)
+ *       fdr: 0.05              # Benjamini-Hochberg level across the suite
+ *       min-samples: 5         # fewer observations on a side → inconclusive
+ *       history: 20            # recent main results used for noise and the history baseline
+ *       benchmarks:            # later rules override earlier ones, field by field
+ *         - match: "sort/**"   # a glob over benchmark names; `**` also crosses "/"
+ *           threshold: 5%
+ *         - match: "json_dumps*"
+ *           mute: true
+ *           reason: bimodal on shared runners
+ */
+/** `2%`, `0.5 %` or a plain fraction such as `0.02`. */
+const Fraction = schemas/* union */.KCZ([
+    schemas/* number */.aig().min(0).max(10),
+    schemas/* string */.YjP()
+        .regex(/^\s*\d+(?:\.\d+)?\s*%\s*$/, 'must be a percentage such as "2%" or a fraction such as 0.02')
+        .transform((text) => Number(text.trim().replace("%", "").trim()) / 100),
+]);
+const BenchmarkRule = schemas/* strictObject */.rej({
+    match: schemas/* string */.YjP().min(1),
+    threshold: Fraction.optional(),
+    mute: schemas/* boolean */.zMY().optional(),
+    reason: schemas/* string */.YjP().max(500).optional(),
+});
+const CompareConfig = schemas/* strictObject */.rej({
+    threshold: Fraction.default(0.02),
+    fdr: schemas/* number */.aig().gt(0).lt(1).default(0.05),
+    "min-samples": schemas/* number */.aig().int().min(3).max(10_000).default(5),
+    confidence: schemas/* number */.aig().gt(0.5).lt(1).default(0.95),
+    "bootstrap-resamples": schemas/* number */.aig().int().min(100).max(100_000).default(2000),
+    history: schemas/* number */.aig().int().min(0).max(1000).default(20),
+    benchmarks: schemas/* array */.YOg(BenchmarkRule).default([]),
+});
+const RepoConfig = schemas/* strictObject */.rej({
+    compare: CompareConfig.default(CompareConfig.parse({})),
+});
+const DEFAULT_CONFIG = RepoConfig.parse({});
+
 ;// CONCATENATED MODULE: ./lib/model/index.js
+
+
 
 
 
@@ -36566,8 +36614,8 @@ async function pRetry(input, options) {
 	});
 }
 
-// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
-var model = __nccwpck_require__(7936);
+// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
+var model = __nccwpck_require__(8410);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
@@ -36648,7 +36696,7 @@ function retryPolicyFromEnv(env = process.env) {
 /* unused harmony export DEFAULT_DB_DIR */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7936);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8410);
 
 
 
@@ -36710,17 +36758,20 @@ function s3StorageOptions(env = process.env) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   YOg: () => (/* binding */ array),
+  zMY: () => (/* binding */ schemas_boolean),
   k5n: () => (/* binding */ schemas_enum),
   euz: () => (/* binding */ literal),
   aig: () => (/* binding */ schemas_number),
   Ikc: () => (/* binding */ object),
   vkY: () => (/* binding */ preprocess),
   g1P: () => (/* binding */ record),
+  rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
+  KCZ: () => (/* binding */ union),
   L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, boolean, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, union, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -39442,9 +39493,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.boolean;
+    inst._zod.pattern = regexes_boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -39462,7 +39513,7 @@ const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = bigint;
@@ -41852,7 +41903,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -45394,13 +45445,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodNumberFormat, params);
 }
-const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
-    core.$ZodBoolean.init(inst, def);
+const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+});
 function schemas_boolean(params) {
-    return core._boolean(ZodBoolean, params);
+    return _boolean(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -45634,7 +45685,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // looseObject

@@ -3,3 +3,5 @@ export * from "./metric.js";
 export * from "./result.js";
 export * from "./options.js";
 export * from "./schedule.js";
+export * from "./repo-config.js";
+export * from "./comparison.js";

@@ -225,6 +225,34 @@ export class ResultStore {
     return rows.map((row) => toPlainRow(row as Record<string, unknown>));
   }
 
+  /**
+   * The newest results of these benchmarks on one ref (e.g. main), newest first, at most
+   * `perBenchmark` for each benchmark, metric and fingerprint: the history a comparison learns
+   * each benchmark's noise from. One indexed query for the whole batch of names.
+   */
+  async recentResults(filter: { ref: string; names: readonly string[]; perBenchmark: number }): Promise<Result[]> {
+    const table = await this.existingTable();
+    if (!table || filter.names.length === 0 || filter.perBenchmark === 0) return [];
+    const names = filter.names.map((name) => sqlString(name, "benchmark")).join(", ");
+    const where = `run.ref = ${sqlString(filter.ref, "ref")} AND status = 'ok' AND benchmark_name IN (${names})`;
+    const rows = await withStoreRetry(
+      "reading history",
+      () => table.query().where(where).toArray(),
+      this.retry,
+      this.log,
+    );
+    const newestFirst = rows
+      .map((row) => toPlainRow(row as Record<string, unknown>) as unknown as Result)
+      .sort((a, b) => b.dut.timestamp - a.dut.timestamp || b.timestamp - a.timestamp);
+    const kept = new Map<string, number>();
+    return newestFirst.filter((row) => {
+      const key = `${row.benchmark_name}\u0000${row.metric}\u0000${row.fingerprint}`;
+      const count = kept.get(key) ?? 0;
+      kept.set(key, count + 1);
+      return count < filter.perBenchmark;
+    });
+  }
+
   async countRows(): Promise<number> {
     const table = await this.existingTable();
     return table ? table.countRows() : 0;

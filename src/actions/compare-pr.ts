@@ -1,0 +1,103 @@
+import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import * as core from "@actions/core";
+import { comparePr, parseComparePrOptions } from "../commands/compare-pr.js";
+import { LanceBenchError, type BenchmarkComparison } from "../model/index.js";
+import { retryPolicyFromEnv } from "../store/retry.js";
+import { listInput, optionalInput, runAction } from "./run-action.js";
+
+export const Inputs = {
+  Base: "base",
+  Head: "head",
+  Db: "db",
+  Config: "config",
+  HistoryRef: "history-ref",
+  Repository: "repository",
+  PrNumber: "pr-number",
+  Token: "token",
+  Comment: "comment",
+  CommentKey: "comment-key",
+  FailOnRegression: "fail-on-regression",
+} as const;
+
+export const Outputs = {
+  Regressions: "regressions",
+  Improvements: "improvements",
+  Report: "report",
+  CommentUrl: "comment-url",
+} as const;
+
+const flag = (name: string, fallback: boolean) => {
+  const value = optionalInput(name)?.trim();
+  return value === undefined ? fallback : value === "true";
+};
+
+/** The pull request this run belongs to: the input, else the triggering event's. */
+async function prNumberFromEvent(): Promise<number | undefined> {
+  const eventPath = process.env.GITHUB_EVENT_PATH;
+  if (!eventPath) return undefined;
+  try {
+    const event = JSON.parse(await readFile(eventPath, "utf8")) as {
+      pull_request?: { number?: number };
+      issue?: { number?: number; pull_request?: unknown };
+    };
+    return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+const change = (row: BenchmarkComparison) => `${((row.ratio! - 1) * 100).toFixed(1)}%`;
+
+/**
+ * The `compare-pr` action: compare head with base, put the report in the job summary and in one
+ * sticky PR comment, annotate each regression, and fail the step when a regression survives
+ * the false-discovery control and the threshold (unless `fail-on-regression: false`).
+ */
+export async function run(): Promise<void> {
+  await runAction(async () => {
+    const token = optionalInput(Inputs.Token);
+    if (token) core.setSecret(token);
+    const failOnRegression = flag(Inputs.FailOnRegression, true);
+    const base = listInput(Inputs.Base);
+    const options = parseComparePrOptions({
+      base: base.length > 0 ? base : ["history"],
+      head: listInput(Inputs.Head),
+      db: optionalInput(Inputs.Db),
+      config: optionalInput(Inputs.Config),
+      historyRef: optionalInput(Inputs.HistoryRef),
+      repository: optionalInput(Inputs.Repository),
+      prNumber: optionalInput(Inputs.PrNumber) ?? (await prNumberFromEvent()),
+      token,
+      comment: flag(Inputs.Comment, true),
+      commentKey: optionalInput(Inputs.CommentKey),
+    });
+    const { outcome, markdown, comment } = await comparePr(options, {
+      retry: retryPolicyFromEnv(),
+      log: (m) => core.info(m),
+    });
+    const report = path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), `lance-bench-compare-${options.commentKey}.json`);
+    await writeFile(report, JSON.stringify(outcome, null, 2));
+    await core.summary.addRaw(markdown).write();
+    const regressions = outcome.benchmarks.filter((row) => row.verdict === "regressed" && !row.muted);
+    for (const row of regressions) {
+      const annotate = failOnRegression ? core.error : core.warning;
+      annotate(`${row.name} (${row.metric}) regressed: ${change(row)}, q = ${row.q?.toPrecision(2)}`, {
+        title: "Benchmark regression",
+      });
+    }
+    core.setOutput(Outputs.Regressions, String(outcome.counts.regressed));
+    core.setOutput(Outputs.Improvements, String(outcome.counts.improved));
+    core.setOutput(Outputs.Report, report);
+    core.setOutput(Outputs.CommentUrl, comment?.url ?? "");
+    if (failOnRegression && regressions.length > 0) {
+      throw new LanceBenchError(
+        `${regressions.length} benchmark(s) regressed: ${regressions
+          .slice(0, 5)
+          .map((row) => `${row.name} ${change(row)}`)
+          .join(", ")}${regressions.length > 5 ? ", …" : ""}`,
+      );
+    }
+  });
+}

@@ -1,0 +1,232 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { validateSha } from "../context/git.js";
+import { CONFIG_FILE, loadRepoConfig, policyResolver } from "../context/repo-config.js";
+import {
+  ConfigurationError,
+  parseOptions,
+  type Baseline,
+  type CompareOutcome,
+  type Direction,
+  type RepoConfig,
+  type Result,
+} from "../model/index.js";
+import { parseInputs } from "../parse/index.js";
+import { compareSuite, type ComparisonInput } from "../stats/compare.js";
+import type { RetryPolicy } from "../store/retry.js";
+import { resolveDbUri } from "../store/uri.js";
+import { openStore } from "./open-store.js";
+
+export const CompareOptions = z.object({
+  base: z.array(z.string().trim().min(1)).min(1, "is required"),
+  head: z.array(z.string().trim().min(1)).min(1, "is required"),
+  db: z.string().trim().min(1).optional(),
+  config: z.string().trim().min(1).optional(),
+  /** The branch whose recent results give each benchmark's noise (and the `history` baseline). */
+  historyRef: z
+    .string()
+    .trim()
+    .regex(/^refs\/[A-Za-z0-9._/-]+$/, 'must be a full ref such as "refs/heads/main"')
+    .default("refs/heads/main"),
+});
+export type CompareOptions = z.infer<typeof CompareOptions>;
+
+export function parseCompareOptions(raw: Record<string, unknown>): CompareOptions {
+  return parseOptions(CompareOptions, raw);
+}
+
+/** One run of one benchmark, from a file or from the store. */
+interface Observed {
+  name: string;
+  metric: string;
+  direction: Direction;
+  units: string;
+  fingerprint: string | null;
+  values: number[];
+  sha: string | null;
+}
+
+const HISTORY_SPEC = /^history(?::(\d+))?$/;
+const SHA_SPEC = /^sha:(.+)$/;
+
+/**
+ * Compares a base and a head, each given as result files, a commit in the store (`sha:<40 hex>`)
+ * or, for the base only, `history[:N]`: the last N results on the history ref (main) measured
+ * on the head's fingerprint. Reads `.lance-bench.yml` for thresholds and mutes.
+ */
+export async function compare(
+  options: CompareOptions,
+  deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void; cwd?: string } = {},
+): Promise<CompareOutcome> {
+  const cwd = deps.cwd ?? process.cwd();
+  const config = await loadRepoConfig(options.config ?? path.join(cwd, CONFIG_FILE));
+  const warnings: string[] = [];
+  if (options.head.some((spec) => HISTORY_SPEC.test(spec))) {
+    throw new ConfigurationError("head: history is a baseline, not a head (give result files or sha:<commit>)");
+  }
+  const historyBase = options.base.length === 1 ? HISTORY_SPEC.exec(options.base[0]!) : null;
+  if (!historyBase && options.base.some((spec) => HISTORY_SPEC.test(spec))) {
+    throw new ConfigurationError("base: history cannot be combined with other base inputs");
+  }
+  const usesStore = historyBase !== null || [...options.base, ...options.head].some((s) => SHA_SPEC.test(s));
+  const dbUri = resolveDbUri(options.db, deps.env);
+  // A local folder that does not exist has no history; opening it would create it.
+  const storeExists = /^[a-z][a-z0-9+.-]*:\/\//i.test(dbUri) || existsSync(dbUri);
+  const store =
+    usesStore || (config.compare.history > 0 && storeExists)
+      ? await openStore({ uri: dbUri, retry: deps.retry, log: deps.log })
+      : undefined;
+  try {
+    const head = await loadSide(options.head, "head", store, warnings);
+    const names = [...new Set(head.map((o) => o.name))];
+    const historyRuns = historyBase
+      ? Number(historyBase[1] ?? config.compare.history) || config.compare.history
+      : config.compare.history;
+    const history =
+      store && historyRuns > 0
+        ? await store.recentResults({ ref: options.historyRef, names, perBenchmark: historyRuns })
+        : [];
+    const headShas = new Set(head.map((o) => o.sha).filter((sha) => sha !== null));
+    const historyObserved = history.filter((r) => !headShas.has(r.sha)).map(fromResult);
+    const base = historyBase ? historyObserved : await loadSide(options.base, "base", store, warnings);
+    const inputs = pair(base, head, historyObserved);
+    const singleRuns = inputs.filter((i) => i.base?.runs.length === 1 && i.head?.runs.length === 1 && !i.history);
+    if (singleRuns.length > 0) {
+      warnings.push(
+        `${singleRuns.length} benchmark(s) have a single run per side and no history: their test sees within-run ` +
+          `noise only, and run-to-run noise on shared machines is larger. Give several runs per side or publish main's results for noise-calibrated verdicts.`,
+      );
+    }
+    const comparison = compareSuite(inputs, {
+      fdr: config.compare.fdr,
+      minSamples: config.compare["min-samples"],
+      confidence: config.compare.confidence,
+      resamples: config.compare["bootstrap-resamples"],
+      policyFor: policyResolver(config.compare),
+    });
+    return {
+      ...comparison,
+      baseline: describeBaseline(options.base, historyBase !== null, historyRuns, options.historyRef),
+      head: options.head.join(", "),
+      settings: settingsOf(config, options.historyRef),
+      warnings,
+    };
+  } finally {
+    store?.close();
+  }
+}
+
+async function loadSide(
+  specs: readonly string[],
+  side: "base" | "head",
+  store: Awaited<ReturnType<typeof openStore>> | undefined,
+  warnings: string[],
+): Promise<Observed[]> {
+  const observed: Observed[] = [];
+  for (const spec of specs) {
+    const sha = SHA_SPEC.exec(spec);
+    if (sha) {
+      const full = validateSha(sha[1]!, side);
+      if (!store)
+        throw new ConfigurationError(`${side}: sha:${full} needs a store, and ${"--db"} names none that exists`);
+      const rows = (await store!.query({ sha: full })) as unknown as Result[];
+      const ok = rows.filter((row) => row.status === "ok");
+      if (ok.length === 0) throw new ConfigurationError(`${side}: the store has no results for commit ${full}`);
+      observed.push(...ok.map(fromResult));
+      continue;
+    }
+    if (!existsSync(spec)) {
+      throw new ConfigurationError(`${side}: ${spec} is neither a file, a directory, sha:<commit> nor history[:N]`);
+    }
+    const parsed = await parseInputs([spec], "auto");
+    warnings.push(...parsed.warnings);
+    observed.push(...parsed.results.filter((r) => r.status === "ok").map(fromResult));
+    observed.push(
+      ...parsed.measurements.map((m) => ({
+        name: m.benchmarkName,
+        metric: m.metric,
+        direction: m.direction,
+        units: m.units,
+        fingerprint: null,
+        values: m.values,
+        sha: null,
+      })),
+    );
+  }
+  if (observed.length === 0) throw new ConfigurationError(`${side}: no benchmark results in ${specs.join(", ")}`);
+  return observed;
+}
+
+function fromResult(row: Result): Observed {
+  return {
+    name: row.benchmark_name,
+    metric: row.metric,
+    direction: row.direction,
+    units: row.units,
+    fingerprint: row.fingerprint,
+    values: [...row.values],
+    sha: row.sha,
+  };
+}
+
+/**
+ * Matches benchmarks by name and metric, then keeps the base runs measured on the head's
+ * fingerprint: numbers from another machine or toolchain are not a baseline.
+ */
+function pair(base: readonly Observed[], head: readonly Observed[], history: readonly Observed[]): ComparisonInput[] {
+  const key = (o: Observed) => `${o.name}\u0000${o.metric}`;
+  const group = (list: readonly Observed[]) => {
+    const map = new Map<string, Observed[]>();
+    for (const o of list) map.set(key(o), [...(map.get(key(o)) ?? []), o]);
+    return map;
+  };
+  const baseByKey = group(base);
+  const headByKey = group(head);
+  const historyByKey = group(history);
+  const keys = [...new Set([...headByKey.keys(), ...baseByKey.keys()])];
+  return keys.map((k) => {
+    const headRuns = headByKey.get(k);
+    let baseRuns = baseByKey.get(k);
+    const any = (headRuns ?? baseRuns)![0]!;
+    const input: ComparisonInput = { name: any.name, metric: any.metric, direction: any.direction };
+    const fingerprints = new Set((headRuns ?? []).map((o) => o.fingerprint).filter((f) => f !== null));
+    if (headRuns && baseRuns && fingerprints.size > 0 && baseRuns.some((o) => o.fingerprint !== null)) {
+      const matching = baseRuns.filter((o) => o.fingerprint === null || fingerprints.has(o.fingerprint));
+      if (matching.length === 0) {
+        input.incomparable = `measured on another machine or toolchain (fingerprint ${[...fingerprints][0]} vs ${baseRuns[0]!.fingerprint})`;
+      } else baseRuns = matching;
+    }
+    if (baseRuns) input.base = { runs: baseRuns.map((o) => o.values), units: baseRuns[0]!.units };
+    if (headRuns) input.head = { runs: headRuns.map((o) => o.values), units: headRuns[0]!.units };
+    const past = (historyByKey.get(k) ?? []).filter((o) => fingerprints.size === 0 || fingerprints.has(o.fingerprint!));
+    if (past.length > 0) input.history = past.map((o) => medianOf(o.values));
+    return input;
+  });
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  return n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+}
+
+function describeBaseline(specs: readonly string[], history: boolean, runs: number, ref: string): Baseline {
+  if (history)
+    return { kind: "history", description: `the last ${runs} results on ${ref} measured on the same fingerprint` };
+  if (specs.some((s) => SHA_SPEC.test(s)))
+    return { kind: "store", description: `stored results of ${specs.join(", ")}` };
+  return { kind: "files", description: specs.join(", ") };
+}
+
+function settingsOf(config: RepoConfig, historyRef: string): CompareOutcome["settings"] {
+  const c = config.compare;
+  return {
+    threshold: c.threshold,
+    fdr: c.fdr,
+    minSamples: c["min-samples"],
+    confidence: c.confidence,
+    history: c.history,
+    historyRef,
+  };
+}

@@ -1,0 +1,3 @@
+import { run } from "../actions/compare-pr.js";
+
+await run();

@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+/**
+ * `.lance-bench.yml` in the target repository: comparison settings that are reviewed in pull
+ * requests like code, instead of living in a server. Unknown keys are errors (a typo such as
+ * `treshold` must not silently fall back to the default).
+ *
+ *     compare:
+ *       threshold: 2%          # smallest change worth flagging (or 0.02)
+ *       fdr: 0.05              # Benjamini-Hochberg level across the suite
+ *       min-samples: 5         # fewer observations on a side → inconclusive
+ *       history: 20            # recent main results used for noise and the history baseline
+ *       benchmarks:            # later rules override earlier ones, field by field
+ *         - match: "sort/**"   # a glob over benchmark names; `**` also crosses "/"
+ *           threshold: 5%
+ *         - match: "json_dumps*"
+ *           mute: true
+ *           reason: bimodal on shared runners
+ */
+
+/** `2%`, `0.5 %` or a plain fraction such as `0.02`. */
+const Fraction = z.union([
+  z.number().min(0).max(10),
+  z
+    .string()
+    .regex(/^\s*\d+(?:\.\d+)?\s*%\s*$/, 'must be a percentage such as "2%" or a fraction such as 0.02')
+    .transform((text) => Number(text.trim().replace("%", "").trim()) / 100),
+]);
+
+export const BenchmarkRule = z.strictObject({
+  match: z.string().min(1),
+  threshold: Fraction.optional(),
+  mute: z.boolean().optional(),
+  reason: z.string().max(500).optional(),
+});
+export type BenchmarkRule = z.infer<typeof BenchmarkRule>;
+
+export const CompareConfig = z.strictObject({
+  threshold: Fraction.default(0.02),
+  fdr: z.number().gt(0).lt(1).default(0.05),
+  "min-samples": z.number().int().min(3).max(10_000).default(5),
+  confidence: z.number().gt(0.5).lt(1).default(0.95),
+  "bootstrap-resamples": z.number().int().min(100).max(100_000).default(2000),
+  history: z.number().int().min(0).max(1000).default(20),
+  benchmarks: z.array(BenchmarkRule).default([]),
+});
+export type CompareConfig = z.infer<typeof CompareConfig>;
+
+export const RepoConfig = z.strictObject({
+  compare: CompareConfig.default(CompareConfig.parse({})),
+});
+export type RepoConfig = z.infer<typeof RepoConfig>;
+
+export const DEFAULT_CONFIG: RepoConfig = RepoConfig.parse({});

@@ -1,0 +1,152 @@
+import type { BenchmarkComparison, CompareOutcome } from "../model/index.js";
+import { formatMeasurement, markdownTable, textTable } from "./format.js";
+
+/** Finds lance-bench's own PR comment among a pull request's comments (and nobody else's). */
+export const COMMENT_MARKER_PREFIX = "<!-- lance-bench:compare";
+export const commentMarker = (key: string) => `${COMMENT_MARKER_PREFIX} key=${key} -->`;
+
+/** GitHub refuses comment bodies over 65,536 characters; the full table is cut to fit under this. */
+const BODY_BUDGET = 60_000;
+
+const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
+const change = (row: BenchmarkComparison) => (row.ratio === null ? "" : percent(row.ratio - 1));
+const interval = (row: BenchmarkComparison) =>
+  row.interval ? `${percent(row.interval.low - 1)} … ${percent(row.interval.high - 1)}` : "";
+const qValue = (row: BenchmarkComparison) =>
+  row.q === null ? "" : row.q < 0.0001 ? "< 0.0001" : row.q.toFixed(row.q < 0.01 ? 4 : 3);
+const side = (row: BenchmarkComparison, which: "base" | "head") => {
+  const s = row[which];
+  if (!s || !Number.isFinite(s.median)) return "";
+  return `${formatMeasurement(s.median, row.units)} (${s.runs > 1 ? `${s.runs} runs` : `${s.observations} samples`})`;
+};
+
+/**
+ * Benchmark names are anybody's text: shown as code, with what could end the code span, open
+ * HTML (e.g. a forged comment marker) or break a table made harmless.
+ */
+function name(row: BenchmarkComparison): string {
+  const text = row.name.replaceAll("`", "ˋ").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return `\`${text}\`${row.metric === "time" ? "" : ` (${row.metric})`}`;
+}
+
+const SYMBOL: Record<BenchmarkComparison["verdict"], string> = {
+  regressed: "🔴 regressed",
+  improved: "🟢 improved",
+  unchanged: "unchanged",
+  inconclusive: "⚪ inconclusive",
+  added: "added",
+  removed: "removed",
+};
+
+function headline(outcome: CompareOutcome): string {
+  const c = outcome.counts;
+  const total = outcome.benchmarks.length;
+  const parts = [
+    `${c.regressed} regression${c.regressed === 1 ? "" : "s"}`,
+    `${c.improved} improvement${c.improved === 1 ? "" : "s"}`,
+  ];
+  if (c.inconclusive > 0) parts.push(`${c.inconclusive} inconclusive`);
+  return `${c.regressed > 0 ? "🔴" : "✅"} lance-bench: ${parts.join(", ")} among ${total} benchmark${total === 1 ? "" : "s"}`;
+}
+
+function method(outcome: CompareOutcome): string {
+  const s = outcome.settings;
+  return (
+    `Baseline: ${outcome.baseline.description}. ` +
+    `Effect: ratio of medians with a ${Math.round(100 * s.confidence)}% bootstrap interval; ` +
+    `significance: Mann-Whitney U with Benjamini-Hochberg across the suite (q ≤ ${s.fdr}); ` +
+    `flagged from a ${(100 * s.threshold).toFixed(1)}% change.`
+  );
+}
+
+function geometricMean(outcome: CompareOutcome): string {
+  const g = outcome.geometricMean;
+  if (!g) return "";
+  return (
+    `Suite geometric mean: **${percent(g.ratio - 1)}** (${percent(g.low - 1)} … ${percent(g.high - 1)}) over ${g.count} ` +
+    `benchmark${g.count === 1 ? "" : "s"}, oriented so that + is worse.`
+  );
+}
+
+const FLAGGED_HEADER = ["benchmark", "base", "head", "change", "95% interval", "q", "detectable"];
+const flaggedRow = (row: BenchmarkComparison) => [
+  name(row),
+  side(row, "base"),
+  side(row, "head"),
+  `**${change(row)}**`,
+  interval(row),
+  qValue(row),
+  row.mde === null ? "" : `±${(100 * row.mde).toFixed(1)}%`,
+];
+
+const ALL_HEADER = ["benchmark", "verdict", "base", "head", "change", "95% interval", "q", "note"];
+const allRow = (row: BenchmarkComparison) => [
+  name(row),
+  row.muted ? `🔇 muted (${row.verdict})` : SYMBOL[row.verdict],
+  side(row, "base"),
+  side(row, "head"),
+  change(row),
+  interval(row),
+  qValue(row),
+  row.reason ?? "",
+];
+
+const ORDER: Record<BenchmarkComparison["verdict"], number> = {
+  regressed: 0,
+  improved: 1,
+  inconclusive: 2,
+  added: 3,
+  removed: 4,
+  unchanged: 5,
+};
+
+/**
+ * The PR comment and job summary: the headline, regressions first, then improvements, then
+ * every benchmark in a collapsed table (cut to fit GitHub's comment limit, saying so).
+ */
+export function compareMarkdown(outcome: CompareOutcome, options: { marker?: string } = {}): string {
+  const active = outcome.benchmarks.filter((row) => !row.muted);
+  const regressions = active.filter((row) => row.verdict === "regressed");
+  const improvements = active.filter((row) => row.verdict === "improved");
+  const parts: string[] = [];
+  if (options.marker) parts.push(options.marker);
+  parts.push(`### ${headline(outcome)}`, "", method(outcome));
+  if (regressions.length > 0)
+    parts.push("", "#### Regressions", "", markdownTable(FLAGGED_HEADER, regressions.map(flaggedRow)));
+  if (improvements.length > 0)
+    parts.push("", "#### Improvements", "", markdownTable(FLAGGED_HEADER, improvements.map(flaggedRow)));
+  const gm = geometricMean(outcome);
+  if (gm) parts.push("", gm);
+  if (outcome.warnings.length > 0) parts.push("", ...outcome.warnings.map((w) => `> ⚠️ ${w.replaceAll("<", "&lt;")}`));
+  const sorted = [...outcome.benchmarks].sort(
+    (a, b) => ORDER[a.verdict] - ORDER[b.verdict] || a.name.localeCompare(b.name),
+  );
+  const head = parts.join("\n");
+  const rows = sorted.map(allRow);
+  let shown = rows.length;
+  let table = markdownTable(ALL_HEADER, rows);
+  while (head.length + table.length > BODY_BUDGET && shown > 0) {
+    shown = Math.floor(shown * 0.8);
+    table = markdownTable(ALL_HEADER, rows.slice(0, shown));
+  }
+  const cut = shown < rows.length ? `\n\n${rows.length - shown} more rows are in the JSON report (\`--json\`).` : "";
+  return `${head}\n\n<details><summary>All ${rows.length} benchmarks</summary>\n\n${table}${cut}\n\n</details>\n`;
+}
+
+/** The same outcome for a terminal. */
+export function compareText(outcome: CompareOutcome): string {
+  const sorted = [...outcome.benchmarks].sort(
+    (a, b) => ORDER[a.verdict] - ORDER[b.verdict] || a.name.localeCompare(b.name),
+  );
+  const plain = (row: BenchmarkComparison) =>
+    allRow(row).map((cell) => cell.replace(/^`(.*)`/, "$1").replace(/[🔴🟢⚪🔇]\s?/gu, ""));
+  const lines = [
+    headline(outcome).replace(/^[🔴✅]\s/u, ""),
+    method(outcome),
+    "",
+    textTable(ALL_HEADER, sorted.map(plain)),
+  ];
+  const gm = geometricMean(outcome);
+  if (gm) lines.push("", gm.replaceAll("**", ""));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,157 @@
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ROOT, cleanEnv, tempDir } from "../helpers.js";
+import { conformingExample } from "../github-openapi.js";
+import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../github-server.js";
+
+/** The committed compare-pr bundle, run as the composite action runs it, against the OpenAPI-checked server. */
+const TOKEN = "ghs_FAKEcompareTOKEN0123456789";
+const REPO = "lancedb/lance-bench";
+const MARKER = "<!-- lance-bench:compare key=default -->";
+let server: GitHubServer;
+const dir = tempDir("lance-bench-compare-pr-");
+
+function criterionFile(name: string, levels: Record<string, number>, seed: number): string {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31 - 0.5;
+  };
+  const lines = Object.entries(levels).map(([id, level]) =>
+    JSON.stringify({
+      reason: "benchmark-complete",
+      id,
+      iteration_count: Array.from({ length: 30 }, (_, i) => i + 1),
+      measured_values: Array.from({ length: 30 }, (_, i) => (i + 1) * level * (1 + 0.02 * next())),
+      unit: "ns",
+    }),
+  );
+  const file = path.join(dir, name);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+const base = criterionFile("base.jsonl", { "sort/100": 500, "sort/1000": 12_000, fib: 21_000 }, 1);
+const head = criterionFile("head.jsonl", { "sort/100": 500, "sort/1000": 13_500, fib: 21_000 }, 2);
+const event = path.join(dir, "event.json");
+writeFileSync(event, JSON.stringify({ action: "synchronize", pull_request: { number: 42 } }));
+
+function runBundle(inputs: Record<string, string>) {
+  const outputFile = path.join(dir, `output-${Math.random().toString(36).slice(2)}`);
+  const summaryFile = `${outputFile}.summary`;
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  const env: NodeJS.ProcessEnv = {
+    ...cleanEnv(),
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_API_URL: server.url,
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_EVENT_PATH: event,
+    RUNNER_TEMP: dir,
+    LANCE_BENCH_URI: path.join(dir, "no-store"),
+  };
+  for (const [name, value] of Object.entries({ token: TOKEN, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+  return new Promise<{ code: number; stdout: string; outputs: Record<string, string>; summary: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "dist/compare-pr/index.js")], { env, cwd: dir });
+    let stdout = "";
+    child.stdout.on("data", (c) => (stdout += String(c)));
+    child.stderr.on("data", (c) => (stdout += String(c)));
+    child.on("close", (code) => {
+      const outputs: Record<string, string> = {};
+      for (const m of readFileSync(outputFile, "utf8").matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
+        outputs[m[1]!] = m[3]!;
+      resolve({ code: code ?? -1, stdout, outputs, summary: readFileSync(summaryFile, "utf8") });
+    });
+  });
+}
+
+const commentExample = () => {
+  const list = conformingExample("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments") as unknown as Record<
+    string,
+    unknown
+  >[];
+  return list[0]!;
+};
+const comment = (id: number, body: string) => ({
+  ...commentExample(),
+  id,
+  body,
+  html_url: `https://github.com/${REPO}/pull/42#issuecomment-${id}`,
+});
+
+/** 103 comments on two pages; ours (when present) is on the second. */
+function installComments(ours: boolean) {
+  const page1 = Array.from({ length: 100 }, (_, i) => comment(1000 + i, `review comment ${i}`));
+  const page2 = [comment(2000, "LGTM"), comment(2001, ours ? `${MARKER}\nold report` : "nit"), comment(2002, "thanks")];
+  server.route("GET", `/repos/${REPO}/issues/42/comments`, (request: RecordedRequest) =>
+    request.query.get("page") === "2"
+      ? { status: 200, body: page2 }
+      : {
+          status: 200,
+          body: page1,
+          headers: { link: `<${server.url}/repos/${REPO}/issues/42/comments?per_page=100&page=2>; rel="next"` },
+        },
+  );
+  const answer = (status: number, id: number) => (request: RecordedRequest) => ({
+    status,
+    body: { ...comment(id, (request.body as { body: string }).body) },
+  });
+  server.route("PATCH", `/repos/${REPO}/issues/comments/2001`, answer(200, 2001));
+  server.route("POST", `/repos/${REPO}/issues/42/comments`, answer(201, 3000));
+}
+
+const writes = () => server.requests.filter((r) => r.method !== "GET");
+
+beforeAll(async () => {
+  server = await startGitHubServer();
+});
+afterAll(() => server?.close());
+beforeEach(() => {
+  server.requests.length = 0;
+  server.violations.length = 0;
+});
+afterEach(() => expect(server.violations).toEqual([]));
+
+describe("compare-pr action", () => {
+  it("updates its one comment, found on the second page, annotates the regression and fails the step", async () => {
+    installComments(true);
+    const run = await runBundle({ base, head });
+    expect(run.code).toBe(1);
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/${REPO}/issues/comments/2001`]);
+    const body = (writes()[0]!.body as { body: string }).body;
+    expect(body.startsWith(MARKER)).toBe(true);
+    expect(body).toMatch(/#### Regressions[\s\S]*`sort\/1000`[\s\S]*\*\*\+12\.\d%\*\*/);
+    expect(run.stdout).toMatch(/::error title=Benchmark regression::sort\/1000 \(time\) regressed: 12\.\d%/);
+    expect(run.stdout).toMatch(/::error::1 benchmark\(s\) regressed: sort\/1000 12\.\d%/);
+    expect(run.outputs).toMatchObject({ regressions: "1", improvements: "0" });
+    expect(run.outputs["comment-url"]).toMatch(/issuecomment-2001$/);
+    expect(run.summary).toContain("#### Regressions");
+    expect(JSON.parse(readFileSync(run.outputs.report!, "utf8")).counts.regressed).toBe(1);
+    // the token appears once, in the ::add-mask:: command that hides it from every later line
+    expect(run.stdout.replace(`::add-mask::${TOKEN}`, "")).not.toContain(TOKEN);
+  });
+
+  it("creates the comment when none of the PR's comments is ours, and passes when told not to fail", async () => {
+    installComments(false);
+    const run = await runBundle({ base, head, "fail-on-regression": "false" });
+    expect(run.code).toBe(0);
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`POST /repos/${REPO}/issues/42/comments`]);
+    expect(run.stdout).toMatch(/::warning title=Benchmark regression::sort\/1000/);
+    expect(run.outputs["comment-url"]).toMatch(/issuecomment-3000$/);
+  });
+
+  it("passes without commenting on an unchanged head, and explains a bad input in one line", async () => {
+    installComments(false);
+    const same = await runBundle({ base, head: base, comment: "false" });
+    expect(same.code).toBe(0);
+    expect(writes()).toEqual([]);
+    expect(same.outputs.regressions).toBe("0");
+    const bad = await runBundle({ base, head: path.join(dir, "missing.jsonl") });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/::error::head: .*missing\.jsonl is neither a file/);
+    expect(writes()).toEqual([]);
+  });
+});
