@@ -29,6 +29,8 @@ const checkoutStep = (when) => ({
     repository: "${{ inputs.repository }}",
     ref: "${{ inputs.sha }}",
     path: "${{ inputs.path }}",
+    // a same-runner A/B builds the base commit from this checkout too: fetch the history
+    "fetch-depth": "${{ inputs.base-sha != '' && '0' || '1' }}",
     "persist-credentials": false,
   },
 });
@@ -106,6 +108,11 @@ export const ACTIONS = {
         description: "A benchmark id to record a CPU flamegraph of (perf + inferno), uploaded as an artifact",
       },
       "profile-seconds": { description: "How long to profile it", default: "5" },
+      "base-sha": {
+        description:
+          "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; results-base-*.jsonl beside the head's",
+      },
+      repetitions: { description: "A/B: runs of each side (default 10)" },
     },
     outputs: {
       "results-dir": "Folder holding the results files",
@@ -177,6 +184,11 @@ export const ACTIONS = {
       profile: {
         description: "A benchmark (pytest node id) to record a CPU flamegraph of with py-spy, uploaded as an artifact",
       },
+      "base-sha": {
+        description:
+          "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; results-base-*.jsonl beside the head's",
+      },
+      repetitions: { description: "A/B: runs of each side (default 10)" },
     },
     yamlOnlyInputs: ["repository", "python-version"],
     outputs: {

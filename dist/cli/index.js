@@ -28515,16 +28515,23 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
  * matrix job failed) measures the same commit again in the same run, and must complete the
  * table, not duplicate what the first attempt already stored. The first stored row wins.
  */
-function resultId(context, m) {
+function resultId(context, m, repetition) {
     const { sha, testBed, run } = context;
     const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
+    // Repeated runs of one commit in one CI run (a same-runner A/B) are distinct results; a
+    // single run keeps the key it always had, so stored ids stay stable.
+    if (repetition !== undefined)
+        key.push(repetition);
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
-/** Stored records for measurements taken in `context`. */
-function toResults(measurements, context) {
+/**
+ * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
+ * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
+ */
+function toResults(measurements, context, ab) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return measurements.map((m) => model/* Result */.Q7.parse({
-        id: resultId(context, m),
+        id: resultId(context, m, ab?.repetition),
         dut: context.dut,
         test_bed: context.testBed,
         benchmark_name: m.benchmarkName,
@@ -28532,7 +28539,11 @@ function toResults(measurements, context) {
         summary: summarize(m.values),
         units: m.units,
         throughput: m.throughput,
-        metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
+        metadata: JSON.stringify({
+            ...m.metadata,
+            toolchain: context.toolchain,
+            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+        }),
         timestamp: uploadedAt,
         sha: context.sha,
         metric: m.metric,
@@ -29082,6 +29093,8 @@ async function prepareCheckout(repo, sha, workDir) {
 
 
 
+
+
 const run_common_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
 const textList = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
 /** Options every run command takes (each adds its own with `.extend`). */
@@ -29099,7 +29112,30 @@ const RunCommonOptions = classic_schemas/* object */.Ikc({
     runId: run_common_optionalText,
     /** A benchmark to record a CPU flamegraph of, after the measured run. */
     profile: run_common_optionalText,
+    /**
+     * Same-runner A/B: also build this commit (the PR's base) on this machine, and run base and
+     * head alternately, `repetitions` times each, so that both see the same machine and noise.
+     */
+    baseSha: run_common_optionalText,
+    repetitions: number().int().min(1).max(100).optional(),
 });
+/** Enough runs a side for a run-level test to pass false-discovery control over a large suite. */
+const DEFAULT_AB_REPETITIONS = 10;
+/** The A/B plan of a run command: no base → one run of the head; a base → interleaved repetitions. */
+function abPlan(options) {
+    if (options.baseSha === undefined) {
+        if ((options.repetitions ?? 1) !== 1)
+            throw new model/* ConfigurationError */.j1("repetitions: needs base-sha (a same-runner A/B)");
+        return { repetitions: 1 };
+    }
+    const baseSha = validateSha(options.baseSha, "base-sha");
+    if (options.mode !== "pr") {
+        throw new model/* ConfigurationError */.j1("base-sha: a same-runner A/B is for pull requests (mode: pr); main results are published alone");
+    }
+    return { baseSha, repetitions: options.repetitions ?? DEFAULT_AB_REPETITIONS };
+}
+/** Which side runs first in repetition `r` (1-based): alternating, so neither side always goes first. */
+const abOrder = (r) => (r % 2 === 1 ? ["base", "head"] : ["head", "base"]);
 /**
  * Runs `body` with the project checked out at `sha` in a fresh worktree and a scratch
  * folder, and removes both afterwards, whatever happens.
@@ -29699,6 +29735,7 @@ async function runCargoBench(request) {
 
 
 
+
 /** Options of `run-rust`, shared by the CLI and the action. */
 const RunRustOptions = RunCommonOptions.extend({
     crates: textList,
@@ -29730,39 +29767,45 @@ async function collectMeasurements(runner, stdout, criterionHome, label) {
  * fails at the end if any crate failed.
  */
 async function runRust(options, deps = {}) {
+    const plan = abPlan(options);
     return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
         const { checkout, workDir, cache, log, env } = workspace;
-        const preloadStore = storePreloader(options.mode, options.publish);
-        const [crates, toolchain, runner] = await Promise.all([
-            resolveCrates(checkout.dir, options.crates),
-            ensureToolchain(checkout.dir, log),
-            options.runner === "auto"
-                ? hasCargoCriterion().then((has) => (has ? "cargo-criterion" : "cargo-bench"))
-                : options.runner,
-        ]);
-        const lockHash = await fileHash(external_node_path_.join(checkout.dir, "Cargo.lock"));
-        const toolchainKey = (0,external_node_crypto_.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
-        const outcomes = [];
-        const allResults = [];
-        let profile;
-        for (const crate of crates) {
-            const outcome = await runCrate(crate);
-            outcomes.push(outcome.summary);
-            allResults.push(...outcome.results);
+        const baseCheckout = plan.baseSha
+            ? await prepareCheckout(external_node_path_.resolve(options.repo), plan.baseSha, workDir)
+            : undefined;
+        try {
+            return await runAll(baseCheckout);
         }
-        async function runCrate(crate) {
-            const slug = crateSlug(crate.path);
-            const targetDir = external_node_path_.join(workDir, `target-${slug}`);
-            const criterionHome = external_node_path_.join(workDir, `criterion-${slug}`);
-            const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
-            const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
-            log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
-            const started = Date.now();
-            const base = { crate: crate.name, path: crate.path, runner, cacheHit };
-            let compiled = [];
-            try {
+        finally {
+            await baseCheckout?.dispose();
+        }
+        async function runAll(baseCheckout) {
+            const preloadStore = storePreloader(options.mode, options.publish);
+            const [crates, toolchain, runner] = await Promise.all([
+                resolveCrates(checkout.dir, options.crates),
+                ensureToolchain(checkout.dir, log),
+                options.runner === "auto"
+                    ? hasCargoCriterion().then((has) => (has ? "cargo-criterion" : "cargo-bench"))
+                    : options.runner,
+            ]);
+            const lockHash = await fileHash(external_node_path_.join(checkout.dir, "Cargo.lock"));
+            const toolchainKey = (0,external_node_crypto_.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
+            const outcomes = [];
+            const allResults = [];
+            let profile;
+            for (const crate of crates) {
+                const outcome = await runCrate(crate);
+                outcomes.push(outcome.summary);
+                allResults.push(...outcome.results);
+            }
+            /** One run of one crate at one commit: cargo bench, then its measurements as results. */
+            async function runOnce(crate, side, targetDir, repetition) {
+                const tree = side === "head" ? checkout : baseCheckout;
+                const slug = crateSlug(crate.path);
+                // a fresh Criterion folder per run: Criterion would otherwise compare with (and move) the last one
+                const criterionHome = external_node_path_.join(workDir, `criterion-${side}-${slug}-${repetition ?? 1}`);
                 const output = await runCargoBench({
-                    crateDir: external_node_path_.join(checkout.dir, crate.path),
+                    crateDir: external_node_path_.join(tree.dir, crate.path),
                     runner,
                     benches: options.benches,
                     filter: options.filter,
@@ -29772,78 +29815,125 @@ async function runRust(options, deps = {}) {
                     timeoutMs: options.budgetMinutes * 60_000,
                     onStart: preloadStore,
                 });
-                compiled = output.compiled;
-                const measurements = await collectMeasurements(runner, output.stdout, criterionHome, crate.path);
+                const label = side === "head" ? crate.path : `${crate.path} (base)`;
+                const measurements = await collectMeasurements(runner, output.stdout, criterionHome, label);
                 if (measurements.length === 0) {
                     throw new model/* ConfigurationError */.j1(options.filter !== undefined
                         ? `the filter "${options.filter}" matched no benchmark`
-                        : "produced no benchmark results (no Criterion output found)");
+                        : `${side === "base" ? "the base commit " : ""}produced no benchmark results (no Criterion output found)`);
                 }
                 const context = await resolveResultsContext({
-                    repo: checkout.dir,
-                    sha: checkout.sha,
+                    repo: tree.dir,
+                    sha: tree.sha,
                     // The workspace root's Cargo.toml when it has a version, else the crate's own.
-                    manifestDirs: [checkout.dir, external_node_path_.join(checkout.dir, crate.path)],
+                    manifestDirs: [tree.dir, external_node_path_.join(tree.dir, crate.path)],
                     testbedName: options.testbedName,
                     dutName: options.dutName,
                     runId: options.runId,
                 }, measurements, [toolchain], env);
-                const results = toResults(measurements, context);
-                const resultsFile = await saveResultsFile(options.outputDir, slug, results, `run-rust ${crate.path}`);
-                if (options.profile !== undefined && measurements.some((m) => m.benchmarkName === options.profile)) {
-                    // While this crate's build is still in place; a failed profile is a warning, not a failure.
-                    log(`${crate.path}: recording a CPU profile of ${options.profile}`);
-                    profile = await profileRustBenchmark({
-                        benchmark: options.profile,
-                        crateDir: external_node_path_.join(checkout.dir, crate.path),
-                        benches: options.benches,
-                        features: options.features,
-                        env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
-                        workDir,
-                        svgFile: external_node_path_.join(external_node_path_.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
-                        seconds: options.profileSeconds,
-                        timeoutMs: options.budgetMinutes * 60_000,
+                const results = toResults(measurements, context, repetition === undefined ? undefined : { repetition, role: side });
+                return { results, compiled: output.compiled, measurements };
+            }
+            async function runCrate(crate) {
+                const slug = crateSlug(crate.path);
+                const targetDir = external_node_path_.join(workDir, `target-${slug}`);
+                const baseTargetDir = external_node_path_.join(workDir, `target-base-${slug}`);
+                const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
+                const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
+                if (baseCheckout)
+                    await cache.restore([baseTargetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
+                log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
+                const started = Date.now();
+                const summaryBase = { crate: crate.name, path: crate.path, runner, cacheHit };
+                let compiled = [];
+                try {
+                    const headResults = [];
+                    const baseResults = [];
+                    let measured = [];
+                    for (let r = 1; r <= plan.repetitions; r++) {
+                        const order = baseCheckout ? abOrder(r) : ["head"];
+                        for (const side of order) {
+                            if (baseCheckout)
+                                log(`${crate.path}: repetition ${r} of ${plan.repetitions}, ${side}`);
+                            const run = await runOnce(crate, side, side === "head" ? targetDir : baseTargetDir, baseCheckout ? r : undefined);
+                            if (side === "head") {
+                                headResults.push(...run.results);
+                                if (compiled.length === 0)
+                                    compiled = run.compiled;
+                                if (r === 1)
+                                    measured = run.measurements;
+                            }
+                            else
+                                baseResults.push(...run.results);
+                        }
+                    }
+                    const resultsFile = await saveResultsFile(options.outputDir, slug, headResults, `run-rust ${crate.path}`);
+                    const baseResultsFile = baseCheckout
+                        ? await saveResultsFile(options.outputDir, `base-${slug}`, baseResults, `run-rust ${crate.path} (base)`)
+                        : undefined;
+                    if (options.profile !== undefined && measured.some((m) => m.benchmarkName === options.profile)) {
+                        // While this crate's build is still in place; a failed profile is a warning, not a failure.
+                        log(`${crate.path}: recording a CPU profile of ${options.profile}`);
+                        const criterionHome = external_node_path_.join(workDir, `criterion-profile-${slug}`);
+                        profile = await profileRustBenchmark({
+                            benchmark: options.profile,
+                            crateDir: external_node_path_.join(checkout.dir, crate.path),
+                            benches: options.benches,
+                            features: options.features,
+                            env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+                            workDir,
+                            svgFile: external_node_path_.join(external_node_path_.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
+                            seconds: options.profileSeconds,
+                            timeoutMs: options.budgetMinutes * 60_000,
+                        });
+                    }
+                    return {
+                        summary: {
+                            ...summaryBase,
+                            status: "ok",
+                            results: headResults.length,
+                            resultsFile,
+                            ...(baseResultsFile ? { baseResultsFile, baseResults: baseResults.length } : {}),
+                            durationMs: Date.now() - started,
+                            compiled,
+                        },
+                        results: headResults,
+                    };
+                }
+                catch (error) {
+                    if (!(error instanceof CargoFailure || error instanceof model/* LanceBenchError */.kV))
+                        throw error;
+                    return {
+                        summary: {
+                            ...summaryBase,
+                            status: "failed",
+                            error: error.message,
+                            results: 0,
+                            durationMs: Date.now() - started,
+                            compiled,
+                        },
+                        results: [],
+                    };
+                }
+                finally {
+                    await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error) => {
+                        log(`${crate.path}: could not save the build cache: ${error.message}`);
                     });
                 }
-                return {
-                    summary: {
-                        ...base,
-                        status: "ok",
-                        results: results.length,
-                        resultsFile,
-                        durationMs: Date.now() - started,
-                        compiled,
-                    },
-                    results,
-                };
             }
-            catch (error) {
-                if (!(error instanceof CargoFailure || error instanceof model/* LanceBenchError */.kV))
-                    throw error;
-                return {
-                    summary: {
-                        ...base,
-                        status: "failed",
-                        error: error.message,
-                        results: 0,
-                        durationMs: Date.now() - started,
-                        compiled,
-                    },
-                    results: [],
-                };
+            if (options.profile !== undefined && profile === undefined) {
+                profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
             }
-            finally {
-                await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error) => {
-                    log(`${crate.path}: could not save the build cache: ${error.message}`);
-                });
-            }
+            const summary = {
+                sha: checkout.sha,
+                ...(baseCheckout ? { baseSha: baseCheckout.sha, repetitions: plan.repetitions } : {}),
+                toolchain,
+                crates: outcomes,
+                profile,
+            };
+            summary.published = await publishIfMain(options.mode, options.publish, allResults, options.db, workspace, deps.retry);
+            return summary;
         }
-        if (options.profile !== undefined && profile === undefined) {
-            profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
-        }
-        const summary = { sha: checkout.sha, toolchain, crates: outcomes, profile };
-        summary.published = await publishIfMain(options.mode, options.publish, allResults, options.db, workspace, deps.retry);
-        return summary;
     });
 }
 /** The failure of a run with failed crates, after the others were run and published. */
@@ -30182,6 +30272,8 @@ function runCommand(program, name, text) {
         .option("--dut-name <name>", `project name (default: from ${text.manifest})`)
         .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
         .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
+        .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
+        .option("--repetitions <n>", "A/B: runs of each side (default 10)")
         .option("--json", "print a machine-readable summary");
 }
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */

@@ -35901,16 +35901,23 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
  * matrix job failed) measures the same commit again in the same run, and must complete the
  * table, not duplicate what the first attempt already stored. The first stored row wins.
  */
-function resultId(context, m) {
+function resultId(context, m, repetition) {
     const { sha, testBed, run } = context;
     const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
+    // Repeated runs of one commit in one CI run (a same-runner A/B) are distinct results; a
+    // single run keeps the key it always had, so stored ids stay stable.
+    if (repetition !== undefined)
+        key.push(repetition);
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
-/** Stored records for measurements taken in `context`. */
-function toResults(measurements, context) {
+/**
+ * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
+ * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
+ */
+function toResults(measurements, context, ab) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return measurements.map((m) => model/* Result */.Q7.parse({
-        id: resultId(context, m),
+        id: resultId(context, m, ab?.repetition),
         dut: context.dut,
         test_bed: context.testBed,
         benchmark_name: m.benchmarkName,
@@ -35918,7 +35925,11 @@ function toResults(measurements, context) {
         summary: summarize(m.values),
         units: m.units,
         throughput: m.throughput,
-        metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
+        metadata: JSON.stringify({
+            ...m.metadata,
+            toolchain: context.toolchain,
+            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+        }),
         timestamp: uploadedAt,
         sha: context.sha,
         metric: m.metric,

@@ -16,6 +16,8 @@ export const CommonRunInputs = {
   DutName: "dut-name",
   RunId: "run-id",
   Profile: "profile",
+  BaseSha: "base-sha",
+  Repetitions: "repetitions",
 } as const;
 
 export function readCommonRunInputs() {
@@ -31,6 +33,8 @@ export function readCommonRunInputs() {
     dutName: optionalInput(CommonRunInputs.DutName),
     runId: optionalInput(CommonRunInputs.RunId),
     profile: optionalInput(CommonRunInputs.Profile),
+    baseSha: optionalInput(CommonRunInputs.BaseSha),
+    repetitions: optionalInput(CommonRunInputs.Repetitions),
   };
 }
 

@@ -142,18 +142,28 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
  * matrix job failed) measures the same commit again in the same run, and must complete the
  * table, not duplicate what the first attempt already stored. The first stored row wins.
  */
-function resultId(context: ResultsContext, m: Measurement): string {
+function resultId(context: ResultsContext, m: Measurement, repetition: number | undefined): string {
   const { sha, testBed, run } = context;
-  const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
+  const key: unknown[] = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
+  // Repeated runs of one commit in one CI run (a same-runner A/B) are distinct results; a
+  // single run keeps the key it always had, so stored ids stay stable.
+  if (repetition !== undefined) key.push(repetition);
   return uuidv5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 
-/** Stored records for measurements taken in `context`. */
-export function toResults(measurements: readonly Measurement[], context: ResultsContext): Result[] {
+/**
+ * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
+ * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
+ */
+export function toResults(
+  measurements: readonly Measurement[],
+  context: ResultsContext,
+  ab?: { repetition: number; role: "base" | "head" },
+): Result[] {
   const uploadedAt = Math.floor(Date.now() / 1000);
   return measurements.map((m) =>
     Result.parse({
-      id: resultId(context, m),
+      id: resultId(context, m, ab?.repetition),
       dut: context.dut,
       test_bed: context.testBed,
       benchmark_name: m.benchmarkName,
@@ -161,7 +171,11 @@ export function toResults(measurements: readonly Measurement[], context: Results
       summary: summarize(m.values),
       units: m.units,
       throughput: m.throughput,
-      metadata: JSON.stringify({ ...m.metadata, toolchain: context.toolchain }),
+      metadata: JSON.stringify({
+        ...m.metadata,
+        toolchain: context.toolchain,
+        ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+      }),
       timestamp: uploadedAt,
       sha: context.sha,
       metric: m.metric,

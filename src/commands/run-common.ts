@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Result } from "../model/index.js";
+import { validateSha } from "../context/git.js";
+import { ConfigurationError, type Result } from "../model/index.js";
 import { writeResultsFile } from "../parse/index.js";
 import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
@@ -28,7 +29,38 @@ export const RunCommonOptions = z.object({
   runId: optionalText,
   /** A benchmark to record a CPU flamegraph of, after the measured run. */
   profile: optionalText,
+  /**
+   * Same-runner A/B: also build this commit (the PR's base) on this machine, and run base and
+   * head alternately, `repetitions` times each, so that both see the same machine and noise.
+   */
+  baseSha: optionalText,
+  repetitions: z.coerce.number().int().min(1).max(100).optional(),
 });
+
+/** Enough runs a side for a run-level test to pass false-discovery control over a large suite. */
+export const DEFAULT_AB_REPETITIONS = 10;
+
+/** The A/B plan of a run command: no base → one run of the head; a base → interleaved repetitions. */
+export function abPlan(options: { baseSha?: string; repetitions?: number; mode: "main" | "pr" }): {
+  baseSha?: string;
+  repetitions: number;
+} {
+  if (options.baseSha === undefined) {
+    if ((options.repetitions ?? 1) !== 1)
+      throw new ConfigurationError("repetitions: needs base-sha (a same-runner A/B)");
+    return { repetitions: 1 };
+  }
+  const baseSha = validateSha(options.baseSha, "base-sha");
+  if (options.mode !== "pr") {
+    throw new ConfigurationError(
+      "base-sha: a same-runner A/B is for pull requests (mode: pr); main results are published alone",
+    );
+  }
+  return { baseSha, repetitions: options.repetitions ?? DEFAULT_AB_REPETITIONS };
+}
+
+/** Which side runs first in repetition `r` (1-based): alternating, so neither side always goes first. */
+export const abOrder = (r: number): ("base" | "head")[] => (r % 2 === 1 ? ["base", "head"] : ["head", "base"]);
 
 /** What the run commands share: where they work, what they cache in, how they report. */
 export interface RunDependencies {

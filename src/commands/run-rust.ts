@@ -21,7 +21,10 @@ import {
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveResultsContext, toResults } from "./results-context.js";
+import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
+  abOrder,
+  abPlan,
   publishIfMain,
   saveResultsFile,
   storePreloader,
@@ -55,6 +58,9 @@ export interface CrateOutcome {
   error?: string;
   results: number;
   resultsFile?: string;
+  /** Same-runner A/B: the base commit's results, every repetition. */
+  baseResultsFile?: string;
+  baseResults?: number;
   /** The cache key the target folder came from, if any. */
   cacheHit?: string;
   runner: "cargo-criterion" | "cargo-bench";
@@ -65,6 +71,9 @@ export interface CrateOutcome {
 
 export interface RunRustSummary {
   sha: string;
+  /** Same-runner A/B: the base commit, run alternately with the head. */
+  baseSha?: string;
+  repetitions?: number;
   toolchain: string;
   crates: CrateOutcome[];
   profile?: ProfileOutcome;
@@ -94,41 +103,52 @@ async function collectMeasurements(
  * fails at the end if any crate failed.
  */
 export async function runRust(options: RunRustOptions, deps: RunDependencies = {}): Promise<RunRustSummary> {
+  const plan = abPlan(options);
   return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
     const { checkout, workDir, cache, log, env } = workspace;
-    const preloadStore = storePreloader(options.mode, options.publish);
-    const [crates, toolchain, runner] = await Promise.all([
-      resolveCrates(checkout.dir, options.crates),
-      ensureToolchain(checkout.dir, log),
-      options.runner === "auto"
-        ? hasCargoCriterion().then((has): CrateOutcome["runner"] => (has ? "cargo-criterion" : "cargo-bench"))
-        : options.runner,
-    ]);
-    const lockHash = await fileHash(path.join(checkout.dir, "Cargo.lock"));
-    const toolchainKey = createHash("sha256").update(toolchain).digest("hex").slice(0, 12);
-    const outcomes: CrateOutcome[] = [];
-    const allResults: Result[] = [];
-    let profile: ProfileOutcome | undefined;
-
-    for (const crate of crates) {
-      const outcome = await runCrate(crate);
-      outcomes.push(outcome.summary);
-      allResults.push(...outcome.results);
+    const baseCheckout = plan.baseSha
+      ? await prepareCheckout(path.resolve(options.repo), plan.baseSha, workDir)
+      : undefined;
+    try {
+      return await runAll(baseCheckout);
+    } finally {
+      await baseCheckout?.dispose();
     }
 
-    async function runCrate(crate: BenchCrate): Promise<{ summary: CrateOutcome; results: Result[] }> {
-      const slug = crateSlug(crate.path);
-      const targetDir = path.join(workDir, `target-${slug}`);
-      const criterionHome = path.join(workDir, `criterion-${slug}`);
-      const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
-      const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
-      log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
-      const started = Date.now();
-      const base = { crate: crate.name, path: crate.path, runner, cacheHit };
-      let compiled: string[] = [];
-      try {
+    async function runAll(baseCheckout: Checkout | undefined): Promise<RunRustSummary> {
+      const preloadStore = storePreloader(options.mode, options.publish);
+      const [crates, toolchain, runner] = await Promise.all([
+        resolveCrates(checkout.dir, options.crates),
+        ensureToolchain(checkout.dir, log),
+        options.runner === "auto"
+          ? hasCargoCriterion().then((has): CrateOutcome["runner"] => (has ? "cargo-criterion" : "cargo-bench"))
+          : options.runner,
+      ]);
+      const lockHash = await fileHash(path.join(checkout.dir, "Cargo.lock"));
+      const toolchainKey = createHash("sha256").update(toolchain).digest("hex").slice(0, 12);
+      const outcomes: CrateOutcome[] = [];
+      const allResults: Result[] = [];
+      let profile: ProfileOutcome | undefined;
+
+      for (const crate of crates) {
+        const outcome = await runCrate(crate);
+        outcomes.push(outcome.summary);
+        allResults.push(...outcome.results);
+      }
+
+      /** One run of one crate at one commit: cargo bench, then its measurements as results. */
+      async function runOnce(
+        crate: BenchCrate,
+        side: "head" | "base",
+        targetDir: string,
+        repetition: number | undefined,
+      ): Promise<{ results: Result[]; compiled: string[]; measurements: Measurement[] }> {
+        const tree = side === "head" ? checkout : baseCheckout!;
+        const slug = crateSlug(crate.path);
+        // a fresh Criterion folder per run: Criterion would otherwise compare with (and move) the last one
+        const criterionHome = path.join(workDir, `criterion-${side}-${slug}-${repetition ?? 1}`);
         const output = await runCargoBench({
-          crateDir: path.join(checkout.dir, crate.path),
+          crateDir: path.join(tree.dir, crate.path),
           runner,
           benches: options.benches,
           filter: options.filter,
@@ -138,21 +158,21 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           timeoutMs: options.budgetMinutes * 60_000,
           onStart: preloadStore,
         });
-        compiled = output.compiled;
-        const measurements: Measurement[] = await collectMeasurements(runner, output.stdout, criterionHome, crate.path);
+        const label = side === "head" ? crate.path : `${crate.path} (base)`;
+        const measurements: Measurement[] = await collectMeasurements(runner, output.stdout, criterionHome, label);
         if (measurements.length === 0) {
           throw new ConfigurationError(
             options.filter !== undefined
               ? `the filter "${options.filter}" matched no benchmark`
-              : "produced no benchmark results (no Criterion output found)",
+              : `${side === "base" ? "the base commit " : ""}produced no benchmark results (no Criterion output found)`,
           );
         }
         const context = await resolveResultsContext(
           {
-            repo: checkout.dir,
-            sha: checkout.sha,
+            repo: tree.dir,
+            sha: tree.sha,
             // The workspace root's Cargo.toml when it has a version, else the crate's own.
-            manifestDirs: [checkout.dir, path.join(checkout.dir, crate.path)],
+            manifestDirs: [tree.dir, path.join(tree.dir, crate.path)],
             testbedName: options.testbedName,
             dutName: options.dutName,
             runId: options.runId,
@@ -161,67 +181,118 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           [toolchain],
           env,
         );
-        const results = toResults(measurements, context);
-        const resultsFile = await saveResultsFile(options.outputDir, slug, results, `run-rust ${crate.path}`);
-        if (options.profile !== undefined && measurements.some((m) => m.benchmarkName === options.profile)) {
-          // While this crate's build is still in place; a failed profile is a warning, not a failure.
-          log(`${crate.path}: recording a CPU profile of ${options.profile}`);
-          profile = await profileRustBenchmark({
-            benchmark: options.profile,
-            crateDir: path.join(checkout.dir, crate.path),
-            benches: options.benches,
-            features: options.features,
-            env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
-            workDir,
-            svgFile: path.join(path.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
-            seconds: options.profileSeconds,
-            timeoutMs: options.budgetMinutes * 60_000,
+        const results = toResults(
+          measurements,
+          context,
+          repetition === undefined ? undefined : { repetition, role: side },
+        );
+        return { results, compiled: output.compiled, measurements };
+      }
+
+      async function runCrate(crate: BenchCrate): Promise<{ summary: CrateOutcome; results: Result[] }> {
+        const slug = crateSlug(crate.path);
+        const targetDir = path.join(workDir, `target-${slug}`);
+        const baseTargetDir = path.join(workDir, `target-base-${slug}`);
+        const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
+        const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
+        if (baseCheckout) await cache.restore([baseTargetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
+        log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
+        const started = Date.now();
+        const summaryBase = { crate: crate.name, path: crate.path, runner, cacheHit };
+        let compiled: string[] = [];
+        try {
+          const headResults: Result[] = [];
+          const baseResults: Result[] = [];
+          let measured: Measurement[] = [];
+          for (let r = 1; r <= plan.repetitions; r++) {
+            const order = baseCheckout ? abOrder(r) : (["head"] as const);
+            for (const side of order) {
+              if (baseCheckout) log(`${crate.path}: repetition ${r} of ${plan.repetitions}, ${side}`);
+              const run = await runOnce(
+                crate,
+                side,
+                side === "head" ? targetDir : baseTargetDir,
+                baseCheckout ? r : undefined,
+              );
+              if (side === "head") {
+                headResults.push(...run.results);
+                if (compiled.length === 0) compiled = run.compiled;
+                if (r === 1) measured = run.measurements;
+              } else baseResults.push(...run.results);
+            }
+          }
+          const resultsFile = await saveResultsFile(options.outputDir, slug, headResults, `run-rust ${crate.path}`);
+          const baseResultsFile = baseCheckout
+            ? await saveResultsFile(options.outputDir, `base-${slug}`, baseResults, `run-rust ${crate.path} (base)`)
+            : undefined;
+          if (options.profile !== undefined && measured.some((m) => m.benchmarkName === options.profile)) {
+            // While this crate's build is still in place; a failed profile is a warning, not a failure.
+            log(`${crate.path}: recording a CPU profile of ${options.profile}`);
+            const criterionHome = path.join(workDir, `criterion-profile-${slug}`);
+            profile = await profileRustBenchmark({
+              benchmark: options.profile,
+              crateDir: path.join(checkout.dir, crate.path),
+              benches: options.benches,
+              features: options.features,
+              env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+              workDir,
+              svgFile: path.join(path.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
+              seconds: options.profileSeconds,
+              timeoutMs: options.budgetMinutes * 60_000,
+            });
+          }
+          return {
+            summary: {
+              ...summaryBase,
+              status: "ok",
+              results: headResults.length,
+              resultsFile,
+              ...(baseResultsFile ? { baseResultsFile, baseResults: baseResults.length } : {}),
+              durationMs: Date.now() - started,
+              compiled,
+            },
+            results: headResults,
+          };
+        } catch (error) {
+          if (!(error instanceof CargoFailure || error instanceof LanceBenchError)) throw error;
+          return {
+            summary: {
+              ...summaryBase,
+              status: "failed",
+              error: error.message,
+              results: 0,
+              durationMs: Date.now() - started,
+              compiled,
+            },
+            results: [],
+          };
+        } finally {
+          await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error: Error) => {
+            log(`${crate.path}: could not save the build cache: ${error.message}`);
           });
         }
-        return {
-          summary: {
-            ...base,
-            status: "ok",
-            results: results.length,
-            resultsFile,
-            durationMs: Date.now() - started,
-            compiled,
-          },
-          results,
-        };
-      } catch (error) {
-        if (!(error instanceof CargoFailure || error instanceof LanceBenchError)) throw error;
-        return {
-          summary: {
-            ...base,
-            status: "failed",
-            error: error.message,
-            results: 0,
-            durationMs: Date.now() - started,
-            compiled,
-          },
-          results: [],
-        };
-      } finally {
-        await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error: Error) => {
-          log(`${crate.path}: could not save the build cache: ${error.message}`);
-        });
       }
-    }
 
-    if (options.profile !== undefined && profile === undefined) {
-      profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+      if (options.profile !== undefined && profile === undefined) {
+        profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+      }
+      const summary: RunRustSummary = {
+        sha: checkout.sha,
+        ...(baseCheckout ? { baseSha: baseCheckout.sha, repetitions: plan.repetitions } : {}),
+        toolchain,
+        crates: outcomes,
+        profile,
+      };
+      summary.published = await publishIfMain(
+        options.mode,
+        options.publish,
+        allResults,
+        options.db,
+        workspace,
+        deps.retry,
+      );
+      return summary;
     }
-    const summary: RunRustSummary = { sha: checkout.sha, toolchain, crates: outcomes, profile };
-    summary.published = await publishIfMain(
-      options.mode,
-      options.publish,
-      allResults,
-      options.db,
-      workspace,
-      deps.retry,
-    );
-    return summary;
   });
 }
 

@@ -1,0 +1,111 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CompareOutcome } from "../../src/model/index.js";
+import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+
+/**
+ * Same-runner A/B for real: the Criterion fixture at a base commit and at a head commit that
+ * makes adler32 three times slower, built side by side on this machine and run alternately;
+ * then `compare` on the two results files must find that regression and nothing else.
+ */
+const work = tempDir("lance-bench-ab-");
+const repo = gitRepoFrom(path.join(ROOT, "fixtures/rust-criterion"), path.join(work, "repo"));
+const base = git(repo, ["rev-parse", "HEAD"]).trim();
+const lib = path.join(repo, "src/lib.rs");
+writeFileSync(
+  lib,
+  readFileSync(lib, "utf8").replace(
+    "pub fn adler32(data: &[u8]) -> u32 {",
+    [
+      "pub fn adler32(data: &[u8]) -> u32 {",
+      "    for _ in 0..2 {",
+      "        std::hint::black_box(adler32_once(std::hint::black_box(data)));",
+      "    }",
+      "    adler32_once(data)",
+      "}",
+      "",
+      "fn adler32_once(data: &[u8]) -> u32 {",
+    ].join("\n"),
+  ),
+);
+const head = commitAll(repo, "adler32: three passes (a regression)", "2026-03-04T05:06:07Z");
+const cacheDir = path.join(ROOT, "test-output/run-rust-cache");
+
+describe("same-runner A/B", () => {
+  it("runs base and head alternately, and compare flags exactly the slowed benchmark", () => {
+    const output = path.join(work, "results");
+    const run = runCliProcess([
+      "run-rust",
+      "--repo",
+      repo,
+      "--sha",
+      head,
+      "--base-sha",
+      base,
+      "--repetitions",
+      "6",
+      "--mode",
+      "pr",
+      "--runner",
+      "cargo-bench",
+      "--cache-dir",
+      cacheDir,
+      "--output-dir",
+      output,
+      "--json",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ sha: head, baseSha: base, repetitions: 6 });
+    const crate = summary.crates[0];
+    expect(crate.status).toBe("ok");
+    // alternating order, so neither side always runs first
+    const order = [...run.stderr.matchAll(/repetition (\d+) of 6, (base|head)/g)].map((m) => `${m[1]}${m[2]}`);
+    expect(order.slice(0, 4)).toEqual(["1base", "1head", "2head", "2base"]);
+    const rows = (file: string) =>
+      readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => JSON.parse(line));
+    const headRows = rows(crate.resultsFile);
+    const baseRows = rows(crate.baseResultsFile);
+    expect(new Set(headRows.map((r) => r.sha))).toEqual(new Set([head]));
+    expect(new Set(baseRows.map((r) => r.sha))).toEqual(new Set([base]));
+    expect(new Set(headRows.map((r) => r.id)).size).toBe(headRows.length); // each repetition its own record
+    expect(headRows.filter((r) => r.benchmark_name === "checksum/adler32_4k")).toHaveLength(6);
+    expect(JSON.parse(headRows[0].metadata)).toMatchObject({ ab_repetition: 1, ab_role: "head" });
+
+    const compared = runCliProcess([
+      "compare",
+      "--base",
+      crate.baseResultsFile,
+      "--head",
+      crate.resultsFile,
+      "--json",
+      "--db",
+      path.join(work, "no-store"),
+    ]);
+    expect(compared.code, compared.stderr).toBe(0);
+    const outcome = JSON.parse(compared.stdout) as CompareOutcome;
+    const adler = outcome.benchmarks.find((b) => b.name === "checksum/adler32_4k")!;
+    expect(adler, JSON.stringify(adler)).toMatchObject({ verdict: "regressed", level: "runs" });
+    expect(adler.base!.runs).toBe(6);
+    expect(adler.ratio!).toBeGreaterThan(2);
+    expect(outcome.counts.regressed).toBe(1);
+    expect(outcome.warnings.join()).not.toMatch(/single run/);
+  }, 900_000);
+
+  it("refuses an A/B outside pr mode, and repetitions without a base", () => {
+    const mainMode = runCliProcess(["run-rust", "--repo", repo, "--base-sha", base]);
+    expect(mainMode.code).toBe(2);
+    expect(mainMode.stderr).toMatch(/base-sha: a same-runner A\/B is for pull requests \(mode: pr\)/);
+    const noBase = runCliProcess(["run-rust", "--repo", repo, "--mode", "pr", "--repetitions", "3"]);
+    expect(noBase.code).toBe(2);
+    expect(noBase.stderr).toMatch(/repetitions: needs base-sha/);
+    const badSha = runCliProcess(["run-rust", "--repo", repo, "--mode", "pr", "--base-sha", "HEAD~1"]);
+    expect(badSha.code).toBe(2);
+    expect(badSha.stderr).toMatch(/base-sha must be a full 40-character hex commit sha/);
+  });
+});
