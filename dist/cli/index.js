@@ -28971,6 +28971,42 @@ async function hashSources(root, relativePaths) {
     return hash.digest("hex").slice(0, 16);
 }
 
+;// CONCATENATED MODULE: ./lib/run/checkout.js
+
+
+
+
+
+/**
+ * The project at `sha` (default: the checkout's HEAD), always as a fresh detached
+ * `git worktree` in `workDir`:
+ * - the caller's checkout and its uncommitted changes are never touched, and never measured
+ *   under a commit's name;
+ * - every source file is newer than anything in a restored build cache. Cargo decides
+ *   freshness by mtime and hashes workspace paths relative to the workspace root, so building
+ *   commit B in a folder whose files are older than a cached build of commit A would run A's
+ *   binaries under B's name.
+ */
+async function prepareCheckout(repo, sha, workDir) {
+    sha = sha === undefined ? (await readCommit(repo)).sha : validateSha(sha, "--sha");
+    try {
+        await runProgram("git", ["-C", repo, "cat-file", "-e", `${sha}^{commit}`]);
+    }
+    catch {
+        throw new model/* ConfigurationError */.j1(`commit ${sha} is not in the repository "${repo}" (fetch it first)`);
+    }
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(workDir, "checkout-"));
+    await runProgram("git", ["-C", repo, "worktree", "add", "--detach", "--quiet", dir, sha], { timeoutMs: 300_000 });
+    return {
+        dir,
+        sha,
+        dispose: async () => {
+            await runProgram("git", ["-C", repo, "worktree", "remove", "--force", dir]).catch(() => undefined);
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/run/build-cache.js
 
 
@@ -29045,42 +29081,6 @@ async function move(from, to) {
         await (0,promises_namespaceObject.cp)(from, to, { recursive: true, preserveTimestamps: true });
         await (0,promises_namespaceObject.rm)(from, { recursive: true, force: true });
     }
-}
-
-;// CONCATENATED MODULE: ./lib/run/checkout.js
-
-
-
-
-
-/**
- * The project at `sha` (default: the checkout's HEAD), always as a fresh detached
- * `git worktree` in `workDir`:
- * - the caller's checkout and its uncommitted changes are never touched, and never measured
- *   under a commit's name;
- * - every source file is newer than anything in a restored build cache. Cargo decides
- *   freshness by mtime and hashes workspace paths relative to the workspace root, so building
- *   commit B in a folder whose files are older than a cached build of commit A would run A's
- *   binaries under B's name.
- */
-async function prepareCheckout(repo, sha, workDir) {
-    sha = sha === undefined ? (await readCommit(repo)).sha : validateSha(sha, "--sha");
-    try {
-        await runProgram("git", ["-C", repo, "cat-file", "-e", `${sha}^{commit}`]);
-    }
-    catch {
-        throw new model/* ConfigurationError */.j1(`commit ${sha} is not in the repository "${repo}" (fetch it first)`);
-    }
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(workDir, "checkout-"));
-    await runProgram("git", ["-C", repo, "worktree", "add", "--detach", "--quiet", dir, sha], { timeoutMs: 300_000 });
-    return {
-        dir,
-        sha,
-        dispose: async () => {
-            await runProgram("git", ["-C", repo, "worktree", "remove", "--force", dir]).catch(() => undefined);
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        },
-    };
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/run-common.js
@@ -29195,6 +29195,7 @@ function storePreloader(mode, publish) {
 
 
 
+
 /** Options of `run-python`, shared by the CLI and the action. */
 const RunPythonOptions = RunCommonOptions.extend({
     workdir: classic_schemas/* string */.YjP().trim().min(1).default("."),
@@ -29234,107 +29235,166 @@ async function runPython(options, deps = {}) {
     // Checked before anything runs: a command that needs a shell is refused outright.
     const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
     const datagen = options.datagenCommand ? splitCommand(options.datagenCommand, "datagen-command") : undefined;
+    const plan = abPlan(options);
     const started = Date.now();
     return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
         const { checkout, workDir, cache, log } = workspace;
-        const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
-        if (!(await (0,promises_namespaceObject.stat)(workdir).catch(() => undefined))?.isDirectory()) {
-            throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository`);
-        }
         const timeoutMs = options.budgetMinutes * 60_000;
         const deadline = Date.now() + timeoutMs;
         const remaining = () => Math.max(1_000, deadline - Date.now());
-        const venv = await createVenv(options.python, external_node_path_.join(workDir, "venv"), workspace.env, remaining());
-        const pythonVersion = (await runStep("python --version", [venv.python, "--version"], { cwd: workdir, env: venv.env, timeoutMs: 30_000 })).stdout.trim();
-        log(`venv with ${pythonVersion}; installing pytest-benchmark${options.pip.length ? ` and ${options.pip.join(", ")}` : ""}`);
-        await pipInstall(venv, ["pytest", "pytest-benchmark", ...options.pip], workdir, remaining());
-        if (build) {
-            log(`building: ${build.join(" ")}`);
-            await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
-        }
-        const datasetDir = await resolveInside(checkout.dir, external_node_path_.join(options.workdir, options.datasetDir), "dataset-dir", "the repository");
-        const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
-        let datasets = "none";
-        let datasetKey;
-        if (datagen) {
-            const sources = options.datagenSources.length
-                ? options.datagenSources
-                : await defaultDatagenSources(workdir, datagen);
-            for (const source of sources)
-                await resolveInside(workdir, source, "datagen-sources", "the workdir");
-            datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
-            const hit = await cache.restore([datasetDir], datasetKey);
-            if (hit) {
-                datasets = "cache hit";
-                log(`datasets restored from the cache (${hit}); generator skipped`);
+        /** A commit's workdir with its own venv, the tools and its build: one per side of an A/B. */
+        async function prepare(tree, venvDir) {
+            const workdir = await resolveInside(tree.dir, options.workdir, "workdir", "the repository");
+            if (!(await (0,promises_namespaceObject.stat)(workdir).catch(() => undefined))?.isDirectory()) {
+                throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository at ${tree.sha}`);
             }
-            else {
-                log(`generating datasets: ${datagen.join(" ")}`);
-                await (0,promises_namespaceObject.mkdir)(datasetDir, { recursive: true });
-                await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
-                datasets = "generated";
+            const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
+            const pythonVersion = (await runStep("python --version", [venv.python, "--version"], {
+                cwd: workdir,
+                env: venv.env,
+                timeoutMs: 30_000,
+            })).stdout.trim();
+            log(`venv with ${pythonVersion}; installing pytest-benchmark${options.pip.length ? ` and ${options.pip.join(", ")}` : ""}`);
+            await pipInstall(venv, ["pytest", "pytest-benchmark", ...options.pip], workdir, remaining());
+            if (build) {
+                log(`building${tree === checkout ? "" : " the base"}: ${build.join(" ")}`);
+                await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
             }
+            return { tree, workdir, venv, pythonVersion };
         }
+        const head = await prepare(checkout, external_node_path_.join(workDir, "venv"));
+        const { workdir, venv, pythonVersion } = head;
+        const baseCheckout = plan.baseSha
+            ? await prepareCheckout(external_node_path_.resolve(options.repo), plan.baseSha, workDir)
+            : undefined;
         try {
-            const jsonFile = external_node_path_.join(workDir, "pytest-benchmark.json");
-            const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
-            const preload = storePreloader(options.mode, options.publish);
-            preload();
-            await runPytestBenchmarks(venv, args, jsonFile, { cwd: workdir, env, timeoutMs: remaining() });
-            const toolchain = [];
-            const measurements = await parsePytestBenchmark(readChunks(jsonFile), "pytest --benchmark-json output", {
-                warn: log,
-                noteToolchain: (t) => toolchain.push(t),
-            });
-            const context = await resolveResultsContext({
-                repo: checkout.dir,
-                sha: checkout.sha,
-                manifestDirs: [workdir],
-                testbedName: options.testbedName,
-                dutName: options.dutName,
-                runId: options.runId,
-            }, measurements, toolchain, workspace.env);
-            const results = toResults(measurements, context);
-            const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
-            let profile;
-            if (options.profile !== undefined) {
-                if (!measurements.some((m) => m.benchmarkName === options.profile)) {
-                    profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+            const base = baseCheckout ? await prepare(baseCheckout, external_node_path_.join(workDir, "venv-base")) : undefined;
+            const datasetDir = await resolveInside(checkout.dir, external_node_path_.join(options.workdir, options.datasetDir), "dataset-dir", "the repository");
+            const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
+            let datasets = "none";
+            let datasetKey;
+            if (datagen) {
+                const sources = options.datagenSources.length
+                    ? options.datagenSources
+                    : await defaultDatagenSources(workdir, datagen);
+                for (const source of sources)
+                    await resolveInside(workdir, source, "datagen-sources", "the workdir");
+                datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
+                const hit = await cache.restore([datasetDir], datasetKey);
+                if (hit) {
+                    datasets = "cache hit";
+                    log(`datasets restored from the cache (${hit}); generator skipped`);
                 }
                 else {
-                    log(`recording a CPU profile of ${options.profile} with py-spy`);
-                    await pipInstall(venv, ["py-spy"], workdir, remaining());
-                    profile = await profilePythonBenchmark({
-                        benchmark: options.profile,
-                        python: venv.python,
-                        pytestArgs: args,
-                        cwd: workdir,
-                        env,
-                        svgFile: external_node_path_.join(external_node_path_.dirname(resultsFile), "flamegraph-python.svg"),
-                        timeoutMs: remaining(),
-                    });
+                    log(`generating datasets: ${datagen.join(" ")}`);
+                    await (0,promises_namespaceObject.mkdir)(datasetDir, { recursive: true });
+                    await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
+                    datasets = "generated";
                 }
             }
-            const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
-            return {
-                sha: checkout.sha,
-                python: pythonVersion,
-                datasets,
-                datasetKey,
-                results: results.length,
-                resultsFile,
-                durationMs: Date.now() - started,
-                published,
-                profile,
-            };
+            try {
+                const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
+                const preload = storePreloader(options.mode, options.publish);
+                preload();
+                /** One pytest run of one side; both sides read the same datasets (the head's), so only the code differs. */
+                const runOnce = async (side, role, repetition) => {
+                    const jsonFile = external_node_path_.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
+                    await runPytestBenchmarks(side.venv, args, jsonFile, {
+                        cwd: side.workdir,
+                        env: { ...side.venv.env, LANCE_BENCH_DATASET_DIR: datasetDir },
+                        timeoutMs: remaining(),
+                    });
+                    const toolchain = [];
+                    const label = `pytest --benchmark-json output${role === "base" ? " (base)" : ""}`;
+                    const found = await parsePytestBenchmark(readChunks(jsonFile), label, {
+                        warn: log,
+                        noteToolchain: (t) => toolchain.push(t),
+                    });
+                    const context = await resolveResultsContext({
+                        repo: side.tree.dir,
+                        sha: side.tree.sha,
+                        manifestDirs: [side.workdir],
+                        testbedName: options.testbedName,
+                        dutName: options.dutName,
+                        runId: options.runId,
+                    }, found, toolchain, workspace.env);
+                    return {
+                        measurements: found,
+                        results: toResults(found, context, repetition ? { repetition, role } : undefined),
+                    };
+                };
+                const results = [];
+                const baseResults = [];
+                let measurements = [];
+                for (let r = 1; r <= plan.repetitions; r++) {
+                    for (const role of base ? abOrder(r) : ["head"]) {
+                        if (base)
+                            log(`repetition ${r} of ${plan.repetitions}, ${role}`);
+                        const run = await runOnce(role === "head" ? head : base, role, base ? r : undefined);
+                        if (role === "base")
+                            baseResults.push(...run.results);
+                        else {
+                            results.push(...run.results);
+                            if (r === 1)
+                                measurements = run.measurements;
+                        }
+                    }
+                }
+                const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
+                const baseResultsFile = base
+                    ? await saveResultsFile(options.outputDir, "base-python", baseResults, `run-python ${options.workdir} (base)`)
+                    : undefined;
+                let profile;
+                if (options.profile !== undefined) {
+                    if (!measurements.some((m) => m.benchmarkName === options.profile)) {
+                        profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+                    }
+                    else {
+                        log(`recording a CPU profile of ${options.profile} with py-spy`);
+                        await pipInstall(venv, ["py-spy"], workdir, remaining());
+                        profile = await profilePythonBenchmark({
+                            benchmark: options.profile,
+                            python: venv.python,
+                            pytestArgs: args,
+                            cwd: workdir,
+                            env,
+                            svgFile: external_node_path_.join(external_node_path_.dirname(resultsFile), "flamegraph-python.svg"),
+                            timeoutMs: remaining(),
+                        });
+                    }
+                }
+                const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
+                return {
+                    sha: checkout.sha,
+                    python: pythonVersion,
+                    datasets,
+                    datasetKey,
+                    results: results.length,
+                    resultsFile,
+                    ...(base
+                        ? {
+                            baseSha: base.tree.sha,
+                            repetitions: plan.repetitions,
+                            baseResults: baseResults.length,
+                            baseResultsFile,
+                        }
+                        : {}),
+                    durationMs: Date.now() - started,
+                    published,
+                    profile,
+                };
+            }
+            finally {
+                // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
+                if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
+                    await cache
+                        .save([datasetDir], datasetKey)
+                        .catch((error) => log(`could not cache the datasets: ${error.message}`));
+                }
+            }
         }
         finally {
-            // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
-            if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
-                await cache
-                    .save([datasetDir], datasetKey)
-                    .catch((error) => log(`could not cache the datasets: ${error.message}`));
-            }
+            await baseCheckout?.dispose();
         }
     }).catch((error) => {
         // A failed step is the user's project failing, not a bug of ours: report it plainly.

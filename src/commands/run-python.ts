@@ -1,7 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigurationError, parseOptions } from "../model/index.js";
+import { ConfigurationError, parseOptions, type Measurement, type Result } from "../model/index.js";
 import { resolveInside } from "../context/paths.js";
 import { parsePytestBenchmark } from "../parse/pytest.js";
 import { readChunks } from "../parse/stream.js";
@@ -11,7 +11,10 @@ import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveResultsContext, toResults } from "./results-context.js";
+import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
+  abOrder,
+  abPlan,
   publishIfMain,
   saveResultsFile,
   storePreloader,
@@ -57,6 +60,11 @@ export interface RunPythonSummary {
   datasetKey?: string;
   results: number;
   resultsFile?: string;
+  /** Same-runner A/B: the base commit, run alternately with the head, and its results. */
+  baseSha?: string;
+  repetitions?: number;
+  baseResults?: number;
+  baseResultsFile?: string;
   durationMs: number;
   published?: PublishSummary;
   profile?: ProfileOutcome;
@@ -81,120 +89,192 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
   // Checked before anything runs: a command that needs a shell is refused outright.
   const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
   const datagen = options.datagenCommand ? splitCommand(options.datagenCommand, "datagen-command") : undefined;
+  const plan = abPlan(options);
   const started = Date.now();
   return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
     const { checkout, workDir, cache, log } = workspace;
-    const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
-    if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
-      throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository`);
-    }
     const timeoutMs = options.budgetMinutes * 60_000;
     const deadline = Date.now() + timeoutMs;
     const remaining = () => Math.max(1_000, deadline - Date.now());
 
-    const venv = await createVenv(options.python, path.join(workDir, "venv"), workspace.env, remaining());
-    const pythonVersion = (
-      await runStep("python --version", [venv.python, "--version"], { cwd: workdir, env: venv.env, timeoutMs: 30_000 })
-    ).stdout.trim();
-    log(
-      `venv with ${pythonVersion}; installing pytest-benchmark${options.pip.length ? ` and ${options.pip.join(", ")}` : ""}`,
-    );
-    await pipInstall(venv, ["pytest", "pytest-benchmark", ...options.pip], workdir, remaining());
-    if (build) {
-      log(`building: ${build.join(" ")}`);
-      await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
-    }
-
-    const datasetDir = await resolveInside(
-      checkout.dir,
-      path.join(options.workdir, options.datasetDir),
-      "dataset-dir",
-      "the repository",
-    );
-    const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
-    let datasets: RunPythonSummary["datasets"] = "none";
-    let datasetKey: string | undefined;
-    if (datagen) {
-      const sources = options.datagenSources.length
-        ? options.datagenSources
-        : await defaultDatagenSources(workdir, datagen);
-      for (const source of sources) await resolveInside(workdir, source, "datagen-sources", "the workdir");
-      datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
-      const hit = await cache.restore([datasetDir], datasetKey);
-      if (hit) {
-        datasets = "cache hit";
-        log(`datasets restored from the cache (${hit}); generator skipped`);
-      } else {
-        log(`generating datasets: ${datagen.join(" ")}`);
-        await mkdir(datasetDir, { recursive: true });
-        await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
-        datasets = "generated";
+    /** A commit's workdir with its own venv, the tools and its build: one per side of an A/B. */
+    async function prepare(tree: Checkout, venvDir: string) {
+      const workdir = await resolveInside(tree.dir, options.workdir, "workdir", "the repository");
+      if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
+        throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository at ${tree.sha}`);
       }
+      const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
+      const pythonVersion = (
+        await runStep("python --version", [venv.python, "--version"], {
+          cwd: workdir,
+          env: venv.env,
+          timeoutMs: 30_000,
+        })
+      ).stdout.trim();
+      log(
+        `venv with ${pythonVersion}; installing pytest-benchmark${options.pip.length ? ` and ${options.pip.join(", ")}` : ""}`,
+      );
+      await pipInstall(venv, ["pytest", "pytest-benchmark", ...options.pip], workdir, remaining());
+      if (build) {
+        log(`building${tree === checkout ? "" : " the base"}: ${build.join(" ")}`);
+        await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
+      }
+      return { tree, workdir, venv, pythonVersion };
     }
 
+    const head = await prepare(checkout, path.join(workDir, "venv"));
+    const { workdir, venv, pythonVersion } = head;
+    const baseCheckout = plan.baseSha
+      ? await prepareCheckout(path.resolve(options.repo), plan.baseSha, workDir)
+      : undefined;
     try {
-      const jsonFile = path.join(workDir, "pytest-benchmark.json");
-      const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
-      const preload = storePreloader(options.mode, options.publish);
-      preload();
-      await runPytestBenchmarks(venv, args, jsonFile, { cwd: workdir, env, timeoutMs: remaining() });
-      const toolchain: string[] = [];
-      const measurements = await parsePytestBenchmark(readChunks(jsonFile), "pytest --benchmark-json output", {
-        warn: log,
-        noteToolchain: (t) => toolchain.push(t),
-      });
-      const context = await resolveResultsContext(
-        {
-          repo: checkout.dir,
-          sha: checkout.sha,
-          manifestDirs: [workdir],
-          testbedName: options.testbedName,
-          dutName: options.dutName,
-          runId: options.runId,
-        },
-        measurements,
-        toolchain,
-        workspace.env,
+      const base = baseCheckout ? await prepare(baseCheckout, path.join(workDir, "venv-base")) : undefined;
+
+      const datasetDir = await resolveInside(
+        checkout.dir,
+        path.join(options.workdir, options.datasetDir),
+        "dataset-dir",
+        "the repository",
       );
-      const results = toResults(measurements, context);
-      const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
-      let profile: ProfileOutcome | undefined;
-      if (options.profile !== undefined) {
-        if (!measurements.some((m) => m.benchmarkName === options.profile)) {
-          profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+      const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
+      let datasets: RunPythonSummary["datasets"] = "none";
+      let datasetKey: string | undefined;
+      if (datagen) {
+        const sources = options.datagenSources.length
+          ? options.datagenSources
+          : await defaultDatagenSources(workdir, datagen);
+        for (const source of sources) await resolveInside(workdir, source, "datagen-sources", "the workdir");
+        datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
+        const hit = await cache.restore([datasetDir], datasetKey);
+        if (hit) {
+          datasets = "cache hit";
+          log(`datasets restored from the cache (${hit}); generator skipped`);
         } else {
-          log(`recording a CPU profile of ${options.profile} with py-spy`);
-          await pipInstall(venv, ["py-spy"], workdir, remaining());
-          profile = await profilePythonBenchmark({
-            benchmark: options.profile,
-            python: venv.python,
-            pytestArgs: args,
-            cwd: workdir,
-            env,
-            svgFile: path.join(path.dirname(resultsFile), "flamegraph-python.svg"),
-            timeoutMs: remaining(),
-          });
+          log(`generating datasets: ${datagen.join(" ")}`);
+          await mkdir(datasetDir, { recursive: true });
+          await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
+          datasets = "generated";
         }
       }
-      const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
-      return {
-        sha: checkout.sha,
-        python: pythonVersion,
-        datasets,
-        datasetKey,
-        results: results.length,
-        resultsFile,
-        durationMs: Date.now() - started,
-        published,
-        profile,
-      };
-    } finally {
-      // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
-      if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
-        await cache
-          .save([datasetDir], datasetKey)
-          .catch((error: Error) => log(`could not cache the datasets: ${error.message}`));
+
+      try {
+        const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
+        const preload = storePreloader(options.mode, options.publish);
+        preload();
+        /** One pytest run of one side; both sides read the same datasets (the head's), so only the code differs. */
+        const runOnce = async (
+          side: NonNullable<typeof base>,
+          role: "head" | "base",
+          repetition: number | undefined,
+        ) => {
+          const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
+          await runPytestBenchmarks(side.venv, args, jsonFile, {
+            cwd: side.workdir,
+            env: { ...side.venv.env, LANCE_BENCH_DATASET_DIR: datasetDir },
+            timeoutMs: remaining(),
+          });
+          const toolchain: string[] = [];
+          const label = `pytest --benchmark-json output${role === "base" ? " (base)" : ""}`;
+          const found = await parsePytestBenchmark(readChunks(jsonFile), label, {
+            warn: log,
+            noteToolchain: (t) => toolchain.push(t),
+          });
+          const context = await resolveResultsContext(
+            {
+              repo: side.tree.dir,
+              sha: side.tree.sha,
+              manifestDirs: [side.workdir],
+              testbedName: options.testbedName,
+              dutName: options.dutName,
+              runId: options.runId,
+            },
+            found,
+            toolchain,
+            workspace.env,
+          );
+          return {
+            measurements: found,
+            results: toResults(found, context, repetition ? { repetition, role } : undefined),
+          };
+        };
+        const results: Result[] = [];
+        const baseResults: Result[] = [];
+        let measurements: Measurement[] = [];
+        for (let r = 1; r <= plan.repetitions; r++) {
+          for (const role of base ? abOrder(r) : (["head"] as const)) {
+            if (base) log(`repetition ${r} of ${plan.repetitions}, ${role}`);
+            const run = await runOnce(role === "head" ? head : base!, role, base ? r : undefined);
+            if (role === "base") baseResults.push(...run.results);
+            else {
+              results.push(...run.results);
+              if (r === 1) measurements = run.measurements;
+            }
+          }
+        }
+        const resultsFile = await saveResultsFile(
+          options.outputDir,
+          "python",
+          results,
+          `run-python ${options.workdir}`,
+        );
+        const baseResultsFile = base
+          ? await saveResultsFile(options.outputDir, "base-python", baseResults, `run-python ${options.workdir} (base)`)
+          : undefined;
+        let profile: ProfileOutcome | undefined;
+        if (options.profile !== undefined) {
+          if (!measurements.some((m) => m.benchmarkName === options.profile)) {
+            profile = { benchmark: options.profile, status: "skipped", reason: "no benchmark with that name ran" };
+          } else {
+            log(`recording a CPU profile of ${options.profile} with py-spy`);
+            await pipInstall(venv, ["py-spy"], workdir, remaining());
+            profile = await profilePythonBenchmark({
+              benchmark: options.profile,
+              python: venv.python,
+              pytestArgs: args,
+              cwd: workdir,
+              env,
+              svgFile: path.join(path.dirname(resultsFile), "flamegraph-python.svg"),
+              timeoutMs: remaining(),
+            });
+          }
+        }
+        const published = await publishIfMain(
+          options.mode,
+          options.publish,
+          results,
+          options.db,
+          workspace,
+          deps.retry,
+        );
+        return {
+          sha: checkout.sha,
+          python: pythonVersion,
+          datasets,
+          datasetKey,
+          results: results.length,
+          resultsFile,
+          ...(base
+            ? {
+                baseSha: base.tree.sha,
+                repetitions: plan.repetitions,
+                baseResults: baseResults.length,
+                baseResultsFile,
+              }
+            : {}),
+          durationMs: Date.now() - started,
+          published,
+          profile,
+        };
+      } finally {
+        // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
+        if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
+          await cache
+            .save([datasetDir], datasetKey)
+            .catch((error: Error) => log(`could not cache the datasets: ${error.message}`));
+        }
       }
+    } finally {
+      await baseCheckout?.dispose();
     }
   }).catch((error: unknown) => {
     // A failed step is the user's project failing, not a bug of ours: report it plainly.

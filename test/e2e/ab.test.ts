@@ -108,4 +108,57 @@ describe("same-runner A/B", () => {
     expect(badSha.code).toBe(2);
     expect(badSha.stderr).toMatch(/base-sha must be a full 40-character hex commit sha/);
   });
+
+  it("run-python: runs base and head alternately in their own venvs, and compare flags the slowed sorts", () => {
+    const pyRepo = gitRepoFrom(path.join(ROOT, "fixtures/python-pytest-benchmark"), path.join(work, "py"));
+    const pyBase = git(pyRepo, ["rev-parse", "HEAD"]).trim();
+    const module = path.join(pyRepo, "src/bench_fixture_py/__init__.py");
+    writeFileSync(
+      module,
+      readFileSync(module, "utf8").replace(
+        "    return sorted(items)",
+        "    for _ in range(3):\n        sorted(items)\n    return sorted(items)",
+      ),
+    );
+    const pyHead = commitAll(pyRepo, "sort_items: sorts four times (a regression)", "2026-03-04T05:06:07Z");
+    const output = path.join(work, "py-results");
+    const run = runCliProcess([
+      "run-python",
+      "--repo",
+      pyRepo,
+      "--base-sha",
+      pyBase,
+      "--repetitions",
+      "6",
+      "--mode",
+      "pr",
+      "--pytest-arg=tests/test_benchmarks.py",
+      "--cache-dir",
+      path.join(work, "py-cache"),
+      "--output-dir",
+      output,
+      "--json",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ sha: pyHead, baseSha: pyBase, repetitions: 6, results: 24, baseResults: 24 });
+    const compared = runCliProcess([
+      "compare",
+      "--base",
+      summary.baseResultsFile,
+      "--head",
+      summary.resultsFile,
+      "--json",
+      "--db",
+      path.join(work, "no-store"),
+    ]);
+    expect(compared.code, compared.stderr).toBe(0);
+    const outcome = JSON.parse(compared.stdout) as CompareOutcome;
+    const verdicts = Object.fromEntries(
+      outcome.benchmarks.map((b) => [b.name.replace("tests/test_benchmarks.py::", ""), b.verdict]),
+    );
+    expect(verdicts["test_sort[1000]"], JSON.stringify(outcome.benchmarks)).toBe("regressed");
+    expect(verdicts["test_sort[100]"]).toBe("regressed");
+    expect(outcome.benchmarks.every((b) => b.level === "runs")).toBe(true);
+  }, 900_000);
 });
