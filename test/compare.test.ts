@@ -83,6 +83,12 @@ describe("lance-bench compare (files)", () => {
     expect(failing.stdout).toMatch(/1 regression, 1 improvement among 5 benchmarks/);
     const same = runCliProcess(["compare", "--base", base, "--head", base, "--fail-on-regression", ...noStore]);
     expect(same.code).toBe(0);
+    // a pattern in the file name: the folders a run action leaves (one file per crate)
+    const pattern = runCliProcess(["compare", "--base", path.join(dir, "bas*.jsonl"), "--head", head, "--json", ...noStore]);
+    expect(pattern.code, pattern.stderr).toBe(0);
+    expect(verdicts(json(pattern.stdout))["sort/1000"]).toBe("regressed");
+    const none = runCliProcess(["compare", "--base", path.join(dir, "nothing-*.jsonl"), "--head", head, ...noStore]);
+    expect(none.stderr).toMatch(/base: .*nothing-\*\.jsonl matches no file/);
   });
 
   it("reads thresholds and mutes from .lance-bench.yml", () => {

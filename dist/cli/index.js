@@ -17769,6 +17769,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var classic_schemas = __nccwpck_require__(2857);
 // EXTERNAL MODULE: ./lib/model/index.js + 5 modules
@@ -17824,8 +17826,6 @@ async function readCommit(repo, revision = "HEAD") {
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/context/repo-config.js
@@ -19583,6 +19583,8 @@ async function openStore(options) {
 
 
 
+
+
 const CompareOptions = classic_schemas/* object */.Ikc({
     base: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).min(1, "is required"),
     head: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).min(1, "is required"),
@@ -19674,13 +19676,43 @@ async function loadSide(specs, side, store, warnings) {
             observed.push(...ok.map(fromResult));
             continue;
         }
+        const files = await expandPattern(spec, side);
+        for (const file of files)
+            observed.push(...(await readSideFile(file, warnings)));
+    }
+    if (observed.length === 0)
+        throw new model/* ConfigurationError */.j1(`${side}: no benchmark results in ${specs.join(", ")}`);
+    return observed;
+}
+/**
+ * A path, or a pattern in its last segment (`results/base/results-*.jsonl`): the shape of the
+ * folders a run action leaves, where the number of crates is not known in advance.
+ */
+async function expandPattern(spec, side) {
+    const name = external_node_path_.basename(spec);
+    if (!picomatch.scan(name).isGlob) {
         if (!(0,external_node_fs_.existsSync)(spec)) {
             throw new model/* ConfigurationError */.j1(`${side}: ${spec} is neither a file, a directory, sha:<commit> nor history[:N]`);
         }
-        const parsed = await parseInputs([spec], "auto");
-        warnings.push(...parsed.warnings);
-        observed.push(...parsed.results.filter((r) => r.status === "ok").map(fromResult));
-        observed.push(...parsed.measurements.map((m) => ({
+        return [spec];
+    }
+    const dir = external_node_path_.dirname(spec);
+    if (picomatch.scan(dir).isGlob)
+        throw new model/* ConfigurationError */.j1(`${side}: ${spec}: a pattern may only be in the file name`);
+    const matches = picomatch(name, { dot: false });
+    const entries = await (0,promises_namespaceObject.readdir)(dir).catch(() => []);
+    const found = entries.filter((entry) => matches(entry)).sort();
+    if (found.length === 0)
+        throw new model/* ConfigurationError */.j1(`${side}: ${spec} matches no file`);
+    return found.map((entry) => external_node_path_.join(dir, entry));
+}
+/** One file (or Criterion folder): our results files keep their fingerprint; tool output has none. */
+async function readSideFile(spec, warnings) {
+    const parsed = await parseInputs([spec], "auto");
+    warnings.push(...parsed.warnings);
+    return [
+        ...parsed.results.filter((r) => r.status === "ok").map(fromResult),
+        ...parsed.measurements.map((m) => ({
             name: m.benchmarkName,
             metric: m.metric,
             direction: m.direction,
@@ -19688,11 +19720,8 @@ async function loadSide(specs, side, store, warnings) {
             fingerprint: null,
             values: m.values,
             sha: null,
-        })));
-    }
-    if (observed.length === 0)
-        throw new model/* ConfigurationError */.j1(`${side}: no benchmark results in ${specs.join(", ")}`);
-    return observed;
+        })),
+    ];
 }
 function fromResult(row) {
     return {
@@ -29342,7 +29371,7 @@ async function runPython(options, deps = {}) {
                 }
                 const resultsFile = await saveResultsFile(options.outputDir, "python", results, `run-python ${options.workdir}`);
                 const baseResultsFile = base
-                    ? await saveResultsFile(options.outputDir, "base-python", baseResults, `run-python ${options.workdir} (base)`)
+                    ? await saveResultsFile(external_node_path_.join(options.outputDir, "base"), "python", baseResults, `run-python ${options.workdir} (base)`)
                     : undefined;
                 let profile;
                 if (options.profile !== undefined) {
@@ -29929,7 +29958,7 @@ async function runRust(options, deps = {}) {
                     }
                     const resultsFile = await saveResultsFile(options.outputDir, slug, headResults, `run-rust ${crate.path}`);
                     const baseResultsFile = baseCheckout
-                        ? await saveResultsFile(options.outputDir, `base-${slug}`, baseResults, `run-rust ${crate.path} (base)`)
+                        ? await saveResultsFile(external_node_path_.join(options.outputDir, "base"), slug, baseResults, `run-rust ${crate.path} (base)`)
                         : undefined;
                     if (options.profile !== undefined && measured.some((m) => m.benchmarkName === options.profile)) {
                         // While this crate's build is still in place; a failed profile is a warning, not a failure.

@@ -50020,6 +50020,8 @@ function compareText(outcome) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./lib/context/process.js
@@ -50071,8 +50073,6 @@ async function readCommit(repo, revision = "HEAD") {
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/context/repo-config.js
@@ -51830,6 +51830,8 @@ async function openStore(options) {
 
 
 
+
+
 const CompareOptions = classic_schemas/* object */.Ikc({
     base: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).min(1, "is required"),
     head: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).min(1, "is required"),
@@ -51921,13 +51923,43 @@ async function loadSide(specs, side, store, warnings) {
             observed.push(...ok.map(fromResult));
             continue;
         }
+        const files = await expandPattern(spec, side);
+        for (const file of files)
+            observed.push(...(await readSideFile(file, warnings)));
+    }
+    if (observed.length === 0)
+        throw new model/* ConfigurationError */.j1(`${side}: no benchmark results in ${specs.join(", ")}`);
+    return observed;
+}
+/**
+ * A path, or a pattern in its last segment (`results/base/results-*.jsonl`): the shape of the
+ * folders a run action leaves, where the number of crates is not known in advance.
+ */
+async function expandPattern(spec, side) {
+    const name = external_node_path_.basename(spec);
+    if (!picomatch.scan(name).isGlob) {
         if (!(0,external_node_fs_namespaceObject.existsSync)(spec)) {
             throw new model/* ConfigurationError */.j1(`${side}: ${spec} is neither a file, a directory, sha:<commit> nor history[:N]`);
         }
-        const parsed = await parseInputs([spec], "auto");
-        warnings.push(...parsed.warnings);
-        observed.push(...parsed.results.filter((r) => r.status === "ok").map(fromResult));
-        observed.push(...parsed.measurements.map((m) => ({
+        return [spec];
+    }
+    const dir = external_node_path_.dirname(spec);
+    if (picomatch.scan(dir).isGlob)
+        throw new model/* ConfigurationError */.j1(`${side}: ${spec}: a pattern may only be in the file name`);
+    const matches = picomatch(name, { dot: false });
+    const entries = await (0,promises_namespaceObject.readdir)(dir).catch(() => []);
+    const found = entries.filter((entry) => matches(entry)).sort();
+    if (found.length === 0)
+        throw new model/* ConfigurationError */.j1(`${side}: ${spec} matches no file`);
+    return found.map((entry) => external_node_path_.join(dir, entry));
+}
+/** One file (or Criterion folder): our results files keep their fingerprint; tool output has none. */
+async function readSideFile(spec, warnings) {
+    const parsed = await parseInputs([spec], "auto");
+    warnings.push(...parsed.warnings);
+    return [
+        ...parsed.results.filter((r) => r.status === "ok").map(fromResult),
+        ...parsed.measurements.map((m) => ({
             name: m.benchmarkName,
             metric: m.metric,
             direction: m.direction,
@@ -51935,11 +51967,8 @@ async function loadSide(specs, side, store, warnings) {
             fingerprint: null,
             values: m.values,
             sha: null,
-        })));
-    }
-    if (observed.length === 0)
-        throw new model/* ConfigurationError */.j1(`${side}: no benchmark results in ${specs.join(", ")}`);
-    return observed;
+        })),
+    ];
 }
 function fromResult(row) {
     return {

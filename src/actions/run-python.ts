@@ -37,6 +37,9 @@ export async function run(): Promise<void> {
     const summary = await runPython(options, runDependencies());
     await uploadArtifacts([
       ...(options.mode === "pr" && summary.resultsFile ? [resultsArtifact("python", summary.resultsFile)] : []),
+      ...(options.mode === "pr" && summary.baseResultsFile
+        ? [resultsArtifact("base-python", summary.baseResultsFile)]
+        : []),
       ...flamegraphArtifacts(summary.profile),
     ]);
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));

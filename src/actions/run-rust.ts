@@ -38,7 +38,10 @@ export async function run(): Promise<void> {
     }
     await uploadArtifacts([
       ...(options.mode === "pr"
-        ? summary.crates.flatMap((c) => (c.resultsFile ? [resultsArtifact(crateSlug(c.path), c.resultsFile)] : []))
+        ? summary.crates.flatMap((c) => [
+            ...(c.resultsFile ? [resultsArtifact(crateSlug(c.path), c.resultsFile)] : []),
+            ...(c.baseResultsFile ? [resultsArtifact(`base-${crateSlug(c.path)}`, c.baseResultsFile)] : []),
+          ])
         : []),
       ...flamegraphArtifacts(summary.profile),
     ]);

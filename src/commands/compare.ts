@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
+import picomatch from "picomatch";
 import { z } from "zod";
 import { validateSha } from "../context/git.js";
 import { CONFIG_FILE, loadRepoConfig, policyResolver } from "../context/repo-config.js";
@@ -136,26 +138,51 @@ async function loadSide(
       observed.push(...ok.map(fromResult));
       continue;
     }
-    if (!existsSync(spec)) {
-      throw new ConfigurationError(`${side}: ${spec} is neither a file, a directory, sha:<commit> nor history[:N]`);
-    }
-    const parsed = await parseInputs([spec], "auto");
-    warnings.push(...parsed.warnings);
-    observed.push(...parsed.results.filter((r) => r.status === "ok").map(fromResult));
-    observed.push(
-      ...parsed.measurements.map((m) => ({
-        name: m.benchmarkName,
-        metric: m.metric,
-        direction: m.direction,
-        units: m.units,
-        fingerprint: null,
-        values: m.values,
-        sha: null,
-      })),
-    );
+    const files = await expandPattern(spec, side);
+    for (const file of files) observed.push(...(await readSideFile(file, warnings)));
   }
   if (observed.length === 0) throw new ConfigurationError(`${side}: no benchmark results in ${specs.join(", ")}`);
   return observed;
+}
+
+/**
+ * A path, or a pattern in its last segment (`results/base/results-*.jsonl`): the shape of the
+ * folders a run action leaves, where the number of crates is not known in advance.
+ */
+async function expandPattern(spec: string, side: string): Promise<string[]> {
+  const name = path.basename(spec);
+  if (!picomatch.scan(name).isGlob) {
+    if (!existsSync(spec)) {
+      throw new ConfigurationError(`${side}: ${spec} is neither a file, a directory, sha:<commit> nor history[:N]`);
+    }
+    return [spec];
+  }
+  const dir = path.dirname(spec);
+  if (picomatch.scan(dir).isGlob)
+    throw new ConfigurationError(`${side}: ${spec}: a pattern may only be in the file name`);
+  const matches = picomatch(name, { dot: false });
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const found = entries.filter((entry) => matches(entry)).sort();
+  if (found.length === 0) throw new ConfigurationError(`${side}: ${spec} matches no file`);
+  return found.map((entry) => path.join(dir, entry));
+}
+
+/** One file (or Criterion folder): our results files keep their fingerprint; tool output has none. */
+async function readSideFile(spec: string, warnings: string[]): Promise<Observed[]> {
+  const parsed = await parseInputs([spec], "auto");
+  warnings.push(...parsed.warnings);
+  return [
+    ...parsed.results.filter((r) => r.status === "ok").map(fromResult),
+    ...parsed.measurements.map((m) => ({
+      name: m.benchmarkName,
+      metric: m.metric,
+      direction: m.direction,
+      units: m.units,
+      fingerprint: null,
+      values: m.values,
+      sha: null,
+    })),
+  ];
 }
 
 function fromResult(row: Result): Observed {

@@ -218,7 +218,12 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           `run-python ${options.workdir}`,
         );
         const baseResultsFile = base
-          ? await saveResultsFile(options.outputDir, "base-python", baseResults, `run-python ${options.workdir} (base)`)
+          ? await saveResultsFile(
+              path.join(options.outputDir, "base"),
+              "python",
+              baseResults,
+              `run-python ${options.workdir} (base)`,
+            )
           : undefined;
         let profile: ProfileOutcome | undefined;
         if (options.profile !== undefined) {

@@ -223,7 +223,12 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           }
           const resultsFile = await saveResultsFile(options.outputDir, slug, headResults, `run-rust ${crate.path}`);
           const baseResultsFile = baseCheckout
-            ? await saveResultsFile(options.outputDir, `base-${slug}`, baseResults, `run-rust ${crate.path} (base)`)
+            ? await saveResultsFile(
+                path.join(options.outputDir, "base"),
+                slug,
+                baseResults,
+                `run-rust ${crate.path} (base)`,
+              )
             : undefined;
           if (options.profile !== undefined && measured.some((m) => m.benchmarkName === options.profile)) {
             // While this crate's build is still in place; a failed profile is a warning, not a failure.
