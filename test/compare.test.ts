@@ -84,7 +84,15 @@ describe("lance-bench compare (files)", () => {
     const same = runCliProcess(["compare", "--base", base, "--head", base, "--fail-on-regression", ...noStore]);
     expect(same.code).toBe(0);
     // a pattern in the file name: the folders a run action leaves (one file per crate)
-    const pattern = runCliProcess(["compare", "--base", path.join(dir, "bas*.jsonl"), "--head", head, "--json", ...noStore]);
+    const pattern = runCliProcess([
+      "compare",
+      "--base",
+      path.join(dir, "bas*.jsonl"),
+      "--head",
+      head,
+      "--json",
+      ...noStore,
+    ]);
     expect(pattern.code, pattern.stderr).toBe(0);
     expect(verdicts(json(pattern.stdout))["sort/1000"]).toBe("regressed");
     const none = runCliProcess(["compare", "--base", path.join(dir, "nothing-*.jsonl"), "--head", head, ...noStore]);
