@@ -14,6 +14,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { compareSuite, type ComparisonInput } from "../src/stats/compare.js";
 import { mannWhitneyU } from "../src/stats/mann-whitney.js";
+import { median } from "../src/stats/median.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BENCHMARKS = 200;
@@ -127,12 +128,6 @@ const methods: Record<string, Method> = {
 function ratioRule(s: SimulatedBenchmark, factor: number): number {
   const ratio = s.head[0]! / s.base[s.base.length - 1]!;
   return ratio >= factor ? 1 : 1 / ratio >= factor ? -1 : 0;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  return n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
 }
 
 interface Score {

@@ -27,12 +27,17 @@ export interface CliRun {
 }
 
 /** Runs the real CLI in its own process, as a user would. */
-export function runCliProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): CliRun {
+export function runCliProcess(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = ROOT,
+  timeoutMs = 120_000,
+): CliRun {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     env: { ...cleanEnv(), ...env },
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -51832,6 +51832,7 @@ async function openStore(options) {
 
 
 
+
 const CompareOptions = classic_schemas/* object */.Ikc({
     base: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).min(1, "is required"),
     head: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).min(1, "is required"),
@@ -52017,14 +52018,9 @@ function pair(base, head, history) {
             input.head = { runs: headRuns.map((o) => o.values), units: headRuns[0].units };
         const past = (historyByKey.get(k) ?? []).filter((o) => fingerprints.size === 0 || fingerprints.has(o.fingerprint));
         if (past.length > 0)
-            input.history = past.map((o) => medianOf(o.values));
+            input.history = past.map((o) => median(o.values));
         return input;
     });
-}
-function medianOf(values) {
-    const sorted = [...values].sort((a, b) => a - b);
-    const n = sorted.length;
-    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 function describeBaseline(specs, history, runs, ref) {
     if (history)

@@ -16,6 +16,7 @@ import {
 } from "../model/index.js";
 import { parseInputs } from "../parse/index.js";
 import { compareSuite, type ComparisonInput } from "../stats/compare.js";
+import { median } from "../stats/median.js";
 import type { RetryPolicy } from "../store/retry.js";
 import { resolveDbUri } from "../store/uri.js";
 import { openStore } from "./open-store.js";
@@ -227,15 +228,9 @@ function pair(base: readonly Observed[], head: readonly Observed[], history: rea
     if (baseRuns) input.base = { runs: baseRuns.map((o) => o.values), units: baseRuns[0]!.units };
     if (headRuns) input.head = { runs: headRuns.map((o) => o.values), units: headRuns[0]!.units };
     const past = (historyByKey.get(k) ?? []).filter((o) => fingerprints.size === 0 || fingerprints.has(o.fingerprint!));
-    if (past.length > 0) input.history = past.map((o) => medianOf(o.values));
+    if (past.length > 0) input.history = past.map((o) => median(o.values));
     return input;
   });
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  return n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
 }
 
 function describeBaseline(specs: readonly string[], history: boolean, runs: number, ref: string): Baseline {

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROOT, cleanEnv, tempDir } from "../helpers.js";
+import { runActionBundle } from "../action-bundle.js";
+import { tempDir } from "../helpers.js";
 import { conformingExample } from "../github-openapi.js";
 import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../github-server.js";
 
@@ -39,33 +39,19 @@ const event = path.join(dir, "event.json");
 writeFileSync(event, JSON.stringify({ action: "synchronize", pull_request: { number: 42 } }));
 
 function runBundle(inputs: Record<string, string>) {
-  const outputFile = path.join(dir, `output-${Math.random().toString(36).slice(2)}`);
-  const summaryFile = `${outputFile}.summary`;
-  writeFileSync(outputFile, "");
-  writeFileSync(summaryFile, "");
-  const env: NodeJS.ProcessEnv = {
-    ...cleanEnv(),
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_API_URL: server.url,
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_EVENT_PATH: event,
-    RUNNER_TEMP: dir,
-    LANCE_BENCH_URI: path.join(dir, "no-store"),
-  };
-  for (const [name, value] of Object.entries({ token: TOKEN, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
-  return new Promise<{ code: number; stdout: string; outputs: Record<string, string>; summary: string }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "dist/compare-pr/index.js")], { env, cwd: dir });
-    let stdout = "";
-    child.stdout.on("data", (c) => (stdout += String(c)));
-    child.stderr.on("data", (c) => (stdout += String(c)));
-    child.on("close", (code) => {
-      const outputs: Record<string, string> = {};
-      for (const m of readFileSync(outputFile, "utf8").matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
-        outputs[m[1]!] = m[3]!;
-      resolve({ code: code ?? -1, stdout, outputs, summary: readFileSync(summaryFile, "utf8") });
-    });
-  });
+  return runActionBundle(
+    "compare-pr",
+    dir,
+    { token: TOKEN, ...inputs },
+    {
+      GITHUB_API_URL: server.url,
+      GITHUB_REPOSITORY: REPO,
+      GITHUB_EVENT_PATH: event,
+      RUNNER_TEMP: dir,
+      LANCE_BENCH_URI: path.join(dir, "no-store"),
+    },
+    dir,
+  );
 }
 
 const commentExample = () => {

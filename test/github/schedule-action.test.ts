@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROOT, cleanEnv, tempDir } from "../helpers.js";
+import { runActionBundle } from "../action-bundle.js";
+import { tempDir } from "../helpers.js";
 import { conformingExample } from "../github-openapi.js";
 import { startGitHubServer, type GitHubServer } from "../github-server.js";
 
@@ -15,30 +15,10 @@ let server: GitHubServer;
 const dir = tempDir("lance-bench-schedule-action-");
 
 function runBundle(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
-  const outputFile = path.join(dir, `output-${Math.random().toString(36).slice(2)}`);
-  const summaryFile = `${outputFile}.summary`;
-  writeFileSync(outputFile, "");
-  writeFileSync(summaryFile, "");
-  const env: NodeJS.ProcessEnv = {
-    ...cleanEnv(),
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
+  return runActionBundle("schedule", dir, inputs, {
     GITHUB_API_URL: server.url,
     GITHUB_REPOSITORY: BENCH,
     ...extraEnv,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  return new Promise<{ code: number; stdout: string; outputs: Record<string, string>; summary: string }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "dist/schedule/index.js")], { env });
-    let stdout = "";
-    child.stdout.on("data", (c) => (stdout += String(c)));
-    child.stderr.on("data", (c) => (stdout += String(c)));
-    child.on("close", (code) => {
-      const outputs: Record<string, string> = {};
-      for (const m of readFileSync(outputFile, "utf8").matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
-        outputs[m[1]!] = m[3]!;
-      resolve({ code: code ?? -1, stdout, outputs, summary: readFileSync(summaryFile, "utf8") });
-    });
   });
 }
 

@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT, cleanEnv } from "./helpers.js";
+
+export interface BundleRun {
+  code: number;
+  /** stdout and stderr together: workflow commands (::error::, ::add-mask::) land here. */
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/**
+ * Runs a committed action bundle (`dist/<name>/index.js`) as the composite action runs it:
+ * inputs as INPUT_* variables, outputs and the job summary in files, as on a runner.
+ */
+export function runActionBundle(
+  name: string,
+  dir: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<BundleRun> {
+  const outputFile = path.join(dir, `output-${Math.random().toString(36).slice(2)}`);
+  const summaryFile = `${outputFile}.summary`;
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  const childEnv: NodeJS.ProcessEnv = {
+    ...cleanEnv(),
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    ...env,
+  };
+  for (const [input, value] of Object.entries(inputs)) childEnv[`INPUT_${input.toUpperCase()}`] = value;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, `dist/${name}/index.js`)], { env: childEnv, cwd });
+    let stdout = "";
+    child.stdout.on("data", (c) => (stdout += String(c)));
+    child.stderr.on("data", (c) => (stdout += String(c)));
+    child.on("close", (code) => {
+      const outputs: Record<string, string> = {};
+      for (const m of readFileSync(outputFile, "utf8").matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
+        outputs[m[1]!] = m[3]!;
+      resolve({ code: code ?? -1, stdout, outputs, summary: readFileSync(summaryFile, "utf8") });
+    });
+  });
+}
