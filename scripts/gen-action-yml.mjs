@@ -110,7 +110,7 @@ export const ACTIONS = {
       "profile-seconds": { description: "How long to profile it", default: "5" },
       "base-sha": {
         description:
-          "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; results-base-*.jsonl beside the head's",
+          "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
       repetitions: { description: "A/B: runs of each side (default 10)" },
     },
@@ -186,7 +186,7 @@ export const ACTIONS = {
       },
       "base-sha": {
         description:
-          "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; results-base-*.jsonl beside the head's",
+          "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
       repetitions: { description: "A/B: runs of each side (default 10)" },
     },
@@ -272,7 +272,7 @@ ACTIONS["compare-pr"] = {
       description: "Branch whose recent results give each benchmark's noise and the history baseline",
       default: "refs/heads/main",
     },
-    repository: { description: "Repository of the pull request (default: this repository)" },
+    "pr-repository": { description: "Repository of the pull request (default: this repository)" },
     "pr-number": {
       description:
         "Pull request to comment on (default: the triggering pull_request event's; give it in workflow_run jobs)",

@@ -19636,6 +19636,9 @@ async function compare(options, deps = {}) {
             : [];
         const headShas = new Set(head.map((o) => o.sha).filter((sha) => sha !== null));
         const historyObserved = history.filter((r) => !headShas.has(r.sha)).map(fromResult);
+        if (historyBase && historyObserved.length === 0) {
+            throw new model/* ConfigurationError */.j1(`base: history: the store ${(0,uri/* redactUri */.sU)(dbUri)} has no results of these benchmarks on ${options.historyRef}`);
+        }
         const base = historyBase ? historyObserved : await loadSide(options.base, "base", store, warnings);
         const inputs = pair(base, head, historyObserved);
         const singleRuns = inputs.filter((i) => i.base?.runs.length === 1 && i.head?.runs.length === 1 && !i.history);

@@ -13,7 +13,7 @@ export const Inputs = {
   Db: "db",
   Config: "config",
   HistoryRef: "history-ref",
-  Repository: "repository",
+  Repository: "pr-repository",
   PrNumber: "pr-number",
   Token: "token",
   Comment: "comment",

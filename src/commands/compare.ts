@@ -18,7 +18,7 @@ import { parseInputs } from "../parse/index.js";
 import { compareSuite, type ComparisonInput } from "../stats/compare.js";
 import { median } from "../stats/median.js";
 import type { RetryPolicy } from "../store/retry.js";
-import { resolveDbUri } from "../store/uri.js";
+import { redactUri, resolveDbUri } from "../store/uri.js";
 import { openStore } from "./open-store.js";
 
 export const CompareOptions = z.object({
@@ -92,6 +92,11 @@ export async function compare(
         : [];
     const headShas = new Set(head.map((o) => o.sha).filter((sha) => sha !== null));
     const historyObserved = history.filter((r) => !headShas.has(r.sha)).map(fromResult);
+    if (historyBase && historyObserved.length === 0) {
+      throw new ConfigurationError(
+        `base: history: the store ${redactUri(dbUri)} has no results of these benchmarks on ${options.historyRef}`,
+      );
+    }
     const base = historyBase ? historyObserved : await loadSide(options.base, "base", store, warnings);
     const inputs = pair(base, head, historyObserved);
     const singleRuns = inputs.filter((i) => i.base?.runs.length === 1 && i.head?.runs.length === 1 && !i.history);
