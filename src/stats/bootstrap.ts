@@ -1,4 +1,3 @@
-import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { median, medianInPlace } from "./median.js";
 
@@ -31,12 +30,17 @@ export function ratioOfMediansInterval(
     return orderStatisticInterval(base, head, alpha);
   }
   const rng = xoroshiro128plus(options.seed);
+  // An index in [0, n): 32 random bits scaled. The bias (n / 2³² at most, n ≤ 4000) is far below
+  // the bootstrap's own error, and this is the inner loop: pure-rand's exact uniformInt costs 3×.
+  const index = (n: number) => Math.floor(((rng.next() >>> 0) / 4294967296) * n);
+  const baseValues = Float64Array.from(base);
+  const headValues = Float64Array.from(head);
   const baseBuffer = new Float64Array(base.length);
   const headBuffer = new Float64Array(head.length);
   const ratios = new Float64Array(options.resamples);
   for (let r = 0; r < options.resamples; r++) {
-    for (let i = 0; i < base.length; i++) baseBuffer[i] = base[uniformInt(rng, 0, base.length - 1)]!;
-    for (let i = 0; i < head.length; i++) headBuffer[i] = head[uniformInt(rng, 0, head.length - 1)]!;
+    for (let i = 0; i < base.length; i++) baseBuffer[i] = baseValues[index(base.length)]!;
+    for (let i = 0; i < head.length; i++) headBuffer[i] = headValues[index(head.length)]!;
     ratios[r] = medianInPlace(headBuffer) / medianInPlace(baseBuffer);
   }
   ratios.sort();
