@@ -19497,9 +19497,7 @@ async function compare(options, deps = {}) {
     try {
         const head = await loadSide(options.head, "head", store, warnings);
         const names = [...new Set(head.map((o) => o.name))];
-        const historyRuns = historyBase
-            ? Number(historyBase[1] ?? config.compare.history) || config.compare.history
-            : config.compare.history;
+        const historyRuns = Number(historyBase?.[1]) || config.compare.history;
         const history = store && historyRuns > 0
             ? await store.recentResults({ ref: options.historyRef, names, perBenchmark: historyRuns })
             : [];
@@ -19615,8 +19613,13 @@ function pair(base, head, history) {
     const key = (o) => `${o.name}\u0000${o.metric}`;
     const group = (list) => {
         const map = new Map();
-        for (const o of list)
-            map.set(key(o), [...(map.get(key(o)) ?? []), o]);
+        for (const o of list) {
+            const runs = map.get(key(o));
+            if (runs)
+                runs.push(o);
+            else
+                map.set(key(o), [o]);
+        }
         return map;
     };
     const baseByKey = group(base);
@@ -29193,6 +29196,7 @@ async function runPython(options, deps = {}) {
                 const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
                 const preload = storePreloader(options.mode, options.publish);
                 preload();
+                const contexts = new Map();
                 /** One pytest run of one side; both sides read the same datasets (the head's), so only the code differs. */
                 const runOnce = async (side, role, repetition) => {
                     const jsonFile = external_node_path_.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
@@ -29207,17 +29211,22 @@ async function runPython(options, deps = {}) {
                         warn: log,
                         noteToolchain: (t) => toolchain.push(t),
                     });
-                    const context = await resolveResultsContext({
-                        repo: side.tree.dir,
-                        sha: side.tree.sha,
-                        manifestDirs: [side.workdir],
-                        testbedName: options.testbedName,
-                        dutName: options.dutName,
-                        runId: options.runId,
-                    }, found, toolchain, workspace.env);
+                    // The build, machine and run are the same for every repetition of one side: read them once.
+                    let context = contexts.get(role);
+                    if (!context) {
+                        context = resolveResultsContext({
+                            repo: side.tree.dir,
+                            sha: side.tree.sha,
+                            manifestDirs: [side.workdir],
+                            testbedName: options.testbedName,
+                            dutName: options.dutName,
+                            runId: options.runId,
+                        }, found, toolchain, workspace.env);
+                        contexts.set(role, context);
+                    }
                     return {
                         measurements: found,
-                        results: toResults(found, context, repetition ? { repetition, role } : undefined),
+                        results: toResults(found, await context, repetition ? { repetition, role } : undefined),
                     };
                 };
                 const results = [];
@@ -29750,6 +29759,7 @@ async function runRust(options, deps = {}) {
             const outcomes = [];
             const allResults = [];
             let profile;
+            const contexts = new Map();
             for (const crate of crates) {
                 const outcome = await runCrate(crate);
                 outcomes.push(outcome.summary);
@@ -29779,16 +29789,22 @@ async function runRust(options, deps = {}) {
                         ? `the filter "${options.filter}" matched no benchmark`
                         : `${side === "base" ? "the base commit " : ""}produced no benchmark results (no Criterion output found)`);
                 }
-                const context = await resolveResultsContext({
-                    repo: tree.dir,
-                    sha: tree.sha,
-                    // The workspace root's Cargo.toml when it has a version, else the crate's own.
-                    manifestDirs: [tree.dir, external_node_path_.join(tree.dir, crate.path)],
-                    testbedName: options.testbedName,
-                    dutName: options.dutName,
-                    runId: options.runId,
-                }, measurements, [toolchain], env);
-                const results = toResults(measurements, context, repetition === undefined ? undefined : { repetition, role: side });
+                // The build, machine and run are the same for every repetition of one side: read them once.
+                const contextKey = `${side}\u0000${crate.path}`;
+                let context = contexts.get(contextKey);
+                if (!context) {
+                    context = resolveResultsContext({
+                        repo: tree.dir,
+                        sha: tree.sha,
+                        // The workspace root's Cargo.toml when it has a version, else the crate's own.
+                        manifestDirs: [tree.dir, external_node_path_.join(tree.dir, crate.path)],
+                        testbedName: options.testbedName,
+                        dutName: options.dutName,
+                        runId: options.runId,
+                    }, measurements, [toolchain], env);
+                    contexts.set(contextKey, context);
+                }
+                const results = toResults(measurements, await context, repetition === undefined ? undefined : { repetition, role: side });
                 return { results, compiled: output.compiled, measurements };
             }
             async function runCrate(crate) {

@@ -51744,9 +51744,7 @@ async function compare(options, deps = {}) {
     try {
         const head = await loadSide(options.head, "head", store, warnings);
         const names = [...new Set(head.map((o) => o.name))];
-        const historyRuns = historyBase
-            ? Number(historyBase[1] ?? config.compare.history) || config.compare.history
-            : config.compare.history;
+        const historyRuns = Number(historyBase?.[1]) || config.compare.history;
         const history = store && historyRuns > 0
             ? await store.recentResults({ ref: options.historyRef, names, perBenchmark: historyRuns })
             : [];
@@ -51862,8 +51860,13 @@ function pair(base, head, history) {
     const key = (o) => `${o.name}\u0000${o.metric}`;
     const group = (list) => {
         const map = new Map();
-        for (const o of list)
-            map.set(key(o), [...(map.get(key(o)) ?? []), o]);
+        for (const o of list) {
+            const runs = map.get(key(o));
+            if (runs)
+                runs.push(o);
+            else
+                map.set(key(o), [o]);
+        }
         return map;
     };
     const baseByKey = group(base);

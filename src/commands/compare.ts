@@ -83,9 +83,7 @@ export async function compare(
   try {
     const head = await loadSide(options.head, "head", store, warnings);
     const names = [...new Set(head.map((o) => o.name))];
-    const historyRuns = historyBase
-      ? Number(historyBase[1] ?? config.compare.history) || config.compare.history
-      : config.compare.history;
+    const historyRuns = Number(historyBase?.[1]) || config.compare.history;
     const history =
       store && historyRuns > 0
         ? await store.recentResults({ ref: options.historyRef, names, perBenchmark: historyRuns })
@@ -138,7 +136,7 @@ async function loadSide(
       const full = validateSha(sha[1]!, side);
       if (!store)
         throw new ConfigurationError(`${side}: sha:${full} needs a store, and ${"--db"} names none that exists`);
-      const rows = (await store!.query({ sha: full })) as unknown as Result[];
+      const rows = (await store.query({ sha: full })) as unknown as Result[];
       const ok = rows.filter((row) => row.status === "ok");
       if (ok.length === 0) throw new ConfigurationError(`${side}: the store has no results for commit ${full}`);
       observed.push(...ok.map(fromResult));
@@ -211,7 +209,11 @@ function pair(base: readonly Observed[], head: readonly Observed[], history: rea
   const key = (o: Observed) => `${o.name}\u0000${o.metric}`;
   const group = (list: readonly Observed[]) => {
     const map = new Map<string, Observed[]>();
-    for (const o of list) map.set(key(o), [...(map.get(key(o)) ?? []), o]);
+    for (const o of list) {
+      const runs = map.get(key(o));
+      if (runs) runs.push(o);
+      else map.set(key(o), [o]);
+    }
     return map;
   };
   const baseByKey = group(base);

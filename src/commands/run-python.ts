@@ -10,7 +10,7 @@ import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure } fro
 import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toResults } from "./results-context.js";
+import { resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
   abOrder,
@@ -161,6 +161,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
         const preload = storePreloader(options.mode, options.publish);
         preload();
+        const contexts = new Map<"head" | "base", Promise<ResultsContext>>();
         /** One pytest run of one side; both sides read the same datasets (the head's), so only the code differs. */
         const runOnce = async (
           side: NonNullable<typeof base>,
@@ -179,22 +180,27 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             warn: log,
             noteToolchain: (t) => toolchain.push(t),
           });
-          const context = await resolveResultsContext(
-            {
-              repo: side.tree.dir,
-              sha: side.tree.sha,
-              manifestDirs: [side.workdir],
-              testbedName: options.testbedName,
-              dutName: options.dutName,
-              runId: options.runId,
-            },
-            found,
-            toolchain,
-            workspace.env,
-          );
+          // The build, machine and run are the same for every repetition of one side: read them once.
+          let context = contexts.get(role);
+          if (!context) {
+            context = resolveResultsContext(
+              {
+                repo: side.tree.dir,
+                sha: side.tree.sha,
+                manifestDirs: [side.workdir],
+                testbedName: options.testbedName,
+                dutName: options.dutName,
+                runId: options.runId,
+              },
+              found,
+              toolchain,
+              workspace.env,
+            );
+            contexts.set(role, context);
+          }
           return {
             measurements: found,
-            results: toResults(found, context, repetition ? { repetition, role } : undefined),
+            results: toResults(found, await context, repetition ? { repetition, role } : undefined),
           };
         };
         const results: Result[] = [];

@@ -20,7 +20,7 @@ import {
 } from "../run/cargo.js";
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toResults } from "./results-context.js";
+import { resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
   abOrder,
@@ -129,6 +129,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
       const outcomes: CrateOutcome[] = [];
       const allResults: Result[] = [];
       let profile: ProfileOutcome | undefined;
+      const contexts = new Map<string, Promise<ResultsContext>>();
 
       for (const crate of crates) {
         const outcome = await runCrate(crate);
@@ -167,23 +168,29 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
               : `${side === "base" ? "the base commit " : ""}produced no benchmark results (no Criterion output found)`,
           );
         }
-        const context = await resolveResultsContext(
-          {
-            repo: tree.dir,
-            sha: tree.sha,
-            // The workspace root's Cargo.toml when it has a version, else the crate's own.
-            manifestDirs: [tree.dir, path.join(tree.dir, crate.path)],
-            testbedName: options.testbedName,
-            dutName: options.dutName,
-            runId: options.runId,
-          },
-          measurements,
-          [toolchain],
-          env,
-        );
+        // The build, machine and run are the same for every repetition of one side: read them once.
+        const contextKey = `${side}\u0000${crate.path}`;
+        let context = contexts.get(contextKey);
+        if (!context) {
+          context = resolveResultsContext(
+            {
+              repo: tree.dir,
+              sha: tree.sha,
+              // The workspace root's Cargo.toml when it has a version, else the crate's own.
+              manifestDirs: [tree.dir, path.join(tree.dir, crate.path)],
+              testbedName: options.testbedName,
+              dutName: options.dutName,
+              runId: options.runId,
+            },
+            measurements,
+            [toolchain],
+            env,
+          );
+          contexts.set(contextKey, context);
+        }
         const results = toResults(
           measurements,
-          context,
+          await context,
           repetition === undefined ? undefined : { repetition, role: side },
         );
         return { results, compiled: output.compiled, measurements };
