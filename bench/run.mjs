@@ -290,6 +290,70 @@ rows.push([
   rows.push(["run-rust / bare cargo bench", `${ratio.toFixed(3)}×`, "", "", "≤ 1.05", ratio <= 1.05 ? "ok" : "MISSED"]);
 }
 
+// ---------------------------------------------------------------- run-pipeline overhead
+// What the suite adds to each pipeline iteration (dropping the destination schema and the
+// state, parsing @@BENCH_JSON@@, appending the history line) against the pipeline's own
+// duration_secs, at 100,000 rows of COPY (the faster variant: the harder case), in one run
+// against a real PostgreSQL started here.
+{
+  const { startPostgres } = await import("../scripts/postgres-server.mjs");
+  const pg = await startPostgres();
+  try {
+    const work = path.join(out, "run-pipeline");
+    const repo = path.join(work, "repo");
+    mkdirSync(work, { recursive: true });
+    cpSync(path.join(root, "fixtures/pipeline"), repo, { recursive: true });
+    const git = (...args) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "fixture");
+    const summary = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          cli,
+          "run-pipeline",
+          "--repo",
+          repo,
+          "--command",
+          "node pipeline.cjs run {pipeline}",
+          "--pipelines-dir",
+          "pipelines",
+          "--variants",
+          "copy",
+          "--rows",
+          "100000",
+          "--iters",
+          quick ? "3" : "7",
+          "--database-url",
+          pg.url,
+          "--output-dir",
+          path.join(work, "results"),
+          "--db",
+          path.join(work, "db"),
+          "--json",
+        ],
+        { encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(root, "node_modules") } },
+      ),
+    );
+    const overhead = summary.iterations.map((i) => i.overheadMs);
+    const durations = summary.iterations.map((i) => i.durationSecs * 1000);
+    record("run-pipeline: suite overhead per iteration (ms)", overhead, "", "");
+    record("pipeline duration_secs, COPY 100,000 rows (ms)", durations, "baseline", "");
+    const ratio = summarize(overhead).median / summarize(durations).median;
+    rows.push([
+      "pipeline overhead / duration_secs",
+      `${(ratio * 100).toFixed(1)}%`,
+      "",
+      "",
+      "≤ 10%",
+      ratio <= 0.1 ? "ok" : "MISSED",
+    ]);
+  } finally {
+    await pg.stop();
+  }
+}
+
 // ---------------------------------------------------------------- table
 const header = ["measurement", "median", "min", "n", "target", "verdict"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -206,6 +206,67 @@ export const ACTIONS = {
       },
     ],
   },
+  "run-pipeline": {
+    description:
+      "Benchmark a data pipeline against PostgreSQL (rapidbyte's bench harness): variants × row counts × iterations, @@BENCH_JSON@@ results, history; publish or upload",
+    inputs: {
+      ...targetInputs,
+      workdir: { description: "Folder the pipeline runs in, relative to the repository", default: "." },
+      "build-command": { description: "Build step run without a shell, e.g. `cargo build --release`" },
+      command: {
+        description:
+          "The pipeline run, without a shell; placeholders {pipeline} {variant} {rows} {iteration} {aot} {schema}. It must print one @@BENCH_JSON@@ line",
+        default: "rapidbyte run {pipeline}",
+      },
+      "pipelines-dir": {
+        description: "Where the variants' pipeline files are, relative to the workdir",
+        default: "tests/fixtures/pipelines",
+      },
+      variants: {
+        description:
+          "Space-separated: a name (insert, copy, lz4, zstd, or X for bench_pg_X.yaml) or name=file (default: insert copy lz4 zstd)",
+      },
+      rows: { description: "Row counts to seed and run, space-separated: a matrix sweep (default 10000)" },
+      iters: { description: "Iterations per variant and row count", default: "3" },
+      aot: {
+        description: "Whether the pipeline's modules are AOT-compiled (recorded; {aot} and $BENCH_AOT)",
+        default: "true",
+      },
+      "database-url": {
+        description:
+          "PostgreSQL URL, e.g. postgres://postgres:postgres@localhost:5432/bench (default: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)",
+      },
+      "dest-schema": {
+        description: "The pipeline's destination schema, dropped before every iteration",
+        default: "raw",
+      },
+      "state-paths": {
+        description: "State files to delete before every iteration, besides those the pipeline files name",
+      },
+      mode: { description: "main: publish; pr: upload the results and the history as artifacts", default: "main" },
+      publish: { description: "Publish in main mode (true/false)", default: "true" },
+      db: dbInput,
+      "output-dir": {
+        description: "Where pipeline-results.jsonl (the history) and results-pipeline.jsonl are written",
+        default: "lance-bench-results",
+      },
+      "budget-minutes": { description: "Time budget for the whole run", default: "60" },
+      "testbed-name": testbedInput,
+      "dut-name": { description: "Project name (default: from Cargo.toml or package.json)" },
+      "run-id": runIdInput,
+      profile: {
+        description:
+          "A variant (or true: the first) to record one CPU flamegraph of with perf, uploaded as an artifact",
+      },
+    },
+    yamlOnlyInputs: ["repository"],
+    outputs: {
+      "results-dir": "Folder holding the history and the results file",
+      count: "Rows published",
+      "history-file": "The results history (JSON lines, one per iteration)",
+    },
+    preSteps: (when) => [checkoutStep(when)],
+  },
   schedule: {
     description:
       "Dispatch the benchmark workflow for commits without results: the newest commit, a backfill of history, or an @bench-bot PR comment",

@@ -6,6 +6,14 @@ import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
 import { parseRunPythonOptions, runPython } from "./commands/run-python.js";
+import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "./commands/run-pipeline.js";
+import {
+  parsePipelineCompareOptions,
+  parsePipelineResultsOptions,
+  pipelineCompare,
+  pipelineResults,
+} from "./commands/pipeline-results.js";
+import { runPipelineTextReport } from "./report/run-summary.js";
 import { parseScheduleOptions, schedule } from "./commands/schedule.js";
 import { scheduleTextReport } from "./report/schedule-summary.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
@@ -193,6 +201,95 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
       if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       else io.stdout(`${runPythonTextReport(summary)}\n`);
+    });
+
+  /** Options of run-pipeline that pipeline-compare shares. */
+  const pipelineOptions = (command: Command) =>
+    command
+      .option("--workdir <dir>", "folder the pipeline runs in, relative to the repository", ".")
+      .option("--build-command <command>", "build step, e.g. 'cargo build --release' (run without a shell)")
+      .option(
+        "--command <template>",
+        "pipeline run; placeholders {pipeline} {variant} {rows} {iteration} {aot} {schema}",
+        "rapidbyte run {pipeline}",
+      )
+      .option(
+        "--pipelines-dir <dir>",
+        "where the variants' pipeline files are, relative to the workdir",
+        "tests/fixtures/pipelines",
+      )
+      .option("--variants <variant...>", "name or name=file (default: insert copy lz4 zstd)")
+      .option("--rows <n...>", "row counts to seed and run, a matrix sweep (default 10000)")
+      .option("--iters <n>", "iterations per variant and row count", "3")
+      .option("--no-aot", "record the runs as not AOT-compiled ({aot} and BENCH_AOT say so to the command)")
+      .option(
+        "--database-url <url>",
+        "PostgreSQL, postgres://user@host:port/db (default: PGHOST, PGPORT, … or localhost)",
+      )
+      .option("--dest-schema <name>", "the pipeline's destination schema, dropped before every iteration", "raw")
+      .option(
+        "--state-path <file...>",
+        "state files to delete before every iteration (besides the pipeline files' state)",
+      )
+      .option("--history-file <file>", "results history (default: <output-dir>/pipeline-results.jsonl)")
+      .option("--connect-attempts <n>", "tries to reach PostgreSQL before giving up", "6")
+      .option("--connect-backoff-ms <n>", "first wait between those tries, doubled each time", "500");
+
+  pipelineOptions(
+    runCommand(program, "run-pipeline", {
+      description: "Benchmark a data pipeline against PostgreSQL (rapidbyte's bench.sh): seed, reset, run, record",
+      results: "the results history and results-pipeline.jsonl",
+      budget: "time budget for the whole run",
+      cache: "scratch folder",
+      manifest: "Cargo.toml/package.json",
+      profile: "one iteration of this variant (or 'true': the first) with perf",
+    }),
+  ).action(async (flags: Record<string, unknown>) => {
+    const { json, statePath, ...rest } = flags;
+    const summary = await runPipeline(parseRunPipelineOptions({ ...rest, statePaths: statePath }), deps);
+    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runPipelineTextReport(summary)}\n`);
+    const failure = failedIterationsError(summary);
+    if (failure) throw failure;
+  });
+
+  pipelineOptions(
+    program
+      .command("pipeline-compare")
+      .description("Benchmark two git refs' pipelines in their own worktrees and show the change per metric")
+      .argument("<ref-a>", "the reference (e.g. main)")
+      .argument("<ref-b>", "the candidate (e.g. my-feature)")
+      .requiredOption("--repo <dir>", "git checkout of the project (left untouched)")
+      .option("--output-dir <dir>", "where the history and each ref's results files go", "lance-bench-results")
+      .option("--budget-minutes <n>", "time budget for each ref", "60")
+      .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
+      .option("--json", "print a machine-readable summary"),
+  ).action(async (refA: string, refB: string, flags: Record<string, unknown>) => {
+    const { json, statePath, ...rest } = flags;
+    const summary = await pipelineCompare(
+      parsePipelineCompareOptions({ ...rest, refA, refB, statePaths: statePath }),
+      deps,
+    );
+    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${summary.text}\n`);
+    for (const { summary: run } of summary.runs) {
+      const failure = failedIterationsError(run);
+      if (failure) throw failure;
+    }
+  });
+
+  program
+    .command("pipeline-results")
+    .description("Compare pipeline runs in the results history by commit (rapidbyte's bench_compare.py)")
+    .option("--history <file>", "results history", "lance-bench-results/pipeline-results.jsonl")
+    .option("--last <n>", "the last N commits in the history", "2")
+    .option("--sha <sha...>", "these commits (sha prefixes, or refs with --repo)")
+    .option("--rows <n>", "only runs at this row count")
+    .option("--repo <dir>", "git checkout to resolve refs in")
+    .option("--markdown", "print markdown tables")
+    .option("--json", "print a machine-readable summary")
+    .action(async (flags: Record<string, unknown>) => {
+      const { json, markdown, sha, ...rest } = flags;
+      const summary = await pipelineResults(parsePipelineResultsOptions({ ...rest, shas: sha ?? [] }));
+      io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${markdown ? summary.markdown : summary.text}\n`);
     });
 
   program

@@ -10,7 +10,7 @@ import { SHA_A, sample } from "./helpers.js";
  * real capture of each format.
  */
 
-export type Parser = "cargo-criterion" | "bencher" | "pytest" | "results-file" | "criterion-dir";
+export type Parser = "cargo-criterion" | "bencher" | "pytest" | "rapidbyte" | "results-file" | "criterion-dir";
 
 export interface MalformedCase {
   parser: Parser;
@@ -128,6 +128,25 @@ export async function buildMalformedCorpus(dir: string): Promise<MalformedCase[]
     pytest((r) => ((r as Record<string, unknown>).benchmarks = { a: 1 })),
   );
   add("pytest", "empty", "empty.json", "   ", /file is empty/);
+
+  // rapidbyte pipeline output: human-readable lines and one @@BENCH_JSON@@ line per run
+  const captured = readFileSync(sample("rapidbyte-output.txt"), "utf8");
+  const benchLine = captured.split("\n").find((l) => l.startsWith("@@BENCH_JSON@@"))!;
+  const withLine = (line: string) => captured.replace(benchLine, line);
+  const setField = (value: string) => withLine(benchLine.replace(/"duration_secs":[^,}]+/, `"duration_secs":${value}`));
+  add("rapidbyte", "truncated", "truncated.txt", withLine(benchLine.slice(0, -20)));
+  add("rapidbyte", "wrong type", "type.txt", setField('"fast"'));
+  add("rapidbyte", "huge number", "huge.txt", setField("1e400"));
+  add("rapidbyte", "NaN", "nan.txt", setField("NaN"));
+  add("rapidbyte", "negative time", "negative.txt", setField("-2"));
+  add("rapidbyte", "unicode garbage", "garbage.txt", withLine(benchLine.replace('"duration_secs"', '\u0000\ufffd☃"')));
+  add(
+    "rapidbyte",
+    "control character in name",
+    "control.txt",
+    withLine(benchLine.replace("{", '{"mode":"in\\u001bsert","bench_rows":1000,')),
+  );
+  add("rapidbyte", "empty", "empty.txt", "\n", /file is empty/);
 
   // lance-bench results file
   const parsed = await parseInputs([sample("cargo-criterion.jsonl")]);

@@ -41502,7 +41502,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 5841:
+/***/ 8883:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49650,8 +49650,8 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __nccwpck_require__(8410);
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/github/client.js
 
 
@@ -50072,6 +50072,28 @@ async function readCommit(repo, revision = "HEAD") {
     const [sha, time] = stdout.trim().split(" ");
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
 }
+/**
+ * The commit a ref names (a branch, tag, `HEAD~1` or a sha prefix), as a full sha. A ref
+ * that could be read as an option, or that names nothing, is a `ConfigurationError`.
+ */
+async function resolveRevision(repo, ref, input = "ref") {
+    // eslint-disable-next-line no-control-regex
+    if (ref === "" || ref.startsWith("-") || /[\u0000-\u0020\u007f]/.test(ref)) {
+        throw new ConfigurationError(`${input}: "${ref}" is not a git ref`);
+    }
+    try {
+        const { stdout } = await runProgram("git", ["-C", repo, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+        return validateSha(stdout.trim());
+    }
+    catch {
+        throw new ConfigurationError(`${input}: "${ref}" names no commit in the git checkout "${repo}"`);
+    }
+}
+/** The checkout's current branch, or undefined when HEAD is detached. */
+async function currentBranch(repo) {
+    const { stdout } = await runProgram("git", ["-C", repo, "branch", "--show-current"]).catch(() => ({ stdout: "" }));
+    return stdout.trim() || undefined;
+}
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -50256,7 +50278,7 @@ async function* readLines(file) {
         throw new model/* InputError */.dz(file, undefined, "file is empty");
 }
 /** The numbered lines of text already in memory (a command's captured output). */
-function* linesOf(text) {
+function* stream_linesOf(text) {
     let lineNumber = 0;
     for (const line of text.split("\n"))
         yield [line.replace(/\r$/, ""), ++lineNumber];
@@ -50893,6 +50915,147 @@ async function parsePytestBenchmark(chunks, file, context) {
     return measurements;
 }
 
+;// CONCATENATED MODULE: ./lib/parse/rapidbyte.js
+
+
+
+/** A field named as a measurement (by its unit suffix) must hold a number; other text is context. */
+const METRIC_NAME = /(?:_secs|_ms|_nanos|_count|_per_sec|_mb|_bytes|_rows)$|^(?:records|bytes)_/;
+const isRecord = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+/**
+ * Checks and splits one decoded object. Every number must be finite and not negative (all
+ * `PipelineResult` fields are times, counts or rates); text and flags are context.
+ */
+function decodePipelineRun(value, file, where) {
+    if (!isRecord(value))
+        throw new model/* InputError */.dz(file, where, "expected a JSON object (a PipelineResult)");
+    const fields = {};
+    const context = {};
+    const takeNumber = (key, v, path) => {
+        if (v === null)
+            throw new model/* InputError */.dz(file, `${where}, field ${path}`, "is NaN, Infinity or null, not a number");
+        if (typeof v !== "number" || !Number.isFinite(v)) {
+            throw new model/* InputError */.dz(file, `${where}, field ${path}`, `${JSON.stringify(v)} is not a finite number`);
+        }
+        if (v < 0)
+            throw new model/* InputError */.dz(file, `${where}, field ${path}`, `${v} is negative`);
+        fields[key] = v;
+    };
+    for (const [key, v] of Object.entries(value)) {
+        if (model/* PIPELINE_CONTEXT_FIELDS */.xe.has(key))
+            context[key] = v;
+        else if (key === "canonical_metrics") {
+            if (!isRecord(v))
+                throw new model/* InputError */.dz(file, `${where}, field canonical_metrics`, "is not an object");
+            for (const [inner, n] of Object.entries(v))
+                takeNumber(inner, n, `canonical_metrics.${inner}`);
+        }
+        else if (typeof v === "number" || v === null || METRIC_NAME.test(key)) {
+            if (!(key in fields))
+                takeNumber(key, v, key);
+        }
+        else
+            context[key] = v;
+    }
+    if (Object.keys(fields).length === 0)
+        throw new model/* InputError */.dz(file, where, "holds no numeric fields");
+    return { fields, context };
+}
+/** Decodes the text after the prefix of a `@@BENCH_JSON@@` line. */
+function decodeBenchJsonLine(text, file, lineNumber) {
+    const json = text.slice(text.indexOf(model/* BENCH_JSON_PREFIX */.ZM) + model/* BENCH_JSON_PREFIX */.ZM.length).trim();
+    if (json === "")
+        throw new model/* InputError */.dz(file, `line ${lineNumber}`, `nothing follows ${model/* BENCH_JSON_PREFIX */.ZM}`);
+    return decodePipelineRun(parseJson(json, file, lineNumber), file, `line ${lineNumber}`);
+}
+/**
+ * The one `@@BENCH_JSON@@` line of a pipeline run's output. None, or more than one, is an
+ * error naming `origin` (which says which iteration printed it).
+ */
+function findBenchJson(output, origin) {
+    const found = [];
+    for (const numbered of linesOf(output))
+        if (numbered[0].startsWith(BENCH_JSON_PREFIX))
+            found.push(numbered);
+    if (found.length === 0)
+        throw new InputError(origin, undefined, `printed no ${BENCH_JSON_PREFIX} line`);
+    if (found.length > 1) {
+        throw new InputError(origin, undefined, `printed ${found.length} ${BENCH_JSON_PREFIX} lines (lines ${found.map(([, n]) => n).join(", ")}); one run prints one`);
+    }
+    const [text, line] = found[0];
+    return { ...decodeBenchJsonLine(text, origin, line), line };
+}
+/** Groups runs into one measurement per benchmark and field, each run one sample. */
+function pipelineMeasurements(runs, metadata = () => ({})) {
+    const byKey = new Map();
+    for (const run of runs) {
+        for (const [field, value] of Object.entries((0,model/* withDerivedRates */.T5)(run.fields))) {
+            const key = `${run.benchmarkName}\u0000${field}`;
+            let m = byKey.get(key);
+            if (!m) {
+                const { units, direction } = (0,model/* pipelineMetric */.HY)(field);
+                m = {
+                    benchmarkName: run.benchmarkName,
+                    values: [],
+                    units,
+                    metric: field,
+                    direction,
+                    throughput: null,
+                    params: run.params,
+                    sourceFormat: "rapidbyte",
+                    metadata: metadata(run.benchmarkName),
+                    origin: run.origin,
+                };
+                byKey.set(key, m);
+            }
+            m.values.push(value);
+        }
+    }
+    return [...byKey.values()];
+}
+/**
+ * Captured pipeline output or a results history (`publish --format rapidbyte`): every
+ * `@@BENCH_JSON@@` line and every history line (a JSON object with `bench_rows` or `mode`).
+ * Other lines are the run's human-readable output and are skipped. Failed history entries are
+ * left out: they have no numbers worth keeping.
+ */
+async function parseRapidbyte(lines, file) {
+    const runs = [];
+    for await (const [line, lineNumber] of lines) {
+        let run;
+        if (line.startsWith(model/* BENCH_JSON_PREFIX */.ZM))
+            run = decodeBenchJsonLine(line, file, lineNumber);
+        else if (line.trimStart().startsWith("{")) {
+            const value = parseJson(line, file, lineNumber);
+            if (isRecord(value) && value.status === "failed")
+                continue;
+            run = decodePipelineRun(value, file, `line ${lineNumber}`);
+        }
+        else
+            continue;
+        const variant = typeof run.context.mode === "string" && run.context.mode !== "" ? run.context.mode : "run";
+        const rows = typeof run.context.bench_rows === "number" ? run.context.bench_rows : undefined;
+        runs.push({
+            benchmarkName: (0,model/* pipelineBenchmarkName */.ho)(variant, rows),
+            fields: run.fields,
+            params: { variant, ...(rows === undefined ? {} : { rows }) },
+            origin: `${file}:${lineNumber}`,
+        });
+    }
+    if (runs.length === 0)
+        throw new model/* InputError */.dz(file, undefined, `no ${model/* BENCH_JSON_PREFIX */.ZM} lines or pipeline results found`);
+    return pipelineMeasurements(runs);
+}
+/** Whether text (a file's head) looks like pipeline output or a pipeline results history. */
+function looksLikeRapidbyte(head) {
+    for (const [line] of stream_linesOf(head)) {
+        if (line.startsWith(model/* BENCH_JSON_PREFIX */.ZM))
+            return true;
+    }
+    const first = head.trimStart().split("\n", 1)[0] ?? "";
+    return first.startsWith("{") && /"bench_rows"\s*:/.test(first) && /"duration_secs"\s*:/.test(first);
+}
+
 ;// CONCATENATED MODULE: ./lib/parse/results-file.js
 
 
@@ -50959,6 +51122,7 @@ async function writeResultsFile(file, results, producer) {
 
 
 
+
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
 const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
 const HEAD_BYTES = 1024 * 1024;
@@ -50977,6 +51141,8 @@ async function detectFormat(file) {
         return "criterion-json";
     if (hasBenchLines(head))
         return "bencher";
+    if (looksLikeRapidbyte(head))
+        return "rapidbyte";
     if (firstLine.startsWith("{"))
         return "pytest";
     if (head.trim() === "")
@@ -50986,7 +51152,7 @@ async function detectFormat(file) {
             if (LOOKS_LIKE_BENCH.test(line))
                 return "bencher";
     }
-    throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)");
+    throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines (pass --format to force one)");
 }
 async function parse_isDirectory(input) {
     try {
@@ -51047,6 +51213,8 @@ function parseFile(format, file, context) {
             return parseBencher(readLines(file), file);
         case "pytest":
             return parsePytestBenchmark(readChunks(file), file, context);
+        case "rapidbyte":
+            return parseRapidbyte(readLines(file), file);
     }
 }
 /**
@@ -52126,7 +52294,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_compare_pr_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5841);
+/* harmony import */ var _actions_compare_pr_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8883);
 
 await (0,_actions_compare_pr_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -52135,12 +52303,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8410:
+/***/ 1531:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  ZM: () => (/* reexport */ BENCH_JSON_PREFIX),
   hv: () => (/* reexport */ BenchmarkName),
   j1: () => (/* reexport */ ConfigurationError),
   PV: () => (/* reexport */ DEFAULT_CONFIG),
@@ -52148,6 +52317,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dz: () => (/* reexport */ InputError),
   kV: () => (/* reexport */ LanceBenchError),
   qC: () => (/* reexport */ NANOSECONDS_PER),
+  xe: () => (/* reexport */ PIPELINE_CONTEXT_FIELDS),
   $u: () => (/* reexport */ RepoConfig),
   Q7: () => (/* reexport */ Result),
   yw: () => (/* reexport */ SHA_PATTERN),
@@ -52156,7 +52326,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Pr: () => (/* reexport */ TIME_METRIC),
   R5: () => (/* reexport */ TIME_UNIT),
   Uc: () => (/* reexport */ describeError),
-  Ac: () => (/* reexport */ parseOptions)
+  Ac: () => (/* reexport */ parseOptions),
+  ho: () => (/* reexport */ pipelineBenchmarkName),
+  HY: () => (/* reexport */ pipelineMetric),
+  T5: () => (/* reexport */ withDerivedRates)
 });
 
 // UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
@@ -52222,7 +52395,7 @@ var schemas = __nccwpck_require__(2857);
 /** Which way is better for a metric; every comparison reads this instead of assuming "lower". */
 const Direction = schemas/* enum */.k5n(["lower_is_better", "higher_is_better"]);
 /** Where a record came from (the parser that produced it). */
-const SourceFormat = schemas/* enum */.k5n(["criterion-json", "criterion-dir", "bencher", "pytest"]);
+const SourceFormat = schemas/* enum */.k5n(["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"]);
 /** Outcome of one benchmark run: a skipped benchmark is not a regression. */
 const Status = schemas/* enum */.k5n(["ok", "skipped", "failed"]);
 /**
@@ -52394,7 +52567,78 @@ const RepoConfig = schemas/* strictObject */.rej({
 });
 const DEFAULT_CONFIG = RepoConfig.parse({});
 
+;// CONCATENATED MODULE: ./lib/model/pipeline.js
+/**
+ * Pipeline benchmarks (rapidbyte's `PipelineResult`, DESIGN §4): one JSON object per run of a
+ * pipeline, a flat set of numeric fields named by what they measure. The field's suffix says
+ * its unit, so a field the suite has never seen is still stored with the right unit and
+ * direction.
+ */
+/** The prefix of the one machine-readable line a pipeline run prints. */
+const BENCH_JSON_PREFIX = "@@BENCH_JSON@@";
+const lower = (units) => ({ units, direction: "lower_is_better" });
+const higher = (units) => ({ units, direction: "higher_is_better" });
+/**
+ * Unit and direction of a field. Rates are higher-is-better; times and memory lower.
+ * Counts (records, bytes, calls, retries) describe the workload rather than its speed: a
+ * change means the pipeline did different work, so they are stored lower-is-better (more
+ * retries or more batch calls for the same rows is worse), with a unit that says what they count.
+ */
+function pipelineMetric(field) {
+    if (field === "mb_per_sec" || field.endsWith("_mb_per_sec"))
+        return higher("MB/s");
+    if (field.endsWith("_per_sec"))
+        return higher(`${field.slice(0, -"_per_sec".length).replace(/.*_/, "")}/s`);
+    if (field.endsWith("_secs"))
+        return lower("seconds");
+    if (field.endsWith("_ms"))
+        return lower("milliseconds");
+    if (field.endsWith("_nanos"))
+        return lower("nanoseconds");
+    if (field.endsWith("_mb"))
+        return lower("MB");
+    if (field.startsWith("bytes_") || field.endsWith("_bytes"))
+        return lower("bytes");
+    if (field.startsWith("records_") || field.endsWith("_records") || field.endsWith("_rows"))
+        return lower("records");
+    return lower("count");
+}
+/**
+ * Throughput fields derived where the run did not report them, so that every pipeline has a
+ * rate to chart (rapidbyte's older `PipelineResult` has only counts and times).
+ */
+function withDerivedRates(fields) {
+    const out = { ...fields };
+    const duration = fields.duration_secs;
+    if (duration !== undefined && duration > 0) {
+        if (out.records_per_sec === undefined && fields.records_read !== undefined) {
+            out.records_per_sec = fields.records_read / duration;
+        }
+        if (out.mb_per_sec === undefined && fields.bytes_read !== undefined) {
+            out.mb_per_sec = fields.bytes_read / 1e6 / duration;
+        }
+    }
+    return out;
+}
+/** Fields that identify a run in a history line (the seed's enrichment), not measurements. */
+const PIPELINE_CONTEXT_FIELDS = new Set([
+    "timestamp",
+    "mode",
+    "bench_rows",
+    "aot",
+    "git_sha",
+    "git_sha_full",
+    "git_branch",
+    "iteration",
+    "status",
+    "error",
+    "exit_code",
+]);
+/** The stored benchmark name of a variant at a row count: `pipeline/copy/rows=100000`. */
+const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/${variant}` : `pipeline/${variant}/rows=${rows}`;
+
 ;// CONCATENATED MODULE: ./lib/model/index.js
+
 
 
 
@@ -52564,8 +52808,8 @@ async function pRetry(input, options) {
 	});
 }
 
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __nccwpck_require__(8410);
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
@@ -52646,7 +52890,7 @@ function retryPolicyFromEnv(env = process.env) {
 /* unused harmony export DEFAULT_DB_DIR */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8410);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1531);
 
 
 

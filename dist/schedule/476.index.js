@@ -18,8 +18,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "@lancedb/lancedb"
 var lancedb_ = __webpack_require__(653);
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __webpack_require__(8410);
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __webpack_require__(1531);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/aws4fetch/dist/aws4fetch.esm.mjs

@@ -33363,8 +33363,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __nccwpck_require__(8410);
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/commands/dispatch-target.js
 
 /**
@@ -39266,7 +39266,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8410:
+/***/ 1531:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39280,7 +39280,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ parseOptions)
 });
 
-// UNUSED EXPORTS: BenchmarkName, BenchmarkRule, CompareConfig, DEFAULT_CONFIG, Direction, DutBuild, InputError, MAX_BENCHMARK_NAME_CHARS, NANOSECONDS_PER, RepoConfig, Result, RunInfo, SHA_PATTERN, SourceFormat, Status, SummaryValues, TIME_METRIC, TIME_UNIT, TestBed, Throughput, inputName
+// UNUSED EXPORTS: BENCH_JSON_PREFIX, BenchmarkName, BenchmarkRule, CompareConfig, DEFAULT_CONFIG, Direction, DutBuild, InputError, MAX_BENCHMARK_NAME_CHARS, NANOSECONDS_PER, PIPELINE_CONTEXT_FIELDS, RepoConfig, Result, RunInfo, SHA_PATTERN, SourceFormat, Status, SummaryValues, TIME_METRIC, TIME_UNIT, TestBed, Throughput, inputName, pipelineBenchmarkName, pipelineMetric, withDerivedRates
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -39343,7 +39343,7 @@ var schemas = __nccwpck_require__(8816);
 /** Which way is better for a metric; every comparison reads this instead of assuming "lower". */
 const Direction = schemas/* enum */.k5n(["lower_is_better", "higher_is_better"]);
 /** Where a record came from (the parser that produced it). */
-const SourceFormat = schemas/* enum */.k5n(["criterion-json", "criterion-dir", "bencher", "pytest"]);
+const SourceFormat = schemas/* enum */.k5n(["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"]);
 /** Outcome of one benchmark run: a skipped benchmark is not a regression. */
 const Status = schemas/* enum */.k5n(["ok", "skipped", "failed"]);
 /**
@@ -39515,7 +39515,78 @@ const RepoConfig = schemas/* strictObject */.rej({
 });
 const DEFAULT_CONFIG = RepoConfig.parse({});
 
+;// CONCATENATED MODULE: ./lib/model/pipeline.js
+/**
+ * Pipeline benchmarks (rapidbyte's `PipelineResult`, DESIGN §4): one JSON object per run of a
+ * pipeline, a flat set of numeric fields named by what they measure. The field's suffix says
+ * its unit, so a field the suite has never seen is still stored with the right unit and
+ * direction.
+ */
+/** The prefix of the one machine-readable line a pipeline run prints. */
+const BENCH_JSON_PREFIX = "@@BENCH_JSON@@";
+const lower = (units) => ({ units, direction: "lower_is_better" });
+const higher = (units) => ({ units, direction: "higher_is_better" });
+/**
+ * Unit and direction of a field. Rates are higher-is-better; times and memory lower.
+ * Counts (records, bytes, calls, retries) describe the workload rather than its speed: a
+ * change means the pipeline did different work, so they are stored lower-is-better (more
+ * retries or more batch calls for the same rows is worse), with a unit that says what they count.
+ */
+function pipelineMetric(field) {
+    if (field === "mb_per_sec" || field.endsWith("_mb_per_sec"))
+        return higher("MB/s");
+    if (field.endsWith("_per_sec"))
+        return higher(`${field.slice(0, -"_per_sec".length).replace(/.*_/, "")}/s`);
+    if (field.endsWith("_secs"))
+        return lower("seconds");
+    if (field.endsWith("_ms"))
+        return lower("milliseconds");
+    if (field.endsWith("_nanos"))
+        return lower("nanoseconds");
+    if (field.endsWith("_mb"))
+        return lower("MB");
+    if (field.startsWith("bytes_") || field.endsWith("_bytes"))
+        return lower("bytes");
+    if (field.startsWith("records_") || field.endsWith("_records") || field.endsWith("_rows"))
+        return lower("records");
+    return lower("count");
+}
+/**
+ * Throughput fields derived where the run did not report them, so that every pipeline has a
+ * rate to chart (rapidbyte's older `PipelineResult` has only counts and times).
+ */
+function withDerivedRates(fields) {
+    const out = { ...fields };
+    const duration = fields.duration_secs;
+    if (duration !== undefined && duration > 0) {
+        if (out.records_per_sec === undefined && fields.records_read !== undefined) {
+            out.records_per_sec = fields.records_read / duration;
+        }
+        if (out.mb_per_sec === undefined && fields.bytes_read !== undefined) {
+            out.mb_per_sec = fields.bytes_read / 1e6 / duration;
+        }
+    }
+    return out;
+}
+/** Fields that identify a run in a history line (the seed's enrichment), not measurements. */
+const PIPELINE_CONTEXT_FIELDS = new Set([
+    "timestamp",
+    "mode",
+    "bench_rows",
+    "aot",
+    "git_sha",
+    "git_sha_full",
+    "git_branch",
+    "iteration",
+    "status",
+    "error",
+    "exit_code",
+]);
+/** The stored benchmark name of a variant at a row count: `pipeline/copy/rows=100000`. */
+const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/${variant}` : `pipeline/${variant}/rows=${rows}`;
+
 ;// CONCATENATED MODULE: ./lib/model/index.js
+
 
 
 
@@ -39685,8 +39756,8 @@ async function pRetry(input, options) {
 	});
 }
 
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __nccwpck_require__(8410);
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
@@ -39773,8 +39844,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __nccwpck_require__(8410);
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/store/uri.js
 
 

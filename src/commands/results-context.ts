@@ -101,7 +101,9 @@ async function detectToolchain(
 ) {
   const toolchain = [...fromFiles];
   const rustKnown = toolchain.some((t) => t.startsWith("rustc "));
-  if (!rustKnown && measurements.some((m) => m.sourceFormat !== "pytest")) {
+  // Rust formats only: a pipeline's or a Python suite's numbers are shaped by other things.
+  const rustFormats = new Set(["criterion-json", "criterion-dir", "bencher"]);
+  if (!rustKnown && measurements.some((m) => rustFormats.has(m.sourceFormat))) {
     try {
       // Run in the checkout so rustup honours its rust-toolchain file.
       toolchain.push((await runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());

@@ -34,3 +34,26 @@ export async function readCommit(repo: string, revision = "HEAD"): Promise<Commi
   const [sha, time] = stdout.trim().split(" ");
   return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
 }
+
+/**
+ * The commit a ref names (a branch, tag, `HEAD~1` or a sha prefix), as a full sha. A ref
+ * that could be read as an option, or that names nothing, is a `ConfigurationError`.
+ */
+export async function resolveRevision(repo: string, ref: string, input = "ref"): Promise<string> {
+  // eslint-disable-next-line no-control-regex
+  if (ref === "" || ref.startsWith("-") || /[\u0000-\u0020\u007f]/.test(ref)) {
+    throw new ConfigurationError(`${input}: "${ref}" is not a git ref`);
+  }
+  try {
+    const { stdout } = await runProgram("git", ["-C", repo, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    return validateSha(stdout.trim());
+  } catch {
+    throw new ConfigurationError(`${input}: "${ref}" names no commit in the git checkout "${repo}"`);
+  }
+}
+
+/** The checkout's current branch, or undefined when HEAD is detached. */
+export async function currentBranch(repo: string): Promise<string | undefined> {
+  const { stdout } = await runProgram("git", ["-C", repo, "branch", "--show-current"]).catch(() => ({ stdout: "" }));
+  return stdout.trim() || undefined;
+}

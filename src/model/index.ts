@@ -5,3 +5,4 @@ export * from "./options.js";
 export * from "./schedule.js";
 export * from "./repo-config.js";
 export * from "./comparison.js";
+export * from "./pipeline.js";

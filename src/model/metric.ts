@@ -5,7 +5,7 @@ export const Direction = z.enum(["lower_is_better", "higher_is_better"]);
 export type Direction = z.infer<typeof Direction>;
 
 /** Where a record came from (the parser that produced it). */
-export const SourceFormat = z.enum(["criterion-json", "criterion-dir", "bencher", "pytest"]);
+export const SourceFormat = z.enum(["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"]);
 export type SourceFormat = z.infer<typeof SourceFormat>;
 
 /** Outcome of one benchmark run: a skipped benchmark is not a regression. */

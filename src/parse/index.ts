@@ -12,6 +12,7 @@ import { checkReadableFile, readChunks, readHead, readLines } from "./stream.js"
 import { parseCriterionDir } from "./criterion-dir.js";
 import { parseCriterionJson } from "./criterion-json.js";
 import { parsePytestBenchmark, type PytestContext } from "./pytest.js";
+import { looksLikeRapidbyte, parseRapidbyte } from "./rapidbyte.js";
 import { RESULTS_FILE_KIND, isResultsFile, parseResultsFile } from "./results-file.js";
 
 export { RESULTS_FILE_KIND, writeResultsFile } from "./results-file.js";
@@ -48,6 +49,7 @@ export async function detectFormat(file: string): Promise<TextFormat> {
   if (isResultsFile(firstLine)) return RESULTS_FILE_KIND;
   if (firstLine.startsWith("{") && /"reason"\s*:/.test(firstLine)) return "criterion-json";
   if (hasBenchLines(head)) return "bencher";
+  if (looksLikeRapidbyte(head)) return "rapidbyte";
   if (firstLine.startsWith("{")) return "pytest";
   if (head.trim() === "") throw new InputError(file, undefined, "file is empty");
   if (size > HEAD_BYTES) {
@@ -56,7 +58,7 @@ export async function detectFormat(file: string): Promise<TextFormat> {
   throw new InputError(
     file,
     undefined,
-    "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON or bencher lines (pass --format to force one)",
+    "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines (pass --format to force one)",
   );
 }
 
@@ -121,6 +123,8 @@ function parseFile(
       return parseBencher(readLines(file), file);
     case "pytest":
       return parsePytestBenchmark(readChunks(file), file, context);
+    case "rapidbyte":
+      return parseRapidbyte(readLines(file), file);
   }
 }
 

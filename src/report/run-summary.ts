@@ -113,3 +113,55 @@ export function runPythonMarkdownReport(report: PythonRunReport): string {
   if (report.published) parts.push(publishMarkdownTable(report.published.benchmarks));
   return parts.join("\n\n");
 }
+
+/** What the run-pipeline report needs (structural, so report/ imports no command). */
+export interface PipelineRunReport {
+  sha: string;
+  database: string;
+  server: string;
+  rows: number[];
+  iters: number;
+  variants: { name: string }[];
+  iterations: {
+    variant: string;
+    rows: number;
+    iteration: number;
+    status: "ok" | "failed";
+    error?: string;
+    overheadMs: number;
+    durationSecs?: number;
+  }[];
+  historyFile: string;
+  resultsFile?: string;
+  report: { text: string; markdown: string };
+  published?: { rowsWritten: number; rowsAlreadyStored: number; db: string };
+  profile?: ProfileReport;
+}
+
+function pipelineLines(report: PipelineRunReport): string[] {
+  const ok = report.iterations.filter((i) => i.status === "ok");
+  const overhead = ok.reduce((sum, i) => sum + i.overheadMs, 0) / Math.max(1, ok.length);
+  return [
+    `commit ${report.sha}, ${report.server} at ${report.database}`,
+    `${report.variants.map((v) => v.name).join(", ")} × ${report.rows.join(", ")} rows × ${report.iters} iterations: ` +
+      `${ok.length} of ${report.iterations.length} succeeded`,
+    `suite overhead per iteration (reset + parse + record): ${overhead.toFixed(1)} ms`,
+    ...report.iterations
+      .filter((i) => i.status === "failed")
+      .map((i) => `FAILED ${i.variant} at ${i.rows} rows, iteration ${i.iteration}: ${i.error}`),
+    `history: ${report.historyFile}`,
+    report.published
+      ? `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`
+      : `results file: ${report.resultsFile ?? "none (nothing is kept from a run with failed iterations)"}`,
+    ...profileLine(report.profile),
+  ];
+}
+
+export function runPipelineTextReport(report: PipelineRunReport): string {
+  return [report.report.text, pipelineLines(report).join("\n")].filter(Boolean).join("\n\n");
+}
+
+export function runPipelineMarkdownReport(report: PipelineRunReport): string {
+  const lines = pipelineLines(report).map((l) => l.replace(/\n/g, " "));
+  return [report.report.markdown, lines.join("  \n")].filter(Boolean).join("\n\n");
+}

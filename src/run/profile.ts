@@ -47,13 +47,8 @@ export interface RustProfileRequest {
  * runs the benchmark without measuring, then inferno folds the stacks and renders the SVG.
  */
 export async function profileRustBenchmark(request: RustProfileRequest): Promise<ProfileOutcome> {
-  const refusal = await perfRefusal(request.workDir);
+  const refusal = await profilerRefusal(request.workDir);
   if (refusal) return skipped(request.benchmark, refusal);
-  for (const program of ["inferno-collapse-perf", "inferno-flamegraph"]) {
-    if (!(await hasProgram(program))) {
-      return skipped(request.benchmark, `${program} is not installed (cargo install inferno)`);
-    }
-  }
   const dir = await mkdtemp(path.join(request.workDir, "profile-"));
   const data = path.join(dir, "perf.data");
   const cargoArgs = ["bench", ...request.benches.flatMap((b) => ["--bench", b])];
@@ -64,23 +59,80 @@ export async function profileRustBenchmark(request: RustProfileRequest): Promise
     ["record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "--", "cargo", ...cargoArgs],
     { cwd: request.crateDir, env: request.env, timeoutMs: request.timeoutMs },
   );
-  if (recorded.code !== 0) return skipped(request.benchmark, `perf record failed: ${tail(recorded.stderr, 3)}`);
-  const script = await spawnCaptured("perf", ["script", "-i", data], { timeoutMs: request.timeoutMs });
-  if (script.code !== 0) return skipped(request.benchmark, `perf script failed: ${tail(script.stderr, 3)}`);
-  const folded = await spawnCaptured("inferno-collapse-perf", [], {
-    input: script.stdout,
-    timeoutMs: request.timeoutMs,
-  });
-  const svg = await spawnCaptured("inferno-flamegraph", ["--title", `${request.benchmark} (CPU)`], {
-    input: folded.stdout,
-    timeoutMs: request.timeoutMs,
-  });
-  await rm(dir, { recursive: true, force: true });
-  if (folded.code !== 0 || svg.code !== 0 || !svg.stdout.includes("<svg")) {
-    return skipped(request.benchmark, `rendering the flamegraph failed: ${tail(folded.stderr + svg.stderr, 3)}`);
+  if (recorded.code !== 0) {
+    await rm(dir, { recursive: true, force: true });
+    return skipped(request.benchmark, `perf record failed: ${tail(recorded.stderr, 3)}`);
   }
-  await writeFile(request.svgFile, svg.stdout);
-  return { benchmark: request.benchmark, status: "recorded", svg: request.svgFile };
+  return renderFlamegraph(request.benchmark, data, dir, request.svgFile, request.timeoutMs);
+}
+
+/** perf data → folded stacks (inferno) → SVG; removes `dir` (which holds the data) afterwards. */
+async function renderFlamegraph(
+  benchmark: string,
+  data: string,
+  dir: string,
+  svgFile: string,
+  timeoutMs: number,
+): Promise<ProfileOutcome> {
+  try {
+    const script = await spawnCaptured("perf", ["script", "-i", data], { timeoutMs });
+    if (script.code !== 0) return skipped(benchmark, `perf script failed: ${tail(script.stderr, 3)}`);
+    const folded = await spawnCaptured("inferno-collapse-perf", [], { input: script.stdout, timeoutMs });
+    const svg = await spawnCaptured("inferno-flamegraph", ["--title", `${benchmark} (CPU)`], {
+      input: folded.stdout,
+      timeoutMs,
+    });
+    if (folded.code !== 0 || svg.code !== 0 || !svg.stdout.includes("<svg")) {
+      return skipped(benchmark, `rendering the flamegraph failed: ${tail(folded.stderr + svg.stderr, 3)}`);
+    }
+    await writeFile(svgFile, svg.stdout);
+    return { benchmark, status: "recorded", svg: svgFile };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether perf and inferno can make a flamegraph here; the reason when not. */
+async function profilerRefusal(workDir: string): Promise<string | undefined> {
+  const refusal = await perfRefusal(workDir);
+  if (refusal) return refusal;
+  for (const program of ["inferno-collapse-perf", "inferno-flamegraph"]) {
+    if (!(await hasProgram(program))) return `${program} is not installed (cargo install inferno)`;
+  }
+  return undefined;
+}
+
+export interface CommandProfileRequest {
+  /** What is profiled, for the title and messages (e.g. "pipeline copy at 10000 rows"). */
+  label: string;
+  argv: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  workDir: string;
+  svgFile: string;
+  timeoutMs: number;
+}
+
+/**
+ * A CPU flamegraph of one run of any command (a pipeline iteration): `perf record` with
+ * frame-pointer call graphs over the whole process tree, rendered by inferno. The command's
+ * own exit status is reported as a skipped profile, never as a failed benchmark.
+ */
+export async function profileCommand(request: CommandProfileRequest): Promise<ProfileOutcome> {
+  const refusal = await profilerRefusal(request.workDir);
+  if (refusal) return skipped(request.label, refusal);
+  const dir = await mkdtemp(path.join(request.workDir, "profile-"));
+  const data = path.join(dir, "perf.data");
+  const recorded = await spawnCaptured("perf", ["record", "-q", "-F", "499", "-g", "-o", data, "--", ...request.argv], {
+    cwd: request.cwd,
+    env: request.env,
+    timeoutMs: request.timeoutMs,
+  });
+  if (recorded.code !== 0) {
+    await rm(dir, { recursive: true, force: true });
+    return skipped(request.label, `the profiled run failed: ${tail(recorded.stderr, 3)}`);
+  }
+  return renderFlamegraph(request.label, data, dir, request.svgFile, request.timeoutMs);
 }
 
 export interface PythonProfileRequest {

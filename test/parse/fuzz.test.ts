@@ -23,7 +23,7 @@ function write(content: string | Uint8Array): string {
   return file;
 }
 
-const FORMATS: FormatChoice[] = ["auto", "criterion-json", "bencher", "pytest", "lance-bench-results"];
+const FORMATS: FormatChoice[] = ["auto", "criterion-json", "bencher", "pytest", "rapidbyte", "lance-bench-results"];
 
 /** Parses and returns "ok", or the InputError; anything else fails the property. */
 async function parseOutcome(file: string, format: FormatChoice): Promise<"ok" | InputError> {
@@ -40,6 +40,7 @@ const SAMPLES = {
   "cargo-criterion": readFileSync(sample("cargo-criterion.jsonl"), "utf8"),
   bencher: readFileSync(sample("libtest-bencher.txt"), "utf8"),
   pytest: readFileSync(sample("pytest-benchmark-5.json"), "utf8"),
+  rapidbyte: readFileSync(sample("rapidbyte-output.txt"), "utf8"),
 };
 
 /** A damaged copy of a valid file: cut, spliced with junk, or a number replaced by a bad token. */

@@ -32,7 +32,14 @@ describe("malformed files, every parser", () => {
   it("each is refused with one clear error naming file and location, and nothing is written", async () => {
     const before = await tableState(db);
     const parsers = new Set(corpus.map((c) => c.parser));
-    expect([...parsers].sort()).toEqual(["bencher", "cargo-criterion", "criterion-dir", "pytest", "results-file"]);
+    expect([...parsers].sort()).toEqual([
+      "bencher",
+      "cargo-criterion",
+      "criterion-dir",
+      "pytest",
+      "rapidbyte",
+      "results-file",
+    ]);
     for (let i = 0; i < corpus.length; i += 2) {
       const batch = corpus.slice(i, i + 2);
       const runs = await Promise.all(batch.map((c) => runCliAsync(["publish", c.input, "--db", db, ...explicitDut])));

@@ -1,0 +1,474 @@
+import { readFile, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { currentBranch } from "../context/git.js";
+import { resolveInside } from "../context/paths.js";
+import {
+  ConfigurationError,
+  InputError,
+  LanceBenchError,
+  parseOptions,
+  pipelineBenchmarkName,
+  type Result,
+} from "../model/index.js";
+import { findBenchJson, pipelineMeasurements, type NamedPipelineRun } from "../parse/rapidbyte.js";
+import { tablesMarkdown, tablesText, variantTables, type PipelineIteration } from "../report/pipeline-report.js";
+import { splitCommand } from "../run/command-line.js";
+import {
+  checkIdentifier,
+  connectPostgres,
+  describeTarget,
+  dropSchema,
+  libpqEnvironment,
+  postgresTarget,
+  seedBenchEvents,
+  serverVersion,
+} from "../run/postgres.js";
+import { profileCommand, type ProfileOutcome } from "../run/profile.js";
+import { runStep, StepFailure } from "../run/python.js";
+import { spawnCaptured, tail } from "../run/spawn.js";
+import { appendHistory, HISTORY_FILE, type HistoryEntry } from "./pipeline-history.js";
+import type { PublishSummary } from "./publish.js";
+import { resolveResultsContext, toResults } from "./results-context.js";
+import {
+  optionalText,
+  publishIfMain,
+  RunCommonOptions,
+  saveResultsFile,
+  storePreloader,
+  textList,
+  withRunWorkspace,
+  type RunDependencies,
+} from "./run-common.js";
+
+/** rapidbyte's four benchmark pipelines (seed 001), the default variants. */
+export const DEFAULT_VARIANTS: Readonly<Record<string, string>> = {
+  insert: "bench_pg.yaml",
+  copy: "bench_pg_copy.yaml",
+  lz4: "bench_pg_lz4.yaml",
+  zstd: "bench_pg_zstd.yaml",
+};
+
+const VARIANT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** What a command template may contain, each replaced inside an argument (never by a shell). */
+const PLACEHOLDERS = ["pipeline", "variant", "rows", "iteration", "aot", "schema"] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+
+export const RunPipelineOptions = RunCommonOptions.extend({
+  workdir: z.string().trim().min(1).default("."),
+  buildCommand: optionalText,
+  /** The pipeline run, e.g. `rapidbyte run {pipeline}`; one `@@BENCH_JSON@@` line per run. */
+  command: z.string().trim().min(1).default("rapidbyte run {pipeline}"),
+  pipelinesDir: z.string().trim().min(1).default("tests/fixtures/pipelines"),
+  /** `name` (a default or `bench_pg_<name>.yaml`) or `name=path` (relative to pipelines-dir). */
+  variants: textList,
+  rows: z.array(z.coerce.number().int().min(1).max(1_000_000_000)).min(1).default([10_000]),
+  iters: z.coerce.number().int().min(1).max(1000).default(3),
+  aot: z.boolean().default(true),
+  databaseUrl: optionalText,
+  destSchema: z.string().trim().min(1).default("raw"),
+  /** State files to delete before every iteration, besides those the pipeline files name. */
+  statePaths: textList,
+  connectAttempts: z.coerce.number().int().min(1).max(30).default(6),
+  /** First wait between connection attempts, doubled each time. */
+  connectBackoffMs: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** The branch recorded in the history (default: GITHUB_REF_NAME, else the checkout's branch). */
+  gitBranch: optionalText,
+  /** The results history (default: pipeline-results.jsonl in output-dir). */
+  historyFile: optionalText,
+});
+export type RunPipelineOptions = z.infer<typeof RunPipelineOptions>;
+
+export function parseRunPipelineOptions(raw: Record<string, unknown>): RunPipelineOptions {
+  return parseOptions(RunPipelineOptions, raw);
+}
+
+export interface Variant {
+  name: string;
+  /** The pipeline file, relative to pipelines-dir. */
+  file: string;
+}
+
+/** Variants from their specs; the defaults when none are given. */
+export function parseVariants(specs: readonly string[]): Variant[] {
+  if (specs.length === 0) return Object.entries(DEFAULT_VARIANTS).map(([name, file]) => ({ name, file }));
+  const variants = specs.map((spec) => {
+    const [name = "", file] = spec.includes("=")
+      ? [spec.slice(0, spec.indexOf("=")), spec.slice(spec.indexOf("=") + 1)]
+      : [spec];
+    if (!VARIANT_NAME.test(name)) {
+      throw new ConfigurationError(`variants: "${spec}" — a variant name is letters, digits, ".", "_" or "-"`);
+    }
+    if (file !== undefined && file.trim() === "") throw new ConfigurationError(`variants: "${spec}" names no file`);
+    return { name, file: file?.trim() ?? DEFAULT_VARIANTS[name] ?? `bench_pg_${name}.yaml` };
+  });
+  const seen = new Set<string>();
+  for (const v of variants) {
+    if (seen.has(v.name)) throw new ConfigurationError(`variants: "${v.name}" is listed twice`);
+    seen.add(v.name);
+  }
+  return variants;
+}
+
+/** Checks a command template and returns a function that fills it in for one run. */
+export function commandTemplate(text: string): (values: Record<Placeholder, string>) => string[] {
+  const words = splitCommand(text, "command");
+  for (const word of words) {
+    for (const [, name] of word.matchAll(/\{([^}]*)\}/g)) {
+      if (!(PLACEHOLDERS as readonly string[]).includes(name!)) {
+        throw new ConfigurationError(
+          `command: unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`,
+        );
+      }
+    }
+  }
+  return (values) => words.map((w) => w.replace(/\{([a-z]+)\}/g, (_, name: Placeholder) => values[name]));
+}
+
+/**
+ * The state a rapidbyte-style pipeline file keeps between runs (`state.connection`, a SQLite
+ * or state file): deleted before every iteration, or the second iteration would resume where
+ * the first ended and copy nothing.
+ */
+async function stateFilesOf(pipelineFile: string, workdir: string): Promise<string[]> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(await readFile(pipelineFile, "utf8"));
+  } catch {
+    return []; // not YAML, or unreadable: the pipeline itself will say so
+  }
+  const state = (doc as { state?: { backend?: unknown; connection?: unknown } } | null)?.state;
+  if (typeof state?.connection !== "string" || state.connection === "") return [];
+  if (state.backend !== undefined && state.backend !== "sqlite" && state.backend !== "file") return [];
+  return [path.resolve(workdir, state.connection)];
+}
+
+/** Removes state files (and SQLite's companions); folders are never removed. */
+async function deleteStateFiles(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    for (const candidate of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+      const info = await stat(candidate).catch(() => undefined);
+      if (info?.isDirectory()) throw new ConfigurationError(`state path "${candidate}" is a folder, not a state file`);
+      if (info) await rm(candidate, { force: true });
+    }
+  }
+}
+
+export interface IterationOutcome {
+  variant: string;
+  rows: number;
+  iteration: number;
+  status: "ok" | "failed";
+  error?: string;
+  /** The pipeline's own wall time (its `duration_secs`), when it reported one. */
+  durationSecs?: number;
+  /** The command's wall time as the suite saw it (process start to exit). */
+  commandMs: number;
+  /** The suite's own work around the run: resetting the destination and state, parsing, recording. */
+  overheadMs: number;
+}
+
+export interface RunPipelineSummary {
+  sha: string;
+  database: string;
+  server: string;
+  variants: Variant[];
+  rows: number[];
+  iters: number;
+  iterations: IterationOutcome[];
+  /** Mean time to seed the source table, per row count. */
+  seedMs: Record<string, number>;
+  historyFile: string;
+  results: number;
+  resultsFile?: string;
+  /** The comparison tables (plain text and markdown), one per row count. */
+  report: { text: string; markdown: string };
+  durationMs: number;
+  published?: PublishSummary;
+  profile?: ProfileOutcome;
+}
+
+/** One error for all failed iterations, raised after the report is out. */
+export function failedIterationsError(summary: RunPipelineSummary): LanceBenchError | undefined {
+  const failed = summary.iterations.filter((i) => i.status === "failed");
+  if (failed.length === 0) return undefined;
+  return new LanceBenchError(
+    `${failed.length} of ${summary.iterations.length} pipeline iterations failed, nothing was published: ` +
+      failed
+        .map((i) => `${i.variant} at ${i.rows} rows, iteration ${i.iteration}: ${i.error?.split("\n")[0]}`)
+        .join("; "),
+  );
+}
+
+const now = () => performance.now();
+
+/**
+ * Benchmarks a data pipeline against PostgreSQL, as rapidbyte's bench harness does (seeds
+ * 001, 004): for every row count, seed `bench_events`; for every variant (INSERT, COPY,
+ * lz4, zstd…), `iters` times: drop the destination schema and the pipeline's state, run the
+ * command, take its `@@BENCH_JSON@@` line. Every iteration is appended to the results
+ * history; the successful ones become one stored result per field (each field its own
+ * metric). A failed iteration is recorded and the run carries on, then fails at the end
+ * without publishing: partial samples would pass for complete ones.
+ */
+export async function runPipeline(
+  options: RunPipelineOptions,
+  deps: RunDependencies = {},
+): Promise<RunPipelineSummary> {
+  if (options.baseSha !== undefined) {
+    throw new ConfigurationError("base-sha: pipelines compare two refs with `lance-bench pipeline-compare`");
+  }
+  const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
+  const fill = commandTemplate(options.command);
+  const variants = parseVariants(options.variants);
+  const schema = checkIdentifier(options.destSchema, "dest-schema");
+  const env = deps.env ?? process.env;
+  const target = postgresTarget(options.databaseUrl, env);
+  const usesPipelineFile = /\{pipeline\}/.test(options.command);
+  const started = Date.now();
+
+  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+    const { checkout, workDir, log } = workspace;
+    const deadline = Date.now() + options.budgetMinutes * 60_000;
+    const remaining = () => Math.max(1_000, deadline - Date.now());
+    const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
+    if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
+      throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository at ${checkout.sha}`);
+    }
+    // Each variant's pipeline file must exist before anything is built or seeded.
+    const files = new Map<string, { file: string; state: string[] }>();
+    for (const variant of variants) {
+      const file = await resolveInside(
+        workdir,
+        path.join(options.pipelinesDir, variant.file),
+        `variant ${variant.name}'s pipeline file`,
+        "the workdir",
+      );
+      if (usesPipelineFile && !(await stat(file).catch(() => undefined))?.isFile()) {
+        throw new ConfigurationError(
+          `variant ${variant.name}: no pipeline file ${path.join(options.pipelinesDir, variant.file)} at ${checkout.sha}`,
+        );
+      }
+      const state = [
+        ...(await stateFilesOf(file, workdir)),
+        ...options.statePaths.map((p) => path.resolve(workdir, p)),
+      ];
+      files.set(variant.name, { file, state });
+    }
+
+    const commandEnv: NodeJS.ProcessEnv = { ...workspace.env, ...libpqEnvironment(target) };
+    if (build) {
+      log(`building: ${build.join(" ")}`);
+      await runStep("build command", build, { cwd: workdir, env: commandEnv, timeoutMs: remaining() });
+    }
+
+    log(`connecting to PostgreSQL at ${describeTarget(target)}`);
+    const session = await connectPostgres(target, {
+      attempts: options.connectAttempts,
+      minTimeoutMs: options.connectBackoffMs,
+    });
+    try {
+      const server = await serverVersion(session);
+      const preload = storePreloader(options.mode, options.publish);
+      preload();
+      const outputDir = path.resolve(options.outputDir);
+      const historyFile = path.resolve(options.historyFile ?? path.join(outputDir, HISTORY_FILE));
+      const branch =
+        options.gitBranch ??
+        env.GITHUB_HEAD_REF ??
+        env.GITHUB_REF_NAME ??
+        (await currentBranch(options.repo)) ??
+        "detached";
+      const iterations: IterationOutcome[] = [];
+      const reported: PipelineIteration[] = [];
+      const runs: NamedPipelineRun[] = [];
+      const seedMs: Record<string, number> = {};
+
+      for (const rows of options.rows) {
+        log(`seeding bench_events with ${rows} rows`);
+        const seedStart = now();
+        await seedBenchEvents(session, rows);
+        seedMs[String(rows)] = now() - seedStart;
+        for (const variant of variants) {
+          const { file, state } = files.get(variant.name)!;
+          for (let iteration = 1; iteration <= options.iters; iteration++) {
+            const label = `${variant.name} at ${rows} rows, iteration ${iteration}`;
+            log(`running ${label}`);
+            const cleanStart = now();
+            await dropSchema(session, schema);
+            await deleteStateFiles(state);
+            const cleanMs = now() - cleanStart;
+            const argv = fill({
+              pipeline: file,
+              variant: variant.name,
+              rows: String(rows),
+              iteration: String(iteration),
+              aot: String(options.aot),
+              schema,
+            });
+            const ran = await spawnCaptured(argv[0]!, argv.slice(1), {
+              cwd: workdir,
+              env: {
+                ...commandEnv,
+                BENCH_ROWS: String(rows),
+                BENCH_VARIANT: variant.name,
+                BENCH_ITERATION: String(iteration),
+                BENCH_AOT: options.aot ? "1" : "0",
+                BENCH_DEST_SCHEMA: schema,
+              },
+              timeoutMs: remaining(),
+            }).catch((error: Error) => ({
+              code: -1,
+              stdout: "",
+              stderr: error.message,
+              timedOut: false,
+              durationMs: 0,
+            }));
+            const recordStart = now();
+            const entry: HistoryEntry = {
+              timestamp: new Date().toISOString(),
+              mode: variant.name,
+              bench_rows: rows,
+              aot: options.aot,
+              git_sha: checkout.sha.slice(0, 7),
+              git_sha_full: checkout.sha,
+              git_branch: branch,
+              iteration,
+              status: "ok",
+              fields: {},
+            };
+            if (ran.code !== 0 || ran.timedOut) {
+              entry.status = "failed";
+              const why = ran.timedOut ? "timed out (budget-minutes)" : `exited with ${ran.code}`;
+              entry.error = `${why}${ran.stderr.trim() ? `: ${tail(ran.stderr, 10)}` : ""}`;
+            } else {
+              try {
+                entry.fields = findBenchJson(ran.stdout, label).fields;
+              } catch (error) {
+                if (!(error instanceof InputError)) throw error;
+                entry.status = "failed";
+                entry.error = error.location ? `${error.location}: ${error.reason}` : error.reason;
+              }
+            }
+            await appendHistory(historyFile, entry);
+            const outcome: IterationOutcome = {
+              variant: variant.name,
+              rows,
+              iteration,
+              status: entry.status,
+              ...(entry.error ? { error: entry.error } : {}),
+              ...(entry.fields.duration_secs !== undefined ? { durationSecs: entry.fields.duration_secs } : {}),
+              commandMs: ran.durationMs,
+              overheadMs: 0,
+            };
+            if (entry.status === "ok") {
+              runs.push({
+                benchmarkName: pipelineBenchmarkName(variant.name, rows),
+                fields: entry.fields,
+                params: { variant: variant.name, rows, aot: options.aot },
+                origin: label,
+              });
+            } else log(`failed: ${label}: ${entry.error}`);
+            reported.push({
+              variant: variant.name,
+              rows,
+              sha: checkout.sha,
+              status: entry.status,
+              fields: entry.fields,
+            });
+            outcome.overheadMs = cleanMs + (now() - recordStart);
+            iterations.push(outcome);
+          }
+        }
+      }
+
+      const tables = variantTables(
+        reported,
+        variants.map((v) => v.name),
+      );
+      const report = { text: tablesText(tables), markdown: tablesMarkdown(tables) };
+
+      let profile: ProfileOutcome | undefined;
+      if (options.profile !== undefined) {
+        const chosen = options.profile === "true" ? variants[0]! : variants.find((v) => v.name === options.profile);
+        const rows = options.rows[options.rows.length - 1]!;
+        if (!chosen) {
+          profile = { benchmark: options.profile, status: "skipped", reason: "no variant with that name ran" };
+        } else {
+          const label = `pipeline ${chosen.name} at ${rows} rows`;
+          log(`recording a CPU flamegraph of one iteration: ${label}`);
+          const { file, state } = files.get(chosen.name)!;
+          await dropSchema(session, schema);
+          await deleteStateFiles(state);
+          profile = await profileCommand({
+            label,
+            argv: fill({
+              pipeline: file,
+              variant: chosen.name,
+              rows: String(rows),
+              iteration: "profile",
+              aot: String(options.aot),
+              schema,
+            }),
+            cwd: workdir,
+            env: { ...commandEnv, BENCH_ROWS: String(rows), BENCH_VARIANT: chosen.name },
+            workDir,
+            svgFile: path.join(outputDir, `flamegraph-pipeline-${chosen.name}.svg`),
+            timeoutMs: remaining(),
+          });
+        }
+      }
+
+      const failed = iterations.some((i) => i.status === "failed");
+      let results: Result[] = [];
+      let resultsFile: string | undefined;
+      let published: PublishSummary | undefined;
+      if (!failed && runs.length > 0) {
+        const measurements = pipelineMeasurements(runs, () => ({
+          command: options.command,
+          pipelines_dir: options.pipelinesDir,
+        }));
+        const context = await resolveResultsContext(
+          {
+            repo: checkout.dir,
+            sha: checkout.sha,
+            manifestDirs: [workdir, checkout.dir],
+            testbedName: options.testbedName,
+            dutName: options.dutName,
+            runId: options.runId,
+          },
+          measurements,
+          [server],
+          workspace.env,
+        );
+        results = toResults(measurements, context);
+        resultsFile = await saveResultsFile(options.outputDir, "pipeline", results, `run-pipeline ${options.command}`);
+        published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
+      }
+      return {
+        sha: checkout.sha,
+        database: describeTarget(target),
+        server,
+        variants,
+        rows: options.rows,
+        iters: options.iters,
+        iterations,
+        seedMs,
+        historyFile,
+        results: results.length,
+        ...(resultsFile ? { resultsFile } : {}),
+        report,
+        durationMs: Date.now() - started,
+        ...(published ? { published } : {}),
+        ...(profile ? { profile } : {}),
+      };
+    } finally {
+      await session.end().catch(() => undefined);
+    }
+  }).catch((error: unknown) => {
+    if (error instanceof StepFailure) throw new ConfigurationError(error.message);
+    throw error;
+  });
+}
