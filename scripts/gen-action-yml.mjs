@@ -55,7 +55,8 @@ export const ACTIONS = {
     inputs: {
       files: { description: "Result files or Criterion directories, one per line or comma-separated", required: true },
       format: {
-        description: "Input format: auto, criterion-json, criterion-dir, bencher, pytest or lance-bench-results",
+        description:
+          "Input format: auto, criterion-json, criterion-dir, bencher, pytest, rapidbyte or lance-bench-results",
         default: "auto",
       },
       db: dbInput,
@@ -213,7 +214,8 @@ export const ACTIONS = {
       ...targetInputs,
       workdir: { description: "Folder the pipeline runs in, relative to the repository", default: "." },
       "build-command": { description: "Build step run without a shell, e.g. `cargo build --release`" },
-      command: {
+      // not `command`: the root action's `command` picks the action
+      "pipeline-command": {
         description:
           "The pipeline run, without a shell; placeholders {pipeline} {variant} {rows} {iteration} {aot} {schema}. It must print one @@BENCH_JSON@@ line",
         default: "rapidbyte run {pipeline}",

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { Inputs as PublishInputs, Outputs as PublishOutputs } from "../src/actions/publish.js";
 import { Inputs as RunPythonInputs, Outputs as RunPythonOutputs } from "../src/actions/run-python.js";
+import { Inputs as RunPipelineInputs, Outputs as RunPipelineOutputs } from "../src/actions/run-pipeline.js";
 import { Inputs as RunRustInputs, Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
 import { Inputs as ScheduleInputs, Outputs as ScheduleOutputs } from "../src/actions/schedule.js";
 import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
@@ -104,6 +105,7 @@ describe("action metadata", () => {
     // repository and apt-packages are used by the composite's own steps (checkout, apt-get).
     ["run-rust", RunRustInputs, RunRustOutputs, ["repository", "apt-packages"]],
     ["run-python", RunPythonInputs, RunPythonOutputs, ["repository", "python-version"]],
+    ["run-pipeline", RunPipelineInputs, RunPipelineOutputs, ["repository"]],
     ["schedule", ScheduleInputs, ScheduleOutputs, []],
   ] as const)(
     "actions/%s/action.yml declares exactly the inputs and outputs the code reads",
@@ -128,11 +130,12 @@ describe("action metadata", () => {
       ...Object.values(PublishInputs),
       ...Object.values(RunRustInputs),
       ...Object.values(RunPythonInputs),
+      ...Object.values(RunPipelineInputs),
       ...Object.values(ScheduleInputs),
     ]) {
       expect(yml.inputs).toHaveProperty(name);
     }
-    expect(yml.inputs.command.description).toMatch(/publish, run-rust, run-python, schedule/);
+    expect(yml.inputs.command.description).toMatch(/publish, run-rust, run-python, run-pipeline, schedule/);
     // Commands that disagree on a default (run-*: mode main; schedule: mode latest) get none at the root.
     expect(yml.inputs.mode.default).toBeUndefined();
   });

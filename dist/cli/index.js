@@ -25419,21 +25419,19 @@ function decodeBenchJsonLine(text, file, lineNumber) {
     return decodePipelineRun(parseJson(json, file, lineNumber), file, `line ${lineNumber}`);
 }
 /**
- * The one `@@BENCH_JSON@@` line of a pipeline run's output. None, or more than one, is an
- * error naming `origin` (which says which iteration printed it).
+ * Every `@@BENCH_JSON@@` line of a command's output (rapidbyte prints one per pipeline run; a
+ * script that runs the pipeline several times prints several). None is an error naming
+ * `origin` (which says which iteration printed it); a bad line names its line too.
  */
 function findBenchJson(output, origin) {
-    const found = [];
-    for (const numbered of linesOf(output))
-        if (numbered[0].startsWith(model/* BENCH_JSON_PREFIX */.ZM))
-            found.push(numbered);
-    if (found.length === 0)
-        throw new model/* InputError */.dz(origin, undefined, `printed no ${model/* BENCH_JSON_PREFIX */.ZM} line`);
-    if (found.length > 1) {
-        throw new model/* InputError */.dz(origin, undefined, `printed ${found.length} ${model/* BENCH_JSON_PREFIX */.ZM} lines (lines ${found.map(([, n]) => n).join(", ")}); one run prints one`);
+    const runs = [];
+    for (const [text, line] of linesOf(output)) {
+        if (text.startsWith(model/* BENCH_JSON_PREFIX */.ZM))
+            runs.push({ ...decodeBenchJsonLine(text, origin, line), line });
     }
-    const [text, line] = found[0];
-    return { ...decodeBenchJsonLine(text, origin, line), line };
+    if (runs.length === 0)
+        throw new model/* InputError */.dz(origin, undefined, `printed no ${model/* BENCH_JSON_PREFIX */.ZM} line`);
+    return runs;
 }
 /** Groups runs into one measurement per benchmark and field, each run one sample. */
 function pipelineMeasurements(runs, metadata = () => ({})) {
@@ -36728,6 +36726,25 @@ function failedIterationsError(summary) {
 }
 const now = () => performance.now();
 /**
+ * The history entries of one finished iteration: one per `@@BENCH_JSON@@` line it printed, or
+ * one failed entry saying why (its exit status and the tail of its stderr, or the bad line).
+ */
+function iterationEntries(ran, label, base) {
+    const failed = (error) => [{ ...base, status: "failed", error, fields: {} }];
+    if (ran.code !== 0 || ran.timedOut) {
+        const why = ran.timedOut ? "timed out (budget-minutes)" : `exited with ${ran.code}`;
+        return failed(`${why}${ran.stderr.trim() ? `: ${tail(ran.stderr, 10)}` : ""}`);
+    }
+    try {
+        return findBenchJson(ran.stdout, label).map((run) => ({ ...base, status: "ok", fields: run.fields }));
+    }
+    catch (error) {
+        if (!(error instanceof model/* InputError */.dz))
+            throw error;
+        return failed(error.location ? `${error.location}: ${error.reason}` : error.reason);
+    }
+}
+/**
  * Benchmarks a data pipeline against PostgreSQL, as rapidbyte's bench harness does (seeds
  * 001, 004): for every row count, seed `bench_events`; for every variant (INSERT, COPY,
  * lz4, zstd…), `iters` times: drop the destination schema and the pipeline's state, run the
@@ -36780,7 +36797,16 @@ async function runPipeline(options, deps = {}) {
             minTimeoutMs: options.connectBackoffMs,
         });
         try {
-            const server = await serverVersion(session);
+            /** A database step; a failure (the server went away, a permission) is one line naming it. */
+            const database = async (what, step) => {
+                try {
+                    return await step();
+                }
+                catch (error) {
+                    throw new model/* LanceBenchError */.kV(`PostgreSQL at ${describeTarget(target)}: ${what} failed: ${(0,model/* describeError */.Uc)(error)}`);
+                }
+            };
+            const server = await database("reading the server version", () => serverVersion(session));
             const preload = storePreloader(options.mode, options.publish);
             preload();
             const outputDir = external_node_path_.resolve(options.outputDir);
@@ -36797,7 +36823,7 @@ async function runPipeline(options, deps = {}) {
             for (const rows of options.rows) {
                 log(`seeding bench_events with ${rows} rows`);
                 const seedStart = now();
-                await seedBenchEvents(session, rows);
+                await database(`seeding ${rows} rows`, () => seedBenchEvents(session, rows));
                 seedMs[String(rows)] = now() - seedStart;
                 for (const variant of variants) {
                     const { file, state } = files.get(variant.name);
@@ -36805,7 +36831,7 @@ async function runPipeline(options, deps = {}) {
                         const label = `${variant.name} at ${rows} rows, iteration ${iteration}`;
                         log(`running ${label}`);
                         const cleanStart = now();
-                        await dropSchema(session, schema);
+                        await database(`dropping schema ${schema}`, () => dropSchema(session, schema));
                         await deleteStateFiles(state);
                         const cleanMs = now() - cleanStart;
                         const argv = fill({
@@ -36835,7 +36861,7 @@ async function runPipeline(options, deps = {}) {
                             durationMs: 0,
                         }));
                         const recordStart = now();
-                        const entry = {
+                        const entries = iterationEntries(ran, label, {
                             timestamp: new Date().toISOString(),
                             mode: variant.name,
                             bench_rows: rows,
@@ -36844,53 +36870,39 @@ async function runPipeline(options, deps = {}) {
                             git_sha_full: checkout.sha,
                             git_branch: branch,
                             iteration,
-                            status: "ok",
-                            fields: {},
-                        };
-                        if (ran.code !== 0 || ran.timedOut) {
-                            entry.status = "failed";
-                            const why = ran.timedOut ? "timed out (budget-minutes)" : `exited with ${ran.code}`;
-                            entry.error = `${why}${ran.stderr.trim() ? `: ${tail(ran.stderr, 10)}` : ""}`;
-                        }
-                        else {
-                            try {
-                                entry.fields = findBenchJson(ran.stdout, label).fields;
+                        });
+                        for (const entry of entries) {
+                            await appendHistory(historyFile, entry);
+                            reported.push({
+                                variant: variant.name,
+                                rows,
+                                sha: checkout.sha,
+                                status: entry.status,
+                                fields: entry.fields,
+                            });
+                            if (entry.status === "ok") {
+                                runs.push({
+                                    benchmarkName: (0,model/* pipelineBenchmarkName */.ho)(variant.name, rows),
+                                    fields: entry.fields,
+                                    params: { variant: variant.name, rows, aot: options.aot },
+                                    origin: label,
+                                });
                             }
-                            catch (error) {
-                                if (!(error instanceof model/* InputError */.dz))
-                                    throw error;
-                                entry.status = "failed";
-                                entry.error = error.location ? `${error.location}: ${error.reason}` : error.reason;
-                            }
+                            else
+                                log(`failed: ${label}: ${entry.error}`);
                         }
-                        await appendHistory(historyFile, entry);
+                        const failure = entries.find((e) => e.status === "failed");
+                        const durations = entries.map((e) => e.fields.duration_secs).filter((d) => d !== undefined);
                         const outcome = {
                             variant: variant.name,
                             rows,
                             iteration,
-                            status: entry.status,
-                            ...(entry.error ? { error: entry.error } : {}),
-                            ...(entry.fields.duration_secs !== undefined ? { durationSecs: entry.fields.duration_secs } : {}),
+                            status: failure ? "failed" : "ok",
+                            ...(failure?.error ? { error: failure.error } : {}),
+                            ...(durations.length ? { durationSecs: durations.reduce((a, b) => a + b, 0) } : {}),
                             commandMs: ran.durationMs,
                             overheadMs: 0,
                         };
-                        if (entry.status === "ok") {
-                            runs.push({
-                                benchmarkName: (0,model/* pipelineBenchmarkName */.ho)(variant.name, rows),
-                                fields: entry.fields,
-                                params: { variant: variant.name, rows, aot: options.aot },
-                                origin: label,
-                            });
-                        }
-                        else
-                            log(`failed: ${label}: ${entry.error}`);
-                        reported.push({
-                            variant: variant.name,
-                            rows,
-                            sha: checkout.sha,
-                            status: entry.status,
-                            fields: entry.fields,
-                        });
                         outcome.overheadMs = cleanMs + (now() - recordStart);
                         iterations.push(outcome);
                     }
@@ -36909,7 +36921,7 @@ async function runPipeline(options, deps = {}) {
                     const label = `pipeline ${chosen.name} at ${rows} rows`;
                     log(`recording a CPU flamegraph of one iteration: ${label}`);
                     const { file, state } = files.get(chosen.name);
-                    await dropSchema(session, schema);
+                    await database(`dropping schema ${schema}`, () => dropSchema(session, schema));
                     await deleteStateFiles(state);
                     profile = await profileCommand({
                         label,

@@ -32645,21 +32645,19 @@ function decodeBenchJsonLine(text, file, lineNumber) {
     return decodePipelineRun(parseJson(json, file, lineNumber), file, `line ${lineNumber}`);
 }
 /**
- * The one `@@BENCH_JSON@@` line of a pipeline run's output. None, or more than one, is an
- * error naming `origin` (which says which iteration printed it).
+ * Every `@@BENCH_JSON@@` line of a command's output (rapidbyte prints one per pipeline run; a
+ * script that runs the pipeline several times prints several). None is an error naming
+ * `origin` (which says which iteration printed it); a bad line names its line too.
  */
 function findBenchJson(output, origin) {
-    const found = [];
-    for (const numbered of linesOf(output))
-        if (numbered[0].startsWith(BENCH_JSON_PREFIX))
-            found.push(numbered);
-    if (found.length === 0)
-        throw new InputError(origin, undefined, `printed no ${BENCH_JSON_PREFIX} line`);
-    if (found.length > 1) {
-        throw new InputError(origin, undefined, `printed ${found.length} ${BENCH_JSON_PREFIX} lines (lines ${found.map(([, n]) => n).join(", ")}); one run prints one`);
+    const runs = [];
+    for (const [text, line] of linesOf(output)) {
+        if (text.startsWith(BENCH_JSON_PREFIX))
+            runs.push({ ...decodeBenchJsonLine(text, origin, line), line });
     }
-    const [text, line] = found[0];
-    return { ...decodeBenchJsonLine(text, origin, line), line };
+    if (runs.length === 0)
+        throw new InputError(origin, undefined, `printed no ${BENCH_JSON_PREFIX} line`);
+    return runs;
 }
 /** Groups runs into one measurement per benchmark and field, each run one sample. */
 function pipelineMeasurements(runs, metadata = () => ({})) {
@@ -36263,7 +36261,13 @@ var retry = __nccwpck_require__(5478);
 
 
 /** Environment variables whose values must never appear in a log. */
-const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "SCHEDULER_GITHUB_TOKEN"];
+const SECRET_VARIABLES = [
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "GITHUB_TOKEN",
+    "SCHEDULER_GITHUB_TOKEN",
+    "PGPASSWORD",
+];
 /**
  * The one place where an action fails: runs `body`, and on any error calls `setFailed`
  * exactly once. A user mistake is reported as its message; anything else as a bug with its

@@ -39110,7 +39110,13 @@ var store_retry = __nccwpck_require__(5478);
 
 
 /** Environment variables whose values must never appear in a log. */
-const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "SCHEDULER_GITHUB_TOKEN"];
+const SECRET_VARIABLES = [
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "GITHUB_TOKEN",
+    "SCHEDULER_GITHUB_TOKEN",
+    "PGPASSWORD",
+];
 /**
  * The one place where an action fails: runs `body`, and on any error calls `setFailed`
  * exactly once. A user mistake is reported as its message; anything else as a bug with its

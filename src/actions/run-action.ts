@@ -2,7 +2,13 @@ import * as core from "@actions/core";
 import { LanceBenchError } from "../model/index.js";
 
 /** Environment variables whose values must never appear in a log. */
-const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "SCHEDULER_GITHUB_TOKEN"];
+const SECRET_VARIABLES = [
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "GITHUB_TOKEN",
+  "SCHEDULER_GITHUB_TOKEN",
+  "PGPASSWORD",
+];
 
 /**
  * The one place where an action fails: runs `body`, and on any error calls `setFailed`

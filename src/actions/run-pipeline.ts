@@ -6,11 +6,15 @@ import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifac
 import { listInput, optionalInput, runAction } from "./run-action.js";
 import { CommonRunInputs, readCommonRunInputs, runDependencies, wordsInput } from "./run-inputs.js";
 
+// A same-runner A/B of pipelines is `lance-bench pipeline-compare`; the action runs one commit.
+const { BaseSha: _baseSha, Repetitions: _repetitions, ...PipelineRunInputs } = CommonRunInputs;
+
 export const Inputs = {
-  ...CommonRunInputs,
+  ...PipelineRunInputs,
   Workdir: "workdir",
   BuildCommand: "build-command",
-  Command: "command",
+  // Not "command": the root action.yml selects the action with that input.
+  Command: "pipeline-command",
   PipelinesDir: "pipelines-dir",
   Variants: "variants",
   Rows: "rows",

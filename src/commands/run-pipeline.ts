@@ -8,6 +8,7 @@ import {
   ConfigurationError,
   InputError,
   LanceBenchError,
+  describeError,
   parseOptions,
   pipelineBenchmarkName,
   type Result,
@@ -27,7 +28,7 @@ import {
 } from "../run/postgres.js";
 import { profileCommand, type ProfileOutcome } from "../run/profile.js";
 import { runStep, StepFailure } from "../run/python.js";
-import { spawnCaptured, tail } from "../run/spawn.js";
+import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
 import { appendHistory, HISTORY_FILE, type HistoryEntry } from "./pipeline-history.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveResultsContext, toResults } from "./results-context.js";
@@ -205,6 +206,28 @@ export function failedIterationsError(summary: RunPipelineSummary): LanceBenchEr
 const now = () => performance.now();
 
 /**
+ * The history entries of one finished iteration: one per `@@BENCH_JSON@@` line it printed, or
+ * one failed entry saying why (its exit status and the tail of its stderr, or the bad line).
+ */
+function iterationEntries(
+  ran: SpawnResult,
+  label: string,
+  base: Omit<HistoryEntry, "status" | "fields" | "error">,
+): HistoryEntry[] {
+  const failed = (error: string): HistoryEntry[] => [{ ...base, status: "failed", error, fields: {} }];
+  if (ran.code !== 0 || ran.timedOut) {
+    const why = ran.timedOut ? "timed out (budget-minutes)" : `exited with ${ran.code}`;
+    return failed(`${why}${ran.stderr.trim() ? `: ${tail(ran.stderr, 10)}` : ""}`);
+  }
+  try {
+    return findBenchJson(ran.stdout, label).map((run) => ({ ...base, status: "ok", fields: run.fields }));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return failed(error.location ? `${error.location}: ${error.reason}` : error.reason);
+  }
+}
+
+/**
  * Benchmarks a data pipeline against PostgreSQL, as rapidbyte's bench harness does (seeds
  * 001, 004): for every row count, seed `bench_events`; for every variant (INSERT, COPY,
  * lz4, zstd…), `iters` times: drop the destination schema and the pipeline's state, run the
@@ -270,7 +293,15 @@ export async function runPipeline(
       minTimeoutMs: options.connectBackoffMs,
     });
     try {
-      const server = await serverVersion(session);
+      /** A database step; a failure (the server went away, a permission) is one line naming it. */
+      const database = async <T>(what: string, step: () => Promise<T>): Promise<T> => {
+        try {
+          return await step();
+        } catch (error) {
+          throw new LanceBenchError(`PostgreSQL at ${describeTarget(target)}: ${what} failed: ${describeError(error)}`);
+        }
+      };
+      const server = await database("reading the server version", () => serverVersion(session));
       const preload = storePreloader(options.mode, options.publish);
       preload();
       const outputDir = path.resolve(options.outputDir);
@@ -289,7 +320,7 @@ export async function runPipeline(
       for (const rows of options.rows) {
         log(`seeding bench_events with ${rows} rows`);
         const seedStart = now();
-        await seedBenchEvents(session, rows);
+        await database(`seeding ${rows} rows`, () => seedBenchEvents(session, rows));
         seedMs[String(rows)] = now() - seedStart;
         for (const variant of variants) {
           const { file, state } = files.get(variant.name)!;
@@ -297,7 +328,7 @@ export async function runPipeline(
             const label = `${variant.name} at ${rows} rows, iteration ${iteration}`;
             log(`running ${label}`);
             const cleanStart = now();
-            await dropSchema(session, schema);
+            await database(`dropping schema ${schema}`, () => dropSchema(session, schema));
             await deleteStateFiles(state);
             const cleanMs = now() - cleanStart;
             const argv = fill({
@@ -327,7 +358,7 @@ export async function runPipeline(
               durationMs: 0,
             }));
             const recordStart = now();
-            const entry: HistoryEntry = {
+            const entries = iterationEntries(ran, label, {
               timestamp: new Date().toISOString(),
               mode: variant.name,
               bench_rows: rows,
@@ -336,48 +367,37 @@ export async function runPipeline(
               git_sha_full: checkout.sha,
               git_branch: branch,
               iteration,
-              status: "ok",
-              fields: {},
-            };
-            if (ran.code !== 0 || ran.timedOut) {
-              entry.status = "failed";
-              const why = ran.timedOut ? "timed out (budget-minutes)" : `exited with ${ran.code}`;
-              entry.error = `${why}${ran.stderr.trim() ? `: ${tail(ran.stderr, 10)}` : ""}`;
-            } else {
-              try {
-                entry.fields = findBenchJson(ran.stdout, label).fields;
-              } catch (error) {
-                if (!(error instanceof InputError)) throw error;
-                entry.status = "failed";
-                entry.error = error.location ? `${error.location}: ${error.reason}` : error.reason;
-              }
+            });
+            for (const entry of entries) {
+              await appendHistory(historyFile, entry);
+              reported.push({
+                variant: variant.name,
+                rows,
+                sha: checkout.sha,
+                status: entry.status,
+                fields: entry.fields,
+              });
+              if (entry.status === "ok") {
+                runs.push({
+                  benchmarkName: pipelineBenchmarkName(variant.name, rows),
+                  fields: entry.fields,
+                  params: { variant: variant.name, rows, aot: options.aot },
+                  origin: label,
+                });
+              } else log(`failed: ${label}: ${entry.error}`);
             }
-            await appendHistory(historyFile, entry);
+            const failure = entries.find((e) => e.status === "failed");
+            const durations = entries.map((e) => e.fields.duration_secs).filter((d) => d !== undefined);
             const outcome: IterationOutcome = {
               variant: variant.name,
               rows,
               iteration,
-              status: entry.status,
-              ...(entry.error ? { error: entry.error } : {}),
-              ...(entry.fields.duration_secs !== undefined ? { durationSecs: entry.fields.duration_secs } : {}),
+              status: failure ? "failed" : "ok",
+              ...(failure?.error ? { error: failure.error } : {}),
+              ...(durations.length ? { durationSecs: durations.reduce((a, b) => a + b, 0) } : {}),
               commandMs: ran.durationMs,
               overheadMs: 0,
             };
-            if (entry.status === "ok") {
-              runs.push({
-                benchmarkName: pipelineBenchmarkName(variant.name, rows),
-                fields: entry.fields,
-                params: { variant: variant.name, rows, aot: options.aot },
-                origin: label,
-              });
-            } else log(`failed: ${label}: ${entry.error}`);
-            reported.push({
-              variant: variant.name,
-              rows,
-              sha: checkout.sha,
-              status: entry.status,
-              fields: entry.fields,
-            });
             outcome.overheadMs = cleanMs + (now() - recordStart);
             iterations.push(outcome);
           }
@@ -400,7 +420,7 @@ export async function runPipeline(
           const label = `pipeline ${chosen.name} at ${rows} rows`;
           log(`recording a CPU flamegraph of one iteration: ${label}`);
           const { file, state } = files.get(chosen.name)!;
-          await dropSchema(session, schema);
+          await database(`dropping schema ${schema}`, () => dropSchema(session, schema));
           await deleteStateFiles(state);
           profile = await profileCommand({
             label,

@@ -67,22 +67,17 @@ export function decodeBenchJsonLine(text: string, file: string, lineNumber: numb
 }
 
 /**
- * The one `@@BENCH_JSON@@` line of a pipeline run's output. None, or more than one, is an
- * error naming `origin` (which says which iteration printed it).
+ * Every `@@BENCH_JSON@@` line of a command's output (rapidbyte prints one per pipeline run; a
+ * script that runs the pipeline several times prints several). None is an error naming
+ * `origin` (which says which iteration printed it); a bad line names its line too.
  */
-export function findBenchJson(output: string, origin: string): PipelineRun & { line: number } {
-  const found: NumberedLine[] = [];
-  for (const numbered of linesOf(output)) if (numbered[0].startsWith(BENCH_JSON_PREFIX)) found.push(numbered);
-  if (found.length === 0) throw new InputError(origin, undefined, `printed no ${BENCH_JSON_PREFIX} line`);
-  if (found.length > 1) {
-    throw new InputError(
-      origin,
-      undefined,
-      `printed ${found.length} ${BENCH_JSON_PREFIX} lines (lines ${found.map(([, n]) => n).join(", ")}); one run prints one`,
-    );
+export function findBenchJson(output: string, origin: string): (PipelineRun & { line: number })[] {
+  const runs: (PipelineRun & { line: number })[] = [];
+  for (const [text, line] of linesOf(output)) {
+    if (text.startsWith(BENCH_JSON_PREFIX)) runs.push({ ...decodeBenchJsonLine(text, origin, line), line });
   }
-  const [text, line] = found[0]!;
-  return { ...decodeBenchJsonLine(text, origin, line), line };
+  if (runs.length === 0) throw new InputError(origin, undefined, `printed no ${BENCH_JSON_PREFIX} line`);
+  return runs;
 }
 
 /** One run of a named pipeline benchmark, ready to become samples. */

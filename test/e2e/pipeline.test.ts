@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runActionBundle } from "../action-bundle.js";
 import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
 // @ts-expect-error plain ESM script shared with `npm run bench`, no type declarations
 import { startPostgres } from "../../scripts/postgres-server.mjs";
@@ -123,6 +124,9 @@ describe("run-pipeline", () => {
       const at100k = (mode: string) =>
         history.filter((l) => l.bench_rows === 100000 && l.mode === mode).map((l) => l.dest_flush_secs);
       expect(median(at100k("copy"))).toBeLessThan(median(at100k("insert")));
+      const total = (mode: string) =>
+        history.filter((l) => l.bench_rows === 100000 && l.mode === mode).map((l) => l.duration_secs);
+      expect(median(total("copy"))).toBeLessThan(median(total("insert")));
 
       // The seed's comparison table, one per row count.
       expect(summary.report.text).toContain("Dataset:     100,000 rows");
@@ -165,7 +169,7 @@ describe("run-pipeline", () => {
     () => {
       const repo = gitRepoFrom(FIXTURE, path.join(dir, "compare-repo"));
       const shaA = git(repo, ["rev-parse", "HEAD"]).trim();
-      // Commit B writes in batches of 10 rows: ten times the round trips of A's 100.
+      // Commit B writes in batches of 10 rows: a hundred times the INSERT statements of A's 1,000.
       const yaml = path.join(repo, "pipelines/bench_pg.yaml");
       writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/max_batch_rows: \d+/, "max_batch_rows: 10"));
       const shaB = commitAll(repo, "smaller batches");
@@ -189,7 +193,7 @@ describe("run-pipeline", () => {
       expect(run.stdout).toMatch(
         new RegExp(`Metric\\s+HEAD~1 \\(${shaA.slice(0, 7)}\\)\\s+HEAD \\(${shaB.slice(0, 7)}\\)\\s+Change`),
       );
-      // Ten times the statements: B's flush is slower, and the table says by how much.
+      // A hundred times the statements: B's flush is slower, and the table says by how much.
       const flush = /^ {4}Flush\s+([\d.]+)\s+([\d.]+)\s+([+-][\d.]+)%$/m.exec(run.stdout);
       expect(flush, run.stdout).not.toBeNull();
       expect(Number(flush![2])).toBeGreaterThan(Number(flush![1]));
@@ -204,6 +208,55 @@ describe("run-pipeline", () => {
       expect(git(repo, ["branch", "--show-current"]).trim()).toBe("main");
       expect(readFileSync(path.join(repo, "uncommitted.txt"), "utf8")).toBe("work in progress\n");
       expect(git(repo, ["worktree", "list"]).trim().split("\n")).toHaveLength(1);
+    },
+    TEN_MINUTES,
+  );
+});
+
+describe("the run-pipeline action (its committed bundle)", () => {
+  it(
+    "writes the comparison table to the job summary, sets its outputs, masks the database password",
+    async () => {
+      const repo = gitRepoFrom(FIXTURE, path.join(dir, "action-repo"));
+      const out = path.join(dir, "action-out");
+      // Trust authentication ignores the password; the action must still never print it.
+      const url = pg.url.replace("postgres@", "postgres:hunter2-secret@");
+      const inputs = {
+        path: repo,
+        "pipeline-command": "node pipeline.cjs run {pipeline}",
+        "pipelines-dir": "pipelines",
+        variants: "insert copy",
+        rows: "2000",
+        iters: "2",
+        "database-url": url,
+        "output-dir": out,
+        db: path.join(out, "db"),
+      };
+      const run = await runActionBundle("run-pipeline", dir, inputs, ENV);
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.summary).toContain("lance-bench run-pipeline");
+      expect(run.summary).toMatch(/\| Metric \(avg\) \| INSERT \| COPY \| Speedup \|/);
+      expect(run.summary).toContain("Dataset:     2,000 rows");
+      expect(run.outputs["history-file"]).toBe(path.join(out, "pipeline-results.jsonl"));
+      expect(Number(run.outputs.count)).toBeGreaterThan(0);
+      expect(run.stdout).toContain("::add-mask::hunter2-secret");
+      expect(run.stdout.replace("::add-mask::hunter2-secret", "") + run.summary).not.toContain("hunter2-secret");
+
+      // A failing pipeline: the summary is still written, then the step fails with one error.
+      const failing = await runActionBundle(
+        "run-pipeline",
+        dir,
+        {
+          ...inputs,
+          "pipeline-command": "node pipeline.cjs run no-such.yaml",
+          "output-dir": path.join(out, "failing"),
+        },
+        ENV,
+      );
+      expect(failing.code).toBe(1);
+      expect(failing.summary).toContain("FAILED insert at 2000 rows, iteration 1");
+      expect(failing.stdout.match(/^::error::/gm)).toHaveLength(1);
+      expect(failing.stdout).toMatch(/::error::4 of 4 pipeline iterations failed, nothing was published/);
     },
     TEN_MINUTES,
   );

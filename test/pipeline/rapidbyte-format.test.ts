@@ -25,9 +25,10 @@ const RESULT = {
 describe("@@BENCH_JSON@@", () => {
   it("finds the one line among the human-readable output and keeps every field", () => {
     const output = `Pipeline 'bench_pg' completed successfully.\n  Records read:    10000\n@@BENCH_JSON@@${JSON.stringify(RESULT)}\n`;
-    const run = findBenchJson(output, "copy at 10000 rows, iteration 1");
-    expect(run.line).toBe(3);
-    expect(run.fields).toEqual(RESULT);
+    const [run, ...more] = findBenchJson(output, "copy at 10000 rows, iteration 1");
+    expect(more).toEqual([]);
+    expect(run!.line).toBe(3);
+    expect(run!.fields).toEqual(RESULT);
   });
 
   it("flattens newer rapidbyte's canonical_metrics", () => {
@@ -40,9 +41,21 @@ describe("@@BENCH_JSON@@", () => {
     expect(run.context).toEqual({ pipeline: "p" });
   });
 
+  it("collects every line of a command that runs the pipeline more than once", () => {
+    const runs = findBenchJson(`@@BENCH_JSON@@{"duration_secs":1}\nx\n@@BENCH_JSON@@{"duration_secs":2}\n`, "o");
+    expect(runs.map((r) => [r.line, r.fields.duration_secs])).toEqual([
+      [1, 1],
+      [3, 2],
+    ]);
+  });
+
   it.each([
     ["no line", "Pipeline done\n", /copy, iteration 2: printed no @@BENCH_JSON@@ line/],
-    ["two lines", `@@BENCH_JSON@@{"a":1}\nx\n@@BENCH_JSON@@{"a":2}\n`, /2 @@BENCH_JSON@@ lines \(lines 1, 3\)/],
+    [
+      "a bad second line",
+      `@@BENCH_JSON@@{"duration_secs":1}\n@@BENCH_JSON@@{"duration_secs":-2}\n`,
+      /line 2, field duration_secs: -2 is negative/,
+    ],
     ["truncated JSON", 'log\n@@BENCH_JSON@@{"duration_secs": 1.2', /copy, iteration 2: line 2: invalid JSON/],
     ["NaN", '@@BENCH_JSON@@{"duration_secs": NaN}', /line 1, field duration_secs: is NaN/],
     ["a string", '@@BENCH_JSON@@{"duration_secs": "fast"}', /holds no numeric fields|field duration_secs/],
