@@ -333,7 +333,11 @@ rows.push([
           path.join(work, "db"),
           "--json",
         ],
-        { encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(root, "node_modules") } },
+        {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...process.env, NODE_PATH: path.join(root, "node_modules") },
+        },
       ),
     );
     const overhead = summary.iterations.map((i) => i.overheadMs);

@@ -36811,10 +36811,10 @@ async function runPipeline(options, deps = {}) {
             preload();
             const outputDir = external_node_path_.resolve(options.outputDir);
             const historyFile = external_node_path_.resolve(options.historyFile ?? external_node_path_.join(outputDir, HISTORY_FILE));
-            const branch = options.gitBranch ??
-                env.GITHUB_HEAD_REF ??
-                env.GITHUB_REF_NAME ??
-                (await currentBranch(options.repo)) ??
+            const branch = options.gitBranch ||
+                env.GITHUB_HEAD_REF ||
+                env.GITHUB_REF_NAME ||
+                (await currentBranch(options.repo)) ||
                 "detached";
             const iterations = [];
             const reported = [];

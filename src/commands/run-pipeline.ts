@@ -307,10 +307,10 @@ export async function runPipeline(
       const outputDir = path.resolve(options.outputDir);
       const historyFile = path.resolve(options.historyFile ?? path.join(outputDir, HISTORY_FILE));
       const branch =
-        options.gitBranch ??
-        env.GITHUB_HEAD_REF ??
-        env.GITHUB_REF_NAME ??
-        (await currentBranch(options.repo)) ??
+        options.gitBranch ||
+        env.GITHUB_HEAD_REF ||
+        env.GITHUB_REF_NAME ||
+        (await currentBranch(options.repo)) ||
         "detached";
       const iterations: IterationOutcome[] = [];
       const reported: PipelineIteration[] = [];
