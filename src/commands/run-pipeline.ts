@@ -25,6 +25,7 @@ import {
   postgresTarget,
   seedBenchEvents,
   serverVersion,
+  type PostgresSession,
 } from "../run/postgres.js";
 import { profileCommand, type ProfileOutcome } from "../run/profile.js";
 import { runStep, StepFailure } from "../run/python.js";
@@ -227,11 +228,159 @@ function iterationEntries(
   }
 }
 
+/** A variant's pipeline file and the state files deleted before each of its iterations. */
+interface VariantFiles {
+  file: string;
+  state: string[];
+}
+
+/** Each variant's pipeline file, checked to exist (when the command uses it) before anything is built or seeded. */
+async function locateVariants(
+  variants: readonly Variant[],
+  workdir: string,
+  options: RunPipelineOptions,
+  sha: string,
+): Promise<Map<string, VariantFiles>> {
+  const usesPipelineFile = options.command.includes("{pipeline}");
+  const files = new Map<string, VariantFiles>();
+  for (const variant of variants) {
+    const relative = path.join(options.pipelinesDir, variant.file);
+    const file = await resolveInside(workdir, relative, `variant ${variant.name}'s pipeline file`, "the workdir");
+    if (usesPipelineFile && !(await stat(file).catch(() => undefined))?.isFile()) {
+      throw new ConfigurationError(`variant ${variant.name}: no pipeline file ${relative} at ${sha}`);
+    }
+    const state = [...(await stateFilesOf(file, workdir)), ...options.statePaths.map((p) => path.resolve(workdir, p))];
+    files.set(variant.name, { file, state });
+  }
+  return files;
+}
+
+/** What every iteration of one run shares. */
+interface Bench {
+  options: RunPipelineOptions;
+  session: PostgresSession;
+  /** Runs a database step; a failure (the server went away, a permission) becomes one line naming it. */
+  database: <T>(what: string, step: () => Promise<T>) => Promise<T>;
+  schema: string;
+  fill: ReturnType<typeof commandTemplate>;
+  workdir: string;
+  commandEnv: NodeJS.ProcessEnv;
+  historyFile: string;
+  /** The history fields every entry of this run shares. */
+  identity: Pick<HistoryEntry, "aot" | "git_sha" | "git_sha_full" | "git_branch">;
+  remaining: () => number;
+  log: (message: string) => void;
+}
+
+/** Empties the destination and deletes the pipeline's state, so the next run starts from nothing. */
+async function reset(bench: Bench, files: VariantFiles): Promise<void> {
+  await bench.database(`dropping schema ${bench.schema}`, () => dropSchema(bench.session, bench.schema));
+  await deleteStateFiles(files.state);
+}
+
+/** The command line and environment of one run of a variant. */
+function invocation(bench: Bench, variant: Variant, files: VariantFiles, rows: number, iteration: string) {
+  const { options, schema } = bench;
+  const argv = bench.fill({
+    pipeline: files.file,
+    variant: variant.name,
+    rows: String(rows),
+    iteration,
+    aot: String(options.aot),
+    schema,
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...bench.commandEnv,
+    BENCH_ROWS: String(rows),
+    BENCH_VARIANT: variant.name,
+    BENCH_ITERATION: iteration,
+    BENCH_AOT: options.aot ? "1" : "0",
+    BENCH_DEST_SCHEMA: schema,
+  };
+  return { argv, env };
+}
+
+/**
+ * One measured iteration: reset, run, read its `@@BENCH_JSON@@` lines, append them to the
+ * history. The suite's own work (reset, parse, record) is timed apart from the command.
+ */
+async function runIteration(
+  bench: Bench,
+  variant: Variant,
+  files: VariantFiles,
+  rows: number,
+  iteration: number,
+): Promise<{ outcome: IterationOutcome; entries: HistoryEntry[] }> {
+  const label = `${variant.name} at ${rows} rows, iteration ${iteration}`;
+  bench.log(`running ${label}`);
+  const cleanStart = now();
+  await reset(bench, files);
+  const cleanMs = now() - cleanStart;
+  const { argv, env } = invocation(bench, variant, files, rows, String(iteration));
+  const ran = await spawnCaptured(argv[0]!, argv.slice(1), {
+    cwd: bench.workdir,
+    env,
+    timeoutMs: bench.remaining(),
+  }).catch((error: Error) => ({ code: -1, stdout: "", stderr: error.message, timedOut: false, durationMs: 0 }));
+  const recordStart = now();
+  const entries = iterationEntries(ran, label, {
+    ...bench.identity,
+    timestamp: new Date().toISOString(),
+    mode: variant.name,
+    bench_rows: rows,
+    iteration,
+  });
+  for (const entry of entries) await appendHistory(bench.historyFile, entry);
+  const failure = entries.find((e) => e.status === "failed");
+  if (failure) bench.log(`failed: ${label}: ${failure.error}`);
+  const durations = entries.map((e) => e.fields.duration_secs).filter((d) => d !== undefined);
+  const outcome: IterationOutcome = {
+    variant: variant.name,
+    rows,
+    iteration,
+    status: failure ? "failed" : "ok",
+    ...(failure?.error ? { error: failure.error } : {}),
+    ...(durations.length ? { durationSecs: durations.reduce((a, b) => a + b, 0) } : {}),
+    commandMs: ran.durationMs,
+    overheadMs: cleanMs + (now() - recordStart),
+  };
+  return { outcome, entries };
+}
+
+/** One more, unmeasured iteration of the chosen variant under perf, at the last row count (still seeded). */
+async function profileVariant(
+  bench: Bench,
+  variants: readonly Variant[],
+  files: Map<string, VariantFiles>,
+  workDir: string,
+  outputDir: string,
+): Promise<ProfileOutcome | undefined> {
+  const wanted = bench.options.profile;
+  if (wanted === undefined) return undefined;
+  const chosen = wanted === "true" ? variants[0]! : variants.find((v) => v.name === wanted);
+  if (!chosen) return { benchmark: wanted, status: "skipped", reason: "no variant with that name ran" };
+  const rows = bench.options.rows[bench.options.rows.length - 1]!;
+  const label = `pipeline ${chosen.name} at ${rows} rows`;
+  bench.log(`recording a CPU flamegraph of one iteration: ${label}`);
+  const variantFiles = files.get(chosen.name)!;
+  await reset(bench, variantFiles);
+  const { argv, env } = invocation(bench, chosen, variantFiles, rows, "profile");
+  return profileCommand({
+    label,
+    argv,
+    cwd: bench.workdir,
+    env,
+    workDir,
+    svgFile: path.join(outputDir, `flamegraph-pipeline-${chosen.name}.svg`),
+    timeoutMs: bench.remaining(),
+  });
+}
+
 /**
  * Benchmarks a data pipeline against PostgreSQL, as rapidbyte's bench harness does (seeds
  * 001, 004): for every row count, seed `bench_events`; for every variant (INSERT, COPY,
  * lz4, zstd…), `iters` times: drop the destination schema and the pipeline's state, run the
- * command, take its `@@BENCH_JSON@@` line. Every iteration is appended to the results
+ * command, take its `@@BENCH_JSON@@` lines. Every iteration is appended to the results
  * history; the successful ones become one stored result per field (each field its own
  * metric). A failed iteration is recorded and the run carries on, then fails at the end
  * without publishing: partial samples would pass for complete ones.
@@ -249,7 +398,6 @@ export async function runPipeline(
   const schema = checkIdentifier(options.destSchema, "dest-schema");
   const env = deps.env ?? process.env;
   const target = postgresTarget(options.databaseUrl, env);
-  const usesPipelineFile = /\{pipeline\}/.test(options.command);
   const started = Date.now();
 
   return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
@@ -260,27 +408,7 @@ export async function runPipeline(
     if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
       throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository at ${checkout.sha}`);
     }
-    // Each variant's pipeline file must exist before anything is built or seeded.
-    const files = new Map<string, { file: string; state: string[] }>();
-    for (const variant of variants) {
-      const file = await resolveInside(
-        workdir,
-        path.join(options.pipelinesDir, variant.file),
-        `variant ${variant.name}'s pipeline file`,
-        "the workdir",
-      );
-      if (usesPipelineFile && !(await stat(file).catch(() => undefined))?.isFile()) {
-        throw new ConfigurationError(
-          `variant ${variant.name}: no pipeline file ${path.join(options.pipelinesDir, variant.file)} at ${checkout.sha}`,
-        );
-      }
-      const state = [
-        ...(await stateFilesOf(file, workdir)),
-        ...options.statePaths.map((p) => path.resolve(workdir, p)),
-      ];
-      files.set(variant.name, { file, state });
-    }
-
+    const files = await locateVariants(variants, workdir, options, checkout.sha);
     const commandEnv: NodeJS.ProcessEnv = { ...workspace.env, ...libpqEnvironment(target) };
     if (build) {
       log(`building: ${build.join(" ")}`);
@@ -293,7 +421,6 @@ export async function runPipeline(
       minTimeoutMs: options.connectBackoffMs,
     });
     try {
-      /** A database step; a failure (the server went away, a permission) is one line naming it. */
       const database = async <T>(what: string, step: () => Promise<T>): Promise<T> => {
         try {
           return await step();
@@ -302,150 +429,69 @@ export async function runPipeline(
         }
       };
       const server = await database("reading the server version", () => serverVersion(session));
-      const preload = storePreloader(options.mode, options.publish);
-      preload();
+      storePreloader(options.mode, options.publish)();
       const outputDir = path.resolve(options.outputDir);
-      const historyFile = path.resolve(options.historyFile ?? path.join(outputDir, HISTORY_FILE));
-      const branch =
-        options.gitBranch ||
-        env.GITHUB_HEAD_REF ||
-        env.GITHUB_REF_NAME ||
-        (await currentBranch(options.repo)) ||
-        "detached";
+      const bench: Bench = {
+        options,
+        session,
+        database,
+        schema,
+        fill,
+        workdir,
+        commandEnv,
+        historyFile: path.resolve(options.historyFile ?? path.join(outputDir, HISTORY_FILE)),
+        identity: {
+          aot: options.aot,
+          git_sha: checkout.sha.slice(0, 7),
+          git_sha_full: checkout.sha,
+          git_branch:
+            options.gitBranch ||
+            env.GITHUB_HEAD_REF ||
+            env.GITHUB_REF_NAME ||
+            (await currentBranch(options.repo)) ||
+            "detached",
+        },
+        remaining,
+        log,
+      };
+
       const iterations: IterationOutcome[] = [];
       const reported: PipelineIteration[] = [];
       const runs: NamedPipelineRun[] = [];
       const seedMs: Record<string, number> = {};
-
       for (const rows of options.rows) {
         log(`seeding bench_events with ${rows} rows`);
         const seedStart = now();
         await database(`seeding ${rows} rows`, () => seedBenchEvents(session, rows));
         seedMs[String(rows)] = now() - seedStart;
         for (const variant of variants) {
-          const { file, state } = files.get(variant.name)!;
           for (let iteration = 1; iteration <= options.iters; iteration++) {
-            const label = `${variant.name} at ${rows} rows, iteration ${iteration}`;
-            log(`running ${label}`);
-            const cleanStart = now();
-            await database(`dropping schema ${schema}`, () => dropSchema(session, schema));
-            await deleteStateFiles(state);
-            const cleanMs = now() - cleanStart;
-            const argv = fill({
-              pipeline: file,
-              variant: variant.name,
-              rows: String(rows),
-              iteration: String(iteration),
-              aot: String(options.aot),
-              schema,
-            });
-            const ran = await spawnCaptured(argv[0]!, argv.slice(1), {
-              cwd: workdir,
-              env: {
-                ...commandEnv,
-                BENCH_ROWS: String(rows),
-                BENCH_VARIANT: variant.name,
-                BENCH_ITERATION: String(iteration),
-                BENCH_AOT: options.aot ? "1" : "0",
-                BENCH_DEST_SCHEMA: schema,
-              },
-              timeoutMs: remaining(),
-            }).catch((error: Error) => ({
-              code: -1,
-              stdout: "",
-              stderr: error.message,
-              timedOut: false,
-              durationMs: 0,
-            }));
-            const recordStart = now();
-            const entries = iterationEntries(ran, label, {
-              timestamp: new Date().toISOString(),
-              mode: variant.name,
-              bench_rows: rows,
-              aot: options.aot,
-              git_sha: checkout.sha.slice(0, 7),
-              git_sha_full: checkout.sha,
-              git_branch: branch,
-              iteration,
-            });
-            for (const entry of entries) {
-              await appendHistory(historyFile, entry);
-              reported.push({
-                variant: variant.name,
-                rows,
-                sha: checkout.sha,
-                status: entry.status,
-                fields: entry.fields,
-              });
-              if (entry.status === "ok") {
+            const { outcome, entries } = await runIteration(bench, variant, files.get(variant.name)!, rows, iteration);
+            iterations.push(outcome);
+            for (const { status, fields } of entries) {
+              reported.push({ variant: variant.name, rows, sha: checkout.sha, status, fields });
+              if (status === "ok") {
                 runs.push({
                   benchmarkName: pipelineBenchmarkName(variant.name, rows),
-                  fields: entry.fields,
+                  fields,
                   params: { variant: variant.name, rows, aot: options.aot },
-                  origin: label,
+                  origin: `${variant.name} at ${rows} rows, iteration ${iteration}`,
                 });
-              } else log(`failed: ${label}: ${entry.error}`);
+              }
             }
-            const failure = entries.find((e) => e.status === "failed");
-            const durations = entries.map((e) => e.fields.duration_secs).filter((d) => d !== undefined);
-            const outcome: IterationOutcome = {
-              variant: variant.name,
-              rows,
-              iteration,
-              status: failure ? "failed" : "ok",
-              ...(failure?.error ? { error: failure.error } : {}),
-              ...(durations.length ? { durationSecs: durations.reduce((a, b) => a + b, 0) } : {}),
-              commandMs: ran.durationMs,
-              overheadMs: 0,
-            };
-            outcome.overheadMs = cleanMs + (now() - recordStart);
-            iterations.push(outcome);
           }
         }
       }
-
       const tables = variantTables(
         reported,
         variants.map((v) => v.name),
       );
-      const report = { text: tablesText(tables), markdown: tablesMarkdown(tables) };
+      const profile = await profileVariant(bench, variants, files, workDir, outputDir);
 
-      let profile: ProfileOutcome | undefined;
-      if (options.profile !== undefined) {
-        const chosen = options.profile === "true" ? variants[0]! : variants.find((v) => v.name === options.profile);
-        const rows = options.rows[options.rows.length - 1]!;
-        if (!chosen) {
-          profile = { benchmark: options.profile, status: "skipped", reason: "no variant with that name ran" };
-        } else {
-          const label = `pipeline ${chosen.name} at ${rows} rows`;
-          log(`recording a CPU flamegraph of one iteration: ${label}`);
-          const { file, state } = files.get(chosen.name)!;
-          await database(`dropping schema ${schema}`, () => dropSchema(session, schema));
-          await deleteStateFiles(state);
-          profile = await profileCommand({
-            label,
-            argv: fill({
-              pipeline: file,
-              variant: chosen.name,
-              rows: String(rows),
-              iteration: "profile",
-              aot: String(options.aot),
-              schema,
-            }),
-            cwd: workdir,
-            env: { ...commandEnv, BENCH_ROWS: String(rows), BENCH_VARIANT: chosen.name },
-            workDir,
-            svgFile: path.join(outputDir, `flamegraph-pipeline-${chosen.name}.svg`),
-            timeoutMs: remaining(),
-          });
-        }
-      }
-
-      const failed = iterations.some((i) => i.status === "failed");
       let results: Result[] = [];
       let resultsFile: string | undefined;
       let published: PublishSummary | undefined;
-      if (!failed && runs.length > 0) {
+      if (iterations.every((i) => i.status === "ok") && runs.length > 0) {
         const measurements = pipelineMeasurements(runs, () => ({
           command: options.command,
           pipelines_dir: options.pipelinesDir,
@@ -476,10 +522,10 @@ export async function runPipeline(
         iters: options.iters,
         iterations,
         seedMs,
-        historyFile,
+        historyFile: bench.historyFile,
         results: results.length,
         ...(resultsFile ? { resultsFile } : {}),
-        report,
+        report: { text: tablesText(tables), markdown: tablesMarkdown(tables) },
         durationMs: Date.now() - started,
         ...(published ? { published } : {}),
         ...(profile ? { profile } : {}),
