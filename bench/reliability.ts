@@ -336,7 +336,7 @@ add({
 });
 
 // Random inputs through every parser, in process: anything but an InputError is a crash.
-const FORMATS: FormatChoice[] = ["auto", "criterion-json", "bencher", "pytest", "lance-bench-results"];
+const FORMATS: FormatChoice[] = ["auto", "criterion-json", "bencher", "pytest", "rapidbyte", "lance-bench-results"];
 let fuzzTried = 0;
 let fuzzClean = 0;
 const fuzzDir = path.join(os.tmpdir(), `lance-bench-fuzz-${process.pid}`);
@@ -360,7 +360,7 @@ for (const [content, format] of samples) {
 }
 rmSync(fuzzDir, { recursive: true, force: true });
 add({
-  scenario: "random inputs × 5 formats (fast-check)",
+  scenario: `random inputs × ${FORMATS.length} formats (fast-check)`,
   measure: "parsed or InputError (no crash)",
   expected: `${fuzzTried}/${fuzzTried}`,
   observed: `${fuzzClean}/${fuzzTried}`,
