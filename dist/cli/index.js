@@ -25434,7 +25434,7 @@ function findBenchJson(output, origin) {
     return runs;
 }
 /** Groups runs into one measurement per benchmark and field, each run one sample. */
-function pipelineMeasurements(runs, metadata = () => ({})) {
+function pipelineMeasurements(runs, metadata = {}) {
     const byKey = new Map();
     for (const run of runs) {
         for (const [field, value] of Object.entries((0,model/* withDerivedRates */.T5)(run.fields))) {
@@ -25451,7 +25451,7 @@ function pipelineMeasurements(runs, metadata = () => ({})) {
                     throughput: null,
                     params: run.params,
                     sourceFormat: "rapidbyte",
-                    metadata: metadata(run.benchmarkName),
+                    metadata,
                     origin: run.origin,
                 };
                 byKey.set(key, m);
@@ -35238,13 +35238,13 @@ async function firstProjectVersion(dirs) {
     }
     throw firstError;
 }
+/** Formats of Rust tools: rustc shapes their numbers (not a pipeline's or a Python suite's). */
+const RUST_FORMATS = new Set(["criterion-json", "criterion-dir", "bencher"]);
 /** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
 async function detectToolchain(measurements, fromFiles, repo) {
     const toolchain = [...fromFiles];
     const rustKnown = toolchain.some((t) => t.startsWith("rustc "));
-    // Rust formats only: a pipeline's or a Python suite's numbers are shaped by other things.
-    const rustFormats = new Set(["criterion-json", "criterion-dir", "bencher"]);
-    if (!rustKnown && measurements.some((m) => rustFormats.has(m.sourceFormat))) {
+    if (!rustKnown && measurements.some((m) => RUST_FORMATS.has(m.sourceFormat))) {
         try {
             // Run in the checkout so rustup honours its rust-toolchain file.
             toolchain.push((await runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());
@@ -36212,12 +36212,8 @@ async function runPython(options, deps = {}) {
 
 ;// CONCATENATED MODULE: ./lib/report/pipeline-report.js
 
+
 const field = (name, scale = 1) => (f) => f[name] === undefined ? undefined : f[name] * scale;
-const ratio = (numerator, denominator, scale = 1) => (f) => {
-    if (f[numerator] === undefined || !f[denominator])
-        return undefined;
-    return (f[numerator] * scale) / f[denominator];
-};
 const METRIC_ROWS = [
     { label: "Total duration (s)", value: field("duration_secs"), digits: 3 },
     { label: "  Source duration", value: field("source_duration_secs"), digits: 3 },
@@ -36238,25 +36234,16 @@ const METRIC_ROWS = [
     { label: "    Compression", value: field("source_compress_nanos", 1e-9), digits: 3 },
     { label: "  Host next_batch", value: field("dest_recv_nanos", 1e-9), digits: 3 },
     { label: "    Decompression", value: field("dest_decompress_nanos", 1e-9), digits: 3 },
-    {
-        label: "Throughput (rows/s)",
-        value: (f) => f.records_per_sec ?? ratio("records_read", "duration_secs")(f),
-        rate: true,
-        digits: 0,
-    },
-    {
-        label: "Throughput (MB/s)",
-        value: (f) => f.mb_per_sec ?? ratio("bytes_read", "duration_secs", 1e-6)(f),
-        rate: true,
-        digits: 2,
-    },
+    // The same rates the store derives when a run does not report them.
+    { label: "Throughput (rows/s)", value: (f) => (0,model/* withDerivedRates */.T5)(f).records_per_sec, rate: true, digits: 0 },
+    { label: "Throughput (MB/s)", value: (f) => (0,model/* withDerivedRates */.T5)(f).mb_per_sec, rate: true, digits: 2 },
     { label: "Peak RSS (MB)", value: field("peak_rss_mb"), digits: 1 },
     { label: "CPU (s)", value: field("cpu_secs"), digits: 3 },
 ];
 const pipeline_report_mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-/** The average of a metric over runs that reported it. */
-function average(runs, row) {
-    const values = runs.map(row.value).filter((v) => v !== undefined && Number.isFinite(v));
+/** The average of a value over runs that reported it. */
+function average(runs, value) {
+    const values = runs.map(value).filter((v) => v !== undefined && Number.isFinite(v));
     return values.length === 0 ? undefined : pipeline_report_mean(values);
 }
 const formatNumber = (value, digits) => value === undefined
@@ -36266,11 +36253,11 @@ const formatNumber = (value, digits) => value === undefined
  * Rows some group reported a non-zero value for: rapidbyte reports unused phases as 0 (no
  * compression, no transforms), and a row of zeros says nothing.
  */
-const presentRows = (groups) => METRIC_ROWS.filter((row) => groups.some((runs) => (average(runs, row) ?? 0) !== 0));
+const presentRows = (groups) => METRIC_ROWS.filter((row) => groups.some((runs) => (average(runs, row.value) ?? 0) !== 0));
 /** Dataset size as the seed prints it: rows, megabytes read and bytes per row. */
 function datasetLine(rows, runs) {
-    const bytes = average(runs, { label: "", value: field("bytes_read"), digits: 0 });
-    const records = average(runs, { label: "", value: field("records_read"), digits: 0 });
+    const bytes = average(runs, field("bytes_read"));
+    const records = average(runs, field("records_read"));
     if (bytes === undefined)
         return `${rows.toLocaleString("en-US")} rows`;
     const perRow = records ? ` (${Math.round(bytes / records)} B/row)` : "";
@@ -36297,7 +36284,7 @@ function variantTables(iterations, variants) {
             ...(others.length === 1 ? ["Speedup"] : others.map((v) => `${v.toUpperCase()} speedup`)),
         ];
         const tableRows = presentRows(shownGroups).map((row) => {
-            const averages = shownGroups.map((runs) => average(runs, row));
+            const averages = shownGroups.map((runs) => average(runs, row.value));
             const speedups = averages.slice(1).map((v) => {
                 const b = averages[0];
                 if (v === undefined || b === undefined || v === 0 || b === 0)
@@ -36333,7 +36320,7 @@ function commitTables(iterations, shas, label = (sha) => sha.slice(0, 7)) {
             .map((i) => i.fields));
         const header = ["Metric", ...shas.map(label), ...(shas.length === 2 ? ["Change"] : [])];
         const tableRows = presentRows(groups).map((row) => {
-            const averages = groups.map((runs) => average(runs, row));
+            const averages = groups.map((runs) => average(runs, row.value));
             const cells = [row.label, ...averages.map((v) => formatNumber(v, row.digits))];
             if (shas.length === 2) {
                 const [a, b] = averages;
@@ -36925,7 +36912,7 @@ async function runPipeline(options, deps = {}) {
                 log,
             };
             const iterations = [];
-            const reported = [];
+            const entries = [];
             const runs = [];
             const seedMs = {};
             for (const rows of options.rows) {
@@ -36935,10 +36922,10 @@ async function runPipeline(options, deps = {}) {
                 seedMs[String(rows)] = now() - seedStart;
                 for (const variant of variants) {
                     for (let iteration = 1; iteration <= options.iters; iteration++) {
-                        const { outcome, entries } = await runIteration(bench, variant, files.get(variant.name), rows, iteration);
-                        iterations.push(outcome);
-                        for (const { status, fields } of entries) {
-                            reported.push({ variant: variant.name, rows, sha: checkout.sha, status, fields });
+                        const run = await runIteration(bench, variant, files.get(variant.name), rows, iteration);
+                        iterations.push(run.outcome);
+                        for (const { status, fields } of run.entries) {
+                            entries.push({ variant: variant.name, rows, sha: checkout.sha, status, fields });
                             if (status === "ok") {
                                 runs.push({
                                     benchmarkName: (0,model/* pipelineBenchmarkName */.ho)(variant.name, rows),
@@ -36951,16 +36938,16 @@ async function runPipeline(options, deps = {}) {
                     }
                 }
             }
-            const tables = variantTables(reported, variants.map((v) => v.name));
+            const tables = variantTables(entries, variants.map((v) => v.name));
             const profile = await profileVariant(bench, variants, files, workDir, outputDir);
             let results = [];
             let resultsFile;
             let published;
             if (iterations.every((i) => i.status === "ok") && runs.length > 0) {
-                const measurements = pipelineMeasurements(runs, () => ({
+                const measurements = pipelineMeasurements(runs, {
                     command: options.command,
                     pipelines_dir: options.pipelinesDir,
-                }));
+                });
                 const context = await resolveResultsContext({
                     repo: checkout.dir,
                     sha: checkout.sha,
@@ -36981,6 +36968,7 @@ async function runPipeline(options, deps = {}) {
                 rows: options.rows,
                 iters: options.iters,
                 iterations,
+                entries,
                 seedMs,
                 historyFile: bench.historyFile,
                 results: results.length,
@@ -37088,16 +37076,13 @@ async function pipelineCompare(options, deps = {}) {
         }, deps);
         runs.push({ ref, summary });
     }
-    const iterations = runs.flatMap(({ summary }) => summary.iterations.map((i) => ({ ...i, sha: summary.sha })));
-    // The tables read the fields back from the history the two runs just wrote.
-    const history = (await readHistory(historyFile)).filter((e) => e.sha === shaA || e.sha === shaB);
-    const latest = history.slice(-iterations.length);
+    const entries = runs.flatMap(({ summary }) => summary.entries);
     const shas = shaA === shaB ? [shaA] : [shaA, shaB];
     const names = new Map([
         [shaA, `${refA} (${shaA.slice(0, 7)})`],
         [shaB, `${refB} (${shaB.slice(0, 7)})`],
     ]);
-    const tables = commitTables(latest, shas, (sha) => names.get(sha) ?? sha.slice(0, 7));
+    const tables = commitTables(entries, shas, (sha) => names.get(sha) ?? sha.slice(0, 7));
     return { shas, tables, text: tablesText(tables), markdown: tablesMarkdown(tables), runs, historyFile };
 }
 

@@ -50984,7 +50984,7 @@ function findBenchJson(output, origin) {
     return runs;
 }
 /** Groups runs into one measurement per benchmark and field, each run one sample. */
-function pipelineMeasurements(runs, metadata = () => ({})) {
+function pipelineMeasurements(runs, metadata = {}) {
     const byKey = new Map();
     for (const run of runs) {
         for (const [field, value] of Object.entries((0,model/* withDerivedRates */.T5)(run.fields))) {
@@ -51001,7 +51001,7 @@ function pipelineMeasurements(runs, metadata = () => ({})) {
                     throughput: null,
                     params: run.params,
                     sourceFormat: "rapidbyte",
-                    metadata: metadata(run.benchmarkName),
+                    metadata,
                     origin: run.origin,
                 };
                 byKey.set(key, m);

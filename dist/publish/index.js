@@ -32660,7 +32660,7 @@ function findBenchJson(output, origin) {
     return runs;
 }
 /** Groups runs into one measurement per benchmark and field, each run one sample. */
-function pipelineMeasurements(runs, metadata = () => ({})) {
+function pipelineMeasurements(runs, metadata = {}) {
     const byKey = new Map();
     for (const run of runs) {
         for (const [field, value] of Object.entries((0,model/* withDerivedRates */.T5)(run.fields))) {
@@ -32677,7 +32677,7 @@ function pipelineMeasurements(runs, metadata = () => ({})) {
                     throughput: null,
                     params: run.params,
                     sourceFormat: "rapidbyte",
-                    metadata: metadata(run.benchmarkName),
+                    metadata,
                     origin: run.origin,
                 };
                 byKey.set(key, m);
@@ -36027,13 +36027,13 @@ async function firstProjectVersion(dirs) {
     }
     throw firstError;
 }
+/** Formats of Rust tools: rustc shapes their numbers (not a pipeline's or a Python suite's). */
+const RUST_FORMATS = new Set(["criterion-json", "criterion-dir", "bencher"]);
 /** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
 async function detectToolchain(measurements, fromFiles, repo) {
     const toolchain = [...fromFiles];
     const rustKnown = toolchain.some((t) => t.startsWith("rustc "));
-    // Rust formats only: a pipeline's or a Python suite's numbers are shaped by other things.
-    const rustFormats = new Set(["criterion-json", "criterion-dir", "bencher"]);
-    if (!rustKnown && measurements.some((m) => rustFormats.has(m.sourceFormat))) {
+    if (!rustKnown && measurements.some((m) => RUST_FORMATS.has(m.sourceFormat))) {
         try {
             // Run in the checkout so rustup honours its rust-toolchain file.
             toolchain.push((await process_runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());

@@ -35,10 +35,9 @@ export const Outputs = { ResultsDir: "results-dir", Count: "count", HistoryFile:
 export async function run(): Promise<void> {
   await runAction(async () => {
     const databaseUrl = optionalInput(Inputs.DatabaseUrl);
-    if (databaseUrl) {
-      const password = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(databaseUrl)?.[1];
-      if (password) core.setSecret(decodeURIComponent(password));
-    }
+    // Masked before anything can print it; a URL that does not parse is refused later, unprinted.
+    const password = databaseUrl && URL.canParse(databaseUrl) ? new URL(databaseUrl).password : "";
+    if (password) core.setSecret(decodeURIComponent(password));
     const options = parseRunPipelineOptions({
       ...readCommonRunInputs(),
       workdir: optionalInput(Inputs.Workdir),

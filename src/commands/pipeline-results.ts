@@ -117,15 +117,12 @@ export async function pipelineCompare(
     );
     runs.push({ ref, summary });
   }
-  const iterations = runs.flatMap(({ summary }) => summary.iterations.map((i) => ({ ...i, sha: summary.sha })));
-  // The tables read the fields back from the history the two runs just wrote.
-  const history = (await readHistory(historyFile)).filter((e) => e.sha === shaA || e.sha === shaB);
-  const latest = history.slice(-iterations.length);
+  const entries = runs.flatMap(({ summary }) => summary.entries);
   const shas = shaA === shaB ? [shaA] : [shaA, shaB];
   const names = new Map([
     [shaA, `${refA} (${shaA.slice(0, 7)})`],
     [shaB, `${refB} (${shaB.slice(0, 7)})`],
   ]);
-  const tables = commitTables(latest, shas, (sha) => names.get(sha) ?? sha.slice(0, 7));
+  const tables = commitTables(entries, shas, (sha) => names.get(sha) ?? sha.slice(0, 7));
   return { shas, tables, text: tablesText(tables), markdown: tablesMarkdown(tables), runs, historyFile };
 }

@@ -93,6 +93,9 @@ async function firstProjectVersion(dirs: readonly string[]) {
   throw firstError;
 }
 
+/** Formats of Rust tools: rustc shapes their numbers (not a pipeline's or a Python suite's). */
+const RUST_FORMATS: ReadonlySet<string> = new Set(["criterion-json", "criterion-dir", "bencher"]);
+
 /** Compiler and interpreter versions that shape the numbers (part of the fingerprint). */
 async function detectToolchain(
   measurements: readonly Measurement[],
@@ -101,9 +104,7 @@ async function detectToolchain(
 ) {
   const toolchain = [...fromFiles];
   const rustKnown = toolchain.some((t) => t.startsWith("rustc "));
-  // Rust formats only: a pipeline's or a Python suite's numbers are shaped by other things.
-  const rustFormats = new Set(["criterion-json", "criterion-dir", "bencher"]);
-  if (!rustKnown && measurements.some((m) => rustFormats.has(m.sourceFormat))) {
+  if (!rustKnown && measurements.some((m) => RUST_FORMATS.has(m.sourceFormat))) {
     try {
       // Run in the checkout so rustup honours its rust-toolchain file.
       toolchain.push((await runProgram("rustc", ["--version"], { cwd: repo, timeoutMs: 20_000 })).stdout.trim());

@@ -180,6 +180,8 @@ export interface RunPipelineSummary {
   rows: number[];
   iters: number;
   iterations: IterationOutcome[];
+  /** What each iteration reported, one entry per `@@BENCH_JSON@@` line (or per failure): what the tables read. */
+  entries: PipelineIteration[];
   /** Mean time to seed the source table, per row count. */
   seedMs: Record<string, number>;
   historyFile: string;
@@ -456,7 +458,7 @@ export async function runPipeline(
       };
 
       const iterations: IterationOutcome[] = [];
-      const reported: PipelineIteration[] = [];
+      const entries: PipelineIteration[] = [];
       const runs: NamedPipelineRun[] = [];
       const seedMs: Record<string, number> = {};
       for (const rows of options.rows) {
@@ -466,10 +468,10 @@ export async function runPipeline(
         seedMs[String(rows)] = now() - seedStart;
         for (const variant of variants) {
           for (let iteration = 1; iteration <= options.iters; iteration++) {
-            const { outcome, entries } = await runIteration(bench, variant, files.get(variant.name)!, rows, iteration);
-            iterations.push(outcome);
-            for (const { status, fields } of entries) {
-              reported.push({ variant: variant.name, rows, sha: checkout.sha, status, fields });
+            const run = await runIteration(bench, variant, files.get(variant.name)!, rows, iteration);
+            iterations.push(run.outcome);
+            for (const { status, fields } of run.entries) {
+              entries.push({ variant: variant.name, rows, sha: checkout.sha, status, fields });
               if (status === "ok") {
                 runs.push({
                   benchmarkName: pipelineBenchmarkName(variant.name, rows),
@@ -483,7 +485,7 @@ export async function runPipeline(
         }
       }
       const tables = variantTables(
-        reported,
+        entries,
         variants.map((v) => v.name),
       );
       const profile = await profileVariant(bench, variants, files, workDir, outputDir);
@@ -492,10 +494,10 @@ export async function runPipeline(
       let resultsFile: string | undefined;
       let published: PublishSummary | undefined;
       if (iterations.every((i) => i.status === "ok") && runs.length > 0) {
-        const measurements = pipelineMeasurements(runs, () => ({
+        const measurements = pipelineMeasurements(runs, {
           command: options.command,
           pipelines_dir: options.pipelinesDir,
-        }));
+        });
         const context = await resolveResultsContext(
           {
             repo: checkout.dir,
@@ -521,6 +523,7 @@ export async function runPipeline(
         rows: options.rows,
         iters: options.iters,
         iterations,
+        entries,
         seedMs,
         historyFile: bench.historyFile,
         results: results.length,

@@ -91,7 +91,7 @@ export interface NamedPipelineRun {
 /** Groups runs into one measurement per benchmark and field, each run one sample. */
 export function pipelineMeasurements(
   runs: readonly NamedPipelineRun[],
-  metadata: (benchmarkName: string) => Record<string, unknown> = () => ({}),
+  metadata: Record<string, unknown> = {},
 ): Measurement[] {
   const byKey = new Map<string, Measurement>();
   for (const run of runs) {
@@ -109,7 +109,7 @@ export function pipelineMeasurements(
           throughput: null,
           params: run.params,
           sourceFormat: "rapidbyte",
-          metadata: metadata(run.benchmarkName),
+          metadata,
           origin: run.origin,
         };
         byKey.set(key, m);

@@ -1,4 +1,4 @@
-import type { PipelineFields } from "../model/index.js";
+import { withDerivedRates, type PipelineFields } from "../model/index.js";
 import { markdownTable, textTable } from "./format.js";
 
 /**
@@ -31,13 +31,6 @@ const field =
   (f: PipelineFields) =>
     f[name] === undefined ? undefined : f[name]! * scale;
 
-const ratio =
-  (numerator: string, denominator: string, scale = 1) =>
-  (f: PipelineFields) => {
-    if (f[numerator] === undefined || !f[denominator]) return undefined;
-    return (f[numerator]! * scale) / f[denominator]!;
-  };
-
 const METRIC_ROWS: readonly MetricRow[] = [
   { label: "Total duration (s)", value: field("duration_secs"), digits: 3 },
   { label: "  Source duration", value: field("source_duration_secs"), digits: 3 },
@@ -58,27 +51,18 @@ const METRIC_ROWS: readonly MetricRow[] = [
   { label: "    Compression", value: field("source_compress_nanos", 1e-9), digits: 3 },
   { label: "  Host next_batch", value: field("dest_recv_nanos", 1e-9), digits: 3 },
   { label: "    Decompression", value: field("dest_decompress_nanos", 1e-9), digits: 3 },
-  {
-    label: "Throughput (rows/s)",
-    value: (f) => f.records_per_sec ?? ratio("records_read", "duration_secs")(f),
-    rate: true,
-    digits: 0,
-  },
-  {
-    label: "Throughput (MB/s)",
-    value: (f) => f.mb_per_sec ?? ratio("bytes_read", "duration_secs", 1e-6)(f),
-    rate: true,
-    digits: 2,
-  },
+  // The same rates the store derives when a run does not report them.
+  { label: "Throughput (rows/s)", value: (f) => withDerivedRates(f).records_per_sec, rate: true, digits: 0 },
+  { label: "Throughput (MB/s)", value: (f) => withDerivedRates(f).mb_per_sec, rate: true, digits: 2 },
   { label: "Peak RSS (MB)", value: field("peak_rss_mb"), digits: 1 },
   { label: "CPU (s)", value: field("cpu_secs"), digits: 3 },
 ];
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-/** The average of a metric over runs that reported it. */
-function average(runs: readonly PipelineFields[], row: MetricRow): number | undefined {
-  const values = runs.map(row.value).filter((v): v is number => v !== undefined && Number.isFinite(v));
+/** The average of a value over runs that reported it. */
+function average(runs: readonly PipelineFields[], value: MetricRow["value"]): number | undefined {
+  const values = runs.map(value).filter((v): v is number => v !== undefined && Number.isFinite(v));
   return values.length === 0 ? undefined : mean(values);
 }
 
@@ -92,7 +76,7 @@ const formatNumber = (value: number | undefined, digits: number) =>
  * compression, no transforms), and a row of zeros says nothing.
  */
 const presentRows = (groups: readonly (readonly PipelineFields[])[]) =>
-  METRIC_ROWS.filter((row) => groups.some((runs) => (average(runs, row) ?? 0) !== 0));
+  METRIC_ROWS.filter((row) => groups.some((runs) => (average(runs, row.value) ?? 0) !== 0));
 
 export interface Table {
   title: string;
@@ -103,8 +87,8 @@ export interface Table {
 
 /** Dataset size as the seed prints it: rows, megabytes read and bytes per row. */
 function datasetLine(rows: number, runs: readonly PipelineFields[]): string {
-  const bytes = average(runs, { label: "", value: field("bytes_read"), digits: 0 });
-  const records = average(runs, { label: "", value: field("records_read"), digits: 0 });
+  const bytes = average(runs, field("bytes_read"));
+  const records = average(runs, field("records_read"));
   if (bytes === undefined) return `${rows.toLocaleString("en-US")} rows`;
   const perRow = records ? ` (${Math.round(bytes / records)} B/row)` : "";
   return `${rows.toLocaleString("en-US")} rows, ${(bytes / 1e6).toFixed(2)} MB${perRow}`;
@@ -132,7 +116,7 @@ export function variantTables(iterations: readonly PipelineIteration[], variants
       ...(others.length === 1 ? ["Speedup"] : others.map((v) => `${v.toUpperCase()} speedup`)),
     ];
     const tableRows = presentRows(shownGroups).map((row) => {
-      const averages = shownGroups.map((runs) => average(runs, row));
+      const averages = shownGroups.map((runs) => average(runs, row.value));
       const speedups = averages.slice(1).map((v) => {
         const b = averages[0];
         if (v === undefined || b === undefined || v === 0 || b === 0) return "–";
@@ -172,7 +156,7 @@ export function commitTables(
     );
     const header = ["Metric", ...shas.map(label), ...(shas.length === 2 ? ["Change"] : [])];
     const tableRows = presentRows(groups).map((row) => {
-      const averages = groups.map((runs) => average(runs, row));
+      const averages = groups.map((runs) => average(runs, row.value));
       const cells = [row.label, ...averages.map((v) => formatNumber(v, row.digits))];
       if (shas.length === 2) {
         const [a, b] = averages;
