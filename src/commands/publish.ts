@@ -95,9 +95,11 @@ export async function publish(options: PublishOptions, deps: PublishDependencies
   resolveDbUri(options.db, env); // a bad --db fails before any work
   const parsed = await parseInputs(options.inputs, options.format);
   const results = [...parsed.results];
+  const warnings = [...parsed.warnings];
   if (parsed.measurements.length > 0) {
-    const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+    const warn = (message: string) => warnings.push(message);
+    const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
     results.push(...toResults(parsed.measurements, context));
   }
-  return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+  return storeResults(results, options.db, { ...deps, env }, warnings);
 }
