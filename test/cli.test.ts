@@ -69,3 +69,26 @@ describe("CLI version and help", () => {
     }
   });
 });
+
+describe("the Node the package declares", () => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    engines: { node: string };
+    devDependencies: Record<string, string>;
+  };
+  const major = (version: string) => Number(/(\d+)/.exec(version)![1]);
+
+  it("declares 22+, which LanceDB needs, and brings a Node that satisfies it to every npm script", () => {
+    expect(pkg.engines.node).toBe(">=22");
+    const lancedb = JSON.parse(readFileSync(path.join(ROOT, "node_modules/@lancedb/lancedb/package.json"), "utf8")) as {
+      engines: { node: string };
+    };
+    expect(major(lancedb.engines.node)).toBeLessThanOrEqual(major(pkg.engines.node));
+    // The `node` devDependency is the Node that `npm test`, `npm run demo` and `npx` run on
+    // where the machine's own Node is older; the actions' runtime is node24.
+    expect(major(pkg.devDependencies.node!)).toBe(24);
+  });
+
+  it("runs this test on that Node", () => {
+    expect(major(process.versions.node)).toBeGreaterThanOrEqual(22);
+  });
+});

@@ -24429,7 +24429,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 9794:
+/***/ 3524:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24516,8 +24516,8 @@ async function readCommit(repo, revision = "HEAD") {
         ({ stdout } = await runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
     }
     catch (error) {
-        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from the git checkout "${repo}" (${error.message}); ` +
-            "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp");
+        // No hint about flags here: which ones would help depends on the command (publish has more).
+        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from "${repo}": is it a git checkout? (${error.message})`);
     }
     const [sha, time] = stdout.trim().split(" ");
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
@@ -33699,9 +33699,13 @@ async function readProjectVersion(repo) {
         return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
     }
     const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
-    throw new model/* ConfigurationError */.j1(looked.length
-        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`);
+    throw new NoProjectVersion(looked.length
+        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read)`
+        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from`);
+}
+/** The project declares no version we can read (a manifest that cannot be decoded is another error). */
+class NoProjectVersion extends model/* ConfigurationError */.j1 {
+    name = "NoProjectVersion";
 }
 
 ;// CONCATENATED MODULE: ./lib/context/run-info.js
@@ -35196,7 +35200,16 @@ function summarize(values) {
 
 
 
-/** The build under test, from explicit options or else from the git checkout `repo`. */
+/** Stands for the version of a project whose manifest has none to read (`unversioned+abc1234`). */
+const UNVERSIONED = "unversioned";
+/**
+ * The build under test, from explicit options or else from the git checkout `repo`: the
+ * version from its manifest (`{VERSION}+{SHORT_SHA}`), the name from the manifest or the
+ * checkout's folder. A project without a readable version (no manifest, a dynamic version)
+ * is recorded as `unversioned+{SHORT_SHA}`, with a warning; a manifest that cannot be
+ * decoded is an error. Run commands call this before running anything, so neither can
+ * surface only after an hour of benchmarks.
+ */
 async function resolveDut(options) {
     const { repo } = options;
     const fromRepo = async (what, flag, read) => {
@@ -35206,7 +35219,11 @@ async function resolveDut(options) {
         return read(repo);
     };
     const commit = options.sha === undefined || options.dutTimestamp === undefined
-        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD"))
+        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD").catch((error) => {
+            if (!(error instanceof model/* ConfigurationError */.j1))
+                throw error;
+            throw new model/* ConfigurationError */.j1(`${error.message}; pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp`);
+        }))
         : undefined;
     const sha = options.sha !== undefined ? validateSha(options.sha) : commit.sha;
     const timestamp = options.dutTimestamp ?? commit.timestamp;
@@ -35215,13 +35232,14 @@ async function resolveDut(options) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
         const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error) => {
-            // Without a readable manifest the name can still come from the checkout's folder.
-            if (version === undefined)
+            if (!(error instanceof NoProjectVersion) || version !== undefined)
                 throw error;
+            // The name can still come from the checkout's folder, the version from the commit.
+            options.warn?.(`${error.message}: recording the version as ${UNVERSIONED}+${sha.slice(0, 7)} (--dut-version sets one)`);
             return undefined;
         });
-        version ??= `${project.version}+${sha.slice(0, 7)}`;
-        name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
+        version ??= `${project?.version ?? UNVERSIONED}+${sha.slice(0, 7)}`;
+        name ??= project?.name ?? options.defaultName ?? external_node_path_.basename(external_node_path_.resolve(checkout));
     }
     return { sha, dut: { name, version, timestamp } };
 }
@@ -35394,11 +35412,13 @@ async function publish(options, deps = {}) {
     (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
     const parsed = await parseInputs(options.inputs, options.format);
     const results = [...parsed.results];
+    const warnings = [...parsed.warnings];
     if (parsed.measurements.length > 0) {
-        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+        const warn = (message) => warnings.push(message);
+        const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
         results.push(...toResults(parsed.measurements, context));
     }
-    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+    return storeResults(results, options.db, { ...deps, env }, warnings);
 }
 
 ;// CONCATENATED MODULE: ./lib/context/paths.js
@@ -35909,6 +35929,7 @@ const RunCommonOptions = classic_schemas/* object */.Ikc({
     cacheDir: run_common_optionalText,
     testbedName: run_common_optionalText,
     dutName: run_common_optionalText,
+    dutVersion: run_common_optionalText,
     runId: run_common_optionalText,
     /** A benchmark to record a CPU flamegraph of, after the measured run. */
     profile: run_common_optionalText,
@@ -36867,6 +36888,16 @@ async function runPipeline(options, deps = {}) {
             throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository at ${checkout.sha}`);
         }
         const files = await locateVariants(variants, workdir, options, checkout.sha);
+        // Named before anything runs: a project the suite cannot name must not cost a whole matrix first.
+        const { dut } = await resolveDut({
+            repo: checkout.dir,
+            sha: checkout.sha,
+            manifestDirs: [workdir, checkout.dir],
+            dutName: options.dutName,
+            dutVersion: options.dutVersion,
+            defaultName: external_node_path_.basename(external_node_path_.resolve(options.repo)),
+            warn: log,
+        });
         const commandEnv = { ...workspace.env, ...libpqEnvironment(target) };
         if (build) {
             log(`building: ${build.join(" ")}`);
@@ -36951,9 +36982,10 @@ async function runPipeline(options, deps = {}) {
                 const context = await resolveResultsContext({
                     repo: checkout.dir,
                     sha: checkout.sha,
-                    manifestDirs: [workdir, checkout.dir],
+                    dutName: dut.name,
+                    dutVersion: dut.version,
+                    dutTimestamp: dut.timestamp,
                     testbedName: options.testbedName,
-                    dutName: options.dutName,
                     runId: options.runId,
                 }, measurements, [server], workspace.env);
                 results = toResults(measurements, context);
@@ -37808,7 +37840,12 @@ function failedCratesError(summary) {
 
 // EXTERNAL MODULE: ./lib/store/retry.js
 var store_retry = __nccwpck_require__(5463);
+;// CONCATENATED MODULE: ./lib/version.js
+/** The suite's version, as in package.json (a test keeps the two equal). */
+const lib_version_VERSION = "0.1.0";
+
 ;// CONCATENATED MODULE: ./lib/cli.js
+
 
 
 
@@ -37843,9 +37880,13 @@ function buildProgram(io, setExitCode) {
     const deps = { env: io.env, retry: (0,store_retry/* retryPolicyFromEnv */.ed)(io.env), log: (m) => io.stderr(`${m}\n`) };
     const program = new Command("lance-bench")
         .description("Continuous benchmarking on LanceDB: publish, query and compare benchmark results.")
-        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-        .exitOverride()
-        .showHelpAfterError();
+        .version(lib_version_VERSION, "-V, --version", "print the version")
+        .configureOutput({
+        writeOut: io.stdout,
+        writeErr: io.stderr,
+        outputError: (text, write) => write(usageError(text)),
+    })
+        .exitOverride();
     program
         .command("publish")
         .description("Parse benchmark results and store them in the results table")
@@ -38093,7 +38134,21 @@ function buildProgram(io, setExitCode) {
         const summary = await schedule(options, deps);
         io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${scheduleTextReport(summary)}\n`);
     });
+    // A usage mistake is one line plus where to read more, not the whole help (which hides the line).
+    program.showHelpAfterError("see lance-bench --help");
+    for (const command of program.commands)
+        command.showHelpAfterError(`see lance-bench ${command.name()} --help`);
     return program;
+}
+/** An error as the CLI words it: options are named as flags (`--budget-minutes`), not action inputs. */
+function cliMessage(error) {
+    if (error instanceof model/* ConfigurationError */.j1 && error.input !== undefined)
+        return `--${error.input}: ${error.problem}`;
+    return error.message;
+}
+/** Commander's "error: unknown option '--x'" in the CLI's own shape: "lance-bench: error: …". */
+function usageError(text) {
+    return `lance-bench: ${text.trimEnd().replace(/^error: /, "error: ")}\n`;
 }
 /** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
 function runCommand(program, name, text) {
@@ -38111,7 +38166,8 @@ function runCommand(program, name, text) {
         .option("--budget-minutes <n>", text.budget, "60")
         .option("--cache-dir <dir>", `${text.cache} (default ~/.cache/lance-bench)`)
         .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-        .option("--dut-name <name>", `project name (default: from ${text.manifest})`)
+        .option("--dut-name <name>", `project name (default: from ${text.manifest}, else the checkout's folder name)`)
+        .option("--dut-version <version>", `version (default: ${text.manifest}'s version + short sha, else unversioned+<sha7>)`)
         .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
         .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
         .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
@@ -38132,7 +38188,7 @@ async function runCli(argv, io = defaultIo) {
             return error.exitCode === 0 ? 0 : EXIT_ERROR;
         }
         if (error instanceof model/* LanceBenchError */.kV) {
-            io.stderr(`lance-bench: error: ${error.message}\n`);
+            io.stderr(`lance-bench: error: ${cliMessage(error)}\n`);
         }
         else {
             io.stderr(`lance-bench: internal error (please report): ${error?.stack ?? String(error)}\n`);
@@ -38148,7 +38204,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9794);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3524);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -38201,6 +38257,16 @@ class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 class ConfigurationError extends LanceBenchError {
     name = "ConfigurationError";
+    /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+    input;
+    /** The message without the option's name. */
+    problem;
+    static forInput(input, problem) {
+        const error = new ConfigurationError(`${input}: ${problem}`);
+        error.input = input;
+        error.problem = problem;
+        return error;
+    }
 }
 /** A result file that cannot be read: names the file and, where known, the line or field. */
 class InputError extends LanceBenchError {
@@ -38368,10 +38434,34 @@ function parseOptions(schema, raw) {
         return parsed.data;
     const issue = parsed.error.issues[0];
     const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
     const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new ConfigurationError(`options: ${problem}`);
+    throw ConfigurationError.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js

@@ -33083,8 +33083,8 @@ async function readCommit(repo, revision = "HEAD") {
         ({ stdout } = await process_runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
     }
     catch (error) {
-        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from the git checkout "${repo}" (${error.message}); ` +
-            "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp");
+        // No hint about flags here: which ones would help depends on the command (publish has more).
+        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from "${repo}": is it a git checkout? (${error.message})`);
     }
     const [sha, time] = stdout.trim().split(" ");
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
@@ -34488,9 +34488,13 @@ async function readProjectVersion(repo) {
         return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
     }
     const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
-    throw new model/* ConfigurationError */.j1(looked.length
-        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`);
+    throw new NoProjectVersion(looked.length
+        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read)`
+        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from`);
+}
+/** The project declares no version we can read (a manifest that cannot be decoded is another error). */
+class NoProjectVersion extends model/* ConfigurationError */.j1 {
+    name = "NoProjectVersion";
 }
 
 ;// CONCATENATED MODULE: ./lib/context/run-info.js
@@ -35985,7 +35989,16 @@ function summarize(values) {
 
 
 
-/** The build under test, from explicit options or else from the git checkout `repo`. */
+/** Stands for the version of a project whose manifest has none to read (`unversioned+abc1234`). */
+const UNVERSIONED = "unversioned";
+/**
+ * The build under test, from explicit options or else from the git checkout `repo`: the
+ * version from its manifest (`{VERSION}+{SHORT_SHA}`), the name from the manifest or the
+ * checkout's folder. A project without a readable version (no manifest, a dynamic version)
+ * is recorded as `unversioned+{SHORT_SHA}`, with a warning; a manifest that cannot be
+ * decoded is an error. Run commands call this before running anything, so neither can
+ * surface only after an hour of benchmarks.
+ */
 async function resolveDut(options) {
     const { repo } = options;
     const fromRepo = async (what, flag, read) => {
@@ -35995,7 +36008,11 @@ async function resolveDut(options) {
         return read(repo);
     };
     const commit = options.sha === undefined || options.dutTimestamp === undefined
-        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD"))
+        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD").catch((error) => {
+            if (!(error instanceof model/* ConfigurationError */.j1))
+                throw error;
+            throw new model/* ConfigurationError */.j1(`${error.message}; pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp`);
+        }))
         : undefined;
     const sha = options.sha !== undefined ? validateSha(options.sha) : commit.sha;
     const timestamp = options.dutTimestamp ?? commit.timestamp;
@@ -36004,13 +36021,14 @@ async function resolveDut(options) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
         const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error) => {
-            // Without a readable manifest the name can still come from the checkout's folder.
-            if (version === undefined)
+            if (!(error instanceof NoProjectVersion) || version !== undefined)
                 throw error;
+            // The name can still come from the checkout's folder, the version from the commit.
+            options.warn?.(`${error.message}: recording the version as ${UNVERSIONED}+${sha.slice(0, 7)} (--dut-version sets one)`);
             return undefined;
         });
-        version ??= `${project.version}+${sha.slice(0, 7)}`;
-        name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
+        version ??= `${project?.version ?? UNVERSIONED}+${sha.slice(0, 7)}`;
+        name ??= project?.name ?? options.defaultName ?? external_node_path_.basename(external_node_path_.resolve(checkout));
     }
     return { sha, dut: { name, version, timestamp } };
 }
@@ -36197,11 +36215,13 @@ async function publish(options, deps = {}) {
     (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
     const parsed = await parseInputs(options.inputs, options.format);
     const results = [...parsed.results];
+    const warnings = [...parsed.warnings];
     if (parsed.measurements.length > 0) {
-        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+        const warn = (message) => warnings.push(message);
+        const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
         results.push(...toResults(parsed.measurements, context));
     }
-    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+    return storeResults(results, options.db, { ...deps, env }, warnings);
 }
 
 ;// CONCATENATED MODULE: ./lib/report/format.js
@@ -36415,6 +36435,16 @@ class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 class ConfigurationError extends LanceBenchError {
     name = "ConfigurationError";
+    /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+    input;
+    /** The message without the option's name. */
+    problem;
+    static forInput(input, problem) {
+        const error = new ConfigurationError(`${input}: ${problem}`);
+        error.input = input;
+        error.problem = problem;
+        return error;
+    }
 }
 /** A result file that cannot be read: names the file and, where known, the line or field. */
 class InputError extends LanceBenchError {
@@ -36582,10 +36612,34 @@ function parseOptions(schema, raw) {
         return parsed.data;
     const issue = parsed.error.issues[0];
     const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
     const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new ConfigurationError(`options: ${problem}`);
+    throw ConfigurationError.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js

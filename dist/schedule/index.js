@@ -39301,6 +39301,16 @@ class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 class ConfigurationError extends LanceBenchError {
     name = "ConfigurationError";
+    /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+    input;
+    /** The message without the option's name. */
+    problem;
+    static forInput(input, problem) {
+        const error = new ConfigurationError(`${input}: ${problem}`);
+        error.input = input;
+        error.problem = problem;
+        return error;
+    }
 }
 /** A result file that cannot be read: names the file and, where known, the line or field. */
 class InputError extends LanceBenchError {
@@ -39468,10 +39478,34 @@ function parseOptions(schema, raw) {
         return parsed.data;
     const issue = parsed.error.issues[0];
     const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
     const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new ConfigurationError(`options: ${problem}`);
+    throw ConfigurationError.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
