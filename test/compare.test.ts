@@ -97,6 +97,13 @@ describe("lance-bench compare (files)", () => {
     expect(verdicts(json(pattern.stdout))["sort/1000"]).toBe("regressed");
     const none = runCliProcess(["compare", "--base", path.join(dir, "nothing-*.jsonl"), "--head", head, ...noStore]);
     expect(none.stderr).toMatch(/base: .*nothing-\*\.jsonl matches no file/);
+    // compare has no format option, so it must not suggest one
+    const notes = path.join(dir, "notes.txt");
+    writeFileSync(notes, "these are not benchmark results\n");
+    const unknown = runCliProcess(["compare", "--base", notes, "--head", head, ...noStore]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/notes\.txt: unknown format: not cargo-criterion/);
+    expect(unknown.stderr).not.toMatch(/format option|--format/);
   });
 
   it("reads thresholds and mutes from .lance-bench.yml", () => {

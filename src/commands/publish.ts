@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseOptions, type DutBuild, type Result, type RunInfo, type TestBed } from "../model/index.js";
-import { FORMAT_CHOICES, parseInputs } from "../parse/index.js";
+import { InputError, parseOptions, type DutBuild, type Result, type RunInfo, type TestBed } from "../model/index.js";
+import { FORMAT_CHOICES, UNKNOWN_FORMAT, parseInputs } from "../parse/index.js";
 import type { PublishedBenchmark } from "../report/publish-summary.js";
 import { resolveDbUri } from "../store/uri.js";
 import type { RetryPolicy } from "../store/retry.js";
@@ -93,7 +93,13 @@ export async function storeResults(
 export async function publish(options: PublishOptions, deps: PublishDependencies = {}): Promise<PublishSummary> {
   const env = deps.env ?? process.env;
   resolveDbUri(options.db, env); // a bad --db fails before any work
-  const parsed = await parseInputs(options.inputs, options.format);
+  const parsed = await parseInputs(options.inputs, options.format).catch((error: unknown) => {
+    // Only publish can be told the format; compare, which reads files too, cannot.
+    if (error instanceof InputError && error.reason.startsWith(UNKNOWN_FORMAT)) {
+      throw new InputError(error.file, error.location, `${error.reason} (the format option forces one)`);
+    }
+    throw error;
+  });
   const results = [...parsed.results];
   const warnings = [...parsed.warnings];
   if (parsed.measurements.length > 0) {

@@ -25,6 +25,8 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: Record<string,
  * typing a flag wants to hear what the value should have been.
  */
 function describeIssue(issue: z.core.$ZodIssue): string {
+  // A schema's own message says it best; only zod's defaults are reworded.
+  if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "invalid_type":
       return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;

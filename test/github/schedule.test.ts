@@ -300,7 +300,7 @@ describe("lance-bench schedule (CLI)", () => {
       { SCHEDULER_GITHUB_TOKEN: TOKEN, MAX_COMMITS: "lots", GITHUB_API_URL: server.url },
     );
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/max-commits: max-commits must be a whole number \(got "lots"\)/);
+    expect(run.stderr).toMatch(/--max-commits: max-commits must be a whole number, got "lots"/);
     expect(server.requests).toHaveLength(0);
   });
 });
