@@ -44,6 +44,12 @@ const json = (stdout: string) => JSON.parse(stdout) as CompareOutcome;
 const verdicts = (outcome: CompareOutcome) => Object.fromEntries(outcome.benchmarks.map((b) => [b.name, b.verdict]));
 const db = path.join(dir, "db");
 const noStore = ["--db", path.join(dir, "no-store")];
+/** An empty settings file: the defaults, whatever the working directory holds. */
+const emptyConfig = () => {
+  const file = path.join(dir, "empty.yml");
+  writeFileSync(file, "");
+  return file;
+};
 
 describe("lance-bench compare (files)", () => {
   it("flags the regression and the improvement, lists the added benchmark, and fails only when asked", () => {
@@ -204,7 +210,7 @@ describe("lance-bench compare (store)", () => {
       "--db",
       db,
       "--json",
-      ...["--config", path.join(dir, "none.yml")],
+      ...["--config", emptyConfig()],
     ]);
     expect(history.code, history.stderr).toBe(0);
     const outcome = json(history.stdout);
