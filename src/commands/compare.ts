@@ -75,6 +75,16 @@ export async function compare(
   if (!historyBase && options.base.some((spec) => HISTORY_SPEC.test(spec))) {
     throw new ConfigurationError("base: history cannot be combined with other base inputs");
   }
+  // Bad input is reported before the store is opened.
+  for (const [side, specs] of [
+    ["base", options.base],
+    ["head", options.head],
+  ] as const) {
+    for (const spec of specs) {
+      const sha = SHA_SPEC.exec(spec);
+      if (sha) validateSha(sha[1]!, side);
+    }
+  }
   const usesStore = historyBase !== null || [...options.base, ...options.head].some((s) => SHA_SPEC.test(s));
   const dbUri = resolveDbUri(options.db, deps.env);
   const storeOptions = { uri: dbUri, retry: deps.retry, log: deps.log };
