@@ -1,3 +1,4 @@
+import "./lancedb-log.js"; // before @lancedb/lancedb: it reads LANCEDB_LOG when loaded
 import { stat } from "node:fs/promises";
 import * as lancedb from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
