@@ -7,7 +7,7 @@ import { ensureSafeCommits } from "./commit-safety.js";
 import { connectDb } from "./connect.js";
 import { localPath, redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
-import { DEFAULT_RETRY, withStoreRetry, type RetryPolicy } from "./retry.js";
+import { DEFAULT_RETRY, TransientStoreError, withStoreRetry, type RetryPolicy } from "./retry.js";
 import { RESULTS_SCHEMA } from "./schema.js";
 import { sqlString } from "./sql.js";
 
@@ -111,7 +111,15 @@ export class ResultStore {
       `opening table ${RESULTS_TABLE} in ${redactUri(this.uri)}`,
       async () => {
         const names = await this.db.tableNames();
-        return names.includes(RESULTS_TABLE) ? await this.db.openTable(RESULTS_TABLE) : undefined;
+        if (!names.includes(RESULTS_TABLE)) return undefined;
+        try {
+          return await this.db.openTable(RESULTS_TABLE);
+        } catch (error) {
+          // Listed but without a version yet: another publisher is creating it right now.
+          const message = describeError(error);
+          if (/was not found/i.test(message)) throw new TransientStoreError(message);
+          throw error;
+        }
       },
       this.retry,
       this.log,

@@ -69,6 +69,11 @@ const CREDENTIALS_HINT =
 function hintFor(code: string | undefined, message: string): string | undefined {
   if (CREDENTIALS_MISSING.test(message)) return CREDENTIALS_HINT;
   if (REGION_UNKNOWN.test(message)) return "set AWS_REGION to the bucket's region";
+  return s3CodeHint(code);
+}
+
+/** What to do about an S3 error code, where we know. */
+export function s3CodeHint(code: string | undefined): string | undefined {
   switch (code) {
     case "InvalidAccessKeyId":
     case "SignatureDoesNotMatch":
@@ -79,6 +84,9 @@ function hintFor(code: string | undefined, message: string): string | undefined 
       return "the credentials may not read or write this bucket and path (s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)";
     case "NoSuchBucket":
       return "check the bucket in --db or LANCE_BENCH_URI (and AWS_ENDPOINT_URL_S3 for an S3-compatible server)";
+    case "AuthorizationHeaderMalformed":
+    case "PermanentRedirect":
+      return "set AWS_REGION to the bucket's region";
     default:
       return undefined;
   }
@@ -175,6 +183,14 @@ export function condenseStoreMessage(message: string): string {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1000 };
 
+/**
+ * A failure the caller knows to be passing although its text reads as permanent: e.g. a table
+ * that is listed but not yet openable because another publisher is creating it right now.
+ */
+export class TransientStoreError extends Error {
+  override name = "TransientStoreError";
+}
+
 /** Marks a permanent failure inside p-retry, keeping its reading for the final message. */
 class PermanentStoreFailure extends Error {
   constructor(readonly failure: StoreFailure) {
@@ -201,6 +217,7 @@ export async function withStoreRetry<T>(
           return await operation();
         } catch (error) {
           if (error instanceof LanceBenchError) throw new AbortError(error);
+          if (error instanceof TransientStoreError) throw error;
           const failure = classifyStoreError(describeError(error));
           if (!failure.transient) throw new AbortError(new PermanentStoreFailure(failure));
           throw error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StoreError } from "../../src/model/index.js";
-import { condenseStoreMessage, withStoreRetry } from "../../src/store/retry.js";
+import { TransientStoreError, condenseStoreMessage, withStoreRetry } from "../../src/store/retry.js";
 import { LANCEDB_ERRORS } from "./lancedb-errors.js";
 
 const KEYS_HINT =
@@ -99,6 +99,19 @@ describe("withStoreRetry", () => {
       `reading failed (try 2 of 3): ${cause}; retrying`,
     ]);
     for (const notice of notices) expect(notice.length).toBeLessThan(300);
+  });
+
+  it("retries what the caller marks as passing, whatever its text (a table another publisher is creating)", async () => {
+    let calls = 0;
+    const result = await withStoreRetry(
+      "opening table results",
+      async () => {
+        if (++calls === 1) throw new TransientStoreError(LANCEDB_ERRORS.tableNotFound);
+        return "opened";
+      },
+      policy,
+    );
+    expect([result, calls]).toEqual(["opened", 2]);
   });
 
   it("waits with exponential backoff between tries", async () => {

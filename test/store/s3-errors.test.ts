@@ -134,6 +134,29 @@ describe("credentials", () => {
     }
   }, 120_000);
 
+  it("a write the credentials may not make is refused at the conditional-write probe, saying what they lack", async () => {
+    fault = (method, path) =>
+      method === "PUT" && path.includes("commit-probe")
+        ? { status: 403, code: "AccessDenied", message: "Access Denied" }
+        : undefined;
+    try {
+      const run = await throughProxy([
+        "publish",
+        sample("bencher.txt"),
+        "--db",
+        `s3://${BUCKET}/read-only`,
+        ...explicitDut,
+      ]);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr.split("\n").filter(Boolean)).toEqual([
+        `lance-bench: error: checking s3://${BUCKET}/read-only for conditional writes: AccessDenied (HTTP 403); ` +
+          "the credentials may not read or write this bucket and path (s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)",
+      ]);
+    } finally {
+      fault = undefined;
+    }
+  }, 60_000);
+
   it("none at all: names AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, without LanceDB's warnings", async () => {
     const none = {
       AWS_ACCESS_KEY_ID: undefined,
