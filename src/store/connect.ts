@@ -1,6 +1,6 @@
-import "./lancedb-log.js"; // before @lancedb/lancedb: it reads LANCEDB_LOG when loaded
-import * as lancedb from "@lancedb/lancedb";
+import type { Connection } from "@lancedb/lancedb";
 import { ConfigurationError } from "../model/index.js";
+import { loadLanceDb } from "./lancedb.js";
 import { withStoreRetry, type RetryPolicy } from "./retry.js";
 import { isRemoteUri, redactUri, s3StorageOptions } from "./uri.js";
 
@@ -9,7 +9,7 @@ export async function connectDb(
   retry: RetryPolicy,
   onRetry?: (m: string) => void,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<lancedb.Connection> {
+): Promise<Connection> {
   const remote = isRemoteUri(uri);
   const storageOptions = remote ? s3StorageOptions(env) : {};
   if (remote && !storageOptions.region && !storageOptions.endpoint) {
@@ -19,6 +19,7 @@ export async function connectDb(
       `db ${redactUri(uri)}: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the bucket's region, e.g. us-east-1`,
     );
   }
+  const lancedb = await loadLanceDb();
   return withStoreRetry(
     `connecting to ${redactUri(uri)}`,
     () => lancedb.connect(uri, { storageOptions }),

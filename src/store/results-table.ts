@@ -1,10 +1,10 @@
-import "./lancedb-log.js"; // before @lancedb/lancedb: it reads LANCEDB_LOG when loaded
 import { stat } from "node:fs/promises";
-import * as lancedb from "@lancedb/lancedb";
+import type * as lancedb from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
 import { ConfigurationError, StoreError, describeError, type Result } from "../model/index.js";
 import { ensureSafeCommits } from "./commit-safety.js";
 import { connectDb } from "./connect.js";
+import { loadLanceDb } from "./lancedb.js";
 import { localPath, redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
 import { DEFAULT_RETRY, TransientStoreError, withStoreRetry, type RetryPolicy } from "./retry.js";
@@ -228,13 +228,14 @@ export class ResultStore {
    * publishers indexing at the same moment) is a warning and the next publish tries again.
    */
   private async maintainIndexes(table: lancedb.Table): Promise<void> {
+    const { Index } = await loadLanceDb();
     try {
       await this.retryOnLatest(table, "indexing", async () => {
         const indexes = await table.listIndices();
         for (const column of INDEXED_COLUMNS) {
           const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
           if (!index) {
-            await table.createIndex(column, { config: lancedb.Index.btree(), replace: false });
+            await table.createIndex(column, { config: Index.btree(), replace: false });
           } else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
             await table.optimize();
             return;

@@ -1,3 +1,5 @@
+import type * as LanceDb from "@lancedb/lancedb";
+
 /*
  * LanceDB's native module sets up its Rust logger once, when the module is loaded: its
  * `#[napi::module_init]` (lancedb nodejs/src/lib.rs) calls env_logger with the filter from
@@ -7,9 +9,14 @@
  * and report ourselves (retry.ts). So our processes default it to "error"; a user who sets
  * LANCEDB_LOG (e.g. `LANCEDB_LOG=debug`) gets exactly what they asked for.
  *
- * Import this module before `@lancedb/lancedb`: ES modules are evaluated in import order, and
- * the variable is read only at load time.
+ * The variable is read only at load time, so the package is loaded here, on first use, after
+ * the default is set — never by a static import: a bundler (ncc, for dist/) hoists the static
+ * imports of an external package to the top of the bundle, where they would run before any of
+ * our code. `webpackIgnore` keeps the bundler from touching this dynamic import.
  */
-process.env.LANCEDB_LOG ??= "error";
+let loading: Promise<typeof LanceDb> | undefined;
 
-export {};
+export function loadLanceDb(): Promise<typeof LanceDb> {
+  process.env.LANCEDB_LOG ??= "error";
+  return (loading ??= import(/* webpackIgnore: true */ "@lancedb/lancedb"));
+}
