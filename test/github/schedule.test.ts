@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/github/client.js";
@@ -185,6 +186,29 @@ describe("schedule: the newest commit", () => {
     await expect(schedule(options(), deps())).rejects.toThrow(
       /dispatching workflow lancedb\/lance-bench\/run-benchmarks\.yml@main failed: HTTP 403: Resource not accessible by integration \(the default GITHUB_TOKEN cannot trigger workflows: .*SCHEDULER_GITHUB_TOKEN/,
     );
+  });
+});
+
+describe("schedule: the store it reads", () => {
+  it("a local folder that does not exist is an error naming it: nothing dispatched, nothing created", async () => {
+    const missing = path.join(dir, "typo-db");
+    await expect(schedule(options({ db: missing }), deps())).rejects.toThrow(
+      new ConfigurationError(
+        `db ${missing}: no result store there (the folder does not exist); check --db or LANCE_BENCH_URI, or publish first`,
+      ),
+    );
+    expect(dispatches()).toHaveLength(0);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it("an existing folder without the results table is a new store: every commit lacks results, and it says so", async () => {
+    const fresh = path.join(dir, "fresh-db");
+    mkdirSync(fresh);
+    const logged: string[] = [];
+    const summary = await schedule(options({ db: fresh, dryRun: true }), { ...deps(), log: (m) => logged.push(m) });
+    expect(summary.dispatched.map((d) => d.sha)).toEqual([COMMITS[0]]);
+    expect(logged).toContain(`${fresh} has no results table yet: no commit has results`);
+    expect(readdirSync(fresh)).toEqual([]);
   });
 });
 
