@@ -62,9 +62,14 @@ export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}
   });
 }
 
-/** Ids of every stored row, read back through the CLI's `export` (works for folders and S3). */
+/**
+ * Ids of every stored row, read back through the CLI's `export` (works for folders and S3).
+ * A store that was never created holds no rows: `export` refuses it (exit 2, "no result store
+ * there" / "no results table there"), which counts as none here; any other failure throws.
+ */
 export async function storedIds(db: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const exported = await runCliAsync(["export", "--db", db], env);
+  if (exported.code === 2 && /: no (result store|results table) there/.test(exported.stderr)) return [];
   if (exported.code !== 0) throw new Error(`export from ${db} failed: ${exported.stderr}`);
   return exported.stdout
     .split("\n")
