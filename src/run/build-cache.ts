@@ -43,7 +43,12 @@ const entryName = (key: string) => key.replace(/[^A-Za-z0-9._-]+/g, "_");
 export class LocalDirectoryCache implements BuildCache {
   readonly kind = "local";
 
-  constructor(readonly root: string = DEFAULT_CACHE_DIR) {}
+  /** Absolute: the run folders under it are handed to git and cargo, which run elsewhere. */
+  readonly root: string;
+
+  constructor(root: string = DEFAULT_CACHE_DIR) {
+    this.root = path.resolve(root);
+  }
 
   private entry(key: string): string {
     return path.join(this.root, "entries", entryName(key));

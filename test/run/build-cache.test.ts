@@ -38,6 +38,10 @@ describe("LocalDirectoryCache", () => {
     expect(readFileSync(path.join(target, "v"), "utf8")).toBe("new");
   });
 
+  it("keeps its root absolute (a relative --cache-dir once put run-rust's worktree inside the repository)", () => {
+    expect(new LocalDirectoryCache("test-output/some-cache").root).toBe(path.resolve("test-output/some-cache"));
+  });
+
   it("restores several paths and tolerates a path that did not exist when saved", async () => {
     const root = tempDir();
     const cache = new LocalDirectoryCache(path.join(root, "cache"));
