@@ -70,18 +70,17 @@ export function sideCacheText(side: SideCacheReport): string {
   return `${restored}${saved}`;
 }
 
-/** One line per crate: what the build cache did for each side. */
+/** What the build cache did for each crate: one line, or one per side in an A/B. */
 function cacheLines(report: RunReport): string[] {
-  return report.crates.flatMap((c) =>
-    c.cache
-      ? [
-          `build cache of ${c.path}: ` +
-            (c.cache.base
-              ? `head: ${sideCacheText(c.cache.head)}; base: ${sideCacheText(c.cache.base)}`
-              : sideCacheText(c.cache.head)),
-        ]
-      : [],
-  );
+  return report.crates.flatMap((c) => {
+    if (!c.cache) return [];
+    if (!c.cache.base) return [`build cache of ${c.path}: ${sideCacheText(c.cache.head)}`];
+    return [
+      `build cache of ${c.path}:`,
+      `  head: ${sideCacheText(c.cache.head)}`,
+      `  base: ${sideCacheText(c.cache.base)}`,
+    ];
+  });
 }
 
 export type ProfileReport = { benchmark: string } & (
