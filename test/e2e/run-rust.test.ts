@@ -1,7 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import {
+  CARGO_CRITERION,
+  ROOT,
+  commitAll,
+  git,
+  gitRepoFrom,
+  requireOrSkip,
+  runCliProcess,
+  tempDir,
+} from "../helpers.js";
 
 /**
  * `lance-bench run-rust` on the Criterion fixture turned into a git repository with commits,
@@ -105,7 +114,8 @@ describe("run-rust, for real", () => {
     expect(rowsFor(first).length).toBeGreaterThan(before);
   });
 
-  it("runs through cargo criterion when it is installed", () => {
+  it("runs through cargo criterion when it is installed", (ctx) => {
+    requireOrSkip(ctx, CARGO_CRITERION);
     const run = runRust(["--sha", second, "--bench", "fixture", "--filter", "^sort/"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary.crates[0].runner).toBe("cargo-criterion");
