@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigurationError, LanceBenchError, parseOptions, type Measurement, type Result } from "../model/index.js";
+import {
+  ConfigurationError,
+  LanceBenchError,
+  parseOptions,
+  type DutBuild,
+  type Measurement,
+  type Result,
+} from "../model/index.js";
 import { hasBenchLines, parseBencher } from "../parse/bencher.js";
 import { parseCriterionDir } from "../parse/criterion-dir.js";
 import { parseCriterionJson } from "../parse/criterion-json.js";
@@ -22,7 +29,7 @@ import { copyFolder } from "../run/build-cache.js";
 import { cacheStatus } from "../report/run-summary.js";
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
+import { resolveDut, resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
   abOrder,
@@ -154,6 +161,26 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
       const allResults: Result[] = [];
       let profile: ProfileOutcome | undefined;
       const contexts = new Map<string, Promise<ResultsContext>>();
+      // Each crate's build is named (manifest version, or --dut-name/--dut-version) before
+      // anything is built, so a broken manifest cannot surface after an hour of benchmarks.
+      const duts = new Map<string, DutBuild>();
+      const trees: ["head" | "base", Checkout][] = [["head", checkout]];
+      if (baseCheckout) trees.push(["base", baseCheckout]);
+      for (const [side, tree] of trees) {
+        for (const crate of crates) {
+          const { dut } = await resolveDut({
+            repo: tree.dir,
+            sha: tree.sha,
+            // The workspace root's Cargo.toml when it has a version, else the crate's own.
+            manifestDirs: [tree.dir, path.join(tree.dir, crate.path)],
+            dutName: options.dutName,
+            dutVersion: options.dutVersion,
+            defaultName: path.basename(path.resolve(options.repo)),
+            warn: log,
+          });
+          duts.set(`${side}\u0000${crate.path}`, dut);
+        }
+      }
 
       for (const crate of crates) {
         const outcome = await runCrate(crate);
@@ -196,14 +223,15 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         const contextKey = `${side}\u0000${crate.path}`;
         let context = contexts.get(contextKey);
         if (!context) {
+          const dut = duts.get(contextKey)!;
           context = resolveResultsContext(
             {
               repo: tree.dir,
               sha: tree.sha,
-              // The workspace root's Cargo.toml when it has a version, else the crate's own.
-              manifestDirs: [tree.dir, path.join(tree.dir, crate.path)],
+              dutName: dut.name,
+              dutVersion: dut.version,
+              dutTimestamp: dut.timestamp,
               testbedName: options.testbedName,
-              dutName: options.dutName,
               runId: options.runId,
             },
             measurements,

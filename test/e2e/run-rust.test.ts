@@ -99,7 +99,11 @@ describe("run-rust, for real", () => {
 
   it("pr mode writes one results file per crate and publishes nothing; publish reads it later", () => {
     const before = rowsFor(first).length;
-    const pr = runRust(["--sha", first, "--runner", "cargo-bench", "--mode", "pr", "--run-id", "pr-run"]);
+    const pr = runRust(
+      ["--sha", first, "--runner", "cargo-bench", "--mode", "pr", "--run-id", "pr-run"].concat(
+        ["--dut-name", "lance", "--dut-version", "0.15.0+pr"], // as told, not from Cargo.toml
+      ),
+    );
     expect(pr.code, pr.stderr).toBe(0);
     expect(pr.summary.published).toBeUndefined();
     expect(rowsFor(first)).toHaveLength(before);
@@ -108,6 +112,10 @@ describe("run-rust, for real", () => {
     expect(JSON.parse(readFileSync(file, "utf8").split("\n")[0]!)).toMatchObject({
       kind: "lance-bench-results",
       schema_version: 1,
+    });
+    expect(JSON.parse(readFileSync(file, "utf8").split("\n")[1]!).dut).toMatchObject({
+      name: "lance",
+      version: "0.15.0+pr",
     });
     const published = runCliProcess(["publish", file, "--db", db, "--json"]);
     expect(published.code, published.stderr).toBe(0);
