@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -59,6 +60,12 @@ describe("CLI version and help", () => {
     expect(run.stdout.trim()).toBe(VERSION);
     const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(VERSION).toBe(pkg.version);
+  });
+
+  it("runs as the README says, npx lance-bench, from the package's bin", () => {
+    const run = spawnSync("npx", ["--no-install", "lance-bench", "--version"], { cwd: ROOT, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe(VERSION);
   });
 
   it("every run command accepts --dut-name and --dut-version", async () => {
