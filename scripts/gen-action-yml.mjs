@@ -172,8 +172,15 @@ export const ACTIONS = {
         description: "Where datasets live, relative to the workdir (passed as $LANCE_BENCH_DATASET_DIR)",
         default: ".lance-bench-datasets",
       },
-      "pytest-args": { description: "Extra pytest arguments, space-separated" },
+      "pytest-args": {
+        description: "Extra pytest arguments, one per line (a line is one argument: `-k`, then `not eda`)",
+      },
       markers: { description: "pytest -m expression" },
+      "allow-failures": {
+        description:
+          "true: record benchmarks whose tests fail as failed (with the exception), publish the rest, then fail the step",
+        default: "false",
+      },
       mode: { description: "main: publish; pr: upload the results artifact", default: "main" },
       publish: { description: "Publish in main mode (true/false)", default: "true" },
       db: dbInput,

@@ -5,7 +5,7 @@ import { comparePr, parseComparePrOptions } from "./commands/compare-pr.js";
 import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
-import { parseRunPythonOptions, runPython } from "./commands/run-python.js";
+import { failedBenchmarksError, parseRunPythonOptions, runPython } from "./commands/run-python.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "./commands/run-pipeline.js";
 import {
   parsePipelineCompareOptions,
@@ -194,13 +194,28 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       "where datasets live, relative to the workdir ($LANCE_BENCH_DATASET_DIR)",
       ".lance-bench-datasets",
     )
-    .option("--pytest-arg <arg...>", "extra pytest arguments (paths, -k ...)")
+    .argument("[pytest-args...]", "pytest arguments, after -- when they start with a dash: -- -k 'not eda' tests/")
+    .option(
+      "--pytest-arg <arg>",
+      "one pytest argument, may start with a dash; repeat it (--pytest-arg=-k --pytest-arg 'not eda')",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option("--markers <expr>", "pytest -m expression")
-    .action(async (flags: Record<string, unknown>) => {
+    .option(
+      "--allow-failures",
+      "record benchmarks whose tests fail as failed (with the exception), publish the rest, then exit 2",
+    )
+    .action(async (trailing: string[], flags: Record<string, unknown>) => {
       const { json, pytestArg, ...rest } = flags;
-      const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
+      const pytestArgs = [...((pytestArg as string[] | undefined) ?? []), ...trailing];
+      const summary = await runPython(
+        parseRunPythonOptions({ ...rest, pytestArgs, allowFailures: rest.allowFailures === true }),
+        deps,
+      );
       if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       else io.stdout(`${runPythonTextReport(summary)}\n`);
+      const failure = failedBenchmarksError(summary);
+      if (failure) throw failure;
     });
 
   /** Options of run-pipeline that pipeline-compare shares. */

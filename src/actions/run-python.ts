@@ -1,6 +1,6 @@
 import path from "node:path";
 import * as core from "@actions/core";
-import { parseRunPythonOptions, runPython } from "../commands/run-python.js";
+import { failedBenchmarksError, parseRunPythonOptions, runPython } from "../commands/run-python.js";
 import { runPythonMarkdownReport } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
 import { listInput, optionalInput, runAction } from "./run-action.js";
@@ -16,7 +16,15 @@ export const Inputs = {
   DatasetDir: "dataset-dir",
   PytestArgs: "pytest-args",
   Markers: "markers",
+  AllowFailures: "allow-failures",
 } as const;
+
+/** One argument per line, kept whole: `-k` and `not eda` are two lines. */
+const linesInput = (name: string): string[] =>
+  (optionalInput(name) ?? "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 export const Outputs = { ResultsDir: "results-dir", Count: "count", Datasets: "datasets" } as const;
 
@@ -31,8 +39,9 @@ export async function run(): Promise<void> {
       datagenCommand: optionalInput(Inputs.DatagenCommand),
       datagenSources: listInput(Inputs.DatagenSources),
       datasetDir: optionalInput(Inputs.DatasetDir),
-      pytestArgs: wordsInput(Inputs.PytestArgs),
+      pytestArgs: linesInput(Inputs.PytestArgs),
       markers: optionalInput(Inputs.Markers),
+      allowFailures: optionalInput(Inputs.AllowFailures) === "true",
     });
     const summary = await runPython(options, runDependencies());
     await uploadArtifacts([
@@ -49,5 +58,7 @@ export async function run(): Promise<void> {
       .addHeading("lance-bench run-python", 3)
       .addRaw(`${runPythonMarkdownReport(summary)}\n`)
       .write();
+    const failure = failedBenchmarksError(summary);
+    if (failure) throw failure;
   });
 }

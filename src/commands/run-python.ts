@@ -1,16 +1,25 @@
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigurationError, parseOptions, type Measurement, type Result } from "../model/index.js";
+import {
+  ConfigurationError,
+  parseOptions,
+  TIME_METRIC,
+  TIME_UNIT,
+  type Measurement,
+  type Result,
+} from "../model/index.js";
 import { resolveInside } from "../context/paths.js";
 import { parsePytestBenchmark } from "../parse/pytest.js";
 import { readChunks } from "../parse/stream.js";
 import { splitCommand } from "../run/command-line.js";
-import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure } from "../run/python.js";
+import { describeFailures, pytestFailures, type PytestFailure } from "../parse/pytest-failures.js";
+import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure, type PytestRun } from "../run/python.js";
+import { tail } from "../run/spawn.js";
 import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
+import { resolveResultsContext, toFailedResults, toResults, type ResultsContext } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
   abOrder,
@@ -43,8 +52,14 @@ export const RunPythonOptions = RunCommonOptions.extend({
   datagenCommand: optionalText,
   datagenSources: textList,
   datasetDir: z.string().trim().min(1).default(".lance-bench-datasets"),
-  pytestArgs: textList,
+  /** Passed to pytest as they are: an argument may start with a dash or contain spaces. */
+  pytestArgs: z.array(z.string().min(1, "an empty pytest argument")).default([]),
   markers: optionalText,
+  /**
+   * Record benchmarks whose tests failed (status `failed`, with the exception) and publish the
+   * rest, instead of failing the whole run; the run still ends with an error naming how many.
+   */
+  allowFailures: z.boolean().default(false),
 });
 export type RunPythonOptions = z.infer<typeof RunPythonOptions>;
 
@@ -59,6 +74,8 @@ export interface RunPythonSummary {
   datasets: "generated" | "cache hit" | "none";
   datasetKey?: string;
   results: number;
+  /** Benchmarks whose tests failed, recorded with status `failed` (only with allow-failures). */
+  failed?: { name: string; reason: string; role?: "base" | "head"; repetition?: number }[];
   resultsFile?: string;
   /** Same-runner A/B: the base commit, run alternately with the head, and its results. */
   baseSha?: string;
@@ -77,6 +94,36 @@ async function defaultDatagenSources(workdir: string, argv: readonly string[]): 
     if (info?.isFile()) return [path.dirname(arg)];
   }
   return [];
+}
+
+/**
+ * What a pytest run's exit means: benchmark JSON to read (and, with `allowFailures`, the tests
+ * that failed), or an error that names each failed test with its exception. `problem` says
+ * what else may explain the failure (datasets that came from the cache).
+ */
+function checkPytestRun(run: PytestRun, allowFailures: boolean, problem: string | undefined): PytestFailure[] {
+  const failures = run.exitCode === 0 ? [] : pytestFailures(run.output, run.junitXml);
+  const causes = failures.length ? `\n${describeFailures(failures)}` : "";
+  const context = problem ? `\n${problem}` : "";
+  if (!run.wroteJson) {
+    throw new StepFailure(
+      `pytest produced no benchmark JSON (exit ${run.exitCode}):${causes}${context}\n${tail(run.output)}`,
+    );
+  }
+  if (run.exitCode !== 0 && !(allowFailures && run.exitCode === 1 && failures.length > 0)) {
+    const count = failures.length ? ` ${failures.length} test${failures.length === 1 ? "" : "s"} failed:` : "";
+    throw new StepFailure(`pytest failed (exit ${run.exitCode}):${count}${causes}${context}\n${tail(run.output, 10)}`);
+  }
+  return failures;
+}
+
+/** The error a run with allow-failures ends with when benchmarks failed (after publishing the rest). */
+export function failedBenchmarksError(summary: RunPythonSummary): ConfigurationError | undefined {
+  const n = summary.failed?.length ?? 0;
+  if (n === 0) return undefined;
+  return new ConfigurationError(
+    `${n} benchmark${n === 1 ? "" : "s"} failed and ${n === 1 ? "was" : "were"} recorded with status failed: ${summary.failed!.map((f) => f.name).join(", ")}`,
+  );
 }
 
 /**
@@ -157,6 +204,11 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         }
       }
 
+      /** What else may explain failing benchmarks: datasets that came from the cache. */
+      const datasetProblem = (): string | undefined =>
+        datasets === "cache hit"
+          ? `the datasets came from the cache (entry ${datasetKey}, restored to ${datasetDir}): if the benchmarks read them from elsewhere, the cache does not hold what they need; make the generator write to $LANCE_BENCH_DATASET_DIR (--dataset-dir, --dataset-env)`
+          : undefined;
       try {
         const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
         const preload = storePreloader(options.mode, options.publish);
@@ -169,17 +221,22 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           repetition: number | undefined,
         ) => {
           const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
-          await runPytestBenchmarks(side.venv, args, jsonFile, {
+          const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
             cwd: side.workdir,
             env: { ...side.venv.env, LANCE_BENCH_DATASET_DIR: datasetDir },
             timeoutMs: remaining(),
           });
+          const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
+          const failedIds = new Set(failures.map((f) => f.nodeId));
           const toolchain: string[] = [];
           const label = `pytest --benchmark-json output${role === "base" ? " (base)" : ""}`;
-          const found = await parsePytestBenchmark(readChunks(jsonFile), label, {
+          const parsed = await parsePytestBenchmark(readChunks(jsonFile), label, {
             warn: log,
             noteToolchain: (t) => toolchain.push(t),
+            allowEmpty: failures.length > 0,
           });
+          // A benchmark whose test failed after measuring is not a measurement to trust.
+          const found = parsed.filter((m) => !failedIds.has(m.benchmarkName));
           // The build, machine and run are the same for every repetition of one side: read them once.
           let context = contexts.get(role);
           if (!context) {
@@ -198,11 +255,30 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             );
             contexts.set(role, context);
           }
+          const ab = repetition ? { repetition, role } : undefined;
+          const failedRows = toFailedResults(
+            failures.map((f) => ({
+              benchmarkName: f.nodeId,
+              reason: f.message || `${f.kind} without a message`,
+              metric: TIME_METRIC,
+              units: TIME_UNIT,
+              direction: "lower_is_better",
+              sourceFormat: "pytest",
+              metadata: { pytest_outcome: f.kind, ...(role === "base" ? { side: "base" } : {}) },
+            })),
+            await context,
+            ab,
+          );
+          for (const f of failures) {
+            log(`${f.kind} ${f.nodeId}: recorded as failed (${f.message.split("\n")[0]})`);
+            failed.push({ name: f.nodeId, reason: f.message, ...(ab ?? {}) });
+          }
           return {
             measurements: found,
-            results: toResults(found, await context, repetition ? { repetition, role } : undefined),
+            results: [...toResults(found, await context, ab), ...failedRows],
           };
         };
+        const failed: NonNullable<RunPythonSummary["failed"]> = [];
         const results: Result[] = [];
         const baseResults: Result[] = [];
         let measurements: Measurement[] = [];
@@ -262,13 +338,14 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           python: pythonVersion,
           datasets,
           datasetKey,
-          results: results.length,
+          results: results.filter((r) => r.status === "ok").length,
+          ...(failed.length ? { failed } : {}),
           resultsFile,
           ...(base
             ? {
                 baseSha: base.tree.sha,
                 repetitions: plan.repetitions,
-                baseResults: baseResults.length,
+                baseResults: baseResults.filter((r) => r.status === "ok").length,
                 baseResultsFile,
               }
             : {}),

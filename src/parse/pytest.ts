@@ -45,6 +45,8 @@ export interface PytestContext {
   warn(message: string): void;
   /** Records the interpreter that ran the benchmarks (part of the environment fingerprint). */
   noteToolchain(description: string): void;
+  /** A report without benchmarks is no error (every benchmark's test failed, and that is recorded). */
+  allowEmpty?: boolean;
 }
 
 /** Parses pytest-benchmark JSON streamed from `chunks`, one benchmark entry in memory at a time. */
@@ -81,7 +83,10 @@ export async function parsePytestBenchmark(
   if (typeof machine.python_version === "string") {
     context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
   }
-  if (streamed.elements === 0) throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+  if (streamed.elements === 0) {
+    if (context.allowEmpty) return [];
+    throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+  }
   if (measurements.length === 0) {
     throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
   }

@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigurationError } from "../model/index.js";
 import { spawnCaptured, tail } from "./spawn.js";
@@ -62,13 +62,18 @@ export async function pipInstall(venv: PythonEnvironment, packages: readonly str
 
 export interface PytestRun {
   jsonFile: string;
+  /** Whether pytest wrote the benchmark JSON. */
+  wroteJson: boolean;
   exitCode: number | null;
   output: string;
+  /** pytest's JUnit XML report, where it wrote one: the failed tests' whole messages. */
+  junitXml: string | undefined;
 }
 
 /**
- * `pytest --benchmark-only --benchmark-json=FILE`. Exit 5 (nothing collected) and a run that
- * wrote no JSON are errors naming what happened; failed tests fail the run.
+ * `pytest --benchmark-only --benchmark-json=FILE`, with the short summary of failures (`-rfE`)
+ * and a JUnit XML report, which together say which tests failed and why (the caller reads
+ * them). Exit 5 (nothing collected) and a timeout are errors here.
  */
 export async function runPytestBenchmarks(
   venv: PythonEnvironment,
@@ -76,9 +81,21 @@ export async function runPytestBenchmarks(
   jsonFile: string,
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<PytestRun> {
+  const junitFile = `${jsonFile.replace(/\.json$/, "")}.junit.xml`;
   const result = await spawnCaptured(
     venv.python,
-    ["-m", "pytest", "--benchmark-only", `--benchmark-json=${jsonFile}`, "-p", "no:cacheprovider", ...args],
+    [
+      "-m",
+      "pytest",
+      "--benchmark-only",
+      `--benchmark-json=${jsonFile}`,
+      `--junitxml=${junitFile}`,
+      "-p",
+      "no:cacheprovider",
+      // The summary names failed tests by node id (a -r of the user's comes later and wins).
+      "-rfE",
+      ...args,
+    ],
     options,
   );
   const output = `${result.stdout}\n${result.stderr}`;
@@ -91,7 +108,6 @@ export async function runPytestBenchmarks(
     () => true,
     () => false,
   );
-  if (!wroteJson) throw new StepFailure(`pytest produced no benchmark JSON (exit ${result.code}):\n${tail(output)}`);
-  if (result.code !== 0) throw new StepFailure(`pytest failed (exit ${result.code}):\n${tail(output)}`);
-  return { jsonFile, exitCode: result.code, output };
+  const junitXml = await readFile(junitFile, "utf8").catch(() => undefined);
+  return { jsonFile, wroteJson, exitCode: result.code, output, junitXml };
 }

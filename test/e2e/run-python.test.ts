@@ -115,3 +115,93 @@ describe("run-python, bad input: a clear error and nothing published", () => {
     300_000,
   );
 });
+
+/**
+ * The edge cases Lance's own `python/ci_benchmarks` hit (issue 12), on a second fixture: pytest
+ * arguments that start with a dash, a benchmark that fails with an exception, a custom timer,
+ * and a dataset generator in a package that imports a sibling module.
+ */
+const casesRepo = gitRepoFrom(path.join(ROOT, "fixtures/python-pytest-cases"), path.join(work, "cases"));
+const casesDb = path.join(work, "cases-db");
+const casesCache = path.join(work, "cases-cache");
+const casesLog = path.join(work, "cases-datagen.log");
+
+function runCases(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = runCliProcess(
+    [
+      "run-python",
+      "--repo",
+      casesRepo,
+      "--db",
+      casesDb,
+      "--cache-dir",
+      casesCache,
+      "--output-dir",
+      path.join(work, "cases-results"),
+      "--json",
+      ...args,
+    ],
+    { DATAGEN_LOG: casesLog, ...env },
+  );
+  return { ...run, summary: run.code === 0 ? JSON.parse(run.stdout) : undefined };
+}
+
+describe("run-python: pytest arguments as users type them", () => {
+  it("passes everything after -- to pytest, and --pytest-arg values that start with a dash", () => {
+    const run = runCases([
+      "--no-publish",
+      "--pytest-arg=-k",
+      "--pytest-arg",
+      "fast or iops",
+      "--",
+      "--benchmark-min-rounds=3",
+      "tests/test_cases.py",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.results).toBe(2);
+  }, 300_000);
+});
+
+describe("run-python: failing benchmarks", () => {
+  const exported = () =>
+    runCliProcess(["export", "--db", casesDb])
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  const selectFailing = ["--", "-k", "fast or needs_dataset"];
+
+  it("an error names each failed test with its whole exception, and nothing is published", () => {
+    const run = runCases(selectFailing);
+    expect(run.code).toBe(2);
+    // The path is longer than a terminal line: the exception is shown whole, not cut at 80 columns.
+    expect(run.stderr).toMatch(
+      /FAILED tests\/test_cases\.py::test_needs_dataset - ValueError: Dataset at path \/\S+\/rows\.txt was not found/,
+    );
+    expect(run.stderr).toMatch(/pytest failed \(exit 1\): 1 test failed/);
+    expect(exported()).toEqual([]);
+  }, 300_000);
+
+  it("--allow-failures publishes the passing ones, records the failed one with its reason, exits 2", () => {
+    const run = runCases(["--allow-failures", ...selectFailing]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr.trim().split("\n").at(-1)).toMatch(
+      /^lance-bench: error: 1 benchmark failed and was recorded with status failed: tests\/test_cases\.py::test_needs_dataset$/,
+    );
+    const rows = exported();
+    const byName = new Map(rows.map((row) => [row.benchmark_name, row]));
+    const ok = byName.get("tests/test_cases.py::test_fast");
+    expect(ok).toMatchObject({ status: "ok", status_reason: null });
+    expect(ok.values.length).toBeGreaterThan(0);
+    const failed = byName.get("tests/test_cases.py::test_needs_dataset");
+    expect(failed).toMatchObject({ status: "failed", values: [], summary: null, source_format: "pytest" });
+    expect(failed.status_reason).toMatch(/^ValueError: Dataset at path \/\S+\/rows\.txt was not found$/);
+    expect(rows).toHaveLength(2);
+
+    // The results file holds both; compare reads the measured one and never judges the failed one.
+    const resultsFile = path.join(work, "cases-results", "results-python.jsonl");
+    const compared = runCliProcess(["compare", "--base", resultsFile, "--head", resultsFile, "--json"]);
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(compared.stdout).toContain("test_fast");
+    expect(compared.stdout).not.toContain("test_needs_dataset");
+  }, 300_000);
+});
