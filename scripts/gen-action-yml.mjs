@@ -166,11 +166,18 @@ export const ACTIONS = {
         description: "Dataset generator run without a shell, e.g. `python python/ci_benchmarks/datagen/gen_all.py`",
       },
       "datagen-sources": {
-        description: "Files or folders whose content keys the dataset cache (default: the script's folder)",
+        description: "Files or folders whose content keys the dataset cache (default: the generator script's package)",
+      },
+      "datagen-env": {
+        description: "Environment variables whose values key the dataset cache too (e.g. row counts), one per line",
       },
       "dataset-dir": {
-        description: "Where datasets live, relative to the workdir (passed as $LANCE_BENCH_DATASET_DIR)",
+        description:
+          "The folder the generator writes and the cache holds, relative to the workdir or absolute (passed as $LANCE_BENCH_DATASET_DIR)",
         default: ".lance-bench-datasets",
+      },
+      "dataset-env": {
+        description: "Also pass the dataset folder as these environment variables, one per line",
       },
       "pytest-args": {
         description: "Extra pytest arguments, one per line (a line is one argument: `-k`, then `not eda`)",

@@ -187,13 +187,15 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--datagen-command <command>", "dataset generator, run when its sources changed (without a shell)")
     .option(
       "--datagen-sources <path...>",
-      "files or folders whose content keys the dataset cache (default: the generator script's folder)",
+      "files or folders whose content keys the dataset cache (default: the package of the generator script)",
     )
+    .option("--datagen-env <name...>", "environment variables whose values key the dataset cache too (e.g. row counts)")
     .option(
       "--dataset-dir <dir>",
-      "where datasets live, relative to the workdir ($LANCE_BENCH_DATASET_DIR)",
+      "the folder the generator writes and the cache holds, relative to the workdir or absolute ($LANCE_BENCH_DATASET_DIR)",
       ".lance-bench-datasets",
     )
+    .option("--dataset-env <name...>", "also pass the dataset folder as these environment variables")
     .argument("[pytest-args...]", "pytest arguments, after -- when they start with a dash: -- -k 'not eda' tests/")
     .option(
       "--pytest-arg <arg>",

@@ -1,4 +1,6 @@
-import { mkdir, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, stat } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import {
@@ -21,6 +23,7 @@ import { hashSources } from "../run/source-hash.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveResultsContext, toFailedResults, toResults, type ResultsContext } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
+import { LocalDirectoryCache } from "../run/build-cache.js";
 import {
   abOrder,
   abPlan,
@@ -33,6 +36,13 @@ import {
   optionalText,
   textList,
 } from "./run-common.js";
+
+/** An environment variable's name: these reach processes as names, never through a shell. */
+const EnvName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "is not an environment variable name (letters, digits, _)");
+const RESERVED_ENV = /^(PATH|HOME|PWD|SHELL|USER|TMPDIR|VIRTUAL_ENV|PYTHON.*|LD_.*|DYLD_.*|LANCE_BENCH_.*)$/;
 
 /** Options of `run-python`, shared by the CLI and the action. */
 export const RunPythonOptions = RunCommonOptions.extend({
@@ -50,8 +60,21 @@ export const RunPythonOptions = RunCommonOptions.extend({
     )
     .default([]),
   datagenCommand: optionalText,
+  /** What keys the dataset cache (default: the package the generator script lives in). */
   datagenSources: textList,
+  /** Environment variables whose values key the dataset cache too (scale knobs such as row counts). */
+  datagenEnv: z.array(EnvName).default([]),
+  /** Relative to the workdir (inside the checkout), or an absolute path. */
   datasetDir: z.string().trim().min(1).default(".lance-bench-datasets"),
+  /** Variables that also hold the dataset folder, for generators and benchmarks that read their own. */
+  datasetEnv: z
+    .array(
+      EnvName.refine(
+        (name) => !RESERVED_ENV.test(name),
+        "is a variable the run itself needs (PATH, HOME, PYTHON*, VIRTUAL_ENV, LD_*, …)",
+      ),
+    )
+    .default([]),
   /** Passed to pytest as they are: an argument may start with a dash or contain spaces. */
   pytestArgs: z.array(z.string().min(1, "an empty pytest argument")).default([]),
   markers: optionalText,
@@ -73,6 +96,8 @@ export interface RunPythonSummary {
   /** "generated", "cache hit" (the generator did not run) or "none" (no generator). */
   datasets: "generated" | "cache hit" | "none";
   datasetKey?: string;
+  /** Where the datasets were (restored or generated). */
+  datasetDir?: string;
   results: number;
   /** Benchmarks whose tests failed, recorded with status `failed` (only with allow-failures). */
   failed?: { name: string; reason: string; role?: "base" | "head"; repetition?: number }[];
@@ -87,13 +112,91 @@ export interface RunPythonSummary {
   profile?: ProfileOutcome;
 }
 
-/** By default the generator's sources are the folder of the script it runs. */
-async function defaultDatagenSources(workdir: string, argv: readonly string[]): Promise<string[]> {
-  for (const arg of argv.slice(1)) {
-    const info = await stat(path.join(workdir, arg)).catch(() => undefined);
-    if (info?.isFile()) return [path.dirname(arg)];
+/** The generator's script: the first argument that is a file, or the module of `-m module`. */
+async function generatorScript(workdir: string, argv: readonly string[]): Promise<string | undefined> {
+  const isFile = async (relative: string) =>
+    (await stat(path.join(workdir, relative)).catch(() => undefined))?.isFile();
+  for (const [index, arg] of argv.slice(1).entries()) {
+    if (arg === "-m") {
+      const module = argv[index + 2];
+      if (!module) return undefined;
+      const base = module.split(".").join(path.sep);
+      for (const candidate of [`${base}.py`, path.join(base, "__main__.py")]) {
+        if (await isFile(candidate)) return candidate;
+      }
+      return undefined;
+    }
+    if (!arg.startsWith("-") && (await isFile(arg))) return arg;
   }
-  return [];
+  return undefined;
+}
+
+/**
+ * By default the generator's sources are the package it lives in, so that a sibling module it
+ * imports keys the cache too: from the script's folder up while the folder has an `__init__.py`
+ * (never above the workdir). A script outside any package: its own folder.
+ */
+async function defaultDatagenSources(workdir: string, argv: readonly string[]): Promise<string[]> {
+  const script = await generatorScript(workdir, argv);
+  if (script === undefined) return [];
+  const hasInit = async (relative: string) =>
+    (await stat(path.join(workdir, relative, "__init__.py")).catch(() => undefined))?.isFile() === true;
+  let folder = path.dirname(path.normalize(script));
+  while (folder !== "." && !folder.startsWith("..") && (await hasInit(folder))) {
+    const parent = path.dirname(folder);
+    if (parent === "." || !(await hasInit(parent))) break;
+    folder = parent;
+  }
+  return [folder];
+}
+
+/** The cache key: the generator's command, its sources' contents and the named variables' values. */
+async function datasetCacheKey(
+  workdir: string,
+  argv: readonly string[],
+  sources: readonly string[],
+  envNames: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify(argv));
+  hash.update(await hashSources(workdir, sources));
+  for (const name of [...new Set(envNames)].sort()) hash.update(JSON.stringify([name, env[name] ?? null]));
+  return `lance-bench-datasets-${hash.digest("hex").slice(0, 16)}`;
+}
+
+/** Whether a folder holds anything (a missing folder holds nothing). */
+const hasEntries = async (dir: string) => ((await readdir(dir).catch(() => [])) as string[]).length > 0;
+
+/**
+ * The dataset folder: relative to the workdir (inside the checkout) or absolute. The suite
+ * replaces it when restoring from the cache, so it must not be a folder that holds the
+ * checkout, the home folder or the cache.
+ */
+async function resolveDatasetDir(
+  options: RunPythonOptions,
+  checkoutDir: string,
+  env: NodeJS.ProcessEnv,
+  cacheRoot: string | undefined,
+): Promise<string> {
+  if (!path.isAbsolute(options.datasetDir)) {
+    return resolveInside(checkoutDir, path.join(options.workdir, options.datasetDir), "dataset-dir", "the repository");
+  }
+  const dir = path.resolve(options.datasetDir);
+  const holds = (inner: string | undefined) =>
+    inner !== undefined && !path.relative(dir, path.resolve(inner)).startsWith("..");
+  for (const [inner, what] of [
+    [checkoutDir, "the checkout"],
+    [env.HOME ?? os.homedir(), "the home folder"],
+    [cacheRoot, "the cache"],
+  ] as const) {
+    if (holds(inner)) {
+      throw new ConfigurationError(
+        `dataset-dir "${options.datasetDir}" holds ${what}: the suite replaces this folder when it restores datasets from the cache; name a folder of its own`,
+      );
+    }
+  }
+  return dir;
 }
 
 /**
@@ -177,30 +280,46 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
     try {
       const base = baseCheckout ? await prepare(baseCheckout, path.join(workDir, "venv-base")) : undefined;
 
-      const datasetDir = await resolveInside(
+      const datasetDir = await resolveDatasetDir(
+        options,
         checkout.dir,
-        path.join(options.workdir, options.datasetDir),
-        "dataset-dir",
-        "the repository",
+        workspace.env,
+        cache instanceof LocalDirectoryCache ? cache.root : undefined,
       );
-      const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
+      /** Where the generator and the benchmarks are told the datasets are. */
+      const datasetVars = Object.fromEntries(
+        ["LANCE_BENCH_DATASET_DIR", ...options.datasetEnv].map((name) => [name, datasetDir]),
+      );
+      const env = { ...venv.env, ...datasetVars };
       let datasets: RunPythonSummary["datasets"] = "none";
       let datasetKey: string | undefined;
+      let datasetsToSave = false;
       if (datagen) {
         const sources = options.datagenSources.length
           ? options.datagenSources
           : await defaultDatagenSources(workdir, datagen);
         for (const source of sources) await resolveInside(workdir, source, "datagen-sources", "the workdir");
-        datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
+        datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
         const hit = await cache.restore([datasetDir], datasetKey);
-        if (hit) {
+        if (hit && (await hasEntries(datasetDir))) {
           datasets = "cache hit";
-          log(`datasets restored from the cache (${hit}); generator skipped`);
+          datasetsToSave = cache.kind === "local"; // the local entry was moved out: it goes back
+          log(`datasets restored from the cache (${hit}) to ${datasetDir}; generator skipped`);
         } else {
-          log(`generating datasets: ${datagen.join(" ")}`);
+          if (hit) log(`the cache entry ${hit} was empty; generating the datasets`);
+          log(
+            `generating datasets into ${datasetDir}: ${datagen.join(" ")} (keyed on ${sources.join(", ") || "the command"})`,
+          );
           await mkdir(datasetDir, { recursive: true });
           await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
+          if (!(await hasEntries(datasetDir))) {
+            const names = ["$LANCE_BENCH_DATASET_DIR", ...options.datasetEnv.map((n) => `$${n}`)].join(" or ");
+            throw new ConfigurationError(
+              `dataset generation wrote nothing into ${datasetDir}, so nothing was cached: the generator must write its datasets to the folder named by ${names} (set with --dataset-dir; --dataset-env NAME passes it under the variable the generator reads)`,
+            );
+          }
           datasets = "generated";
+          datasetsToSave = true;
         }
       }
 
@@ -223,7 +342,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
           const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
             cwd: side.workdir,
-            env: { ...side.venv.env, LANCE_BENCH_DATASET_DIR: datasetDir },
+            env: { ...side.venv.env, ...datasetVars },
             timeoutMs: remaining(),
           });
           const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
@@ -338,6 +457,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           python: pythonVersion,
           datasets,
           datasetKey,
+          ...(datagen ? { datasetDir } : {}),
           results: results.filter((r) => r.status === "ok").length,
           ...(failed.length ? { failed } : {}),
           resultsFile,
@@ -355,7 +475,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         };
       } finally {
         // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
-        if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
+        if (datasetKey !== undefined && datasetsToSave) {
           await cache
             .save([datasetDir], datasetKey)
             .catch((error: Error) => log(`could not cache the datasets: ${error.message}`));

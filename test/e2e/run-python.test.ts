@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
@@ -204,4 +204,72 @@ describe("run-python: failing benchmarks", () => {
     expect(compared.stdout).toContain("test_fast");
     expect(compared.stdout).not.toContain("test_needs_dataset");
   }, 300_000);
+});
+
+describe("run-python: the dataset cache holds what the benchmarks read", () => {
+  const generator = ["--datagen-command", "python benchdata/gen/gen_all.py"];
+  const casesGenerated = () => (existsSync(casesLog) ? readFileSync(casesLog, "utf8").trim().split("\n").length : 0);
+  const cacheEntries = () =>
+    readdirSync(path.join(casesCache, "entries"), { withFileTypes: true })
+      .map((e) => e.name)
+      .filter((name) => name.startsWith("lance-bench-datasets"));
+  // The generator writes to its own folder unless told otherwise (as Lance's writes under $HOME).
+  const ownFolder = path.join(work, "generator-own-folder");
+  const datasetDir = path.join(work, "datasets-abs");
+
+  it("a generator that writes nothing into the dataset folder is an error, and nothing is cached", () => {
+    const run = runCases([...generator, "--no-publish", "--", "-k", "fast"], { CASES_OUT: ownFolder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /dataset generation wrote nothing into \/\S+\.lance-bench-datasets, so nothing was cached/,
+    );
+    expect(run.stderr).toMatch(/must write its datasets to the folder named by \$LANCE_BENCH_DATASET_DIR/);
+    expect(existsSync(path.join(casesCache, "entries")) ? cacheEntries() : []).toEqual([]);
+  }, 300_000);
+
+  it("--dataset-env tells the generator where to write; an absolute --dataset-dir is cached and restored", () => {
+    const args = [...generator, "--no-publish", "--dataset-dir", datasetDir, "--dataset-env", "CASES_OUT"];
+    rmSync(ownFolder, { recursive: true, force: true });
+    const first = runCases(args, { CASES_OUT: ownFolder });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({ datasets: "generated", datasetDir, results: 3 });
+    expect(existsSync(ownFolder)).toBe(false);
+    const generated = casesGenerated();
+
+    const second = runCases(args, { CASES_OUT: ownFolder });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.summary).toMatchObject({ datasets: "cache hit", results: 3 });
+    expect(casesGenerated()).toBe(generated);
+
+    // A sibling module of the generator's package changes: the datasets are made again.
+    const scale = path.join(casesRepo, "benchdata/scale.py");
+    writeFileSync(scale, `${readFileSync(scale, "utf8")}\n# changed\n`);
+    commitAll(casesRepo, "the generator's sibling module changed");
+    const third = runCases(args, { CASES_OUT: ownFolder });
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.summary.datasets).toBe("generated");
+    expect(casesGenerated()).toBe(generated + 1);
+  }, 600_000);
+
+  it("--datagen-env keys the cache on the named variables; a restored cache the benchmarks miss is a cache problem", () => {
+    const side = path.join(work, "side");
+    const args = [...generator, "--no-publish", "--datagen-env", "CASES_ROWS"];
+    const env = { CASES_ROWS: "300", CASES_SIDE: side, CASES_DATA_DIR: side };
+    const first = runCases(args, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary.datasets).toBe("generated");
+
+    // The benchmarks read the copy outside the dataset folder; the cache cannot bring that back.
+    rmSync(side, { recursive: true, force: true });
+    const second = runCases(args, env);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(
+      /the datasets came from the cache \(entry lance-bench-datasets-[0-9a-f]{16}, restored to \/\S+\): if the benchmarks read them from elsewhere/,
+    );
+    expect(second.stderr).toMatch(/ValueError: Dataset at path \S+side\/rows\.txt was not found/);
+
+    const other = runCases(args, { ...env, CASES_ROWS: "400" });
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.summary.datasets).toBe("generated");
+  }, 600_000);
 });
