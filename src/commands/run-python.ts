@@ -12,6 +12,7 @@ import {
   type Result,
 } from "../model/index.js";
 import { resolveInside } from "../context/paths.js";
+import { CONFIG_FILE, loadRepoConfig, metricResolver } from "../context/repo-config.js";
 import { parsePytestBenchmark } from "../parse/pytest.js";
 import { readChunks } from "../parse/stream.js";
 import { splitCommand } from "../run/command-line.js";
@@ -272,6 +273,9 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       return { tree, workdir, venv, pythonVersion };
     }
 
+    // The benchmarked commit's own config says what its benchmarks' samples are; read before anything runs.
+    const config = await loadRepoConfig(path.join(checkout.dir, CONFIG_FILE));
+    const metricFor = metricResolver(config.metrics);
     const head = await prepare(checkout, path.join(workDir, "venv"));
     const { workdir, venv, pythonVersion } = head;
     const baseCheckout = plan.baseSha
@@ -353,6 +357,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             warn: log,
             noteToolchain: (t) => toolchain.push(t),
             allowEmpty: failures.length > 0,
+            metricFor,
           });
           // A benchmark whose test failed after measuring is not a measurement to trust.
           const found = parsed.filter((m) => !failedIds.has(m.benchmarkName));

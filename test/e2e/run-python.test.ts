@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { ROOT, VENV_PYTHON, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
 
 /**
  * `lance-bench run-python` on the pytest-benchmark fixture, for real: a fresh venv per run,
@@ -272,4 +273,51 @@ describe("run-python: the dataset cache holds what the benchmarks read", () => {
     expect(other.code, other.stderr).toBe(0);
     expect(other.summary.datasets).toBe("generated");
   }, 600_000);
+});
+
+describe("run-python and publish: a custom pytest-benchmark timer's unit and direction", () => {
+  const iops = "tests/test_cases.py::test_iops";
+  const storedIops = (db: string) =>
+    runCliProcess(["export", "--db", db])
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((row) => row.benchmark_name === iops)
+      .at(-1);
+
+  it("warns about a timer that is not a clock in seconds, and records the timer", () => {
+    const run = runCases(["--", "-k", "iops"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/test_iops: pytest-benchmark timer "iops_timer" is not a known clock in seconds/);
+    const row = storedIops(casesDb);
+    expect(row).toMatchObject({ units: "nanoseconds", direction: "lower_is_better" });
+    expect(JSON.parse(row.metadata).timer).toBe("iops_timer");
+  }, 300_000);
+
+  it("takes unit, direction and metric from the benchmarked commit's .lance-bench.yml; publish too", () => {
+    writeFileSync(
+      path.join(casesRepo, ".lance-bench.yml"),
+      'metrics:\n  - match: "tests/test_cases.py::test_iops"\n    unit: operations\n    direction: higher_is_better\n    metric: iops\n',
+    );
+    commitAll(casesRepo, "units of the custom timer");
+    const run = runCases(["--", "-k", "iops"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/iops_timer/);
+    const row = storedIops(casesDb);
+    expect(row).toMatchObject({ units: "operations", direction: "higher_is_better", metric: "iops" });
+    // The timer's own numbers (perf_counter × 1000 per call here), not multiplied into nanoseconds.
+    expect(row.summary.median).toBeLessThan(1_000);
+
+    // publish reads .lance-bench.yml from --repo (else from the current folder).
+    const json = path.join(work, "iops.json");
+    execFileSync(
+      VENV_PYTHON,
+      ["-m", "pytest", "-q", "-k", "iops", `--benchmark-json=${json}`, "-p", "no:cacheprovider"],
+      { cwd: casesRepo, encoding: "utf8" },
+    );
+    const publishDb = path.join(work, "publish-iops-db");
+    const published = runCliProcess(["publish", json, "--repo", casesRepo, "--db", publishDb, "--json"]);
+    expect(published.code, published.stderr).toBe(0);
+    expect(storedIops(publishDb)).toMatchObject({ units: "operations", direction: "higher_is_better" });
+  }, 300_000);
 });
