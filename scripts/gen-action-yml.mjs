@@ -161,7 +161,11 @@ export const ACTIONS = {
       "python-version": { description: "Python version to set up (default: the runner's python3)" },
       workdir: { description: "Folder of the Python project, relative to the repository", default: "." },
       "build-command": { description: "Build step run without a shell, e.g. `maturin develop --release`" },
-      pip: { description: "Extra packages for the venv, space-separated" },
+      pip: { description: "Extra packages for the venv, space-separated (their installed versions are recorded)" },
+      "dut-version-from-package": {
+        description:
+          "An installed package (e.g. pylance) whose version is the build's version, as <version>+<short sha>",
+      },
       "datagen-command": {
         description: "Dataset generator run without a shell, e.g. `python python/ci_benchmarks/datagen/gen_all.py`",
       },

@@ -183,7 +183,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
     .option("--python <interpreter>", "interpreter for the venv", "python3")
     .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
-    .option("--pip <package...>", "extra packages to install into the venv")
+    .option("--pip <package...>", "extra packages to install into the venv (their installed versions are recorded)")
+    .option(
+      "--dut-version-from-package <name>",
+      "the version of this installed package (e.g. pylance) is the build's, as <version>+<short sha>",
+    )
     .option("--datagen-command <command>", "dataset generator, run when its sources changed (without a shell)")
     .option(
       "--datagen-sources <path...>",

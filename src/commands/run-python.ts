@@ -17,7 +17,16 @@ import { parsePytestBenchmark } from "../parse/pytest.js";
 import { readChunks } from "../parse/stream.js";
 import { splitCommand } from "../run/command-line.js";
 import { describeFailures, pytestFailures, type PytestFailure } from "../parse/pytest-failures.js";
-import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure, type PytestRun } from "../run/python.js";
+import {
+  createVenv,
+  installedVersions,
+  pipInstall,
+  requirementName,
+  runPytestBenchmarks,
+  runStep,
+  StepFailure,
+  type PytestRun,
+} from "../run/python.js";
 import { tail } from "../run/spawn.js";
 import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
@@ -84,6 +93,15 @@ export const RunPythonOptions = RunCommonOptions.extend({
    * rest, instead of failing the whole run; the run still ends with an error naming how many.
    */
   allowFailures: z.boolean().default(false),
+  /**
+   * The build under test's version is this installed distribution's (e.g. pylance from PyPI
+   * standing in for the checkout's), as `{installed version}+{short sha}`.
+   */
+  dutVersionFromPackage: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, "is not a Python distribution name")
+    .optional(),
 });
 export type RunPythonOptions = z.infer<typeof RunPythonOptions>;
 
@@ -270,8 +288,38 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         log(`building${tree === checkout ? "" : " the base"}: ${build.join(" ")}`);
         await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
       }
-      return { tree, workdir, venv, pythonVersion };
+      // What was measured: the installed versions of the named packages (pip may resolve a
+      // requirement to another version than the checkout's own).
+      const installed = await installedVersions(venv, packageNames, workdir);
+      let dutVersion: string | undefined;
+      if (options.dutVersionFromPackage !== undefined) {
+        const version = installed[options.dutVersionFromPackage];
+        if (!version) {
+          throw new ConfigurationError(
+            `dut-version-from-package: "${options.dutVersionFromPackage}" is not installed in the venv${tree === checkout ? "" : " of the base"} (install it with --pip or the build command)`,
+          );
+        }
+        dutVersion = `${version}+${tree.sha.slice(0, 7)}`;
+      }
+      const packages = Object.fromEntries(Object.entries(installed).filter(([, v]) => v !== null)) as Record<
+        string,
+        string
+      >;
+      if (Object.keys(packages).length) {
+        log(
+          `installed: ${Object.entries(packages)
+            .map(([n, v]) => `${n} ${v}`)
+            .join(", ")}`,
+        );
+      }
+      return { tree, workdir, venv, pythonVersion, packages, dutVersion };
     }
+    const packageNames = [
+      ...new Set([
+        ...options.pip.flatMap((p) => requirementName(p) ?? []),
+        ...(options.dutVersionFromPackage ? [options.dutVersionFromPackage] : []),
+      ]),
+    ];
 
     // The benchmarked commit's own config says what its benchmarks' samples are; read before anything runs.
     const config = await loadRepoConfig(path.join(checkout.dir, CONFIG_FILE));
@@ -360,7 +408,10 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             metricFor,
           });
           // A benchmark whose test failed after measuring is not a measurement to trust.
-          const found = parsed.filter((m) => !failedIds.has(m.benchmarkName));
+          const installed = Object.keys(side.packages).length ? { installed_packages: side.packages } : {};
+          const found = parsed
+            .filter((m) => !failedIds.has(m.benchmarkName))
+            .map((m) => ({ ...m, metadata: { ...m.metadata, ...installed } }));
           // The build, machine and run are the same for every repetition of one side: read them once.
           let context = contexts.get(role);
           if (!context) {
@@ -371,10 +422,12 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
                 manifestDirs: [side.workdir],
                 testbedName: options.testbedName,
                 dutName: options.dutName,
+                dutVersion: side.dutVersion,
                 runId: options.runId,
               },
               found,
-              toolchain,
+              // The packages measured shape the numbers as the interpreter does: part of the fingerprint.
+              [...toolchain, ...Object.entries(side.packages).map(([name, version]) => `${name} ${version}`)],
               workspace.env,
             );
             contexts.set(role, context);
@@ -388,7 +441,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
               units: TIME_UNIT,
               direction: "lower_is_better",
               sourceFormat: "pytest",
-              metadata: { pytest_outcome: f.kind, ...(role === "base" ? { side: "base" } : {}) },
+              metadata: { pytest_outcome: f.kind, ...installed },
             })),
             await context,
             ab,

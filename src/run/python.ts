@@ -60,6 +60,45 @@ export async function pipInstall(venv: PythonEnvironment, packages: readonly str
   );
 }
 
+/**
+ * The distribution name of a pip requirement ("pylance==1.0.0", "lancedb[embeddings]>=0.25",
+ * "pkg @ https://…"), or undefined for a path, a URL or a file, which name no distribution.
+ */
+export function requirementName(requirement: string): string | undefined {
+  const spec = requirement.trim();
+  const direct = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*@/.exec(spec);
+  if (direct) return direct[1];
+  if (/^[./~]/.test(spec) || spec.includes("://") || /\.(whl|tar\.gz|zip)$/i.test(spec)) return undefined;
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:$|[[<>=!~;@(\s])/.exec(spec);
+  return match?.[1];
+}
+
+/** The installed version of each distribution in the venv (null: not installed), by importlib.metadata. */
+export async function installedVersions(
+  venv: PythonEnvironment,
+  names: readonly string[],
+  cwd: string,
+): Promise<Record<string, string | null>> {
+  if (names.length === 0) return {};
+  // The names travel as arguments, never inside the program text.
+  const program = [
+    "import importlib.metadata as m, json, sys",
+    "out = {}",
+    "for name in sys.argv[1:]:",
+    "    try:",
+    "        out[name] = m.version(name)",
+    "    except m.PackageNotFoundError:",
+    "        out[name] = None",
+    "print(json.dumps(out))",
+  ].join("\n");
+  const { stdout } = await runStep("reading installed package versions", [venv.python, "-c", program, ...names], {
+    cwd,
+    env: venv.env,
+    timeoutMs: 60_000,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, string | null>;
+}
+
 export interface PytestRun {
   jsonFile: string;
   /** Whether pytest wrote the benchmark JSON. */

@@ -321,3 +321,46 @@ describe("run-python and publish: a custom pytest-benchmark timer's unit and dir
     expect(storedIops(publishDb)).toMatchObject({ units: "operations", direction: "higher_is_better" });
   }, 300_000);
 });
+
+describe("run-python: what --pip installed is recorded", () => {
+  it("stores the installed versions in metadata and the fingerprint; the dut version can come from one", () => {
+    const sha = git(casesRepo, ["rev-parse", "HEAD"]).trim();
+    const plain = runCases(["--no-publish", "--", "-k", "fast"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    const run = runCases([
+      "--pip",
+      "pluggy>=1",
+      "--dut-version-from-package",
+      "pluggy",
+      "--output-dir",
+      path.join(work, "pip-results"),
+      "--",
+      "-k",
+      "fast",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = readFileSync(path.join(work, "pip-results", "results-python.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"benchmark_name"'))
+      .map((line) => JSON.parse(line));
+    expect(rows).toHaveLength(1);
+    const metadata = JSON.parse(rows[0].metadata);
+    const version = metadata.installed_packages.pluggy;
+    expect(version).toMatch(/^\d+\.\d+/);
+    expect(metadata.toolchain).toContain(`pluggy ${version}`);
+    expect(rows[0].dut.version).toBe(`${version}+${sha.slice(0, 7)}`);
+    expect(run.summary.published.dut.version).toBe(`${version}+${sha.slice(0, 7)}`);
+    const plainRow = JSON.parse(
+      readFileSync(plain.summary.resultsFile, "utf8")
+        .split("\n")
+        .find((line) => line.includes('"benchmark_name"'))!,
+    );
+    expect(rows[0].fingerprint).not.toBe(plainRow.fingerprint);
+  }, 300_000);
+
+  it("a package that is not installed is an error before any benchmark runs", () => {
+    const run = runCases(["--no-publish", "--dut-version-from-package", "no-such-dist", "--", "-k", "fast"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/dut-version-from-package: "no-such-dist" is not installed in the venv/);
+  }, 300_000);
+});
