@@ -147,6 +147,9 @@ function runCases(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { ...run, summary: run.code === 0 ? JSON.parse(run.stdout) : undefined };
 }
 
+/** pytest's `-k EXPR`, in the form every version of the CLI took. */
+const only = (expression: string) => ["--pytest-arg=-k", `--pytest-arg=${expression}`];
+
 describe("run-python: pytest arguments as users type them", () => {
   it("passes everything after -- to pytest, and --pytest-arg values that start with a dash", () => {
     const run = runCases([
@@ -169,7 +172,7 @@ describe("run-python: failing benchmarks", () => {
       .stdout.split("\n")
       .filter(Boolean)
       .map((line) => JSON.parse(line));
-  const selectFailing = ["--", "-k", "fast or needs_dataset"];
+  const selectFailing = only("fast or needs_dataset");
 
   it("an error names each failed test with its whole exception, and nothing is published", () => {
     const run = runCases(selectFailing);
@@ -219,7 +222,7 @@ describe("run-python: the dataset cache holds what the benchmarks read", () => {
   const datasetDir = path.join(work, "datasets-abs");
 
   it("a generator that writes nothing into the dataset folder is an error, and nothing is cached", () => {
-    const run = runCases([...generator, "--no-publish", "--", "-k", "fast"], { CASES_OUT: ownFolder });
+    const run = runCases([...generator, "--no-publish", ...only("fast")], { CASES_OUT: ownFolder });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /dataset generation wrote nothing into \/\S+\.lance-bench-datasets, so nothing was cached/,
@@ -286,7 +289,7 @@ describe("run-python and publish: a custom pytest-benchmark timer's unit and dir
       .at(-1);
 
   it("warns about a timer that is not a clock in seconds, and records the timer", () => {
-    const run = runCases(["--", "-k", "iops"]);
+    const run = runCases([...only("iops")]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/test_iops: pytest-benchmark timer "iops_timer" is not a known clock in seconds/);
     const row = storedIops(casesDb);
@@ -300,7 +303,7 @@ describe("run-python and publish: a custom pytest-benchmark timer's unit and dir
       'metrics:\n  - match: "tests/test_cases.py::test_iops"\n    unit: operations\n    direction: higher_is_better\n    metric: iops\n',
     );
     commitAll(casesRepo, "units of the custom timer");
-    const run = runCases(["--", "-k", "iops"]);
+    const run = runCases([...only("iops")]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/iops_timer/);
     const row = storedIops(casesDb);
@@ -325,7 +328,7 @@ describe("run-python and publish: a custom pytest-benchmark timer's unit and dir
 describe("run-python: what --pip installed is recorded", () => {
   it("stores the installed versions in metadata and the fingerprint; the dut version can come from one", () => {
     const sha = git(casesRepo, ["rev-parse", "HEAD"]).trim();
-    const plain = runCases(["--no-publish", "--", "-k", "fast"]);
+    const plain = runCases(["--no-publish", ...only("fast")]);
     expect(plain.code, plain.stderr).toBe(0);
     const run = runCases([
       "--pip",
@@ -334,9 +337,7 @@ describe("run-python: what --pip installed is recorded", () => {
       "pluggy",
       "--output-dir",
       path.join(work, "pip-results"),
-      "--",
-      "-k",
-      "fast",
+      ...only("fast"),
     ]);
     expect(run.code, run.stderr).toBe(0);
     const rows = readFileSync(path.join(work, "pip-results", "results-python.jsonl"), "utf8")
@@ -359,7 +360,7 @@ describe("run-python: what --pip installed is recorded", () => {
   }, 300_000);
 
   it("a package that is not installed is an error before any benchmark runs", () => {
-    const run = runCases(["--no-publish", "--dut-version-from-package", "no-such-dist", "--", "-k", "fast"]);
+    const run = runCases(["--no-publish", "--dut-version-from-package", "no-such-dist", ...only("fast")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/dut-version-from-package: "no-such-dist" is not installed in the venv/);
   }, 300_000);
