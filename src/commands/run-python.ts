@@ -241,10 +241,12 @@ function checkPytestRun(run: PytestRun, allowFailures: boolean, problem: string 
 
 /** The error a run with allow-failures ends with when benchmarks failed (after publishing the rest). */
 export function failedBenchmarksError(summary: RunPythonSummary): ConfigurationError | undefined {
-  const n = summary.failed?.length ?? 0;
+  const names = [...new Set((summary.failed ?? []).map((f) => f.name))];
+  const n = names.length;
   if (n === 0) return undefined;
+  const shown = names.slice(0, 5).join(", ") + (n > 5 ? `, and ${n - 5} more` : "");
   return new ConfigurationError(
-    `${n} benchmark${n === 1 ? "" : "s"} failed and ${n === 1 ? "was" : "were"} recorded with status failed: ${summary.failed!.map((f) => f.name).join(", ")}`,
+    `${n} benchmark${n === 1 ? "" : "s"} failed and ${n === 1 ? "was" : "were"} recorded with status failed: ${shown}`,
   );
 }
 
