@@ -14,6 +14,9 @@ const PINNED = {
 };
 const [CACHE_ACTION, CHECKOUT_ACTION, SETUP_PYTHON_ACTION] = Object.keys(PINNED);
 
+const dutVersionInput = {
+  description: "Version such as 0.15.0+abc1234 (default: the manifest's version + short sha, else unversioned+<sha7>)",
+};
 const dbInput = {
   description: "Database: a folder or s3://bucket/path (default: $LANCE_BENCH_URI, else ~/.lance-bench)",
 };
@@ -104,6 +107,7 @@ export const ACTIONS = {
       "budget-minutes": { description: "Time budget per crate, build included", default: "60" },
       "testbed-name": testbedInput,
       "dut-name": { description: "Project name (default: from Cargo.toml)" },
+      "dut-version": dutVersionInput,
       "run-id": runIdInput,
       profile: {
         description: "A benchmark id to record a CPU flamegraph of (perf + inferno), uploaded as an artifact",
@@ -199,6 +203,7 @@ export const ACTIONS = {
       "budget-minutes": { description: "Time budget for the whole run", default: "60" },
       "testbed-name": testbedInput,
       "dut-name": { description: "Project name (default: from pyproject.toml)" },
+      "dut-version": dutVersionInput,
       "run-id": runIdInput,
       profile: {
         description: "A benchmark (pytest node id) to record a CPU flamegraph of with py-spy, uploaded as an artifact",
@@ -273,6 +278,7 @@ export const ACTIONS = {
       "budget-minutes": { description: "Time budget for the whole run", default: "60" },
       "testbed-name": testbedInput,
       "dut-name": { description: "Project name (default: from Cargo.toml or package.json)" },
+      "dut-version": dutVersionInput,
       "run-id": runIdInput,
       profile: {
         description:

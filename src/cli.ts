@@ -17,12 +17,13 @@ import { runPipelineTextReport } from "./report/run-summary.js";
 import { parseScheduleOptions, schedule } from "./commands/schedule.js";
 import { scheduleTextReport } from "./report/schedule-summary.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
-import { LanceBenchError } from "./model/index.js";
+import { ConfigurationError, LanceBenchError } from "./model/index.js";
 import { FORMAT_CHOICES } from "./parse/index.js";
 import { compareMarkdown, compareText } from "./report/compare-report.js";
 import { publishTextTable } from "./report/publish-summary.js";
 import { runPythonTextReport, runRustTextReport } from "./report/run-summary.js";
 import { retryPolicyFromEnv } from "./store/retry.js";
+import { VERSION } from "./version.js";
 
 /**
  * Exit codes: 0 success (has-results: found), 1 has-results: not found, or compare
@@ -46,9 +47,13 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const deps = { env: io.env, retry: retryPolicyFromEnv(io.env), log: (m: string) => io.stderr(`${m}\n`) };
   const program = new Command("lance-bench")
     .description("Continuous benchmarking on LanceDB: publish, query and compare benchmark results.")
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride()
-    .showHelpAfterError();
+    .version(VERSION, "-V, --version", "print the version")
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(usageError(text)),
+    })
+    .exitOverride();
 
   program
     .command("publish")
@@ -63,6 +68,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--sha <sha>", "full commit sha (default: HEAD of --repo)")
     .option("--repo <dir>", "git checkout of the project the results belong to")
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
     .option("--json", "print a machine-readable summary")
     .action(async (files: string[], flags: Record<string, unknown>) => {
       const { json, ...rest } = flags;
@@ -358,7 +364,21 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${scheduleTextReport(summary)}\n`);
     });
 
+  // A usage mistake is one line plus where to read more, not the whole help (which hides the line).
+  program.showHelpAfterError("see lance-bench --help");
+  for (const command of program.commands) command.showHelpAfterError(`see lance-bench ${command.name()} --help`);
   return program;
+}
+
+/** An error as the CLI words it: options are named as flags (`--budget-minutes`), not action inputs. */
+function cliMessage(error: LanceBenchError): string {
+  if (error instanceof ConfigurationError && error.input !== undefined) return `--${error.input}: ${error.problem}`;
+  return error.message;
+}
+
+/** Commander's "error: unknown option '--x'" in the CLI's own shape: "lance-bench: error: …". */
+function usageError(text: string): string {
+  return `lance-bench: ${text.trimEnd().replace(/^error: /, "error: ")}\n`;
 }
 
 /** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
@@ -383,7 +403,11 @@ function runCommand(
     .option("--budget-minutes <n>", text.budget, "60")
     .option("--cache-dir <dir>", `${text.cache} (default ~/.cache/lance-bench)`)
     .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-    .option("--dut-name <name>", `project name (default: from ${text.manifest})`)
+    .option("--dut-name <name>", `project name (default: from ${text.manifest}, else the checkout's folder name)`)
+    .option(
+      "--dut-version <version>",
+      `version (default: ${text.manifest}'s version + short sha, else unversioned+<sha7>)`,
+    )
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
     .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
     .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
@@ -404,7 +428,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       return error.exitCode === 0 ? 0 : EXIT_ERROR;
     }
     if (error instanceof LanceBenchError) {
-      io.stderr(`lance-bench: error: ${error.message}\n`);
+      io.stderr(`lance-bench: error: ${cliMessage(error)}\n`);
     } else {
       io.stderr(`lance-bench: internal error (please report): ${(error as Error)?.stack ?? String(error)}\n`);
     }

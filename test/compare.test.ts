@@ -44,6 +44,12 @@ const json = (stdout: string) => JSON.parse(stdout) as CompareOutcome;
 const verdicts = (outcome: CompareOutcome) => Object.fromEntries(outcome.benchmarks.map((b) => [b.name, b.verdict]));
 const db = path.join(dir, "db");
 const noStore = ["--db", path.join(dir, "no-store")];
+/** An empty settings file: the defaults, whatever the working directory holds. */
+const emptyConfig = () => {
+  const file = path.join(dir, "empty.yml");
+  writeFileSync(file, "");
+  return file;
+};
 
 describe("lance-bench compare (files)", () => {
   it("flags the regression and the improvement, lists the added benchmark, and fails only when asked", () => {
@@ -97,6 +103,13 @@ describe("lance-bench compare (files)", () => {
     expect(verdicts(json(pattern.stdout))["sort/1000"]).toBe("regressed");
     const none = runCliProcess(["compare", "--base", path.join(dir, "nothing-*.jsonl"), "--head", head, ...noStore]);
     expect(none.stderr).toMatch(/base: .*nothing-\*\.jsonl matches no file/);
+    // compare has no format option, so it must not suggest one
+    const notes = path.join(dir, "notes.txt");
+    writeFileSync(notes, "these are not benchmark results\n");
+    const unknown = runCliProcess(["compare", "--base", notes, "--head", head, ...noStore]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/notes\.txt: unknown format: not cargo-criterion/);
+    expect(unknown.stderr).not.toMatch(/format option|--format/);
   });
 
   it("reads thresholds and mutes from .lance-bench.yml", () => {
@@ -137,10 +150,7 @@ describe("lance-bench compare (files)", () => {
       [["--base", path.join(dir, "missing.jsonl"), "--head", base], /base: .*missing\.jsonl is neither a file/],
       [["--base", base, "--head", "history"], /head: history is a baseline/],
       [["--base", base, "--head", "sha:abc"], /must be a full 40-character hex commit sha/],
-      [
-        ["--base", "history", "--head", base],
-        /base: history: the store .*no-store has no results of these benchmarks on refs\/heads\/main/,
-      ],
+      [["--base", "history", "--head", base], /db .*no-store: no result store there \(the folder does not exist\)/],
       [["--base", base, "--head", base, "--config", badConfig], /bad\.yml: line 2: compare\.treshold: unknown key/],
     ];
     for (const [args, message] of cases) {
@@ -204,7 +214,7 @@ describe("lance-bench compare (store)", () => {
       "--db",
       db,
       "--json",
-      ...["--config", path.join(dir, "none.yml")],
+      ...["--config", emptyConfig()],
     ]);
     expect(history.code, history.stderr).toBe(0);
     const outcome = json(history.stdout);

@@ -116,7 +116,7 @@ describe("GitHub results services", () => {
     const saved = snapshot(target);
     const cache = new GitHubActionsCache();
 
-    await cache.save([target], "k-1");
+    expect(await cache.save([target], "k-1")).toBe(true);
     expect([...service.cacheEntries.keys()]).toEqual(["k-1"]);
 
     rmSync(target, { recursive: true });
@@ -136,7 +136,7 @@ describe("GitHub results services", () => {
     writeFileSync(path.join(target, "new-file"), "not in the entry");
     const creates = () => service.requests.filter((r) => r.path.endsWith(".CacheService/CreateCacheEntry"));
     const before = creates().length;
-    await expect(cache.save([target], "k-1")).resolves.toBeUndefined();
+    await expect(cache.save([target], "k-1")).resolves.toBe(false);
     // ...because the service refused the reservation the way GitHub does (409 already_exists).
     expect(
       creates()
@@ -144,6 +144,34 @@ describe("GitHub results services", () => {
         .map((r) => r.status),
     ).toEqual([409]);
     expect(service.cacheEntries.get("k-1")).toBe(entry);
+    expect(service.unexpected).toEqual([]);
+  });
+
+  it("serves both sides of an A/B from fixed folders, each under its own key, job after job", async () => {
+    useService(service);
+    // Entries are bound to the paths they were saved from: a run's build folders must sit at the
+    // same place in every job (the runner's temp folder), never in a fresh random folder.
+    vi.stubEnv("RUNNER_TEMP", path.join(dir, "runner-temp"));
+    const cache = new GitHubActionsCache();
+    expect(cache.pathsRoot).toBe(path.join(dir, "runner-temp", "lance-bench-cache"));
+    expect(new GitHubActionsCache().pathsRoot).toBe(cache.pathsRoot);
+    const head = path.join(cache.pathsRoot, "target-root");
+    const base = path.join(cache.pathsRoot, "target-base-root");
+    for (const [folder, text] of [
+      [head, "head build"],
+      [base, "base build"],
+    ] as const) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, "bench"), text);
+    }
+    expect(await cache.save([head], "ab-root-lock1")).toBe(true);
+    expect(await cache.save([base], "ab-root-base-lock1")).toBe(true);
+    // the next job: empty folders, both sides restored from their own entries
+    rmSync(cache.pathsRoot, { recursive: true });
+    expect(await cache.restore([head], "ab-root-lock1", ["ab-root-"])).toBe("ab-root-lock1");
+    expect(await cache.restore([base], "ab-root-base-lock1", ["ab-root-base-", "ab-root-"])).toBe("ab-root-base-lock1");
+    expect(readFileSync(path.join(head, "bench"), "utf8")).toBe("head build");
+    expect(readFileSync(path.join(base, "bench"), "utf8")).toBe("base build");
     expect(service.unexpected).toEqual([]);
   });
 

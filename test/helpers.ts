@@ -2,7 +2,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, type TestContext } from "vitest";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const SAMPLES = path.join(ROOT, "fixtures/samples");
@@ -62,9 +62,14 @@ export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}
   });
 }
 
-/** Ids of every stored row, read back through the CLI's `export` (works for folders and S3). */
+/**
+ * Ids of every stored row, read back through the CLI's `export` (works for folders and S3).
+ * A store that was never created holds no rows: `export` refuses it (exit 2, "no result store
+ * there" / "no results table there"), which counts as none here; any other failure throws.
+ */
 export async function storedIds(db: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const exported = await runCliAsync(["export", "--db", db], env);
+  if (exported.code === 2 && /: no (result store|results table) there/.test(exported.stderr)) return [];
   if (exported.code !== 0) throw new Error(`export from ${db} failed: ${exported.stderr}`);
   return exported.stdout
     .split("\n")
@@ -135,3 +140,59 @@ export const explicitDut = [
   "--dut-name",
   "demo",
 ];
+
+/**
+ * A tool some tests need that a fresh machine may lack. Where it is missing those tests are
+ * skipped with a printed reason and the install command; where `requiredBy` is set to "1"
+ * (`.ci/run` installs the tool and sets it) a missing tool fails them instead.
+ */
+export interface OptionalTool {
+  name: string;
+  /** A command that succeeds only where the tool can be used. */
+  probe: readonly [string, ...string[]];
+  install: string;
+  requiredBy: string;
+}
+
+export const CARGO_CRITERION: OptionalTool = {
+  name: "cargo-criterion",
+  probe: ["cargo", "criterion", "--version"],
+  install: "cargo install cargo-criterion --locked --version 1.1.0",
+  requiredBy: "LANCE_BENCH_REQUIRE_CARGO_CRITERION",
+};
+
+const probed = new Map<string, string | undefined>();
+
+/** Why `tool` cannot be used here, or undefined when it can (probed once per test file). */
+export function toolMissing(tool: OptionalTool): string | undefined {
+  if (!probed.has(tool.name)) {
+    const [command, ...args] = tool.probe;
+    const result = spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
+    const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split("\n")[0];
+    probed.set(
+      tool.name,
+      result.status === 0
+        ? undefined
+        : `\`${tool.probe.join(" ")}\` failed${result.error ? ` (${result.error.message})` : output ? `: ${output}` : ""}`,
+    );
+  }
+  return probed.get(tool.name);
+}
+
+/** Whether the environment demands `tool` (its `requiredBy` variable is "1"). */
+export const toolRequired = (tool: OptionalTool) => process.env[tool.requiredBy] === "1";
+
+/**
+ * Call first in a test that needs `tool`: returns where it is installed; where it is not, skips
+ * the test with a printed reason, or fails it when the environment requires the tool.
+ */
+export function requireOrSkip(ctx: TestContext, tool: OptionalTool): void {
+  const missing = toolMissing(tool);
+  if (missing === undefined) return;
+  if (toolRequired(tool)) {
+    throw new Error(`${tool.name} is required here (${tool.requiredBy}=1) but ${missing}; install it: ${tool.install}`);
+  }
+  const reason = `${tool.name} is not installed (${missing}): skipped; to run it: ${tool.install}`;
+  console.log(`skipping "${ctx.task.name}": ${reason}`);
+  ctx.skip(reason);
+}

@@ -22,10 +22,20 @@ export interface S3Proxy {
   close(): Promise<void>;
 }
 
+/** An S3 error the proxy answers itself instead of forwarding the request. */
+export interface S3Fault {
+  status: number;
+  code: string;
+  message: string;
+}
+
 export interface S3ProxyOptions {
   ignoreConditionalWrites?: boolean;
-  /** Called before a request is forwarded; may take the proxy down (the request then fails). */
-  onRequest?: (method: string, path: string, proxy: S3Proxy) => void | Promise<void>;
+  /**
+   * Called before a request is forwarded; may take the proxy down (the request then fails),
+   * or return an S3 error to answer instead (e.g. 403 AccessDenied, 503 SlowDown).
+   */
+  onRequest?: (method: string, path: string, proxy: S3Proxy) => void | S3Fault | Promise<void | S3Fault>;
 }
 
 export async function startS3Proxy(
@@ -41,12 +51,21 @@ export async function startS3Proxy(
 
   const server = http.createServer(async (req, res) => {
     const line = `${req.method} ${req.url}`;
-    await options.onRequest?.(req.method ?? "GET", req.url ?? "/", proxy);
+    const fault = await options.onRequest?.(req.method ?? "GET", req.url ?? "/", proxy);
     if (!listening) {
       req.socket.destroy();
       return;
     }
     requests.push(line);
+    if (fault) {
+      req.resume();
+      const body =
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code>` +
+        `<Message>${fault.message}</Message><RequestId>proxy-${requests.length}</RequestId></Error>`;
+      res.writeHead(fault.status, { "Content-Type": "application/xml", "Content-Length": Buffer.byteLength(body) });
+      res.end(req.method === "HEAD" ? undefined : body);
+      return;
+    }
     const headers = { ...req.headers };
     if (options.ignoreConditionalWrites) {
       delete headers["if-none-match"];

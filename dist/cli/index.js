@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import * as __WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__ from "@lancedb/lancedb";
 import * as __WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__ from "apache-arrow";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
@@ -11433,17 +11432,6 @@ module.exports = eval("require")("pg-native");
 
 /***/ }),
 
-/***/ 653:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-module.exports = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
-
-/***/ }),
-
 /***/ 2008:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -11522,6 +11510,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
@@ -24429,7 +24424,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 9794:
+/***/ 4602:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24460,8 +24455,8 @@ const {
   /* Help */ "_V": Help,
 } = commander;
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -24516,8 +24511,8 @@ async function readCommit(repo, revision = "HEAD") {
         ({ stdout } = await runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
     }
     catch (error) {
-        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from the git checkout "${repo}" (${error.message}); ` +
-            "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp");
+        // No hint about flags here: which ones would help depends on the command (publish has more).
+        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from "${repo}": is it a git checkout? (${error.message})`);
     }
     const [sha, time] = stdout.trim().split(" ");
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
@@ -24554,18 +24549,21 @@ var dist = __nccwpck_require__(8815);
 
 const CONFIG_FILE = ".lance-bench.yml";
 /**
- * Reads `.lance-bench.yml`. A missing file means the defaults; anything wrong in a present file
- * (YAML syntax, an unknown key, a bad value) is one `ConfigurationError` naming the file, the
- * key path and the line.
+ * Reads `.lance-bench.yml`. A missing file means the defaults, unless it is `required` (a file
+ * the user named: `--config`); anything wrong in a present file (YAML syntax, an unknown key, a
+ * bad value) is one `ConfigurationError` naming the file, the key path and the line.
  */
-async function loadRepoConfig(file) {
+async function loadRepoConfig(file, options = {}) {
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+        text = await (0,promises_.readFile)(file, "utf8");
     }
     catch (error) {
-        if (error.code === "ENOENT")
+        if (error.code === "ENOENT") {
+            if (options.required)
+                throw new model/* ConfigurationError */.j1(`config ${file}: no such file`);
             return model/* DEFAULT_CONFIG */.PV;
+        }
         throw new model/* ConfigurationError */.j1(`${file}: cannot be read (${error.message})`);
     }
     const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true });
@@ -24643,7 +24641,7 @@ const CHUNK_BYTES = 1024 * 1024;
 async function checkReadableFile(file) {
     let size;
     try {
-        const info = await (0,promises_namespaceObject.stat)(file);
+        const info = await (0,promises_.stat)(file);
         if (info.isDirectory())
             throw Object.assign(new Error("directory"), { code: "EISDIR" });
         size = info.size;
@@ -24735,7 +24733,7 @@ function* linesOf(text) {
 }
 /** The first `bytes` of a file already checked with `checkReadableFile`, as text (for recognising its format). */
 async function readHead(file, bytes = 64 * 1024) {
-    const handle = await (0,promises_namespaceObject.open)(file, "r");
+    const handle = await (0,promises_.open)(file, "r");
     try {
         const buffer = Buffer.alloc(bytes);
         const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
@@ -24759,7 +24757,7 @@ async function readText(file) {
     if (size > MAX_DOCUMENT_BYTES) {
         throw new model/* InputError */.dz(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
     }
-    const text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    const text = await (0,promises_.readFile)(file, "utf8");
     if (text.trim() === "")
         throw new model/* InputError */.dz(file, undefined, "file is empty");
     return text;
@@ -24967,14 +24965,23 @@ function criterionThroughput(kind, perIteration) {
  * Criterion's own files after a plain `cargo bench`:
  * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
  * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
- * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
+ * `sampling_mode` field; 0.3–0.8 otherwise share the layout). `base/` holds the previous
  * run and `report/` the HTML, so only `new/` is read.
  */
+/**
+ * Criterion's `Throughput`, one variant and its amount per iteration: `{"Bytes": 4096}`;
+ * 0.8 added `{"ElementsAndBytes": {"elements": N, "bytes": M}}`, whose elements are the
+ * primary figure (the one Criterion names the benchmark by).
+ */
+const ThroughputAmount = classic_schemas/* union */.KCZ([
+    classic_schemas/* number */.aig().nonnegative(),
+    classic_schemas/* object */.Ikc({ elements: classic_schemas/* number */.aig().nonnegative(), bytes: classic_schemas/* number */.aig().nonnegative() }).passthrough(),
+]);
 const BenchmarkId = classic_schemas/* object */.Ikc({
     group_id: classic_schemas/* string */.YjP(),
     function_id: classic_schemas/* string */.YjP().nullish(),
     value_str: classic_schemas/* string */.YjP().nullish(),
-    throughput: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* number */.aig().nonnegative()).nullish(),
+    throughput: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), ThroughputAmount).nullish(),
     full_id: classic_schemas/* string */.YjP().min(1),
     directory_name: classic_schemas/* string */.YjP().optional(),
 })
@@ -24988,7 +24995,7 @@ const Sample = classic_schemas/* object */.Ikc({
 const Estimates = classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J());
 /** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
 async function findCriterionBenchmarks(root) {
-    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
+    const entries = await (0,promises_.readdir)(root, { recursive: true });
     return entries
         .map((entry) => entry.split(external_node_path_.sep).join("/"))
         .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
@@ -25023,7 +25030,7 @@ async function parseCriterionDir(root) {
             units: model/* TIME_UNIT */.R5,
             metric: model/* TIME_METRIC */.Pr,
             direction: "lower_is_better",
-            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
+            throughput: throughputOf(throughputEntry),
             params: id.value_str ? { parameter: id.value_str } : null,
             sourceFormat: "criterion-dir",
             metadata: { benchmark: id, sample: sampleRaw, estimates },
@@ -25031,6 +25038,14 @@ async function parseCriterionDir(root) {
         });
     }
     return measurements;
+}
+function throughputOf(entry) {
+    if (entry === undefined)
+        return null;
+    const [kind, amount] = entry;
+    return typeof amount === "number"
+        ? criterionThroughput(kind, amount)
+        : criterionThroughput("elements", amount.elements);
 }
 
 ;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
@@ -25555,8 +25570,8 @@ async function writeResultsFile(file, results, producer) {
     };
     const text = [header, ...results].map((record) => JSON.stringify(record)).join("\n") + "\n";
     const partial = `${file}.partial`;
-    await (0,promises_namespaceObject.writeFile)(partial, text);
-    await (0,promises_namespaceObject.rename)(partial, file);
+    await (0,promises_.writeFile)(partial, text);
+    await (0,promises_.rename)(partial, file);
 }
 
 ;// CONCATENATED MODULE: ./lib/parse/index.js
@@ -25574,6 +25589,8 @@ async function writeResultsFile(file, results, producer) {
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
 const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
 const HEAD_BYTES = 1024 * 1024;
+/** How `detectFormat` begins its complaint; a command with a format option adds how to force one. */
+const UNKNOWN_FORMAT = "unknown format";
 /**
  * Guesses a file's format from its content (never from its name, which CI steps choose
  * freely): from its first megabyte, and for captured `cargo bench` output whose bench lines
@@ -25600,11 +25617,11 @@ async function detectFormat(file) {
             if (LOOKS_LIKE_BENCH.test(line))
                 return "bencher";
     }
-    throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines (pass --format to force one)");
+    throw new model/* InputError */.dz(file, undefined, `${UNKNOWN_FORMAT}: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines`);
 }
 async function isDirectory(input) {
     try {
-        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
+        return (await (0,promises_.stat)(input)).isDirectory();
     }
     catch {
         throw new model/* InputError */.dz(input, undefined, "no such file or directory");
@@ -26288,8 +26305,8 @@ function format(value) {
     return Number(value.toPrecision(3)).toString();
 }
 
-// EXTERNAL MODULE: ./lib/store/uri.js
-var uri = __nccwpck_require__(9755);
+// EXTERNAL MODULE: ./lib/store/uri.js + 1 modules
+var uri = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./lib/commands/open-store.js
 /**
  * Opens the result store, loading LanceDB (and Arrow) only now: they take a quarter of a
@@ -26297,11 +26314,17 @@ var uri = __nccwpck_require__(9755);
  * benchmark first, like run-rust — should not pay up front.
  */
 async function loadStoreModule() {
-    return __nccwpck_require__.e(/* import() */ 476).then(__nccwpck_require__.bind(__nccwpck_require__, 1476));
+    return __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385));
 }
+/** For writing: creates the folder and the table on first use. */
 async function openStore(options) {
     const { ResultStore } = await loadStoreModule();
     return ResultStore.open(options);
+}
+/** For reading: the store must exist (a missing one is an error naming it); creates nothing. */
+async function openExistingStore(options) {
+    const { ResultStore } = await loadStoreModule();
+    return ResultStore.openExisting(options);
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/compare.js
@@ -26341,7 +26364,10 @@ const SHA_SPEC = /^sha:(.+)$/;
  */
 async function compare(options, deps = {}) {
     const cwd = deps.cwd ?? process.cwd();
-    const config = await loadRepoConfig(options.config ?? external_node_path_.join(cwd, CONFIG_FILE));
+    // The default file may be absent (the defaults apply); a file the user names must exist.
+    const config = await loadRepoConfig(options.config ?? external_node_path_.join(cwd, CONFIG_FILE), {
+        required: options.config !== undefined,
+    });
     const warnings = [];
     if (options.head.some((spec) => HISTORY_SPEC.test(spec))) {
         throw new model/* ConfigurationError */.j1("head: history is a baseline, not a head (give result files or sha:<commit>)");
@@ -26350,13 +26376,29 @@ async function compare(options, deps = {}) {
     if (!historyBase && options.base.some((spec) => HISTORY_SPEC.test(spec))) {
         throw new model/* ConfigurationError */.j1("base: history cannot be combined with other base inputs");
     }
+    // Bad input is reported before the store is opened.
+    for (const [side, specs] of [
+        ["base", options.base],
+        ["head", options.head],
+    ]) {
+        for (const spec of specs) {
+            const sha = SHA_SPEC.exec(spec);
+            if (sha)
+                validateSha(sha[1], side);
+        }
+    }
     const usesStore = historyBase !== null || [...options.base, ...options.head].some((s) => SHA_SPEC.test(s));
     const dbUri = (0,uri/* resolveDbUri */.Jo)(options.db, deps.env);
-    // A local folder that does not exist has no history; opening it would create it.
-    const storeExists = /^[a-z][a-z0-9+.-]*:\/\//i.test(dbUri) || (0,external_node_fs_.existsSync)(dbUri);
-    const store = usesStore || (config.compare.history > 0 && storeExists)
-        ? await openStore({ uri: dbUri, retry: deps.retry, log: deps.log })
-        : undefined;
+    const storeOptions = { uri: dbUri, retry: deps.retry, log: deps.log };
+    // sha: and history read the store, which must exist. Otherwise the store only adds each
+    // benchmark's noise: a local folder that does not exist has none (and is not created), and
+    // a store without the table is read as empty.
+    const localStore = (0,uri/* localPath */.$S)(dbUri);
+    const store = usesStore
+        ? await openExistingStore(storeOptions)
+        : config.compare.history > 0 && (localStore === undefined || (0,external_node_fs_.existsSync)(localStore))
+            ? await openExistingStore({ ...storeOptions, allowMissingTable: true })
+            : undefined;
     try {
         const head = await loadSide(options.head, "head", store, warnings);
         const names = [...new Set(head.map((o) => o.name))];
@@ -26434,7 +26476,7 @@ async function expandPattern(spec, side) {
     if (picomatch.scan(dir).isGlob)
         throw new model/* ConfigurationError */.j1(`${side}: ${spec}: a pattern may only be in the file name`);
     const matches = picomatch(name, { dot: false });
-    const entries = await (0,promises_namespaceObject.readdir)(dir).catch(() => []);
+    const entries = await (0,promises_.readdir)(dir).catch(() => []);
     const found = entries.filter((entry) => matches(entry)).sort();
     if (found.length === 0)
         throw new model/* ConfigurationError */.j1(`${side}: ${spec} matches no file`);
@@ -32159,7 +32201,7 @@ function parseExportOptions(raw) {
 /** Stored rows, every column, as plain JSON-ready objects. */
 async function exportResults(options, deps = {}) {
     const sha = options.sha === undefined ? undefined : validateSha(options.sha, "--sha");
-    const store = await openStore({ uri: (0,uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
+    const store = await openExistingStore({ uri: (0,uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
     try {
         return await store.query({ sha, benchmark: options.benchmark });
     }
@@ -32187,7 +32229,7 @@ function parseHasResultsOptions(raw) {
  */
 async function hasResults(options, deps = {}) {
     const sha = validateSha(options.sha, "--sha");
-    const store = await openStore({ uri: (0,uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
+    const store = await openExistingStore({ uri: (0,uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
     try {
         return await store.hasResultsForCommit(sha);
     }
@@ -33650,7 +33692,7 @@ function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, str
 async function readManifest(file, kind, decode) {
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+        text = await (0,promises_.readFile)(file, "utf8");
     }
     catch {
         return undefined;
@@ -33699,9 +33741,13 @@ async function readProjectVersion(repo) {
         return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
     }
     const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
-    throw new model/* ConfigurationError */.j1(looked.length
-        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`);
+    throw new NoProjectVersion(looked.length
+        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read)`
+        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from`);
+}
+/** The project declares no version we can read (a manifest that cannot be decoded is another error). */
+class NoProjectVersion extends model/* ConfigurationError */.j1 {
+    name = "NoProjectVersion";
 }
 
 ;// CONCATENATED MODULE: ./lib/context/run-info.js
@@ -33742,7 +33788,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 async function readOptional(file) {
     try {
-        return await (0,promises_namespaceObject.readFile)(file, "utf8");
+        return await (0,promises_.readFile)(file, "utf8");
     }
     catch {
         return "";
@@ -35196,7 +35242,16 @@ function summarize(values) {
 
 
 
-/** The build under test, from explicit options or else from the git checkout `repo`. */
+/** Stands for the version of a project whose manifest has none to read (`unversioned+abc1234`). */
+const UNVERSIONED = "unversioned";
+/**
+ * The build under test, from explicit options or else from the git checkout `repo`: the
+ * version from its manifest (`{VERSION}+{SHORT_SHA}`), the name from the manifest or the
+ * checkout's folder. A project without a readable version (no manifest, a dynamic version)
+ * is recorded as `unversioned+{SHORT_SHA}`, with a warning; a manifest that cannot be
+ * decoded is an error. Run commands call this before running anything, so neither can
+ * surface only after an hour of benchmarks.
+ */
 async function resolveDut(options) {
     const { repo } = options;
     const fromRepo = async (what, flag, read) => {
@@ -35206,7 +35261,11 @@ async function resolveDut(options) {
         return read(repo);
     };
     const commit = options.sha === undefined || options.dutTimestamp === undefined
-        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD"))
+        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD").catch((error) => {
+            if (!(error instanceof model/* ConfigurationError */.j1))
+                throw error;
+            throw new model/* ConfigurationError */.j1(`${error.message}; pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp`);
+        }))
         : undefined;
     const sha = options.sha !== undefined ? validateSha(options.sha) : commit.sha;
     const timestamp = options.dutTimestamp ?? commit.timestamp;
@@ -35215,13 +35274,14 @@ async function resolveDut(options) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
         const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error) => {
-            // Without a readable manifest the name can still come from the checkout's folder.
-            if (version === undefined)
+            if (!(error instanceof NoProjectVersion) || version !== undefined)
                 throw error;
+            // The name can still come from the checkout's folder, the version from the commit.
+            options.warn?.(`${error.message}: recording the version as ${UNVERSIONED}+${sha.slice(0, 7)} (--dut-version sets one)`);
             return undefined;
         });
-        version ??= `${project.version}+${sha.slice(0, 7)}`;
-        name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
+        version ??= `${project?.version ?? UNVERSIONED}+${sha.slice(0, 7)}`;
+        name ??= project?.name ?? options.defaultName ?? external_node_path_.basename(external_node_path_.resolve(checkout));
     }
     return { sha, dut: { name, version, timestamp } };
 }
@@ -35392,13 +35452,21 @@ async function storeResults(results, db, deps, warnings = []) {
 async function publish(options, deps = {}) {
     const env = deps.env ?? process.env;
     (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
-    const parsed = await parseInputs(options.inputs, options.format);
+    const parsed = await parseInputs(options.inputs, options.format).catch((error) => {
+        // Only publish can be told the format; compare, which reads files too, cannot.
+        if (error instanceof model/* InputError */.dz && error.reason.startsWith(UNKNOWN_FORMAT)) {
+            throw new model/* InputError */.dz(error.file, error.location, `${error.reason} (the format option forces one)`);
+        }
+        throw error;
+    });
     const results = [...parsed.results];
+    const warnings = [...parsed.warnings];
     if (parsed.measurements.length > 0) {
-        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+        const warn = (message) => warnings.push(message);
+        const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
         results.push(...toResults(parsed.measurements, context));
     }
-    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+    return storeResults(results, options.db, { ...deps, env }, warnings);
 }
 
 ;// CONCATENATED MODULE: ./lib/context/paths.js
@@ -35419,7 +35487,7 @@ function isWithin(root, candidate) {
 async function deepestExisting(candidate) {
     for (let current = candidate;; current = external_node_path_.dirname(current)) {
         try {
-            await (0,promises_namespaceObject.stat)(current);
+            await (0,promises_.stat)(current);
             return current;
         }
         catch {
@@ -35438,11 +35506,11 @@ async function resolveInside(root, relative, what, rootName = root) {
         throw new model/* ConfigurationError */.j1(`${what} ${shown} contains a NUL byte`);
     if (external_node_path_.isAbsolute(relative))
         throw new model/* ConfigurationError */.j1(`${what} ${shown} must be a relative path`);
-    const realRoot = await (0,promises_namespaceObject.realpath)(root);
+    const realRoot = await (0,promises_.realpath)(root);
     const full = external_node_path_.resolve(realRoot, relative);
     if (!isWithin(realRoot, full))
         throw new model/* ConfigurationError */.j1(`${what} ${shown} must stay inside ${rootName}`);
-    const onDisk = await (0,promises_namespaceObject.realpath)(await deepestExisting(full));
+    const onDisk = await (0,promises_.realpath)(await deepestExisting(full));
     if (!isWithin(realRoot, onDisk)) {
         throw new model/* ConfigurationError */.j1(`${what} ${shown} leads outside ${rootName} through a symbolic link`);
     }
@@ -35599,7 +35667,7 @@ async function runPytestBenchmarks(venv, args, jsonFile, options) {
         throw new StepFailure("pytest exceeded the time budget and was stopped");
     if (result.code === 5)
         throw new model/* ConfigurationError */.j1(`pytest collected no benchmarks (check the pytest arguments and markers):\n${tail(output, 5)}`);
-    const wroteJson = await (0,promises_namespaceObject.access)(jsonFile).then(() => true, () => false);
+    const wroteJson = await (0,promises_.access)(jsonFile).then(() => true, () => false);
     if (!wroteJson)
         throw new StepFailure(`pytest produced no benchmark JSON (exit ${result.code}):\n${tail(output)}`);
     if (result.code !== 0)
@@ -35616,7 +35684,7 @@ const skipped = (benchmark, reason) => ({ benchmark, status: "skipped", reason }
 async function perfRefusal(workDir) {
     const probe = external_node_path_.join(workDir, "perf-probe.data");
     const result = await spawnCaptured("perf", ["record", "-q", "-o", probe, "--", "true"], { timeoutMs: 30_000 }).catch((error) => ({ code: -1, stderr: error.message }));
-    await (0,promises_namespaceObject.rm)(probe, { force: true });
+    await (0,promises_.rm)(probe, { force: true });
     if (result.code === 0)
         return undefined;
     return `perf cannot record here (${tail(result.stderr, 2).replace(/\s+/g, " ").trim() || `exit ${result.code}`})`;
@@ -35635,7 +35703,7 @@ async function profileRustBenchmark(request) {
     const refusal = await profilerRefusal(request.workDir);
     if (refusal)
         return skipped(request.benchmark, refusal);
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(request.workDir, "profile-"));
+    const dir = await (0,promises_.mkdtemp)(external_node_path_.join(request.workDir, "profile-"));
     const data = external_node_path_.join(dir, "perf.data");
     const cargoArgs = ["bench", ...request.benches.flatMap((b) => ["--bench", b])];
     if (request.features)
@@ -35643,7 +35711,7 @@ async function profileRustBenchmark(request) {
     cargoArgs.push("--", "--profile-time", String(request.seconds), exactFilter(request.benchmark));
     const recorded = await spawnCaptured("perf", ["record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "--", "cargo", ...cargoArgs], { cwd: request.crateDir, env: request.env, timeoutMs: request.timeoutMs });
     if (recorded.code !== 0) {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
         return skipped(request.benchmark, `perf record failed: ${tail(recorded.stderr, 3)}`);
     }
     return renderFlamegraph(request.benchmark, data, dir, request.svgFile, request.timeoutMs);
@@ -35662,11 +35730,11 @@ async function renderFlamegraph(benchmark, data, dir, svgFile, timeoutMs) {
         if (folded.code !== 0 || svg.code !== 0 || !svg.stdout.includes("<svg")) {
             return skipped(benchmark, `rendering the flamegraph failed: ${tail(folded.stderr + svg.stderr, 3)}`);
         }
-        await (0,promises_namespaceObject.writeFile)(svgFile, svg.stdout);
+        await (0,promises_.writeFile)(svgFile, svg.stdout);
         return { benchmark, status: "recorded", svg: svgFile };
     }
     finally {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
 /** Whether perf and inferno can make a flamegraph here; the reason when not. */
@@ -35689,7 +35757,7 @@ async function profileCommand(request) {
     const refusal = await profilerRefusal(request.workDir);
     if (refusal)
         return skipped(request.label, refusal);
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(request.workDir, "profile-"));
+    const dir = await (0,promises_.mkdtemp)(external_node_path_.join(request.workDir, "profile-"));
     const data = external_node_path_.join(dir, "perf.data");
     const recorded = await spawnCaptured("perf", ["record", "-q", "-F", "499", "-g", "-o", data, "--", ...request.argv], {
         cwd: request.cwd,
@@ -35697,7 +35765,7 @@ async function profileCommand(request) {
         timeoutMs: request.timeoutMs,
     });
     if (recorded.code !== 0) {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
         return skipped(request.label, `the profiled run failed: ${tail(recorded.stderr, 3)}`);
     }
     return renderFlamegraph(request.label, data, dir, request.svgFile, request.timeoutMs);
@@ -35729,7 +35797,7 @@ async function profilePythonBenchmark(request) {
     if (result.code !== 0) {
         return skipped(request.benchmark, `py-spy could not profile here: ${tail(`${result.stdout}\n${result.stderr}`, 3)}`);
     }
-    const svg = await (0,promises_namespaceObject.readFile)(request.svgFile, "utf8").catch(() => "");
+    const svg = await (0,promises_.readFile)(request.svgFile, "utf8").catch(() => "");
     if (!svg.includes("<svg"))
         return skipped(request.benchmark, "py-spy wrote no flamegraph");
     return { benchmark: request.benchmark, status: "recorded", svg: request.svgFile };
@@ -35749,12 +35817,12 @@ async function hashSources(root, relativePaths) {
     const files = [];
     for (const relative of [...relativePaths].sort()) {
         const full = external_node_path_.join(root, relative);
-        const info = await (0,promises_namespaceObject.stat)(full).catch(() => undefined);
+        const info = await (0,promises_.stat)(full).catch(() => undefined);
         if (!info) {
             hash.update(`missing:${relative}\n`);
         }
         else if (info.isDirectory()) {
-            const entries = await (0,promises_namespaceObject.readdir)(full, { recursive: true, withFileTypes: true });
+            const entries = await (0,promises_.readdir)(full, { recursive: true, withFileTypes: true });
             for (const entry of entries) {
                 if (entry.isFile())
                     files.push(external_node_path_.relative(root, external_node_path_.join(entry.parentPath, entry.name)));
@@ -35766,7 +35834,7 @@ async function hashSources(root, relativePaths) {
     }
     for (const file of [...new Set(files)].filter((f) => !f.includes("__pycache__")).sort()) {
         hash.update(`${file}\n`);
-        hash.update(await (0,promises_namespaceObject.readFile)(external_node_path_.join(root, file)));
+        hash.update(await (0,promises_.readFile)(external_node_path_.join(root, file)));
     }
     return hash.digest("hex").slice(0, 16);
 }
@@ -35795,14 +35863,14 @@ async function prepareCheckout(repo, sha, workDir) {
     catch {
         throw new model/* ConfigurationError */.j1(`commit ${sha} is not in the repository "${repo}" (fetch it first)`);
     }
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(workDir, "checkout-"));
+    const dir = await (0,promises_.mkdtemp)(external_node_path_.join(workDir, "checkout-"));
     await runProgram("git", ["-C", repo, "worktree", "add", "--detach", "--quiet", dir, sha], { timeoutMs: 300_000 });
     return {
         dir,
         sha,
         dispose: async () => {
             await runProgram("git", ["-C", repo, "worktree", "remove", "--force", dir]).catch(() => undefined);
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+            await (0,promises_.rm)(dir, { recursive: true, force: true });
         },
     };
 }
@@ -35813,7 +35881,7 @@ async function prepareCheckout(repo, sha, workDir) {
 
 const DEFAULT_CACHE_DIR = external_node_path_.join(external_node_os_.homedir(), ".cache", "lance-bench");
 /** Whether a path exists (a missing one is an answer here, not an error). */
-const exists = async (p) => (0,promises_namespaceObject.stat)(p).then(() => true, () => false);
+const exists = async (p) => (0,promises_.stat)(p).then(() => true, () => false);
 /** A file-system-safe entry name for a key. */
 const entryName = (key) => key.replace(/[^A-Za-z0-9._-]+/g, "_");
 /**
@@ -35822,10 +35890,11 @@ const entryName = (key) => key.replace(/[^A-Za-z0-9._-]+/g, "_");
  * systems. An entry taken by a running job is simply a miss for a concurrent one.
  */
 class LocalDirectoryCache {
-    root;
     kind = "local";
+    /** Absolute: the run folders under it are handed to git and cargo, which run elsewhere. */
+    root;
     constructor(root = DEFAULT_CACHE_DIR) {
-        this.root = root;
+        this.root = external_node_path_.resolve(root);
     }
     entry(key) {
         return external_node_path_.join(this.root, "entries", entryName(key));
@@ -35834,10 +35903,10 @@ class LocalDirectoryCache {
     async find(key, restoreKeys) {
         if (await exists(this.entry(key)))
             return entryName(key);
-        const names = await (0,promises_namespaceObject.readdir)(external_node_path_.join(this.root, "entries")).catch(() => []);
+        const names = await (0,promises_.readdir)(external_node_path_.join(this.root, "entries")).catch(() => []);
         for (const prefix of restoreKeys.map(entryName)) {
             const candidates = names.filter((name) => name.startsWith(prefix) && !name.includes(".saving-"));
-            const dated = await Promise.all(candidates.map(async (name) => ({ name, mtime: (await (0,promises_namespaceObject.stat)(external_node_path_.join(this.root, "entries", name))).mtimeMs })));
+            const dated = await Promise.all(candidates.map(async (name) => ({ name, mtime: (await (0,promises_.stat)(external_node_path_.join(this.root, "entries", name))).mtimeMs })));
             const newest = dated.sort((a, b) => b.mtime - a.mtime)[0];
             if (newest)
                 return newest.name;
@@ -35851,35 +35920,45 @@ class LocalDirectoryCache {
         const entry = external_node_path_.join(this.root, "entries", found);
         for (const [index, target] of paths.entries())
             await move(external_node_path_.join(entry, String(index)), target);
-        await (0,promises_namespaceObject.rm)(entry, { recursive: true, force: true });
+        await (0,promises_.rm)(entry, { recursive: true, force: true });
         return found;
     }
     async save(paths, key) {
         const entry = this.entry(key);
         const staging = `${entry}.saving-${process.pid}`;
-        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
-        await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
+        await (0,promises_.rm)(staging, { recursive: true, force: true });
+        await (0,promises_.mkdir)(staging, { recursive: true });
         for (const [index, source] of paths.entries()) {
             if (await exists(source))
                 await move(source, external_node_path_.join(staging, String(index)));
         }
-        await (0,promises_namespaceObject.rm)(entry, { recursive: true, force: true });
-        await (0,promises_namespaceObject.rename)(staging, entry);
+        await (0,promises_.rm)(entry, { recursive: true, force: true });
+        await (0,promises_.rename)(staging, entry);
+        return true;
     }
+}
+/**
+ * Copies a folder with its file times (cargo's freshness check compares them), replacing
+ * `to`: how a second build folder starts from a restored one.
+ */
+async function copyFolder(from, to) {
+    await (0,promises_.rm)(to, { recursive: true, force: true });
+    await (0,promises_.mkdir)(external_node_path_.dirname(to), { recursive: true });
+    await (0,promises_.cp)(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
 }
 async function move(from, to) {
     if (!(await exists(from)))
         return;
-    await (0,promises_namespaceObject.rm)(to, { recursive: true, force: true });
-    await (0,promises_namespaceObject.mkdir)(external_node_path_.dirname(to), { recursive: true });
+    await (0,promises_.rm)(to, { recursive: true, force: true });
+    await (0,promises_.mkdir)(external_node_path_.dirname(to), { recursive: true });
     try {
-        await (0,promises_namespaceObject.rename)(from, to);
+        await (0,promises_.rename)(from, to);
     }
     catch (error) {
         if (error.code !== "EXDEV")
             throw error;
-        await (0,promises_namespaceObject.cp)(from, to, { recursive: true, preserveTimestamps: true });
-        await (0,promises_namespaceObject.rm)(from, { recursive: true, force: true });
+        await (0,promises_.cp)(from, to, { recursive: true, preserveTimestamps: true });
+        await (0,promises_.rm)(from, { recursive: true, force: true });
     }
 }
 
@@ -35909,6 +35988,7 @@ const RunCommonOptions = classic_schemas/* object */.Ikc({
     cacheDir: run_common_optionalText,
     testbedName: run_common_optionalText,
     dutName: run_common_optionalText,
+    dutVersion: run_common_optionalText,
     runId: run_common_optionalText,
     /** A benchmark to record a CPU flamegraph of, after the measured run. */
     profile: run_common_optionalText,
@@ -35943,8 +36023,8 @@ const abOrder = (r) => (r % 2 === 1 ? ["base", "head"] : ["head", "base"]);
 async function withRunWorkspace(repo, sha, cacheDir, deps, body) {
     const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
     const localRoot = cache instanceof LocalDirectoryCache ? cache.root : external_node_os_.tmpdir();
-    await (0,promises_namespaceObject.mkdir)(localRoot, { recursive: true });
-    const workDir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join(localRoot, "run-"));
+    await (0,promises_.mkdir)(localRoot, { recursive: true });
+    const workDir = await (0,promises_.mkdtemp)(external_node_path_.join(localRoot, "run-"));
     try {
         const checkout = await prepareCheckout(external_node_path_.resolve(repo), sha, workDir);
         try {
@@ -35955,13 +36035,13 @@ async function withRunWorkspace(repo, sha, cacheDir, deps, body) {
         }
     }
     finally {
-        await (0,promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
+        await (0,promises_.rm)(workDir, { recursive: true, force: true });
     }
 }
 /** Results file name for one unit of a run ("results-<slug>.jsonl"). */
 async function saveResultsFile(outputDir, slug, results, producer) {
     const dir = external_node_path_.resolve(outputDir);
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    await (0,promises_.mkdir)(dir, { recursive: true });
     const file = external_node_path_.join(dir, `results-${slug}.jsonl`);
     await writeResultsFile(file, results, producer);
     return file;
@@ -36019,7 +36099,7 @@ function parseRunPythonOptions(raw) {
 /** By default the generator's sources are the folder of the script it runs. */
 async function defaultDatagenSources(workdir, argv) {
     for (const arg of argv.slice(1)) {
-        const info = await (0,promises_namespaceObject.stat)(external_node_path_.join(workdir, arg)).catch(() => undefined);
+        const info = await (0,promises_.stat)(external_node_path_.join(workdir, arg)).catch(() => undefined);
         if (info?.isFile())
             return [external_node_path_.dirname(arg)];
     }
@@ -36045,7 +36125,7 @@ async function runPython(options, deps = {}) {
         /** A commit's workdir with its own venv, the tools and its build: one per side of an A/B. */
         async function prepare(tree, venvDir) {
             const workdir = await resolveInside(tree.dir, options.workdir, "workdir", "the repository");
-            if (!(await (0,promises_namespaceObject.stat)(workdir).catch(() => undefined))?.isDirectory()) {
+            if (!(await (0,promises_.stat)(workdir).catch(() => undefined))?.isDirectory()) {
                 throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository at ${tree.sha}`);
             }
             const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
@@ -36087,7 +36167,7 @@ async function runPython(options, deps = {}) {
                 }
                 else {
                     log(`generating datasets: ${datagen.join(" ")}`);
-                    await (0,promises_namespaceObject.mkdir)(datasetDir, { recursive: true });
+                    await (0,promises_.mkdir)(datasetDir, { recursive: true });
                     await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
                     datasets = "generated";
                 }
@@ -36543,8 +36623,8 @@ function historyLine(entry) {
  * of jobs sharing a folder) interleave whole lines, never parts of them.
  */
 async function appendHistory(file, entry) {
-    await (0,promises_namespaceObject.mkdir)(external_node_path_.dirname(file), { recursive: true });
-    await (0,promises_namespaceObject.appendFile)(file, historyLine(entry));
+    await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
+    await (0,promises_.appendFile)(file, historyLine(entry));
 }
 /** Reads a history; a line that is not a pipeline result is an `InputError` naming it. */
 async function readHistory(file) {
@@ -36677,7 +36757,7 @@ function commandTemplate(text) {
 async function stateFilesOf(pipelineFile, workdir) {
     let doc;
     try {
-        doc = (0,dist/* parse */.qg)(await (0,promises_namespaceObject.readFile)(pipelineFile, "utf8"));
+        doc = (0,dist/* parse */.qg)(await (0,promises_.readFile)(pipelineFile, "utf8"));
     }
     catch {
         return []; // not YAML, or unreadable: the pipeline itself will say so
@@ -36693,11 +36773,11 @@ async function stateFilesOf(pipelineFile, workdir) {
 async function deleteStateFiles(files) {
     for (const file of files) {
         for (const candidate of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
-            const info = await (0,promises_namespaceObject.stat)(candidate).catch(() => undefined);
+            const info = await (0,promises_.stat)(candidate).catch(() => undefined);
             if (info?.isDirectory())
                 throw new model/* ConfigurationError */.j1(`state path "${candidate}" is a folder, not a state file`);
             if (info)
-                await (0,promises_namespaceObject.rm)(candidate, { force: true });
+                await (0,promises_.rm)(candidate, { force: true });
         }
     }
 }
@@ -36738,7 +36818,7 @@ async function locateVariants(variants, workdir, options, sha) {
     for (const variant of variants) {
         const relative = external_node_path_.join(options.pipelinesDir, variant.file);
         const file = await resolveInside(workdir, relative, `variant ${variant.name}'s pipeline file`, "the workdir");
-        if (usesPipelineFile && !(await (0,promises_namespaceObject.stat)(file).catch(() => undefined))?.isFile()) {
+        if (usesPipelineFile && !(await (0,promises_.stat)(file).catch(() => undefined))?.isFile()) {
             throw new model/* ConfigurationError */.j1(`variant ${variant.name}: no pipeline file ${relative} at ${sha}`);
         }
         const state = [...(await stateFilesOf(file, workdir)), ...options.statePaths.map((p) => external_node_path_.resolve(workdir, p))];
@@ -36863,10 +36943,20 @@ async function runPipeline(options, deps = {}) {
         const deadline = Date.now() + options.budgetMinutes * 60_000;
         const remaining = () => Math.max(1_000, deadline - Date.now());
         const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
-        if (!(await (0,promises_namespaceObject.stat)(workdir).catch(() => undefined))?.isDirectory()) {
+        if (!(await (0,promises_.stat)(workdir).catch(() => undefined))?.isDirectory()) {
             throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository at ${checkout.sha}`);
         }
         const files = await locateVariants(variants, workdir, options, checkout.sha);
+        // Named before anything runs: a project the suite cannot name must not cost a whole matrix first.
+        const { dut } = await resolveDut({
+            repo: checkout.dir,
+            sha: checkout.sha,
+            manifestDirs: [workdir, checkout.dir],
+            dutName: options.dutName,
+            dutVersion: options.dutVersion,
+            defaultName: external_node_path_.basename(external_node_path_.resolve(options.repo)),
+            warn: log,
+        });
         const commandEnv = { ...workspace.env, ...libpqEnvironment(target) };
         if (build) {
             log(`building: ${build.join(" ")}`);
@@ -36951,9 +37041,10 @@ async function runPipeline(options, deps = {}) {
                 const context = await resolveResultsContext({
                     repo: checkout.dir,
                     sha: checkout.sha,
-                    manifestDirs: [workdir, checkout.dir],
+                    dutName: dut.name,
+                    dutVersion: dut.version,
+                    dutTimestamp: dut.timestamp,
                     testbedName: options.testbedName,
-                    dutName: options.dutName,
                     runId: options.runId,
                 }, measurements, [server], workspace.env);
                 results = toResults(measurements, context);
@@ -37102,6 +37193,52 @@ function publish_summary_publishMarkdownTable(benchmarks) {
 ;// CONCATENATED MODULE: ./lib/report/run-summary.js
 
 
+const RESTORED = {
+    hit: "hit",
+    partial: "partial hit",
+    "copy-of-head": "copy of head",
+    miss: "miss",
+};
+/** The short form, for a table cell or a log line: "hit", or "head hit, base miss". */
+function cacheStatus(cache) {
+    if (!cache.base)
+        return RESTORED[cache.head.restored];
+    return `head ${RESTORED[cache.head.restored]}, base ${RESTORED[cache.base.restored]}`;
+}
+/** One side in full: where its build came from and whether it was saved. */
+function sideCacheText(side) {
+    const restored = side.restored === "hit"
+        ? `hit (${side.key})`
+        : side.restored === "partial"
+            ? `partial hit (${side.from}, for ${side.key})`
+            : side.restored === "copy-of-head"
+                ? `no entry of its own, a copy of the head's (${side.from})`
+                : `miss (${side.key})`;
+    const saved = side.saveError !== undefined
+        ? ` → not saved: ${side.saveError}`
+        : side.saved
+            ? side.restored === "hit"
+                ? " → saved"
+                : ` → saved as ${side.key}`
+            : side.restored === "hit"
+                ? "" // the entry is there already (GitHub's entries are immutable)
+                : " → not saved (the entry exists already, or the cache refused it)";
+    return `${restored}${saved}`;
+}
+/** What the build cache did for each crate: one line, or one per side in an A/B. */
+function cacheLines(report) {
+    return report.crates.flatMap((c) => {
+        if (!c.cache)
+            return [];
+        if (!c.cache.base)
+            return [`build cache of ${c.path}: ${sideCacheText(c.cache.head)}`];
+        return [
+            `build cache of ${c.path}:`,
+            `  head: ${sideCacheText(c.cache.head)}`,
+            `  base: ${sideCacheText(c.cache.base)}`,
+        ];
+    });
+}
 /** One line on the flamegraph request, if there was one. */
 function profileLine(profile) {
     if (!profile)
@@ -37118,7 +37255,7 @@ function crateRows(report) {
         c.path,
         c.status,
         String(c.results),
-        c.cacheHit ? "hit" : "miss",
+        c.cache ? cacheStatus(c.cache) : c.cacheHit ? "hit" : "miss",
         c.runner,
         `${(c.durationMs / 1000).toFixed(1)} s`,
     ]);
@@ -37127,7 +37264,10 @@ function failures(report) {
     return report.crates.filter((c) => c.status === "failed").map((c) => `${c.path}: ${c.error ?? "failed"}`);
 }
 function runRustTextReport(report) {
-    const parts = [`commit ${report.sha} (${report.toolchain})`, textTable(run_summary_HEADER, crateRows(report))];
+    const parts = [
+        `commit ${report.sha} (${report.toolchain})`,
+        [textTable(run_summary_HEADER, crateRows(report)), ...cacheLines(report)].join("\n"),
+    ];
     for (const failure of failures(report))
         parts.push(`FAILED ${failure}`);
     parts.push(...profileLine(report.profile));
@@ -37141,7 +37281,11 @@ function runRustTextReport(report) {
     return parts.join("\n\n");
 }
 function runRustMarkdownReport(report) {
-    const parts = [`Commit \`${report.sha}\`, ${report.toolchain}`, markdownTable(run_summary_HEADER, crateRows(report))];
+    const parts = [
+        `Commit \`${report.sha}\`, ${report.toolchain}`,
+        markdownTable(run_summary_HEADER, crateRows(report)),
+        cacheLines(report).join("  \n"),
+    ].filter(Boolean);
     for (const failure of failures(report))
         parts.push(`**Failed** \`${failure.split("\n")[0]}\`\n\n\`\`\`\n${failure}\n\`\`\``);
     if (report.published)
@@ -37301,9 +37445,13 @@ async function schedule(options, deps = {}) {
         const walked = await recentCommits(client, target, branch, options.maxCommits * options.commitInterval);
         candidates = walked.filter((_, index) => index % options.commitInterval === 0);
     }
-    const store = await openStore({ uri: dbUri, retry: deps.retry, log });
+    // The store must exist — a mistyped local folder must not read as "nothing benchmarked" and
+    // dispatch every commit — but a store without the results table is a new one: its first run.
+    const store = await openExistingStore({ uri: dbUri, retry: deps.retry, log, allowMissingTable: true });
     let stored;
     try {
+        if (!(await store.hasTable()))
+            log(`${(0,uri/* redactUri */.sU)(dbUri)} has no results table yet: no commit has results`);
         stored = await store.shasWithResults(candidates);
     }
     finally {
@@ -37459,12 +37607,12 @@ async function resolveCrates(checkout, requested) {
     if (requested.length > 0) {
         return Promise.all(requested.map(async (cratePath) => {
             const crateDir = await resolveInside(checkout, cratePath, "crate path", "the repository");
-            const normalized = external_node_path_.relative(await (0,promises_namespaceObject.realpath)(checkout), crateDir) || ".";
+            const normalized = external_node_path_.relative(await (0,promises_.realpath)(checkout), crateDir) || ".";
             const manifest = external_node_path_.join(crateDir, "Cargo.toml");
             if (!(await exists(manifest))) {
                 throw new model/* ConfigurationError */.j1(`crate path "${cratePath}" has no Cargo.toml in the repository`);
             }
-            const parsed = dist_parse_parse(await (0,promises_namespaceObject.readFile)(manifest, "utf8"));
+            const parsed = dist_parse_parse(await (0,promises_.readFile)(manifest, "utf8"));
             return { name: String(parsed.package?.name ?? external_node_path_.basename(normalized)), path: normalized };
         }));
     }
@@ -37486,13 +37634,13 @@ async function resolveCrates(checkout, requested) {
 async function pinnedToolchain(checkout) {
     const tomlFile = external_node_path_.join(checkout, "rust-toolchain.toml");
     if (await exists(tomlFile)) {
-        const parsed = dist_parse_parse(await (0,promises_namespaceObject.readFile)(tomlFile, "utf8"));
+        const parsed = dist_parse_parse(await (0,promises_.readFile)(tomlFile, "utf8"));
         if (typeof parsed.toolchain?.channel === "string")
             return parsed.toolchain.channel;
     }
     const plain = external_node_path_.join(checkout, "rust-toolchain");
     if (await exists(plain)) {
-        const text = (await (0,promises_namespaceObject.readFile)(plain, "utf8")).trim();
+        const text = (await (0,promises_.readFile)(plain, "utf8")).trim();
         if (text.startsWith("[")) {
             const parsed = dist_parse_parse(text);
             return typeof parsed.toolchain?.channel === "string" ? parsed.toolchain.channel : undefined;
@@ -37522,7 +37670,7 @@ async function ensureToolchain(checkout, log) {
 async function fileHash(file) {
     try {
         return (0,external_node_crypto_.createHash)("sha256")
-            .update(await (0,promises_namespaceObject.readFile)(file))
+            .update(await (0,promises_.readFile)(file))
             .digest("hex")
             .slice(0, 16);
     }
@@ -37590,6 +37738,8 @@ async function runCargoBench(request) {
 
 
 
+
+
 /** Options of `run-rust`, shared by the CLI and the action. */
 const RunRustOptions = RunCommonOptions.extend({
     crates: textList,
@@ -37609,7 +37759,7 @@ const crateSlug = (cratePath) => safeFileName(cratePath.replace(/\./g, "-"), "ro
 async function collectMeasurements(runner, stdout, criterionHome, label) {
     if (runner === "cargo-criterion")
         return parseCriterionJson(linesOf(stdout), `${label} (cargo criterion output)`);
-    const found = await (0,promises_namespaceObject.readdir)(criterionHome).catch(() => []);
+    const found = await (0,promises_.readdir)(criterionHome).catch(() => []);
     if (found.length > 0)
         return parseCriterionDir(criterionHome);
     return hasBenchLines(stdout) ? parseBencher(linesOf(stdout), `${label} (cargo bench output)`) : [];
@@ -37643,11 +37793,33 @@ async function runRust(options, deps = {}) {
                     : options.runner,
             ]);
             const lockHash = await fileHash(external_node_path_.join(checkout.dir, "Cargo.lock"));
+            const baseLockHash = baseCheckout ? await fileHash(external_node_path_.join(baseCheckout.dir, "Cargo.lock")) : undefined;
             const toolchainKey = (0,external_node_crypto_.createHash)("sha256").update(toolchain).digest("hex").slice(0, 12);
             const outcomes = [];
             const allResults = [];
             let profile;
             const contexts = new Map();
+            // Each crate's build is named (manifest version, or --dut-name/--dut-version) before
+            // anything is built, so a broken manifest cannot surface after an hour of benchmarks.
+            const duts = new Map();
+            const trees = [["head", checkout]];
+            if (baseCheckout)
+                trees.push(["base", baseCheckout]);
+            for (const [side, tree] of trees) {
+                for (const crate of crates) {
+                    const { dut } = await resolveDut({
+                        repo: tree.dir,
+                        sha: tree.sha,
+                        // The workspace root's Cargo.toml when it has a version, else the crate's own.
+                        manifestDirs: [tree.dir, external_node_path_.join(tree.dir, crate.path)],
+                        dutName: options.dutName,
+                        dutVersion: options.dutVersion,
+                        defaultName: external_node_path_.basename(external_node_path_.resolve(options.repo)),
+                        warn: log,
+                    });
+                    duts.set(`${side}\u0000${crate.path}`, dut);
+                }
+            }
             for (const crate of crates) {
                 const outcome = await runCrate(crate);
                 outcomes.push(outcome.summary);
@@ -37681,13 +37853,14 @@ async function runRust(options, deps = {}) {
                 const contextKey = `${side}\u0000${crate.path}`;
                 let context = contexts.get(contextKey);
                 if (!context) {
+                    const dut = duts.get(contextKey);
                     context = resolveResultsContext({
                         repo: tree.dir,
                         sha: tree.sha,
-                        // The workspace root's Cargo.toml when it has a version, else the crate's own.
-                        manifestDirs: [tree.dir, external_node_path_.join(tree.dir, crate.path)],
+                        dutName: dut.name,
+                        dutVersion: dut.version,
+                        dutTimestamp: dut.timestamp,
                         testbedName: options.testbedName,
-                        dutName: options.dutName,
                         runId: options.runId,
                     }, measurements, [toolchain], env);
                     contexts.set(contextKey, context);
@@ -37695,18 +37868,58 @@ async function runRust(options, deps = {}) {
                 const results = toResults(measurements, await context, repetition === undefined ? undefined : { repetition, role: side });
                 return { results, compiled: output.compiled, measurements };
             }
+            /** Fills one side's target folder from the cache: its own entry, else the nearest one. */
+            async function restoreSide(dir, key, restoreKeys) {
+                await (0,promises_.rm)(dir, { recursive: true, force: true }); // a fixed folder may hold a previous job's build
+                const from = await cache.restore([dir], key, restoreKeys);
+                if (from === undefined)
+                    return { key, restored: "miss", saved: false };
+                return { key, restored: from === key ? "hit" : "partial", from, saved: false };
+            }
+            async function saveSide(crate, dir, side) {
+                try {
+                    side.saved = await cache.save([dir], side.key);
+                }
+                catch (error) {
+                    side.saveError = error.message;
+                    log(`${crate.path}: could not save the build cache ${side.key}: ${side.saveError}`);
+                }
+            }
             async function runCrate(crate) {
                 const slug = crateSlug(crate.path);
-                const targetDir = external_node_path_.join(workDir, `target-${slug}`);
-                const baseTargetDir = external_node_path_.join(workDir, `target-base-${slug}`);
+                // GitHub's cache restores files where they were saved from: then the folders are fixed.
+                const targetsRoot = cache.pathsRoot ?? workDir;
+                const targetDir = external_node_path_.join(targetsRoot, `target-${slug}`);
+                const baseTargetDir = external_node_path_.join(targetsRoot, `target-base-${slug}`);
                 const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
-                const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
-                if (baseCheckout)
-                    await cache.restore([baseTargetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
-                log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
+                // Each side has its own entry (the base is usually main's commit, the head one PR's),
+                // so a same-runner A/B serves both sides; a base without an entry of its own starts
+                // from a copy of the head's restored build rather than from nothing.
+                const headCache = await restoreSide(targetDir, `${keyPrefix}${lockHash}`, [keyPrefix]);
+                let baseCache;
+                if (baseCheckout) {
+                    baseCache = await restoreSide(baseTargetDir, `${keyPrefix}base-${baseLockHash}`, [
+                        `${keyPrefix}base-`,
+                        keyPrefix,
+                    ]);
+                    if (baseCache.restored === "miss" && headCache.restored !== "miss") {
+                        await copyFolder(targetDir, baseTargetDir);
+                        baseCache = { ...baseCache, restored: "copy-of-head", from: headCache.from };
+                    }
+                }
+                // (the sides' `saved` is filled in by the saves in `finally`, before this crate's outcome is read)
+                const cacheReport = { head: headCache, ...(baseCache ? { base: baseCache } : {}) };
+                log(`${crate.path}: build cache ${cacheStatus(cacheReport)}; running ${runner}`);
                 const started = Date.now();
-                const summaryBase = { crate: crate.name, path: crate.path, runner, cacheHit };
+                const summaryBase = {
+                    crate: crate.name,
+                    path: crate.path,
+                    runner,
+                    ...(headCache.from !== undefined ? { cacheHit: headCache.from } : {}),
+                    cache: cacheReport,
+                };
                 let compiled = [];
+                let baseCompiled;
                 try {
                     const headResults = [];
                     const baseResults = [];
@@ -37724,8 +37937,10 @@ async function runRust(options, deps = {}) {
                                 if (r === 1)
                                     measured = run.measurements;
                             }
-                            else
+                            else {
                                 baseResults.push(...run.results);
+                                baseCompiled ??= run.compiled;
+                            }
                         }
                     }
                     const resultsFile = await saveResultsFile(options.outputDir, slug, headResults, `run-rust ${crate.path}`);
@@ -37757,6 +37972,7 @@ async function runRust(options, deps = {}) {
                             ...(baseResultsFile ? { baseResultsFile, baseResults: baseResults.length } : {}),
                             durationMs: Date.now() - started,
                             compiled,
+                            ...(baseCompiled ? { baseCompiled } : {}),
                         },
                         results: headResults,
                     };
@@ -37777,9 +37993,13 @@ async function runRust(options, deps = {}) {
                     };
                 }
                 finally {
-                    await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error) => {
-                        log(`${crate.path}: could not save the build cache: ${error.message}`);
-                    });
+                    await saveSide(crate, targetDir, headCache);
+                    if (baseCache)
+                        await saveSide(crate, baseTargetDir, baseCache);
+                    if (cache.pathsRoot !== undefined) {
+                        await (0,promises_.rm)(targetDir, { recursive: true, force: true });
+                        await (0,promises_.rm)(baseTargetDir, { recursive: true, force: true });
+                    }
                 }
             }
             if (options.profile !== undefined && profile === undefined) {
@@ -37808,7 +38028,12 @@ function failedCratesError(summary) {
 
 // EXTERNAL MODULE: ./lib/store/retry.js
 var store_retry = __nccwpck_require__(5463);
+;// CONCATENATED MODULE: ./lib/version.js
+/** The suite's version, as in package.json (a test keeps the two equal). */
+const lib_version_VERSION = "0.1.0";
+
 ;// CONCATENATED MODULE: ./lib/cli.js
+
 
 
 
@@ -37843,9 +38068,13 @@ function buildProgram(io, setExitCode) {
     const deps = { env: io.env, retry: (0,store_retry/* retryPolicyFromEnv */.ed)(io.env), log: (m) => io.stderr(`${m}\n`) };
     const program = new Command("lance-bench")
         .description("Continuous benchmarking on LanceDB: publish, query and compare benchmark results.")
-        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-        .exitOverride()
-        .showHelpAfterError();
+        .version(lib_version_VERSION, "-V, --version", "print the version")
+        .configureOutput({
+        writeOut: io.stdout,
+        writeErr: io.stderr,
+        outputError: (text, write) => write(usageError(text)),
+    })
+        .exitOverride();
     program
         .command("publish")
         .description("Parse benchmark results and store them in the results table")
@@ -37909,7 +38138,7 @@ function buildProgram(io, setExitCode) {
         const { json, markdown, failOnRegression, ...rest } = flags;
         const outcome = await compare(parseCompareOptions(rest), deps);
         if (typeof markdown === "string")
-            await (0,promises_namespaceObject.writeFile)(markdown, compareMarkdown(outcome));
+            await (0,promises_.writeFile)(markdown, compareMarkdown(outcome));
         io.stdout(json ? `${JSON.stringify(outcome, null, 2)}\n` : compareText(outcome));
         if (failOnRegression === true && outcome.counts.regressed > 0)
             setExitCode(1);
@@ -38093,7 +38322,21 @@ function buildProgram(io, setExitCode) {
         const summary = await schedule(options, deps);
         io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${scheduleTextReport(summary)}\n`);
     });
+    // A usage mistake is one line plus where to read more, not the whole help (which hides the line).
+    program.showHelpAfterError("see lance-bench --help");
+    for (const command of program.commands)
+        command.showHelpAfterError(`see lance-bench ${command.name()} --help`);
     return program;
+}
+/** An error as the CLI words it: options are named as flags (`--budget-minutes`), not action inputs. */
+function cliMessage(error) {
+    if (error instanceof model/* ConfigurationError */.j1 && error.input !== undefined)
+        return `--${error.input}: ${error.problem}`;
+    return error.message;
+}
+/** Commander's "error: unknown option '--x'" in the CLI's own shape: "lance-bench: error: …". */
+function usageError(text) {
+    return `lance-bench: ${text.trimEnd().replace(/^error: /, "error: ")}\n`;
 }
 /** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
 function runCommand(program, name, text) {
@@ -38111,7 +38354,8 @@ function runCommand(program, name, text) {
         .option("--budget-minutes <n>", text.budget, "60")
         .option("--cache-dir <dir>", `${text.cache} (default ~/.cache/lance-bench)`)
         .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-        .option("--dut-name <name>", `project name (default: from ${text.manifest})`)
+        .option("--dut-name <name>", `project name (default: from ${text.manifest}, else the checkout's folder name)`)
+        .option("--dut-version <version>", `version (default: ${text.manifest}'s version + short sha, else unversioned+<sha7>)`)
         .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
         .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
         .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
@@ -38132,7 +38376,7 @@ async function runCli(argv, io = defaultIo) {
             return error.exitCode === 0 ? 0 : EXIT_ERROR;
         }
         if (error instanceof model/* LanceBenchError */.kV) {
-            io.stderr(`lance-bench: error: ${error.message}\n`);
+            io.stderr(`lance-bench: error: ${cliMessage(error)}\n`);
         }
         else {
             io.stderr(`lance-bench: internal error (please report): ${error?.stack ?? String(error)}\n`);
@@ -38148,7 +38392,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9794);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4602);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -38201,6 +38445,16 @@ class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 class ConfigurationError extends LanceBenchError {
     name = "ConfigurationError";
+    /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+    input;
+    /** The message without the option's name. */
+    problem;
+    static forInput(input, problem) {
+        const error = new ConfigurationError(`${input}: ${problem}`);
+        error.input = input;
+        error.problem = problem;
+        return error;
+    }
 }
 /** A result file that cannot be read: names the file and, where known, the line or field. */
 class InputError extends LanceBenchError {
@@ -38368,10 +38622,37 @@ function parseOptions(schema, raw) {
         return parsed.data;
     const issue = parsed.error.issues[0];
     const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
     const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new ConfigurationError(`options: ${problem}`);
+    throw ConfigurationError.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    // A schema's own message says it best; only zod's defaults are reworded.
+    if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message))
+        return issue.message;
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
@@ -38508,34 +38789,193 @@ const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EJ: () => (/* binding */ TransientStoreError),
 /* harmony export */   ed: () => (/* binding */ retryPolicyFromEnv),
+/* harmony export */   r_: () => (/* binding */ s3CodeHint),
 /* harmony export */   sv: () => (/* binding */ withStoreRetry),
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY)
 /* harmony export */ });
-/* unused harmony export condenseStoreMessage */
+/* unused harmony exports classifyStoreError, condenseStoreMessage */
 /* harmony import */ var p_retry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4995);
 /* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1531);
 
 
+const MAX_CAUSE = 200;
+/** S3 answers that no retry changes: credentials, permissions, names, regions. */
+const PERMANENT_CODES = new Set([
+    "AccessDenied",
+    "AllAccessDisabled",
+    "AccountProblem",
+    "AuthorizationHeaderMalformed",
+    "ExpiredToken",
+    "InvalidAccessKeyId",
+    "InvalidArgument",
+    "InvalidBucketName",
+    "InvalidRequest",
+    "InvalidToken",
+    "NoSuchBucket",
+    "PermanentRedirect",
+    "SignatureDoesNotMatch",
+    "TokenRefreshRequired",
+]);
+/** S3 answers that mean "not now": throttling and server-side trouble. */
+const TRANSIENT_CODES = new Set([
+    "InternalError",
+    "OperationAborted",
+    "RequestTimeout",
+    "ServiceUnavailable",
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequests",
+]);
+/** Network trouble and lost commit races, in the words of Rust's std, hyper, reqwest and Lance. */
+const TRANSIENT_TEXT = /ConnectionRefused|Connection refused|ConnectionReset|connection reset|ConnectionAborted|broken pipe|error sending request|connection closed|timed out|TimedOut|(?<!retry_)timeout|throttl|conflict|Could not verify the outcome|Retryable/i;
+/** Mistakes no retry fixes: a file where a folder should be, a missing table, a wrong schema. */
+const PERMANENT_TEXT = /NotADirectory|Not a directory|PermissionDenied|Permission denied|lacked the necessary privileges|was not found|not in schema|schema|Invalid (?:input|argument|user input)|InvalidArgument/i;
+const CREDENTIALS_MISSING = /Failed to get AWS credentials|CredentialsNotLoaded|no providers in chain provided credentials/;
+const REGION_UNKNOWN = /Failed to resolve region|AuthorizationHeaderMalformed|PermanentRedirect/;
+const CREDENTIALS_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary credentials), " +
+    "or AWS_PROFILE for a profile in ~/.aws, or run where an IAM role provides them";
+function hintFor(code, message) {
+    if (CREDENTIALS_MISSING.test(message))
+        return CREDENTIALS_HINT;
+    if (REGION_UNKNOWN.test(message))
+        return "set AWS_REGION to the bucket's region";
+    return s3CodeHint(code);
+}
+/** What to do about an S3 error code, where we know. */
+function s3CodeHint(code) {
+    switch (code) {
+        case "InvalidAccessKeyId":
+        case "SignatureDoesNotMatch":
+        case "ExpiredToken":
+        case "InvalidToken":
+            return "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or the profile or role that provides them)";
+        case "AccessDenied":
+            return "the credentials may not read or write this bucket and path (s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)";
+        case "NoSuchBucket":
+            return "check the bucket in --db or LANCE_BENCH_URI (and AWS_ENDPOINT_URL_S3 for an S3-compatible server)";
+        case "AuthorizationHeaderMalformed":
+        case "PermanentRedirect":
+            return "set AWS_REGION to the bucket's region";
+        default:
+            return undefined;
+    }
+}
+/** Undoes the escaping of a string printed inside a Rust debug dump (`\"` and `\n`). */
+function unescapeDebug(text) {
+    return text.replace(/\\"/g, '"').replace(/\\n/g, " ");
+}
+/** Drops what helps a Lance developer but not a user: source locations, backtraces, error-kind prefixes. */
+function tidy(segment) {
+    return segment
+        .replace(/,\s*\/\S+\.rs:\d+:\d+/g, "")
+        .replace(/\b(?:lance error: )?LanceError\(\w+\):\s*/g, "")
+        .replace(/\bGeneric \S+ error:\s*/g, "")
+        .replace(/^Failed to get next batch from stream:\s*/, "")
+        .replace(/^Invalid input, /, "")
+        .replace(/\s+in [\d.]+(?:µs|ms|s)\b(?:, after \d+ retries, max_retries: \d+, retry_timeout: \S+)?/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
+}
+function cap(text) {
+    return text.length > MAX_CAUSE ? `${text.slice(0, MAX_CAUSE - 1)}…` : text;
+}
+/** The innermost message of a Rust debug dump (`… source: "…"`, `Os { …, message: "…" }`). */
+function innermostOfDump(message) {
+    const os = /kind: (\w+), message: "([^"]+)"/.exec(message);
+    if (os) {
+        const where = /path: Some\("([^"]+)"\)/.exec(message)?.[1] ?? /\b(\d{1,3}(?:\.\d{1,3}){3}:\d+)/.exec(message)?.[1];
+        return `${os[2]}${where ? ` (${where})` : ""}`;
+    }
+    const strings = [...message.matchAll(/source: (?:Some\()?"((?:[^"\\]|\\.)*)"/g)].map((m) => unescapeDebug(m[1]));
+    return strings.at(-1);
+}
 /**
- * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
- * XML body). Keep what a person acts on: the S3 error code and message when there is one,
- * else the first few hundred characters.
+ * Reads a storage error: LanceDB's messages carry the object store's whole debug dump (request,
+ * retry state, XML body, Rust source locations). Keeps what a person acts on — the S3 error
+ * code, message and HTTP status when the server answered, else the innermost cause — and says
+ * whether another try can help.
  */
-function condenseStoreMessage(message) {
+function classifyStoreError(message) {
     const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
-    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
-    const status = /status: (\d{3})/.exec(message)?.[1];
-    if (code)
-        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
-    const oneLine = message.replace(/\s+/g, " ").trim();
-    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+    const bucket = /<BucketName>([^<]+)<\/BucketName>/.exec(message)?.[1];
+    const statusText = /status(?: code)?: (\d{3})\b/.exec(message)?.[1];
+    const status = statusText === undefined ? undefined : Number(statusText);
+    const hint = hintFor(code, message);
+    let cause;
+    if (code) {
+        const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+        cause = `${code}${text ? `: ${text}` : ""}${bucket ? ` (bucket ${bucket})` : ""}${status ? ` (HTTP ${status})` : ""}`;
+    }
+    else if (CREDENTIALS_MISSING.test(message)) {
+        const detail = /no providers in chain provided credentials/.test(message)
+            ? " (no variables, profile or role provided any)"
+            : "";
+        cause = `no AWS credentials found${detail}`;
+    }
+    else if (/\w+ \{ /.test(message) && /source: |message: "/.test(message)) {
+        cause = innermostOfDump(message) ?? tidy(message.split(" { ")[0]);
+    }
+    else {
+        // A display chain: "top  Caused by: … Caused by: innermost". The top says what failed;
+        // the innermost why, when it adds something.
+        const segments = message
+            .split(/\s+Caused by:\s+/)
+            .map(tidy)
+            .filter(Boolean);
+        const top = segments[0] ?? tidy(message);
+        const inner = segments.at(-1);
+        cause = segments.length > 1 && !top.includes(inner) ? `${top}: ${inner}` : top;
+    }
+    let transient;
+    if (code && PERMANENT_CODES.has(code))
+        transient = false;
+    else if (code && TRANSIENT_CODES.has(code))
+        transient = true;
+    else if (status !== undefined && (status >= 500 || [408, 409, 412, 429].includes(status)))
+        transient = true;
+    else if (status !== undefined && status >= 400)
+        transient = false;
+    else if (CREDENTIALS_MISSING.test(message) || REGION_UNKNOWN.test(message))
+        transient = false;
+    else if (TRANSIENT_TEXT.test(message))
+        transient = true;
+    else if (PERMANENT_TEXT.test(message))
+        transient = false;
+    // Anything else is tried again, as before: a commit that lost a race to a concurrent
+    // publisher must be rebuilt, and an unknown error costs a few seconds, not a lost publish.
+    else
+        transient = true;
+    return { cause: cap(cause), transient, ...(hint ? { hint } : {}) };
+}
+/** The one line a person reads about a storage error: its cause and, where known, what to do. */
+function condenseStoreMessage(message) {
+    const { cause, hint } = classifyStoreError(message);
+    return hint ? `${cause}; ${hint}` : cause;
 }
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
 /**
- * Runs a storage operation, retrying transient failures with exponential backoff and
- * jitter, then fails with a `StoreError` that says what was attempted and how often.
- * Our own errors (bad input, bad configuration) are never retried.
+ * A failure the caller knows to be passing although its text reads as permanent: e.g. a table
+ * that is listed but not yet openable because another publisher is creating it right now.
+ */
+class TransientStoreError extends Error {
+    name = "TransientStoreError";
+}
+/** Marks a permanent failure inside p-retry, keeping its reading for the final message. */
+class PermanentStoreFailure extends Error {
+    failure;
+    constructor(failure) {
+        super(failure.cause);
+        this.failure = failure;
+    }
+}
+/**
+ * Runs a storage operation, retrying transient failures (throttling, 5xx, timeouts, a lost
+ * connection) with exponential backoff and jitter, then fails with a `StoreError` that says
+ * what was attempted, how often and why. Permanent failures (no credentials, 403, no such
+ * bucket, a missing table, a wrong schema) and our own errors are not retried.
  */
 async function withStoreRetry(what, operation, policy, onRetry) {
     try {
@@ -38546,6 +38986,11 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             catch (error) {
                 if (error instanceof _model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .LanceBenchError */ .kV)
                     throw new p_retry__WEBPACK_IMPORTED_MODULE_1__/* .AbortError */ .l(error);
+                if (error instanceof TransientStoreError)
+                    throw error;
+                const failure = classifyStoreError((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error));
+                if (!failure.transient)
+                    throw new p_retry__WEBPACK_IMPORTED_MODULE_1__/* .AbortError */ .l(new PermanentStoreFailure(failure));
                 throw error;
             }
         }, {
@@ -38556,7 +39001,8 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             randomize: true,
             onFailedAttempt: (error) => {
                 if (error.retriesLeft > 0) {
-                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${(0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error)}; retrying`);
+                    const { cause } = classifyStoreError((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error));
+                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${cause}; retrying`);
                 }
             },
         });
@@ -38564,6 +39010,10 @@ async function withStoreRetry(what, operation, policy, onRetry) {
     catch (error) {
         if (error instanceof _model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .LanceBenchError */ .kV)
             throw error;
+        if (error instanceof PermanentStoreFailure) {
+            const { cause, hint } = error.failure;
+            throw new _model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .StoreError */ .AD(`${what} failed: ${cause}${hint ? `; ${hint}` : ""}`);
+        }
         throw new _model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .StoreError */ .AD(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage((0,_model_index_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error))}`);
     }
 }
@@ -38583,34 +39033,57 @@ function retryPolicyFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 9755:
+/***/ 6163:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Jo: () => (/* binding */ resolveDbUri),
-/* harmony export */   er: () => (/* binding */ s3StorageOptions),
-/* harmony export */   sU: () => (/* binding */ redactUri)
-/* harmony export */ });
-/* unused harmony export DEFAULT_DB_DIR */
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1531);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  DE: () => (/* binding */ isRemoteUri),
+  $S: () => (/* binding */ localPath),
+  sU: () => (/* binding */ redactUri),
+  Jo: () => (/* binding */ resolveDbUri),
+  er: () => (/* binding */ s3StorageOptions)
+});
+
+// UNUSED EXPORTS: DEFAULT_DB_DIR
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __nccwpck_require__(1531);
+;// CONCATENATED MODULE: ./lib/store/uri.js
+
 
 
 
 /* Where the database is and how to reach it: no LanceDB import here, so resolving and
    checking a location costs nothing at start-up. */
-const DEFAULT_DB_DIR = node_path__WEBPACK_IMPORTED_MODULE_1__.join(node_os__WEBPACK_IMPORTED_MODULE_0__.homedir(), ".lance-bench");
+const DEFAULT_DB_DIR = external_node_path_.join(external_node_os_.homedir(), ".lance-bench");
 /** Where the database lives: `--db` wins, then `LANCE_BENCH_URI` (the seed's variable), then ~/.lance-bench. */
 function resolveDbUri(flag, env = process.env) {
     const uri = flag?.trim() || env.LANCE_BENCH_URI?.trim() || DEFAULT_DB_DIR;
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
     if (scheme === undefined)
-        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(uri);
+        return external_node_path_.resolve(uri);
     if (!["s3", "s3+ddb", "file"].includes(scheme)) {
-        throw new _model_index_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
+        throw new model/* ConfigurationError */.j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
     }
     return uri;
+}
+/** Whether the store is on S3 (`s3://`, `s3+ddb://`) rather than a local folder. */
+function isRemoteUri(uri) {
+    return /^s3(\+ddb)?:\/\//i.test(uri);
+}
+/** The folder of a local store (`file://` URIs included), or undefined for a remote one. */
+function localPath(uri) {
+    if (isRemoteUri(uri))
+        return undefined;
+    return /^file:\/\//i.test(uri) ? (0,external_node_url_namespaceObject.fileURLToPath)(uri) : uri;
 }
 /** Hides credentials that may be embedded in a URI before it is printed. */
 function redactUri(uri) {

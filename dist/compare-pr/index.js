@@ -1,4 +1,3 @@
-import * as __WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__ from "@lancedb/lancedb";
 import * as __WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__ from "apache-arrow";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
@@ -32689,17 +32688,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 653:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-module.exports = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
-
-/***/ }),
-
 /***/ 2008:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -32806,6 +32794,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
@@ -41502,7 +41497,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 8883:
+/***/ 2095:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41513,8 +41508,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: Inputs, Outputs
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
@@ -50066,8 +50061,8 @@ async function readCommit(repo, revision = "HEAD") {
         ({ stdout } = await runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
     }
     catch (error) {
-        throw new ConfigurationError(`cannot read commit ${revision} from the git checkout "${repo}" (${error.message}); ` +
-            "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp");
+        // No hint about flags here: which ones would help depends on the command (publish has more).
+        throw new ConfigurationError(`cannot read commit ${revision} from "${repo}": is it a git checkout? (${error.message})`);
     }
     const [sha, time] = stdout.trim().split(" ");
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
@@ -50104,18 +50099,21 @@ var dist = __nccwpck_require__(8815);
 
 const CONFIG_FILE = ".lance-bench.yml";
 /**
- * Reads `.lance-bench.yml`. A missing file means the defaults; anything wrong in a present file
- * (YAML syntax, an unknown key, a bad value) is one `ConfigurationError` naming the file, the
- * key path and the line.
+ * Reads `.lance-bench.yml`. A missing file means the defaults, unless it is `required` (a file
+ * the user named: `--config`); anything wrong in a present file (YAML syntax, an unknown key, a
+ * bad value) is one `ConfigurationError` naming the file, the key path and the line.
  */
-async function loadRepoConfig(file) {
+async function loadRepoConfig(file, options = {}) {
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+        text = await (0,promises_.readFile)(file, "utf8");
     }
     catch (error) {
-        if (error.code === "ENOENT")
+        if (error.code === "ENOENT") {
+            if (options.required)
+                throw new model/* ConfigurationError */.j1(`config ${file}: no such file`);
             return model/* DEFAULT_CONFIG */.PV;
+        }
         throw new model/* ConfigurationError */.j1(`${file}: cannot be read (${error.message})`);
     }
     const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true });
@@ -50193,7 +50191,7 @@ const CHUNK_BYTES = 1024 * 1024;
 async function checkReadableFile(file) {
     let size;
     try {
-        const info = await (0,promises_namespaceObject.stat)(file);
+        const info = await (0,promises_.stat)(file);
         if (info.isDirectory())
             throw Object.assign(new Error("directory"), { code: "EISDIR" });
         size = info.size;
@@ -50285,7 +50283,7 @@ function* stream_linesOf(text) {
 }
 /** The first `bytes` of a file already checked with `checkReadableFile`, as text (for recognising its format). */
 async function readHead(file, bytes = 64 * 1024) {
-    const handle = await (0,promises_namespaceObject.open)(file, "r");
+    const handle = await (0,promises_.open)(file, "r");
     try {
         const buffer = Buffer.alloc(bytes);
         const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
@@ -50309,7 +50307,7 @@ async function readText(file) {
     if (size > MAX_DOCUMENT_BYTES) {
         throw new model/* InputError */.dz(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
     }
-    const text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    const text = await (0,promises_.readFile)(file, "utf8");
     if (text.trim() === "")
         throw new model/* InputError */.dz(file, undefined, "file is empty");
     return text;
@@ -50517,14 +50515,23 @@ function criterionThroughput(kind, perIteration) {
  * Criterion's own files after a plain `cargo bench`:
  * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
  * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
- * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
+ * `sampling_mode` field; 0.3–0.8 otherwise share the layout). `base/` holds the previous
  * run and `report/` the HTML, so only `new/` is read.
  */
+/**
+ * Criterion's `Throughput`, one variant and its amount per iteration: `{"Bytes": 4096}`;
+ * 0.8 added `{"ElementsAndBytes": {"elements": N, "bytes": M}}`, whose elements are the
+ * primary figure (the one Criterion names the benchmark by).
+ */
+const ThroughputAmount = classic_schemas/* union */.KCZ([
+    classic_schemas/* number */.aig().nonnegative(),
+    classic_schemas/* object */.Ikc({ elements: classic_schemas/* number */.aig().nonnegative(), bytes: classic_schemas/* number */.aig().nonnegative() }).passthrough(),
+]);
 const BenchmarkId = classic_schemas/* object */.Ikc({
     group_id: classic_schemas/* string */.YjP(),
     function_id: classic_schemas/* string */.YjP().nullish(),
     value_str: classic_schemas/* string */.YjP().nullish(),
-    throughput: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* number */.aig().nonnegative()).nullish(),
+    throughput: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), ThroughputAmount).nullish(),
     full_id: classic_schemas/* string */.YjP().min(1),
     directory_name: classic_schemas/* string */.YjP().optional(),
 })
@@ -50538,7 +50545,7 @@ const Sample = classic_schemas/* object */.Ikc({
 const Estimates = classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J());
 /** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
 async function findCriterionBenchmarks(root) {
-    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
+    const entries = await (0,promises_.readdir)(root, { recursive: true });
     return entries
         .map((entry) => entry.split(external_node_path_.sep).join("/"))
         .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
@@ -50573,7 +50580,7 @@ async function parseCriterionDir(root) {
             units: model/* TIME_UNIT */.R5,
             metric: model/* TIME_METRIC */.Pr,
             direction: "lower_is_better",
-            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
+            throughput: throughputOf(throughputEntry),
             params: id.value_str ? { parameter: id.value_str } : null,
             sourceFormat: "criterion-dir",
             metadata: { benchmark: id, sample: sampleRaw, estimates },
@@ -50581,6 +50588,14 @@ async function parseCriterionDir(root) {
         });
     }
     return measurements;
+}
+function throughputOf(entry) {
+    if (entry === undefined)
+        return null;
+    const [kind, amount] = entry;
+    return typeof amount === "number"
+        ? criterionThroughput(kind, amount)
+        : criterionThroughput("elements", amount.elements);
 }
 
 ;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
@@ -51124,6 +51139,8 @@ async function writeResultsFile(file, results, producer) {
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
 const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
 const HEAD_BYTES = 1024 * 1024;
+/** How `detectFormat` begins its complaint; a command with a format option adds how to force one. */
+const UNKNOWN_FORMAT = "unknown format";
 /**
  * Guesses a file's format from its content (never from its name, which CI steps choose
  * freely): from its first megabyte, and for captured `cargo bench` output whose bench lines
@@ -51150,11 +51167,11 @@ async function detectFormat(file) {
             if (LOOKS_LIKE_BENCH.test(line))
                 return "bencher";
     }
-    throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines (pass --format to force one)");
+    throw new model/* InputError */.dz(file, undefined, `${UNKNOWN_FORMAT}: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines`);
 }
 async function parse_isDirectory(input) {
     try {
-        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
+        return (await (0,promises_.stat)(input)).isDirectory();
     }
     catch {
         throw new model/* InputError */.dz(input, undefined, "no such file or directory");
@@ -51847,11 +51864,17 @@ var uri = __nccwpck_require__(9755);
  * benchmark first, like run-rust — should not pay up front.
  */
 async function loadStoreModule() {
-    return __nccwpck_require__.e(/* import() */ 476).then(__nccwpck_require__.bind(__nccwpck_require__, 1476));
+    return __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385));
 }
+/** For writing: creates the folder and the table on first use. */
 async function openStore(options) {
     const { ResultStore } = await loadStoreModule();
     return ResultStore.open(options);
+}
+/** For reading: the store must exist (a missing one is an error naming it); creates nothing. */
+async function openExistingStore(options) {
+    const { ResultStore } = await loadStoreModule();
+    return ResultStore.openExisting(options);
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/compare.js
@@ -51891,7 +51914,10 @@ const SHA_SPEC = /^sha:(.+)$/;
  */
 async function compare(options, deps = {}) {
     const cwd = deps.cwd ?? process.cwd();
-    const config = await loadRepoConfig(options.config ?? external_node_path_.join(cwd, CONFIG_FILE));
+    // The default file may be absent (the defaults apply); a file the user names must exist.
+    const config = await loadRepoConfig(options.config ?? external_node_path_.join(cwd, CONFIG_FILE), {
+        required: options.config !== undefined,
+    });
     const warnings = [];
     if (options.head.some((spec) => HISTORY_SPEC.test(spec))) {
         throw new model/* ConfigurationError */.j1("head: history is a baseline, not a head (give result files or sha:<commit>)");
@@ -51900,13 +51926,29 @@ async function compare(options, deps = {}) {
     if (!historyBase && options.base.some((spec) => HISTORY_SPEC.test(spec))) {
         throw new model/* ConfigurationError */.j1("base: history cannot be combined with other base inputs");
     }
+    // Bad input is reported before the store is opened.
+    for (const [side, specs] of [
+        ["base", options.base],
+        ["head", options.head],
+    ]) {
+        for (const spec of specs) {
+            const sha = SHA_SPEC.exec(spec);
+            if (sha)
+                validateSha(sha[1], side);
+        }
+    }
     const usesStore = historyBase !== null || [...options.base, ...options.head].some((s) => SHA_SPEC.test(s));
     const dbUri = (0,uri/* resolveDbUri */.Jo)(options.db, deps.env);
-    // A local folder that does not exist has no history; opening it would create it.
-    const storeExists = /^[a-z][a-z0-9+.-]*:\/\//i.test(dbUri) || (0,external_node_fs_namespaceObject.existsSync)(dbUri);
-    const store = usesStore || (config.compare.history > 0 && storeExists)
-        ? await openStore({ uri: dbUri, retry: deps.retry, log: deps.log })
-        : undefined;
+    const storeOptions = { uri: dbUri, retry: deps.retry, log: deps.log };
+    // sha: and history read the store, which must exist. Otherwise the store only adds each
+    // benchmark's noise: a local folder that does not exist has none (and is not created), and
+    // a store without the table is read as empty.
+    const localStore = (0,uri/* localPath */.$S)(dbUri);
+    const store = usesStore
+        ? await openExistingStore(storeOptions)
+        : config.compare.history > 0 && (localStore === undefined || (0,external_node_fs_namespaceObject.existsSync)(localStore))
+            ? await openExistingStore({ ...storeOptions, allowMissingTable: true })
+            : undefined;
     try {
         const head = await loadSide(options.head, "head", store, warnings);
         const names = [...new Set(head.map((o) => o.name))];
@@ -51984,7 +52026,7 @@ async function expandPattern(spec, side) {
     if (picomatch.scan(dir).isGlob)
         throw new model/* ConfigurationError */.j1(`${side}: ${spec}: a pattern may only be in the file name`);
     const matches = picomatch(name, { dot: false });
-    const entries = await (0,promises_namespaceObject.readdir)(dir).catch(() => []);
+    const entries = await (0,promises_.readdir)(dir).catch(() => []);
     const found = entries.filter((entry) => matches(entry)).sort();
     if (found.length === 0)
         throw new model/* ConfigurationError */.j1(`${side}: ${spec} matches no file`);
@@ -52232,7 +52274,7 @@ async function prNumberFromEvent() {
     if (!eventPath)
         return undefined;
     try {
-        const event = JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, "utf8"));
+        const event = JSON.parse(await (0,promises_.readFile)(eventPath, "utf8"));
         return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
     }
     catch {
@@ -52269,7 +52311,7 @@ async function run() {
             log: (m) => info(m),
         });
         const report = external_node_path_.join(process.env.RUNNER_TEMP ?? external_node_os_.tmpdir(), `lance-bench-compare-${options.commentKey}.json`);
-        await (0,promises_namespaceObject.writeFile)(report, JSON.stringify(outcome, null, 2));
+        await (0,promises_.writeFile)(report, JSON.stringify(outcome, null, 2));
         await summary.addRaw(markdown).write();
         const regressions = outcome.benchmarks.filter((row) => row.verdict === "regressed" && !row.muted);
         for (const row of regressions) {
@@ -52298,7 +52340,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_compare_pr_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8883);
+/* harmony import */ var _actions_compare_pr_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2095);
 
 await (0,_actions_compare_pr_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -52351,6 +52393,16 @@ class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 class ConfigurationError extends LanceBenchError {
     name = "ConfigurationError";
+    /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+    input;
+    /** The message without the option's name. */
+    problem;
+    static forInput(input, problem) {
+        const error = new ConfigurationError(`${input}: ${problem}`);
+        error.input = input;
+        error.problem = problem;
+        return error;
+    }
 }
 /** A result file that cannot be read: names the file and, where known, the line or field. */
 class InputError extends LanceBenchError {
@@ -52518,10 +52570,37 @@ function parseOptions(schema, raw) {
         return parsed.data;
     const issue = parsed.error.issues[0];
     const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
     const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new ConfigurationError(`options: ${problem}`);
+    throw ConfigurationError.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    // A schema's own message says it best; only zod's defaults are reworded.
+    if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message))
+        return issue.message;
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
@@ -52661,11 +52740,13 @@ const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   vI: () => (/* binding */ DEFAULT_RETRY),
+  EJ: () => (/* binding */ TransientStoreError),
   ed: () => (/* binding */ retryPolicyFromEnv),
+  r_: () => (/* binding */ s3CodeHint),
   sv: () => (/* binding */ withStoreRetry)
 });
 
-// UNUSED EXPORTS: condenseStoreMessage
+// UNUSED EXPORTS: classifyStoreError, condenseStoreMessage
 
 // EXTERNAL MODULE: ./node_modules/retry/index.js
 var retry = __nccwpck_require__(5546);
@@ -52817,25 +52898,182 @@ var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
+const MAX_CAUSE = 200;
+/** S3 answers that no retry changes: credentials, permissions, names, regions. */
+const PERMANENT_CODES = new Set([
+    "AccessDenied",
+    "AllAccessDisabled",
+    "AccountProblem",
+    "AuthorizationHeaderMalformed",
+    "ExpiredToken",
+    "InvalidAccessKeyId",
+    "InvalidArgument",
+    "InvalidBucketName",
+    "InvalidRequest",
+    "InvalidToken",
+    "NoSuchBucket",
+    "PermanentRedirect",
+    "SignatureDoesNotMatch",
+    "TokenRefreshRequired",
+]);
+/** S3 answers that mean "not now": throttling and server-side trouble. */
+const TRANSIENT_CODES = new Set([
+    "InternalError",
+    "OperationAborted",
+    "RequestTimeout",
+    "ServiceUnavailable",
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequests",
+]);
+/** Network trouble and lost commit races, in the words of Rust's std, hyper, reqwest and Lance. */
+const TRANSIENT_TEXT = /ConnectionRefused|Connection refused|ConnectionReset|connection reset|ConnectionAborted|broken pipe|error sending request|connection closed|timed out|TimedOut|(?<!retry_)timeout|throttl|conflict|Could not verify the outcome|Retryable/i;
+/** Mistakes no retry fixes: a file where a folder should be, a missing table, a wrong schema. */
+const PERMANENT_TEXT = /NotADirectory|Not a directory|PermissionDenied|Permission denied|lacked the necessary privileges|was not found|not in schema|schema|Invalid (?:input|argument|user input)|InvalidArgument/i;
+const CREDENTIALS_MISSING = /Failed to get AWS credentials|CredentialsNotLoaded|no providers in chain provided credentials/;
+const REGION_UNKNOWN = /Failed to resolve region|AuthorizationHeaderMalformed|PermanentRedirect/;
+const CREDENTIALS_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary credentials), " +
+    "or AWS_PROFILE for a profile in ~/.aws, or run where an IAM role provides them";
+function hintFor(code, message) {
+    if (CREDENTIALS_MISSING.test(message))
+        return CREDENTIALS_HINT;
+    if (REGION_UNKNOWN.test(message))
+        return "set AWS_REGION to the bucket's region";
+    return s3CodeHint(code);
+}
+/** What to do about an S3 error code, where we know. */
+function s3CodeHint(code) {
+    switch (code) {
+        case "InvalidAccessKeyId":
+        case "SignatureDoesNotMatch":
+        case "ExpiredToken":
+        case "InvalidToken":
+            return "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or the profile or role that provides them)";
+        case "AccessDenied":
+            return "the credentials may not read or write this bucket and path (s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)";
+        case "NoSuchBucket":
+            return "check the bucket in --db or LANCE_BENCH_URI (and AWS_ENDPOINT_URL_S3 for an S3-compatible server)";
+        case "AuthorizationHeaderMalformed":
+        case "PermanentRedirect":
+            return "set AWS_REGION to the bucket's region";
+        default:
+            return undefined;
+    }
+}
+/** Undoes the escaping of a string printed inside a Rust debug dump (`\"` and `\n`). */
+function unescapeDebug(text) {
+    return text.replace(/\\"/g, '"').replace(/\\n/g, " ");
+}
+/** Drops what helps a Lance developer but not a user: source locations, backtraces, error-kind prefixes. */
+function tidy(segment) {
+    return segment
+        .replace(/,\s*\/\S+\.rs:\d+:\d+/g, "")
+        .replace(/\b(?:lance error: )?LanceError\(\w+\):\s*/g, "")
+        .replace(/\bGeneric \S+ error:\s*/g, "")
+        .replace(/^Failed to get next batch from stream:\s*/, "")
+        .replace(/^Invalid input, /, "")
+        .replace(/\s+in [\d.]+(?:µs|ms|s)\b(?:, after \d+ retries, max_retries: \d+, retry_timeout: \S+)?/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
+}
+function cap(text) {
+    return text.length > MAX_CAUSE ? `${text.slice(0, MAX_CAUSE - 1)}…` : text;
+}
+/** The innermost message of a Rust debug dump (`… source: "…"`, `Os { …, message: "…" }`). */
+function innermostOfDump(message) {
+    const os = /kind: (\w+), message: "([^"]+)"/.exec(message);
+    if (os) {
+        const where = /path: Some\("([^"]+)"\)/.exec(message)?.[1] ?? /\b(\d{1,3}(?:\.\d{1,3}){3}:\d+)/.exec(message)?.[1];
+        return `${os[2]}${where ? ` (${where})` : ""}`;
+    }
+    const strings = [...message.matchAll(/source: (?:Some\()?"((?:[^"\\]|\\.)*)"/g)].map((m) => unescapeDebug(m[1]));
+    return strings.at(-1);
+}
 /**
- * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
- * XML body). Keep what a person acts on: the S3 error code and message when there is one,
- * else the first few hundred characters.
+ * Reads a storage error: LanceDB's messages carry the object store's whole debug dump (request,
+ * retry state, XML body, Rust source locations). Keeps what a person acts on — the S3 error
+ * code, message and HTTP status when the server answered, else the innermost cause — and says
+ * whether another try can help.
  */
-function condenseStoreMessage(message) {
+function classifyStoreError(message) {
     const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
-    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
-    const status = /status: (\d{3})/.exec(message)?.[1];
-    if (code)
-        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
-    const oneLine = message.replace(/\s+/g, " ").trim();
-    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+    const bucket = /<BucketName>([^<]+)<\/BucketName>/.exec(message)?.[1];
+    const statusText = /status(?: code)?: (\d{3})\b/.exec(message)?.[1];
+    const status = statusText === undefined ? undefined : Number(statusText);
+    const hint = hintFor(code, message);
+    let cause;
+    if (code) {
+        const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+        cause = `${code}${text ? `: ${text}` : ""}${bucket ? ` (bucket ${bucket})` : ""}${status ? ` (HTTP ${status})` : ""}`;
+    }
+    else if (CREDENTIALS_MISSING.test(message)) {
+        const detail = /no providers in chain provided credentials/.test(message)
+            ? " (no variables, profile or role provided any)"
+            : "";
+        cause = `no AWS credentials found${detail}`;
+    }
+    else if (/\w+ \{ /.test(message) && /source: |message: "/.test(message)) {
+        cause = innermostOfDump(message) ?? tidy(message.split(" { ")[0]);
+    }
+    else {
+        // A display chain: "top  Caused by: … Caused by: innermost". The top says what failed;
+        // the innermost why, when it adds something.
+        const segments = message
+            .split(/\s+Caused by:\s+/)
+            .map(tidy)
+            .filter(Boolean);
+        const top = segments[0] ?? tidy(message);
+        const inner = segments.at(-1);
+        cause = segments.length > 1 && !top.includes(inner) ? `${top}: ${inner}` : top;
+    }
+    let transient;
+    if (code && PERMANENT_CODES.has(code))
+        transient = false;
+    else if (code && TRANSIENT_CODES.has(code))
+        transient = true;
+    else if (status !== undefined && (status >= 500 || [408, 409, 412, 429].includes(status)))
+        transient = true;
+    else if (status !== undefined && status >= 400)
+        transient = false;
+    else if (CREDENTIALS_MISSING.test(message) || REGION_UNKNOWN.test(message))
+        transient = false;
+    else if (TRANSIENT_TEXT.test(message))
+        transient = true;
+    else if (PERMANENT_TEXT.test(message))
+        transient = false;
+    // Anything else is tried again, as before: a commit that lost a race to a concurrent
+    // publisher must be rebuilt, and an unknown error costs a few seconds, not a lost publish.
+    else
+        transient = true;
+    return { cause: cap(cause), transient, ...(hint ? { hint } : {}) };
+}
+/** The one line a person reads about a storage error: its cause and, where known, what to do. */
+function condenseStoreMessage(message) {
+    const { cause, hint } = classifyStoreError(message);
+    return hint ? `${cause}; ${hint}` : cause;
 }
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
 /**
- * Runs a storage operation, retrying transient failures with exponential backoff and
- * jitter, then fails with a `StoreError` that says what was attempted and how often.
- * Our own errors (bad input, bad configuration) are never retried.
+ * A failure the caller knows to be passing although its text reads as permanent: e.g. a table
+ * that is listed but not yet openable because another publisher is creating it right now.
+ */
+class TransientStoreError extends Error {
+    name = "TransientStoreError";
+}
+/** Marks a permanent failure inside p-retry, keeping its reading for the final message. */
+class PermanentStoreFailure extends Error {
+    failure;
+    constructor(failure) {
+        super(failure.cause);
+        this.failure = failure;
+    }
+}
+/**
+ * Runs a storage operation, retrying transient failures (throttling, 5xx, timeouts, a lost
+ * connection) with exponential backoff and jitter, then fails with a `StoreError` that says
+ * what was attempted, how often and why. Permanent failures (no credentials, 403, no such
+ * bucket, a missing table, a wrong schema) and our own errors are not retried.
  */
 async function withStoreRetry(what, operation, policy, onRetry) {
     try {
@@ -52846,6 +53084,11 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             catch (error) {
                 if (error instanceof model/* LanceBenchError */.kV)
                     throw new AbortError(error);
+                if (error instanceof TransientStoreError)
+                    throw error;
+                const failure = classifyStoreError((0,model/* describeError */.Uc)(error));
+                if (!failure.transient)
+                    throw new AbortError(new PermanentStoreFailure(failure));
                 throw error;
             }
         }, {
@@ -52856,7 +53099,8 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             randomize: true,
             onFailedAttempt: (error) => {
                 if (error.retriesLeft > 0) {
-                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${(0,model/* describeError */.Uc)(error)}; retrying`);
+                    const { cause } = classifyStoreError((0,model/* describeError */.Uc)(error));
+                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${cause}; retrying`);
                 }
             },
         });
@@ -52864,6 +53108,10 @@ async function withStoreRetry(what, operation, policy, onRetry) {
     catch (error) {
         if (error instanceof model/* LanceBenchError */.kV)
             throw error;
+        if (error instanceof PermanentStoreFailure) {
+            const { cause, hint } = error.failure;
+            throw new model/* StoreError */.AD(`${what} failed: ${cause}${hint ? `; ${hint}` : ""}`);
+        }
         throw new model/* StoreError */.AD(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage((0,model/* describeError */.Uc)(error))}`);
     }
 }
@@ -52887,6 +53135,8 @@ function retryPolicyFromEnv(env = process.env) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $S: () => (/* binding */ localPath),
+/* harmony export */   DE: () => (/* binding */ isRemoteUri),
 /* harmony export */   Jo: () => (/* binding */ resolveDbUri),
 /* harmony export */   er: () => (/* binding */ s3StorageOptions),
 /* harmony export */   sU: () => (/* binding */ redactUri)
@@ -52894,7 +53144,9 @@ function retryPolicyFromEnv(env = process.env) {
 /* unused harmony export DEFAULT_DB_DIR */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1531);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1531);
+
 
 
 
@@ -52908,9 +53160,19 @@ function resolveDbUri(flag, env = process.env) {
     if (scheme === undefined)
         return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(uri);
     if (!["s3", "s3+ddb", "file"].includes(scheme)) {
-        throw new _model_index_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
+        throw new _model_index_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
     }
     return uri;
+}
+/** Whether the store is on S3 (`s3://`, `s3+ddb://`) rather than a local folder. */
+function isRemoteUri(uri) {
+    return /^s3(\+ddb)?:\/\//i.test(uri);
+}
+/** The folder of a local store (`file://` URIs included), or undefined for a remote one. */
+function localPath(uri) {
+    if (isRemoteUri(uri))
+        return undefined;
+    return /^file:\/\//i.test(uri) ? (0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(uri) : uri;
 }
 /** Hides credentials that may be embedded in a URI before it is printed. */
 function redactUri(uri) {

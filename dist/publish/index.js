@@ -1,4 +1,3 @@
-import * as __WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__ from "@lancedb/lancedb";
 import * as __WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__ from "apache-arrow";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
@@ -28655,17 +28654,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 653:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-module.exports = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
-
-/***/ }),
-
 /***/ 2008:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -28765,6 +28753,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
@@ -28887,7 +28882,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8135:
+/***/ 3506:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31847,8 +31842,8 @@ function getIDToken(aud) {
 var schemas = __nccwpck_require__(8816);
 // EXTERNAL MODULE: ./lib/model/index.js + 6 modules
 var model = __nccwpck_require__(1531);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./lib/parse/stream.js
@@ -31867,7 +31862,7 @@ const CHUNK_BYTES = 1024 * 1024;
 async function checkReadableFile(file) {
     let size;
     try {
-        const info = await (0,promises_namespaceObject.stat)(file);
+        const info = await (0,promises_.stat)(file);
         if (info.isDirectory())
             throw Object.assign(new Error("directory"), { code: "EISDIR" });
         size = info.size;
@@ -31959,7 +31954,7 @@ function* stream_linesOf(text) {
 }
 /** The first `bytes` of a file already checked with `checkReadableFile`, as text (for recognising its format). */
 async function readHead(file, bytes = 64 * 1024) {
-    const handle = await (0,promises_namespaceObject.open)(file, "r");
+    const handle = await (0,promises_.open)(file, "r");
     try {
         const buffer = Buffer.alloc(bytes);
         const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
@@ -31983,7 +31978,7 @@ async function readText(file) {
     if (size > MAX_DOCUMENT_BYTES) {
         throw new model/* InputError */.dz(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
     }
-    const text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    const text = await (0,promises_.readFile)(file, "utf8");
     if (text.trim() === "")
         throw new model/* InputError */.dz(file, undefined, "file is empty");
     return text;
@@ -32193,14 +32188,23 @@ function criterionThroughput(kind, perIteration) {
  * Criterion's own files after a plain `cargo bench`:
  * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
  * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
- * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
+ * `sampling_mode` field; 0.3–0.8 otherwise share the layout). `base/` holds the previous
  * run and `report/` the HTML, so only `new/` is read.
  */
+/**
+ * Criterion's `Throughput`, one variant and its amount per iteration: `{"Bytes": 4096}`;
+ * 0.8 added `{"ElementsAndBytes": {"elements": N, "bytes": M}}`, whose elements are the
+ * primary figure (the one Criterion names the benchmark by).
+ */
+const ThroughputAmount = schemas/* union */.KCZ([
+    schemas/* number */.aig().nonnegative(),
+    schemas/* object */.Ikc({ elements: schemas/* number */.aig().nonnegative(), bytes: schemas/* number */.aig().nonnegative() }).passthrough(),
+]);
 const BenchmarkId = schemas/* object */.Ikc({
     group_id: schemas/* string */.YjP(),
     function_id: schemas/* string */.YjP().nullish(),
     value_str: schemas/* string */.YjP().nullish(),
-    throughput: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig().nonnegative()).nullish(),
+    throughput: schemas/* record */.g1P(schemas/* string */.YjP(), ThroughputAmount).nullish(),
     full_id: schemas/* string */.YjP().min(1),
     directory_name: schemas/* string */.YjP().optional(),
 })
@@ -32214,7 +32218,7 @@ const Sample = schemas/* object */.Ikc({
 const Estimates = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J());
 /** Every `new/benchmark.json` below `root`, sorted so results come out in a stable order. */
 async function findCriterionBenchmarks(root) {
-    const entries = await (0,promises_namespaceObject.readdir)(root, { recursive: true });
+    const entries = await (0,promises_.readdir)(root, { recursive: true });
     return entries
         .map((entry) => entry.split(external_node_path_.sep).join("/"))
         .filter((entry) => entry === "new/benchmark.json" || entry.endsWith("/new/benchmark.json"))
@@ -32249,7 +32253,7 @@ async function parseCriterionDir(root) {
             units: model/* TIME_UNIT */.R5,
             metric: model/* TIME_METRIC */.Pr,
             direction: "lower_is_better",
-            throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
+            throughput: throughputOf(throughputEntry),
             params: id.value_str ? { parameter: id.value_str } : null,
             sourceFormat: "criterion-dir",
             metadata: { benchmark: id, sample: sampleRaw, estimates },
@@ -32257,6 +32261,14 @@ async function parseCriterionDir(root) {
         });
     }
     return measurements;
+}
+function throughputOf(entry) {
+    if (entry === undefined)
+        return null;
+    const [kind, amount] = entry;
+    return typeof amount === "number"
+        ? criterionThroughput(kind, amount)
+        : criterionThroughput("elements", amount.elements);
 }
 
 ;// CONCATENATED MODULE: ./lib/parse/criterion-json.js
@@ -32800,6 +32812,8 @@ async function writeResultsFile(file, results, producer) {
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
 const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
 const HEAD_BYTES = 1024 * 1024;
+/** How `detectFormat` begins its complaint; a command with a format option adds how to force one. */
+const UNKNOWN_FORMAT = "unknown format";
 /**
  * Guesses a file's format from its content (never from its name, which CI steps choose
  * freely): from its first megabyte, and for captured `cargo bench` output whose bench lines
@@ -32826,11 +32840,11 @@ async function detectFormat(file) {
             if (LOOKS_LIKE_BENCH.test(line))
                 return "bencher";
     }
-    throw new model/* InputError */.dz(file, undefined, "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines (pass --format to force one)");
+    throw new model/* InputError */.dz(file, undefined, `${UNKNOWN_FORMAT}: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines`);
 }
 async function parse_isDirectory(input) {
     try {
-        return (await (0,promises_namespaceObject.stat)(input)).isDirectory();
+        return (await (0,promises_.stat)(input)).isDirectory();
     }
     catch {
         throw new model/* InputError */.dz(input, undefined, "no such file or directory");
@@ -33083,8 +33097,8 @@ async function readCommit(repo, revision = "HEAD") {
         ({ stdout } = await process_runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
     }
     catch (error) {
-        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from the git checkout "${repo}" (${error.message}); ` +
-            "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp");
+        // No hint about flags here: which ones would help depends on the command (publish has more).
+        throw new model/* ConfigurationError */.j1(`cannot read commit ${revision} from "${repo}": is it a git checkout? (${error.message})`);
     }
     const [sha, time] = stdout.trim().split(" ");
     return { sha: validateSha(sha ?? ""), timestamp: Number(time) };
@@ -34439,7 +34453,7 @@ function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, str
 async function readManifest(file, kind, decode) {
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+        text = await (0,promises_.readFile)(file, "utf8");
     }
     catch {
         return undefined;
@@ -34488,9 +34502,13 @@ async function readProjectVersion(repo) {
         return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
     }
     const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
-    throw new model/* ConfigurationError */.j1(looked.length
-        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`);
+    throw new NoProjectVersion(looked.length
+        ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read)`
+        : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from`);
+}
+/** The project declares no version we can read (a manifest that cannot be decoded is another error). */
+class NoProjectVersion extends model/* ConfigurationError */.j1 {
+    name = "NoProjectVersion";
 }
 
 ;// CONCATENATED MODULE: ./lib/context/run-info.js
@@ -34531,7 +34549,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 async function readOptional(file) {
     try {
-        return await (0,promises_namespaceObject.readFile)(file, "utf8");
+        return await (0,promises_.readFile)(file, "utf8");
     }
     catch {
         return "";
@@ -35985,7 +36003,16 @@ function summarize(values) {
 
 
 
-/** The build under test, from explicit options or else from the git checkout `repo`. */
+/** Stands for the version of a project whose manifest has none to read (`unversioned+abc1234`). */
+const UNVERSIONED = "unversioned";
+/**
+ * The build under test, from explicit options or else from the git checkout `repo`: the
+ * version from its manifest (`{VERSION}+{SHORT_SHA}`), the name from the manifest or the
+ * checkout's folder. A project without a readable version (no manifest, a dynamic version)
+ * is recorded as `unversioned+{SHORT_SHA}`, with a warning; a manifest that cannot be
+ * decoded is an error. Run commands call this before running anything, so neither can
+ * surface only after an hour of benchmarks.
+ */
 async function resolveDut(options) {
     const { repo } = options;
     const fromRepo = async (what, flag, read) => {
@@ -35995,7 +36022,11 @@ async function resolveDut(options) {
         return read(repo);
     };
     const commit = options.sha === undefined || options.dutTimestamp === undefined
-        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD"))
+        ? await fromRepo(options.sha === undefined ? "commit sha" : "commit time", options.sha === undefined ? "--sha" : "--dut-timestamp", (dir) => readCommit(dir, options.sha ?? "HEAD").catch((error) => {
+            if (!(error instanceof model/* ConfigurationError */.j1))
+                throw error;
+            throw new model/* ConfigurationError */.j1(`${error.message}; pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp`);
+        }))
         : undefined;
     const sha = options.sha !== undefined ? validateSha(options.sha) : commit.sha;
     const timestamp = options.dutTimestamp ?? commit.timestamp;
@@ -36004,13 +36035,14 @@ async function resolveDut(options) {
         const missing = version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
         const checkout = await fromRepo(...missing, async (dir) => dir);
         const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error) => {
-            // Without a readable manifest the name can still come from the checkout's folder.
-            if (version === undefined)
+            if (!(error instanceof NoProjectVersion) || version !== undefined)
                 throw error;
+            // The name can still come from the checkout's folder, the version from the commit.
+            options.warn?.(`${error.message}: recording the version as ${UNVERSIONED}+${sha.slice(0, 7)} (--dut-version sets one)`);
             return undefined;
         });
-        version ??= `${project.version}+${sha.slice(0, 7)}`;
-        name ??= project?.name ?? external_node_path_.basename(external_node_path_.resolve(checkout));
+        version ??= `${project?.version ?? UNVERSIONED}+${sha.slice(0, 7)}`;
+        name ??= project?.name ?? options.defaultName ?? external_node_path_.basename(external_node_path_.resolve(checkout));
     }
     return { sha, dut: { name, version, timestamp } };
 }
@@ -36128,11 +36160,17 @@ function describeResults(results) {
  * benchmark first, like run-rust — should not pay up front.
  */
 async function loadStoreModule() {
-    return __nccwpck_require__.e(/* import() */ 476).then(__nccwpck_require__.bind(__nccwpck_require__, 1476));
+    return __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385));
 }
+/** For writing: creates the folder and the table on first use. */
 async function openStore(options) {
     const { ResultStore } = await loadStoreModule();
     return ResultStore.open(options);
+}
+/** For reading: the store must exist (a missing one is an error naming it); creates nothing. */
+async function openExistingStore(options) {
+    const { ResultStore } = await loadStoreModule();
+    return ResultStore.openExisting(options);
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/publish.js
@@ -36195,13 +36233,21 @@ async function storeResults(results, db, deps, warnings = []) {
 async function publish(options, deps = {}) {
     const env = deps.env ?? process.env;
     (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
-    const parsed = await parseInputs(options.inputs, options.format);
+    const parsed = await parseInputs(options.inputs, options.format).catch((error) => {
+        // Only publish can be told the format; compare, which reads files too, cannot.
+        if (error instanceof model/* InputError */.dz && error.reason.startsWith(UNKNOWN_FORMAT)) {
+            throw new model/* InputError */.dz(error.file, error.location, `${error.reason} (the format option forces one)`);
+        }
+        throw error;
+    });
     const results = [...parsed.results];
+    const warnings = [...parsed.warnings];
     if (parsed.measurements.length > 0) {
-        const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+        const warn = (message) => warnings.push(message);
+        const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
         results.push(...toResults(parsed.measurements, context));
     }
-    return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+    return storeResults(results, options.db, { ...deps, env }, warnings);
 }
 
 ;// CONCATENATED MODULE: ./lib/report/format.js
@@ -36365,7 +36411,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8135);
+/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3506);
 
 await (0,_actions_publish_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -36415,6 +36461,16 @@ class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 class ConfigurationError extends LanceBenchError {
     name = "ConfigurationError";
+    /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+    input;
+    /** The message without the option's name. */
+    problem;
+    static forInput(input, problem) {
+        const error = new ConfigurationError(`${input}: ${problem}`);
+        error.input = input;
+        error.problem = problem;
+        return error;
+    }
 }
 /** A result file that cannot be read: names the file and, where known, the line or field. */
 class InputError extends LanceBenchError {
@@ -36582,10 +36638,37 @@ function parseOptions(schema, raw) {
         return parsed.data;
     const issue = parsed.error.issues[0];
     const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
     const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new ConfigurationError(`options: ${problem}`);
+    throw ConfigurationError.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    // A schema's own message says it best; only zod's defaults are reworded.
+    if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message))
+        return issue.message;
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
@@ -36725,11 +36808,13 @@ const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   vI: () => (/* binding */ DEFAULT_RETRY),
+  EJ: () => (/* binding */ TransientStoreError),
   ed: () => (/* binding */ retryPolicyFromEnv),
+  r_: () => (/* binding */ s3CodeHint),
   sv: () => (/* binding */ withStoreRetry)
 });
 
-// UNUSED EXPORTS: condenseStoreMessage
+// UNUSED EXPORTS: classifyStoreError, condenseStoreMessage
 
 // EXTERNAL MODULE: ./node_modules/retry/index.js
 var retry = __nccwpck_require__(5546);
@@ -36881,25 +36966,182 @@ var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
+const MAX_CAUSE = 200;
+/** S3 answers that no retry changes: credentials, permissions, names, regions. */
+const PERMANENT_CODES = new Set([
+    "AccessDenied",
+    "AllAccessDisabled",
+    "AccountProblem",
+    "AuthorizationHeaderMalformed",
+    "ExpiredToken",
+    "InvalidAccessKeyId",
+    "InvalidArgument",
+    "InvalidBucketName",
+    "InvalidRequest",
+    "InvalidToken",
+    "NoSuchBucket",
+    "PermanentRedirect",
+    "SignatureDoesNotMatch",
+    "TokenRefreshRequired",
+]);
+/** S3 answers that mean "not now": throttling and server-side trouble. */
+const TRANSIENT_CODES = new Set([
+    "InternalError",
+    "OperationAborted",
+    "RequestTimeout",
+    "ServiceUnavailable",
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequests",
+]);
+/** Network trouble and lost commit races, in the words of Rust's std, hyper, reqwest and Lance. */
+const TRANSIENT_TEXT = /ConnectionRefused|Connection refused|ConnectionReset|connection reset|ConnectionAborted|broken pipe|error sending request|connection closed|timed out|TimedOut|(?<!retry_)timeout|throttl|conflict|Could not verify the outcome|Retryable/i;
+/** Mistakes no retry fixes: a file where a folder should be, a missing table, a wrong schema. */
+const PERMANENT_TEXT = /NotADirectory|Not a directory|PermissionDenied|Permission denied|lacked the necessary privileges|was not found|not in schema|schema|Invalid (?:input|argument|user input)|InvalidArgument/i;
+const CREDENTIALS_MISSING = /Failed to get AWS credentials|CredentialsNotLoaded|no providers in chain provided credentials/;
+const REGION_UNKNOWN = /Failed to resolve region|AuthorizationHeaderMalformed|PermanentRedirect/;
+const CREDENTIALS_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary credentials), " +
+    "or AWS_PROFILE for a profile in ~/.aws, or run where an IAM role provides them";
+function hintFor(code, message) {
+    if (CREDENTIALS_MISSING.test(message))
+        return CREDENTIALS_HINT;
+    if (REGION_UNKNOWN.test(message))
+        return "set AWS_REGION to the bucket's region";
+    return s3CodeHint(code);
+}
+/** What to do about an S3 error code, where we know. */
+function s3CodeHint(code) {
+    switch (code) {
+        case "InvalidAccessKeyId":
+        case "SignatureDoesNotMatch":
+        case "ExpiredToken":
+        case "InvalidToken":
+            return "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or the profile or role that provides them)";
+        case "AccessDenied":
+            return "the credentials may not read or write this bucket and path (s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)";
+        case "NoSuchBucket":
+            return "check the bucket in --db or LANCE_BENCH_URI (and AWS_ENDPOINT_URL_S3 for an S3-compatible server)";
+        case "AuthorizationHeaderMalformed":
+        case "PermanentRedirect":
+            return "set AWS_REGION to the bucket's region";
+        default:
+            return undefined;
+    }
+}
+/** Undoes the escaping of a string printed inside a Rust debug dump (`\"` and `\n`). */
+function unescapeDebug(text) {
+    return text.replace(/\\"/g, '"').replace(/\\n/g, " ");
+}
+/** Drops what helps a Lance developer but not a user: source locations, backtraces, error-kind prefixes. */
+function tidy(segment) {
+    return segment
+        .replace(/,\s*\/\S+\.rs:\d+:\d+/g, "")
+        .replace(/\b(?:lance error: )?LanceError\(\w+\):\s*/g, "")
+        .replace(/\bGeneric \S+ error:\s*/g, "")
+        .replace(/^Failed to get next batch from stream:\s*/, "")
+        .replace(/^Invalid input, /, "")
+        .replace(/\s+in [\d.]+(?:µs|ms|s)\b(?:, after \d+ retries, max_retries: \d+, retry_timeout: \S+)?/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
+}
+function cap(text) {
+    return text.length > MAX_CAUSE ? `${text.slice(0, MAX_CAUSE - 1)}…` : text;
+}
+/** The innermost message of a Rust debug dump (`… source: "…"`, `Os { …, message: "…" }`). */
+function innermostOfDump(message) {
+    const os = /kind: (\w+), message: "([^"]+)"/.exec(message);
+    if (os) {
+        const where = /path: Some\("([^"]+)"\)/.exec(message)?.[1] ?? /\b(\d{1,3}(?:\.\d{1,3}){3}:\d+)/.exec(message)?.[1];
+        return `${os[2]}${where ? ` (${where})` : ""}`;
+    }
+    const strings = [...message.matchAll(/source: (?:Some\()?"((?:[^"\\]|\\.)*)"/g)].map((m) => unescapeDebug(m[1]));
+    return strings.at(-1);
+}
 /**
- * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
- * XML body). Keep what a person acts on: the S3 error code and message when there is one,
- * else the first few hundred characters.
+ * Reads a storage error: LanceDB's messages carry the object store's whole debug dump (request,
+ * retry state, XML body, Rust source locations). Keeps what a person acts on — the S3 error
+ * code, message and HTTP status when the server answered, else the innermost cause — and says
+ * whether another try can help.
  */
-function condenseStoreMessage(message) {
+function classifyStoreError(message) {
     const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
-    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
-    const status = /status: (\d{3})/.exec(message)?.[1];
-    if (code)
-        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
-    const oneLine = message.replace(/\s+/g, " ").trim();
-    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+    const bucket = /<BucketName>([^<]+)<\/BucketName>/.exec(message)?.[1];
+    const statusText = /status(?: code)?: (\d{3})\b/.exec(message)?.[1];
+    const status = statusText === undefined ? undefined : Number(statusText);
+    const hint = hintFor(code, message);
+    let cause;
+    if (code) {
+        const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+        cause = `${code}${text ? `: ${text}` : ""}${bucket ? ` (bucket ${bucket})` : ""}${status ? ` (HTTP ${status})` : ""}`;
+    }
+    else if (CREDENTIALS_MISSING.test(message)) {
+        const detail = /no providers in chain provided credentials/.test(message)
+            ? " (no variables, profile or role provided any)"
+            : "";
+        cause = `no AWS credentials found${detail}`;
+    }
+    else if (/\w+ \{ /.test(message) && /source: |message: "/.test(message)) {
+        cause = innermostOfDump(message) ?? tidy(message.split(" { ")[0]);
+    }
+    else {
+        // A display chain: "top  Caused by: … Caused by: innermost". The top says what failed;
+        // the innermost why, when it adds something.
+        const segments = message
+            .split(/\s+Caused by:\s+/)
+            .map(tidy)
+            .filter(Boolean);
+        const top = segments[0] ?? tidy(message);
+        const inner = segments.at(-1);
+        cause = segments.length > 1 && !top.includes(inner) ? `${top}: ${inner}` : top;
+    }
+    let transient;
+    if (code && PERMANENT_CODES.has(code))
+        transient = false;
+    else if (code && TRANSIENT_CODES.has(code))
+        transient = true;
+    else if (status !== undefined && (status >= 500 || [408, 409, 412, 429].includes(status)))
+        transient = true;
+    else if (status !== undefined && status >= 400)
+        transient = false;
+    else if (CREDENTIALS_MISSING.test(message) || REGION_UNKNOWN.test(message))
+        transient = false;
+    else if (TRANSIENT_TEXT.test(message))
+        transient = true;
+    else if (PERMANENT_TEXT.test(message))
+        transient = false;
+    // Anything else is tried again, as before: a commit that lost a race to a concurrent
+    // publisher must be rebuilt, and an unknown error costs a few seconds, not a lost publish.
+    else
+        transient = true;
+    return { cause: cap(cause), transient, ...(hint ? { hint } : {}) };
+}
+/** The one line a person reads about a storage error: its cause and, where known, what to do. */
+function condenseStoreMessage(message) {
+    const { cause, hint } = classifyStoreError(message);
+    return hint ? `${cause}; ${hint}` : cause;
 }
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
 /**
- * Runs a storage operation, retrying transient failures with exponential backoff and
- * jitter, then fails with a `StoreError` that says what was attempted and how often.
- * Our own errors (bad input, bad configuration) are never retried.
+ * A failure the caller knows to be passing although its text reads as permanent: e.g. a table
+ * that is listed but not yet openable because another publisher is creating it right now.
+ */
+class TransientStoreError extends Error {
+    name = "TransientStoreError";
+}
+/** Marks a permanent failure inside p-retry, keeping its reading for the final message. */
+class PermanentStoreFailure extends Error {
+    failure;
+    constructor(failure) {
+        super(failure.cause);
+        this.failure = failure;
+    }
+}
+/**
+ * Runs a storage operation, retrying transient failures (throttling, 5xx, timeouts, a lost
+ * connection) with exponential backoff and jitter, then fails with a `StoreError` that says
+ * what was attempted, how often and why. Permanent failures (no credentials, 403, no such
+ * bucket, a missing table, a wrong schema) and our own errors are not retried.
  */
 async function withStoreRetry(what, operation, policy, onRetry) {
     try {
@@ -36910,6 +37152,11 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             catch (error) {
                 if (error instanceof model/* LanceBenchError */.kV)
                     throw new AbortError(error);
+                if (error instanceof TransientStoreError)
+                    throw error;
+                const failure = classifyStoreError((0,model/* describeError */.Uc)(error));
+                if (!failure.transient)
+                    throw new AbortError(new PermanentStoreFailure(failure));
                 throw error;
             }
         }, {
@@ -36920,7 +37167,8 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             randomize: true,
             onFailedAttempt: (error) => {
                 if (error.retriesLeft > 0) {
-                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${(0,model/* describeError */.Uc)(error)}; retrying`);
+                    const { cause } = classifyStoreError((0,model/* describeError */.Uc)(error));
+                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${cause}; retrying`);
                 }
             },
         });
@@ -36928,6 +37176,10 @@ async function withStoreRetry(what, operation, policy, onRetry) {
     catch (error) {
         if (error instanceof model/* LanceBenchError */.kV)
             throw error;
+        if (error instanceof PermanentStoreFailure) {
+            const { cause, hint } = error.failure;
+            throw new model/* StoreError */.AD(`${what} failed: ${cause}${hint ? `; ${hint}` : ""}`);
+        }
         throw new model/* StoreError */.AD(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage((0,model/* describeError */.Uc)(error))}`);
     }
 }
@@ -36951,6 +37203,8 @@ function retryPolicyFromEnv(env = process.env) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $S: () => (/* binding */ localPath),
+/* harmony export */   DE: () => (/* binding */ isRemoteUri),
 /* harmony export */   Jo: () => (/* binding */ resolveDbUri),
 /* harmony export */   er: () => (/* binding */ s3StorageOptions),
 /* harmony export */   sU: () => (/* binding */ redactUri)
@@ -36958,7 +37212,9 @@ function retryPolicyFromEnv(env = process.env) {
 /* unused harmony export DEFAULT_DB_DIR */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1531);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1531);
+
 
 
 
@@ -36972,9 +37228,19 @@ function resolveDbUri(flag, env = process.env) {
     if (scheme === undefined)
         return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(uri);
     if (!["s3", "s3+ddb", "file"].includes(scheme)) {
-        throw new _model_index_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
+        throw new _model_index_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
     }
     return uri;
+}
+/** Whether the store is on S3 (`s3://`, `s3+ddb://`) rather than a local folder. */
+function isRemoteUri(uri) {
+    return /^s3(\+ddb)?:\/\//i.test(uri);
+}
+/** The folder of a local store (`file://` URIs included), or undefined for a remote one. */
+function localPath(uri) {
+    if (isRemoteUri(uri))
+        return undefined;
+    return /^file:\/\//i.test(uri) ? (0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(uri) : uri;
 }
 /** Hides credentials that may be embedded in a URI before it is printed. */
 function redactUri(uri) {

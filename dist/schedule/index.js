@@ -1,4 +1,3 @@
-import * as __WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__ from "@lancedb/lancedb";
 import * as __WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__ from "apache-arrow";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
@@ -30185,17 +30184,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 653:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-module.exports = x({ ["Index"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.Index), ["connect"]: () => (__WEBPACK_EXTERNAL_MODULE__lancedb_lancedb_ac35a5a4__.connect) });
-
-/***/ }),
-
 /***/ 2008:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -30295,6 +30283,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
@@ -30403,7 +30398,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8295:
+/***/ 4117:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30414,8 +30409,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: Inputs, Outputs
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -38869,11 +38864,17 @@ var uri = __nccwpck_require__(2250);
  * benchmark first, like run-rust — should not pay up front.
  */
 async function loadStoreModule() {
-    return __nccwpck_require__.e(/* import() */ 476).then(__nccwpck_require__.bind(__nccwpck_require__, 1476));
+    return __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385));
 }
+/** For writing: creates the folder and the table on first use. */
 async function openStore(options) {
     const { ResultStore } = await loadStoreModule();
     return ResultStore.open(options);
+}
+/** For reading: the store must exist (a missing one is an error naming it); creates nothing. */
+async function openExistingStore(options) {
+    const { ResultStore } = await loadStoreModule();
+    return ResultStore.openExisting(options);
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/schedule.js
@@ -38961,9 +38962,13 @@ async function schedule(options, deps = {}) {
         const walked = await recentCommits(client, target, branch, options.maxCommits * options.commitInterval);
         candidates = walked.filter((_, index) => index % options.commitInterval === 0);
     }
-    const store = await openStore({ uri: dbUri, retry: deps.retry, log });
+    // The store must exist — a mistyped local folder must not read as "nothing benchmarked" and
+    // dispatch every commit — but a store without the results table is a new one: its first run.
+    const store = await openExistingStore({ uri: dbUri, retry: deps.retry, log, allowMissingTable: true });
     let stored;
     try {
+        if (!(await store.hasTable()))
+            log(`${(0,uri/* redactUri */.sU)(dbUri)} has no results table yet: no commit has results`);
         stored = await store.shasWithResults(candidates);
     }
     finally {
@@ -39209,7 +39214,7 @@ async function run() {
             const eventPath = process.env.GITHUB_EVENT_PATH;
             if (!eventPath)
                 throw new model/* ConfigurationError */.j1("mode comment needs the issue_comment event (GITHUB_EVENT_PATH)");
-            const outcome = await handleBenchComment(options, JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, "utf8")), { log });
+            const outcome = await handleBenchComment(options, JSON.parse(await (0,promises_.readFile)(eventPath, "utf8")), { log });
             info(`@bench-bot: ${outcome.kind}${"reason" in outcome ? ` (${outcome.reason})` : ""}`);
             setOutput(Outputs.Dispatched, outcome.kind === "dispatched" ? outcome.sha : "");
             setOutput(Outputs.Checked, "0");
@@ -39263,7 +39268,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_schedule_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8295);
+/* harmony import */ var _actions_schedule_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4117);
 
 await (0,_actions_schedule_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -39301,6 +39306,16 @@ class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 class ConfigurationError extends LanceBenchError {
     name = "ConfigurationError";
+    /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+    input;
+    /** The message without the option's name. */
+    problem;
+    static forInput(input, problem) {
+        const error = new ConfigurationError(`${input}: ${problem}`);
+        error.input = input;
+        error.problem = problem;
+        return error;
+    }
 }
 /** A result file that cannot be read: names the file and, where known, the line or field. */
 class InputError extends LanceBenchError {
@@ -39468,10 +39483,37 @@ function parseOptions(schema, raw) {
         return parsed.data;
     const issue = parsed.error.issues[0];
     const key = issue.path[0];
-    const name = typeof key === "string" ? inputName(key) : "options";
     const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    throw new ConfigurationError(`${name}: ${issue.message}${shown}`);
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new ConfigurationError(`options: ${problem}`);
+    throw ConfigurationError.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    // A schema's own message says it best; only zod's defaults are reworded.
+    if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message))
+        return issue.message;
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
@@ -39611,11 +39653,13 @@ const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   vI: () => (/* binding */ DEFAULT_RETRY),
+  EJ: () => (/* binding */ TransientStoreError),
   ed: () => (/* binding */ retryPolicyFromEnv),
+  r_: () => (/* binding */ s3CodeHint),
   sv: () => (/* binding */ withStoreRetry)
 });
 
-// UNUSED EXPORTS: condenseStoreMessage
+// UNUSED EXPORTS: classifyStoreError, condenseStoreMessage
 
 // EXTERNAL MODULE: ./node_modules/retry/index.js
 var retry = __nccwpck_require__(5546);
@@ -39767,25 +39811,182 @@ var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
+const MAX_CAUSE = 200;
+/** S3 answers that no retry changes: credentials, permissions, names, regions. */
+const PERMANENT_CODES = new Set([
+    "AccessDenied",
+    "AllAccessDisabled",
+    "AccountProblem",
+    "AuthorizationHeaderMalformed",
+    "ExpiredToken",
+    "InvalidAccessKeyId",
+    "InvalidArgument",
+    "InvalidBucketName",
+    "InvalidRequest",
+    "InvalidToken",
+    "NoSuchBucket",
+    "PermanentRedirect",
+    "SignatureDoesNotMatch",
+    "TokenRefreshRequired",
+]);
+/** S3 answers that mean "not now": throttling and server-side trouble. */
+const TRANSIENT_CODES = new Set([
+    "InternalError",
+    "OperationAborted",
+    "RequestTimeout",
+    "ServiceUnavailable",
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequests",
+]);
+/** Network trouble and lost commit races, in the words of Rust's std, hyper, reqwest and Lance. */
+const TRANSIENT_TEXT = /ConnectionRefused|Connection refused|ConnectionReset|connection reset|ConnectionAborted|broken pipe|error sending request|connection closed|timed out|TimedOut|(?<!retry_)timeout|throttl|conflict|Could not verify the outcome|Retryable/i;
+/** Mistakes no retry fixes: a file where a folder should be, a missing table, a wrong schema. */
+const PERMANENT_TEXT = /NotADirectory|Not a directory|PermissionDenied|Permission denied|lacked the necessary privileges|was not found|not in schema|schema|Invalid (?:input|argument|user input)|InvalidArgument/i;
+const CREDENTIALS_MISSING = /Failed to get AWS credentials|CredentialsNotLoaded|no providers in chain provided credentials/;
+const REGION_UNKNOWN = /Failed to resolve region|AuthorizationHeaderMalformed|PermanentRedirect/;
+const CREDENTIALS_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary credentials), " +
+    "or AWS_PROFILE for a profile in ~/.aws, or run where an IAM role provides them";
+function hintFor(code, message) {
+    if (CREDENTIALS_MISSING.test(message))
+        return CREDENTIALS_HINT;
+    if (REGION_UNKNOWN.test(message))
+        return "set AWS_REGION to the bucket's region";
+    return s3CodeHint(code);
+}
+/** What to do about an S3 error code, where we know. */
+function s3CodeHint(code) {
+    switch (code) {
+        case "InvalidAccessKeyId":
+        case "SignatureDoesNotMatch":
+        case "ExpiredToken":
+        case "InvalidToken":
+            return "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or the profile or role that provides them)";
+        case "AccessDenied":
+            return "the credentials may not read or write this bucket and path (s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)";
+        case "NoSuchBucket":
+            return "check the bucket in --db or LANCE_BENCH_URI (and AWS_ENDPOINT_URL_S3 for an S3-compatible server)";
+        case "AuthorizationHeaderMalformed":
+        case "PermanentRedirect":
+            return "set AWS_REGION to the bucket's region";
+        default:
+            return undefined;
+    }
+}
+/** Undoes the escaping of a string printed inside a Rust debug dump (`\"` and `\n`). */
+function unescapeDebug(text) {
+    return text.replace(/\\"/g, '"').replace(/\\n/g, " ");
+}
+/** Drops what helps a Lance developer but not a user: source locations, backtraces, error-kind prefixes. */
+function tidy(segment) {
+    return segment
+        .replace(/,\s*\/\S+\.rs:\d+:\d+/g, "")
+        .replace(/\b(?:lance error: )?LanceError\(\w+\):\s*/g, "")
+        .replace(/\bGeneric \S+ error:\s*/g, "")
+        .replace(/^Failed to get next batch from stream:\s*/, "")
+        .replace(/^Invalid input, /, "")
+        .replace(/\s+in [\d.]+(?:µs|ms|s)\b(?:, after \d+ retries, max_retries: \d+, retry_timeout: \S+)?/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
+}
+function cap(text) {
+    return text.length > MAX_CAUSE ? `${text.slice(0, MAX_CAUSE - 1)}…` : text;
+}
+/** The innermost message of a Rust debug dump (`… source: "…"`, `Os { …, message: "…" }`). */
+function innermostOfDump(message) {
+    const os = /kind: (\w+), message: "([^"]+)"/.exec(message);
+    if (os) {
+        const where = /path: Some\("([^"]+)"\)/.exec(message)?.[1] ?? /\b(\d{1,3}(?:\.\d{1,3}){3}:\d+)/.exec(message)?.[1];
+        return `${os[2]}${where ? ` (${where})` : ""}`;
+    }
+    const strings = [...message.matchAll(/source: (?:Some\()?"((?:[^"\\]|\\.)*)"/g)].map((m) => unescapeDebug(m[1]));
+    return strings.at(-1);
+}
 /**
- * LanceDB's storage errors carry the object store's whole debug dump (request, retry state,
- * XML body). Keep what a person acts on: the S3 error code and message when there is one,
- * else the first few hundred characters.
+ * Reads a storage error: LanceDB's messages carry the object store's whole debug dump (request,
+ * retry state, XML body, Rust source locations). Keeps what a person acts on — the S3 error
+ * code, message and HTTP status when the server answered, else the innermost cause — and says
+ * whether another try can help.
  */
-function condenseStoreMessage(message) {
+function classifyStoreError(message) {
     const code = /<Code>([^<]+)<\/Code>/.exec(message)?.[1];
-    const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
-    const status = /status: (\d{3})/.exec(message)?.[1];
-    if (code)
-        return `${code}${text ? `: ${text}` : ""}${status ? ` (HTTP ${status})` : ""}`;
-    const oneLine = message.replace(/\s+/g, " ").trim();
-    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+    const bucket = /<BucketName>([^<]+)<\/BucketName>/.exec(message)?.[1];
+    const statusText = /status(?: code)?: (\d{3})\b/.exec(message)?.[1];
+    const status = statusText === undefined ? undefined : Number(statusText);
+    const hint = hintFor(code, message);
+    let cause;
+    if (code) {
+        const text = /<Message>([^<]+)<\/Message>/.exec(message)?.[1];
+        cause = `${code}${text ? `: ${text}` : ""}${bucket ? ` (bucket ${bucket})` : ""}${status ? ` (HTTP ${status})` : ""}`;
+    }
+    else if (CREDENTIALS_MISSING.test(message)) {
+        const detail = /no providers in chain provided credentials/.test(message)
+            ? " (no variables, profile or role provided any)"
+            : "";
+        cause = `no AWS credentials found${detail}`;
+    }
+    else if (/\w+ \{ /.test(message) && /source: |message: "/.test(message)) {
+        cause = innermostOfDump(message) ?? tidy(message.split(" { ")[0]);
+    }
+    else {
+        // A display chain: "top  Caused by: … Caused by: innermost". The top says what failed;
+        // the innermost why, when it adds something.
+        const segments = message
+            .split(/\s+Caused by:\s+/)
+            .map(tidy)
+            .filter(Boolean);
+        const top = segments[0] ?? tidy(message);
+        const inner = segments.at(-1);
+        cause = segments.length > 1 && !top.includes(inner) ? `${top}: ${inner}` : top;
+    }
+    let transient;
+    if (code && PERMANENT_CODES.has(code))
+        transient = false;
+    else if (code && TRANSIENT_CODES.has(code))
+        transient = true;
+    else if (status !== undefined && (status >= 500 || [408, 409, 412, 429].includes(status)))
+        transient = true;
+    else if (status !== undefined && status >= 400)
+        transient = false;
+    else if (CREDENTIALS_MISSING.test(message) || REGION_UNKNOWN.test(message))
+        transient = false;
+    else if (TRANSIENT_TEXT.test(message))
+        transient = true;
+    else if (PERMANENT_TEXT.test(message))
+        transient = false;
+    // Anything else is tried again, as before: a commit that lost a race to a concurrent
+    // publisher must be rebuilt, and an unknown error costs a few seconds, not a lost publish.
+    else
+        transient = true;
+    return { cause: cap(cause), transient, ...(hint ? { hint } : {}) };
+}
+/** The one line a person reads about a storage error: its cause and, where known, what to do. */
+function condenseStoreMessage(message) {
+    const { cause, hint } = classifyStoreError(message);
+    return hint ? `${cause}; ${hint}` : cause;
 }
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 1000 };
 /**
- * Runs a storage operation, retrying transient failures with exponential backoff and
- * jitter, then fails with a `StoreError` that says what was attempted and how often.
- * Our own errors (bad input, bad configuration) are never retried.
+ * A failure the caller knows to be passing although its text reads as permanent: e.g. a table
+ * that is listed but not yet openable because another publisher is creating it right now.
+ */
+class TransientStoreError extends Error {
+    name = "TransientStoreError";
+}
+/** Marks a permanent failure inside p-retry, keeping its reading for the final message. */
+class PermanentStoreFailure extends Error {
+    failure;
+    constructor(failure) {
+        super(failure.cause);
+        this.failure = failure;
+    }
+}
+/**
+ * Runs a storage operation, retrying transient failures (throttling, 5xx, timeouts, a lost
+ * connection) with exponential backoff and jitter, then fails with a `StoreError` that says
+ * what was attempted, how often and why. Permanent failures (no credentials, 403, no such
+ * bucket, a missing table, a wrong schema) and our own errors are not retried.
  */
 async function withStoreRetry(what, operation, policy, onRetry) {
     try {
@@ -39796,6 +39997,11 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             catch (error) {
                 if (error instanceof model/* LanceBenchError */.kV)
                     throw new AbortError(error);
+                if (error instanceof TransientStoreError)
+                    throw error;
+                const failure = classifyStoreError((0,model/* describeError */.Uc)(error));
+                if (!failure.transient)
+                    throw new AbortError(new PermanentStoreFailure(failure));
                 throw error;
             }
         }, {
@@ -39806,7 +40012,8 @@ async function withStoreRetry(what, operation, policy, onRetry) {
             randomize: true,
             onFailedAttempt: (error) => {
                 if (error.retriesLeft > 0) {
-                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${(0,model/* describeError */.Uc)(error)}; retrying`);
+                    const { cause } = classifyStoreError((0,model/* describeError */.Uc)(error));
+                    onRetry?.(`${what} failed (try ${error.attemptNumber} of ${policy.attempts}): ${cause}; retrying`);
                 }
             },
         });
@@ -39814,6 +40021,10 @@ async function withStoreRetry(what, operation, policy, onRetry) {
     catch (error) {
         if (error instanceof model/* LanceBenchError */.kV)
             throw error;
+        if (error instanceof PermanentStoreFailure) {
+            const { cause, hint } = error.failure;
+            throw new model/* StoreError */.AD(`${what} failed: ${cause}${hint ? `; ${hint}` : ""}`);
+        }
         throw new model/* StoreError */.AD(`${what} failed after ${policy.attempts} tries: ${condenseStoreMessage((0,model/* describeError */.Uc)(error))}`);
     }
 }
@@ -39839,6 +40050,8 @@ function retryPolicyFromEnv(env = process.env) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  DE: () => (/* binding */ isRemoteUri),
+  $S: () => (/* binding */ localPath),
   sU: () => (/* binding */ redactUri),
   Jo: () => (/* binding */ resolveDbUri),
   er: () => (/* binding */ s3StorageOptions)
@@ -39850,9 +40063,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: ./lib/model/index.js + 6 modules
 var model = __nccwpck_require__(1531);
 ;// CONCATENATED MODULE: ./lib/store/uri.js
+
 
 
 
@@ -39869,6 +40085,16 @@ function resolveDbUri(flag, env = process.env) {
         throw new model/* ConfigurationError */.j1(`db "${uri}": unsupported scheme "${scheme}://" (use a folder, s3://bucket/path or s3+ddb://)`);
     }
     return uri;
+}
+/** Whether the store is on S3 (`s3://`, `s3+ddb://`) rather than a local folder. */
+function isRemoteUri(uri) {
+    return /^s3(\+ddb)?:\/\//i.test(uri);
+}
+/** The folder of a local store (`file://` URIs included), or undefined for a remote one. */
+function localPath(uri) {
+    if (isRemoteUri(uri))
+        return undefined;
+    return /^file:\/\//i.test(uri) ? (0,external_node_url_.fileURLToPath)(uri) : uri;
 }
 /** Hides credentials that may be embedded in a URI before it is printed. */
 function redactUri(uri) {

@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import * as cache from "@actions/cache";
 import * as core from "@actions/core";
 import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
@@ -9,6 +11,12 @@ import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
  */
 export class GitHubActionsCache implements BuildCache {
   readonly kind = "remote";
+  /**
+   * An entry is bound to the paths it was saved from (they are part of its version, and its
+   * files are restored where they were), so cached folders live in one fixed folder: the
+   * runner's temp folder (one job at a time per runner, emptied between jobs).
+   */
+  readonly pathsRoot = path.join(process.env.RUNNER_TEMP || os.tmpdir(), "lance-bench-cache");
 
   async restore(
     paths: readonly string[],
@@ -18,9 +26,11 @@ export class GitHubActionsCache implements BuildCache {
     return cache.restoreCache([...paths], key, [...restoreKeys]);
   }
 
-  async save(paths: readonly string[], key: string): Promise<void> {
+  async save(paths: readonly string[], key: string): Promise<boolean> {
     // -1: not saved — another job saved this key first, or the service refused (already logged).
-    if ((await cache.saveCache([...paths], key)) === -1) core.info(`build cache ${key} was not saved (see above)`);
+    if ((await cache.saveCache([...paths], key)) !== -1) return true;
+    core.info(`build cache ${key} was not saved (see above)`);
+    return false;
   }
 }
 

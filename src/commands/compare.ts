@@ -18,8 +18,8 @@ import { parseInputs } from "../parse/index.js";
 import { compareSuite, type ComparisonInput } from "../stats/compare.js";
 import { median } from "../stats/median.js";
 import type { RetryPolicy } from "../store/retry.js";
-import { redactUri, resolveDbUri } from "../store/uri.js";
-import { openStore } from "./open-store.js";
+import { localPath, redactUri, resolveDbUri } from "../store/uri.js";
+import { openExistingStore } from "./open-store.js";
 
 export const CompareOptions = z.object({
   base: z.array(z.string().trim().min(1)).min(1, "is required"),
@@ -63,7 +63,10 @@ export async function compare(
   deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void; cwd?: string } = {},
 ): Promise<CompareOutcome> {
   const cwd = deps.cwd ?? process.cwd();
-  const config = await loadRepoConfig(options.config ?? path.join(cwd, CONFIG_FILE));
+  // The default file may be absent (the defaults apply); a file the user names must exist.
+  const config = await loadRepoConfig(options.config ?? path.join(cwd, CONFIG_FILE), {
+    required: options.config !== undefined,
+  });
   const warnings: string[] = [];
   if (options.head.some((spec) => HISTORY_SPEC.test(spec))) {
     throw new ConfigurationError("head: history is a baseline, not a head (give result files or sha:<commit>)");
@@ -72,13 +75,27 @@ export async function compare(
   if (!historyBase && options.base.some((spec) => HISTORY_SPEC.test(spec))) {
     throw new ConfigurationError("base: history cannot be combined with other base inputs");
   }
+  // Bad input is reported before the store is opened.
+  for (const [side, specs] of [
+    ["base", options.base],
+    ["head", options.head],
+  ] as const) {
+    for (const spec of specs) {
+      const sha = SHA_SPEC.exec(spec);
+      if (sha) validateSha(sha[1]!, side);
+    }
+  }
   const usesStore = historyBase !== null || [...options.base, ...options.head].some((s) => SHA_SPEC.test(s));
   const dbUri = resolveDbUri(options.db, deps.env);
-  // A local folder that does not exist has no history; opening it would create it.
-  const storeExists = /^[a-z][a-z0-9+.-]*:\/\//i.test(dbUri) || existsSync(dbUri);
-  const store =
-    usesStore || (config.compare.history > 0 && storeExists)
-      ? await openStore({ uri: dbUri, retry: deps.retry, log: deps.log })
+  const storeOptions = { uri: dbUri, retry: deps.retry, log: deps.log };
+  // sha: and history read the store, which must exist. Otherwise the store only adds each
+  // benchmark's noise: a local folder that does not exist has none (and is not created), and
+  // a store without the table is read as empty.
+  const localStore = localPath(dbUri);
+  const store = usesStore
+    ? await openExistingStore(storeOptions)
+    : config.compare.history > 0 && (localStore === undefined || existsSync(localStore))
+      ? await openExistingStore({ ...storeOptions, allowMissingTable: true })
       : undefined;
   try {
     const head = await loadSide(options.head, "head", store, warnings);
@@ -126,7 +143,7 @@ export async function compare(
 async function loadSide(
   specs: readonly string[],
   side: "base" | "head",
-  store: Awaited<ReturnType<typeof openStore>> | undefined,
+  store: Awaited<ReturnType<typeof openExistingStore>> | undefined,
   warnings: string[],
 ): Promise<Observed[]> {
   const observed: Observed[] = [];

@@ -3,7 +3,7 @@ import { validateSha } from "../context/git.js";
 import { parseOptions } from "../model/index.js";
 import { resolveDbUri } from "../store/uri.js";
 import type { RetryPolicy } from "../store/retry.js";
-import { openStore } from "./open-store.js";
+import { openExistingStore } from "./open-store.js";
 
 export const ExportOptions = z.object({
   db: z.string().trim().min(1).optional(),
@@ -22,7 +22,7 @@ export async function exportResults(
   deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void } = {},
 ): Promise<Record<string, unknown>[]> {
   const sha = options.sha === undefined ? undefined : validateSha(options.sha, "--sha");
-  const store = await openStore({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });
+  const store = await openExistingStore({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });
   try {
     return await store.query({ sha, benchmark: options.benchmark });
   } finally {

@@ -3,7 +3,7 @@ import { validateSha } from "../context/git.js";
 import { parseOptions } from "../model/index.js";
 import { resolveDbUri } from "../store/uri.js";
 import type { RetryPolicy } from "../store/retry.js";
-import { openStore } from "./open-store.js";
+import { openExistingStore } from "./open-store.js";
 
 export const HasResultsOptions = z.object({
   sha: z.string().trim().min(1, "is required"),
@@ -24,7 +24,7 @@ export async function hasResults(
   deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void } = {},
 ): Promise<boolean> {
   const sha = validateSha(options.sha, "--sha");
-  const store = await openStore({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });
+  const store = await openExistingStore({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });
   try {
     return await store.hasResultsForCommit(sha);
   } finally {

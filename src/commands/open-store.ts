@@ -1,4 +1,4 @@
-import type { ResultStore, StoreOptions } from "../store/results-table.js";
+import type { ExistingStoreOptions, ResultStore, StoreOptions } from "../store/results-table.js";
 
 /**
  * Opens the result store, loading LanceDB (and Arrow) only now: they take a quarter of a
@@ -9,7 +9,14 @@ export async function loadStoreModule(): Promise<typeof import("../store/results
   return import("../store/results-table.js");
 }
 
+/** For writing: creates the folder and the table on first use. */
 export async function openStore(options: StoreOptions): Promise<ResultStore> {
   const { ResultStore } = await loadStoreModule();
   return ResultStore.open(options);
+}
+
+/** For reading: the store must exist (a missing one is an error naming it); creates nothing. */
+export async function openExistingStore(options: ExistingStoreOptions): Promise<ResultStore> {
+  const { ResultStore } = await loadStoreModule();
+  return ResultStore.openExisting(options);
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
-import { parseOptions, type DutBuild, type Result, type RunInfo, type TestBed } from "../model/index.js";
-import { FORMAT_CHOICES, parseInputs } from "../parse/index.js";
+import { InputError, parseOptions, type DutBuild, type Result, type RunInfo, type TestBed } from "../model/index.js";
+import { FORMAT_CHOICES, UNKNOWN_FORMAT, parseInputs } from "../parse/index.js";
 import { CONFIG_FILE, loadRepoConfig, metricResolver } from "../context/repo-config.js";
 import type { PublishedBenchmark } from "../report/publish-summary.js";
 import { resolveDbUri } from "../store/uri.js";
@@ -97,12 +97,24 @@ export async function storeResults(
 export async function publish(options: PublishOptions, deps: PublishDependencies = {}): Promise<PublishSummary> {
   const env = deps.env ?? process.env;
   resolveDbUri(options.db, env); // a bad --db fails before any work
-  const config = await loadRepoConfig(options.config ?? path.join(options.repo ?? ".", CONFIG_FILE));
-  const parsed = await parseInputs(options.inputs, options.format, metricResolver(config.metrics));
+  const config = await loadRepoConfig(options.config ?? path.join(options.repo ?? ".", CONFIG_FILE), {
+    required: options.config !== undefined,
+  });
+  const parsed = await parseInputs(options.inputs, options.format, metricResolver(config.metrics)).catch(
+    (error: unknown) => {
+      // Only publish can be told the format; compare, which reads files too, cannot.
+      if (error instanceof InputError && error.reason.startsWith(UNKNOWN_FORMAT)) {
+        throw new InputError(error.file, error.location, `${error.reason} (the format option forces one)`);
+      }
+      throw error;
+    },
+  );
   const results = [...parsed.results];
+  const warnings = [...parsed.warnings];
   if (parsed.measurements.length > 0) {
-    const context = await resolveResultsContext(options, parsed.measurements, parsed.toolchain, env);
+    const warn = (message: string) => warnings.push(message);
+    const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
     results.push(...toResults(parsed.measurements, context));
   }
-  return storeResults(results, options.db, { ...deps, env }, parsed.warnings);
+  return storeResults(results, options.db, { ...deps, env }, warnings);
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { v5 as uuidv5 } from "uuid";
 import { readCommit, validateSha } from "../context/git.js";
-import { readProjectVersion } from "../context/manifest.js";
+import { NoProjectVersion, readProjectVersion } from "../context/manifest.js";
 import { runProgram } from "../context/process.js";
 import { detectRunInfo } from "../context/run-info.js";
 import { detectTestBed, environmentFingerprint } from "../context/testbed.js";
@@ -41,10 +41,24 @@ export interface ContextOptions {
   runId?: string | undefined;
   /** Folders whose manifest gives the version, tried in order (default: the checkout's root). */
   manifestDirs?: readonly string[] | undefined;
+  /** The name when no manifest gives one (default: the checkout's folder; run commands pass the user's, not their worktree's). */
+  defaultName?: string | undefined;
+  /** Told when the version falls back to the commit (no manifest version to read). */
+  warn?: ((message: string) => void) | undefined;
 }
 
-/** The build under test, from explicit options or else from the git checkout `repo`. */
-async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha: string }> {
+/** Stands for the version of a project whose manifest has none to read (`unversioned+abc1234`). */
+export const UNVERSIONED = "unversioned";
+
+/**
+ * The build under test, from explicit options or else from the git checkout `repo`: the
+ * version from its manifest (`{VERSION}+{SHORT_SHA}`), the name from the manifest or the
+ * checkout's folder. A project without a readable version (no manifest, a dynamic version)
+ * is recorded as `unversioned+{SHORT_SHA}`, with a warning; a manifest that cannot be
+ * decoded is an error. Run commands call this before running anything, so neither can
+ * surface only after an hour of benchmarks.
+ */
+export async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha: string }> {
   const { repo } = options;
   const fromRepo = async <T>(what: string, flag: string, read: (repo: string) => Promise<T>): Promise<T> => {
     if (!repo) {
@@ -59,7 +73,13 @@ async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha
       ? await fromRepo(
           options.sha === undefined ? "commit sha" : "commit time",
           options.sha === undefined ? "--sha" : "--dut-timestamp",
-          (dir) => readCommit(dir, options.sha ?? "HEAD"),
+          (dir) =>
+            readCommit(dir, options.sha ?? "HEAD").catch((error: unknown) => {
+              if (!(error instanceof ConfigurationError)) throw error;
+              throw new ConfigurationError(
+                `${error.message}; pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp`,
+              );
+            }),
         )
       : undefined;
   const sha = options.sha !== undefined ? validateSha(options.sha) : commit!.sha;
@@ -70,12 +90,15 @@ async function resolveDut(options: ContextOptions): Promise<{ dut: DutBuild; sha
       version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
     const checkout = await fromRepo(...missing, async (dir) => dir);
     const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error: unknown) => {
-      // Without a readable manifest the name can still come from the checkout's folder.
-      if (version === undefined) throw error;
+      if (!(error instanceof NoProjectVersion) || version !== undefined) throw error;
+      // The name can still come from the checkout's folder, the version from the commit.
+      options.warn?.(
+        `${error.message}: recording the version as ${UNVERSIONED}+${sha.slice(0, 7)} (--dut-version sets one)`,
+      );
       return undefined;
     });
-    version ??= `${project!.version}+${sha.slice(0, 7)}`;
-    name ??= project?.name ?? path.basename(path.resolve(checkout));
+    version ??= `${project?.version ?? UNVERSIONED}+${sha.slice(0, 7)}`;
+    name ??= project?.name ?? options.defaultName ?? path.basename(path.resolve(checkout));
   }
   return { sha, dut: { name, version, timestamp } };
 }

@@ -26,6 +26,7 @@ export const RunCommonOptions = z.object({
   cacheDir: optionalText,
   testbedName: optionalText,
   dutName: optionalText,
+  dutVersion: optionalText,
   runId: optionalText,
   /** A benchmark to record a CPU flamegraph of, after the measured run. */
   profile: optionalText,

@@ -32,7 +32,7 @@ import { runStep, StepFailure } from "../run/python.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
 import { appendHistory, HISTORY_FILE, type HistoryEntry } from "./pipeline-history.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toResults } from "./results-context.js";
+import { resolveDut, resolveResultsContext, toResults } from "./results-context.js";
 import {
   optionalText,
   publishIfMain,
@@ -411,6 +411,16 @@ export async function runPipeline(
       throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository at ${checkout.sha}`);
     }
     const files = await locateVariants(variants, workdir, options, checkout.sha);
+    // Named before anything runs: a project the suite cannot name must not cost a whole matrix first.
+    const { dut } = await resolveDut({
+      repo: checkout.dir,
+      sha: checkout.sha,
+      manifestDirs: [workdir, checkout.dir],
+      dutName: options.dutName,
+      dutVersion: options.dutVersion,
+      defaultName: path.basename(path.resolve(options.repo)),
+      warn: log,
+    });
     const commandEnv: NodeJS.ProcessEnv = { ...workspace.env, ...libpqEnvironment(target) };
     if (build) {
       log(`building: ${build.join(" ")}`);
@@ -502,9 +512,10 @@ export async function runPipeline(
           {
             repo: checkout.dir,
             sha: checkout.sha,
-            manifestDirs: [workdir, checkout.dir],
+            dutName: dut.name,
+            dutVersion: dut.version,
+            dutTimestamp: dut.timestamp,
             testbedName: options.testbedName,
-            dutName: options.dutName,
             runId: options.runId,
           },
           measurements,

@@ -1,8 +1,15 @@
 import { createHash } from "node:crypto";
-import { readdir } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigurationError, LanceBenchError, parseOptions, type Measurement, type Result } from "../model/index.js";
+import {
+  ConfigurationError,
+  LanceBenchError,
+  parseOptions,
+  type DutBuild,
+  type Measurement,
+  type Result,
+} from "../model/index.js";
 import { hasBenchLines, parseBencher } from "../parse/bencher.js";
 import { parseCriterionDir } from "../parse/criterion-dir.js";
 import { parseCriterionJson } from "../parse/criterion-json.js";
@@ -18,9 +25,11 @@ import {
   runCargoBench,
   type BenchCrate,
 } from "../run/cargo.js";
+import { copyFolder } from "../run/build-cache.js";
+import { cacheStatus } from "../report/run-summary.js";
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
+import { resolveDut, resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
   abOrder,
@@ -61,12 +70,33 @@ export interface CrateOutcome {
   /** Same-runner A/B: the base commit's results, every repetition. */
   baseResultsFile?: string;
   baseResults?: number;
-  /** The cache key the target folder came from, if any. */
+  /** The cache key the (head's) target folder came from, if any. */
   cacheHit?: string;
+  /** What the build cache did, per side. */
+  cache: { head: SideCache; base?: SideCache };
   runner: "cargo-criterion" | "cargo-bench";
   durationMs: number;
   /** Crates compiled in this run (few when the build cache was warm). */
   compiled: string[];
+  /** Same-runner A/B: the crates compiled for the base commit. */
+  baseCompiled?: string[];
+}
+
+/** What the build cache did for one side's target folder. */
+export interface SideCache {
+  /** The key this side's target folder is saved under. */
+  key: string;
+  /**
+   * hit: its own entry; partial: an entry found by a restore key (an older lockfile, or the
+   * other side's); copy-of-head: a copy of the head's restored build (the base had no entry);
+   * miss: built from nothing.
+   */
+  restored: "hit" | "partial" | "copy-of-head" | "miss";
+  /** The entry it was restored from. */
+  from?: string;
+  /** Whether it was saved under `key` after the run (false: that entry exists, or saving failed). */
+  saved: boolean;
+  saveError?: string;
 }
 
 export interface RunRustSummary {
@@ -125,11 +155,32 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           : options.runner,
       ]);
       const lockHash = await fileHash(path.join(checkout.dir, "Cargo.lock"));
+      const baseLockHash = baseCheckout ? await fileHash(path.join(baseCheckout.dir, "Cargo.lock")) : undefined;
       const toolchainKey = createHash("sha256").update(toolchain).digest("hex").slice(0, 12);
       const outcomes: CrateOutcome[] = [];
       const allResults: Result[] = [];
       let profile: ProfileOutcome | undefined;
       const contexts = new Map<string, Promise<ResultsContext>>();
+      // Each crate's build is named (manifest version, or --dut-name/--dut-version) before
+      // anything is built, so a broken manifest cannot surface after an hour of benchmarks.
+      const duts = new Map<string, DutBuild>();
+      const trees: ["head" | "base", Checkout][] = [["head", checkout]];
+      if (baseCheckout) trees.push(["base", baseCheckout]);
+      for (const [side, tree] of trees) {
+        for (const crate of crates) {
+          const { dut } = await resolveDut({
+            repo: tree.dir,
+            sha: tree.sha,
+            // The workspace root's Cargo.toml when it has a version, else the crate's own.
+            manifestDirs: [tree.dir, path.join(tree.dir, crate.path)],
+            dutName: options.dutName,
+            dutVersion: options.dutVersion,
+            defaultName: path.basename(path.resolve(options.repo)),
+            warn: log,
+          });
+          duts.set(`${side}\u0000${crate.path}`, dut);
+        }
+      }
 
       for (const crate of crates) {
         const outcome = await runCrate(crate);
@@ -172,14 +223,15 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         const contextKey = `${side}\u0000${crate.path}`;
         let context = contexts.get(contextKey);
         if (!context) {
+          const dut = duts.get(contextKey)!;
           context = resolveResultsContext(
             {
               repo: tree.dir,
               sha: tree.sha,
-              // The workspace root's Cargo.toml when it has a version, else the crate's own.
-              manifestDirs: [tree.dir, path.join(tree.dir, crate.path)],
+              dutName: dut.name,
+              dutVersion: dut.version,
+              dutTimestamp: dut.timestamp,
               testbedName: options.testbedName,
-              dutName: options.dutName,
               runId: options.runId,
             },
             measurements,
@@ -196,17 +248,58 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         return { results, compiled: output.compiled, measurements };
       }
 
+      /** Fills one side's target folder from the cache: its own entry, else the nearest one. */
+      async function restoreSide(dir: string, key: string, restoreKeys: readonly string[]): Promise<SideCache> {
+        await rm(dir, { recursive: true, force: true }); // a fixed folder may hold a previous job's build
+        const from = await cache.restore([dir], key, restoreKeys);
+        if (from === undefined) return { key, restored: "miss", saved: false };
+        return { key, restored: from === key ? "hit" : "partial", from, saved: false };
+      }
+
+      async function saveSide(crate: BenchCrate, dir: string, side: SideCache): Promise<void> {
+        try {
+          side.saved = await cache.save([dir], side.key);
+        } catch (error) {
+          side.saveError = (error as Error).message;
+          log(`${crate.path}: could not save the build cache ${side.key}: ${side.saveError}`);
+        }
+      }
+
       async function runCrate(crate: BenchCrate): Promise<{ summary: CrateOutcome; results: Result[] }> {
         const slug = crateSlug(crate.path);
-        const targetDir = path.join(workDir, `target-${slug}`);
-        const baseTargetDir = path.join(workDir, `target-base-${slug}`);
+        // GitHub's cache restores files where they were saved from: then the folders are fixed.
+        const targetsRoot = cache.pathsRoot ?? workDir;
+        const targetDir = path.join(targetsRoot, `target-${slug}`);
+        const baseTargetDir = path.join(targetsRoot, `target-base-${slug}`);
         const keyPrefix = `lance-bench-cargo-${process.platform}-${process.arch}-${toolchainKey}-${slug}-`;
-        const cacheHit = await cache.restore([targetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
-        if (baseCheckout) await cache.restore([baseTargetDir], `${keyPrefix}${lockHash}`, [keyPrefix]);
-        log(`${crate.path}: ${cacheHit ? `build cache hit (${cacheHit})` : "no build cache"}; running ${runner}`);
+        // Each side has its own entry (the base is usually main's commit, the head one PR's),
+        // so a same-runner A/B serves both sides; a base without an entry of its own starts
+        // from a copy of the head's restored build rather than from nothing.
+        const headCache = await restoreSide(targetDir, `${keyPrefix}${lockHash}`, [keyPrefix]);
+        let baseCache: SideCache | undefined;
+        if (baseCheckout) {
+          baseCache = await restoreSide(baseTargetDir, `${keyPrefix}base-${baseLockHash}`, [
+            `${keyPrefix}base-`,
+            keyPrefix,
+          ]);
+          if (baseCache.restored === "miss" && headCache.restored !== "miss") {
+            await copyFolder(targetDir, baseTargetDir);
+            baseCache = { ...baseCache, restored: "copy-of-head", from: headCache.from };
+          }
+        }
+        // (the sides' `saved` is filled in by the saves in `finally`, before this crate's outcome is read)
+        const cacheReport = { head: headCache, ...(baseCache ? { base: baseCache } : {}) };
+        log(`${crate.path}: build cache ${cacheStatus(cacheReport)}; running ${runner}`);
         const started = Date.now();
-        const summaryBase = { crate: crate.name, path: crate.path, runner, cacheHit };
+        const summaryBase = {
+          crate: crate.name,
+          path: crate.path,
+          runner,
+          ...(headCache.from !== undefined ? { cacheHit: headCache.from } : {}),
+          cache: cacheReport,
+        };
         let compiled: string[] = [];
+        let baseCompiled: string[] | undefined;
         try {
           const headResults: Result[] = [];
           const baseResults: Result[] = [];
@@ -225,7 +318,10 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
                 headResults.push(...run.results);
                 if (compiled.length === 0) compiled = run.compiled;
                 if (r === 1) measured = run.measurements;
-              } else baseResults.push(...run.results);
+              } else {
+                baseResults.push(...run.results);
+                baseCompiled ??= run.compiled;
+              }
             }
           }
           const resultsFile = await saveResultsFile(options.outputDir, slug, headResults, `run-rust ${crate.path}`);
@@ -262,6 +358,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
               ...(baseResultsFile ? { baseResultsFile, baseResults: baseResults.length } : {}),
               durationMs: Date.now() - started,
               compiled,
+              ...(baseCompiled ? { baseCompiled } : {}),
             },
             results: headResults,
           };
@@ -279,9 +376,12 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
             results: [],
           };
         } finally {
-          await cache.save([targetDir], `${keyPrefix}${lockHash}`).catch((error: Error) => {
-            log(`${crate.path}: could not save the build cache: ${error.message}`);
-          });
+          await saveSide(crate, targetDir, headCache);
+          if (baseCache) await saveSide(crate, baseTargetDir, baseCache);
+          if (cache.pathsRoot !== undefined) {
+            await rm(targetDir, { recursive: true, force: true });
+            await rm(baseTargetDir, { recursive: true, force: true });
+          }
         }
       }
 

@@ -15,9 +15,9 @@ import {
   type RepositoryRef,
 } from "../github/repos.js";
 import type { RetryPolicy } from "../store/retry.js";
-import { resolveDbUri } from "../store/uri.js";
+import { redactUri, resolveDbUri } from "../store/uri.js";
 import { DispatchTargetShape } from "./dispatch-target.js";
-import { openStore } from "./open-store.js";
+import { openExistingStore } from "./open-store.js";
 
 /** A whole number given as a number or as text (action inputs and environment variables are text). */
 const positiveInt = (what: string, fallback: number) =>
@@ -119,9 +119,12 @@ export async function schedule(options: ScheduleOptions, deps: ScheduleDependenc
     candidates = walked.filter((_, index) => index % options.commitInterval === 0);
   }
 
-  const store = await openStore({ uri: dbUri, retry: deps.retry, log });
+  // The store must exist — a mistyped local folder must not read as "nothing benchmarked" and
+  // dispatch every commit — but a store without the results table is a new one: its first run.
+  const store = await openExistingStore({ uri: dbUri, retry: deps.retry, log, allowMissingTable: true });
   let stored: Set<string>;
   try {
+    if (!(await store.hasTable())) log(`${redactUri(dbUri)} has no results table yet: no commit has results`);
     stored = await store.shasWithResults(candidates);
   } finally {
     store.close();

@@ -26,9 +26,9 @@ export async function readCommit(repo: string, revision = "HEAD"): Promise<Commi
   try {
     ({ stdout } = await runProgram("git", ["-C", repo, "show", "-s", "--format=%H %ct", `${revision}^{commit}`]));
   } catch (error) {
+    // No hint about flags here: which ones would help depends on the command (publish has more).
     throw new ConfigurationError(
-      `cannot read commit ${revision} from the git checkout "${repo}" (${(error as Error).message}); ` +
-        "pass --repo with a git checkout, or --sha, --dut-version and --dut-timestamp",
+      `cannot read commit ${revision} from "${repo}": is it a git checkout? (${(error as Error).message})`,
     );
   }
   const [sha, time] = stdout.trim().split(" ");

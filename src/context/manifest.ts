@@ -72,9 +72,14 @@ export async function readProjectVersion(repo: string): Promise<ProjectVersion> 
     return { name: typeof node.name === "string" ? node.name : undefined, version: node.version, manifest: nodeFile };
   }
   const looked = [cargo && cargoFile, py && pyFile, node && nodeFile].filter(Boolean);
-  throw new ConfigurationError(
+  throw new NoProjectVersion(
     looked.length
-      ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read): pass --dut-version`
-      : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from: pass --dut-version`,
+      ? `no version found in ${looked.join(" or ")} (dynamic versions cannot be read)`
+      : `no Cargo.toml, pyproject.toml or package.json in "${repo}" to read the version from`,
   );
+}
+
+/** The project declares no version we can read (a manifest that cannot be decoded is another error). */
+export class NoProjectVersion extends ConfigurationError {
+  override name = "NoProjectVersion";
 }

@@ -14,16 +14,19 @@ import {
 export const CONFIG_FILE = ".lance-bench.yml";
 
 /**
- * Reads `.lance-bench.yml`. A missing file means the defaults; anything wrong in a present file
- * (YAML syntax, an unknown key, a bad value) is one `ConfigurationError` naming the file, the
- * key path and the line.
+ * Reads `.lance-bench.yml`. A missing file means the defaults, unless it is `required` (a file
+ * the user named: `--config`); anything wrong in a present file (YAML syntax, an unknown key, a
+ * bad value) is one `ConfigurationError` naming the file, the key path and the line.
  */
-export async function loadRepoConfig(file: string): Promise<RepoConfig> {
+export async function loadRepoConfig(file: string, options: { required?: boolean } = {}): Promise<RepoConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return DEFAULT_CONFIG;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      if (options.required) throw new ConfigurationError(`config ${file}: no such file`);
+      return DEFAULT_CONFIG;
+    }
     throw new ConfigurationError(`${file}: cannot be read (${(error as Error).message})`);
   }
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });

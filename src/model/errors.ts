@@ -11,6 +11,17 @@ export class LanceBenchError extends Error {
 /** A bad option or input value: names the input and the offending value. */
 export class ConfigurationError extends LanceBenchError {
   override name = "ConfigurationError";
+  /** The option at fault (`budget-minutes`), when one is; adapters spell it their way (`--budget-minutes`). */
+  input?: string;
+  /** The message without the option's name. */
+  problem?: string;
+
+  static forInput(input: string, problem: string): ConfigurationError {
+    const error = new ConfigurationError(`${input}: ${problem}`);
+    error.input = input;
+    error.problem = problem;
+    return error;
+  }
 }
 
 /** A result file that cannot be read: names the file and, where known, the line or field. */

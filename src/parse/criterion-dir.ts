@@ -9,16 +9,26 @@ import { criterionThroughput } from "./throughput.js";
  * Criterion's own files after a plain `cargo bench`:
  * `target/criterion/<group>/<bench>[/<param>]/new/{benchmark,sample,estimates}.json`.
  * `sample.json` holds `iters[i]` iterations taking `times[i]` ns in total (0.3 added a
- * `sampling_mode` field; 0.3–0.5 otherwise share the layout). `base/` holds the previous
+ * `sampling_mode` field; 0.3–0.8 otherwise share the layout). `base/` holds the previous
  * run and `report/` the HTML, so only `new/` is read.
  */
+
+/**
+ * Criterion's `Throughput`, one variant and its amount per iteration: `{"Bytes": 4096}`;
+ * 0.8 added `{"ElementsAndBytes": {"elements": N, "bytes": M}}`, whose elements are the
+ * primary figure (the one Criterion names the benchmark by).
+ */
+const ThroughputAmount = z.union([
+  z.number().nonnegative(),
+  z.object({ elements: z.number().nonnegative(), bytes: z.number().nonnegative() }).passthrough(),
+]);
 
 const BenchmarkId = z
   .object({
     group_id: z.string(),
     function_id: z.string().nullish(),
     value_str: z.string().nullish(),
-    throughput: z.record(z.string(), z.number().nonnegative()).nullish(),
+    throughput: z.record(z.string(), ThroughputAmount).nullish(),
     full_id: z.string().min(1),
     directory_name: z.string().optional(),
   })
@@ -77,7 +87,7 @@ export async function parseCriterionDir(root: string): Promise<Measurement[]> {
       units: TIME_UNIT,
       metric: TIME_METRIC,
       direction: "lower_is_better",
-      throughput: throughputEntry ? criterionThroughput(throughputEntry[0], throughputEntry[1]) : null,
+      throughput: throughputOf(throughputEntry),
       params: id.value_str ? { parameter: id.value_str } : null,
       sourceFormat: "criterion-dir",
       metadata: { benchmark: id, sample: sampleRaw, estimates },
@@ -85,4 +95,12 @@ export async function parseCriterionDir(root: string): Promise<Measurement[]> {
     });
   }
   return measurements;
+}
+
+function throughputOf(entry: [string, z.infer<typeof ThroughputAmount>] | undefined) {
+  if (entry === undefined) return null;
+  const [kind, amount] = entry;
+  return typeof amount === "number"
+    ? criterionThroughput(kind, amount)
+    : criterionThroughput("elements", amount.elements);
 }

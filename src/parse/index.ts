@@ -37,6 +37,9 @@ export interface ParsedInputs {
 
 const HEAD_BYTES = 1024 * 1024;
 
+/** How `detectFormat` begins its complaint; a command with a format option adds how to force one. */
+export const UNKNOWN_FORMAT = "unknown format";
+
 /**
  * Guesses a file's format from its content (never from its name, which CI steps choose
  * freely): from its first megabyte, and for captured `cargo bench` output whose bench lines
@@ -58,7 +61,7 @@ export async function detectFormat(file: string): Promise<TextFormat> {
   throw new InputError(
     file,
     undefined,
-    "unknown format: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines (pass --format to force one)",
+    `${UNKNOWN_FORMAT}: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines`,
   );
 }
 

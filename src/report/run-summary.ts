@@ -12,11 +12,75 @@ export interface RunReport {
     results: number;
     resultsFile?: string;
     cacheHit?: string;
+    cache?: CacheReport;
     runner: string;
     durationMs: number;
   }[];
   published?: { rowsWritten: number; rowsAlreadyStored: number; db: string; benchmarks: PublishedBenchmark[] };
   profile?: ProfileReport;
+}
+
+/** What the build cache did for each side of a run (structural, as the command reports it). */
+export interface CacheReport {
+  head: SideCacheReport;
+  base?: SideCacheReport | undefined;
+}
+
+export interface SideCacheReport {
+  key: string;
+  restored: "hit" | "partial" | "copy-of-head" | "miss";
+  from?: string | undefined;
+  saved: boolean;
+  saveError?: string | undefined;
+}
+
+const RESTORED: Record<SideCacheReport["restored"], string> = {
+  hit: "hit",
+  partial: "partial hit",
+  "copy-of-head": "copy of head",
+  miss: "miss",
+};
+
+/** The short form, for a table cell or a log line: "hit", or "head hit, base miss". */
+export function cacheStatus(cache: CacheReport): string {
+  if (!cache.base) return RESTORED[cache.head.restored];
+  return `head ${RESTORED[cache.head.restored]}, base ${RESTORED[cache.base.restored]}`;
+}
+
+/** One side in full: where its build came from and whether it was saved. */
+export function sideCacheText(side: SideCacheReport): string {
+  const restored =
+    side.restored === "hit"
+      ? `hit (${side.key})`
+      : side.restored === "partial"
+        ? `partial hit (${side.from}, for ${side.key})`
+        : side.restored === "copy-of-head"
+          ? `no entry of its own, a copy of the head's (${side.from})`
+          : `miss (${side.key})`;
+  const saved =
+    side.saveError !== undefined
+      ? ` → not saved: ${side.saveError}`
+      : side.saved
+        ? side.restored === "hit"
+          ? " → saved"
+          : ` → saved as ${side.key}`
+        : side.restored === "hit"
+          ? "" // the entry is there already (GitHub's entries are immutable)
+          : " → not saved (the entry exists already, or the cache refused it)";
+  return `${restored}${saved}`;
+}
+
+/** What the build cache did for each crate: one line, or one per side in an A/B. */
+function cacheLines(report: RunReport): string[] {
+  return report.crates.flatMap((c) => {
+    if (!c.cache) return [];
+    if (!c.cache.base) return [`build cache of ${c.path}: ${sideCacheText(c.cache.head)}`];
+    return [
+      `build cache of ${c.path}:`,
+      `  head: ${sideCacheText(c.cache.head)}`,
+      `  base: ${sideCacheText(c.cache.base)}`,
+    ];
+  });
 }
 
 export type ProfileReport = { benchmark: string } & (
@@ -40,7 +104,7 @@ function crateRows(report: RunReport): string[][] {
     c.path,
     c.status,
     String(c.results),
-    c.cacheHit ? "hit" : "miss",
+    c.cache ? cacheStatus(c.cache) : c.cacheHit ? "hit" : "miss",
     c.runner,
     `${(c.durationMs / 1000).toFixed(1)} s`,
   ]);
@@ -51,7 +115,10 @@ function failures(report: RunReport): string[] {
 }
 
 export function runRustTextReport(report: RunReport): string {
-  const parts = [`commit ${report.sha} (${report.toolchain})`, textTable(HEADER, crateRows(report))];
+  const parts = [
+    `commit ${report.sha} (${report.toolchain})`,
+    [textTable(HEADER, crateRows(report)), ...cacheLines(report)].join("\n"),
+  ];
   for (const failure of failures(report)) parts.push(`FAILED ${failure}`);
   parts.push(...profileLine(report.profile));
   if (report.published) {
@@ -68,7 +135,11 @@ export function runRustTextReport(report: RunReport): string {
 }
 
 export function runRustMarkdownReport(report: RunReport): string {
-  const parts = [`Commit \`${report.sha}\`, ${report.toolchain}`, markdownTable(HEADER, crateRows(report))];
+  const parts = [
+    `Commit \`${report.sha}\`, ${report.toolchain}`,
+    markdownTable(HEADER, crateRows(report)),
+    cacheLines(report).join("  \n"),
+  ].filter(Boolean);
   for (const failure of failures(report))
     parts.push(`**Failed** \`${failure.split("\n")[0]}\`\n\n\`\`\`\n${failure}\n\`\`\``);
   if (report.published) parts.push(publishMarkdownTable(report.published.benchmarks));

@@ -12,8 +12,15 @@ import path from "node:path";
 export interface BuildCache {
   /** "local" caches live on this machine, so tool homes (~/.cargo) need no caching. */
   readonly kind: "local" | "remote";
+  /**
+   * A fixed folder the cached folders must live in, when the cache binds an entry to the
+   * exact paths it was saved from (GitHub's does: the paths are part of the entry's version,
+   * and files are restored where they were). Undefined: any folder will do.
+   */
+  readonly pathsRoot?: string;
   restore(paths: readonly string[], key: string, restoreKeys?: readonly string[]): Promise<string | undefined>;
-  save(paths: readonly string[], key: string): Promise<void>;
+  /** Stores `paths` under `key`; false when nothing was stored (the key exists already, or the service refused). */
+  save(paths: readonly string[], key: string): Promise<boolean>;
 }
 
 export const DEFAULT_CACHE_DIR = path.join(os.homedir(), ".cache", "lance-bench");
@@ -36,7 +43,12 @@ const entryName = (key: string) => key.replace(/[^A-Za-z0-9._-]+/g, "_");
 export class LocalDirectoryCache implements BuildCache {
   readonly kind = "local";
 
-  constructor(readonly root: string = DEFAULT_CACHE_DIR) {}
+  /** Absolute: the run folders under it are handed to git and cargo, which run elsewhere. */
+  readonly root: string;
+
+  constructor(root: string = DEFAULT_CACHE_DIR) {
+    this.root = path.resolve(root);
+  }
 
   private entry(key: string): string {
     return path.join(this.root, "entries", entryName(key));
@@ -70,7 +82,7 @@ export class LocalDirectoryCache implements BuildCache {
     return found;
   }
 
-  async save(paths: readonly string[], key: string): Promise<void> {
+  async save(paths: readonly string[], key: string): Promise<boolean> {
     const entry = this.entry(key);
     const staging = `${entry}.saving-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
@@ -80,7 +92,18 @@ export class LocalDirectoryCache implements BuildCache {
     }
     await rm(entry, { recursive: true, force: true });
     await rename(staging, entry);
+    return true;
   }
+}
+
+/**
+ * Copies a folder with its file times (cargo's freshness check compares them), replacing
+ * `to`: how a second build folder starts from a restored one.
+ */
+export async function copyFolder(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await mkdir(path.dirname(to), { recursive: true });
+  await cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
 }
 
 async function move(from: string, to: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AwsClient } from "aws4fetch";
 import { ConfigurationError, StoreError } from "../model/index.js";
-import { withStoreRetry, type RetryPolicy } from "./retry.js";
+import { s3CodeHint, withStoreRetry, type RetryPolicy } from "./retry.js";
 import { redactUri, s3StorageOptions } from "./uri.js";
 
 /*
@@ -77,7 +77,8 @@ async function honoursConditionalCreate(uri: string, env: NodeJS.ProcessEnv): Pr
 function probeFailure(uri: string, answer: { status: number; code?: string }): Error {
   const message = `${answer.code ?? "error"} (HTTP ${answer.status})`;
   if (answer.status >= 500 || answer.status === 429) return new Error(message);
-  return new StoreError(`checking ${redactUri(uri)} for conditional writes: ${message}`);
+  const hint = s3CodeHint(answer.code);
+  return new StoreError(`checking ${redactUri(uri)} for conditional writes: ${message}${hint ? `; ${hint}` : ""}`);
 }
 
 const verdicts = new Map<string, Promise<CommitSafety>>();

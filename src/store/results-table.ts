@@ -1,11 +1,13 @@
-import * as lancedb from "@lancedb/lancedb";
+import { stat } from "node:fs/promises";
+import type * as lancedb from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
-import { StoreError, describeError, type Result } from "../model/index.js";
+import { ConfigurationError, StoreError, describeError, type Result } from "../model/index.js";
 import { ensureSafeCommits } from "./commit-safety.js";
 import { connectDb } from "./connect.js";
-import { redactUri } from "./uri.js";
+import { loadLanceDb } from "./lancedb.js";
+import { localPath, redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
-import { DEFAULT_RETRY, withStoreRetry, type RetryPolicy } from "./retry.js";
+import { DEFAULT_RETRY, TransientStoreError, withStoreRetry, type RetryPolicy } from "./retry.js";
 import { RESULTS_SCHEMA } from "./schema.js";
 import { sqlString } from "./sql.js";
 
@@ -24,6 +26,15 @@ export interface StoreOptions {
   log?: (message: string) => void;
   /** Unindexed rows that make a write refresh the indexes (default INDEX_REFRESH_THRESHOLD). */
   indexRefreshThreshold?: number;
+}
+
+export interface ExistingStoreOptions extends StoreOptions {
+  /**
+   * Whether a store without the `results` table is read as empty ("nothing benchmarked yet",
+   * the scheduler's first run) instead of being an error. The location itself must exist
+   * either way: a local folder, or an S3 bucket the credentials can list.
+   */
+  allowMissingTable?: boolean;
 }
 
 export interface WriteOutcome {
@@ -55,6 +66,41 @@ export class ResultStore {
     return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
   }
 
+  /**
+   * Opens a store that must already exist, for reading: never creates the folder or the
+   * table (LanceDB's `connect` creates a missing local folder). A mistyped `--db` is an error
+   * naming the location, not an empty store that answers "no results".
+   */
+  static async openExisting(options: ExistingStoreOptions): Promise<ResultStore> {
+    const where = redactUri(options.uri);
+    const folder = localPath(options.uri);
+    if (folder !== undefined) {
+      const found = await stat(folder).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+        throw new ConfigurationError(`db ${where}: cannot be read (${error.message})`);
+      });
+      if (!found) {
+        throw new ConfigurationError(
+          `db ${where}: no result store there (the folder does not exist); check --db or LANCE_BENCH_URI, or publish first`,
+        );
+      }
+      if (!found.isDirectory()) throw new ConfigurationError(`db ${where}: is a file, not a result store folder`);
+    }
+    const store = await ResultStore.open(options);
+    if (options.allowMissingTable) return store;
+    try {
+      if (!(await store.existingTable())) {
+        throw new ConfigurationError(
+          `db ${where}: no ${RESULTS_TABLE} table there (nothing was ever published to it); check --db or LANCE_BENCH_URI`,
+        );
+      }
+      return store;
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
   close(): void {
     this.db.close();
   }
@@ -65,7 +111,15 @@ export class ResultStore {
       `opening table ${RESULTS_TABLE} in ${redactUri(this.uri)}`,
       async () => {
         const names = await this.db.tableNames();
-        return names.includes(RESULTS_TABLE) ? await this.db.openTable(RESULTS_TABLE) : undefined;
+        if (!names.includes(RESULTS_TABLE)) return undefined;
+        try {
+          return await this.db.openTable(RESULTS_TABLE);
+        } catch (error) {
+          // Listed but without a version yet: another publisher is creating it right now.
+          const message = describeError(error);
+          if (/was not found/i.test(message)) throw new TransientStoreError(message);
+          throw error;
+        }
       },
       this.retry,
       this.log,
@@ -174,13 +228,14 @@ export class ResultStore {
    * publishers indexing at the same moment) is a warning and the next publish tries again.
    */
   private async maintainIndexes(table: lancedb.Table): Promise<void> {
+    const { Index } = await loadLanceDb();
     try {
       await this.retryOnLatest(table, "indexing", async () => {
         const indexes = await table.listIndices();
         for (const column of INDEXED_COLUMNS) {
           const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
           if (!index) {
-            await table.createIndex(column, { config: lancedb.Index.btree(), replace: false });
+            await table.createIndex(column, { config: Index.btree(), replace: false });
           } else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
             await table.optimize();
             return;
@@ -190,6 +245,11 @@ export class ResultStore {
     } catch (error) {
       this.log(`warning: the rows are stored, but ${describeError(error)}; the next publish will index them`);
     }
+  }
+
+  /** Whether the `results` table exists (anything was ever published here). */
+  async hasTable(): Promise<boolean> {
+    return (await this.existingTable()) !== undefined;
   }
 
   /** Whether any row is stored for this exact commit. `sha` must already be validated hex. */

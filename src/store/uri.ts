@@ -1,5 +1,6 @@
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ConfigurationError } from "../model/index.js";
 
 /* Where the database is and how to reach it: no LanceDB import here, so resolving and
@@ -18,6 +19,17 @@ export function resolveDbUri(flag: string | undefined, env: NodeJS.ProcessEnv = 
     );
   }
   return uri;
+}
+
+/** Whether the store is on S3 (`s3://`, `s3+ddb://`) rather than a local folder. */
+export function isRemoteUri(uri: string): boolean {
+  return /^s3(\+ddb)?:\/\//i.test(uri);
+}
+
+/** The folder of a local store (`file://` URIs included), or undefined for a remote one. */
+export function localPath(uri: string): string | undefined {
+  if (isRemoteUri(uri)) return undefined;
+  return /^file:\/\//i.test(uri) ? fileURLToPath(uri) : uri;
 }
 
 /** Hides credentials that may be embedded in a URI before it is printed. */

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runActionBundle } from "../action-bundle.js";
@@ -411,6 +411,52 @@ console.log(ok);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(run.stderr + run.stdout).not.toContain("s3cret-pw");
     expect(existsSync(path.join(out, "pipeline-results.jsonl"))).toBe(false);
+  });
+
+  it("a program without a manifest: named after its folder and commit, or as told; a broken manifest stops it first", () => {
+    const bare = path.join(dir, "bare-pipeline");
+    mkdirSync(bare, { recursive: true });
+    writeFileSync(path.join(bare, "fake.cjs"), FAKE);
+    git(dir, ["init", "-q", "-b", "main", bare]);
+    const sha = commitAll(bare, "a pipeline program with no manifest");
+    const runBare = (out: string, extra: readonly string[] = []) =>
+      runCliProcess(
+        ["run-pipeline", "--repo", bare, "--command", "node fake.cjs ok", "--variants", "insert", "--rows", "1000"]
+          .concat(["--iters", "1", "--database-url", pg.url, "--output-dir", out, "--db", path.join(out, "db")])
+          .concat(extra),
+        ENV,
+        ROOT,
+        TEN_MINUTES,
+      );
+    const dutOf = (out: string) =>
+      (
+        JSON.parse(readFileSync(path.join(out, "results-pipeline.jsonl"), "utf8").split("\n")[1]!) as {
+          dut: { name: string; version: string };
+        }
+      ).dut;
+
+    const fallback = runBare(path.join(dir, "bare-fallback"));
+    expect(fallback.stderr).not.toMatch(/lance-bench: error/);
+    expect(fallback.code).toBe(0);
+    expect(fallback.stderr).toMatch(/recording the version as unversioned\+[0-9a-f]{7} \(--dut-version sets one\)/);
+    expect(dutOf(path.join(dir, "bare-fallback"))).toMatchObject({
+      name: "bare-pipeline",
+      version: `unversioned+${sha.slice(0, 7)}`,
+    });
+
+    const named = runBare(path.join(dir, "bare-named"), ["--dut-name", "rapidbyte", "--dut-version", "0.3.0+dev"]);
+    expect(named.code).toBe(0);
+    expect(dutOf(path.join(dir, "bare-named"))).toMatchObject({ name: "rapidbyte", version: "0.3.0+dev" });
+
+    writeFileSync(path.join(bare, "package.json"), '{"version": ');
+    commitAll(bare, "a broken manifest");
+    const out = path.join(dir, "bare-broken");
+    const broken = runBare(out);
+    expect(broken.code).toBe(2);
+    expect(errorLines(broken.stderr)).toEqual([expect.stringMatching(/package\.json: invalid JSON/)]);
+    // Refused before the first iteration: no history, nothing seeded or published.
+    expect(existsSync(path.join(out, "pipeline-results.jsonl"))).toBe(false);
+    expect(broken.stderr).not.toMatch(/seeding/);
   });
 
   it.each([

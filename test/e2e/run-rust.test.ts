@@ -1,7 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import {
+  CARGO_CRITERION,
+  ROOT,
+  commitAll,
+  git,
+  gitRepoFrom,
+  requireOrSkip,
+  runCliProcess,
+  tempDir,
+} from "../helpers.js";
 
 /**
  * `lance-bench run-rust` on the Criterion fixture turned into a git repository with commits,
@@ -90,7 +99,11 @@ describe("run-rust, for real", () => {
 
   it("pr mode writes one results file per crate and publishes nothing; publish reads it later", () => {
     const before = rowsFor(first).length;
-    const pr = runRust(["--sha", first, "--runner", "cargo-bench", "--mode", "pr", "--run-id", "pr-run"]);
+    const pr = runRust(
+      ["--sha", first, "--runner", "cargo-bench", "--mode", "pr", "--run-id", "pr-run"].concat(
+        ["--dut-name", "lance", "--dut-version", "0.15.0+pr"], // as told, not from Cargo.toml
+      ),
+    );
     expect(pr.code, pr.stderr).toBe(0);
     expect(pr.summary.published).toBeUndefined();
     expect(rowsFor(first)).toHaveLength(before);
@@ -100,12 +113,17 @@ describe("run-rust, for real", () => {
       kind: "lance-bench-results",
       schema_version: 1,
     });
+    expect(JSON.parse(readFileSync(file, "utf8").split("\n")[1]!).dut).toMatchObject({
+      name: "lance",
+      version: "0.15.0+pr",
+    });
     const published = runCliProcess(["publish", file, "--db", db, "--json"]);
     expect(published.code, published.stderr).toBe(0);
     expect(rowsFor(first).length).toBeGreaterThan(before);
   });
 
-  it("runs through cargo criterion when it is installed", () => {
+  it("runs through cargo criterion when it is installed", (ctx) => {
+    requireOrSkip(ctx, CARGO_CRITERION);
     const run = runRust(["--sha", second, "--bench", "fixture", "--filter", "^sort/"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary.crates[0].runner).toBe("cargo-criterion");

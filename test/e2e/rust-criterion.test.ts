@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { CARGO_CRITERION, ROOT, git, gitRepoFrom, requireOrSkip, runCliProcess, tempDir } from "../helpers.js";
 
 /**
  * The Criterion fixture, benchmarked for real: plain `cargo bench` (Criterion's own files),
@@ -19,11 +19,6 @@ const cargoEnv = {
   CRITERION_HOME: path.join(work, "criterion"),
   CARGO_TERM_COLOR: "never",
 };
-
-const hasCargoCriterion = spawnSync("cargo", ["criterion", "--version"], { encoding: "utf8" }).status === 0;
-if (process.env.LANCE_BENCH_REQUIRE_CARGO_CRITERION === "1" && !hasCargoCriterion) {
-  throw new Error("cargo-criterion is required here (LANCE_BENCH_REQUIRE_CARGO_CRITERION=1) but not installed");
-}
 
 function cargo(args: string[]): string {
   return execFileSync("cargo", args, { cwd: repo, env: cargoEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -87,7 +82,8 @@ describe("Rust Criterion fixture, run for real", () => {
     expect(summary.benchmarks.every((b: { n: number }) => b.n === 1)).toBe(true);
   });
 
-  it.runIf(hasCargoCriterion)("cargo criterion --message-format=json → publish", () => {
+  it("cargo criterion --message-format=json → publish", (ctx) => {
+    requireOrSkip(ctx, CARGO_CRITERION);
     const output = cargo([
       "criterion",
       "--bench",

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle } from "../action-bundle.js";
@@ -13,6 +13,8 @@ const BENCH = "lancedb/lance-bench";
 const HEAD = "d".repeat(40);
 let server: GitHubServer;
 const dir = tempDir("lance-bench-schedule-action-");
+// A new, empty store: the scheduler reads it as "nothing benchmarked yet" (a missing folder is an error).
+mkdirSync(path.join(dir, "db"));
 
 function runBundle(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
   return runActionBundle("schedule", dir, inputs, {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/github/client.js";
@@ -188,6 +189,29 @@ describe("schedule: the newest commit", () => {
   });
 });
 
+describe("schedule: the store it reads", () => {
+  it("a local folder that does not exist is an error naming it: nothing dispatched, nothing created", async () => {
+    const missing = path.join(dir, "typo-db");
+    await expect(schedule(options({ db: missing }), deps())).rejects.toThrow(
+      new ConfigurationError(
+        `db ${missing}: no result store there (the folder does not exist); check --db or LANCE_BENCH_URI, or publish first`,
+      ),
+    );
+    expect(dispatches()).toHaveLength(0);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it("an existing folder without the results table is a new store: every commit lacks results, and it says so", async () => {
+    const fresh = path.join(dir, "fresh-db");
+    mkdirSync(fresh);
+    const logged: string[] = [];
+    const summary = await schedule(options({ db: fresh, dryRun: true }), { ...deps(), log: (m) => logged.push(m) });
+    expect(summary.dispatched.map((d) => d.sha)).toEqual([COMMITS[0]]);
+    expect(logged).toContain(`${fresh} has no results table yet: no commit has results`);
+    expect(readdirSync(fresh)).toEqual([]);
+  });
+});
+
 describe("schedule: backfill", () => {
   it("walks MAX_COMMITS × INTERVAL commits over pages, asks the store once, dispatches the missing oldest first, at most max-in-flight running", async () => {
     // A run takes ~2 s (100 polls 20 ms apart); octokit spaces dispatches (writes) 1 s apart.
@@ -300,7 +324,7 @@ describe("lance-bench schedule (CLI)", () => {
       { SCHEDULER_GITHUB_TOKEN: TOKEN, MAX_COMMITS: "lots", GITHUB_API_URL: server.url },
     );
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/max-commits: max-commits must be a whole number \(got "lots"\)/);
+    expect(run.stderr).toMatch(/--max-commits: max-commits must be a whole number, got "lots"/);
     expect(server.requests).toHaveLength(0);
   });
 });

@@ -165,7 +165,7 @@ const cases: Case[] = [
   {
     name: "unknown format",
     args: () => [write("notes.txt", "these are not benchmark results\n"), ...explicitDut],
-    expected: /notes\.txt: unknown format/,
+    expected: /notes\.txt: unknown format: .* \(the format option forces one\)/,
   },
   {
     name: "malformed bench line",
@@ -269,7 +269,7 @@ const cases: Case[] = [
       "--dut-version",
       "1",
     ],
-    expected: /dut-timestamp: .*\(got "yesterday"\)/,
+    expected: /--dut-timestamp: .*, got "yesterday"/,
   },
   {
     name: "a format that does not exist",

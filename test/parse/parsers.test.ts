@@ -69,6 +69,30 @@ describe.each(["0.3", "0.4", "0.5"])("criterion %s target/criterion directory", 
   });
 });
 
+describe("criterion 0.8 target/criterion directory (fixtures/rust-criterion-0.8)", () => {
+  it("reads every benchmark, including 0.8's new ElementsAndBytes throughput", async () => {
+    const { measurements, formats } = await parseInputs([sample("criterion-0.8")]);
+    expect(Object.values(formats)).toEqual(["criterion-dir"]);
+    const ms = byName(measurements);
+    expect([...ms.keys()].sort()).toEqual(["byte_sum/1024", "byte_sum/8192", "digits/rows_512", "lcg_256"]);
+    const sampleJson = JSON.parse(readFileSync(sample("criterion-0.8/byte_sum/1024/new/sample.json"), "utf8"));
+    expect(ms.get("byte_sum/1024")!.values).toEqual(
+      sampleJson.times.map((t: number, i: number) => t / sampleJson.iters[i]),
+    );
+    expect(ms.get("byte_sum/1024")!.params).toEqual({ parameter: "1024" });
+    expect(ms.get("byte_sum/8192")!.throughput).toEqual({ multiplier: 8192, name: "bytes", unit_system: "binary" });
+    // Elements are the primary figure (what Criterion puts in the id); the bytes stay in metadata.
+    const digits = ms.get("digits/rows_512")!;
+    expect(digits.throughput).toEqual({ multiplier: 512, name: "elements", unit_system: "decimal" });
+    expect(digits.metadata).toMatchObject({ benchmark: { throughput: { ElementsAndBytes: { bytes: 3986 } } } });
+    expect(ms.get("lcg_256")!.throughput).toBeNull();
+    for (const m of measurements) {
+      expect(m.units).toBe("nanoseconds");
+      expect(m.values).toHaveLength(12);
+    }
+  });
+});
+
 describe("libtest bencher lines", () => {
   it("parses Criterion's bencher output", async () => {
     const { measurements } = await parseInputs([sample("bencher.txt")]);

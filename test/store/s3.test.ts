@@ -41,7 +41,10 @@ describe("LanceDB on S3 (moto server)", () => {
       LANCE_BENCH_RETRY_ATTEMPTS: "2",
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/failed after 2 tries: NoSuchBucket: The specified bucket does not exist \(HTTP 404\)/);
+    // A missing bucket is permanent: reported on the first try, not after the allowed two.
+    expect(run.stderr).toMatch(
+      /failed: NoSuchBucket: The specified bucket does not exist \(bucket no-such-bucket\) \(HTTP 404\)/,
+    );
     expect(run.stderr.split("\n").filter((l) => l.startsWith("lance-bench: error:"))).toHaveLength(1);
     expect(run.stdout + run.stderr).not.toContain(s3.env.AWS_SECRET_ACCESS_KEY);
   });

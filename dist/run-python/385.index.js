@@ -1,8 +1,8 @@
-export const id = 476;
-export const ids = [476];
+export const id = 385;
+export const ids = [385];
 export const modules = {
 
-/***/ 91476:
+/***/ 4385:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
   ResultStore: () => (/* binding */ ResultStore)
 });
 
-// EXTERNAL MODULE: external "@lancedb/lancedb"
-var lancedb_ = __webpack_require__(653);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: ./lib/model/index.js + 6 modules
 var model = __webpack_require__(41531);
 // EXTERNAL MODULE: external "node:crypto"
@@ -390,7 +390,8 @@ function probeFailure(uri, answer) {
     const message = `${answer.code ?? "error"} (HTTP ${answer.status})`;
     if (answer.status >= 500 || answer.status === 429)
         return new Error(message);
-    return new model/* StoreError */.AD(`checking ${(0,store_uri/* redactUri */.sU)(uri)} for conditional writes: ${message}`);
+    const hint = (0,store_retry/* s3CodeHint */.r_)(answer.code);
+    return new model/* StoreError */.AD(`checking ${(0,store_uri/* redactUri */.sU)(uri)} for conditional writes: ${message}${hint ? `; ${hint}` : ""}`);
 }
 const verdicts = new Map();
 /**
@@ -426,13 +427,42 @@ function ensureSafeCommits(uri, retry, env = process.env, log = () => { }) {
     return verdict;
 }
 
+;// CONCATENATED MODULE: ./lib/store/lancedb.js
+/*
+ * LanceDB's native module sets up its Rust logger once, when the module is loaded: its
+ * `#[napi::module_init]` (lancedb nodejs/src/lib.rs) calls env_logger with the filter from
+ * `LANCEDB_LOG`, default "warn". At "warn" LanceDB prints its own retry chatter to stderr —
+ * "AIMD throttle: rate reduced…" with the server's raw XML, "Could not verify the outcome of
+ * the commit", aws-config's notes about absent config files — for failures we retry, condense
+ * and report ourselves (retry.ts). So our processes default it to "error"; a user who sets
+ * LANCEDB_LOG (e.g. `LANCEDB_LOG=debug`) gets exactly what they asked for.
+ *
+ * The variable is read only at load time, so the package is loaded here, on first use, after
+ * the default is set — never by a static import: a bundler (ncc, for dist/) hoists the static
+ * imports of an external package to the top of the bundle, where they would run before any of
+ * our code. `webpackIgnore` keeps the bundler from touching this dynamic import.
+ */
+let loading;
+function loadLanceDb() {
+    process.env.LANCEDB_LOG ??= "error";
+    return (loading ??= import(/* webpackIgnore: true */ "@lancedb/lancedb"));
+}
+
 ;// CONCATENATED MODULE: ./lib/store/connect.js
 
 
 
-async function connectDb(uri, retry, onRetry) {
-    const remote = /^s3(\+ddb)?:\/\//i.test(uri);
-    return (0,store_retry/* withStoreRetry */.sv)(`connecting to ${(0,store_uri/* redactUri */.sU)(uri)}`, () => lancedb_.connect(uri, remote ? { storageOptions: (0,store_uri/* s3StorageOptions */.er)() } : {}), retry, onRetry);
+
+async function connectDb(uri, retry, onRetry, env = process.env) {
+    const remote = (0,store_uri/* isRemoteUri */.DE)(uri);
+    const storageOptions = remote ? (0,store_uri/* s3StorageOptions */.er)(env) : {};
+    if (remote && !storageOptions.region && !storageOptions.endpoint) {
+        // Without a region LanceDB asks AWS where the bucket is (and fails with a dump when it
+        // cannot), while the conditional-write probe would sign for us-east-1: name the variable.
+        throw new model/* ConfigurationError */.j1(`db ${(0,store_uri/* redactUri */.sU)(uri)}: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the bucket's region, e.g. us-east-1`);
+    }
+    const lancedb = await loadLanceDb();
+    return (0,store_retry/* withStoreRetry */.sv)(`connecting to ${(0,store_uri/* redactUri */.sU)(uri)}`, () => lancedb.connect(uri, { storageOptions }), retry, onRetry);
 }
 
 // EXTERNAL MODULE: external "apache-arrow"
@@ -535,6 +565,7 @@ function sqlString(value, input) {
 
 
 
+
 const RESULTS_TABLE = "results";
 /** Columns with a scalar (BTREE) index: the scheduler's sha look-up and per-benchmark history. */
 const INDEXED_COLUMNS = ["sha", "benchmark_name"];
@@ -560,6 +591,40 @@ class ResultStore {
         const db = await connectDb(options.uri, retry, log);
         return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
     }
+    /**
+     * Opens a store that must already exist, for reading: never creates the folder or the
+     * table (LanceDB's `connect` creates a missing local folder). A mistyped `--db` is an error
+     * naming the location, not an empty store that answers "no results".
+     */
+    static async openExisting(options) {
+        const where = (0,store_uri/* redactUri */.sU)(options.uri);
+        const folder = (0,store_uri/* localPath */.$S)(options.uri);
+        if (folder !== undefined) {
+            const found = await (0,promises_.stat)(folder).catch((error) => {
+                if (error.code === "ENOENT" || error.code === "ENOTDIR")
+                    return undefined;
+                throw new model/* ConfigurationError */.j1(`db ${where}: cannot be read (${error.message})`);
+            });
+            if (!found) {
+                throw new model/* ConfigurationError */.j1(`db ${where}: no result store there (the folder does not exist); check --db or LANCE_BENCH_URI, or publish first`);
+            }
+            if (!found.isDirectory())
+                throw new model/* ConfigurationError */.j1(`db ${where}: is a file, not a result store folder`);
+        }
+        const store = await ResultStore.open(options);
+        if (options.allowMissingTable)
+            return store;
+        try {
+            if (!(await store.existingTable())) {
+                throw new model/* ConfigurationError */.j1(`db ${where}: no ${RESULTS_TABLE} table there (nothing was ever published to it); check --db or LANCE_BENCH_URI`);
+            }
+            return store;
+        }
+        catch (error) {
+            store.close();
+            throw error;
+        }
+    }
     close() {
         this.db.close();
     }
@@ -567,7 +632,18 @@ class ResultStore {
     async existingTable() {
         return (0,store_retry/* withStoreRetry */.sv)(`opening table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)}`, async () => {
             const names = await this.db.tableNames();
-            return names.includes(RESULTS_TABLE) ? await this.db.openTable(RESULTS_TABLE) : undefined;
+            if (!names.includes(RESULTS_TABLE))
+                return undefined;
+            try {
+                return await this.db.openTable(RESULTS_TABLE);
+            }
+            catch (error) {
+                // Listed but without a version yet: another publisher is creating it right now.
+                const message = (0,model/* describeError */.Uc)(error);
+                if (/was not found/i.test(message))
+                    throw new store_retry/* TransientStoreError */.EJ(message);
+                throw error;
+            }
         }, this.retry, this.log);
     }
     async tableForWriting() {
@@ -655,13 +731,14 @@ class ResultStore {
      * publishers indexing at the same moment) is a warning and the next publish tries again.
      */
     async maintainIndexes(table) {
+        const { Index } = await loadLanceDb();
         try {
             await this.retryOnLatest(table, "indexing", async () => {
                 const indexes = await table.listIndices();
                 for (const column of INDEXED_COLUMNS) {
                     const index = indexes.find((i) => i.columns.length === 1 && i.columns[0] === column);
                     if (!index) {
-                        await table.createIndex(column, { config: lancedb_.Index.btree(), replace: false });
+                        await table.createIndex(column, { config: Index.btree(), replace: false });
                     }
                     else if ((index.numUnindexedRows ?? 0) >= this.indexRefreshThreshold) {
                         await table.optimize();
@@ -673,6 +750,10 @@ class ResultStore {
         catch (error) {
             this.log(`warning: the rows are stored, but ${(0,model/* describeError */.Uc)(error)}; the next publish will index them`);
         }
+    }
+    /** Whether the `results` table exists (anything was ever published here). */
+    async hasTable() {
+        return (await this.existingTable()) !== undefined;
     }
     /** Whether any row is stored for this exact commit. `sha` must already be validated hex. */
     async hasResultsForCommit(sha) {
