@@ -72,6 +72,7 @@ export const ACTIONS = {
       sha: { description: "Full commit sha (default: HEAD of repo)" },
       repo: { description: "Git checkout of the benchmarked project (default: the workspace)" },
       "run-id": runIdInput,
+      config: { description: "Settings file: units of custom metrics (default: .lance-bench.yml in repo)" },
     },
     outputs: {
       count: "Rows written",

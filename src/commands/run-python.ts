@@ -31,7 +31,13 @@ import { tail } from "../run/spawn.js";
 import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toFailedResults, toResults, type ResultsContext } from "./results-context.js";
+import {
+  resolveDut,
+  resolveResultsContext,
+  toFailedResults,
+  toResults,
+  type ResultsContext,
+} from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import { LocalDirectoryCache } from "../run/build-cache.js";
 import {
@@ -261,6 +267,9 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
   const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
   const datagen = options.datagenCommand ? splitCommand(options.datagenCommand, "datagen-command") : undefined;
   const plan = abPlan(options);
+  if (options.dutVersion !== undefined && options.dutVersionFromPackage !== undefined) {
+    throw ConfigurationError.forInput("dut-version-from-package", "give it or dut-version, not both");
+  }
   const started = Date.now();
   return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
     const { checkout, workDir, cache, log } = workspace;
@@ -274,6 +283,17 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
         throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository at ${tree.sha}`);
       }
+      // Named before the venv and the build: a broken pyproject.toml must not cost a build first.
+      // With --dut-version-from-package the version comes from the venv below.
+      const { dut } = await resolveDut({
+        repo: tree.dir,
+        sha: tree.sha,
+        manifestDirs: [workdir],
+        dutName: options.dutName,
+        dutVersion: options.dutVersion,
+        defaultName: path.basename(path.resolve(options.repo)),
+        warn: options.dutVersionFromPackage === undefined ? log : undefined,
+      });
       const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
       const pythonVersion = (
         await runStep("python --version", [venv.python, "--version"], {
@@ -314,7 +334,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             .join(", ")}`,
         );
       }
-      return { tree, workdir, venv, pythonVersion, packages, dutVersion };
+      return { tree, workdir, venv, pythonVersion, packages, dut: { ...dut, version: dutVersion ?? dut.version } };
     }
     const packageNames = [
       ...new Set([
@@ -421,10 +441,10 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
               {
                 repo: side.tree.dir,
                 sha: side.tree.sha,
-                manifestDirs: [side.workdir],
+                dutName: side.dut.name,
+                dutVersion: side.dut.version,
+                dutTimestamp: side.dut.timestamp,
                 testbedName: options.testbedName,
-                dutName: options.dutName,
-                dutVersion: side.dutVersion,
                 runId: options.runId,
               },
               found,

@@ -328,7 +328,7 @@ describe("run-python and publish: a custom pytest-benchmark timer's unit and dir
 describe("run-python: what --pip installed is recorded", () => {
   it("stores the installed versions in metadata and the fingerprint; the dut version can come from one", () => {
     const sha = git(casesRepo, ["rev-parse", "HEAD"]).trim();
-    const plain = runCases(["--no-publish", ...only("fast")]);
+    const plain = runCases(["--no-publish", "--dut-name", "cases", "--dut-version", "1.2.3+told", ...only("fast")]);
     expect(plain.code, plain.stderr).toBe(0);
     const run = runCases([
       "--pip",
@@ -357,6 +357,7 @@ describe("run-python: what --pip installed is recorded", () => {
         .find((line) => line.includes('"benchmark_name"'))!,
     );
     expect(rows[0].fingerprint).not.toBe(plainRow.fingerprint);
+    expect(plainRow.dut).toMatchObject({ name: "cases", version: "1.2.3+told" });
   }, 300_000);
 
   it("a package that is not installed is an error before any benchmark runs", () => {
