@@ -72,6 +72,7 @@ export const ACTIONS = {
       sha: { description: "Full commit sha (default: HEAD of repo)" },
       repo: { description: "Git checkout of the benchmarked project (default: the workspace)" },
       "run-id": runIdInput,
+      config: { description: "Settings file: units of custom metrics (default: .lance-bench.yml in repo)" },
     },
     outputs: {
       count: "Rows written",
@@ -165,19 +166,37 @@ export const ACTIONS = {
       "python-version": { description: "Python version to set up (default: the runner's python3)" },
       workdir: { description: "Folder of the Python project, relative to the repository", default: "." },
       "build-command": { description: "Build step run without a shell, e.g. `maturin develop --release`" },
-      pip: { description: "Extra packages for the venv, space-separated" },
+      pip: { description: "Extra packages for the venv, space-separated (their installed versions are recorded)" },
+      "dut-version-from-package": {
+        description:
+          "An installed package (e.g. pylance) whose version is the build's version, as <version>+<short sha>",
+      },
       "datagen-command": {
         description: "Dataset generator run without a shell, e.g. `python python/ci_benchmarks/datagen/gen_all.py`",
       },
       "datagen-sources": {
-        description: "Files or folders whose content keys the dataset cache (default: the script's folder)",
+        description: "Files or folders whose content keys the dataset cache (default: the generator script's package)",
+      },
+      "datagen-env": {
+        description: "Environment variables whose values key the dataset cache too (e.g. row counts), one per line",
       },
       "dataset-dir": {
-        description: "Where datasets live, relative to the workdir (passed as $LANCE_BENCH_DATASET_DIR)",
+        description:
+          "The folder the generator writes and the cache holds, relative to the workdir or absolute (passed as $LANCE_BENCH_DATASET_DIR)",
         default: ".lance-bench-datasets",
       },
-      "pytest-args": { description: "Extra pytest arguments, space-separated" },
+      "dataset-env": {
+        description: "Also pass the dataset folder as these environment variables, one per line",
+      },
+      "pytest-args": {
+        description: "Extra pytest arguments, one per line (a line is one argument: `-k`, then `not eda`)",
+      },
       markers: { description: "pytest -m expression" },
+      "allow-failures": {
+        description:
+          "true: record benchmarks whose tests fail as failed (with the exception), publish the rest, then fail the step",
+        default: "false",
+      },
       mode: { description: "main: publish; pr: upload the results artifact", default: "main" },
       publish: { description: "Publish in main mode (true/false)", default: "true" },
       db: dbInput,

@@ -5,7 +5,7 @@ import { comparePr, parseComparePrOptions } from "./commands/compare-pr.js";
 import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
-import { parseRunPythonOptions, runPython } from "./commands/run-python.js";
+import { failedBenchmarksError, parseRunPythonOptions, runPython } from "./commands/run-python.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "./commands/run-pipeline.js";
 import {
   parsePipelineCompareOptions,
@@ -68,6 +68,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--sha <sha>", "full commit sha (default: HEAD of --repo)")
     .option("--repo <dir>", "git checkout of the project the results belong to")
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
     .option("--json", "print a machine-readable summary")
     .action(async (files: string[], flags: Record<string, unknown>) => {
       const { json, ...rest } = flags;
@@ -188,24 +189,45 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
     .option("--python <interpreter>", "interpreter for the venv", "python3")
     .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
-    .option("--pip <package...>", "extra packages to install into the venv")
+    .option("--pip <package...>", "extra packages to install into the venv (their installed versions are recorded)")
+    .option(
+      "--dut-version-from-package <name>",
+      "the version of this installed package (e.g. pylance) is the build's, as <version>+<short sha>",
+    )
     .option("--datagen-command <command>", "dataset generator, run when its sources changed (without a shell)")
     .option(
       "--datagen-sources <path...>",
-      "files or folders whose content keys the dataset cache (default: the generator script's folder)",
+      "files or folders whose content keys the dataset cache (default: the package of the generator script)",
     )
+    .option("--datagen-env <name...>", "environment variables whose values key the dataset cache too (e.g. row counts)")
     .option(
       "--dataset-dir <dir>",
-      "where datasets live, relative to the workdir ($LANCE_BENCH_DATASET_DIR)",
+      "the folder the generator writes and the cache holds, relative to the workdir or absolute ($LANCE_BENCH_DATASET_DIR)",
       ".lance-bench-datasets",
     )
-    .option("--pytest-arg <arg...>", "extra pytest arguments (paths, -k ...)")
+    .option("--dataset-env <name...>", "also pass the dataset folder as these environment variables")
+    .argument("[pytest-args...]", "pytest arguments, after -- when they start with a dash: -- -k 'not eda' tests/")
+    .option(
+      "--pytest-arg <arg>",
+      "one pytest argument, may start with a dash; repeat it (--pytest-arg=-k --pytest-arg 'not eda')",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option("--markers <expr>", "pytest -m expression")
-    .action(async (flags: Record<string, unknown>) => {
+    .option(
+      "--allow-failures",
+      "record benchmarks whose tests fail as failed (with the exception), publish the rest, then exit 2",
+    )
+    .action(async (trailing: string[], flags: Record<string, unknown>) => {
       const { json, pytestArg, ...rest } = flags;
-      const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
+      const pytestArgs = [...((pytestArg as string[] | undefined) ?? []), ...trailing];
+      const summary = await runPython(
+        parseRunPythonOptions({ ...rest, pytestArgs, allowFailures: rest.allowFailures === true }),
+        deps,
+      );
       if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       else io.stdout(`${runPythonTextReport(summary)}\n`);
+      const failure = failedBenchmarksError(summary);
+      if (failure) throw failure;
     });
 
   /** Options of run-pipeline that pipeline-compare shares. */

@@ -43,6 +43,12 @@ describe("CLI usage errors", () => {
     expect(negative.lines).toEqual(['lance-bench: error: --iters: must be at least 1, got "0"']);
   });
 
+  it("takes one source of run-python's version, not two", async () => {
+    const run = await cli("run-python", "--repo", ".", "--dut-version", "1.0", "--dut-version-from-package", "pylance");
+    expect(run.code).toBe(2);
+    expect(run.lines).toEqual(["lance-bench: error: --dut-version-from-package: give it or dut-version, not both"]);
+  });
+
   it("suggests only flags the command has", async () => {
     // run-rust on a folder that is no git checkout: publish's --dut-timestamp is no help here.
     const run = await cli("run-rust", "--repo", tempDir());

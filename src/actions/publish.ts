@@ -15,6 +15,7 @@ export const Inputs = {
   Sha: "sha",
   Repo: "repo",
   RunId: "run-id",
+  Config: "config",
 } as const;
 
 export const Outputs = { Count: "count", AlreadyStored: "already-stored", Fingerprint: "fingerprint" } as const;
@@ -33,6 +34,7 @@ export async function run(): Promise<void> {
       sha: optionalInput(Inputs.Sha),
       repo: optionalInput(Inputs.Repo) ?? process.env.GITHUB_WORKSPACE,
       runId: optionalInput(Inputs.RunId),
+      config: optionalInput(Inputs.Config),
     });
     const summary = await publish(options, { retry: retryPolicyFromEnv(), log: (m) => core.info(m) });
     for (const warning of summary.warnings) core.warning(warning);

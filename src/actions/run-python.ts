@@ -1,6 +1,6 @@
 import path from "node:path";
 import * as core from "@actions/core";
-import { parseRunPythonOptions, runPython } from "../commands/run-python.js";
+import { failedBenchmarksError, parseRunPythonOptions, runPython } from "../commands/run-python.js";
 import { runPythonMarkdownReport } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
 import { listInput, optionalInput, runAction } from "./run-action.js";
@@ -11,12 +11,23 @@ export const Inputs = {
   Workdir: "workdir",
   BuildCommand: "build-command",
   Pip: "pip",
+  DutVersionFromPackage: "dut-version-from-package",
   DatagenCommand: "datagen-command",
   DatagenSources: "datagen-sources",
+  DatagenEnv: "datagen-env",
   DatasetDir: "dataset-dir",
+  DatasetEnv: "dataset-env",
   PytestArgs: "pytest-args",
   Markers: "markers",
+  AllowFailures: "allow-failures",
 } as const;
+
+/** One argument per line, kept whole: `-k` and `not eda` are two lines. */
+const linesInput = (name: string): string[] =>
+  (optionalInput(name) ?? "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 export const Outputs = { ResultsDir: "results-dir", Count: "count", Datasets: "datasets" } as const;
 
@@ -28,11 +39,15 @@ export async function run(): Promise<void> {
       workdir: optionalInput(Inputs.Workdir),
       buildCommand: optionalInput(Inputs.BuildCommand),
       pip: wordsInput(Inputs.Pip),
+      dutVersionFromPackage: optionalInput(Inputs.DutVersionFromPackage),
       datagenCommand: optionalInput(Inputs.DatagenCommand),
       datagenSources: listInput(Inputs.DatagenSources),
+      datagenEnv: listInput(Inputs.DatagenEnv),
       datasetDir: optionalInput(Inputs.DatasetDir),
-      pytestArgs: wordsInput(Inputs.PytestArgs),
+      datasetEnv: listInput(Inputs.DatasetEnv),
+      pytestArgs: linesInput(Inputs.PytestArgs),
       markers: optionalInput(Inputs.Markers),
+      allowFailures: optionalInput(Inputs.AllowFailures) === "true",
     });
     const summary = await runPython(options, runDependencies());
     await uploadArtifacts([
@@ -49,5 +64,7 @@ export async function run(): Promise<void> {
       .addHeading("lance-bench run-python", 3)
       .addRaw(`${runPythonMarkdownReport(summary)}\n`)
       .write();
+    const failure = failedBenchmarksError(summary);
+    if (failure) throw failure;
   });
 }

@@ -1,6 +1,8 @@
+import path from "node:path";
 import { z } from "zod";
 import { InputError, parseOptions, type DutBuild, type Result, type RunInfo, type TestBed } from "../model/index.js";
 import { FORMAT_CHOICES, UNKNOWN_FORMAT, parseInputs } from "../parse/index.js";
+import { CONFIG_FILE, loadRepoConfig, metricResolver } from "../context/repo-config.js";
 import type { PublishedBenchmark } from "../report/publish-summary.js";
 import { resolveDbUri } from "../store/uri.js";
 import type { RetryPolicy } from "../store/retry.js";
@@ -26,6 +28,8 @@ export const PublishOptions = z.object({
   sha: optionalText,
   repo: optionalText,
   runId: optionalText,
+  /** `.lance-bench.yml` whose `metrics` rules give units and directions (default: in --repo, else the cwd). */
+  config: optionalText,
 });
 export type PublishOptions = z.infer<typeof PublishOptions>;
 
@@ -93,13 +97,18 @@ export async function storeResults(
 export async function publish(options: PublishOptions, deps: PublishDependencies = {}): Promise<PublishSummary> {
   const env = deps.env ?? process.env;
   resolveDbUri(options.db, env); // a bad --db fails before any work
-  const parsed = await parseInputs(options.inputs, options.format).catch((error: unknown) => {
-    // Only publish can be told the format; compare, which reads files too, cannot.
-    if (error instanceof InputError && error.reason.startsWith(UNKNOWN_FORMAT)) {
-      throw new InputError(error.file, error.location, `${error.reason} (the format option forces one)`);
-    }
-    throw error;
+  const config = await loadRepoConfig(options.config ?? path.join(options.repo ?? ".", CONFIG_FILE), {
+    required: options.config !== undefined,
   });
+  const parsed = await parseInputs(options.inputs, options.format, metricResolver(config.metrics)).catch(
+    (error: unknown) => {
+      // Only publish can be told the format; compare, which reads files too, cannot.
+      if (error instanceof InputError && error.reason.startsWith(UNKNOWN_FORMAT)) {
+        throw new InputError(error.file, error.location, `${error.reason} (the format option forces one)`);
+      }
+      throw error;
+    },
+  );
   const results = [...parsed.results];
   const warnings = [...parsed.warnings];
   if (parsed.measurements.length > 0) {

@@ -168,12 +168,19 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
  * matrix job failed) measures the same commit again in the same run, and must complete the
  * table, not duplicate what the first attempt already stored. The first stored row wins.
  */
-function resultId(context: ResultsContext, m: Measurement, repetition: number | undefined): string {
+function resultId(
+  context: ResultsContext,
+  m: Pick<Measurement, "benchmarkName" | "metric">,
+  repetition: number | undefined,
+  failed = false,
+): string {
   const { sha, testBed, run } = context;
   const key: unknown[] = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
   // Repeated runs of one commit in one CI run (a same-runner A/B) are distinct results; a
   // single run keeps the key it always had, so stored ids stay stable.
   if (repetition !== undefined) key.push(repetition);
+  // A failure has its own id, so that a re-run attempt that measures the benchmark still stores it.
+  if (failed) key.push("failed");
   return uuidv5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 
@@ -216,13 +223,62 @@ export function toResults(
   );
 }
 
-/** One line per record for summary tables. */
+/** A benchmark that ran and failed: recorded without samples, with the reason. */
+export interface FailedBenchmark {
+  benchmarkName: string;
+  reason: string;
+  metric: string;
+  units: string;
+  direction: Measurement["direction"];
+  sourceFormat: Measurement["sourceFormat"];
+  metadata: Record<string, unknown>;
+}
+
+/** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
+export function toFailedResults(
+  failures: readonly FailedBenchmark[],
+  context: ResultsContext,
+  ab?: { repetition: number; role: "base" | "head" },
+): Result[] {
+  const uploadedAt = Math.floor(Date.now() / 1000);
+  return failures.map((f) =>
+    Result.parse({
+      id: resultId(context, f, ab?.repetition, true),
+      dut: context.dut,
+      test_bed: context.testBed,
+      benchmark_name: f.benchmarkName,
+      values: [],
+      summary: null,
+      units: f.units,
+      throughput: null,
+      metadata: JSON.stringify({
+        ...f.metadata,
+        toolchain: context.toolchain,
+        ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+      }),
+      timestamp: uploadedAt,
+      sha: context.sha,
+      metric: f.metric,
+      direction: f.direction,
+      params: null,
+      source_format: f.sourceFormat,
+      status: "failed",
+      // Bounded: a reason is a message, not a traceback.
+      status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || "failed",
+      run: context.run,
+      fingerprint: context.fingerprint,
+    } satisfies Result),
+  );
+}
+
+/** One line per record for summary tables (a failed one without a median, with its reason). */
 export function describeResults(results: readonly Result[]): PublishedBenchmark[] {
   return results.map((r) => ({
     name: r.benchmark_name,
     metric: r.metric,
-    median: r.summary.median,
+    median: r.summary?.median ?? null,
     units: r.units,
     n: r.values.length,
+    ...(r.status === "ok" ? {} : { status: r.status, reason: r.status_reason ?? "" }),
   }));
 }

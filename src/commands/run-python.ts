@@ -1,17 +1,45 @@
-import { mkdir, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, stat } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigurationError, parseOptions, type Measurement, type Result } from "../model/index.js";
+import {
+  ConfigurationError,
+  parseOptions,
+  TIME_METRIC,
+  TIME_UNIT,
+  type Measurement,
+  type Result,
+} from "../model/index.js";
 import { resolveInside } from "../context/paths.js";
+import { CONFIG_FILE, loadRepoConfig, metricResolver } from "../context/repo-config.js";
 import { parsePytestBenchmark } from "../parse/pytest.js";
 import { readChunks } from "../parse/stream.js";
 import { splitCommand } from "../run/command-line.js";
-import { createVenv, pipInstall, runPytestBenchmarks, runStep, StepFailure } from "../run/python.js";
+import { describeFailures, pytestFailures, type PytestFailure } from "../parse/pytest-failures.js";
+import {
+  createVenv,
+  installedVersions,
+  pipInstall,
+  requirementName,
+  runPytestBenchmarks,
+  runStep,
+  StepFailure,
+  type PytestRun,
+} from "../run/python.js";
+import { tail } from "../run/spawn.js";
 import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
+import {
+  resolveDut,
+  resolveResultsContext,
+  toFailedResults,
+  toResults,
+  type ResultsContext,
+} from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
+import { LocalDirectoryCache } from "../run/build-cache.js";
 import {
   abOrder,
   abPlan,
@@ -24,6 +52,13 @@ import {
   optionalText,
   textList,
 } from "./run-common.js";
+
+/** An environment variable's name: these reach processes as names, never through a shell. */
+const EnvName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "is not an environment variable name (letters, digits, _)");
+const RESERVED_ENV = /^(PATH|HOME|PWD|SHELL|USER|TMPDIR|VIRTUAL_ENV|PYTHON.*|LD_.*|DYLD_.*|LANCE_BENCH_.*)$/;
 
 /** Options of `run-python`, shared by the CLI and the action. */
 export const RunPythonOptions = RunCommonOptions.extend({
@@ -41,10 +76,38 @@ export const RunPythonOptions = RunCommonOptions.extend({
     )
     .default([]),
   datagenCommand: optionalText,
+  /** What keys the dataset cache (default: the package the generator script lives in). */
   datagenSources: textList,
+  /** Environment variables whose values key the dataset cache too (scale knobs such as row counts). */
+  datagenEnv: z.array(EnvName).default([]),
+  /** Relative to the workdir (inside the checkout), or an absolute path. */
   datasetDir: z.string().trim().min(1).default(".lance-bench-datasets"),
-  pytestArgs: textList,
+  /** Variables that also hold the dataset folder, for generators and benchmarks that read their own. */
+  datasetEnv: z
+    .array(
+      EnvName.refine(
+        (name) => !RESERVED_ENV.test(name),
+        "is a variable the run itself needs (PATH, HOME, PYTHON*, VIRTUAL_ENV, LD_*, …)",
+      ),
+    )
+    .default([]),
+  /** Passed to pytest as they are: an argument may start with a dash or contain spaces. */
+  pytestArgs: z.array(z.string().min(1, "an empty pytest argument")).default([]),
   markers: optionalText,
+  /**
+   * Record benchmarks whose tests failed (status `failed`, with the exception) and publish the
+   * rest, instead of failing the whole run; the run still ends with an error naming how many.
+   */
+  allowFailures: z.boolean().default(false),
+  /**
+   * The build under test's version is this installed distribution's (e.g. pylance from PyPI
+   * standing in for the checkout's), as `{installed version}+{short sha}`.
+   */
+  dutVersionFromPackage: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, "is not a Python distribution name")
+    .optional(),
 });
 export type RunPythonOptions = z.infer<typeof RunPythonOptions>;
 
@@ -58,7 +121,11 @@ export interface RunPythonSummary {
   /** "generated", "cache hit" (the generator did not run) or "none" (no generator). */
   datasets: "generated" | "cache hit" | "none";
   datasetKey?: string;
+  /** Where the datasets were (restored or generated). */
+  datasetDir?: string;
   results: number;
+  /** Benchmarks whose tests failed, recorded with status `failed` (only with allow-failures). */
+  failed?: { name: string; reason: string; role?: "base" | "head"; repetition?: number }[];
   resultsFile?: string;
   /** Same-runner A/B: the base commit, run alternately with the head, and its results. */
   baseSha?: string;
@@ -70,13 +137,123 @@ export interface RunPythonSummary {
   profile?: ProfileOutcome;
 }
 
-/** By default the generator's sources are the folder of the script it runs. */
-async function defaultDatagenSources(workdir: string, argv: readonly string[]): Promise<string[]> {
-  for (const arg of argv.slice(1)) {
-    const info = await stat(path.join(workdir, arg)).catch(() => undefined);
-    if (info?.isFile()) return [path.dirname(arg)];
+/** The generator's script: the first argument that is a file, or the module of `-m module`. */
+async function generatorScript(workdir: string, argv: readonly string[]): Promise<string | undefined> {
+  const isFile = async (relative: string) =>
+    (await stat(path.join(workdir, relative)).catch(() => undefined))?.isFile();
+  for (const [index, arg] of argv.slice(1).entries()) {
+    if (arg === "-m") {
+      const module = argv[index + 2];
+      if (!module) return undefined;
+      const base = module.split(".").join(path.sep);
+      for (const candidate of [`${base}.py`, path.join(base, "__main__.py")]) {
+        if (await isFile(candidate)) return candidate;
+      }
+      return undefined;
+    }
+    if (!arg.startsWith("-") && (await isFile(arg))) return arg;
   }
-  return [];
+  return undefined;
+}
+
+/**
+ * By default the generator's sources are the package it lives in, so that a sibling module it
+ * imports keys the cache too: from the script's folder up while the folder has an `__init__.py`
+ * (never above the workdir). A script outside any package: its own folder.
+ */
+async function defaultDatagenSources(workdir: string, argv: readonly string[]): Promise<string[]> {
+  const script = await generatorScript(workdir, argv);
+  if (script === undefined) return [];
+  const hasInit = async (relative: string) =>
+    (await stat(path.join(workdir, relative, "__init__.py")).catch(() => undefined))?.isFile() === true;
+  let folder = path.dirname(path.normalize(script));
+  while (folder !== "." && !folder.startsWith("..") && (await hasInit(folder))) {
+    const parent = path.dirname(folder);
+    if (parent === "." || !(await hasInit(parent))) break;
+    folder = parent;
+  }
+  return [folder];
+}
+
+/** The cache key: the generator's command, its sources' contents and the named variables' values. */
+async function datasetCacheKey(
+  workdir: string,
+  argv: readonly string[],
+  sources: readonly string[],
+  envNames: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify(argv));
+  hash.update(await hashSources(workdir, sources));
+  for (const name of [...new Set(envNames)].sort()) hash.update(JSON.stringify([name, env[name] ?? null]));
+  return `lance-bench-datasets-${hash.digest("hex").slice(0, 16)}`;
+}
+
+/** Whether a folder holds anything (a missing folder holds nothing). */
+const hasEntries = async (dir: string) => ((await readdir(dir).catch(() => [])) as string[]).length > 0;
+
+/**
+ * The dataset folder: relative to the workdir (inside the checkout) or absolute. The suite
+ * replaces it when restoring from the cache, so it must not be a folder that holds the
+ * checkout, the home folder or the cache.
+ */
+async function resolveDatasetDir(
+  options: RunPythonOptions,
+  checkoutDir: string,
+  env: NodeJS.ProcessEnv,
+  cacheRoot: string | undefined,
+): Promise<string> {
+  if (!path.isAbsolute(options.datasetDir)) {
+    return resolveInside(checkoutDir, path.join(options.workdir, options.datasetDir), "dataset-dir", "the repository");
+  }
+  const dir = path.resolve(options.datasetDir);
+  const holds = (inner: string | undefined) =>
+    inner !== undefined && !path.relative(dir, path.resolve(inner)).startsWith("..");
+  for (const [inner, what] of [
+    [checkoutDir, "the checkout"],
+    [env.HOME ?? os.homedir(), "the home folder"],
+    [cacheRoot, "the cache"],
+  ] as const) {
+    if (holds(inner)) {
+      throw new ConfigurationError(
+        `dataset-dir "${options.datasetDir}" holds ${what}: the suite replaces this folder when it restores datasets from the cache; name a folder of its own`,
+      );
+    }
+  }
+  return dir;
+}
+
+/**
+ * What a pytest run's exit means: benchmark JSON to read (and, with `allowFailures`, the tests
+ * that failed), or an error that names each failed test with its exception. `problem` says
+ * what else may explain the failure (datasets that came from the cache).
+ */
+function checkPytestRun(run: PytestRun, allowFailures: boolean, problem: string | undefined): PytestFailure[] {
+  const failures = run.exitCode === 0 ? [] : pytestFailures(run.output, run.junitXml);
+  const causes = failures.length ? `\n${describeFailures(failures)}` : "";
+  const context = problem ? `\n${problem}` : "";
+  if (!run.wroteJson) {
+    throw new StepFailure(
+      `pytest produced no benchmark JSON (exit ${run.exitCode}):${causes}${context}\n${tail(run.output)}`,
+    );
+  }
+  if (run.exitCode !== 0 && !(allowFailures && run.exitCode === 1 && failures.length > 0)) {
+    const count = failures.length ? ` ${failures.length} test${failures.length === 1 ? "" : "s"} failed:` : "";
+    throw new StepFailure(`pytest failed (exit ${run.exitCode}):${count}${causes}${context}\n${tail(run.output, 10)}`);
+  }
+  return failures;
+}
+
+/** The error a run with allow-failures ends with when benchmarks failed (after publishing the rest). */
+export function failedBenchmarksError(summary: RunPythonSummary): ConfigurationError | undefined {
+  const names = [...new Set((summary.failed ?? []).map((f) => f.name))];
+  const n = names.length;
+  if (n === 0) return undefined;
+  const shown = names.slice(0, 5).join(", ") + (n > 5 ? `, and ${n - 5} more` : "");
+  return new ConfigurationError(
+    `${n} benchmark${n === 1 ? "" : "s"} failed and ${n === 1 ? "was" : "were"} recorded with status failed: ${shown}`,
+  );
 }
 
 /**
@@ -90,6 +267,9 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
   const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
   const datagen = options.datagenCommand ? splitCommand(options.datagenCommand, "datagen-command") : undefined;
   const plan = abPlan(options);
+  if (options.dutVersion !== undefined && options.dutVersionFromPackage !== undefined) {
+    throw ConfigurationError.forInput("dut-version-from-package", "give it or dut-version, not both");
+  }
   const started = Date.now();
   return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
     const { checkout, workDir, cache, log } = workspace;
@@ -103,6 +283,17 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
         throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository at ${tree.sha}`);
       }
+      // Named before the venv and the build: a broken pyproject.toml must not cost a build first.
+      // With --dut-version-from-package the version comes from the venv below.
+      const { dut } = await resolveDut({
+        repo: tree.dir,
+        sha: tree.sha,
+        manifestDirs: [workdir],
+        dutName: options.dutName,
+        dutVersion: options.dutVersion,
+        defaultName: path.basename(path.resolve(options.repo)),
+        warn: options.dutVersionFromPackage === undefined ? log : undefined,
+      });
       const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
       const pythonVersion = (
         await runStep("python --version", [venv.python, "--version"], {
@@ -119,9 +310,42 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         log(`building${tree === checkout ? "" : " the base"}: ${build.join(" ")}`);
         await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
       }
-      return { tree, workdir, venv, pythonVersion };
+      // What was measured: the installed versions of the named packages (pip may resolve a
+      // requirement to another version than the checkout's own).
+      const installed = await installedVersions(venv, packageNames, workdir);
+      let dutVersion: string | undefined;
+      if (options.dutVersionFromPackage !== undefined) {
+        const version = installed[options.dutVersionFromPackage];
+        if (!version) {
+          throw new ConfigurationError(
+            `dut-version-from-package: "${options.dutVersionFromPackage}" is not installed in the venv${tree === checkout ? "" : " of the base"} (install it with --pip or the build command)`,
+          );
+        }
+        dutVersion = `${version}+${tree.sha.slice(0, 7)}`;
+      }
+      const packages = Object.fromEntries(Object.entries(installed).filter(([, v]) => v !== null)) as Record<
+        string,
+        string
+      >;
+      if (Object.keys(packages).length) {
+        log(
+          `installed: ${Object.entries(packages)
+            .map(([n, v]) => `${n} ${v}`)
+            .join(", ")}`,
+        );
+      }
+      return { tree, workdir, venv, pythonVersion, packages, dut: { ...dut, version: dutVersion ?? dut.version } };
     }
+    const packageNames = [
+      ...new Set([
+        ...options.pip.flatMap((p) => requirementName(p) ?? []),
+        ...(options.dutVersionFromPackage ? [options.dutVersionFromPackage] : []),
+      ]),
+    ];
 
+    // The benchmarked commit's own config says what its benchmarks' samples are; read before anything runs.
+    const config = await loadRepoConfig(path.join(checkout.dir, CONFIG_FILE));
+    const metricFor = metricResolver(config.metrics);
     const head = await prepare(checkout, path.join(workDir, "venv"));
     const { workdir, venv, pythonVersion } = head;
     const baseCheckout = plan.baseSha
@@ -130,33 +354,54 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
     try {
       const base = baseCheckout ? await prepare(baseCheckout, path.join(workDir, "venv-base")) : undefined;
 
-      const datasetDir = await resolveInside(
+      const datasetDir = await resolveDatasetDir(
+        options,
         checkout.dir,
-        path.join(options.workdir, options.datasetDir),
-        "dataset-dir",
-        "the repository",
+        workspace.env,
+        cache instanceof LocalDirectoryCache ? cache.root : undefined,
       );
-      const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
+      /** Where the generator and the benchmarks are told the datasets are. */
+      const datasetVars = Object.fromEntries(
+        ["LANCE_BENCH_DATASET_DIR", ...options.datasetEnv].map((name) => [name, datasetDir]),
+      );
+      const env = { ...venv.env, ...datasetVars };
       let datasets: RunPythonSummary["datasets"] = "none";
       let datasetKey: string | undefined;
+      let datasetsToSave = false;
       if (datagen) {
         const sources = options.datagenSources.length
           ? options.datagenSources
           : await defaultDatagenSources(workdir, datagen);
         for (const source of sources) await resolveInside(workdir, source, "datagen-sources", "the workdir");
-        datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
+        datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
         const hit = await cache.restore([datasetDir], datasetKey);
-        if (hit) {
+        if (hit && (await hasEntries(datasetDir))) {
           datasets = "cache hit";
-          log(`datasets restored from the cache (${hit}); generator skipped`);
+          datasetsToSave = cache.kind === "local"; // the local entry was moved out: it goes back
+          log(`datasets restored from the cache (${hit}) to ${datasetDir}; generator skipped`);
         } else {
-          log(`generating datasets: ${datagen.join(" ")}`);
+          if (hit) log(`the cache entry ${hit} was empty; generating the datasets`);
+          log(
+            `generating datasets into ${datasetDir}: ${datagen.join(" ")} (keyed on ${sources.join(", ") || "the command"})`,
+          );
           await mkdir(datasetDir, { recursive: true });
           await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
+          if (!(await hasEntries(datasetDir))) {
+            const names = ["$LANCE_BENCH_DATASET_DIR", ...options.datasetEnv.map((n) => `$${n}`)].join(" or ");
+            throw new ConfigurationError(
+              `dataset generation wrote nothing into ${datasetDir}, so nothing was cached: the generator must write its datasets to the folder named by ${names} (set with --dataset-dir; --dataset-env NAME passes it under the variable the generator reads)`,
+            );
+          }
           datasets = "generated";
+          datasetsToSave = true;
         }
       }
 
+      /** What else may explain failing benchmarks: datasets that came from the cache. */
+      const datasetProblem = (): string | undefined =>
+        datasets === "cache hit"
+          ? `the datasets came from the cache (entry ${datasetKey}, restored to ${datasetDir}): if the benchmarks read them from elsewhere, the cache does not hold what they need; make the generator write to $LANCE_BENCH_DATASET_DIR (--dataset-dir, --dataset-env)`
+          : undefined;
       try {
         const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
         const preload = storePreloader(options.mode, options.publish);
@@ -169,17 +414,26 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           repetition: number | undefined,
         ) => {
           const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
-          await runPytestBenchmarks(side.venv, args, jsonFile, {
+          const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
             cwd: side.workdir,
-            env: { ...side.venv.env, LANCE_BENCH_DATASET_DIR: datasetDir },
+            env: { ...side.venv.env, ...datasetVars },
             timeoutMs: remaining(),
           });
+          const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
+          const failedIds = new Set(failures.map((f) => f.nodeId));
           const toolchain: string[] = [];
           const label = `pytest --benchmark-json output${role === "base" ? " (base)" : ""}`;
-          const found = await parsePytestBenchmark(readChunks(jsonFile), label, {
+          const parsed = await parsePytestBenchmark(readChunks(jsonFile), label, {
             warn: log,
             noteToolchain: (t) => toolchain.push(t),
+            allowEmpty: failures.length > 0,
+            metricFor,
           });
+          // A benchmark whose test failed after measuring is not a measurement to trust.
+          const installed = Object.keys(side.packages).length ? { installed_packages: side.packages } : {};
+          const found = parsed
+            .filter((m) => !failedIds.has(m.benchmarkName))
+            .map((m) => ({ ...m, metadata: { ...m.metadata, ...installed } }));
           // The build, machine and run are the same for every repetition of one side: read them once.
           let context = contexts.get(role);
           if (!context) {
@@ -187,22 +441,43 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
               {
                 repo: side.tree.dir,
                 sha: side.tree.sha,
-                manifestDirs: [side.workdir],
+                dutName: side.dut.name,
+                dutVersion: side.dut.version,
+                dutTimestamp: side.dut.timestamp,
                 testbedName: options.testbedName,
-                dutName: options.dutName,
                 runId: options.runId,
               },
               found,
-              toolchain,
+              // The packages measured shape the numbers as the interpreter does: part of the fingerprint.
+              [...toolchain, ...Object.entries(side.packages).map(([name, version]) => `${name} ${version}`)],
               workspace.env,
             );
             contexts.set(role, context);
           }
+          const ab = repetition ? { repetition, role } : undefined;
+          const failedRows = toFailedResults(
+            failures.map((f) => ({
+              benchmarkName: f.nodeId,
+              reason: f.message || `${f.kind} without a message`,
+              metric: TIME_METRIC,
+              units: TIME_UNIT,
+              direction: "lower_is_better",
+              sourceFormat: "pytest",
+              metadata: { pytest_outcome: f.kind, ...installed },
+            })),
+            await context,
+            ab,
+          );
+          for (const f of failures) {
+            log(`${f.kind} ${f.nodeId}: recorded as failed (${f.message.split("\n")[0]})`);
+            failed.push({ name: f.nodeId, reason: f.message, ...(ab ?? {}) });
+          }
           return {
             measurements: found,
-            results: toResults(found, await context, repetition ? { repetition, role } : undefined),
+            results: [...toResults(found, await context, ab), ...failedRows],
           };
         };
+        const failed: NonNullable<RunPythonSummary["failed"]> = [];
         const results: Result[] = [];
         const baseResults: Result[] = [];
         let measurements: Measurement[] = [];
@@ -262,13 +537,15 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           python: pythonVersion,
           datasets,
           datasetKey,
-          results: results.length,
+          ...(datagen ? { datasetDir } : {}),
+          results: results.filter((r) => r.status === "ok").length,
+          ...(failed.length ? { failed } : {}),
           resultsFile,
           ...(base
             ? {
                 baseSha: base.tree.sha,
                 repetitions: plan.repetitions,
-                baseResults: baseResults.length,
+                baseResults: baseResults.filter((r) => r.status === "ok").length,
                 baseResultsFile,
               }
             : {}),
@@ -278,7 +555,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         };
       } finally {
         // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
-        if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
+        if (datasetKey !== undefined && datasetsToSave) {
           await cache
             .save([datasetDir], datasetKey)
             .catch((error: Error) => log(`could not cache the datasets: ${error.message}`));

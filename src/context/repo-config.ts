@@ -7,6 +7,8 @@ import {
   RepoConfig,
   type BenchmarkRule,
   type CompareConfig,
+  type MetricOverride,
+  type MetricRule,
 } from "../model/index.js";
 
 export const CONFIG_FILE = ".lance-bench.yml";
@@ -85,5 +87,21 @@ export function policyResolver(config: CompareConfig): (name: string) => Resolve
       if (rule.reason !== undefined) policy.reason = rule.reason;
     }
     return policy;
+  };
+}
+
+/** The unit, direction and metric the config gives one benchmark: every matching rule, in order. */
+export function metricResolver(rules: readonly MetricRule[]): (name: string) => MetricOverride | undefined {
+  const compiled = rules.map((rule) => ({ rule, matches: picomatch(rule.match, { dot: true }) }));
+  return (name) => {
+    let found: MetricOverride | undefined;
+    for (const { rule, matches } of compiled) {
+      if (!matches(name)) continue;
+      found = { ...found };
+      if (rule.unit !== undefined) found.unit = rule.unit;
+      if (rule.direction !== undefined) found.direction = rule.direction;
+      if (rule.metric !== undefined) found.metric = rule.metric;
+    }
+    return found;
   };
 }

@@ -31,3 +31,10 @@ export const NANOSECONDS_PER: Readonly<Record<string, number>> = {
   s: 1e9,
   seconds: 1e9,
 };
+
+/** What a repository's config says a benchmark's samples are (any field may be left to the parser). */
+export interface MetricOverride {
+  unit?: string;
+  direction?: Direction;
+  metric?: string;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Direction } from "./metric.js";
 
 /**
  * `.lance-bench.yml` in the target repository: comparison settings that are reviewed in pull
@@ -16,6 +17,11 @@ import { z } from "zod";
  *         - match: "json_dumps*"
  *           mute: true
  *           reason: bimodal on shared runners
+ *     metrics:                 # what a benchmark's samples are, when not seconds (same rules)
+ *       - match: "python/ci_benchmarks/benchmarks/test_random_access.py::*"
+ *         unit: operations     # pytest-benchmark's custom timer counts operations
+ *         direction: higher_is_better
+ *         metric: iops         # optional (default: time for a time unit, else the unit)
  */
 
 /** `2%`, `0.5 %` or a plain fraction such as `0.02`. */
@@ -47,8 +53,22 @@ export const CompareConfig = z.strictObject({
 });
 export type CompareConfig = z.infer<typeof CompareConfig>;
 
+/**
+ * What the samples of matching benchmarks are. `unit` is the unit the tool's numbers are in
+ * (pytest-benchmark: the unit of the benchmark's timer); a time unit (ns, us, ms, s, …) is
+ * stored in nanoseconds, any other unit as it is.
+ */
+export const MetricRule = z.strictObject({
+  match: z.string().min(1),
+  unit: z.string().trim().min(1).max(64).optional(),
+  direction: Direction.optional(),
+  metric: z.string().trim().min(1).max(64).optional(),
+});
+export type MetricRule = z.infer<typeof MetricRule>;
+
 export const RepoConfig = z.strictObject({
   compare: CompareConfig.default(CompareConfig.parse({})),
+  metrics: z.array(MetricRule).default([]),
 });
 export type RepoConfig = z.infer<typeof RepoConfig>;
 

@@ -73,29 +73,53 @@ export const BenchmarkName = z
   // eslint-disable-next-line no-control-regex
   .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), "contains a control character (newline, tab, NUL, …)");
 
-export const Result = z.object({
-  // --- the seed's columns ---
-  id: z.string().uuid(),
-  dut: DutBuild,
-  test_bed: TestBed,
-  benchmark_name: BenchmarkName,
-  values: z.array(finite).min(1),
-  summary: SummaryValues,
-  units: z.string().min(1),
-  throughput: Throughput.nullable(),
-  metadata: z.string(),
-  timestamp: z.number().int(),
-  // --- extension columns ---
-  sha: z.string().regex(SHA_PATTERN),
-  metric: z.string().min(1),
-  direction: Direction,
-  params: z.string().nullable(),
-  source_format: SourceFormat,
-  status: Status,
-  status_reason: z.string().nullable(),
-  run: RunInfo,
-  fingerprint: z.string().min(1),
-});
+/**
+ * A measured benchmark (`status` ok) has samples and their summary; a benchmark that failed
+ * or was skipped has neither (`values` empty, `summary` null) and says why in `status_reason`.
+ * Readers that compare or summarise take `status` ok rows only.
+ */
+export const Result = z
+  .object({
+    // --- the seed's columns ---
+    id: z.string().uuid(),
+    dut: DutBuild,
+    test_bed: TestBed,
+    benchmark_name: BenchmarkName,
+    values: z.array(finite),
+    summary: SummaryValues.nullable(),
+    units: z.string().min(1),
+    throughput: Throughput.nullable(),
+    metadata: z.string(),
+    timestamp: z.number().int(),
+    // --- extension columns ---
+    sha: z.string().regex(SHA_PATTERN),
+    metric: z.string().min(1),
+    direction: Direction,
+    params: z.string().nullable(),
+    source_format: SourceFormat,
+    status: Status,
+    status_reason: z.string().nullable(),
+    run: RunInfo,
+    fingerprint: z.string().min(1),
+  })
+  .superRefine((result, context) => {
+    if (result.status !== "ok") {
+      if (!result.status_reason)
+        context.addIssue({ code: "custom", path: ["status_reason"], message: `a ${result.status} result says why` });
+      return;
+    }
+    if (result.values.length === 0)
+      context.addIssue({
+        code: "too_small",
+        origin: "array",
+        minimum: 1,
+        inclusive: true,
+        path: ["values"],
+        message: "Too small: expected array to have >=1 items",
+      });
+    if (result.summary === null)
+      context.addIssue({ code: "custom", path: ["summary"], message: "a measured result has a summary" });
+  });
 export type Result = z.infer<typeof Result>;
 
 /**

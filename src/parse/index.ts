@@ -77,10 +77,16 @@ async function isDirectory(input: string): Promise<boolean> {
  * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
  * `InputError` before the store is touched.
  */
-export async function parseInputs(inputs: readonly string[], format: FormatChoice = "auto"): Promise<ParsedInputs> {
+export async function parseInputs(
+  inputs: readonly string[],
+  format: FormatChoice = "auto",
+  /** The repository config's unit, direction and metric per benchmark (pytest-benchmark's custom timers). */
+  metricFor?: PytestContext["metricFor"],
+): Promise<ParsedInputs> {
   if (inputs.length === 0) throw new ConfigurationError("no result files given");
   const result: ParsedInputs = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
   const context: PytestContext = {
+    metricFor,
     warn: (message) => result.warnings.push(message),
     noteToolchain: (description) => {
       if (!result.toolchain.includes(description)) result.toolchain.push(description);

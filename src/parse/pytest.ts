@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { InputError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
+import {
+  InputError,
+  NANOSECONDS_PER,
+  TIME_METRIC,
+  TIME_UNIT,
+  type Measurement,
+  type MetricOverride,
+} from "../model/index.js";
 import { checkSamples, checkShape } from "./common.js";
 import { streamJsonObject } from "./json-stream.js";
 
@@ -25,6 +32,8 @@ const Entry = z
     fullname: z.string().min(1),
     group: z.string().nullish(),
     params: z.record(z.string(), z.unknown()).nullish(),
+    // pytest-benchmark names the benchmark's timer here ("perf_counter", or a custom one's name).
+    options: z.object({ timer: z.string().nullish() }).passthrough().nullish(),
     stats: Stats,
   })
   .passthrough();
@@ -45,6 +54,56 @@ export interface PytestContext {
   warn(message: string): void;
   /** Records the interpreter that ran the benchmarks (part of the environment fingerprint). */
   noteToolchain(description: string): void;
+  /** A report without benchmarks is no error (every benchmark's test failed, and that is recorded). */
+  allowEmpty?: boolean;
+  /** What the repository's config says a benchmark's samples are (unit, direction, metric). */
+  metricFor?: (benchmarkName: string) => MetricOverride | undefined;
+}
+
+/** Timers that count seconds (pytest-benchmark's default is perf_counter), with or without "time.". */
+const SECONDS_TIMERS = new Set([
+  "perf_counter",
+  "time",
+  "monotonic",
+  "process_time",
+  "thread_time",
+  "clock",
+  "default_timer",
+]);
+const isSecondsTimer = (timer: string) => SECONDS_TIMERS.has(timer.replace(/^(?:time|timeit)\./, ""));
+
+/** Samples in the timer's own unit → what is stored: times in nanoseconds, other units as they are. */
+function storedSamples(
+  data: readonly number[],
+  name: string,
+  timer: string | undefined,
+  override: MetricOverride | undefined,
+  warn: (message: string) => void,
+) {
+  const direction = override?.direction ?? "lower_is_better";
+  if (override?.unit !== undefined) {
+    const perUnit = NANOSECONDS_PER[override.unit];
+    if (perUnit !== undefined) {
+      return {
+        values: data.map((v) => v * perUnit),
+        units: TIME_UNIT,
+        metric: override.metric ?? TIME_METRIC,
+        direction,
+      };
+    }
+    return { values: [...data], units: override.unit, metric: override.metric ?? override.unit, direction };
+  }
+  if (timer !== undefined && !isSecondsTimer(timer)) {
+    warn(
+      `${name}: pytest-benchmark timer "${timer}" is not a known clock in seconds; stored as seconds (lower is better). If it measures something else, give its unit and direction in .lance-bench.yml (metrics: - match: "<name pattern>", unit: …, direction: …)`,
+    );
+  }
+  return {
+    values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
+    units: TIME_UNIT,
+    metric: override?.metric ?? TIME_METRIC,
+    direction,
+  };
 }
 
 /** Parses pytest-benchmark JSON streamed from `chunks`, one benchmark entry in memory at a time. */
@@ -62,16 +121,15 @@ export async function parsePytestBenchmark(
       return;
     }
     checkSamples(data, file, `line ${line}, field benchmarks[${index}].stats.data`);
+    const timer = entry.options?.timer ?? undefined;
+    const stored = storedSamples(data, entry.fullname, timer, context.metricFor?.(entry.fullname), context.warn);
     measurements.push({
       benchmarkName: entry.fullname,
-      values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
-      units: TIME_UNIT,
-      metric: TIME_METRIC,
-      direction: "lower_is_better",
+      ...stored,
       throughput: null,
       params: entry.params ?? null,
       sourceFormat: "pytest",
-      metadata: { ...entry, stats: statsRaw },
+      metadata: { ...entry, stats: statsRaw, timer: timer ?? null },
       origin: `${file}#benchmarks[${index}]`,
     });
   });
@@ -81,7 +139,10 @@ export async function parsePytestBenchmark(
   if (typeof machine.python_version === "string") {
     context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
   }
-  if (streamed.elements === 0) throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+  if (streamed.elements === 0) {
+    if (context.allowEmpty) return [];
+    throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+  }
   if (measurements.length === 0) {
     throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
   }

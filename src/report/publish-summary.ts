@@ -3,15 +3,22 @@ import { markdownTable, scaleMeasurement, textTable } from "./format.js";
 export interface PublishedBenchmark {
   name: string;
   metric: string;
-  median: number;
+  /** Null for a benchmark that failed (recorded without samples). */
+  median: number | null;
   units: string;
   n: number;
+  status?: "failed" | "skipped";
+  reason?: string;
 }
 
 const HEADER = ["benchmark", "median", "unit", "n"];
 
 function rows(benchmarks: readonly PublishedBenchmark[]): string[][] {
-  return benchmarks.map((b) => [b.name, ...scaleMeasurement(b.median, b.units), String(b.n)]);
+  return benchmarks.map((b) =>
+    b.median === null
+      ? [b.name, b.status ?? "failed", (b.reason ?? "").split("\n")[0]!.slice(0, 120), "0"]
+      : [b.name, ...scaleMeasurement(b.median, b.units), String(b.n)],
+  );
 }
 
 export function publishTextTable(benchmarks: readonly PublishedBenchmark[]): string {

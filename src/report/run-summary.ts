@@ -152,6 +152,7 @@ export interface PythonRunReport {
   python: string;
   datasets: string;
   results: number;
+  failed?: { name: string; reason: string }[];
   resultsFile?: string;
   durationMs: number;
   published?: RunReport["published"];
@@ -162,6 +163,7 @@ function pythonLines(report: PythonRunReport): string[] {
   return [
     `commit ${report.sha}, ${report.python}`,
     `datasets: ${report.datasets}; ${report.results} benchmarks in ${(report.durationMs / 1000).toFixed(1)} s`,
+    ...(report.failed ?? []).map((f) => `FAILED ${f.name} - ${f.reason.split("\n")[0]}`),
     ...profileLine(report.profile),
   ];
 }

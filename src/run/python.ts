@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigurationError } from "../model/index.js";
 import { spawnCaptured, tail } from "./spawn.js";
@@ -60,15 +60,59 @@ export async function pipInstall(venv: PythonEnvironment, packages: readonly str
   );
 }
 
+/**
+ * The distribution name of a pip requirement ("pylance==1.0.0", "lancedb[embeddings]>=0.25",
+ * "pkg @ https://…"), or undefined for a path, a URL or a file, which name no distribution.
+ */
+export function requirementName(requirement: string): string | undefined {
+  const spec = requirement.trim();
+  const direct = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*@/.exec(spec);
+  if (direct) return direct[1];
+  if (/^[./~]/.test(spec) || spec.includes("://") || /\.(whl|tar\.gz|zip)$/i.test(spec)) return undefined;
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:$|[[<>=!~;@(\s])/.exec(spec);
+  return match?.[1];
+}
+
+/** The installed version of each distribution in the venv (null: not installed), by importlib.metadata. */
+export async function installedVersions(
+  venv: PythonEnvironment,
+  names: readonly string[],
+  cwd: string,
+): Promise<Record<string, string | null>> {
+  if (names.length === 0) return {};
+  // The names travel as arguments, never inside the program text.
+  const program = [
+    "import importlib.metadata as m, json, sys",
+    "out = {}",
+    "for name in sys.argv[1:]:",
+    "    try:",
+    "        out[name] = m.version(name)",
+    "    except m.PackageNotFoundError:",
+    "        out[name] = None",
+    "print(json.dumps(out))",
+  ].join("\n");
+  const { stdout } = await runStep("reading installed package versions", [venv.python, "-c", program, ...names], {
+    cwd,
+    env: venv.env,
+    timeoutMs: 60_000,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, string | null>;
+}
+
 export interface PytestRun {
   jsonFile: string;
+  /** Whether pytest wrote the benchmark JSON. */
+  wroteJson: boolean;
   exitCode: number | null;
   output: string;
+  /** pytest's JUnit XML report, where it wrote one: the failed tests' whole messages. */
+  junitXml: string | undefined;
 }
 
 /**
- * `pytest --benchmark-only --benchmark-json=FILE`. Exit 5 (nothing collected) and a run that
- * wrote no JSON are errors naming what happened; failed tests fail the run.
+ * `pytest --benchmark-only --benchmark-json=FILE`, with the short summary of failures (`-rfE`)
+ * and a JUnit XML report, which together say which tests failed and why (the caller reads
+ * them). Exit 5 (nothing collected) and a timeout are errors here.
  */
 export async function runPytestBenchmarks(
   venv: PythonEnvironment,
@@ -76,9 +120,21 @@ export async function runPytestBenchmarks(
   jsonFile: string,
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<PytestRun> {
+  const junitFile = `${jsonFile.replace(/\.json$/, "")}.junit.xml`;
   const result = await spawnCaptured(
     venv.python,
-    ["-m", "pytest", "--benchmark-only", `--benchmark-json=${jsonFile}`, "-p", "no:cacheprovider", ...args],
+    [
+      "-m",
+      "pytest",
+      "--benchmark-only",
+      `--benchmark-json=${jsonFile}`,
+      `--junitxml=${junitFile}`,
+      "-p",
+      "no:cacheprovider",
+      // The summary names failed tests by node id (a -r of the user's comes later and wins).
+      "-rfE",
+      ...args,
+    ],
     options,
   );
   const output = `${result.stdout}\n${result.stderr}`;
@@ -91,7 +147,6 @@ export async function runPytestBenchmarks(
     () => true,
     () => false,
   );
-  if (!wroteJson) throw new StepFailure(`pytest produced no benchmark JSON (exit ${result.code}):\n${tail(output)}`);
-  if (result.code !== 0) throw new StepFailure(`pytest failed (exit ${result.code}):\n${tail(output)}`);
-  return { jsonFile, exitCode: result.code, output };
+  const junitXml = await readFile(junitFile, "utf8").catch(() => undefined);
+  return { jsonFile, wroteJson, exitCode: result.code, output, junitXml };
 }
