@@ -24424,7 +24424,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 4602:
+/***/ 5279:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24622,6 +24622,25 @@ function policyResolver(config) {
                 policy.reason = rule.reason;
         }
         return policy;
+    };
+}
+/** The unit, direction and metric the config gives one benchmark: every matching rule, in order. */
+function metricResolver(rules) {
+    const compiled = rules.map((rule) => ({ rule, matches: picomatch(rule.match, { dot: true }) }));
+    return (name) => {
+        let found;
+        for (const { rule, matches } of compiled) {
+            if (!matches(name))
+                continue;
+            found = { ...found };
+            if (rule.unit !== undefined)
+                found.unit = rule.unit;
+            if (rule.direction !== undefined)
+                found.direction = rule.direction;
+            if (rule.metric !== undefined)
+                found.metric = rule.metric;
+        }
+        return found;
     };
 }
 
@@ -25326,6 +25345,8 @@ const Entry = classic_schemas/* object */.Ikc({
     fullname: classic_schemas/* string */.YjP().min(1),
     group: classic_schemas/* string */.YjP().nullish(),
     params: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J()).nullish(),
+    // pytest-benchmark names the benchmark's timer here ("perf_counter", or a custom one's name).
+    options: classic_schemas/* object */.Ikc({ timer: classic_schemas/* string */.YjP().nullish() }).passthrough().nullish(),
     stats: Stats,
 })
     .passthrough();
@@ -25338,6 +25359,42 @@ const ReportMembers = classic_schemas/* object */.Ikc({
 })
     .passthrough();
 const NANOSECONDS_PER_SECOND = 1e9;
+/** Timers that count seconds (pytest-benchmark's default is perf_counter), with or without "time.". */
+const SECONDS_TIMERS = new Set([
+    "perf_counter",
+    "time",
+    "monotonic",
+    "process_time",
+    "thread_time",
+    "clock",
+    "default_timer",
+]);
+const isSecondsTimer = (timer) => SECONDS_TIMERS.has(timer.replace(/^(?:time|timeit)\./, ""));
+/** Samples in the timer's own unit → what is stored: times in nanoseconds, other units as they are. */
+function storedSamples(data, name, timer, override, warn) {
+    const direction = override?.direction ?? "lower_is_better";
+    if (override?.unit !== undefined) {
+        const perUnit = model/* NANOSECONDS_PER */.qC[override.unit];
+        if (perUnit !== undefined) {
+            return {
+                values: data.map((v) => v * perUnit),
+                units: model/* TIME_UNIT */.R5,
+                metric: override.metric ?? model/* TIME_METRIC */.Pr,
+                direction,
+            };
+        }
+        return { values: [...data], units: override.unit, metric: override.metric ?? override.unit, direction };
+    }
+    if (timer !== undefined && !isSecondsTimer(timer)) {
+        warn(`${name}: pytest-benchmark timer "${timer}" is not a known clock in seconds; stored as seconds (lower is better). If it measures something else, give its unit and direction in .lance-bench.yml (metrics: - match: "<name pattern>", unit: …, direction: …)`);
+    }
+    return {
+        values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
+        units: model/* TIME_UNIT */.R5,
+        metric: override?.metric ?? model/* TIME_METRIC */.Pr,
+        direction,
+    };
+}
 /** Parses pytest-benchmark JSON streamed from `chunks`, one benchmark entry in memory at a time. */
 async function parsePytestBenchmark(chunks, file, context) {
     const measurements = [];
@@ -25349,16 +25406,15 @@ async function parsePytestBenchmark(chunks, file, context) {
             return;
         }
         checkSamples(data, file, `line ${line}, field benchmarks[${index}].stats.data`);
+        const timer = entry.options?.timer ?? undefined;
+        const stored = storedSamples(data, entry.fullname, timer, context.metricFor?.(entry.fullname), context.warn);
         measurements.push({
             benchmarkName: entry.fullname,
-            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
-            units: model/* TIME_UNIT */.R5,
-            metric: model/* TIME_METRIC */.Pr,
-            direction: "lower_is_better",
+            ...stored,
             throughput: null,
             params: entry.params ?? null,
             sourceFormat: "pytest",
-            metadata: { ...entry, stats: statsRaw },
+            metadata: { ...entry, stats: statsRaw, timer: timer ?? null },
             origin: `${file}#benchmarks[${index}]`,
         });
     });
@@ -25369,8 +25425,11 @@ async function parsePytestBenchmark(chunks, file, context) {
     if (typeof machine.python_version === "string") {
         context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
     }
-    if (streamed.elements === 0)
+    if (streamed.elements === 0) {
+        if (context.allowEmpty)
+            return [];
         throw new model/* InputError */.dz(file, "field benchmarks", "is empty: no benchmarks ran");
+    }
     if (measurements.length === 0) {
         throw new model/* InputError */.dz(file, "field benchmarks", "no entry has stats.data: nothing to publish");
     }
@@ -25631,11 +25690,14 @@ async function isDirectory(input) {
  * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
  * `InputError` before the store is touched.
  */
-async function parseInputs(inputs, format = "auto") {
+async function parseInputs(inputs, format = "auto", 
+/** The repository config's unit, direction and metric per benchmark (pytest-benchmark's custom timers). */
+metricFor) {
     if (inputs.length === 0)
         throw new model/* ConfigurationError */.j1("no result files given");
     const result = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
     const context = {
+        metricFor,
         warn: (message) => result.warnings.push(message),
         noteToolchain: (description) => {
             if (!result.toolchain.includes(description))
@@ -35340,13 +35402,16 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
  * matrix job failed) measures the same commit again in the same run, and must complete the
  * table, not duplicate what the first attempt already stored. The first stored row wins.
  */
-function resultId(context, m, repetition) {
+function resultId(context, m, repetition, failed = false) {
     const { sha, testBed, run } = context;
     const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
     // Repeated runs of one commit in one CI run (a same-runner A/B) are distinct results; a
     // single run keeps the key it always had, so stored ids stay stable.
     if (repetition !== undefined)
         key.push(repetition);
+    // A failure has its own id, so that a re-run attempt that measures the benchmark still stores it.
+    if (failed)
+        key.push("failed");
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 /**
@@ -35381,18 +35446,51 @@ function toResults(measurements, context, ab) {
         fingerprint: context.fingerprint,
     }));
 }
-/** One line per record for summary tables. */
+/** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
+function toFailedResults(failures, context, ab) {
+    const uploadedAt = Math.floor(Date.now() / 1000);
+    return failures.map((f) => model/* Result */.Q7.parse({
+        id: resultId(context, f, ab?.repetition, true),
+        dut: context.dut,
+        test_bed: context.testBed,
+        benchmark_name: f.benchmarkName,
+        values: [],
+        summary: null,
+        units: f.units,
+        throughput: null,
+        metadata: JSON.stringify({
+            ...f.metadata,
+            toolchain: context.toolchain,
+            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+        }),
+        timestamp: uploadedAt,
+        sha: context.sha,
+        metric: f.metric,
+        direction: f.direction,
+        params: null,
+        source_format: f.sourceFormat,
+        status: "failed",
+        // Bounded: a reason is a message, not a traceback.
+        status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || "failed",
+        run: context.run,
+        fingerprint: context.fingerprint,
+    }));
+}
+/** One line per record for summary tables (a failed one without a median, with its reason). */
 function describeResults(results) {
     return results.map((r) => ({
         name: r.benchmark_name,
         metric: r.metric,
-        median: r.summary.median,
+        median: r.summary?.median ?? null,
         units: r.units,
         n: r.values.length,
+        ...(r.status === "ok" ? {} : { status: r.status, reason: r.status_reason ?? "" }),
     }));
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/publish.js
+
+
 
 
 
@@ -35413,6 +35511,8 @@ const PublishOptions = classic_schemas/* object */.Ikc({
     sha: optionalText,
     repo: optionalText,
     runId: optionalText,
+    /** `.lance-bench.yml` whose `metrics` rules give units and directions (default: in --repo, else the cwd). */
+    config: optionalText,
 });
 function parsePublishOptions(raw) {
     return (0,model/* parseOptions */.Ac)(PublishOptions, raw);
@@ -35452,7 +35552,10 @@ async function storeResults(results, db, deps, warnings = []) {
 async function publish(options, deps = {}) {
     const env = deps.env ?? process.env;
     (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
-    const parsed = await parseInputs(options.inputs, options.format).catch((error) => {
+    const config = await loadRepoConfig(options.config ?? external_node_path_.join(options.repo ?? ".", CONFIG_FILE), {
+        required: options.config !== undefined,
+    });
+    const parsed = await parseInputs(options.inputs, options.format, metricResolver(config.metrics)).catch((error) => {
         // Only publish can be told the format; compare, which reads files too, cannot.
         if (error instanceof model/* InputError */.dz && error.reason.startsWith(UNKNOWN_FORMAT)) {
             throw new model/* InputError */.dz(error.file, error.location, `${error.reason} (the format option forces one)`);
@@ -35556,6 +35659,115 @@ function splitCommand(text, input) {
     return words;
 }
 
+;// CONCATENATED MODULE: ./lib/parse/pytest-failures.js
+/**
+ * Which tests of a pytest run failed, and why, from what pytest itself writes:
+ *
+ * - the short test summary (`-rfE`): `FAILED <node id> - <message>` and `ERROR <node id> - …`
+ *   lines give the exact node ids (the same ids pytest-benchmark names its benchmarks by), but
+ *   pytest cuts the message to the terminal's width;
+ * - the JUnit XML report (`--junitxml`, built into pytest) keeps the whole message of every
+ *   `<failure>` and `<error>`, under a `classname`/`name` pair derived from the node id.
+ *
+ * The node ids come from the summary, each message from the XML where it has one.
+ */
+const SUMMARY_HEADER = /^=+ short test summary info =+$/;
+const SUMMARY_LINE = /^(FAILED|ERROR) (.+)$/;
+/** Splits `<node id> - <message>`; a " - " inside the id's [parameters] stays in the id. */
+function splitSummaryLine(rest) {
+    const pieces = rest.split(" - ");
+    let nodeId = pieces.shift();
+    const unbalanced = (id) => id.split("[").length > id.split("]").length;
+    while (pieces.length > 0 && unbalanced(nodeId))
+        nodeId += ` - ${pieces.shift()}`;
+    return { nodeId, message: pieces.join(" - ") };
+}
+/** The FAILED/ERROR lines of pytest's short test summary, in order (collection errors included). */
+function shortSummaryFailures(output) {
+    const lines = output.split("\n").map((line) => line.trimEnd());
+    const start = lines.findIndex((line) => SUMMARY_HEADER.test(line));
+    if (start < 0)
+        return [];
+    const failures = [];
+    for (const line of lines.slice(start + 1)) {
+        if (line.startsWith("="))
+            break;
+        const match = SUMMARY_LINE.exec(line);
+        if (!match)
+            continue;
+        failures.push({ kind: match[1], ...splitSummaryLine(match[2]) });
+    }
+    return failures;
+}
+const XML_ENTITIES = { quot: '"', apos: "'", amp: "&", lt: "<", gt: ">" };
+function decodeXml(text) {
+    return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, entity) => {
+        if (entity.startsWith("#x"))
+            return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
+        if (entity.startsWith("#"))
+            return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
+        return XML_ENTITIES[entity] ?? whole;
+    });
+}
+function attributes(text) {
+    const found = {};
+    for (const match of text.matchAll(/([\w:-]+)="([^"]*)"/g))
+        found[match[1]] = decodeXml(match[2]);
+    return found;
+}
+/** The `classname` and `name` pytest's JUnit XML gives a node id (pytest's `mangle_test_address`). */
+function junitAddress(nodeId) {
+    const bracket = nodeId.indexOf("[");
+    const address = bracket < 0 ? nodeId : nodeId.slice(0, bracket);
+    const params = bracket < 0 ? "" : nodeId.slice(bracket);
+    const names = address.split("::");
+    names[0] = names[0].replaceAll("/", ".").replace(/\.py$/, "");
+    names[names.length - 1] += params;
+    return `${names.slice(0, -1).join(".")}\u0000${names[names.length - 1]}`;
+}
+/** Messages of the failed and errored test cases of a JUnit XML report, by `junitAddress`. */
+function junitFailureMessages(xml) {
+    const messages = new Map();
+    for (const testcase of xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
+        const body = testcase[2];
+        if (!body)
+            continue;
+        const problem = /<(failure|error)\b([^>]*?)\/?>/.exec(body);
+        if (!problem)
+            continue;
+        const { classname = "", name = "" } = attributes(testcase[1]);
+        const message = attributes(problem[2]).message;
+        if (message === undefined)
+            continue;
+        const key = `${classname}\u0000${name}`;
+        // A test can fail and then error in teardown: the first problem is the cause.
+        if (!messages.has(key))
+            messages.set(key, message);
+    }
+    return messages;
+}
+/**
+ * The failures of a pytest run: node ids from the short summary, whole messages from the
+ * JUnit XML (the summary's cut message where the XML has none).
+ */
+function pytestFailures(output, junitXml) {
+    const messages = junitXml ? junitFailureMessages(junitXml) : new Map();
+    return shortSummaryFailures(output).map((failure) => ({
+        ...failure,
+        message: messages.get(junitAddress(failure.nodeId)) ?? failure.message,
+    }));
+}
+/** One line per failure, for error messages: `FAILED <id> - <first line of the message>`. */
+function describeFailures(failures, maxChars = 500) {
+    return failures
+        .map((f) => {
+        const message = f.message.split("\n")[0].trim();
+        const short = message.length > maxChars ? `${message.slice(0, maxChars)}…` : message;
+        return `${f.kind} ${f.nodeId}${short ? ` - ${short}` : ""}`;
+    })
+        .join("\n");
+}
+
 ;// CONCATENATED MODULE: ./lib/run/spawn.js
 
 /**
@@ -35657,22 +35869,68 @@ async function pipInstall(venv, packages, cwd, timeoutMs) {
     await runStep(`pip install ${packages.join(" ")}`, [venv.python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "--", ...packages], { cwd, env: venv.env, timeoutMs });
 }
 /**
- * `pytest --benchmark-only --benchmark-json=FILE`. Exit 5 (nothing collected) and a run that
- * wrote no JSON are errors naming what happened; failed tests fail the run.
+ * The distribution name of a pip requirement ("pylance==1.0.0", "lancedb[embeddings]>=0.25",
+ * "pkg @ https://…"), or undefined for a path, a URL or a file, which name no distribution.
+ */
+function requirementName(requirement) {
+    const spec = requirement.trim();
+    const direct = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*@/.exec(spec);
+    if (direct)
+        return direct[1];
+    if (/^[./~]/.test(spec) || spec.includes("://") || /\.(whl|tar\.gz|zip)$/i.test(spec))
+        return undefined;
+    const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:$|[[<>=!~;@(\s])/.exec(spec);
+    return match?.[1];
+}
+/** The installed version of each distribution in the venv (null: not installed), by importlib.metadata. */
+async function installedVersions(venv, names, cwd) {
+    if (names.length === 0)
+        return {};
+    // The names travel as arguments, never inside the program text.
+    const program = [
+        "import importlib.metadata as m, json, sys",
+        "out = {}",
+        "for name in sys.argv[1:]:",
+        "    try:",
+        "        out[name] = m.version(name)",
+        "    except m.PackageNotFoundError:",
+        "        out[name] = None",
+        "print(json.dumps(out))",
+    ].join("\n");
+    const { stdout } = await runStep("reading installed package versions", [venv.python, "-c", program, ...names], {
+        cwd,
+        env: venv.env,
+        timeoutMs: 60_000,
+    });
+    return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+}
+/**
+ * `pytest --benchmark-only --benchmark-json=FILE`, with the short summary of failures (`-rfE`)
+ * and a JUnit XML report, which together say which tests failed and why (the caller reads
+ * them). Exit 5 (nothing collected) and a timeout are errors here.
  */
 async function runPytestBenchmarks(venv, args, jsonFile, options) {
-    const result = await spawnCaptured(venv.python, ["-m", "pytest", "--benchmark-only", `--benchmark-json=${jsonFile}`, "-p", "no:cacheprovider", ...args], options);
+    const junitFile = `${jsonFile.replace(/\.json$/, "")}.junit.xml`;
+    const result = await spawnCaptured(venv.python, [
+        "-m",
+        "pytest",
+        "--benchmark-only",
+        `--benchmark-json=${jsonFile}`,
+        `--junitxml=${junitFile}`,
+        "-p",
+        "no:cacheprovider",
+        // The summary names failed tests by node id (a -r of the user's comes later and wins).
+        "-rfE",
+        ...args,
+    ], options);
     const output = `${result.stdout}\n${result.stderr}`;
     if (result.timedOut)
         throw new StepFailure("pytest exceeded the time budget and was stopped");
     if (result.code === 5)
         throw new model/* ConfigurationError */.j1(`pytest collected no benchmarks (check the pytest arguments and markers):\n${tail(output, 5)}`);
     const wroteJson = await (0,promises_.access)(jsonFile).then(() => true, () => false);
-    if (!wroteJson)
-        throw new StepFailure(`pytest produced no benchmark JSON (exit ${result.code}):\n${tail(output)}`);
-    if (result.code !== 0)
-        throw new StepFailure(`pytest failed (exit ${result.code}):\n${tail(output)}`);
-    return { jsonFile, exitCode: result.code, output };
+    const junitXml = await (0,promises_.readFile)(junitFile, "utf8").catch(() => undefined);
+    return { jsonFile, wroteJson, exitCode: result.code, output, junitXml };
 }
 
 ;// CONCATENATED MODULE: ./lib/run/profile.js
@@ -36076,6 +36334,17 @@ function storePreloader(mode, publish) {
 
 
 
+
+
+
+
+
+
+/** An environment variable's name: these reach processes as names, never through a shell. */
+const EnvName = classic_schemas/* string */.YjP()
+    .trim()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "is not an environment variable name (letters, digits, _)");
+const RESERVED_ENV = /^(PATH|HOME|PWD|SHELL|USER|TMPDIR|VIRTUAL_ENV|PYTHON.*|LD_.*|DYLD_.*|LANCE_BENCH_.*)$/;
 /** Options of `run-python`, shared by the CLI and the action. */
 const RunPythonOptions = RunCommonOptions.extend({
     workdir: classic_schemas/* string */.YjP().trim().min(1).default("."),
@@ -36088,22 +36357,133 @@ const RunPythonOptions = RunCommonOptions.extend({
         .refine((p) => !p.startsWith("-"), "an entry looks like a pip option, not a package"))
         .default([]),
     datagenCommand: run_common_optionalText,
+    /** What keys the dataset cache (default: the package the generator script lives in). */
     datagenSources: textList,
+    /** Environment variables whose values key the dataset cache too (scale knobs such as row counts). */
+    datagenEnv: classic_schemas/* array */.YOg(EnvName).default([]),
+    /** Relative to the workdir (inside the checkout), or an absolute path. */
     datasetDir: classic_schemas/* string */.YjP().trim().min(1).default(".lance-bench-datasets"),
-    pytestArgs: textList,
+    /** Variables that also hold the dataset folder, for generators and benchmarks that read their own. */
+    datasetEnv: classic_schemas/* array */.YOg(EnvName.refine((name) => !RESERVED_ENV.test(name), "is a variable the run itself needs (PATH, HOME, PYTHON*, VIRTUAL_ENV, LD_*, …)"))
+        .default([]),
+    /** Passed to pytest as they are: an argument may start with a dash or contain spaces. */
+    pytestArgs: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().min(1, "an empty pytest argument")).default([]),
     markers: run_common_optionalText,
+    /**
+     * Record benchmarks whose tests failed (status `failed`, with the exception) and publish the
+     * rest, instead of failing the whole run; the run still ends with an error naming how many.
+     */
+    allowFailures: classic_schemas/* boolean */.zMY().default(false),
+    /**
+     * The build under test's version is this installed distribution's (e.g. pylance from PyPI
+     * standing in for the checkout's), as `{installed version}+{short sha}`.
+     */
+    dutVersionFromPackage: classic_schemas/* string */.YjP()
+        .trim()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, "is not a Python distribution name")
+        .optional(),
 });
 function parseRunPythonOptions(raw) {
     return (0,model/* parseOptions */.Ac)(RunPythonOptions, raw);
 }
-/** By default the generator's sources are the folder of the script it runs. */
-async function defaultDatagenSources(workdir, argv) {
-    for (const arg of argv.slice(1)) {
-        const info = await (0,promises_.stat)(external_node_path_.join(workdir, arg)).catch(() => undefined);
-        if (info?.isFile())
-            return [external_node_path_.dirname(arg)];
+/** The generator's script: the first argument that is a file, or the module of `-m module`. */
+async function generatorScript(workdir, argv) {
+    const isFile = async (relative) => (await (0,promises_.stat)(external_node_path_.join(workdir, relative)).catch(() => undefined))?.isFile();
+    for (const [index, arg] of argv.slice(1).entries()) {
+        if (arg === "-m") {
+            const module = argv[index + 2];
+            if (!module)
+                return undefined;
+            const base = module.split(".").join(external_node_path_.sep);
+            for (const candidate of [`${base}.py`, external_node_path_.join(base, "__main__.py")]) {
+                if (await isFile(candidate))
+                    return candidate;
+            }
+            return undefined;
+        }
+        if (!arg.startsWith("-") && (await isFile(arg)))
+            return arg;
     }
-    return [];
+    return undefined;
+}
+/**
+ * By default the generator's sources are the package it lives in, so that a sibling module it
+ * imports keys the cache too: from the script's folder up while the folder has an `__init__.py`
+ * (never above the workdir). A script outside any package: its own folder.
+ */
+async function defaultDatagenSources(workdir, argv) {
+    const script = await generatorScript(workdir, argv);
+    if (script === undefined)
+        return [];
+    const hasInit = async (relative) => (await (0,promises_.stat)(external_node_path_.join(workdir, relative, "__init__.py")).catch(() => undefined))?.isFile() === true;
+    let folder = external_node_path_.dirname(external_node_path_.normalize(script));
+    while (folder !== "." && !folder.startsWith("..") && (await hasInit(folder))) {
+        const parent = external_node_path_.dirname(folder);
+        if (parent === "." || !(await hasInit(parent)))
+            break;
+        folder = parent;
+    }
+    return [folder];
+}
+/** The cache key: the generator's command, its sources' contents and the named variables' values. */
+async function datasetCacheKey(workdir, argv, sources, envNames, env) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    hash.update(JSON.stringify(argv));
+    hash.update(await hashSources(workdir, sources));
+    for (const name of [...new Set(envNames)].sort())
+        hash.update(JSON.stringify([name, env[name] ?? null]));
+    return `lance-bench-datasets-${hash.digest("hex").slice(0, 16)}`;
+}
+/** Whether a folder holds anything (a missing folder holds nothing). */
+const hasEntries = async (dir) => (await (0,promises_.readdir)(dir).catch(() => [])).length > 0;
+/**
+ * The dataset folder: relative to the workdir (inside the checkout) or absolute. The suite
+ * replaces it when restoring from the cache, so it must not be a folder that holds the
+ * checkout, the home folder or the cache.
+ */
+async function resolveDatasetDir(options, checkoutDir, env, cacheRoot) {
+    if (!external_node_path_.isAbsolute(options.datasetDir)) {
+        return resolveInside(checkoutDir, external_node_path_.join(options.workdir, options.datasetDir), "dataset-dir", "the repository");
+    }
+    const dir = external_node_path_.resolve(options.datasetDir);
+    const holds = (inner) => inner !== undefined && !external_node_path_.relative(dir, external_node_path_.resolve(inner)).startsWith("..");
+    for (const [inner, what] of [
+        [checkoutDir, "the checkout"],
+        [env.HOME ?? external_node_os_.homedir(), "the home folder"],
+        [cacheRoot, "the cache"],
+    ]) {
+        if (holds(inner)) {
+            throw new model/* ConfigurationError */.j1(`dataset-dir "${options.datasetDir}" holds ${what}: the suite replaces this folder when it restores datasets from the cache; name a folder of its own`);
+        }
+    }
+    return dir;
+}
+/**
+ * What a pytest run's exit means: benchmark JSON to read (and, with `allowFailures`, the tests
+ * that failed), or an error that names each failed test with its exception. `problem` says
+ * what else may explain the failure (datasets that came from the cache).
+ */
+function checkPytestRun(run, allowFailures, problem) {
+    const failures = run.exitCode === 0 ? [] : pytestFailures(run.output, run.junitXml);
+    const causes = failures.length ? `\n${describeFailures(failures)}` : "";
+    const context = problem ? `\n${problem}` : "";
+    if (!run.wroteJson) {
+        throw new StepFailure(`pytest produced no benchmark JSON (exit ${run.exitCode}):${causes}${context}\n${tail(run.output)}`);
+    }
+    if (run.exitCode !== 0 && !(allowFailures && run.exitCode === 1 && failures.length > 0)) {
+        const count = failures.length ? ` ${failures.length} test${failures.length === 1 ? "" : "s"} failed:` : "";
+        throw new StepFailure(`pytest failed (exit ${run.exitCode}):${count}${causes}${context}\n${tail(run.output, 10)}`);
+    }
+    return failures;
+}
+/** The error a run with allow-failures ends with when benchmarks failed (after publishing the rest). */
+function failedBenchmarksError(summary) {
+    const names = [...new Set((summary.failed ?? []).map((f) => f.name))];
+    const n = names.length;
+    if (n === 0)
+        return undefined;
+    const shown = names.slice(0, 5).join(", ") + (n > 5 ? `, and ${n - 5} more` : "");
+    return new model/* ConfigurationError */.j1(`${n} benchmark${n === 1 ? "" : "s"} failed and ${n === 1 ? "was" : "were"} recorded with status failed: ${shown}`);
 }
 /**
  * Runs a project's pytest-benchmark suite at a commit: fresh worktree, fresh venv, the
@@ -36116,6 +36496,9 @@ async function runPython(options, deps = {}) {
     const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
     const datagen = options.datagenCommand ? splitCommand(options.datagenCommand, "datagen-command") : undefined;
     const plan = abPlan(options);
+    if (options.dutVersion !== undefined && options.dutVersionFromPackage !== undefined) {
+        throw model/* ConfigurationError */.j1.forInput("dut-version-from-package", "give it or dut-version, not both");
+    }
     const started = Date.now();
     return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
         const { checkout, workDir, cache, log } = workspace;
@@ -36128,6 +36511,17 @@ async function runPython(options, deps = {}) {
             if (!(await (0,promises_.stat)(workdir).catch(() => undefined))?.isDirectory()) {
                 throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository at ${tree.sha}`);
             }
+            // Named before the venv and the build: a broken pyproject.toml must not cost a build first.
+            // With --dut-version-from-package the version comes from the venv below.
+            const { dut } = await resolveDut({
+                repo: tree.dir,
+                sha: tree.sha,
+                manifestDirs: [workdir],
+                dutName: options.dutName,
+                dutVersion: options.dutVersion,
+                defaultName: external_node_path_.basename(external_node_path_.resolve(options.repo)),
+                warn: options.dutVersionFromPackage === undefined ? log : undefined,
+            });
             const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
             const pythonVersion = (await runStep("python --version", [venv.python, "--version"], {
                 cwd: workdir,
@@ -36140,8 +36534,34 @@ async function runPython(options, deps = {}) {
                 log(`building${tree === checkout ? "" : " the base"}: ${build.join(" ")}`);
                 await runStep("build command", build, { cwd: workdir, env: venv.env, timeoutMs: remaining() });
             }
-            return { tree, workdir, venv, pythonVersion };
+            // What was measured: the installed versions of the named packages (pip may resolve a
+            // requirement to another version than the checkout's own).
+            const installed = await installedVersions(venv, packageNames, workdir);
+            let dutVersion;
+            if (options.dutVersionFromPackage !== undefined) {
+                const version = installed[options.dutVersionFromPackage];
+                if (!version) {
+                    throw new model/* ConfigurationError */.j1(`dut-version-from-package: "${options.dutVersionFromPackage}" is not installed in the venv${tree === checkout ? "" : " of the base"} (install it with --pip or the build command)`);
+                }
+                dutVersion = `${version}+${tree.sha.slice(0, 7)}`;
+            }
+            const packages = Object.fromEntries(Object.entries(installed).filter(([, v]) => v !== null));
+            if (Object.keys(packages).length) {
+                log(`installed: ${Object.entries(packages)
+                    .map(([n, v]) => `${n} ${v}`)
+                    .join(", ")}`);
+            }
+            return { tree, workdir, venv, pythonVersion, packages, dut: { ...dut, version: dutVersion ?? dut.version } };
         }
+        const packageNames = [
+            ...new Set([
+                ...options.pip.flatMap((p) => requirementName(p) ?? []),
+                ...(options.dutVersionFromPackage ? [options.dutVersionFromPackage] : []),
+            ]),
+        ];
+        // The benchmarked commit's own config says what its benchmarks' samples are; read before anything runs.
+        const config = await loadRepoConfig(external_node_path_.join(checkout.dir, CONFIG_FILE));
+        const metricFor = metricResolver(config.metrics);
         const head = await prepare(checkout, external_node_path_.join(workDir, "venv"));
         const { workdir, venv, pythonVersion } = head;
         const baseCheckout = plan.baseSha
@@ -36149,29 +36569,44 @@ async function runPython(options, deps = {}) {
             : undefined;
         try {
             const base = baseCheckout ? await prepare(baseCheckout, external_node_path_.join(workDir, "venv-base")) : undefined;
-            const datasetDir = await resolveInside(checkout.dir, external_node_path_.join(options.workdir, options.datasetDir), "dataset-dir", "the repository");
-            const env = { ...venv.env, LANCE_BENCH_DATASET_DIR: datasetDir };
+            const datasetDir = await resolveDatasetDir(options, checkout.dir, workspace.env, cache instanceof LocalDirectoryCache ? cache.root : undefined);
+            /** Where the generator and the benchmarks are told the datasets are. */
+            const datasetVars = Object.fromEntries(["LANCE_BENCH_DATASET_DIR", ...options.datasetEnv].map((name) => [name, datasetDir]));
+            const env = { ...venv.env, ...datasetVars };
             let datasets = "none";
             let datasetKey;
+            let datasetsToSave = false;
             if (datagen) {
                 const sources = options.datagenSources.length
                     ? options.datagenSources
                     : await defaultDatagenSources(workdir, datagen);
                 for (const source of sources)
                     await resolveInside(workdir, source, "datagen-sources", "the workdir");
-                datasetKey = `lance-bench-datasets-${await hashSources(workdir, sources)}`;
+                datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
                 const hit = await cache.restore([datasetDir], datasetKey);
-                if (hit) {
+                if (hit && (await hasEntries(datasetDir))) {
                     datasets = "cache hit";
-                    log(`datasets restored from the cache (${hit}); generator skipped`);
+                    datasetsToSave = cache.kind === "local"; // the local entry was moved out: it goes back
+                    log(`datasets restored from the cache (${hit}) to ${datasetDir}; generator skipped`);
                 }
                 else {
-                    log(`generating datasets: ${datagen.join(" ")}`);
+                    if (hit)
+                        log(`the cache entry ${hit} was empty; generating the datasets`);
+                    log(`generating datasets into ${datasetDir}: ${datagen.join(" ")} (keyed on ${sources.join(", ") || "the command"})`);
                     await (0,promises_.mkdir)(datasetDir, { recursive: true });
                     await runStep("dataset generation", datagen, { cwd: workdir, env, timeoutMs: remaining() });
+                    if (!(await hasEntries(datasetDir))) {
+                        const names = ["$LANCE_BENCH_DATASET_DIR", ...options.datasetEnv.map((n) => `$${n}`)].join(" or ");
+                        throw new model/* ConfigurationError */.j1(`dataset generation wrote nothing into ${datasetDir}, so nothing was cached: the generator must write its datasets to the folder named by ${names} (set with --dataset-dir; --dataset-env NAME passes it under the variable the generator reads)`);
+                    }
                     datasets = "generated";
+                    datasetsToSave = true;
                 }
             }
+            /** What else may explain failing benchmarks: datasets that came from the cache. */
+            const datasetProblem = () => datasets === "cache hit"
+                ? `the datasets came from the cache (entry ${datasetKey}, restored to ${datasetDir}): if the benchmarks read them from elsewhere, the cache does not hold what they need; make the generator write to $LANCE_BENCH_DATASET_DIR (--dataset-dir, --dataset-env)`
+                : undefined;
             try {
                 const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
                 const preload = storePreloader(options.mode, options.publish);
@@ -36180,35 +36615,62 @@ async function runPython(options, deps = {}) {
                 /** One pytest run of one side; both sides read the same datasets (the head's), so only the code differs. */
                 const runOnce = async (side, role, repetition) => {
                     const jsonFile = external_node_path_.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
-                    await runPytestBenchmarks(side.venv, args, jsonFile, {
+                    const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
                         cwd: side.workdir,
-                        env: { ...side.venv.env, LANCE_BENCH_DATASET_DIR: datasetDir },
+                        env: { ...side.venv.env, ...datasetVars },
                         timeoutMs: remaining(),
                     });
+                    const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
+                    const failedIds = new Set(failures.map((f) => f.nodeId));
                     const toolchain = [];
                     const label = `pytest --benchmark-json output${role === "base" ? " (base)" : ""}`;
-                    const found = await parsePytestBenchmark(readChunks(jsonFile), label, {
+                    const parsed = await parsePytestBenchmark(readChunks(jsonFile), label, {
                         warn: log,
                         noteToolchain: (t) => toolchain.push(t),
+                        allowEmpty: failures.length > 0,
+                        metricFor,
                     });
+                    // A benchmark whose test failed after measuring is not a measurement to trust.
+                    const installed = Object.keys(side.packages).length ? { installed_packages: side.packages } : {};
+                    const found = parsed
+                        .filter((m) => !failedIds.has(m.benchmarkName))
+                        .map((m) => ({ ...m, metadata: { ...m.metadata, ...installed } }));
                     // The build, machine and run are the same for every repetition of one side: read them once.
                     let context = contexts.get(role);
                     if (!context) {
                         context = resolveResultsContext({
                             repo: side.tree.dir,
                             sha: side.tree.sha,
-                            manifestDirs: [side.workdir],
+                            dutName: side.dut.name,
+                            dutVersion: side.dut.version,
+                            dutTimestamp: side.dut.timestamp,
                             testbedName: options.testbedName,
-                            dutName: options.dutName,
                             runId: options.runId,
-                        }, found, toolchain, workspace.env);
+                        }, found, 
+                        // The packages measured shape the numbers as the interpreter does: part of the fingerprint.
+                        [...toolchain, ...Object.entries(side.packages).map(([name, version]) => `${name} ${version}`)], workspace.env);
                         contexts.set(role, context);
+                    }
+                    const ab = repetition ? { repetition, role } : undefined;
+                    const failedRows = toFailedResults(failures.map((f) => ({
+                        benchmarkName: f.nodeId,
+                        reason: f.message || `${f.kind} without a message`,
+                        metric: model/* TIME_METRIC */.Pr,
+                        units: model/* TIME_UNIT */.R5,
+                        direction: "lower_is_better",
+                        sourceFormat: "pytest",
+                        metadata: { pytest_outcome: f.kind, ...installed },
+                    })), await context, ab);
+                    for (const f of failures) {
+                        log(`${f.kind} ${f.nodeId}: recorded as failed (${f.message.split("\n")[0]})`);
+                        failed.push({ name: f.nodeId, reason: f.message, ...(ab ?? {}) });
                     }
                     return {
                         measurements: found,
-                        results: toResults(found, await context, repetition ? { repetition, role } : undefined),
+                        results: [...toResults(found, await context, ab), ...failedRows],
                     };
                 };
+                const failed = [];
                 const results = [];
                 const baseResults = [];
                 let measurements = [];
@@ -36255,13 +36717,15 @@ async function runPython(options, deps = {}) {
                     python: pythonVersion,
                     datasets,
                     datasetKey,
-                    results: results.length,
+                    ...(datagen ? { datasetDir } : {}),
+                    results: results.filter((r) => r.status === "ok").length,
+                    ...(failed.length ? { failed } : {}),
                     resultsFile,
                     ...(base
                         ? {
                             baseSha: base.tree.sha,
                             repetitions: plan.repetitions,
-                            baseResults: baseResults.length,
+                            baseResults: baseResults.filter((r) => r.status === "ok").length,
                             baseResultsFile,
                         }
                         : {}),
@@ -36272,7 +36736,7 @@ async function runPython(options, deps = {}) {
             }
             finally {
                 // A local cache entry was moved out and goes back; a remote one is uploaded only when new.
-                if (datasetKey !== undefined && (datasets === "generated" || cache.kind === "local")) {
+                if (datasetKey !== undefined && datasetsToSave) {
                     await cache
                         .save([datasetDir], datasetKey)
                         .catch((error) => log(`could not cache the datasets: ${error.message}`));
@@ -37181,7 +37645,9 @@ async function pipelineCompare(options, deps = {}) {
 
 const HEADER = ["benchmark", "median", "unit", "n"];
 function rows(benchmarks) {
-    return benchmarks.map((b) => [b.name, ...scaleMeasurement(b.median, b.units), String(b.n)]);
+    return benchmarks.map((b) => b.median === null
+        ? [b.name, b.status ?? "failed", (b.reason ?? "").split("\n")[0].slice(0, 120), "0"]
+        : [b.name, ...scaleMeasurement(b.median, b.units), String(b.n)]);
 }
 function publishTextTable(benchmarks) {
     return textTable(HEADER, rows(benchmarks));
@@ -37296,6 +37762,7 @@ function pythonLines(report) {
     return [
         `commit ${report.sha}, ${report.python}`,
         `datasets: ${report.datasets}; ${report.results} benchmarks in ${(report.durationMs / 1000).toFixed(1)} s`,
+        ...(report.failed ?? []).map((f) => `FAILED ${f.name} - ${f.reason.split("\n")[0]}`),
         ...profileLine(report.profile),
     ];
 }
@@ -38088,6 +38555,7 @@ function buildProgram(io, setExitCode) {
         .option("--sha <sha>", "full commit sha (default: HEAD of --repo)")
         .option("--repo <dir>", "git checkout of the project the results belong to")
         .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+        .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
         .option("--json", "print a machine-readable summary")
         .action(async (files, flags) => {
         const { json, ...rest } = flags;
@@ -38206,19 +38674,28 @@ function buildProgram(io, setExitCode) {
         .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
         .option("--python <interpreter>", "interpreter for the venv", "python3")
         .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
-        .option("--pip <package...>", "extra packages to install into the venv")
+        .option("--pip <package...>", "extra packages to install into the venv (their installed versions are recorded)")
+        .option("--dut-version-from-package <name>", "the version of this installed package (e.g. pylance) is the build's, as <version>+<short sha>")
         .option("--datagen-command <command>", "dataset generator, run when its sources changed (without a shell)")
-        .option("--datagen-sources <path...>", "files or folders whose content keys the dataset cache (default: the generator script's folder)")
-        .option("--dataset-dir <dir>", "where datasets live, relative to the workdir ($LANCE_BENCH_DATASET_DIR)", ".lance-bench-datasets")
-        .option("--pytest-arg <arg...>", "extra pytest arguments (paths, -k ...)")
+        .option("--datagen-sources <path...>", "files or folders whose content keys the dataset cache (default: the package of the generator script)")
+        .option("--datagen-env <name...>", "environment variables whose values key the dataset cache too (e.g. row counts)")
+        .option("--dataset-dir <dir>", "the folder the generator writes and the cache holds, relative to the workdir or absolute ($LANCE_BENCH_DATASET_DIR)", ".lance-bench-datasets")
+        .option("--dataset-env <name...>", "also pass the dataset folder as these environment variables")
+        .argument("[pytest-args...]", "pytest arguments, after -- when they start with a dash: -- -k 'not eda' tests/")
+        .option("--pytest-arg <arg>", "one pytest argument, may start with a dash; repeat it (--pytest-arg=-k --pytest-arg 'not eda')", (value, previous) => [...(previous ?? []), value])
         .option("--markers <expr>", "pytest -m expression")
-        .action(async (flags) => {
+        .option("--allow-failures", "record benchmarks whose tests fail as failed (with the exception), publish the rest, then exit 2")
+        .action(async (trailing, flags) => {
         const { json, pytestArg, ...rest } = flags;
-        const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs: pytestArg }), deps);
+        const pytestArgs = [...(pytestArg ?? []), ...trailing];
+        const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs, allowFailures: rest.allowFailures === true }), deps);
         if (json)
             io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
         else
             io.stdout(`${runPythonTextReport(summary)}\n`);
+        const failure = failedBenchmarksError(summary);
+        if (failure)
+            throw failure;
     });
     /** Options of run-pipeline that pipeline-compare shares. */
     const pipelineOptions = (command) => command
@@ -38392,7 +38869,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4602);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5279);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -38430,7 +38907,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T5: () => (/* reexport */ withDerivedRates)
 });
 
-// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
+// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MetricRule, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -38584,14 +39061,19 @@ const BenchmarkName = schemas/* string */.YjP()
     .max(MAX_BENCHMARK_NAME_CHARS, `is longer than ${MAX_BENCHMARK_NAME_CHARS} characters`)
     // eslint-disable-next-line no-control-regex
     .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), "contains a control character (newline, tab, NUL, …)");
+/**
+ * A measured benchmark (`status` ok) has samples and their summary; a benchmark that failed
+ * or was skipped has neither (`values` empty, `summary` null) and says why in `status_reason`.
+ * Readers that compare or summarise take `status` ok rows only.
+ */
 const Result = schemas/* object */.Ikc({
     // --- the seed's columns ---
     id: schemas/* string */.YjP().uuid(),
     dut: DutBuild,
     test_bed: TestBed,
     benchmark_name: BenchmarkName,
-    values: schemas/* array */.YOg(finite).min(1),
-    summary: SummaryValues,
+    values: schemas/* array */.YOg(finite),
+    summary: SummaryValues.nullable(),
     units: schemas/* string */.YjP().min(1),
     throughput: Throughput.nullable(),
     metadata: schemas/* string */.YjP(),
@@ -38606,6 +39088,24 @@ const Result = schemas/* object */.Ikc({
     status_reason: schemas/* string */.YjP().nullable(),
     run: RunInfo,
     fingerprint: schemas/* string */.YjP().min(1),
+})
+    .superRefine((result, context) => {
+    if (result.status !== "ok") {
+        if (!result.status_reason)
+            context.addIssue({ code: "custom", path: ["status_reason"], message: `a ${result.status} result says why` });
+        return;
+    }
+    if (result.values.length === 0)
+        context.addIssue({
+            code: "too_small",
+            origin: "array",
+            minimum: 1,
+            inclusive: true,
+            path: ["values"],
+            message: "Too small: expected array to have >=1 items",
+        });
+    if (result.summary === null)
+        context.addIssue({ code: "custom", path: ["summary"], message: "a measured result has a summary" });
 });
 
 ;// CONCATENATED MODULE: ./lib/model/options.js
@@ -38657,6 +39157,7 @@ function describeIssue(issue) {
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
 
+
 /**
  * `.lance-bench.yml` in the target repository: comparison settings that are reviewed in pull
  * requests like code, instead of living in a server. Unknown keys are errors (a typo such as
@@ -38673,6 +39174,11 @@ function describeIssue(issue) {
  *         - match: "json_dumps*"
  *           mute: true
  *           reason: bimodal on shared runners
+ *     metrics:                 # what a benchmark's samples are, when not seconds (same rules)
+ *       - match: "python/ci_benchmarks/benchmarks/test_random_access.py::*"
+ *         unit: operations     # pytest-benchmark's custom timer counts operations
+ *         direction: higher_is_better
+ *         metric: iops         # optional (default: time for a time unit, else the unit)
  */
 /** `2%`, `0.5 %` or a plain fraction such as `0.02`. */
 const Fraction = schemas/* union */.KCZ([
@@ -38697,8 +39203,20 @@ const CompareConfig = schemas/* strictObject */.rej({
     history: schemas/* number */.aig().int().min(0).max(1000).default(20),
     benchmarks: schemas/* array */.YOg(BenchmarkRule).default([]),
 });
+/**
+ * What the samples of matching benchmarks are. `unit` is the unit the tool's numbers are in
+ * (pytest-benchmark: the unit of the benchmark's timer); a time unit (ns, us, ms, s, …) is
+ * stored in nanoseconds, any other unit as it is.
+ */
+const MetricRule = schemas/* strictObject */.rej({
+    match: schemas/* string */.YjP().min(1),
+    unit: schemas/* string */.YjP().trim().min(1).max(64).optional(),
+    direction: Direction.optional(),
+    metric: schemas/* string */.YjP().trim().min(1).max(64).optional(),
+});
 const RepoConfig = schemas/* strictObject */.rej({
     compare: CompareConfig.default(CompareConfig.parse({})),
+    metrics: schemas/* array */.YOg(MetricRule).default([]),
 });
 const DEFAULT_CONFIG = RepoConfig.parse({});
 

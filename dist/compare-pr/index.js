@@ -50016,7 +50016,7 @@ function compareText(outcome) {
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
+var node_modules_picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./lib/context/process.js
@@ -50157,7 +50157,7 @@ function lineOf(root, text, keyPath) {
 function policyResolver(config) {
     const rules = config.benchmarks.map((rule) => ({
         rule,
-        matches: picomatch(rule.match, { dot: true }),
+        matches: node_modules_picomatch(rule.match, { dot: true }),
     }));
     return (name) => {
         const policy = { threshold: config.threshold, muted: false };
@@ -50172,6 +50172,25 @@ function policyResolver(config) {
                 policy.reason = rule.reason;
         }
         return policy;
+    };
+}
+/** The unit, direction and metric the config gives one benchmark: every matching rule, in order. */
+function metricResolver(rules) {
+    const compiled = rules.map((rule) => ({ rule, matches: picomatch(rule.match, { dot: true }) }));
+    return (name) => {
+        let found;
+        for (const { rule, matches } of compiled) {
+            if (!matches(name))
+                continue;
+            found = { ...found };
+            if (rule.unit !== undefined)
+                found.unit = rule.unit;
+            if (rule.direction !== undefined)
+                found.direction = rule.direction;
+            if (rule.metric !== undefined)
+                found.metric = rule.metric;
+        }
+        return found;
     };
 }
 
@@ -50876,6 +50895,8 @@ const Entry = classic_schemas/* object */.Ikc({
     fullname: classic_schemas/* string */.YjP().min(1),
     group: classic_schemas/* string */.YjP().nullish(),
     params: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* unknown */.L5J()).nullish(),
+    // pytest-benchmark names the benchmark's timer here ("perf_counter", or a custom one's name).
+    options: classic_schemas/* object */.Ikc({ timer: classic_schemas/* string */.YjP().nullish() }).passthrough().nullish(),
     stats: Stats,
 })
     .passthrough();
@@ -50888,6 +50909,42 @@ const ReportMembers = classic_schemas/* object */.Ikc({
 })
     .passthrough();
 const NANOSECONDS_PER_SECOND = 1e9;
+/** Timers that count seconds (pytest-benchmark's default is perf_counter), with or without "time.". */
+const SECONDS_TIMERS = new Set([
+    "perf_counter",
+    "time",
+    "monotonic",
+    "process_time",
+    "thread_time",
+    "clock",
+    "default_timer",
+]);
+const isSecondsTimer = (timer) => SECONDS_TIMERS.has(timer.replace(/^(?:time|timeit)\./, ""));
+/** Samples in the timer's own unit → what is stored: times in nanoseconds, other units as they are. */
+function storedSamples(data, name, timer, override, warn) {
+    const direction = override?.direction ?? "lower_is_better";
+    if (override?.unit !== undefined) {
+        const perUnit = model/* NANOSECONDS_PER */.qC[override.unit];
+        if (perUnit !== undefined) {
+            return {
+                values: data.map((v) => v * perUnit),
+                units: model/* TIME_UNIT */.R5,
+                metric: override.metric ?? model/* TIME_METRIC */.Pr,
+                direction,
+            };
+        }
+        return { values: [...data], units: override.unit, metric: override.metric ?? override.unit, direction };
+    }
+    if (timer !== undefined && !isSecondsTimer(timer)) {
+        warn(`${name}: pytest-benchmark timer "${timer}" is not a known clock in seconds; stored as seconds (lower is better). If it measures something else, give its unit and direction in .lance-bench.yml (metrics: - match: "<name pattern>", unit: …, direction: …)`);
+    }
+    return {
+        values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
+        units: model/* TIME_UNIT */.R5,
+        metric: override?.metric ?? model/* TIME_METRIC */.Pr,
+        direction,
+    };
+}
 /** Parses pytest-benchmark JSON streamed from `chunks`, one benchmark entry in memory at a time. */
 async function parsePytestBenchmark(chunks, file, context) {
     const measurements = [];
@@ -50899,16 +50956,15 @@ async function parsePytestBenchmark(chunks, file, context) {
             return;
         }
         checkSamples(data, file, `line ${line}, field benchmarks[${index}].stats.data`);
+        const timer = entry.options?.timer ?? undefined;
+        const stored = storedSamples(data, entry.fullname, timer, context.metricFor?.(entry.fullname), context.warn);
         measurements.push({
             benchmarkName: entry.fullname,
-            values: data.map((seconds) => seconds * NANOSECONDS_PER_SECOND),
-            units: model/* TIME_UNIT */.R5,
-            metric: model/* TIME_METRIC */.Pr,
-            direction: "lower_is_better",
+            ...stored,
             throughput: null,
             params: entry.params ?? null,
             sourceFormat: "pytest",
-            metadata: { ...entry, stats: statsRaw },
+            metadata: { ...entry, stats: statsRaw, timer: timer ?? null },
             origin: `${file}#benchmarks[${index}]`,
         });
     });
@@ -50919,8 +50975,11 @@ async function parsePytestBenchmark(chunks, file, context) {
     if (typeof machine.python_version === "string") {
         context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
     }
-    if (streamed.elements === 0)
+    if (streamed.elements === 0) {
+        if (context.allowEmpty)
+            return [];
         throw new model/* InputError */.dz(file, "field benchmarks", "is empty: no benchmarks ran");
+    }
     if (measurements.length === 0) {
         throw new model/* InputError */.dz(file, "field benchmarks", "no entry has stats.data: nothing to publish");
     }
@@ -51181,11 +51240,14 @@ async function parse_isDirectory(input) {
  * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
  * `InputError` before the store is touched.
  */
-async function parseInputs(inputs, format = "auto") {
+async function parseInputs(inputs, format = "auto", 
+/** The repository config's unit, direction and metric per benchmark (pytest-benchmark's custom timers). */
+metricFor) {
     if (inputs.length === 0)
         throw new model/* ConfigurationError */.j1("no result files given");
     const result = { measurements: [], results: [], warnings: [], formats: {}, toolchain: [] };
     const context = {
+        metricFor,
         warn: (message) => result.warnings.push(message),
         noteToolchain: (description) => {
             if (!result.toolchain.includes(description))
@@ -52016,16 +52078,16 @@ async function loadSide(specs, side, store, warnings) {
  */
 async function expandPattern(spec, side) {
     const name = external_node_path_.basename(spec);
-    if (!picomatch.scan(name).isGlob) {
+    if (!node_modules_picomatch.scan(name).isGlob) {
         if (!(0,external_node_fs_namespaceObject.existsSync)(spec)) {
             throw new model/* ConfigurationError */.j1(`${side}: ${spec} is neither a file, a directory, sha:<commit> nor history[:N]`);
         }
         return [spec];
     }
     const dir = external_node_path_.dirname(spec);
-    if (picomatch.scan(dir).isGlob)
+    if (node_modules_picomatch.scan(dir).isGlob)
         throw new model/* ConfigurationError */.j1(`${side}: ${spec}: a pattern may only be in the file name`);
-    const matches = picomatch(name, { dot: false });
+    const matches = node_modules_picomatch(name, { dot: false });
     const entries = await (0,promises_.readdir)(dir).catch(() => []);
     const found = entries.filter((entry) => matches(entry)).sort();
     if (found.length === 0)
@@ -52378,7 +52440,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T5: () => (/* reexport */ withDerivedRates)
 });
 
-// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
+// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MetricRule, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -52532,14 +52594,19 @@ const BenchmarkName = schemas/* string */.YjP()
     .max(MAX_BENCHMARK_NAME_CHARS, `is longer than ${MAX_BENCHMARK_NAME_CHARS} characters`)
     // eslint-disable-next-line no-control-regex
     .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), "contains a control character (newline, tab, NUL, …)");
+/**
+ * A measured benchmark (`status` ok) has samples and their summary; a benchmark that failed
+ * or was skipped has neither (`values` empty, `summary` null) and says why in `status_reason`.
+ * Readers that compare or summarise take `status` ok rows only.
+ */
 const Result = schemas/* object */.Ikc({
     // --- the seed's columns ---
     id: schemas/* string */.YjP().uuid(),
     dut: DutBuild,
     test_bed: TestBed,
     benchmark_name: BenchmarkName,
-    values: schemas/* array */.YOg(finite).min(1),
-    summary: SummaryValues,
+    values: schemas/* array */.YOg(finite),
+    summary: SummaryValues.nullable(),
     units: schemas/* string */.YjP().min(1),
     throughput: Throughput.nullable(),
     metadata: schemas/* string */.YjP(),
@@ -52554,6 +52621,24 @@ const Result = schemas/* object */.Ikc({
     status_reason: schemas/* string */.YjP().nullable(),
     run: RunInfo,
     fingerprint: schemas/* string */.YjP().min(1),
+})
+    .superRefine((result, context) => {
+    if (result.status !== "ok") {
+        if (!result.status_reason)
+            context.addIssue({ code: "custom", path: ["status_reason"], message: `a ${result.status} result says why` });
+        return;
+    }
+    if (result.values.length === 0)
+        context.addIssue({
+            code: "too_small",
+            origin: "array",
+            minimum: 1,
+            inclusive: true,
+            path: ["values"],
+            message: "Too small: expected array to have >=1 items",
+        });
+    if (result.summary === null)
+        context.addIssue({ code: "custom", path: ["summary"], message: "a measured result has a summary" });
 });
 
 ;// CONCATENATED MODULE: ./lib/model/options.js
@@ -52605,6 +52690,7 @@ function describeIssue(issue) {
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
 
+
 /**
  * `.lance-bench.yml` in the target repository: comparison settings that are reviewed in pull
  * requests like code, instead of living in a server. Unknown keys are errors (a typo such as
@@ -52621,6 +52707,11 @@ function describeIssue(issue) {
  *         - match: "json_dumps*"
  *           mute: true
  *           reason: bimodal on shared runners
+ *     metrics:                 # what a benchmark's samples are, when not seconds (same rules)
+ *       - match: "python/ci_benchmarks/benchmarks/test_random_access.py::*"
+ *         unit: operations     # pytest-benchmark's custom timer counts operations
+ *         direction: higher_is_better
+ *         metric: iops         # optional (default: time for a time unit, else the unit)
  */
 /** `2%`, `0.5 %` or a plain fraction such as `0.02`. */
 const Fraction = schemas/* union */.KCZ([
@@ -52645,8 +52736,20 @@ const CompareConfig = schemas/* strictObject */.rej({
     history: schemas/* number */.aig().int().min(0).max(1000).default(20),
     benchmarks: schemas/* array */.YOg(BenchmarkRule).default([]),
 });
+/**
+ * What the samples of matching benchmarks are. `unit` is the unit the tool's numbers are in
+ * (pytest-benchmark: the unit of the benchmark's timer); a time unit (ns, us, ms, s, …) is
+ * stored in nanoseconds, any other unit as it is.
+ */
+const MetricRule = schemas/* strictObject */.rej({
+    match: schemas/* string */.YjP().min(1),
+    unit: schemas/* string */.YjP().trim().min(1).max(64).optional(),
+    direction: Direction.optional(),
+    metric: schemas/* string */.YjP().trim().min(1).max(64).optional(),
+});
 const RepoConfig = schemas/* strictObject */.rej({
     compare: CompareConfig.default(CompareConfig.parse({})),
+    metrics: schemas/* array */.YOg(MetricRule).default([]),
 });
 const DEFAULT_CONFIG = RepoConfig.parse({});
 

@@ -39291,7 +39291,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ parseOptions)
 });
 
-// UNUSED EXPORTS: BENCH_JSON_PREFIX, BenchmarkName, BenchmarkRule, CompareConfig, DEFAULT_CONFIG, Direction, DutBuild, InputError, MAX_BENCHMARK_NAME_CHARS, NANOSECONDS_PER, PIPELINE_CONTEXT_FIELDS, RepoConfig, Result, RunInfo, SHA_PATTERN, SourceFormat, Status, SummaryValues, TIME_METRIC, TIME_UNIT, TestBed, Throughput, inputName, pipelineBenchmarkName, pipelineMetric, withDerivedRates
+// UNUSED EXPORTS: BENCH_JSON_PREFIX, BenchmarkName, BenchmarkRule, CompareConfig, DEFAULT_CONFIG, Direction, DutBuild, InputError, MAX_BENCHMARK_NAME_CHARS, MetricRule, NANOSECONDS_PER, PIPELINE_CONTEXT_FIELDS, RepoConfig, Result, RunInfo, SHA_PATTERN, SourceFormat, Status, SummaryValues, TIME_METRIC, TIME_UNIT, TestBed, Throughput, inputName, pipelineBenchmarkName, pipelineMetric, withDerivedRates
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -39445,14 +39445,19 @@ const BenchmarkName = schemas/* string */.YjP()
     .max(MAX_BENCHMARK_NAME_CHARS, `is longer than ${MAX_BENCHMARK_NAME_CHARS} characters`)
     // eslint-disable-next-line no-control-regex
     .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), "contains a control character (newline, tab, NUL, …)");
+/**
+ * A measured benchmark (`status` ok) has samples and their summary; a benchmark that failed
+ * or was skipped has neither (`values` empty, `summary` null) and says why in `status_reason`.
+ * Readers that compare or summarise take `status` ok rows only.
+ */
 const Result = schemas/* object */.Ikc({
     // --- the seed's columns ---
     id: schemas/* string */.YjP().uuid(),
     dut: DutBuild,
     test_bed: TestBed,
     benchmark_name: BenchmarkName,
-    values: schemas/* array */.YOg(finite).min(1),
-    summary: SummaryValues,
+    values: schemas/* array */.YOg(finite),
+    summary: SummaryValues.nullable(),
     units: schemas/* string */.YjP().min(1),
     throughput: Throughput.nullable(),
     metadata: schemas/* string */.YjP(),
@@ -39467,6 +39472,24 @@ const Result = schemas/* object */.Ikc({
     status_reason: schemas/* string */.YjP().nullable(),
     run: RunInfo,
     fingerprint: schemas/* string */.YjP().min(1),
+})
+    .superRefine((result, context) => {
+    if (result.status !== "ok") {
+        if (!result.status_reason)
+            context.addIssue({ code: "custom", path: ["status_reason"], message: `a ${result.status} result says why` });
+        return;
+    }
+    if (result.values.length === 0)
+        context.addIssue({
+            code: "too_small",
+            origin: "array",
+            minimum: 1,
+            inclusive: true,
+            path: ["values"],
+            message: "Too small: expected array to have >=1 items",
+        });
+    if (result.summary === null)
+        context.addIssue({ code: "custom", path: ["summary"], message: "a measured result has a summary" });
 });
 
 ;// CONCATENATED MODULE: ./lib/model/options.js
@@ -39518,6 +39541,7 @@ function describeIssue(issue) {
 
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
 
+
 /**
  * `.lance-bench.yml` in the target repository: comparison settings that are reviewed in pull
  * requests like code, instead of living in a server. Unknown keys are errors (a typo such as
@@ -39534,6 +39558,11 @@ function describeIssue(issue) {
  *         - match: "json_dumps*"
  *           mute: true
  *           reason: bimodal on shared runners
+ *     metrics:                 # what a benchmark's samples are, when not seconds (same rules)
+ *       - match: "python/ci_benchmarks/benchmarks/test_random_access.py::*"
+ *         unit: operations     # pytest-benchmark's custom timer counts operations
+ *         direction: higher_is_better
+ *         metric: iops         # optional (default: time for a time unit, else the unit)
  */
 /** `2%`, `0.5 %` or a plain fraction such as `0.02`. */
 const Fraction = schemas/* union */.KCZ([
@@ -39558,8 +39587,20 @@ const CompareConfig = schemas/* strictObject */.rej({
     history: schemas/* number */.aig().int().min(0).max(1000).default(20),
     benchmarks: schemas/* array */.YOg(BenchmarkRule).default([]),
 });
+/**
+ * What the samples of matching benchmarks are. `unit` is the unit the tool's numbers are in
+ * (pytest-benchmark: the unit of the benchmark's timer); a time unit (ns, us, ms, s, …) is
+ * stored in nanoseconds, any other unit as it is.
+ */
+const MetricRule = schemas/* strictObject */.rej({
+    match: schemas/* string */.YjP().min(1),
+    unit: schemas/* string */.YjP().trim().min(1).max(64).optional(),
+    direction: Direction.optional(),
+    metric: schemas/* string */.YjP().trim().min(1).max(64).optional(),
+});
 const RepoConfig = schemas/* strictObject */.rej({
     compare: CompareConfig.default(CompareConfig.parse({})),
+    metrics: schemas/* array */.YOg(MetricRule).default([]),
 });
 const DEFAULT_CONFIG = RepoConfig.parse({});
 
