@@ -184,41 +184,54 @@ function resultId(
   return uuidv5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 
+type AbRole = { repetition: number; role: "base" | "head" };
+
+/**
+ * What every record of one context shares: the build, machine, run and toolchain, and in a
+ * same-runner A/B which repetition and side it was. The caller adds what was measured.
+ */
+function contextFields(
+  context: ResultsContext,
+  ab: AbRole | undefined,
+  metadata: Record<string, unknown>,
+  uploadedAt: number,
+) {
+  return {
+    dut: context.dut,
+    test_bed: context.testBed,
+    metadata: JSON.stringify({
+      ...metadata,
+      toolchain: context.toolchain,
+      ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+    }),
+    timestamp: uploadedAt,
+    sha: context.sha,
+    run: context.run,
+    fingerprint: context.fingerprint,
+  };
+}
+
 /**
  * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
  * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
  */
-export function toResults(
-  measurements: readonly Measurement[],
-  context: ResultsContext,
-  ab?: { repetition: number; role: "base" | "head" },
-): Result[] {
+export function toResults(measurements: readonly Measurement[], context: ResultsContext, ab?: AbRole): Result[] {
   const uploadedAt = Math.floor(Date.now() / 1000);
   return measurements.map((m) =>
     Result.parse({
+      ...contextFields(context, ab, m.metadata, uploadedAt),
       id: resultId(context, m, ab?.repetition),
-      dut: context.dut,
-      test_bed: context.testBed,
       benchmark_name: m.benchmarkName,
       values: m.values,
       summary: summarize(m.values),
       units: m.units,
       throughput: m.throughput,
-      metadata: JSON.stringify({
-        ...m.metadata,
-        toolchain: context.toolchain,
-        ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-      }),
-      timestamp: uploadedAt,
-      sha: context.sha,
       metric: m.metric,
       direction: m.direction,
       params: m.params ? JSON.stringify(m.params) : null,
       source_format: m.sourceFormat,
       status: "ok",
       status_reason: null,
-      run: context.run,
-      fingerprint: context.fingerprint,
     } satisfies Result),
   );
 }
@@ -235,29 +248,17 @@ export interface FailedBenchmark {
 }
 
 /** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
-export function toFailedResults(
-  failures: readonly FailedBenchmark[],
-  context: ResultsContext,
-  ab?: { repetition: number; role: "base" | "head" },
-): Result[] {
+export function toFailedResults(failures: readonly FailedBenchmark[], context: ResultsContext, ab?: AbRole): Result[] {
   const uploadedAt = Math.floor(Date.now() / 1000);
   return failures.map((f) =>
     Result.parse({
+      ...contextFields(context, ab, f.metadata, uploadedAt),
       id: resultId(context, f, ab?.repetition, true),
-      dut: context.dut,
-      test_bed: context.testBed,
       benchmark_name: f.benchmarkName,
       values: [],
       summary: null,
       units: f.units,
       throughput: null,
-      metadata: JSON.stringify({
-        ...f.metadata,
-        toolchain: context.toolchain,
-        ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-      }),
-      timestamp: uploadedAt,
-      sha: context.sha,
       metric: f.metric,
       direction: f.direction,
       params: null,
@@ -265,8 +266,6 @@ export function toFailedResults(
       status: "failed",
       // Bounded: a reason is a message, not a traceback.
       status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || "failed",
-      run: context.run,
-      fingerprint: context.fingerprint,
     } satisfies Result),
   );
 }
