@@ -230,7 +230,7 @@ async function resolveDatasetDir(
  * what else may explain the failure (datasets that came from the cache).
  */
 function checkPytestRun(run: PytestRun, allowFailures: boolean, problem: string | undefined): PytestFailure[] {
-  const failures = run.exitCode === 0 ? [] : pytestFailures(run.output, run.junitXml);
+  const failures = run.exitCode === 0 ? [] : pytestFailures(run.output, run.junitXml, run.cwd);
   const causes = failures.length ? `\n${describeFailures(failures)}` : "";
   const context = problem ? `\n${problem}` : "";
   if (!run.wroteJson) {

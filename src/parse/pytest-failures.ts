@@ -9,6 +9,7 @@
  *
  * The node ids come from the summary, each message from the XML where it has one.
  */
+import path from "node:path";
 
 export interface PytestFailure {
   /** The pytest node id, e.g. `tests/test_x.py::test_scan[small]`. */
@@ -91,16 +92,48 @@ export function junitFailureMessages(xml: string): Map<string, string> {
   return messages;
 }
 
+/** pytest's rootdir, from the header it prints (absent under `-q`). */
+export function pytestRootdir(output: string): string | undefined {
+  return /^rootdir: (.+?)(?:, (?:configfile|inifile): .*)?$/m.exec(output)?.[1]?.trim();
+}
+
 /**
- * The failures of a pytest run: node ids from the short summary, whole messages from the
- * JUnit XML (the summary's cut message where the XML has none).
+ * A node id as pytest-benchmark names the benchmark: relative to pytest's rootdir. Since
+ * pytest 7 the short summary writes the file part relative to the folder pytest ran in, which
+ * differs when a `pyproject.toml` higher up makes the rootdir (Lance's `python/`).
  */
-export function pytestFailures(output: string, junitXml: string | undefined): PytestFailure[] {
+function rebaseNodeId(nodeId: string, cwd: string, rootdir: string): string {
+  const split = nodeId.indexOf("::");
+  const file = split < 0 ? nodeId : nodeId.slice(0, split);
+  const relative = path.relative(rootdir, path.resolve(cwd, file));
+  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return nodeId;
+  return relative.split(path.sep).join("/") + (split < 0 ? "" : nodeId.slice(split));
+}
+
+/**
+ * The JUnit message of a node id; where the rootdir was not printed (`-q`), an address whose
+ * classname ends with the id's (the folders above the run's folder are missing from the id).
+ */
+function junitMessage(messages: Map<string, string>, nodeId: string): string | undefined {
+  const address = junitAddress(nodeId);
+  const exact = messages.get(address);
+  if (exact !== undefined) return exact;
+  for (const [key, message] of messages) if (key.endsWith(`.${address}`)) return message;
+  return undefined;
+}
+
+/**
+ * The failures of a pytest run that ran in `cwd`: node ids from the short summary (relative
+ * to the rootdir, as the passing benchmarks are named), whole messages from the JUnit XML
+ * (the summary's cut message where the XML has none).
+ */
+export function pytestFailures(output: string, junitXml: string | undefined, cwd?: string): PytestFailure[] {
   const messages = junitXml ? junitFailureMessages(junitXml) : new Map<string, string>();
-  return shortSummaryFailures(output).map((failure) => ({
-    ...failure,
-    message: messages.get(junitAddress(failure.nodeId)) ?? failure.message,
-  }));
+  const rootdir = pytestRootdir(output);
+  return shortSummaryFailures(output).map((failure) => {
+    const nodeId = rootdir && cwd ? rebaseNodeId(failure.nodeId, cwd, rootdir) : failure.nodeId;
+    return { ...failure, nodeId, message: junitMessage(messages, nodeId) ?? failure.message };
+  });
 }
 
 /** One line per failure, for error messages: `FAILED <id> - <first line of the message>`. */

@@ -101,6 +101,8 @@ export async function installedVersions(
 
 export interface PytestRun {
   jsonFile: string;
+  /** Where pytest ran (the short summary names files relative to it). */
+  cwd: string;
   /** Whether pytest wrote the benchmark JSON. */
   wroteJson: boolean;
   exitCode: number | null;
@@ -148,5 +150,5 @@ export async function runPytestBenchmarks(
     () => false,
   );
   const junitXml = await readFile(junitFile, "utf8").catch(() => undefined);
-  return { jsonFile, wroteJson, exitCode: result.code, output, junitXml };
+  return { jsonFile, cwd: options.cwd, wroteJson, exitCode: result.code, output, junitXml };
 }

@@ -58,3 +58,41 @@ describe("pytest failures: node ids from the short summary, messages from the JU
     ]);
   });
 });
+
+describe("pytest failures when the rootdir is above the folder pytest ran in", () => {
+  // Lance's layout, as pytest 9 printed it: a pyproject.toml in python/ makes it the rootdir,
+  // the suite runs in python/bench; pytest-benchmark names benchmarks from the rootdir, while
+  // the short summary names files from the folder pytest ran in.
+  const output = `============================= test session starts ==============================
+platform linux -- Python 3.11.7, pytest-9.0.1, pluggy-1.6.0
+rootdir: /w/python
+configfile: pyproject.toml
+collected 2 items
+=========================== short test summary info ============================
+FAILED ci_benchmarks/benchmarks/test_scan.py::test_scan_slice[tpch] - ValueEr...
+=================== 1 failed, 1 passed in 0.59s ====================`;
+  const junit = `<testsuites><testsuite name="pytest">
+<testcase classname="bench.ci_benchmarks.benchmarks.test_scan" name="test_scan_slice[tpch]" time="0.1"><failure message="ValueError: Dataset at path /data/tpch was not found">tb</failure></testcase>
+</testsuite></testsuites>`;
+
+  it("names a failed benchmark from the rootdir, as its passing runs are named, with its whole message", () => {
+    expect(pytestFailures(output, junit, "/w/python/bench")).toEqual([
+      {
+        kind: "FAILED",
+        nodeId: "bench/ci_benchmarks/benchmarks/test_scan.py::test_scan_slice[tpch]",
+        message: "ValueError: Dataset at path /data/tpch was not found",
+      },
+    ]);
+  });
+
+  it("without the header (-q) keeps the summary's id but still finds the whole message", () => {
+    const quiet = output.split("\n").slice(5).join("\n");
+    expect(pytestFailures(quiet, junit, "/w/python/bench")).toEqual([
+      {
+        kind: "FAILED",
+        nodeId: "ci_benchmarks/benchmarks/test_scan.py::test_scan_slice[tpch]",
+        message: "ValueError: Dataset at path /data/tpch was not found",
+      },
+    ]);
+  });
+});
