@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -373,6 +373,21 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           ? options.datagenSources
           : await defaultDatagenSources(workdir, datagen);
         for (const source of sources) await resolveInside(workdir, source, "datagen-sources", "the workdir");
+        if (sources.length === 0) {
+          log(
+            "warning: the dataset cache is keyed on the generator's command alone (no script or package found in it): " +
+              "edits to the generator will not regenerate the datasets; name its files with --datagen-sources",
+          );
+        }
+        // The folder is filled from the cache or by the generator, and handed back to the cache
+        // afterwards: files of someone else's there would be replaced, and lost.
+        if (await hasEntries(datasetDir)) {
+          throw ConfigurationError.forInput(
+            "dataset-dir",
+            `${datasetDir} already holds files; lance-bench fills this folder with the cached or generated datasets, ` +
+              "replacing what is there: empty it, or name a folder of its own",
+          );
+        }
         datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
         const hit = await cache.restore([datasetDir], datasetKey);
         if (hit && (await hasEntries(datasetDir))) {
@@ -559,6 +574,11 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           await cache
             .save([datasetDir], datasetKey)
             .catch((error: Error) => log(`could not cache the datasets: ${error.message}`));
+        }
+        // An absolute folder outlives the run's worktree: leave it empty for the next run (a local
+        // cache has moved it back already; a remote one holds a copy).
+        if (datasetKey !== undefined && path.isAbsolute(options.datasetDir)) {
+          await rm(datasetDir, { recursive: true, force: true });
         }
       }
     } finally {

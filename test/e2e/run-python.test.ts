@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -253,6 +253,15 @@ describe("run-python: the dataset cache holds what the benchmarks read", () => {
     expect(third.code, third.stderr).toBe(0);
     expect(third.summary.datasets).toBe("generated");
     expect(casesGenerated()).toBe(generated + 1);
+
+    // Someone's own files in the folder: refused before anything is restored over them.
+    mkdirSync(datasetDir, { recursive: true });
+    writeFileSync(path.join(datasetDir, "MY_NOTES.txt"), "mine");
+    const refused = runCases(args, { CASES_OUT: ownFolder });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--dataset-dir: .* already holds files; .* empty it, or name a folder of its own/);
+    expect(readFileSync(path.join(datasetDir, "MY_NOTES.txt"), "utf8")).toBe("mine");
+    rmSync(datasetDir, { recursive: true, force: true });
   }, 600_000);
 
   it("--datagen-env keys the cache on the named variables; a restored cache the benchmarks miss is a cache problem", () => {
