@@ -35415,56 +35415,57 @@ function resultId(context, m, repetition, failed = false) {
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 /**
+ * What every record of one context shares: the build, machine, run and toolchain, and in a
+ * same-runner A/B which repetition and side it was. The caller adds what was measured.
+ */
+function contextFields(context, ab, metadata, uploadedAt) {
+    return {
+        dut: context.dut,
+        test_bed: context.testBed,
+        metadata: JSON.stringify({
+            ...metadata,
+            toolchain: context.toolchain,
+            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+        }),
+        timestamp: uploadedAt,
+        sha: context.sha,
+        run: context.run,
+        fingerprint: context.fingerprint,
+    };
+}
+/**
  * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
  * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
  */
 function toResults(measurements, context, ab) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return measurements.map((m) => model/* Result */.Q7.parse({
+        ...contextFields(context, ab, m.metadata, uploadedAt),
         id: resultId(context, m, ab?.repetition),
-        dut: context.dut,
-        test_bed: context.testBed,
         benchmark_name: m.benchmarkName,
         values: m.values,
         summary: summarize(m.values),
         units: m.units,
         throughput: m.throughput,
-        metadata: JSON.stringify({
-            ...m.metadata,
-            toolchain: context.toolchain,
-            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-        }),
-        timestamp: uploadedAt,
-        sha: context.sha,
         metric: m.metric,
         direction: m.direction,
         params: m.params ? JSON.stringify(m.params) : null,
         source_format: m.sourceFormat,
         status: "ok",
         status_reason: null,
-        run: context.run,
-        fingerprint: context.fingerprint,
     }));
 }
 /** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
 function toFailedResults(failures, context, ab) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return failures.map((f) => model/* Result */.Q7.parse({
+        ...contextFields(context, ab, f.metadata, uploadedAt),
         id: resultId(context, f, ab?.repetition, true),
-        dut: context.dut,
-        test_bed: context.testBed,
         benchmark_name: f.benchmarkName,
         values: [],
         summary: null,
         units: f.units,
         throughput: null,
-        metadata: JSON.stringify({
-            ...f.metadata,
-            toolchain: context.toolchain,
-            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-        }),
-        timestamp: uploadedAt,
-        sha: context.sha,
         metric: f.metric,
         direction: f.direction,
         params: null,
@@ -35472,8 +35473,6 @@ function toFailedResults(failures, context, ab) {
         status: "failed",
         // Bounded: a reason is a message, not a traceback.
         status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || "failed",
-        run: context.run,
-        fingerprint: context.fingerprint,
     }));
 }
 /** One line per record for summary tables (a failed one without a median, with its reason). */
@@ -35671,6 +35670,7 @@ function splitCommand(text, input) {
  *
  * The node ids come from the summary, each message from the XML where it has one.
  */
+
 const SUMMARY_HEADER = /^=+ short test summary info =+$/;
 const SUMMARY_LINE = /^(FAILED|ERROR) (.+)$/;
 /** Splits `<node id> - <message>`; a " - " inside the id's [parameters] stays in the id. */
@@ -35746,16 +35746,49 @@ function junitFailureMessages(xml) {
     }
     return messages;
 }
+/** pytest's rootdir, from the header it prints (absent under `-q`). */
+function pytestRootdir(output) {
+    return /^rootdir: (.+?)(?:, (?:configfile|inifile): .*)?$/m.exec(output)?.[1]?.trim();
+}
 /**
- * The failures of a pytest run: node ids from the short summary, whole messages from the
- * JUnit XML (the summary's cut message where the XML has none).
+ * A node id as pytest-benchmark names the benchmark: relative to pytest's rootdir. Since
+ * pytest 7 the short summary writes the file part relative to the folder pytest ran in, which
+ * differs when a `pyproject.toml` higher up makes the rootdir (Lance's `python/`).
  */
-function pytestFailures(output, junitXml) {
+function rebaseNodeId(nodeId, cwd, rootdir) {
+    const split = nodeId.indexOf("::");
+    const file = split < 0 ? nodeId : nodeId.slice(0, split);
+    const relative = external_node_path_.relative(rootdir, external_node_path_.resolve(cwd, file));
+    if (relative === "" || relative.startsWith("..") || external_node_path_.isAbsolute(relative))
+        return nodeId;
+    return relative.split(external_node_path_.sep).join("/") + (split < 0 ? "" : nodeId.slice(split));
+}
+/**
+ * The JUnit message of a node id; where the rootdir was not printed (`-q`), an address whose
+ * classname ends with the id's (the folders above the run's folder are missing from the id).
+ */
+function junitMessage(messages, nodeId) {
+    const address = junitAddress(nodeId);
+    const exact = messages.get(address);
+    if (exact !== undefined)
+        return exact;
+    for (const [key, message] of messages)
+        if (key.endsWith(`.${address}`))
+            return message;
+    return undefined;
+}
+/**
+ * The failures of a pytest run that ran in `cwd`: node ids from the short summary (relative
+ * to the rootdir, as the passing benchmarks are named), whole messages from the JUnit XML
+ * (the summary's cut message where the XML has none).
+ */
+function pytestFailures(output, junitXml, cwd) {
     const messages = junitXml ? junitFailureMessages(junitXml) : new Map();
-    return shortSummaryFailures(output).map((failure) => ({
-        ...failure,
-        message: messages.get(junitAddress(failure.nodeId)) ?? failure.message,
-    }));
+    const rootdir = pytestRootdir(output);
+    return shortSummaryFailures(output).map((failure) => {
+        const nodeId = rootdir && cwd ? rebaseNodeId(failure.nodeId, cwd, rootdir) : failure.nodeId;
+        return { ...failure, nodeId, message: junitMessage(messages, nodeId) ?? failure.message };
+    });
 }
 /** One line per failure, for error messages: `FAILED <id> - <first line of the message>`. */
 function describeFailures(failures, maxChars = 500) {
@@ -35930,7 +35963,7 @@ async function runPytestBenchmarks(venv, args, jsonFile, options) {
         throw new model/* ConfigurationError */.j1(`pytest collected no benchmarks (check the pytest arguments and markers):\n${tail(output, 5)}`);
     const wroteJson = await (0,promises_.access)(jsonFile).then(() => true, () => false);
     const junitXml = await (0,promises_.readFile)(junitFile, "utf8").catch(() => undefined);
-    return { jsonFile, wroteJson, exitCode: result.code, output, junitXml };
+    return { jsonFile, cwd: options.cwd, wroteJson, exitCode: result.code, output, junitXml };
 }
 
 ;// CONCATENATED MODULE: ./lib/run/profile.js
@@ -36464,7 +36497,7 @@ async function resolveDatasetDir(options, checkoutDir, env, cacheRoot) {
  * what else may explain the failure (datasets that came from the cache).
  */
 function checkPytestRun(run, allowFailures, problem) {
-    const failures = run.exitCode === 0 ? [] : pytestFailures(run.output, run.junitXml);
+    const failures = run.exitCode === 0 ? [] : pytestFailures(run.output, run.junitXml, run.cwd);
     const causes = failures.length ? `\n${describeFailures(failures)}` : "";
     const context = problem ? `\n${problem}` : "";
     if (!run.wroteJson) {
@@ -36582,6 +36615,16 @@ async function runPython(options, deps = {}) {
                     : await defaultDatagenSources(workdir, datagen);
                 for (const source of sources)
                     await resolveInside(workdir, source, "datagen-sources", "the workdir");
+                if (sources.length === 0) {
+                    log("warning: the dataset cache is keyed on the generator's command alone (no script or package found in it): " +
+                        "edits to the generator will not regenerate the datasets; name its files with --datagen-sources");
+                }
+                // The folder is filled from the cache or by the generator, and handed back to the cache
+                // afterwards: files of someone else's there would be replaced, and lost.
+                if (await hasEntries(datasetDir)) {
+                    throw model/* ConfigurationError */.j1.forInput("dataset-dir", `${datasetDir} already holds files; lance-bench fills this folder with the cached or generated datasets, ` +
+                        "replacing what is there: empty it, or name a folder of its own");
+                }
                 datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
                 const hit = await cache.restore([datasetDir], datasetKey);
                 if (hit && (await hasEntries(datasetDir))) {
@@ -36740,6 +36783,11 @@ async function runPython(options, deps = {}) {
                     await cache
                         .save([datasetDir], datasetKey)
                         .catch((error) => log(`could not cache the datasets: ${error.message}`));
+                }
+                // An absolute folder outlives the run's worktree: leave it empty for the next run (a local
+                // cache has moved it back already; a remote one holds a copy).
+                if (datasetKey !== undefined && external_node_path_.isAbsolute(options.datasetDir)) {
+                    await (0,promises_.rm)(datasetDir, { recursive: true, force: true });
                 }
             }
         }

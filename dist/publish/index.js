@@ -47348,56 +47348,57 @@ function resultId(context, m, repetition, failed = false) {
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 /**
+ * What every record of one context shares: the build, machine, run and toolchain, and in a
+ * same-runner A/B which repetition and side it was. The caller adds what was measured.
+ */
+function contextFields(context, ab, metadata, uploadedAt) {
+    return {
+        dut: context.dut,
+        test_bed: context.testBed,
+        metadata: JSON.stringify({
+            ...metadata,
+            toolchain: context.toolchain,
+            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
+        }),
+        timestamp: uploadedAt,
+        sha: context.sha,
+        run: context.run,
+        fingerprint: context.fingerprint,
+    };
+}
+/**
  * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
  * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
  */
 function toResults(measurements, context, ab) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return measurements.map((m) => model/* Result */.Q7.parse({
+        ...contextFields(context, ab, m.metadata, uploadedAt),
         id: resultId(context, m, ab?.repetition),
-        dut: context.dut,
-        test_bed: context.testBed,
         benchmark_name: m.benchmarkName,
         values: m.values,
         summary: summarize(m.values),
         units: m.units,
         throughput: m.throughput,
-        metadata: JSON.stringify({
-            ...m.metadata,
-            toolchain: context.toolchain,
-            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-        }),
-        timestamp: uploadedAt,
-        sha: context.sha,
         metric: m.metric,
         direction: m.direction,
         params: m.params ? JSON.stringify(m.params) : null,
         source_format: m.sourceFormat,
         status: "ok",
         status_reason: null,
-        run: context.run,
-        fingerprint: context.fingerprint,
     }));
 }
 /** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
 function toFailedResults(failures, context, ab) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return failures.map((f) => Result.parse({
+        ...contextFields(context, ab, f.metadata, uploadedAt),
         id: resultId(context, f, ab?.repetition, true),
-        dut: context.dut,
-        test_bed: context.testBed,
         benchmark_name: f.benchmarkName,
         values: [],
         summary: null,
         units: f.units,
         throughput: null,
-        metadata: JSON.stringify({
-            ...f.metadata,
-            toolchain: context.toolchain,
-            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-        }),
-        timestamp: uploadedAt,
-        sha: context.sha,
         metric: f.metric,
         direction: f.direction,
         params: null,
@@ -47405,8 +47406,6 @@ function toFailedResults(failures, context, ab) {
         status: "failed",
         // Bounded: a reason is a message, not a traceback.
         status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || "failed",
-        run: context.run,
-        fingerprint: context.fingerprint,
     }));
 }
 /** One line per record for summary tables (a failed one without a median, with its reason). */
