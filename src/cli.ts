@@ -378,7 +378,7 @@ function cliMessage(error: LanceBenchError): string {
 
 /** Commander's "error: unknown option '--x'" in the CLI's own shape: "lance-bench: error: …". */
 function usageError(text: string): string {
-  return `lance-bench: ${text.trimEnd().replace(/^error: /, "error: ")}\n`;
+  return `lance-bench: ${text.trimEnd()}\n`;
 }
 
 /** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
