@@ -38861,7 +38861,7 @@ function cliMessage(error) {
 }
 /** Commander's "error: unknown option '--x'" in the CLI's own shape: "lance-bench: error: …". */
 function usageError(text) {
-    return `lance-bench: ${text.trimEnd().replace(/^error: /, "error: ")}\n`;
+    return `lance-bench: ${text.trimEnd()}\n`;
 }
 /** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
 function runCommand(program, name, text) {
