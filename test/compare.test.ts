@@ -18,16 +18,27 @@ function noise(seed: number): () => number {
   };
 }
 
-/** A cargo-criterion JSON-lines file: `samples` samples per benchmark around level × factor. */
-function criterionFile(name: string, levels: Record<string, number>, seed: number, cv = 0.01, samples = 30): string {
+/**
+ * A cargo-criterion JSON-lines file, one run: `samples` samples per benchmark around its level,
+ * which itself moves from run to run by up to `runCv` (a run's own machine state).
+ */
+function criterionFile(
+  name: string,
+  levels: Record<string, number>,
+  seed: number,
+  cv = 0.01,
+  samples = 30,
+  runCv = 0.005,
+): string {
   const next = noise(seed);
   const lines = Object.entries(levels).map(([id, level]) => {
     const iterations = Array.from({ length: samples }, (_, i) => i + 1);
+    const runLevel = level * (1 + runCv * next());
     return JSON.stringify({
       reason: "benchmark-complete",
       id,
       iteration_count: iterations,
-      measured_values: iterations.map((n) => n * level * (1 + cv * 1.7 * next())),
+      measured_values: iterations.map((n) => n * runLevel * (1 + cv * 1.7 * next())),
       unit: "ns",
     });
   });
@@ -51,17 +62,43 @@ const emptyConfig = () => {
   return file;
 };
 
+/** Three runs a side, one file each (as `results-*.jsonl` of a run action's repetitions). */
+const threeRuns = (prefix: string, levels: Record<string, number>, seed: number) =>
+  [0, 1, 2].map((i) => criterionFile(`${prefix}-${i}.jsonl`, levels, seed + 17 * i));
+
 describe("lance-bench compare (files)", () => {
+  it("one run a side is never judged from its samples: inconclusive, and the report says why", () => {
+    const base = criterionFile("single-base.jsonl", BASE, 1);
+    const head = criterionFile("single-head.jsonl", HEAD, 2);
+    const run = runCliProcess(["compare", "--base", base, "--head", head, "--json", ...noStore]);
+    expect(run.code, run.stderr).toBe(0);
+    const outcome = json(run.stdout);
+    expect(verdicts(outcome)).toEqual({
+      "sort/100": "inconclusive",
+      "sort/1000": "inconclusive",
+      fib: "inconclusive",
+      adler: "inconclusive",
+      "new/bench": "added",
+    });
+    expect(outcome.benchmarks[1]!.reason).toMatch(/^one run a side/);
+    expect(outcome.benchmarks[1]!.ratio).toBeCloseTo(1.1, 1);
+    expect(outcome.warnings.join()).toMatch(/4 benchmark\(s\) have one run a side and no known run-to-run noise/);
+    const text = runCliProcess(["compare", "--base", base, "--head", head, ...noStore]);
+    expect(text.stdout).toMatch(/warning: 4 benchmark\(s\) have one run a side/);
+    expect(text.stdout).toMatch(/0 regressions, 0 improvements, 4 inconclusive among 5 benchmarks/);
+  });
+
   it("flags the regression and the improvement, lists the added benchmark, and fails only when asked", () => {
-    const base = criterionFile("base.jsonl", BASE, 1);
-    const head = criterionFile("head.jsonl", HEAD, 2);
+    const bases = threeRuns("base", BASE, 1);
+    const heads = threeRuns("head", HEAD, 2);
+    const [base, head] = [bases, heads].map((files) => files.join(" ").split(" "));
     const markdown = path.join(dir, "report.md");
     const run = runCliProcess([
       "compare",
       "--base",
-      base,
+      ...base!,
       "--head",
-      head,
+      ...head!,
       "--json",
       "--markdown",
       markdown,
@@ -78,43 +115,65 @@ describe("lance-bench compare (files)", () => {
       "new/bench": "added",
     });
     expect(outcome.baseline.kind).toBe("files");
-    expect(outcome.warnings.join()).toMatch(/single run/);
+    expect(outcome.warnings).toEqual([]);
+    const sort = outcome.benchmarks.find((b) => b.name === "sort/1000")!;
+    expect(sort).toMatchObject({ method: "t-test", base: { runs: 3 }, head: { runs: 3 } });
+    expect(sort.noise!.source).toBe("runs");
     const text = readFileSync(markdown, "utf8");
     expect(text.indexOf("#### Regressions")).toBeLessThan(text.indexOf("#### Improvements"));
     expect(text).toMatch(/<details><summary>All 5 benchmarks<\/summary>/);
     expect(text).toMatch(/Suite geometric mean/);
 
-    const failing = runCliProcess(["compare", "--base", base, "--head", head, "--fail-on-regression", ...noStore]);
+    expect(text).toMatch(/geo\. mean of 3 runs/);
+    expect(text).toMatch(/\| benchmark \| base \| head \| change \| 95% interval \| q \| noise \| detectable \|/);
+
+    const failing = runCliProcess([
+      "compare",
+      "--base",
+      ...base!,
+      "--head",
+      ...head!,
+      "--fail-on-regression",
+      ...noStore,
+    ]);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/1 regression, 1 improvement among 5 benchmarks/);
-    const same = runCliProcess(["compare", "--base", base, "--head", base, "--fail-on-regression", ...noStore]);
+    expect(failing.stdout).toMatch(/4 by a t test on log run medians/);
+    const same = runCliProcess(["compare", "--base", ...base!, "--head", ...base!, "--fail-on-regression", ...noStore]);
     expect(same.code).toBe(0);
     // a pattern in the file name: the folders a run action leaves (one file per crate)
     const pattern = runCliProcess([
       "compare",
       "--base",
-      path.join(dir, "bas*.jsonl"),
+      path.join(dir, "base-*.jsonl"),
       "--head",
-      head,
+      ...head!,
       "--json",
       ...noStore,
     ]);
     expect(pattern.code, pattern.stderr).toBe(0);
     expect(verdicts(json(pattern.stdout))["sort/1000"]).toBe("regressed");
-    const none = runCliProcess(["compare", "--base", path.join(dir, "nothing-*.jsonl"), "--head", head, ...noStore]);
+    const none = runCliProcess([
+      "compare",
+      "--base",
+      path.join(dir, "nothing-*.jsonl"),
+      "--head",
+      head![0]!,
+      ...noStore,
+    ]);
     expect(none.stderr).toMatch(/base: .*nothing-\*\.jsonl matches no file/);
     // compare has no format option, so it must not suggest one
     const notes = path.join(dir, "notes.txt");
     writeFileSync(notes, "these are not benchmark results\n");
-    const unknown = runCliProcess(["compare", "--base", notes, "--head", head, ...noStore]);
+    const unknown = runCliProcess(["compare", "--base", notes, "--head", head![0]!, ...noStore]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/notes\.txt: unknown format: not cargo-criterion/);
     expect(unknown.stderr).not.toMatch(/format option|--format/);
   });
 
   it("reads thresholds and mutes from .lance-bench.yml", () => {
-    const base = criterionFile("base2.jsonl", BASE, 1);
-    const head = criterionFile("head2.jsonl", HEAD, 2);
+    const base = path.join(dir, "base-*.jsonl");
+    const head = path.join(dir, "head-*.jsonl");
     const config = path.join(dir, "mute.yml");
     writeFileSync(
       config,

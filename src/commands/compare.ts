@@ -113,12 +113,16 @@ export async function compare(
       );
     }
     const base = historyBase ? historyObserved : await loadSide(options.base, "base", store, warnings);
-    const inputs = pair(base, head, historyObserved);
-    const singleRuns = inputs.filter((i) => i.base?.runs.length === 1 && i.head?.runs.length === 1 && !i.history);
-    if (singleRuns.length > 0) {
+    // main's runs already in a side are not counted twice as noise
+    const sideShas = new Set([...headShas, ...base.map((o) => o.sha)]);
+    const noise = historyBase ? [] : historyObserved.filter((o) => o.sha === null || !sideShas.has(o.sha));
+    const inputs = pair(base, head, noise, historyBase !== null, warnings);
+    const untestable = inputs.filter((i) => i.base?.runs.length === 1 && i.head?.runs.length === 1 && !i.noise);
+    if (untestable.length > 0) {
       warnings.push(
-        `${singleRuns.length} benchmark(s) have a single run per side and no history: their test sees within-run ` +
-          `noise only, and run-to-run noise on shared machines is larger. Give several runs per side or publish main's results for noise-calibrated verdicts.`,
+        `${untestable.length} benchmark(s) have one run a side and no known run-to-run noise, so they cannot be ` +
+          `judged (within-run samples say nothing about run-to-run noise). Give several runs a side ` +
+          `(--repetitions), or publish main's runs (publish --ref main) so their noise is known.`,
       );
     }
     const comparison = compareSuite(inputs, {
@@ -163,6 +167,11 @@ async function loadSide(
     for (const file of files) observed.push(...(await readSideFile(file, warnings)));
   }
   if (observed.length === 0) throw new ConfigurationError(`${side}: no benchmark results in ${specs.join(", ")}`);
+  const empty = observed.find((o) => o.values.length === 0);
+  if (empty) {
+    const metric = empty.metric === "time" ? "" : ` (${empty.metric})`;
+    throw new ConfigurationError(`${side}: benchmark ${empty.name}${metric} has no samples in ${specs.join(", ")}`);
+  }
   return observed;
 }
 
@@ -219,42 +228,77 @@ function fromResult(row: Result): Observed {
 }
 
 /**
- * Matches benchmarks by name and metric, then keeps the base runs measured on the head's
- * fingerprint: numbers from another machine or toolchain are not a baseline.
+ * Matches benchmarks by name and metric. Only runs measured on the head's fingerprint are a
+ * baseline or noise: numbers from another machine or toolchain are neither. A history that
+ * mixes fingerprints is split by fingerprint, never pooled.
  */
-function pair(base: readonly Observed[], head: readonly Observed[], history: readonly Observed[]): ComparisonInput[] {
+function pair(
+  base: readonly Observed[],
+  head: readonly Observed[],
+  history: readonly Observed[],
+  baseIsHistory: boolean,
+  warnings: string[],
+): ComparisonInput[] {
   const key = (o: Observed) => `${o.name}\u0000${o.metric}`;
-  const group = (list: readonly Observed[]) => {
-    const map = new Map<string, Observed[]>();
-    for (const o of list) {
-      const runs = map.get(key(o));
-      if (runs) runs.push(o);
-      else map.set(key(o), [o]);
-    }
-    return map;
-  };
-  const baseByKey = group(base);
-  const headByKey = group(head);
-  const historyByKey = group(history);
+  const baseByKey = groupBy(base, key);
+  const headByKey = groupBy(head, key);
+  const historyByKey = groupBy(history, key);
   const keys = [...new Set([...headByKey.keys(), ...baseByKey.keys()])];
-  return keys.map((k) => {
+  const assumed = new Set<string>();
+  const inputs = keys.map((k) => {
     const headRuns = headByKey.get(k);
     let baseRuns = baseByKey.get(k);
     const any = (headRuns ?? baseRuns)![0]!;
-    const input: ComparisonInput = { name: any.name, metric: any.metric, direction: any.direction };
-    const fingerprints = new Set((headRuns ?? []).map((o) => o.fingerprint).filter((f) => f !== null));
+    const input: ComparisonInput = { name: any.name, metric: any.metric, direction: any.direction, baseIsHistory };
+    let fingerprints = new Set((headRuns ?? []).map((o) => o.fingerprint).filter((f) => f !== null));
+    if (headRuns && baseIsHistory && fingerprints.size === 0 && baseRuns) {
+      // tool output carries no fingerprint: main's history is a baseline only if it is one machine
+      const known = new Set(baseRuns.map((o) => o.fingerprint));
+      if (known.size > 1) {
+        input.incomparable =
+          `main's history was measured on ${known.size} fingerprints and the head file carries none: ` +
+          `compare lance-bench results files, which carry theirs`;
+      } else {
+        fingerprints = known as Set<string>;
+        assumed.add([...known][0]!);
+      }
+    }
     if (headRuns && baseRuns && fingerprints.size > 0 && baseRuns.some((o) => o.fingerprint !== null)) {
       const matching = baseRuns.filter((o) => o.fingerprint === null || fingerprints.has(o.fingerprint));
       if (matching.length === 0) {
         input.incomparable = `measured on another machine or toolchain (fingerprint ${[...fingerprints][0]} vs ${baseRuns[0]!.fingerprint})`;
+      } else if (baseIsHistory && fingerprints.size > 1) {
+        input.incomparable = `the head's runs were measured on ${fingerprints.size} fingerprints`;
       } else baseRuns = matching;
     }
     if (baseRuns) input.base = { runs: baseRuns.map((o) => o.values), units: baseRuns[0]!.units };
     if (headRuns) input.head = { runs: headRuns.map((o) => o.values), units: headRuns[0]!.units };
-    const past = (historyByKey.get(k) ?? []).filter((o) => fingerprints.size === 0 || fingerprints.has(o.fingerprint!));
-    if (past.length > 0) input.history = past.map((o) => median(o.values));
+    if (fingerprints.size > 0) {
+      const byFingerprint = groupBy(
+        (historyByKey.get(k) ?? []).filter((o) => fingerprints.has(o.fingerprint!)),
+        (o) => o.fingerprint!,
+      );
+      const groups = [...byFingerprint.values()].map((runs) => runs.map((o) => median(o.values)));
+      if (groups.length > 0) input.noise = groups;
+    }
     return input;
   });
+  for (const fingerprint of assumed) {
+    warnings.push(
+      `the head files carry no fingerprint: assumed measured on the machine of main's history (${fingerprint})`,
+    );
+  }
+  return inputs;
+}
+
+function groupBy<T>(list: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of list) {
+    const group = map.get(key(item));
+    if (group) group.push(item);
+    else map.set(key(item), [item]);
+  }
+  return map;
 }
 
 function describeBaseline(specs: readonly string[], history: boolean, runs: number, ref: string): Baseline {

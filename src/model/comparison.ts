@@ -14,9 +14,31 @@ export interface Modes {
 
 export interface SideStats {
   runs: number;
-  /** Observations the test used: run medians, or pooled samples (see `level`). */
+  /** Runs the test used: all of them, less those at a bimodal benchmark's other level or outliers. */
   observations: number;
-  median: number;
+  /**
+   * The statistic the change is computed from: the geometric mean of the used runs' medians
+   * (t test, prediction) or their median (rank test); the plain median of the samples when the
+   * benchmark was not tested.
+   */
+  center: number;
+}
+
+/**
+ * How a benchmark was judged. `prediction`: one head run against the spread of main's history
+ * of runs; `t-test`: log run medians, with the noise pooled from both sides and, when known,
+ * main's history; `rank-test`: Mann-Whitney U on run medians, for sides with many runs.
+ */
+export type Method = "prediction" | "t-test" | "rank-test";
+
+/** The run-to-run noise a verdict used. */
+export interface NoiseUsed {
+  /** Relative standard deviation of one run's median (0.03 = 3%). */
+  perRun: number;
+  /** Degrees of freedom behind it: Σ (runs − 1) over the groups it was pooled from. */
+  df: number;
+  /** Where it was learned. */
+  source: "runs" | "history" | "runs and history";
 }
 
 export interface BenchmarkComparison {
@@ -29,11 +51,8 @@ export interface BenchmarkComparison {
   reason: string | null;
   muted: boolean;
   threshold: number;
-  /**
-   * `runs`: each side has enough runs, and the test compares run medians (run-to-run noise is in
-   * the test). `samples`: the test pools every run's samples, as a single run gives nothing else.
-   */
-  level: "runs" | "samples" | null;
+  /** How the verdict was reached; `null` when the benchmark could not be tested. */
+  method: Method | null;
   base: SideStats | null;
   head: SideStats | null;
   /** median(head) / median(base). */
@@ -42,8 +61,14 @@ export interface BenchmarkComparison {
   p: number | null;
   /** Benjamini-Hochberg adjusted p-value over every tested benchmark of the comparison. */
   q: number | null;
-  /** Minimum detectable effect from the benchmark's run-to-run noise on main, when history exists. */
+  /**
+   * The smallest change this comparison could have detected (80% power, two-sided, at the
+   * level a lone change in this suite needs: fdr ÷ benchmarks tested).
+   */
   mde: number | null;
+  noise: NoiseUsed | null;
+  /** For an inconclusive change: the runs that would make a change of this size detectable. */
+  runsNeeded: { side: "head" | "each"; runs: number } | null;
   modes: Modes | null;
 }
 

@@ -14,11 +14,23 @@ const interval = (row: BenchmarkComparison) =>
   row.interval ? `${percent(row.interval.low - 1)} … ${percent(row.interval.high - 1)}` : "";
 const qValue = (row: BenchmarkComparison) =>
   row.q === null ? "" : row.q < 0.0001 ? "< 0.0001" : row.q.toFixed(row.q < 0.01 ? 4 : 3);
+/** The statistic the change is computed from, and over how many runs. */
 const side = (row: BenchmarkComparison, which: "base" | "head") => {
   const s = row[which];
-  if (!s || !Number.isFinite(s.median)) return "";
-  return `${formatMeasurement(s.median, row.units)} (${s.runs > 1 ? `${s.runs} runs` : `${s.observations} samples`})`;
+  if (!s || !Number.isFinite(s.center)) return "";
+  const used = s.observations < s.runs ? `${s.observations} of ${s.runs}` : `${s.runs}`;
+  const statistic =
+    s.observations === 1 && s.runs === 1
+      ? "1 run"
+      : row.method === "rank-test"
+        ? `median of ${used} runs`
+        : row.method === null
+          ? `${s.runs} run${s.runs === 1 ? "" : "s"}`
+          : `geo. mean of ${used} runs`;
+  return `${formatMeasurement(s.center, row.units)} (${statistic})`;
 };
+const noise = (row: BenchmarkComparison) => (row.noise ? `±${(100 * row.noise.perRun).toFixed(1)}%` : "");
+const detectable = (row: BenchmarkComparison) => (row.mde === null ? "" : `±${(100 * row.mde).toFixed(1)}%`);
 
 /**
  * Benchmark names are anybody's text: shown as code, with what could end the code span, open
@@ -49,13 +61,25 @@ function headline(outcome: CompareOutcome): string {
   return `${c.regressed > 0 ? "🔴" : "✅"} lance-bench: ${parts.join(", ")} among ${total} benchmark${total === 1 ? "" : "s"}`;
 }
 
+const METHODS: Record<NonNullable<BenchmarkComparison["method"]>, string> = {
+  prediction: "one head run against the spread of main's history of runs (a prediction interval)",
+  "t-test": "a t test on log run medians, with the noise of both sides' runs and of main's history when known",
+  "rank-test": "Mann-Whitney U on run medians, with a bootstrap interval",
+};
+
+/** Says what every number in the tables is, and which methods this comparison used. */
 function method(outcome: CompareOutcome): string {
   const s = outcome.settings;
+  const used = new Map<string, number>();
+  for (const row of outcome.benchmarks) if (row.method) used.set(row.method, (used.get(row.method) ?? 0) + 1);
+  const methods = [...used].map(([m, n]) => `${n} by ${METHODS[m as keyof typeof METHODS]}`).join("; ");
   return (
     `Baseline: ${outcome.baseline.description}. ` +
-    `Effect: ratio of medians with a ${Math.round(100 * s.confidence)}% bootstrap interval; ` +
-    `significance: Mann-Whitney U with Benjamini-Hochberg across the suite (q ≤ ${s.fdr}); ` +
-    `flagged from a ${(100 * s.threshold).toFixed(1)}% change.`
+    `The run is the unit of replication: each run counts as its median, and changes are judged ` +
+    `against run-to-run noise${methods ? ` (${methods})` : ""}. ` +
+    `Benjamini-Hochberg across the suite (q ≤ ${s.fdr}); flagged from a ${(100 * s.threshold).toFixed(1)}% change. ` +
+    `noise: one run's run-to-run noise; detectable: the smallest change this comparison could find ` +
+    `(80% power).`
   );
 }
 
@@ -68,7 +92,7 @@ function geometricMean(outcome: CompareOutcome): string {
   );
 }
 
-const FLAGGED_HEADER = ["benchmark", "base", "head", "change", "95% interval", "q", "detectable"];
+const FLAGGED_HEADER = ["benchmark", "base", "head", "change", "95% interval", "q", "noise", "detectable"];
 const flaggedRow = (row: BenchmarkComparison) => [
   name(row),
   side(row, "base"),
@@ -76,10 +100,11 @@ const flaggedRow = (row: BenchmarkComparison) => [
   `**${change(row)}**`,
   interval(row),
   qValue(row),
-  row.mde === null ? "" : `±${(100 * row.mde).toFixed(1)}%`,
+  noise(row),
+  detectable(row),
 ];
 
-const ALL_HEADER = ["benchmark", "verdict", "base", "head", "change", "95% interval", "q", "note"];
+const ALL_HEADER = ["benchmark", "verdict", "base", "head", "change", "95% interval", "q", "noise", "detectable", "note"];
 const allRow = (row: BenchmarkComparison) => [
   name(row),
   row.muted ? `🔇 muted (${row.verdict})` : SYMBOL[row.verdict],
@@ -88,6 +113,8 @@ const allRow = (row: BenchmarkComparison) => [
   change(row),
   interval(row),
   qValue(row),
+  noise(row),
+  detectable(row),
   row.reason ?? "",
 ];
 
@@ -148,5 +175,6 @@ export function compareText(outcome: CompareOutcome): string {
   ];
   const gm = geometricMean(outcome);
   if (gm) lines.push("", gm.replaceAll("**", ""));
+  if (outcome.warnings.length > 0) lines.push("", ...outcome.warnings.map((w) => `warning: ${w}`));
   return `${lines.join("\n")}\n`;
 }

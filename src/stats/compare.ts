@@ -1,9 +1,12 @@
-import type { BenchmarkComparison, Direction, Modes, SideStats, SuiteComparison } from "../model/index.js";
+import type { BenchmarkComparison, Direction, Modes, NoiseUsed, SideStats, SuiteComparison } from "../model/index.js";
+import { formatMeasurement } from "../report/format.js";
 import { ratioOfMediansInterval } from "./bootstrap.js";
 import { benjaminiHochberg } from "./fdr.js";
 import { mannWhitneyU } from "./mann-whitney.js";
 import { median } from "./median.js";
-import { findModes, minimumDetectableEffect, runToRunSpread } from "./noise.js";
+import { findModes } from "./noise.js";
+import { detectableChange, mean, pooledSpread, runsToSettle, withoutOutliers, type PooledSpread } from "./run-noise.js";
+import { studentTQuantile, twoSidedP } from "./student-t.js";
 
 /** One side of one benchmark: every run's per-iteration samples (one stored result = one run). */
 export interface ComparisonSide {
@@ -17,8 +20,13 @@ export interface ComparisonInput {
   direction: Direction;
   base?: ComparisonSide;
   head?: ComparisonSide;
-  /** Run medians of the benchmark's recent results on main (same metric and fingerprint). */
-  history?: readonly number[];
+  /** The base is main's recent history of runs on the head's fingerprint (not a chosen commit). */
+  baseIsHistory?: boolean;
+  /**
+   * Run medians of the benchmark's recent runs on main, one group per fingerprint of the head's,
+   * that are in neither side: they add what is known of its run-to-run noise, never a level.
+   */
+  noise?: readonly (readonly number[])[];
   /** Set when the two sides cannot be compared at all (e.g. measured on different machines). */
   incomparable?: string;
 }
@@ -33,46 +41,61 @@ export interface BenchmarkPolicy {
 export interface CompareSettings {
   /** Benjamini-Hochberg level: the expected share of false alarms among flagged benchmarks. */
   fdr: number;
-  /** Fewest observations a side needs before a verdict is given. */
+  /** Runs each side needs before the rank test replaces the t test. */
   minSamples: number;
   confidence: number;
   resamples: number;
   policyFor: (name: string) => BenchmarkPolicy;
 }
 
+/** Fewest degrees of freedom behind a noise estimate that a verdict is given on. */
+const MIN_NOISE_DF = 2;
+
+type Row = BenchmarkComparison & { note?: string };
+
 interface Tested {
-  comparison: BenchmarkComparison & { note?: string };
-  logSpread: number | undefined;
+  row: Row;
+  noise: PooledSpread;
+  baseRuns: number;
+  headRuns: number;
+  baseIsHistory: boolean;
 }
 
 /**
  * Compares two sets of results benchmark by benchmark, then decides across the whole suite.
  *
- * Per benchmark: effect = ratio of medians with a bootstrap interval; significance = Mann-Whitney U.
- * Across the suite: Benjamini-Hochberg over every p-value, so 200 clean benchmarks do not give
- * 10 false alarms. A benchmark is flagged only when its q-value passes, its change reaches the
- * practical threshold, and — when only single runs were compared and history knows the
- * benchmark's run-to-run noise — its change also reaches that noise's minimum detectable effect.
+ * The unit of replication is the run: every test sees one value per run (its median), and the
+ * noise it judges a change against is run-to-run noise — from the sides' own runs and, when
+ * known, main's history on the same fingerprint. Within-run samples never stand in for it. Per
+ * benchmark: a prediction from main's history for one head run, a t test on log run medians for
+ * a few runs a side, Mann-Whitney U on run medians for many. Across the suite: Benjamini-Hochberg
+ * over every p-value, so 200 clean benchmarks do not give 10 false alarms. A benchmark is flagged
+ * when its q-value passes and its change reaches the practical threshold.
  */
 export function compareSuite(inputs: readonly ComparisonInput[], settings: CompareSettings): SuiteComparison {
   const tested: Tested[] = [];
   const benchmarks = inputs.map((input) => {
     const result = compareOne(input, settings);
-    if ("comparison" in result) {
+    if ("noise" in result && "row" in result) {
       tested.push(result);
-      return result.comparison;
+      return result.row;
     }
-    return result;
+    return finish(result);
   });
-  const qValues = benjaminiHochberg(tested.map((t) => t.comparison.p!));
-  tested.forEach((t, i) => decide(t, qValues[i]!, settings));
+  const qValues = benjaminiHochberg(tested.map((t) => t.row.p!));
+  // What a lone change must reach: BH's threshold for the smallest of m p-values is fdr / m.
+  const alpha = settings.fdr / Math.max(1, tested.length);
+  tested.forEach((t, i) => {
+    decide(t, qValues[i]!, settings, alpha);
+    finish(t.row);
+  });
   return { benchmarks, geometricMean: geometricMean(benchmarks), counts: countVerdicts(benchmarks) };
 }
 
-function compareOne(input: ComparisonInput, settings: CompareSettings): BenchmarkComparison | Tested {
+function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Tested {
   const policy = settings.policyFor(input.name);
   const units = input.head?.units ?? input.base?.units ?? "";
-  const row: BenchmarkComparison & { note?: string } = {
+  const row: Row = {
     name: input.name,
     metric: input.metric,
     direction: input.direction,
@@ -81,126 +104,217 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Benchmar
     reason: null,
     muted: policy.muted,
     threshold: policy.threshold,
-    level: null,
-    base: input.base ? sideStats(input.base) : null,
-    head: input.head ? sideStats(input.head) : null,
+    method: null,
+    base: input.base ? plainStats(input.base) : null,
+    head: input.head ? plainStats(input.head) : null,
     ratio: null,
     interval: null,
     p: null,
     q: null,
     mde: null,
+    noise: null,
+    runsNeeded: null,
     modes: null,
   };
   if (policy.muted && policy.reason) row.reason = `muted: ${policy.reason}`;
-  const inconclusive = (reason: string) => ({ ...row, verdict: "inconclusive" as const, reason });
+  const inconclusive = (reason: string): Row => ({ ...row, verdict: "inconclusive", reason });
   if (!input.base) return { ...row, verdict: "added" };
   if (!input.head) return { ...row, verdict: "removed" };
   if (input.incomparable) return inconclusive(input.incomparable);
   if (input.base.units !== input.head.units) {
     return inconclusive(`units differ: base in ${input.base.units}, head in ${input.head.units}`);
   }
-  const level =
-    input.base.runs.length >= settings.minSamples && input.head.runs.length >= settings.minSamples ? "runs" : "samples";
-  const observe = (side: ComparisonSide) => (level === "runs" ? side.runs.map((run) => median(run)) : side.runs.flat());
-  const base = observe(input.base);
-  const head = observe(input.head);
-  row.level = level;
-  row.base = { ...row.base!, observations: base.length };
-  row.head = { ...row.head!, observations: head.length };
-  if (base.length < settings.minSamples || head.length < settings.minSamples) {
-    return inconclusive(
-      `too few samples: ${base.length} base and ${head.length} head, ${settings.minSamples} needed on each side`,
-    );
+  const base = runMedians(input.base);
+  const head = runMedians(input.head);
+  if (base.length === 0 || head.length === 0) return inconclusive("a side has no samples");
+  const history = (input.noise ?? []).filter((group) => group.length > 0);
+  if ([base, head, ...history].some((values) => values.some((v) => !(v > 0)))) {
+    return inconclusive("a run median is zero or negative: no ratio");
   }
-  // A bimodal benchmark is compared within the level both sides visit most (like with like);
-  // how often each side sits at the other level is reported, never flagged (DESIGN §7).
-  const modes = bimodality(base, head, input.history);
+
+  // A bimodal benchmark is compared at the level the head sits at, against the base's runs at
+  // that level; runs at the other level still tell the noise. A head at either known level is
+  // not a change (DESIGN §7).
+  const modes = bimodality(base, head, history);
+  let keep = (_: number) => true;
   if (modes) {
     row.modes = modes;
     const low = (v: number) => v <= modes.boundary;
-    const pooledLow = [...base, ...head].filter(low).length;
-    const keep = pooledLow * 2 >= base.length + head.length ? low : (v: number) => !low(v);
-    const share = (side: readonly number[]) =>
+    const headLow = head.filter(low).length;
+    const atLow = headLow * 2 > head.length || (headLow * 2 === head.length && median(head) <= modes.boundary);
+    keep = atLow ? low : (v: number) => !low(v);
+    const levels = `${formatMeasurement(modes.low, units)} and ${formatMeasurement(modes.high, units)}`;
+    const elsewhere = (side: readonly number[]) =>
       `${Math.round((100 * side.filter((v) => !keep(v)).length) / side.length)}%`;
-    const levels = `${format(modes.low)} and ${format(modes.high)} ${units}`;
-    const which = keep === low ? "lower" : "higher";
-    const baseKept = base.filter(keep);
-    const headKept = head.filter(keep);
-    if (baseKept.length < settings.minSamples || headKept.length < settings.minSamples) {
-      return inconclusive(`bimodal (levels ${levels}): too few values at one level to compare; not flagged`);
+    row.note =
+      `bimodal (levels ${levels}): compared at the ${atLow ? "lower" : "higher"} level; ` +
+      `runs at the other: base ${elsewhere(base)}, head ${elsewhere(head)}`;
+    if (!base.some(keep)) {
+      return input.baseIsHistory || history.length > 0
+        ? { ...row, verdict: "unchanged", note: `${row.note}; the head is at a level main's history knows` }
+        : inconclusive(`${row.note}; the base has no run at the head's level`);
     }
-    row.note = `bimodal (levels ${levels}): compared at the ${which} level; time at the other: base ${share(base)}, head ${share(head)}`;
-    base.splice(0, base.length, ...baseKept);
-    head.splice(0, head.length, ...headKept);
   }
-  const baseMedian = median(base);
-  const headMedian = median(head);
-  if (!(baseMedian > 0) || !(headMedian > 0)) return inconclusive("a median is zero or negative: no ratio");
-  row.ratio = headMedian / baseMedian;
+  const split = (values: readonly number[]): [number[], number[]] => [
+    values.filter(keep),
+    values.filter((v) => !keep(v)),
+  ];
+  const [baseKept, baseOther] = split(base);
+  const [headKept, headOther] = split(head);
+  const historyGroups = history.flatMap((group) => split(group));
+
+  row.method =
+    baseKept.length >= settings.minSamples && headKept.length >= settings.minSamples
+      ? "rank-test"
+      : input.baseIsHistory && headKept.length === 1
+        ? "prediction"
+        : "t-test";
+  const logs = (values: readonly number[]) => values.map(Math.log);
+  // main's history may hold a run slowed by a neighbour: left out of the base and the noise
+  const trimmedBase =
+    row.method === "rank-test" ? { kept: logs(baseKept), dropped: 0 } : withoutOutliers(logs(baseKept));
+  const logBase = trimmedBase.kept;
+  const logHead = logs(headKept);
+  const noise = pooledSpread([
+    logBase,
+    logHead,
+    logs(baseOther),
+    logs(headOther),
+    ...historyGroups.map((group) => withoutOutliers(logs(group)).kept),
+  ]);
+  const fromHistory = historyGroups.some((g) => g.length > 1) || (input.baseIsHistory ?? false);
+  const fromRuns = [headKept, headOther].some((g) => g.length > 1) || (!input.baseIsHistory && base.length > 1);
+  if (trimmedBase.dropped > 0) {
+    const runs = trimmedBase.dropped === 1 ? "1 outlying run" : `${trimmedBase.dropped} outlying runs`;
+    row.note = row.note ? `${row.note}; ${runs} of the base left out` : `${runs} of the base left out`;
+  }
+  row.base = { runs: base.length, observations: logBase.length, center: NaN };
+  row.head = { runs: head.length, observations: logHead.length, center: NaN };
+  if (noise.df < MIN_NOISE_DF) {
+    row.method = null;
+    row.base.center = Math.exp(mean(logBase));
+    row.head.center = Math.exp(mean(logHead));
+    row.ratio = row.head.center / row.base.center;
+    if (base.length === 1 && head.length === 1)
+      return inconclusive(
+        "one run a side, and main's history does not know this benchmark's run-to-run noise on this machine",
+      );
+    return inconclusive(
+      input.baseIsHistory
+        ? `${base.length} run(s) in main's history: too few to know the run-to-run noise; ${MIN_NOISE_DF + 1} are needed`
+        : `${base.length} base and ${head.length} head run(s): too few to know the run-to-run noise; ` +
+            `${MIN_NOISE_DF + 1} a side are needed`,
+    );
+  }
+  row.noise = {
+    perRun: Math.expm1(noise.spread),
+    df: noise.df,
+    source: fromHistory && fromRuns ? "runs and history" : fromHistory ? "history" : "runs",
+  } satisfies NoiseUsed;
+
+  if (row.method === "rank-test") rankTest(row, baseKept, headKept, input, settings);
+  else tTest(row, logBase, logHead, noise, settings);
+  return {
+    row,
+    noise,
+    baseRuns: logBase.length,
+    headRuns: logHead.length,
+    baseIsHistory: input.baseIsHistory ?? false,
+  };
+}
+
+/** Many runs a side: Mann-Whitney U on run medians, a bootstrap interval on the ratio of their medians. */
+function rankTest(row: Row, base: number[], head: number[], input: ComparisonInput, settings: CompareSettings): void {
+  row.base!.center = median(base);
+  row.head!.center = median(head);
+  row.ratio = row.head!.center / row.base!.center;
+  row.p = mannWhitneyU(base, head).p;
   if (settings.resamples > 0) {
-    const { low, high } = ratioOfMediansInterval(base, head, {
+    row.interval = ratioOfMediansInterval(base, head, {
       confidence: settings.confidence,
       resamples: settings.resamples,
       seed: seedOf(`${input.name}\u0000${input.metric}`),
     });
-    row.interval = { low, high };
-  }
-  row.p = mannWhitneyU(base, head).p;
-
-  const logSpread = input.history ? runToRunSpread(input.history) : undefined;
-  if (logSpread !== undefined) {
-    row.mde = minimumDetectableEffect(
-      logSpread,
-      level === "runs" ? input.base.runs.length : 1,
-      level === "runs" ? input.head.runs.length : 1,
-    );
-  }
-  return { comparison: row, logSpread };
-}
-
-function decide(tested: Tested, q: number, settings: CompareSettings): void {
-  decideVerdict(tested, q, settings);
-  const row = tested.comparison;
-  if (row.note) row.reason = row.reason ? `${row.note}; ${row.reason}` : row.note;
-  delete row.note;
-}
-
-function decideVerdict({ comparison: row }: Tested, q: number, settings: CompareSettings): void {
-  row.q = q;
-  const ratio = row.ratio!;
-  const magnitude = Math.abs(Math.log(ratio));
-  const worse = row.direction === "lower_is_better" ? ratio > 1 : ratio < 1;
-  const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const floor = row.level === "samples" && row.mde !== null ? Math.max(row.threshold, row.mde) : row.threshold;
-  if (q <= settings.fdr && magnitude >= Math.log1p(floor)) {
-    row.verdict = worse ? "regressed" : "improved";
-    return;
-  }
-  row.verdict = "unchanged";
-  if (q <= settings.fdr && magnitude >= Math.log1p(row.threshold)) {
-    row.reason = `within this benchmark's run-to-run noise (detectable: ${percent(row.mde!)})`;
-  } else if (q <= settings.fdr) {
-    row.reason = `below the ${percent(row.threshold)} threshold`;
-  } else if (
-    row.interval &&
-    Math.max(Math.abs(Math.log(row.interval.low)), Math.abs(Math.log(row.interval.high))) > Math.log1p(floor)
-  ) {
-    row.verdict = "inconclusive";
-    row.reason = `not significant, but the interval allows a change beyond ${percent(floor)}`;
   }
 }
 
 /**
- * Two levels count as bimodality when both sides visit both of them (or history does): one
- * side entirely at a new level is a change, not noise.
+ * Few runs: the difference of mean log run medians over its standard error under the pooled
+ * noise. With one head run against main's history this is the prediction interval of the next
+ * run of main; with a known noise, even one run a side is judged.
+ */
+function tTest(row: Row, base: number[], head: number[], noise: PooledSpread, settings: CompareSettings): void {
+  const baseMean = mean(base);
+  const headMean = mean(head);
+  const difference = headMean - baseMean;
+  row.base!.center = Math.exp(baseMean);
+  row.head!.center = Math.exp(headMean);
+  row.ratio = Math.exp(difference);
+  const standardError = noise.spread * Math.sqrt(1 / base.length + 1 / head.length);
+  if (standardError === 0) {
+    // a metric with no run-to-run noise (a count): any change is real
+    row.p = difference === 0 ? 1 : 0;
+    row.interval = { low: row.ratio, high: row.ratio };
+    return;
+  }
+  row.p = twoSidedP(difference / standardError, noise.df);
+  const halfWidth = studentTQuantile(1 - (1 - settings.confidence) / 2, noise.df) * standardError;
+  row.interval = { low: Math.exp(difference - halfWidth), high: Math.exp(difference + halfWidth) };
+}
+
+function decide(tested: Tested, q: number, settings: CompareSettings, alpha: number): void {
+  const { row, noise } = tested;
+  row.q = q;
+  if (noise.spread > 0) row.mde = detectableChange(noise, tested.baseRuns, tested.headRuns, alpha);
+  const logChange = Math.log(row.ratio!);
+  const worse = row.direction === "lower_is_better" ? logChange > 0 : logChange < 0;
+  const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const beyondThreshold = Math.abs(logChange) >= Math.log1p(row.threshold);
+  if (q <= settings.fdr && beyondThreshold) {
+    row.verdict = worse ? "regressed" : "improved";
+  } else if (q <= settings.fdr) {
+    row.verdict = "unchanged";
+    row.reason = `below the ${percent(row.threshold)} threshold`;
+  } else if (beyondThreshold) {
+    // the change looks big enough to matter, but these runs cannot tell it from noise
+    row.verdict = "inconclusive";
+    const detectable = row.mde === null ? "" : `, detectable from ${percent(row.mde)}`;
+    row.reason = `within the run-to-run noise (${percent(row.noise!.perRun)} a run${detectable})`;
+    row.runsNeeded = runsToSettle(logChange, noise, tested.baseRuns, tested.headRuns, alpha, tested.baseIsHistory);
+    if (row.runsNeeded) {
+      row.reason +=
+        row.runsNeeded.side === "head"
+          ? `; about ${row.runsNeeded.runs} head runs would settle it`
+          : `; about ${row.runsNeeded.runs} runs a side would settle it`;
+    }
+  } else {
+    row.verdict = "unchanged";
+  }
+}
+
+function finish(row: Row): Row {
+  if (row.note) row.reason = row.reason ? `${row.note}; ${row.reason}` : row.note;
+  delete row.note;
+  return row;
+}
+
+/** Each run's median; runs without samples are left out (the commands refuse them earlier). */
+function runMedians(side: ComparisonSide): number[] {
+  return side.runs.filter((run) => run.length > 0).map((run) => median(run));
+}
+
+/**
+ * Two levels count as bimodality when main's history shows them, or when both sides visit both:
+ * one side entirely at a new level is a change, not noise.
  */
 function bimodality(
   base: readonly number[],
   head: readonly number[],
-  history: readonly number[] | undefined,
+  history: readonly (readonly number[])[],
 ): Modes | undefined {
-  if (history && history.length >= 5) {
-    const modes = findModes(history);
+  const known = [...history.flat(), ...(base.length >= 5 ? base : [])];
+  if (known.length >= 5) {
+    const modes = findModes(known);
     if (modes) return modes;
   }
   const modes = findModes([...base, ...head]);
@@ -210,9 +324,10 @@ function bimodality(
   return visitsBoth(base) && visitsBoth(head) ? modes : undefined;
 }
 
-function sideStats(side: ComparisonSide): SideStats {
+/** Before any test: the runs and the median of every sample, as the input gave them. */
+function plainStats(side: ComparisonSide): SideStats {
   const all = side.runs.flat();
-  return { runs: side.runs.length, observations: all.length, median: all.length > 0 ? median(all) : NaN };
+  return { runs: side.runs.length, observations: side.runs.length, center: all.length > 0 ? median(all) : NaN };
 }
 
 function geometricMean(rows: readonly BenchmarkComparison[]): SuiteComparison["geometricMean"] {
@@ -249,8 +364,4 @@ function seedOf(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash | 0;
-}
-
-function format(value: number): string {
-  return Number(value.toPrecision(3)).toString();
 }

@@ -36,25 +36,3 @@ export function findModes(values: readonly number[]): Modes | undefined {
     boundary: Math.exp((logs[best - 1]! + logs[best]!) / 2),
   };
 }
-
-/** z for a two-sided 5% test plus z for 80% power: the usual design constants of a detectable effect. */
-const DETECTABLE_Z = 1.96 + 0.8416;
-
-/**
- * Run-to-run noise of one benchmark, learned from its recent results on main (same metric and
- * fingerprint): the robust spread (MAD) of the log run medians. Needs five runs; fewer say
- * nothing about noise.
- */
-export function runToRunSpread(runMedians: readonly number[]): number | undefined {
-  if (runMedians.length < 5 || runMedians.some((v) => !(v > 0))) return undefined;
-  return robustSpread(runMedians.map(Math.log));
-}
-
-/**
- * The smallest relative change that a comparison of `baseRuns` runs against `headRuns` runs
- * detects 80% of the time at the 5% level, given the benchmark's run-to-run spread (log scale).
- * Returned as a fraction: 0.04 = 4%.
- */
-export function minimumDetectableEffect(logSpread: number, baseRuns: number, headRuns: number): number {
-  return Math.expm1(DETECTABLE_Z * logSpread * Math.sqrt(1 / baseRuns + 1 / headRuns));
-}

@@ -21,14 +21,16 @@ beforeEach(() => {
 afterEach(() => expect(server.violations).toEqual([]));
 
 const TOKEN = "ghs_FAKEtokenNEVERprinted0123456789";
-const client = () =>
+// Generous by default: on a loaded machine a first answer can take longer than a hung-request
+// test's timeout, and a timed-out answer is a retry the test did not ask for.
+const client = (requestTimeoutMs = 3_000) =>
   createGitHubClient({
     token: TOKEN,
     baseUrl: server.url,
     retries: 3,
     retryBaseMs: 10,
     rateLimitUnitMs: 10,
-    requestTimeoutMs: 300,
+    requestTimeoutMs,
     log: (m) => logs.push(m),
   });
 const COMMIT = "/repos/lance-format/lance/commits/main";
@@ -37,10 +39,12 @@ const commitBody = {
   files: [],
   sha: "a".repeat(40),
 };
-const getCommit = () =>
+const getCommit = (requestTimeoutMs?: number) =>
   callGitHub("reading commit main of lance-format/lance", () =>
-    client().rest.repos.getCommit({ owner: "lance-format", repo: "lance", ref: "main" }),
+    client(requestTimeoutMs).rest.repos.getCommit({ owner: "lance-format", repo: "lance", ref: "main" }),
   );
+/** Short, so that four hung tries stay quick. */
+const HANG_TIMEOUT_MS = 400;
 const secondary = {
   status: 403,
   headers: { "retry-after": "1" },
@@ -104,13 +108,13 @@ describe("GitHub API faults", () => {
 
   it("a request that hangs is timed out and retried, then fails as a network error", async () => {
     server.route("GET", COMMIT, ["hang"]);
-    await expect(getCommit()).rejects.toThrow(/reading commit main of lance-format\/lance failed: network error/);
+    await expect(getCommit(HANG_TIMEOUT_MS)).rejects.toThrow(/reading commit main of lance-format\/lance failed: network error/);
     expect(server.requests).toHaveLength(4);
   });
 
   it("a hung request followed by an answer succeeds", async () => {
     server.route("GET", COMMIT, ["hang", { status: 200, body: commitBody }]);
-    await getCommit();
+    await getCommit(HANG_TIMEOUT_MS);
     expect(server.requests).toHaveLength(2);
   });
 

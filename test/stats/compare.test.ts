@@ -6,7 +6,8 @@ import { compareSuite, type CompareSettings, type ComparisonInput } from "../../
 import { benjaminiHochberg } from "../../src/stats/fdr.js";
 import { mannWhitneyU } from "../../src/stats/mann-whitney.js";
 import { medianInPlace } from "../../src/stats/median.js";
-import { findModes, minimumDetectableEffect, runToRunSpread } from "../../src/stats/noise.js";
+import { findModes } from "../../src/stats/noise.js";
+import { detectableChange, pooledSpread, runsToSettle, withoutOutliers } from "../../src/stats/run-noise.js";
 
 // Reference values from SciPy 1.x (python -m pip install scipy):
 //   scipy.stats.mannwhitneyu(x, y, alternative="two-sided")  and  scipy.stats.false_discovery_control(p)
@@ -101,14 +102,39 @@ describe("noise", () => {
     expect(findModes([1, 1, 1, 5])).toBeUndefined(); // one outlier is not a mode
   });
 
-  it("turns run-to-run spread into a minimum detectable effect", () => {
-    expect(runToRunSpread([1, 1, 1, 1])).toBeUndefined(); // too few runs to say
-    const spread = runToRunSpread([1, 1.02, 0.98, 1.01, 0.99, 1.03, 0.97])!;
-    expect(spread).toBeGreaterThan(0.01);
-    expect(spread).toBeLessThan(0.03);
-    // more runs per side, smaller detectable effect
-    expect(minimumDetectableEffect(spread, 10, 10)).toBeLessThan(minimumDetectableEffect(spread, 1, 1));
-    expect(minimumDetectableEffect(0.02, 1, 1)).toBeCloseTo(Math.expm1(2.8016 * 0.02 * Math.SQRT2), 4);
+  it("pools run-to-run spread within groups, never across their levels", () => {
+    // two groups 10% apart, each with the same spread: pooling keeps the spread, not the gap
+    const low = [1, 1.02, 0.98].map(Math.log);
+    const high = [1.1, 1.122, 1.078].map(Math.log);
+    const pooled = pooledSpread([low, high, [Math.log(5)]]);
+    expect(pooled.df).toBe(4); // a lone run adds no freedom
+    expect(pooled.spread).toBeCloseTo(pooledSpread([low]).spread, 3);
+    expect(pooledSpread([[1], [2]]).df).toBe(0);
+  });
+
+  it("leaves out a slow outlier run from five or more, and nothing from fewer", () => {
+    const logs = [100, 101, 99, 100.5, 99.5, 100.2, 160].map(Math.log);
+    expect(withoutOutliers(logs)).toMatchObject({ dropped: 1 });
+    expect(withoutOutliers(logs.slice(2)).dropped).toBe(1);
+    expect(withoutOutliers([100, 101, 160].map(Math.log)).dropped).toBe(0);
+  });
+
+  it("gives the smallest detectable change and the runs that would settle a smaller one", () => {
+    // 2% noise, 20 runs of history against 1 head run, alpha 0.05: (t.975 + t.8) · 0.02 · √(1 + 1/20)
+    const noise = { spread: 0.02, df: 19 };
+    expect(detectableChange(noise, 20, 1, 0.05)).toBeCloseTo(Math.expm1((2.093 + 0.861) * 0.02 * Math.sqrt(1.05)), 3);
+    expect(detectableChange(noise, 20, 10, 0.05)).toBeLessThan(detectableChange(noise, 20, 1, 0.05));
+    // 4% needs more head runs against the same history; 0.1% is beyond any reasonable count
+    const needed = runsToSettle(Math.log(1.04), noise, 20, 1, 0.05, true)!;
+    expect(needed.side).toBe("head");
+    expect(
+      Math.log1p(detectableChange({ spread: 0.02, df: 19 + needed.runs - 1 }, 20, needed.runs, 0.05)),
+    ).toBeLessThanOrEqual(Math.log(1.04));
+    expect(
+      Math.log1p(detectableChange({ spread: 0.02, df: 19 + needed.runs - 2 }, 20, needed.runs - 1, 0.05)),
+    ).toBeGreaterThan(Math.log(1.04));
+    expect(runsToSettle(Math.log(1.001), noise, 20, 1, 0.05, true)).toBeNull();
+    expect(runsToSettle(Math.log(1.05), { spread: 0.03, df: 2 }, 2, 2, 0.05, false)).toMatchObject({ side: "each" });
   });
 });
 
@@ -135,123 +161,200 @@ function side(level: number, runs: number, perRun: number, seed: number, cv = 0.
   };
 }
 
-const bench = (
-  name: string,
-  base: number,
-  head: number,
-  seed: number,
-  extra: Partial<ComparisonInput> = {},
-): ComparisonInput => ({
+/** One run per value: `values` are run medians, each run given a few samples around it. */
+const runs = (values: readonly number[], units = "nanoseconds") => ({
+  runs: values.map((v) => [v * 0.999, v, v * 1.001]),
+  units,
+});
+
+const input = (name: string, extra: Partial<ComparisonInput>): ComparisonInput => ({
   name,
   metric: "time",
   direction: "lower_is_better",
-  base: side(base, 1, 40, seed),
-  head: side(head, 1, 40, seed + 1000),
   ...extra,
 });
 
-describe("compareSuite", () => {
-  it("calls slower time a regression and higher throughput an improvement, and explains the rest", () => {
-    const result = compareSuite(
-      [
-        bench("slower", 100, 110, 1),
-        bench("faster", 100, 90, 2),
-        bench("same", 100, 100, 3),
-        bench("tiny", 100, 101, 4),
-        { ...bench("throughput-up", 100, 110, 5), metric: "throughput", direction: "higher_is_better" },
-      ],
-      SETTINGS,
-    );
-    const verdicts = Object.fromEntries(result.benchmarks.map((b) => [b.name, b.verdict]));
-    expect(verdicts).toEqual({
-      slower: "regressed",
-      faster: "improved",
-      same: "unchanged",
-      tiny: "unchanged",
-      "throughput-up": "improved",
-    });
-    const tiny = result.benchmarks.find((b) => b.name === "tiny")!;
-    expect(tiny.reason).toMatch(/below the 2\.0% threshold|^$/);
-    const slower = result.benchmarks.find((b) => b.name === "slower")!;
-    expect(slower.ratio).toBeCloseTo(1.1, 1);
-    expect(slower.interval!.low).toBeLessThan(1.1);
-    expect(slower.interval!.high).toBeGreaterThan(1.1);
-    expect(result.counts).toMatchObject({ regressed: 1, improved: 2, unchanged: 2 });
-    expect(result.geometricMean!.count).toBe(5);
-  });
+const HISTORY = [100, 103, 98, 101, 99, 102, 97, 100.5];
 
-  it("is inconclusive with too few samples, different units, another machine, or two modes", () => {
-    // run medians jump between two levels 2× apart; the head happens to sit high more often
-    const bimodalRuns = (seed: number, high: (i: number) => boolean) =>
-      side(1, 10, 1, seed).runs.map((run, i) => run.map((v) => v * (high(i) ? 2 : 1)));
-    const result = compareSuite(
-      [
-        { ...bench("few", 100, 150, 1), head: side(150, 1, 3, 9) },
-        { ...bench("units", 100, 100, 2), head: { ...side(100, 1, 40, 8), units: "milliseconds" } },
-        { ...bench("machine", 100, 100, 3), incomparable: "measured on another machine" },
-        {
-          ...bench("bimodal", 1, 1, 4),
-          base: { runs: bimodalRuns(4, (i) => i % 2 === 0), units: "nanoseconds" },
-          head: { runs: bimodalRuns(5, (i) => i < 8), units: "nanoseconds" },
-        },
-      ],
-      SETTINGS,
-    );
-    const byName = Object.fromEntries(result.benchmarks.map((b) => [b.name, b]));
-    expect(byName.few!.verdict).toBe("inconclusive");
-    expect(byName.few!.reason).toMatch(/too few samples: 40 base and 3 head/);
-    expect(byName.units!.reason).toMatch(/units differ/);
-    expect(byName.machine!.reason).toMatch(/another machine/);
-    expect(byName.bimodal!.level).toBe("runs");
-    expect(["unchanged", "inconclusive"]).toContain(byName.bimodal!.verdict); // 5 and 8 runs at that level
-    expect(byName.bimodal!.reason).toMatch(
-      /^bimodal \(levels 0\.99\d* and 2 nanoseconds\): compared at the higher level; time at the other: base 50%, head 20%/,
-    );
-  });
-
-  it("compares a bimodal benchmark level with level, so a shift inside its usual level is still found", () => {
-    const runs = (seed: number, factor: number, high: (i: number) => boolean) =>
-      side(1000, 20, 1, seed).runs.map((run, i) => run.map((v) => v * factor * (high(i) ? 2 : 1)));
-    const [shifted, onlyModeShare] = compareSuite(
-      [
-        {
-          name: "shifted",
-          metric: "time",
-          direction: "lower_is_better",
-          base: { runs: runs(1, 1, (i) => i % 4 === 0), units: "nanoseconds" },
-          head: { runs: runs(2, 1.1, (i) => i % 4 === 1), units: "nanoseconds" },
-        },
-        {
-          name: "share",
-          metric: "time",
-          direction: "lower_is_better",
-          base: { runs: runs(3, 1, (i) => i % 4 === 0), units: "nanoseconds" },
-          head: { runs: runs(4, 1, (i) => i % 2 === 0), units: "nanoseconds" },
-        },
-      ],
+describe("compareSuite: one head run against main's history (prediction)", () => {
+  it("matches SciPy's prediction interval on log run medians", () => {
+    // scipy.stats.t.sf(|t|, n − 1) with t = (log y − mean) / (sd · √(1 + 1/n)) on the logs
+    const [row] = compareSuite(
+      [input("p", { base: runs(HISTORY), head: runs([104]), baseIsHistory: true })],
       SETTINGS,
     ).benchmarks;
-    expect(shifted!.verdict).toBe("regressed");
-    expect(shifted!.ratio).toBeCloseTo(1.1, 1);
-    expect(shifted!.reason).toMatch(/compared at the lower level/);
-    expect(onlyModeShare!.verdict).toBe("unchanged"); // more time at the slow level: reported, not flagged
-    expect(onlyModeShare!.reason, onlyModeShare!.reason!).toMatch(/base 25%, head 50%/);
+    expect(row!.method).toBe("prediction");
+    expect(row!.p).toBeCloseTo(0.11163085357678687, 6);
+    expect(row!.ratio).toBeCloseTo(1.03953378786623, 8);
+    expect(row!.interval!.low).toBeCloseTo(0.9884542294842606, 6);
+    expect(row!.interval!.high).toBeCloseTo(1.0932529437193526, 6);
+    expect(row!.noise).toMatchObject({ df: 7, source: "history" });
+    expect(row!.base).toMatchObject({ runs: 8, observations: 8 });
+    // +4% is beyond the 2% threshold but inside main's ±2% a run: not flagged, and says what would settle it
+    expect(row!.verdict).toBe("inconclusive");
+    expect(row!.reason).toMatch(
+      /within the run-to-run noise \(2\.\d% a run, detectable from \d+\.\d%\); about \d+ head runs would settle it/,
+    );
+    expect(row!.runsNeeded).toMatchObject({ side: "head" });
   });
 
-  it("lists benchmarks present on one side only as added or removed", () => {
+  it("flags a clear slowdown, keeps a head inside main's spread unchanged, and ignores one slow run of main", () => {
+    const withOutlier = [...HISTORY, 160];
     const result = compareSuite(
       [
-        { name: "new", metric: "time", direction: "lower_is_better", head: side(1, 1, 10, 1) },
-        { name: "gone", metric: "time", direction: "lower_is_better", base: side(1, 1, 10, 2) },
+        input("slower", { base: runs(withOutlier), head: runs([130]), baseIsHistory: true }),
+        input("same", { base: runs(withOutlier), head: runs([101]), baseIsHistory: true }),
       ],
       SETTINGS,
     );
-    expect(result.benchmarks.map((b) => b.verdict)).toEqual(["added", "removed"]);
-    expect(result.geometricMean).toBeNull();
+    const [slower, same] = result.benchmarks;
+    expect(slower!.verdict).toBe("regressed");
+    expect(slower!.reason).toMatch(/1 outlying run of the base left out/);
+    expect(slower!.base!.observations).toBe(8);
+    expect(slower!.ratio).toBeCloseTo(130 / 100.05, 1);
+    expect(same!.verdict).toBe("unchanged");
+  });
+
+  it("knows a bimodal history: a head at either level is no change, a shift within a level is", () => {
+    const bimodal = [2.86, 21.9, 2.9, 2.84, 22.1, 2.88, 21.7, 2.87, 22.0, 2.85].map((ms) => ms * 1e6);
+    const result = compareSuite(
+      [
+        input("high", { base: runs(bimodal), head: runs([21.95e6]), baseIsHistory: true }),
+        input("low", { base: runs(bimodal), head: runs([2.87e6]), baseIsHistory: true }),
+        input("shifted", { base: runs(bimodal), head: runs([3.4e6]), baseIsHistory: true }),
+      ],
+      SETTINGS,
+    );
+    const [high, low, shifted] = result.benchmarks;
+    expect(high!.verdict).toBe("unchanged");
+    expect(high!.reason).toMatch(/^bimodal \(levels 2\.86\d? ms and 21\.9\d? ms\): compared at the higher level/);
+    expect(low!.verdict).toBe("unchanged");
+    expect(shifted!.verdict).toBe("regressed");
+  });
+
+  it("is inconclusive with too little history, and says how many runs it needs", () => {
+    const [row] = compareSuite(
+      [input("short", { base: runs([100, 101]), head: runs([150]), baseIsHistory: true })],
+      SETTINGS,
+    ).benchmarks;
+    expect(row!.verdict).toBe("inconclusive");
+    expect(row!.reason).toBe("2 run(s) in main's history: too few to know the run-to-run noise; 3 are needed");
+    expect(row!.ratio).toBeCloseTo(150 / Math.sqrt(100 * 101), 6);
+  });
+});
+
+describe("compareSuite: one run against one run", () => {
+  it("never judges from within-run samples: inconclusive however many samples, however large the change", () => {
+    const many = (level: number, seed: number) => side(level, 1, 5000, seed, 0.01);
+    const [row] = compareSuite([input("files", { base: many(100, 1), head: many(150, 2) })], SETTINGS).benchmarks;
+    expect(row!.verdict).toBe("inconclusive");
+    expect(row!.p).toBeNull();
+    expect(row!.reason).toMatch(/^one run a side, and main's history does not know/);
+    expect(row!.ratio).toBeCloseTo(1.5, 2);
+  });
+
+  it("uses main's run-to-run noise when the store knows it (SciPy reference)", () => {
+    const noise = [[50, 51, 49, 50.5, 49.5, 50.2]];
+    const result = compareSuite(
+      [
+        input("known", { base: runs([100]), head: runs([110]), noise }),
+        input("small", { base: runs([100]), head: runs([100.5]), noise }),
+      ],
+      SETTINGS,
+    );
+    const [known, small] = result.benchmarks;
+    expect(known!.method).toBe("t-test");
+    expect(known!.p).toBeCloseTo(0.005186898159613482, 6);
+    expect(known!.noise).toMatchObject({ df: 5, source: "history" });
+    expect(known!.verdict).toBe("regressed");
+    expect(small!.verdict).toBe("unchanged");
+  });
+});
+
+describe("compareSuite: a few runs a side (t test on log run medians)", () => {
+  it("matches SciPy's two-sample t test", () => {
+    const [row] = compareSuite(
+      [input("t", { base: runs([100, 104, 97]), head: runs([110, 113, 108]) })],
+      SETTINGS,
+    ).benchmarks;
+    expect(row!.method).toBe("t-test");
+    expect(row!.p).toBeCloseTo(0.016725368796093557, 6);
+    expect(row!.ratio).toBeCloseTo(1.0999254990035117, 8);
+    expect(row!.noise).toMatchObject({ df: 4, source: "runs" });
+    expect(row!.base!.center).toBeCloseTo(Math.cbrt(100 * 104 * 97), 6);
+  });
+
+  it("with two runs a side calls +98% and leaves +3% inconclusive with the repetitions that would settle it", () => {
+    const result = compareSuite(
+      [
+        input("doubled", { base: runs([100, 101]), head: runs([198, 199]) }),
+        input("slight", { base: runs([100, 102]), head: runs([103, 105.5]) }),
+        input("steady", { base: runs([100, 101]), head: runs([99.5, 101.5]) }),
+      ],
+      SETTINGS,
+    );
+    const [doubled, slight, steady] = result.benchmarks;
+    expect(doubled!.verdict).toBe("regressed");
+    expect(slight!.verdict).toBe("inconclusive");
+    expect(slight!.runsNeeded).toMatchObject({ side: "each" });
+    expect(slight!.reason).toMatch(/about \d+ runs a side would settle it/);
+    expect(steady!.verdict).toBe("unchanged");
+    expect(steady!.mde).toBeGreaterThan(0);
+  });
+
+  it("uses the rank test on run medians when both sides have many runs", () => {
+    const [row] = compareSuite(
+      [input("ab", { base: side(100, 10, 20, 1, 0.01), head: side(110, 10, 20, 2, 0.01) })],
+      SETTINGS,
+    ).benchmarks;
+    expect(row!.method).toBe("rank-test");
+    expect(row!.verdict).toBe("regressed");
+    expect(row!.base!.observations).toBe(10);
+  });
+
+  it("a metric without run-to-run noise (a count) flags any change beyond the threshold", () => {
+    const result = compareSuite(
+      [
+        input("count", { base: runs([1000, 1000, 1000]), head: runs([1100, 1100, 1100]) }),
+        input("same-count", { base: runs([1000, 1000, 1000]), head: runs([1000, 1000, 1000]) }),
+      ],
+      SETTINGS,
+    );
+    expect(result.benchmarks.map((b) => b.verdict)).toEqual(["regressed", "unchanged"]);
+  });
+});
+
+describe("compareSuite: the suite", () => {
+  it("orients throughput, lists added and removed, and refuses other units or another machine", () => {
+    const result = compareSuite(
+      [
+        input("throughput-up", {
+          metric: "throughput",
+          direction: "higher_is_better",
+          base: runs([100, 101, 99]),
+          head: runs([130, 131, 129]),
+        }),
+        input("new", { head: runs([1]) }),
+        input("gone", { base: runs([1]) }),
+        input("units", { base: runs([1, 2, 3]), head: runs([1, 2, 3], "milliseconds") }),
+        input("machine", { base: runs([1, 2, 3]), head: runs([1, 2, 3]), incomparable: "measured on another machine" }),
+      ],
+      SETTINGS,
+    );
+    expect(result.benchmarks.map((b) => b.verdict)).toEqual([
+      "improved",
+      "added",
+      "removed",
+      "inconclusive",
+      "inconclusive",
+    ]);
+    expect(result.benchmarks[3]!.reason).toMatch(/units differ/);
+    expect(result.benchmarks[4]!.reason).toMatch(/another machine/);
+    expect(result.geometricMean!.count).toBe(1);
   });
 
   it("keeps a muted benchmark's numbers but never counts it as a regression", () => {
-    const result = compareSuite([bench("noisy", 100, 130, 1)], {
+    const result = compareSuite([input("noisy", { base: runs([100, 101, 99]), head: runs([130, 131, 129]) })], {
       ...SETTINGS,
       policyFor: () => ({ threshold: 0.02, muted: true, reason: "flaky" }),
     });
@@ -259,28 +362,21 @@ describe("compareSuite", () => {
     expect(result.counts).toMatchObject({ regressed: 0, muted: 1 });
   });
 
-  it("does not flag a single-run change that the benchmark's own run-to-run noise explains", () => {
-    // 5% slower, clearly significant within the runs, but main moves ±8% from run to run
-    const history = [1, 1.08, 0.93, 1.05, 0.95, 1.1, 0.9, 1.02].map((v) => v * 100);
-    const result = compareSuite([bench("jumpy", 100, 105, 1, { history }), bench("steady", 100, 105, 3)], SETTINGS);
-    const [jumpy, steady] = result.benchmarks;
-    expect(jumpy!.mde).toBeGreaterThan(0.05);
-    expect(jumpy!.verdict).toBe("unchanged");
-    expect(jumpy!.reason).toMatch(/run-to-run noise/);
-    expect(steady!.verdict).toBe("regressed");
-  });
-
-  it("controls false discoveries: 200 clean benchmarks rarely raise any alarm", () => {
+  it("controls false discoveries: 200 clean benchmarks, one head run against 10 runs of main, rarely alarm", () => {
     let suitesWithAlarm = 0;
-    for (let s = 0; s < 20; s++) {
-      const inputs = Array.from({ length: 200 }, (_, i) => bench(`b${i}`, 100, 100, s * 1000 + i * 2));
-      inputs.forEach((input) => {
-        input.base = side(100, 1, 30, s * 7919 + inputs.indexOf(input), 0.03);
-        input.head = side(100, 1, 30, s * 7919 + inputs.indexOf(input) + 500_000, 0.03);
+    const rng = xoroshiro128plus(2026); // one stream: generators seeded 0, 1, 2, … start correlated
+    for (let s = 0; s < 40; s++) {
+      const inputs = Array.from({ length: 200 }, (_, i) => {
+        const run = () => 100 * Math.exp(0.03 * gaussian(rng));
+        return input(`b${i}`, {
+          base: runs(Array.from({ length: 10 }, run)),
+          head: runs([run()]),
+          baseIsHistory: true,
+        });
       });
-      const result = compareSuite(inputs, { ...SETTINGS, resamples: 0, threshold: 0 } as CompareSettings);
+      const result = compareSuite(inputs, { ...SETTINGS, policyFor: () => ({ threshold: 0, muted: false }) });
       if (result.counts.regressed + result.counts.improved > 0) suitesWithAlarm++;
     }
-    expect(suitesWithAlarm).toBeLessThanOrEqual(3);
+    expect(suitesWithAlarm).toBeLessThanOrEqual(5); // 5% of 40 is 2; BH at 0.05 allows about that
   });
 });

@@ -1,0 +1,126 @@
+import { studentTQuantile, twoSidedP } from "./student-t.js";
+
+/**
+ * Run-to-run noise on the log scale. Every value here is one run's median (the run is the unit
+ * of replication); groups are runs that share a level — one side of a comparison, one level of
+ * a bimodal benchmark, or main's history on one fingerprint — and pool their spread, never
+ * their levels.
+ */
+export interface PooledSpread {
+  /** Standard deviation of log run medians (≈ the relative run-to-run noise). */
+  spread: number;
+  /** Degrees of freedom: Σ (runs − 1) over the groups. */
+  df: number;
+}
+
+export function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+/** Spread pooled around each group's own mean; groups of one run add no freedom. */
+export function pooledSpread(groups: readonly (readonly number[])[]): PooledSpread {
+  let squares = 0;
+  let df = 0;
+  for (const group of groups) {
+    if (group.length < 2) continue;
+    const center = mean(group);
+    for (const v of group) squares += (v - center) ** 2;
+    df += group.length - 1;
+  }
+  return { spread: df > 0 ? Math.sqrt(squares / df) : NaN, df };
+}
+
+/** Chance, per group of runs, of leaving out a run that is no outlier (normal noise): kept small,
+ * as every run left out makes the noise look smaller than it is. */
+const OUTLIER_FALSE_ALARM = 0.001;
+/** At most this share of a group's runs is ever left out. */
+const MAX_OUTLIER_SHARE = 0.2;
+
+/**
+ * Leaves out runs far from the rest of their group (a run slowed by a neighbour on a shared
+ * machine), one at a time: the most extreme run goes when the others predict it so badly that
+ * normal noise would do so less than 0.1% of the time (a Grubbs-style test: Bonferroni over the
+ * runs of a t prediction from the others). Only groups of five runs or more are judged, and at
+ * most a fifth of a group goes; fewer runs say too little about what is normal.
+ */
+export function withoutOutliers(logs: readonly number[]): { kept: number[]; dropped: number } {
+  const kept = [...logs];
+  const maxDropped = Math.floor(MAX_OUTLIER_SHARE * logs.length);
+  while (kept.length >= 5 && logs.length - kept.length < maxDropped) {
+    const center = mean(kept);
+    let extreme = 0;
+    for (let i = 1; i < kept.length; i++) {
+      if (Math.abs(kept[i]! - center) > Math.abs(kept[extreme]! - center)) extreme = i;
+    }
+    const others = kept.filter((_, i) => i !== extreme);
+    const { spread } = pooledSpread([others]);
+    const deviation = Math.abs(kept[extreme]! - mean(others));
+    const p = spread > 0 ? twoSidedP(deviation / (spread * Math.sqrt(1 + 1 / others.length)), others.length - 1) : 1;
+    if (p * kept.length >= OUTLIER_FALSE_ALARM) break;
+    kept.splice(extreme, 1);
+  }
+  return { kept, dropped: logs.length - kept.length };
+}
+
+/** Power the minimum detectable effect is computed for. */
+const POWER = 0.8;
+
+/**
+ * The smallest relative change (0.04 = 4%) that `baseRuns` runs against `headRuns` runs detect
+ * with 80% power by a two-sided t test at level `alpha`, given the pooled run-to-run spread.
+ */
+export function detectableChange(noise: PooledSpread, baseRuns: number, headRuns: number, alpha: number): number {
+  const z = studentTQuantile(1 - alpha / 2, noise.df) + studentTQuantile(POWER, noise.df);
+  return Math.expm1(z * noise.spread * Math.sqrt(1 / baseRuns + 1 / headRuns));
+}
+
+/** How many runs would settle a change of `logChange`, or `null` when 200 runs a side would not. */
+export interface RunsNeeded {
+  /** `head`: repetitions of the head against the same baseline; `each`: runs on each side. */
+  side: "head" | "each";
+  runs: number;
+}
+
+const MAX_RUNS = 200;
+const MAX_HEAD_RUNS = 50;
+
+/**
+ * The fewest runs at which a change of `logChange` (log scale) becomes detectable, assuming the
+ * noise stays what it is. Against main's history, more head repetitions are tried first (the
+ * history is what it is); otherwise, and when those cannot do it, runs on both sides.
+ */
+export function runsToSettle(
+  logChange: number,
+  noise: PooledSpread,
+  baseRuns: number,
+  headRuns: number,
+  alpha: number,
+  baseIsHistory: boolean,
+): RunsNeeded | null {
+  if (!(noise.spread > 0) || logChange === 0) return null;
+  const reaches = (b: number, h: number) => {
+    const df = noise.df + (b - baseRuns) + (h - headRuns);
+    return Math.log1p(detectableChange({ spread: noise.spread, df }, b, h, alpha)) <= Math.abs(logChange);
+  };
+  if (baseIsHistory) {
+    const head = fewestReaching(headRuns + 1, MAX_HEAD_RUNS, (h) => reaches(baseRuns, h));
+    if (head !== null) return { side: "head", runs: head };
+  }
+  const each = fewestReaching(Math.max(baseRuns, headRuns) + 1, MAX_RUNS, (k) => reaches(Math.max(k, baseRuns), k));
+  return each === null ? null : { side: "each", runs: each };
+}
+
+/** The smallest n in [from, to] where `reaches` holds; it only ever turns from false to true as n grows. */
+function fewestReaching(from: number, to: number, reaches: (n: number) => boolean): number | null {
+  if (from > to || !reaches(to)) return null;
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (reaches(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
