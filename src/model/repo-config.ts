@@ -9,7 +9,7 @@ import { Direction } from "./metric.js";
  *     compare:
  *       threshold: 2%          # smallest change worth flagging (or 0.02)
  *       fdr: 0.05              # Benjamini-Hochberg level across the suite
- *       min-samples: 5         # fewer observations on a side → inconclusive
+ *       min-samples: 5         # runs a side from which the rank test replaces the t test
  *       history: 20            # recent main results used for noise and the history baseline
  *       benchmarks:            # later rules override earlier ones, field by field
  *         - match: "sort/**"   # a glob over benchmark names; `**` also crosses "/"
