@@ -132,6 +132,13 @@ export async function compare(
       resamples: config.compare["bootstrap-resamples"],
       policyFor: policyResolver(config.compare),
     });
+    if (comparison.headRunShift) {
+      const { direction, benchmarks, of } = comparison.headRunShift;
+      warnings.push(
+        `the head run was ${direction} on ${benchmarks} of ${of} benchmarks at once, as a busy machine makes it: ` +
+          `those are not flagged. Run the head again (or several times) to tell the code from the machine.`,
+      );
+    }
     return {
       ...comparison,
       baseline: describeBaseline(options.base, historyBase !== null, historyRuns, options.historyRef),

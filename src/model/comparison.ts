@@ -77,6 +77,11 @@ export interface SuiteComparison {
   /** Geometric mean of head/base over compared, unmuted benchmarks, oriented so that > 1 is worse. */
   geometricMean: { ratio: number; low: number; high: number; count: number } | null;
   counts: Record<Verdict, number> & { muted: number };
+  /**
+   * Set when one head run moved a large share of the suite the same way (a busy machine, most
+   * likely): those benchmarks are inconclusive rather than flagged.
+   */
+  headRunShift: { direction: "slower" | "faster"; benchmarks: number; of: number } | null;
 }
 
 export interface Baseline {

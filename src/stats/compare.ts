@@ -5,7 +5,7 @@ import { benjaminiHochberg } from "./fdr.js";
 import { mannWhitneyU } from "./mann-whitney.js";
 import { median } from "./median.js";
 import { findModes } from "./noise.js";
-import { detectableChange, mean, pooledSpread, runsToSettle, withoutOutliers, type PooledSpread } from "./run-noise.js";
+import { detectableChange, mean, pooledSpread, runsToSettle, type PooledSpread } from "./run-noise.js";
 import { studentTQuantile, twoSidedP } from "./student-t.js";
 
 /** One side of one benchmark: every run's per-iteration samples (one stored result = one run). */
@@ -59,6 +59,8 @@ interface Tested {
   baseRuns: number;
   headRuns: number;
   baseIsHistory: boolean;
+  /** For one head run against main's history: the lowest and highest of main's run medians. */
+  range?: { low: number; high: number };
 }
 
 /**
@@ -85,11 +87,50 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
   const qValues = benjaminiHochberg(tested.map((t) => t.row.p!));
   // What a lone change must reach: BH's threshold for the smallest of m p-values is fdr / m.
   const alpha = settings.fdr / Math.max(1, tested.length);
+  const shift = headRunShift(tested);
   tested.forEach((t, i) => {
     decide(t, qValues[i]!, settings, alpha);
+    if (shift?.moved.has(t) && (t.row.verdict === "regressed" || t.row.verdict === "improved")) {
+      t.row.verdict = "inconclusive";
+      t.row.reason =
+        `the head run was ${shift.direction} across the suite (${shift.moved.size} of ${shift.of} benchmarks): ` +
+        `more likely the machine than the code; run the head again to tell`;
+    }
     finish(t.row);
   });
-  return { benchmarks, geometricMean: geometricMean(benchmarks), counts: countVerdicts(benchmarks) };
+  return {
+    benchmarks,
+    geometricMean: geometricMean(benchmarks),
+    counts: countVerdicts(benchmarks),
+    headRunShift: shift ? { direction: shift.direction, benchmarks: shift.moved.size, of: shift.of } : null,
+  };
+}
+
+/** p below which a benchmark counts as moved when looking for a suite-wide shift. */
+const SHIFT_P = 0.01;
+/** Share of a single head run's benchmarks that, moved the same way, is a shift of the whole run. */
+const SHIFT_SHARE = 0.3;
+
+/**
+ * One head run that is slower (or faster) across much of the suite at once is what a busy
+ * neighbour does to a shared machine: measured here, about a quarter of runs are slowed 1.1–2.4×
+ * on most benchmarks together. A code change rarely moves a third of a suite. With
+ * one head run the two cannot be told apart, so such a run's changes are not flagged.
+ */
+function headRunShift(
+  tested: readonly Tested[],
+): { direction: "slower" | "faster"; moved: Set<Tested>; of: number } | null {
+  const single = tested.filter((t) => t.headRuns === 1);
+  const needed = Math.max(3, Math.ceil(SHIFT_SHARE * single.length));
+  for (const direction of ["slower", "faster"] as const) {
+    const moved = single.filter((t) => t.row.p! < SHIFT_P && isWorse(t.row) === (direction === "slower"));
+    if (moved.length >= needed) return { direction, moved: new Set(moved), of: single.length };
+  }
+  return null;
+}
+
+function isWorse(row: BenchmarkComparison): boolean {
+  return row.direction === "lower_is_better" ? row.ratio! > 1 : row.ratio! < 1;
 }
 
 function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Tested {
@@ -134,8 +175,12 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
 
   // A bimodal benchmark is compared at the level the head sits at, against the base's runs at
   // that level; runs at the other level still tell the noise. A head at either known level is
-  // not a change (DESIGN §7).
-  const modes = bimodality(base, head, history);
+  // not a change.
+  // One head run against main's history is judged against all of main's runs: a head inside
+  // their range (at either level of a bimodal benchmark, or as slow as main's slowest run) has
+  // been seen on main already and is never flagged.
+  const predicting = (input.baseIsHistory ?? false) && head.length === 1;
+  const modes = predicting ? undefined : bimodality(base, head, history);
   let keep = (_: number) => true;
   if (modes) {
     row.modes = modes;
@@ -163,31 +208,19 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
   const [headKept, headOther] = split(head);
   const historyGroups = history.flatMap((group) => split(group));
 
-  row.method =
-    baseKept.length >= settings.minSamples && headKept.length >= settings.minSamples
+  row.method = predicting
+    ? "prediction"
+    : baseKept.length >= settings.minSamples && headKept.length >= settings.minSamples
       ? "rank-test"
-      : input.baseIsHistory && headKept.length === 1
-        ? "prediction"
-        : "t-test";
+      : "t-test";
   const logs = (values: readonly number[]) => values.map(Math.log);
-  // main's history may hold a run slowed by a neighbour: left out of the base and the noise
-  const trimmedBase =
-    row.method === "rank-test" ? { kept: logs(baseKept), dropped: 0 } : withoutOutliers(logs(baseKept));
-  const logBase = trimmedBase.kept;
+  const logBase = logs(baseKept);
   const logHead = logs(headKept);
-  const noise = pooledSpread([
-    logBase,
-    logHead,
-    logs(baseOther),
-    logs(headOther),
-    ...historyGroups.map((group) => withoutOutliers(logs(group)).kept),
-  ]);
+  // Every run counts in the noise, slow ones included: on shared machines a quarter of runs can
+  // be slowed by a neighbour, and leaving them out would make that look impossible.
+  const noise = pooledSpread([logBase, logHead, logs(baseOther), logs(headOther), ...historyGroups.map(logs)]);
   const fromHistory = historyGroups.some((g) => g.length > 1) || (input.baseIsHistory ?? false);
   const fromRuns = [headKept, headOther].some((g) => g.length > 1) || (!input.baseIsHistory && base.length > 1);
-  if (trimmedBase.dropped > 0) {
-    const runs = trimmedBase.dropped === 1 ? "1 outlying run" : `${trimmedBase.dropped} outlying runs`;
-    row.note = row.note ? `${row.note}; ${runs} of the base left out` : `${runs} of the base left out`;
-  }
   row.base = { runs: base.length, observations: logBase.length, center: NaN };
   row.head = { runs: head.length, observations: logHead.length, center: NaN };
   if (noise.df < MIN_NOISE_DF) {
@@ -213,13 +246,14 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
   } satisfies NoiseUsed;
 
   if (row.method === "rank-test") rankTest(row, baseKept, headKept, input, settings);
-  else tTest(row, logBase, logHead, noise, settings);
+  else tTest(row, logBase, logHead, noise, settings, row.method === "prediction");
   return {
     row,
     noise,
     baseRuns: logBase.length,
     headRuns: logHead.length,
     baseIsHistory: input.baseIsHistory ?? false,
+    ...(predicting ? { range: { low: Math.min(...base), high: Math.max(...base) } } : {}),
   };
 }
 
@@ -243,14 +277,24 @@ function rankTest(row: Row, base: number[], head: number[], input: ComparisonInp
  * noise. With one head run against main's history this is the prediction interval of the next
  * run of main; with a known noise, even one run a side is judged.
  */
-function tTest(row: Row, base: number[], head: number[], noise: PooledSpread, settings: CompareSettings): void {
-  const baseMean = mean(base);
+function tTest(
+  row: Row,
+  base: number[],
+  head: number[],
+  noise: PooledSpread,
+  settings: CompareSettings,
+  historyMedian: boolean,
+): void {
+  // main's history is centred on its median, so that one slow run of main moves nothing; the
+  // median of n normal values varies π/2 times as much as their mean
+  const baseCenter = historyMedian ? median(base) : mean(base);
+  const baseWeight = historyMedian ? Math.PI / 2 : 1;
   const headMean = mean(head);
-  const difference = headMean - baseMean;
-  row.base!.center = Math.exp(baseMean);
+  const difference = headMean - baseCenter;
+  row.base!.center = Math.exp(baseCenter);
   row.head!.center = Math.exp(headMean);
   row.ratio = Math.exp(difference);
-  const standardError = noise.spread * Math.sqrt(1 / base.length + 1 / head.length);
+  const standardError = noise.spread * Math.sqrt(baseWeight / base.length + 1 / head.length);
   if (standardError === 0) {
     // a metric with no run-to-run noise (a count): any change is real
     row.p = difference === 0 ? 1 : 0;
@@ -267,10 +311,22 @@ function decide(tested: Tested, q: number, settings: CompareSettings, alpha: num
   row.q = q;
   if (noise.spread > 0) row.mde = detectableChange(noise, tested.baseRuns, tested.headRuns, alpha);
   const logChange = Math.log(row.ratio!);
-  const worse = row.direction === "lower_is_better" ? logChange > 0 : logChange < 0;
+  const worse = isWorse(row);
   const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
   const beyondThreshold = Math.abs(logChange) >= Math.log1p(row.threshold);
-  if (q <= settings.fdr && beyondThreshold) {
+  const { range } = tested;
+  if (
+    range &&
+    row.head!.center >= range.low &&
+    row.head!.center <= range.high &&
+    q <= settings.fdr &&
+    beyondThreshold
+  ) {
+    row.verdict = "inconclusive";
+    row.reason =
+      `main's own runs have been this ${worse === (row.direction === "lower_is_better") ? "slow" : "fast"}` +
+      ` (${formatMeasurement(range.low, row.units)} … ${formatMeasurement(range.high, row.units)})`;
+  } else if (q <= settings.fdr && beyondThreshold) {
     row.verdict = worse ? "regressed" : "improved";
   } else if (q <= settings.fdr) {
     row.verdict = "unchanged";

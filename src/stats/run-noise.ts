@@ -1,4 +1,4 @@
-import { studentTQuantile, twoSidedP } from "./student-t.js";
+import { studentTQuantile } from "./student-t.js";
 
 /**
  * Run-to-run noise on the log scale. Every value here is one run's median (the run is the unit
@@ -30,38 +30,6 @@ export function pooledSpread(groups: readonly (readonly number[])[]): PooledSpre
     df += group.length - 1;
   }
   return { spread: df > 0 ? Math.sqrt(squares / df) : NaN, df };
-}
-
-/** Chance, per group of runs, of leaving out a run that is no outlier (normal noise): kept small,
- * as every run left out makes the noise look smaller than it is. */
-const OUTLIER_FALSE_ALARM = 0.001;
-/** At most this share of a group's runs is ever left out. */
-const MAX_OUTLIER_SHARE = 0.2;
-
-/**
- * Leaves out runs far from the rest of their group (a run slowed by a neighbour on a shared
- * machine), one at a time: the most extreme run goes when the others predict it so badly that
- * normal noise would do so less than 0.1% of the time (a Grubbs-style test: Bonferroni over the
- * runs of a t prediction from the others). Only groups of five runs or more are judged, and at
- * most a fifth of a group goes; fewer runs say too little about what is normal.
- */
-export function withoutOutliers(logs: readonly number[]): { kept: number[]; dropped: number } {
-  const kept = [...logs];
-  const maxDropped = Math.floor(MAX_OUTLIER_SHARE * logs.length);
-  while (kept.length >= 5 && logs.length - kept.length < maxDropped) {
-    const center = mean(kept);
-    let extreme = 0;
-    for (let i = 1; i < kept.length; i++) {
-      if (Math.abs(kept[i]! - center) > Math.abs(kept[extreme]! - center)) extreme = i;
-    }
-    const others = kept.filter((_, i) => i !== extreme);
-    const { spread } = pooledSpread([others]);
-    const deviation = Math.abs(kept[extreme]! - mean(others));
-    const p = spread > 0 ? twoSidedP(deviation / (spread * Math.sqrt(1 + 1 / others.length)), others.length - 1) : 1;
-    if (p * kept.length >= OUTLIER_FALSE_ALARM) break;
-    kept.splice(extreme, 1);
-  }
-  return { kept, dropped: logs.length - kept.length };
 }
 
 /** Power the minimum detectable effect is computed for. */
