@@ -22,6 +22,10 @@ const dbInput = {
 };
 const testbedInput = { description: "Machine name (default: the runner's name)" };
 const runIdInput = { description: "Identifier of this run (default: the workflow run id and attempt)" };
+const repetitionsInput = {
+  description:
+    "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
+};
 
 /** Checks out `inputs.repository` at `inputs.sha` into `inputs.path`, unless repository is empty. */
 const checkoutStep = (when) => ({
@@ -118,7 +122,7 @@ export const ACTIONS = {
         description:
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
-      repetitions: { description: "A/B: runs of each side (default 10)" },
+      repetitions: repetitionsInput,
     },
     outputs: {
       "results-dir": "Folder holding the results files",
@@ -213,7 +217,7 @@ export const ACTIONS = {
         description:
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
-      repetitions: { description: "A/B: runs of each side (default 10)" },
+      repetitions: repetitionsInput,
     },
     yamlOnlyInputs: ["repository", "python-version"],
     outputs: {

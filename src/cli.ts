@@ -411,7 +411,7 @@ function runCommand(
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
     .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
     .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
-    .option("--repetitions <n>", "A/B: runs of each side (default 10)")
+    .option("--repetitions <n>", "runs of the head, each its own result (default 1); A/B: of each side (default 10)")
     .option("--json", "print a machine-readable summary");
 }
 
