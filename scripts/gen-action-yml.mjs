@@ -76,6 +76,10 @@ export const ACTIONS = {
       sha: { description: "Full commit sha (default: HEAD of repo)" },
       repo: { description: "Git checkout of the benchmarked project (default: the workspace)" },
       "run-id": runIdInput,
+      ref: {
+        description:
+          "Record the rows under this ref (main = refs/heads/main, or a full refs/...), not the workflow's: builds a branch's history from elsewhere",
+      },
       config: { description: "Settings file: units of custom metrics (default: .lance-bench.yml in repo)" },
     },
     outputs: {
@@ -361,7 +365,8 @@ ACTIONS["compare-pr"] = {
     db: dbInput,
     config: { description: "Thresholds, mutes and settings (default: .lance-bench.yml in the workspace)" },
     "history-ref": {
-      description: "Branch whose recent results give each benchmark's noise and the history baseline",
+      description:
+        "Branch whose recent results give each benchmark's noise and the history baseline (main = refs/heads/main)",
       default: "refs/heads/main",
     },
     "pr-repository": { description: "Repository of the pull request (default: this repository)" },
