@@ -22,6 +22,10 @@ const dbInput = {
 };
 const testbedInput = { description: "Machine name (default: the runner's name)" };
 const runIdInput = { description: "Identifier of this run (default: the workflow run id and attempt)" };
+const repetitionsInput = {
+  description:
+    "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
+};
 
 /** Checks out `inputs.repository` at `inputs.sha` into `inputs.path`, unless repository is empty. */
 const checkoutStep = (when) => ({
@@ -72,6 +76,10 @@ export const ACTIONS = {
       sha: { description: "Full commit sha (default: HEAD of repo)" },
       repo: { description: "Git checkout of the benchmarked project (default: the workspace)" },
       "run-id": runIdInput,
+      ref: {
+        description:
+          "Record the rows under this ref (main = refs/heads/main, or a full refs/...), not the workflow's: builds a branch's history from elsewhere",
+      },
       config: { description: "Settings file: units of custom metrics (default: .lance-bench.yml in repo)" },
     },
     outputs: {
@@ -118,7 +126,7 @@ export const ACTIONS = {
         description:
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
-      repetitions: { description: "A/B: runs of each side (default 10)" },
+      repetitions: repetitionsInput,
     },
     outputs: {
       "results-dir": "Folder holding the results files",
@@ -213,7 +221,7 @@ export const ACTIONS = {
         description:
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
-      repetitions: { description: "A/B: runs of each side (default 10)" },
+      repetitions: repetitionsInput,
     },
     yamlOnlyInputs: ["repository", "python-version"],
     outputs: {
@@ -357,7 +365,8 @@ ACTIONS["compare-pr"] = {
     db: dbInput,
     config: { description: "Thresholds, mutes and settings (default: .lance-bench.yml in the workspace)" },
     "history-ref": {
-      description: "Branch whose recent results give each benchmark's noise and the history baseline",
+      description:
+        "Branch whose recent results give each benchmark's noise and the history baseline (main = refs/heads/main)",
       default: "refs/heads/main",
     },
     "pr-repository": { description: "Repository of the pull request (default: this repository)" },

@@ -68,6 +68,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--sha <sha>", "full commit sha (default: HEAD of --repo)")
     .option("--repo <dir>", "git checkout of the project the results belong to")
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
+    .option(
+      "--ref <ref>",
+      "record the rows under this branch (main = refs/heads/main) or full ref, e.g. to build main's history",
+    )
     .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
     .option("--json", "print a machine-readable summary")
     .action(async (files: string[], flags: Record<string, unknown>) => {
@@ -115,7 +119,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .requiredOption("--head <input...>", "result files or folders, or sha:<commit> in the store")
     .option("--db <uri>", "database for sha:, history and noise (default $LANCE_BENCH_URI, else ~/.lance-bench)")
     .option("--config <file>", "settings, thresholds and mutes (default ./.lance-bench.yml)")
-    .option("--history-ref <ref>", "branch whose recent results give each benchmark's noise", "refs/heads/main")
+    .option(
+      "--history-ref <ref>",
+      "branch (main = refs/heads/main) or full ref whose recent results give each benchmark's noise",
+      "refs/heads/main",
+    )
     .option("--markdown <file>", "also write the report as markdown (the PR comment)")
     .option("--json", "print the comparison as JSON")
     .option("--fail-on-regression", "exit 1 when any benchmark regressed")
@@ -136,7 +144,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .requiredOption("--pr <number>", "pull request number")
     .option("--db <uri>", "database for sha:, history and noise (default $LANCE_BENCH_URI, else ~/.lance-bench)")
     .option("--config <file>", "settings, thresholds and mutes (default ./.lance-bench.yml)")
-    .option("--history-ref <ref>", "branch whose recent results give each benchmark's noise", "refs/heads/main")
+    .option(
+      "--history-ref <ref>",
+      "branch (main = refs/heads/main) or full ref whose recent results give each benchmark's noise",
+      "refs/heads/main",
+    )
     .option("--comment-key <key>", "one comment per key", "default")
     .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
     .option("--fail-on-regression", "exit 1 when any benchmark regressed")
@@ -411,7 +423,7 @@ function runCommand(
     .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
     .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
     .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
-    .option("--repetitions <n>", "A/B: runs of each side (default 10)")
+    .option("--repetitions <n>", "runs of the head, each its own result (default 1); A/B: of each side (default 10)")
     .option("--json", "print a machine-readable summary");
 }
 

@@ -15,6 +15,7 @@ export const Inputs = {
   Sha: "sha",
   Repo: "repo",
   RunId: "run-id",
+  Ref: "ref",
   Config: "config",
 } as const;
 
@@ -34,6 +35,7 @@ export async function run(): Promise<void> {
       sha: optionalInput(Inputs.Sha),
       repo: optionalInput(Inputs.Repo) ?? process.env.GITHUB_WORKSPACE,
       runId: optionalInput(Inputs.RunId),
+      ref: optionalInput(Inputs.Ref),
       config: optionalInput(Inputs.Config),
     });
     const summary = await publish(options, { retry: retryPolicyFromEnv(), log: (m) => core.info(m) });

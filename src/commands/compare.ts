@@ -14,6 +14,7 @@ import {
   type RepoConfig,
   type Result,
 } from "../model/index.js";
+import { GitRef } from "../model/ref.js";
 import { parseInputs } from "../parse/index.js";
 import { compareSuite, type ComparisonInput } from "../stats/compare.js";
 import { median } from "../stats/median.js";
@@ -27,11 +28,7 @@ export const CompareOptions = z.object({
   db: z.string().trim().min(1).optional(),
   config: z.string().trim().min(1).optional(),
   /** The branch whose recent results give each benchmark's noise (and the `history` baseline). */
-  historyRef: z
-    .string()
-    .trim()
-    .regex(/^refs\/[A-Za-z0-9._/-]+$/, 'must be a full ref such as "refs/heads/main"')
-    .default("refs/heads/main"),
+  historyRef: GitRef.default("refs/heads/main"),
 });
 export type CompareOptions = z.infer<typeof CompareOptions>;
 

@@ -1,6 +1,15 @@
 import path from "node:path";
 import { z } from "zod";
-import { InputError, parseOptions, type DutBuild, type Result, type RunInfo, type TestBed } from "../model/index.js";
+import {
+  GitRef,
+  InputError,
+  parseOptions,
+  prNumberOfRef,
+  type DutBuild,
+  type Result,
+  type RunInfo,
+  type TestBed,
+} from "../model/index.js";
 import { FORMAT_CHOICES, UNKNOWN_FORMAT, parseInputs } from "../parse/index.js";
 import { CONFIG_FILE, loadRepoConfig, metricResolver } from "../context/repo-config.js";
 import type { PublishedBenchmark } from "../report/publish-summary.js";
@@ -28,6 +37,12 @@ export const PublishOptions = z.object({
   sha: optionalText,
   repo: optionalText,
   runId: optionalText,
+  /**
+   * The ref every stored row is recorded under (`main` → `refs/heads/main`), instead of the CI
+   * run's (or, for a results file, the one it was measured under): how a laptop or another CI
+   * builds a branch's history that `compare --history-ref` reads.
+   */
+  ref: GitRef.optional(),
   /** `.lance-bench.yml` whose `metrics` rules give units and directions (default: in --repo, else the cwd). */
   config: optionalText,
 });
@@ -116,5 +131,8 @@ export async function publish(options: PublishOptions, deps: PublishDependencies
     const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
     results.push(...toResults(parsed.measurements, context));
   }
-  return storeResults(results, options.db, { ...deps, env }, warnings);
+  const { ref } = options;
+  const stored =
+    ref === undefined ? results : results.map((r) => ({ ...r, run: { ...r.run, ref, pr_number: prNumberOfRef(ref) } }));
+  return storeResults(stored, options.db, { ...deps, env }, warnings);
 }

@@ -171,39 +171,46 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
 function resultId(
   context: ResultsContext,
   m: Pick<Measurement, "benchmarkName" | "metric">,
-  repetition: number | undefined,
+  run: RunRole | undefined,
   failed = false,
 ): string {
-  const { sha, testBed, run } = context;
-  const key: unknown[] = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
-  // Repeated runs of one commit in one CI run (a same-runner A/B) are distinct results; a
-  // single run keeps the key it always had, so stored ids stay stable.
-  if (repetition !== undefined) key.push(repetition);
+  const { sha, testBed, run: ci } = context;
+  const key: unknown[] = [sha, testBed.name, m.benchmarkName, m.metric, ci.provider, ci.repository, ci.run_id];
+  // Repeated runs of one commit in one CI run (a same-runner A/B, or repetitions of the head
+  // alone) are distinct results. A single run keeps the key it always had, so stored ids stay
+  // stable, and so does the first of a head's repetitions: it is the run a single run would be.
+  if (run !== undefined && (run.role !== undefined || run.repetition > 1)) key.push(run.repetition);
   // A failure has its own id, so that a re-run attempt that measures the benchmark still stores it.
   if (failed) key.push("failed");
   return uuidv5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 
-type AbRole = { repetition: number; role: "base" | "head" };
+/**
+ * Which of several runs of one commit in one CI run a record is: in a same-runner A/B its
+ * repetition and side, else the repetition of the head alone (left out when it ran once).
+ */
+export type RunRole = { repetition: number; role?: "base" | "head" };
 
 /**
- * What every record of one context shares: the build, machine, run and toolchain, and in a
- * same-runner A/B which repetition and side it was. The caller adds what was measured.
+ * What every record of one context shares: the build, machine, run and toolchain, and which
+ * repetition (and side of an A/B) it was. The caller adds what was measured.
  */
 function contextFields(
   context: ResultsContext,
-  ab: AbRole | undefined,
+  run: RunRole | undefined,
   metadata: Record<string, unknown>,
   uploadedAt: number,
 ) {
+  const repetition =
+    run === undefined
+      ? {}
+      : run.role !== undefined
+        ? { ab_repetition: run.repetition, ab_role: run.role }
+        : { repetition: run.repetition };
   return {
     dut: context.dut,
     test_bed: context.testBed,
-    metadata: JSON.stringify({
-      ...metadata,
-      toolchain: context.toolchain,
-      ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-    }),
+    metadata: JSON.stringify({ ...metadata, toolchain: context.toolchain, ...repetition }),
     timestamp: uploadedAt,
     sha: context.sha,
     run: context.run,
@@ -212,15 +219,16 @@ function contextFields(
 }
 
 /**
- * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
- * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
+ * Stored records for measurements taken in `context`. `run` numbers repeated runs of one
+ * commit (1, 2, …), of a same-runner A/B or of the head alone: each repetition is its own
+ * record, with its own id, noted in `metadata`.
  */
-export function toResults(measurements: readonly Measurement[], context: ResultsContext, ab?: AbRole): Result[] {
+export function toResults(measurements: readonly Measurement[], context: ResultsContext, run?: RunRole): Result[] {
   const uploadedAt = Math.floor(Date.now() / 1000);
   return measurements.map((m) =>
     Result.parse({
-      ...contextFields(context, ab, m.metadata, uploadedAt),
-      id: resultId(context, m, ab?.repetition),
+      ...contextFields(context, run, m.metadata, uploadedAt),
+      id: resultId(context, m, run),
       benchmark_name: m.benchmarkName,
       values: m.values,
       summary: summarize(m.values),
@@ -248,12 +256,16 @@ export interface FailedBenchmark {
 }
 
 /** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
-export function toFailedResults(failures: readonly FailedBenchmark[], context: ResultsContext, ab?: AbRole): Result[] {
+export function toFailedResults(
+  failures: readonly FailedBenchmark[],
+  context: ResultsContext,
+  run?: RunRole,
+): Result[] {
   const uploadedAt = Math.floor(Date.now() / 1000);
   return failures.map((f) =>
     Result.parse({
-      ...contextFields(context, ab, f.metadata, uploadedAt),
-      id: resultId(context, f, ab?.repetition, true),
+      ...contextFields(context, run, f.metadata, uploadedAt),
+      id: resultId(context, f, run, true),
       benchmark_name: f.benchmarkName,
       values: [],
       summary: null,

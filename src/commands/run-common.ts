@@ -10,6 +10,7 @@ import type { RetryPolicy } from "../store/retry.js";
 import { z } from "zod";
 import { loadStoreModule } from "./open-store.js";
 import { storeResults, type PublishSummary } from "./publish.js";
+import type { RunRole } from "./results-context.js";
 
 export const optionalText = z.string().trim().min(1).optional();
 export const textList = z.array(z.string().trim().min(1)).default([]);
@@ -35,22 +36,25 @@ export const RunCommonOptions = z.object({
    * head alternately, `repetitions` times each, so that both see the same machine and noise.
    */
   baseSha: optionalText,
+  /**
+   * Runs of each side of an A/B (default 10); without a base, runs of the head alone (default
+   * 1): each run is its own result per benchmark, so main's history has run-to-run replication.
+   */
   repetitions: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 /** Enough runs a side for a run-level test to pass false-discovery control over a large suite. */
 export const DEFAULT_AB_REPETITIONS = 10;
 
-/** The A/B plan of a run command: no base → one run of the head; a base → interleaved repetitions. */
+/**
+ * The repetition plan of a run command: no base → `repetitions` runs of the head (default 1);
+ * a base → a same-runner A/B, base and head interleaved `repetitions` times (default 10).
+ */
 export function abPlan(options: { baseSha?: string; repetitions?: number; mode: "main" | "pr" }): {
   baseSha?: string;
   repetitions: number;
 } {
-  if (options.baseSha === undefined) {
-    if ((options.repetitions ?? 1) !== 1)
-      throw new ConfigurationError("repetitions: needs base-sha (a same-runner A/B)");
-    return { repetitions: 1 };
-  }
+  if (options.baseSha === undefined) return { repetitions: options.repetitions ?? 1 };
   const baseSha = validateSha(options.baseSha, "base-sha");
   if (options.mode !== "pr") {
     throw new ConfigurationError(
@@ -58,6 +62,20 @@ export function abPlan(options: { baseSha?: string; repetitions?: number; mode: 
     );
   }
   return { baseSha, repetitions: options.repetitions ?? DEFAULT_AB_REPETITIONS };
+}
+
+/**
+ * Which run repetition `r` (1-based) of one side is, for its results: in an A/B its number
+ * and side; of the head alone its number, or nothing when the head runs once (its results
+ * keep the ids a single run always had).
+ */
+export function runRole(
+  plan: { baseSha?: string; repetitions: number },
+  r: number,
+  role: "base" | "head",
+): RunRole | undefined {
+  if (plan.baseSha !== undefined) return { repetition: r, role };
+  return plan.repetitions > 1 ? { repetition: r } : undefined;
 }
 
 /** Which side runs first in repetition `r` (1-based): alternating, so neither side always goes first. */

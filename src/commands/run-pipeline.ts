@@ -394,6 +394,9 @@ export async function runPipeline(
   if (options.baseSha !== undefined) {
     throw new ConfigurationError("base-sha: pipelines compare two refs with `lance-bench pipeline-compare`");
   }
+  if ((options.repetitions ?? 1) !== 1) {
+    throw new ConfigurationError("repetitions: a pipeline run repeats each variant with iters, not repetitions");
+  }
   const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
   const fill = commandTemplate(options.command);
   const variants = parseVariants(options.variants);

@@ -37,6 +37,7 @@ import {
   toFailedResults,
   toResults,
   type ResultsContext,
+  type RunRole,
 } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import { LocalDirectoryCache } from "../run/build-cache.js";
@@ -44,6 +45,7 @@ import {
   abOrder,
   abPlan,
   publishIfMain,
+  runRole,
   saveResultsFile,
   storePreloader,
   withRunWorkspace,
@@ -123,13 +125,17 @@ export interface RunPythonSummary {
   datasetKey?: string;
   /** Where the datasets were (restored or generated). */
   datasetDir?: string;
+  /** Results measured (status ok): one per benchmark and run of the head. */
   results: number;
+  /** Benchmarks measured (status ok), whatever the number of runs. */
+  benchmarks: number;
   /** Benchmarks whose tests failed, recorded with status `failed` (only with allow-failures). */
   failed?: { name: string; reason: string; role?: "base" | "head"; repetition?: number }[];
   resultsFile?: string;
+  /** Runs of the head (of each side, in an A/B); left out when the head ran once. */
+  repetitions?: number;
   /** Same-runner A/B: the base commit, run alternately with the head, and its results. */
   baseSha?: string;
-  repetitions?: number;
   baseResults?: number;
   baseResultsFile?: string;
   durationMs: number;
@@ -423,12 +429,8 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         preload();
         const contexts = new Map<"head" | "base", Promise<ResultsContext>>();
         /** One pytest run of one side; both sides read the same datasets (the head's), so only the code differs. */
-        const runOnce = async (
-          side: NonNullable<typeof base>,
-          role: "head" | "base",
-          repetition: number | undefined,
-        ) => {
-          const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${repetition ?? 1}.json`);
+        const runOnce = async (side: NonNullable<typeof base>, role: "head" | "base", run: RunRole | undefined) => {
+          const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${run?.repetition ?? 1}.json`);
           const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
             cwd: side.workdir,
             env: { ...side.venv.env, ...datasetVars },
@@ -469,7 +471,6 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             );
             contexts.set(role, context);
           }
-          const ab = repetition ? { repetition, role } : undefined;
           const failedRows = toFailedResults(
             failures.map((f) => ({
               benchmarkName: f.nodeId,
@@ -481,15 +482,15 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
               metadata: { pytest_outcome: f.kind, ...installed },
             })),
             await context,
-            ab,
+            run,
           );
           for (const f of failures) {
             log(`${f.kind} ${f.nodeId}: recorded as failed (${f.message.split("\n")[0]})`);
-            failed.push({ name: f.nodeId, reason: f.message, ...(ab ?? {}) });
+            failed.push({ name: f.nodeId, reason: f.message, ...(run ?? {}) });
           }
           return {
             measurements: found,
-            results: [...toResults(found, await context, ab), ...failedRows],
+            results: [...toResults(found, await context, run), ...failedRows],
           };
         };
         const failed: NonNullable<RunPythonSummary["failed"]> = [];
@@ -499,7 +500,8 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         for (let r = 1; r <= plan.repetitions; r++) {
           for (const role of base ? abOrder(r) : (["head"] as const)) {
             if (base) log(`repetition ${r} of ${plan.repetitions}, ${role}`);
-            const run = await runOnce(role === "head" ? head : base!, role, base ? r : undefined);
+            else if (plan.repetitions > 1) log(`run ${r} of ${plan.repetitions}`);
+            const run = await runOnce(role === "head" ? head : base!, role, runRole(plan, r, role));
             if (role === "base") baseResults.push(...run.results);
             else {
               results.push(...run.results);
@@ -539,6 +541,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             });
           }
         }
+        const measured = results.filter((r) => r.status === "ok");
         const published = await publishIfMain(
           options.mode,
           options.publish,
@@ -553,13 +556,14 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           datasets,
           datasetKey,
           ...(datagen ? { datasetDir } : {}),
-          results: results.filter((r) => r.status === "ok").length,
+          results: measured.length,
+          benchmarks: new Set(measured.map((r) => r.benchmark_name)).size,
           ...(failed.length ? { failed } : {}),
           resultsFile,
+          ...(base || plan.repetitions > 1 ? { repetitions: plan.repetitions } : {}),
           ...(base
             ? {
                 baseSha: base.tree.sha,
-                repetitions: plan.repetitions,
                 baseResults: baseResults.filter((r) => r.status === "ok").length,
                 baseResultsFile,
               }

@@ -29,12 +29,13 @@ import { copyFolder } from "../run/build-cache.js";
 import { cacheStatus } from "../report/run-summary.js";
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
-import { resolveDut, resolveResultsContext, toResults, type ResultsContext } from "./results-context.js";
+import { resolveDut, resolveResultsContext, toResults, type ResultsContext, type RunRole } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
   abOrder,
   abPlan,
   publishIfMain,
+  runRole,
   saveResultsFile,
   storePreloader,
   withRunWorkspace,
@@ -65,6 +66,7 @@ export interface CrateOutcome {
   path: string;
   status: "ok" | "failed";
   error?: string;
+  /** Results of the head: one per benchmark and run. */
   results: number;
   resultsFile?: string;
   /** Same-runner A/B: the base commit's results, every repetition. */
@@ -101,9 +103,10 @@ export interface SideCache {
 
 export interface RunRustSummary {
   sha: string;
+  /** Runs of the head (of each side, in an A/B); left out when the head ran once. */
+  repetitions?: number;
   /** Same-runner A/B: the base commit, run alternately with the head. */
   baseSha?: string;
-  repetitions?: number;
   toolchain: string;
   crates: CrateOutcome[];
   profile?: ProfileOutcome;
@@ -193,12 +196,12 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         crate: BenchCrate,
         side: "head" | "base",
         targetDir: string,
-        repetition: number | undefined,
+        run: RunRole | undefined,
       ): Promise<{ results: Result[]; compiled: string[]; measurements: Measurement[] }> {
         const tree = side === "head" ? checkout : baseCheckout!;
         const slug = crateSlug(crate.path);
         // a fresh Criterion folder per run: Criterion would otherwise compare with (and move) the last one
-        const criterionHome = path.join(workDir, `criterion-${side}-${slug}-${repetition ?? 1}`);
+        const criterionHome = path.join(workDir, `criterion-${side}-${slug}-${run?.repetition ?? 1}`);
         const output = await runCargoBench({
           crateDir: path.join(tree.dir, crate.path),
           runner,
@@ -240,11 +243,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           );
           contexts.set(contextKey, context);
         }
-        const results = toResults(
-          measurements,
-          await context,
-          repetition === undefined ? undefined : { repetition, role: side },
-        );
+        const results = toResults(measurements, await context, run);
         return { results, compiled: output.compiled, measurements };
       }
 
@@ -308,11 +307,12 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
             const order = baseCheckout ? abOrder(r) : (["head"] as const);
             for (const side of order) {
               if (baseCheckout) log(`${crate.path}: repetition ${r} of ${plan.repetitions}, ${side}`);
+              else if (plan.repetitions > 1) log(`${crate.path}: run ${r} of ${plan.repetitions}`);
               const run = await runOnce(
                 crate,
                 side,
                 side === "head" ? targetDir : baseTargetDir,
-                baseCheckout ? r : undefined,
+                runRole(plan, r, side),
               );
               if (side === "head") {
                 headResults.push(...run.results);
@@ -390,7 +390,8 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
       }
       const summary: RunRustSummary = {
         sha: checkout.sha,
-        ...(baseCheckout ? { baseSha: baseCheckout.sha, repetitions: plan.repetitions } : {}),
+        ...(baseCheckout || plan.repetitions > 1 ? { repetitions: plan.repetitions } : {}),
+        ...(baseCheckout ? { baseSha: baseCheckout.sha } : {}),
         toolchain,
         crates: outcomes,
         profile,

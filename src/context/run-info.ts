@@ -1,4 +1,4 @@
-import type { RunInfo } from "../model/index.js";
+import { prNumberOfRef, type RunInfo } from "../model/index.js";
 
 /**
  * Identifies the CI run (or local invocation) that produced the numbers. On GitHub Actions
@@ -7,7 +7,6 @@ import type { RunInfo } from "../model/index.js";
  */
 export function detectRunInfo(fallbackRunId: string, env: NodeJS.ProcessEnv = process.env): RunInfo {
   if (env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID) {
-    const prNumber = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
     return {
       provider: "github-actions",
       repository: env.GITHUB_REPOSITORY ?? "",
@@ -15,7 +14,7 @@ export function detectRunInfo(fallbackRunId: string, env: NodeJS.ProcessEnv = pr
       run_id: env.GITHUB_RUN_ID,
       run_attempt: Number(env.GITHUB_RUN_ATTEMPT ?? "1") || 1,
       ref: env.GITHUB_REF ?? "",
-      pr_number: prNumber ? Number(prNumber) : null,
+      pr_number: prNumberOfRef(env.GITHUB_REF ?? ""),
     };
   }
   return {

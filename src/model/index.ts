@@ -6,3 +6,4 @@ export * from "./schedule.js";
 export * from "./repo-config.js";
 export * from "./comparison.js";
 export * from "./pipeline.js";
+export * from "./ref.js";

@@ -4,6 +4,10 @@ import { publishMarkdownTable, publishTextTable, type PublishedBenchmark } from 
 /** What the run-rust report needs (kept structural so report/ imports no command). */
 export interface RunReport {
   sha: string;
+  /** Runs of the head (of each side, in an A/B), when more than one. */
+  repetitions?: number | undefined;
+  /** Same-runner A/B: the base commit. */
+  baseSha?: string | undefined;
   toolchain: string;
   crates: {
     path: string;
@@ -87,6 +91,18 @@ export type ProfileReport = { benchmark: string } & (
   { status: "recorded"; svg: string } | { status: "skipped"; reason: string }
 );
 
+/**
+ * How many runs each benchmark had, when more than one: the head's repetitions ("3 runs of
+ * each benchmark"), or a same-runner A/B's. Nothing for a single run.
+ */
+export function runsLine(report: { repetitions?: number | undefined; baseSha?: string | undefined }): string[] {
+  const runs = report.repetitions ?? 1;
+  if (report.baseSha !== undefined) {
+    return [`same-runner A/B against ${report.baseSha.slice(0, 12)}: ${runs} runs of each side, alternating`];
+  }
+  return runs > 1 ? [`${runs} runs of each benchmark, each its own result`] : [];
+}
+
 /** One line on the flamegraph request, if there was one. */
 export function profileLine(profile: ProfileReport | undefined): string[] {
   if (!profile) return [];
@@ -116,7 +132,7 @@ function failures(report: RunReport): string[] {
 
 export function runRustTextReport(report: RunReport): string {
   const parts = [
-    `commit ${report.sha} (${report.toolchain})`,
+    [`commit ${report.sha} (${report.toolchain})`, ...runsLine(report)].join("\n"),
     [textTable(HEADER, crateRows(report)), ...cacheLines(report)].join("\n"),
   ];
   for (const failure of failures(report)) parts.push(`FAILED ${failure}`);
@@ -136,7 +152,7 @@ export function runRustTextReport(report: RunReport): string {
 
 export function runRustMarkdownReport(report: RunReport): string {
   const parts = [
-    `Commit \`${report.sha}\`, ${report.toolchain}`,
+    [`Commit \`${report.sha}\`, ${report.toolchain}`, ...runsLine(report)].join("  \n"),
     markdownTable(HEADER, crateRows(report)),
     cacheLines(report).join("  \n"),
   ].filter(Boolean);
@@ -151,7 +167,12 @@ export interface PythonRunReport {
   sha: string;
   python: string;
   datasets: string;
+  /** Results measured: one per benchmark and run of the head. */
   results: number;
+  /** Benchmarks measured, whatever the number of runs (default: `results`). */
+  benchmarks?: number | undefined;
+  repetitions?: number | undefined;
+  baseSha?: string | undefined;
   failed?: { name: string; reason: string }[];
   resultsFile?: string;
   durationMs: number;
@@ -160,9 +181,16 @@ export interface PythonRunReport {
 }
 
 function pythonLines(report: PythonRunReport): string[] {
+  const runs = report.repetitions ?? 1;
+  const measured =
+    runs > 1
+      ? `${report.benchmarks ?? report.results} benchmarks × ${runs} runs (${report.results} results)`
+      : `${report.benchmarks ?? report.results} benchmarks`;
   return [
     `commit ${report.sha}, ${report.python}`,
-    `datasets: ${report.datasets}; ${report.results} benchmarks in ${(report.durationMs / 1000).toFixed(1)} s`,
+    // (the head's own runs are counted on the next line)
+    ...(report.baseSha !== undefined ? runsLine(report) : []),
+    `datasets: ${report.datasets}; ${measured} in ${(report.durationMs / 1000).toFixed(1)} s`,
     ...(report.failed ?? []).map((f) => `FAILED ${f.name} - ${f.reason.split("\n")[0]}`),
     ...profileLine(report.profile),
   ];

@@ -110,13 +110,23 @@ describe("same-runner A/B", () => {
     expect(outcome.warnings.join()).not.toMatch(/one run a side/);
   }, 900_000);
 
-  it("refuses an A/B outside pr mode, and repetitions without a base", () => {
+  it("refuses an A/B outside pr mode, and repetitions out of range", () => {
     const mainMode = runCliProcess(["run-rust", "--repo", repo, "--base-sha", base]);
     expect(mainMode.code).toBe(2);
     expect(mainMode.stderr).toMatch(/base-sha: a same-runner A\/B is for pull requests \(mode: pr\)/);
-    const noBase = runCliProcess(["run-rust", "--repo", repo, "--mode", "pr", "--repetitions", "3"]);
-    expect(noBase.code).toBe(2);
-    expect(noBase.stderr).toMatch(/repetitions: needs base-sha/);
+    const tooMany = runCliProcess([
+      "run-rust",
+      "--repo",
+      repo,
+      "--mode",
+      "pr",
+      "--base-sha",
+      base,
+      "--repetitions",
+      "101",
+    ]);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(/--repetitions: must be at most 100/);
     const badSha = runCliProcess(["run-rust", "--repo", repo, "--mode", "pr", "--base-sha", "HEAD~1"]);
     expect(badSha.code).toBe(2);
     expect(badSha.stderr).toMatch(/base-sha must be a full 40-character hex commit sha/);
