@@ -5,7 +5,15 @@ import { benjaminiHochberg } from "./fdr.js";
 import { mannWhitneyU } from "./mann-whitney.js";
 import { median } from "./median.js";
 import { findModes } from "./noise.js";
-import { detectableChange, mean, pooledSpread, runsToSettle, type PooledSpread } from "./run-noise.js";
+import {
+  detectableChange,
+  mean,
+  moderated,
+  noisePrior,
+  pooledSpread,
+  runsToSettle,
+  type PooledSpread,
+} from "./run-noise.js";
 import { studentTQuantile, twoSidedP } from "./student-t.js";
 
 /** One side of one benchmark: every run's per-iteration samples (one stored result = one run). */
@@ -56,6 +64,9 @@ type Row = BenchmarkComparison & { note?: string };
 interface Tested {
   row: Row;
   noise: PooledSpread;
+  /** Log run medians the test compares (the t test runs once the suite's noise prior is known). */
+  logBase: number[];
+  logHead: number[];
   baseRuns: number;
   headRuns: number;
   baseIsHistory: boolean;
@@ -84,6 +95,13 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
     }
     return finish(result);
   });
+  const prior = noisePrior(tested.filter((t) => t.row.method !== "rank-test").map((t) => t.noise));
+  for (const t of tested) {
+    if (t.row.method === "rank-test") continue;
+    t.noise = moderated(t.noise, prior);
+    t.row.noise = { ...t.row.noise!, perRun: Math.expm1(t.noise.spread), df: t.noise.df };
+    tTest(t.row, t.logBase, t.logHead, t.noise, settings, t.row.method === "prediction");
+  }
   const qValues = benjaminiHochberg(tested.map((t) => t.row.p!));
   // What a lone change must reach: BH's threshold for the smallest of m p-values is fdr / m.
   const alpha = settings.fdr / Math.max(1, tested.length);
@@ -246,11 +264,13 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
   } satisfies NoiseUsed;
 
   if (row.method === "rank-test") rankTest(row, baseKept, headKept, input, settings);
-  else tTest(row, logBase, logHead, noise, settings, row.method === "prediction");
   return {
     row,
     noise,
-    baseRuns: logBase.length,
+    logBase,
+    logHead,
+    // a median of n runs weighs like 2n/π runs' mean
+    baseRuns: predicting ? (2 * logBase.length) / Math.PI : logBase.length,
     headRuns: logHead.length,
     baseIsHistory: input.baseIsHistory ?? false,
     ...(predicting ? { range: { low: Math.min(...base), high: Math.max(...base) } } : {}),

@@ -1,3 +1,4 @@
+import { median } from "./median.js";
 import { studentTQuantile } from "./student-t.js";
 
 /**
@@ -30,6 +31,32 @@ export function pooledSpread(groups: readonly (readonly number[])[]): PooledSpre
     df += group.length - 1;
   }
   return { spread: df > 0 ? Math.sqrt(squares / df) : NaN, df };
+}
+
+/** Degrees of freedom the suite's typical noise weighs as, when it tempers one benchmark's. */
+export const PRIOR_DF = 4;
+
+/**
+ * What a suite says about its benchmarks' run-to-run noise: the median variance of those with
+ * an estimate (three or more are needed). A few runs can show a noisy benchmark as quiet by
+ * chance; the suite's typical noise is the guard against it.
+ */
+export function noisePrior(estimates: readonly PooledSpread[]): number | undefined {
+  const variances = estimates.filter((e) => e.df >= 2 && e.spread > 0).map((e) => e.spread ** 2);
+  if (variances.length < 3) return undefined;
+  return median(variances);
+}
+
+/**
+ * One benchmark's noise tempered by the suite's (an empirical-Bayes moderated variance, as limma's
+ * moderated t): (df·s² + d₀·s₀²) / (df + d₀) on df + d₀ degrees of freedom. Only ever raised: a
+ * benchmark noisier than the suite keeps its own noise, so that tempering never adds an alarm.
+ */
+export function moderated(noise: PooledSpread, priorVariance: number | undefined): PooledSpread {
+  if (priorVariance === undefined || !(noise.spread > 0)) return noise;
+  const variance = (noise.df * noise.spread ** 2 + PRIOR_DF * priorVariance) / (noise.df + PRIOR_DF);
+  if (variance <= noise.spread ** 2) return noise;
+  return { spread: Math.sqrt(variance), df: noise.df + PRIOR_DF };
 }
 
 /** Power the minimum detectable effect is computed for. */
