@@ -7,7 +7,14 @@ import { benjaminiHochberg } from "../../src/stats/fdr.js";
 import { mannWhitneyU } from "../../src/stats/mann-whitney.js";
 import { medianInPlace } from "../../src/stats/median.js";
 import { findModes } from "../../src/stats/noise.js";
-import { detectableChange, pooledSpread, runsToSettle } from "../../src/stats/run-noise.js";
+import {
+  detectableChange,
+  moderated,
+  noisePrior,
+  pooledSpread,
+  PRIOR_DF,
+  runsToSettle,
+} from "../../src/stats/run-noise.js";
 
 // Reference values from SciPy 1.x (python -m pip install scipy):
 //   scipy.stats.mannwhitneyu(x, y, alternative="two-sided")  and  scipy.stats.false_discovery_control(p)
@@ -112,6 +119,21 @@ describe("noise", () => {
     expect(pooledSpread([[1], [2]]).df).toBe(0);
   });
 
+  it("tempers a benchmark's noise with the suite's, and only ever raises it", () => {
+    const prior = noisePrior([
+      { spread: 0.1, df: 4 },
+      { spread: 0.2, df: 4 },
+      { spread: 0.3, df: 9 },
+      { spread: 0.01, df: 1 }, // too little to count
+    ])!;
+    expect(prior).toBeCloseTo(0.04, 10); // the median variance
+    expect(noisePrior([{ spread: 0.1, df: 4 }])).toBeUndefined();
+    const quietByChance = moderated({ spread: 0.02, df: 4 }, prior);
+    expect(quietByChance.df).toBe(4 + PRIOR_DF);
+    expect(quietByChance.spread).toBeCloseTo(Math.sqrt((4 * 0.0004 + PRIOR_DF * 0.04) / (4 + PRIOR_DF)), 10);
+    expect(moderated({ spread: 0.5, df: 4 }, prior)).toEqual({ spread: 0.5, df: 4 });
+  });
+
   it("gives the smallest detectable change and the runs that would settle a smaller one", () => {
     // 2% noise, 20 runs of history against 1 head run, alpha 0.05: (t.975 + t.8) · 0.02 · √(1 + 1/20)
     const noise = { spread: 0.02, df: 19 };
@@ -199,18 +221,21 @@ describe("compareSuite: one head run against main's history (prediction)", () =>
         input("doubled", { base: runs(withSlowRun), head: runs([200]), baseIsHistory: true }),
         input("as-slow-as-main-was", { base: runs(withSlowRun), head: runs([150]), baseIsHistory: true }),
         input("same", { base: runs(withSlowRun), head: runs([101]), baseIsHistory: true }),
-        input("quiet-slower", { base: runs(HISTORY), head: runs([130]), baseIsHistory: true }),
       ],
       SETTINGS,
     );
-    const [doubled, asSlow, same, quiet] = result.benchmarks;
+    const [doubled, asSlow, same] = result.benchmarks;
     expect(doubled!.verdict).toBe("regressed");
     // centred on main's median, so the slow run moves nothing
     expect(doubled!.base!.center).toBeCloseTo(100.5, 6);
     expect(asSlow!.verdict).not.toBe("regressed");
     expect(same!.verdict).toBe("unchanged");
-    expect(quiet!.verdict).toBe("regressed");
     expect(result.headRunShift).toBeNull();
+    // a quiet benchmark in a quiet suite: +30% is far outside main's runs
+    const quiet = (name: string, head: number) =>
+      input(name, { base: runs(HISTORY), head: runs([head]), baseIsHistory: true });
+    const quietSuite = compareSuite([quiet("slower", 130), quiet("a", 100), quiet("b", 101), quiet("c", 99)], SETTINGS);
+    expect(quietSuite.benchmarks.map((b) => b.verdict)).toEqual(["regressed", "unchanged", "unchanged", "unchanged"]);
   });
 
   it("knows a bimodal history: a head at either level, or between them, is no change", () => {
