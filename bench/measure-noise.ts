@@ -1,5 +1,5 @@
-// `npx tsx bench/measure-noise.ts [--runs N]`: how noisy are REAL repeated runs of the two
-// benchmark fixtures on this machine? Runs fixtures/rust-criterion (`cargo bench`) and
+// `npx tsx bench/measure-noise.ts [--runs N] [--save-raw DIR]`: how noisy are REAL repeated runs
+// of the two benchmark fixtures on this machine? Runs fixtures/rust-criterion (`cargo bench`) and
 // fixtures/python-pytest-benchmark (`pytest --benchmark-json`) alternately N times (default 8),
 // reads every run's per-sample data, and writes bench/noise-profile.json:
 //
@@ -10,8 +10,15 @@
 // Criterion samples: <target>/criterion/<id>/new/sample.json, times[i]/iters[i] (ns per iteration).
 // pytest-benchmark samples: benchmarks[].stats.data (s per iteration).
 // Standard deviations are sample standard deviations (n - 1).
+//
+// --save-raw DIR keeps every run's raw tool output as an A/A fixture (same code, run after run):
+// the Criterion fixture then runs through `cargo criterion --message-format=json` instead of
+// `cargo bench`, and its stdout is saved as DIR/criterion/run-NN.jsonl; pytest-benchmark's JSON
+// is saved as DIR/pytest/run-NN.json. The noise profile of those same runs goes to
+// DIR/noise-profile.json, leaving bench/noise-profile.json as it is. Earlier run-* files in
+// those two folders are deleted first. (fixtures/aa/ was made this way; see its README.)
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +53,8 @@ interface NoiseProfile {
   machine: { cpus: number; cpu_model: string; memory_gb: number };
   command: string;
   runs: number;
+  /** The 1-minute load average after each run (Criterion + pytest), in run order. */
+  load_after_run?: number[];
   benchmarks: BenchmarkNoise[];
 }
 
@@ -55,23 +64,36 @@ type RunSamples = Map<string, number[]>;
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
-function parseRuns(argv: string[]): number {
-  let runs = 8;
+const USAGE = "usage: npx tsx bench/measure-noise.ts [--runs N] [--save-raw DIR]   (N >= 2, default 8)";
+
+interface Options {
+  runs: number;
+  /** Where to keep each run's raw output (see the top of this file), if anywhere. */
+  saveRaw?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { runs: 8 };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    let value: string | undefined;
-    if (arg === "--runs") value = argv[++i];
-    else if (arg?.startsWith("--runs=")) value = arg.slice("--runs=".length);
-    else if (arg === "-h" || arg === "--help") {
-      console.log("usage: npx tsx bench/measure-noise.ts [--runs N]   (N >= 2, default 8)");
+    const arg = argv[i] as string;
+    if (arg === "-h" || arg === "--help") {
+      console.log(USAGE);
       process.exit(0);
-    } else throw new Error(`unknown argument ${JSON.stringify(arg)} (usage: [--runs N])`);
-    if (value === undefined || !/^\d+$/.test(value) || Number(value) < 2) {
-      throw new Error(`--runs needs an integer >= 2, got ${JSON.stringify(value)}`);
     }
-    runs = Number(value);
+    const match = /^(--runs|--save-raw)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unknown argument ${JSON.stringify(arg)} (${USAGE})`);
+    const value = match[2] ?? argv[++i];
+    if (match[1] === "--runs") {
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) < 2) {
+        throw new Error(`--runs needs an integer >= 2, got ${JSON.stringify(value)}`);
+      }
+      options.runs = Number(value);
+    } else {
+      if (!value) throw new Error("--save-raw needs a folder");
+      options.saveRaw = path.resolve(value);
+    }
   }
-  return runs;
+  return options;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,6 +195,56 @@ async function runCriterion(expectedIds: string[]): Promise<{ samples: RunSample
   return { samples, ms };
 }
 
+// `cargo criterion` runs the same bench binary, with cargo-criterion doing the analysis.
+const cargoCriterionArgs = [
+  "criterion",
+  "--manifest-path",
+  path.join(RUST_FIXTURE, "Cargo.toml"),
+  "--bench",
+  "fixture",
+  "--plotting-backend",
+  "disabled",
+];
+
+interface BenchmarkComplete {
+  reason: "benchmark-complete";
+  id: string;
+  iteration_count: number[];
+  measured_values: number[];
+  unit: string;
+  change: unknown;
+}
+
+/** One `cargo criterion --message-format=json` run; its stdout is saved to `rawFile` as it is. */
+async function runCargoCriterion(expectedIds: string[], rawFile: string): Promise<{ samples: RunSamples; ms: number }> {
+  // A clean slate each run, so no run is compared with (or reports a `change` from) another.
+  rmSync(path.join(CARGO_TARGET, "criterion"), { recursive: true, force: true });
+  const { stdout, ms } = await run("cargo", [...cargoCriterionArgs, "--message-format=json"], {
+    cwd: RUST_FIXTURE,
+    env: cargoEnv(),
+  });
+  const samples: RunSamples = new Map();
+  for (const line of stdout.split("\n")) {
+    if (!line.trim()) continue;
+    const message = JSON.parse(line) as { reason: string };
+    if (message.reason !== "benchmark-complete") continue;
+    const b = message as BenchmarkComplete;
+    if (b.unit !== "ns") throw new Error(`cargo criterion: ${b.id} is in ${b.unit}, not ns`);
+    if (b.change !== null) throw new Error(`cargo criterion: ${b.id} was compared with an earlier run`);
+    if (b.iteration_count.length !== b.measured_values.length || b.iteration_count.length === 0) {
+      throw new Error(`cargo criterion: ${b.id}: iteration_count and measured_values differ in length or are empty`);
+    }
+    samples.set(
+      b.id,
+      b.measured_values.map((t, i) => t / (b.iteration_count[i] as number)),
+    );
+  }
+  const missing = expectedIds.filter((id) => !samples.has(id));
+  if (missing.length) throw new Error(`cargo criterion printed no benchmark-complete for ${missing.join(", ")}`);
+  writeFileSync(rawFile, stdout);
+  return { samples, ms };
+}
+
 // ---------------------------------------------------------------------------------------------
 // pytest-benchmark
 
@@ -210,7 +282,7 @@ interface PytestBenchmarkJson {
   benchmarks: { fullname: string; stats: { data?: number[] } }[];
 }
 
-async function runPytest(python: string): Promise<{ samples: RunSamples; ms: number }> {
+async function runPytest(python: string, rawFile?: string): Promise<{ samples: RunSamples; ms: number }> {
   const jsonFile = path.join(WORK, "pytest-benchmark.json");
   rmSync(jsonFile, { force: true });
   const { ms } = await run(
@@ -224,6 +296,7 @@ async function runPytest(python: string): Promise<{ samples: RunSamples; ms: num
     if (!b.stats.data?.length) throw new Error(`${jsonFile}: ${b.fullname} has no stats.data`);
     samples.set(b.fullname, b.stats.data);
   }
+  if (rawFile) copyFileSync(jsonFile, rawFile);
   return { samples, ms };
 }
 
@@ -308,10 +381,19 @@ function printTable(profile: NoiseProfile): void {
       (b.within_run_cv * 100).toFixed(2),
       (b.run_to_run_cv * 100).toFixed(2),
       `${Math.min(...rel).toFixed(3)}..${Math.max(...rel).toFixed(3)}`,
+      (Math.max(...rel) / Math.min(...rel)).toFixed(3),
       note(rel),
     ];
   });
-  const header = ["benchmark", "samples", "within-run CV %", "run-to-run CV %", "relative run medians", "note"];
+  const header = [
+    "benchmark",
+    "samples",
+    "within-run CV %",
+    "run-to-run CV %",
+    "relative run medians",
+    "max/min",
+    "note",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
     cells
@@ -326,12 +408,28 @@ function printTable(profile: NoiseProfile): void {
 }
 
 async function main(): Promise<void> {
-  const runs = parseRuns(process.argv.slice(2));
+  const { runs, saveRaw } = parseArgs(process.argv.slice(2));
   mkdirSync(WORK, { recursive: true });
   const started = performance.now();
 
   const criterionIds = await buildCriterion();
   log(`  benchmarks: ${criterionIds.join(", ")}`);
+  const rawFile = (suite: Suite, r: number) =>
+    path.join(
+      saveRaw ?? "",
+      suite,
+      `run-${String(r).padStart(Math.max(2, String(runs).length), "0")}.${suite === "criterion" ? "jsonl" : "json"}`,
+    );
+  if (saveRaw) {
+    for (const suite of ["criterion", "pytest"] as const) {
+      const dir = path.join(saveRaw, suite);
+      mkdirSync(dir, { recursive: true });
+      for (const name of readdirSync(dir)) if (/^run-\d+\.jsonl?$/.test(name)) rmSync(path.join(dir, name));
+    }
+    // Built here, so that the first run's time is not the build's.
+    const { ms } = await run("cargo", [...cargoCriterionArgs, "--no-run"], { cwd: RUST_FIXTURE, env: cargoEnv() });
+    log(`  cargo criterion --no-run: ${fmtSeconds(ms)}; raw output goes to ${saveRaw}`);
+  }
   const python = await pythonWithPytestBenchmark();
   log(`python: ${python}`);
 
@@ -341,16 +439,20 @@ async function main(): Promise<void> {
   const pyMs: number[] = [];
   const loads: number[] = [];
   for (let r = 1; r <= runs; r++) {
-    const rust = await runCriterion(criterionIds);
+    const rust = saveRaw
+      ? await runCargoCriterion(criterionIds, rawFile("criterion", r))
+      : await runCriterion(criterionIds);
     criterionRuns.push(rust.samples);
     rustMs.push(rust.ms);
-    const py = await runPytest(python);
+    const py = await runPytest(python, saveRaw ? rawFile("pytest", r) : undefined);
     pytestRuns.push(py.samples);
     pyMs.push(py.ms);
     // Other work on the machine is the usual cause of a slow run; the 1-minute load average shows it.
     const load = os.loadavg()[0] ?? 0;
     loads.push(load);
-    log(`run ${r}/${runs}: cargo bench ${fmtSeconds(rust.ms)}, pytest ${fmtSeconds(py.ms)}, load ${load.toFixed(2)}`);
+    log(
+      `run ${r}/${runs}: ${saveRaw ? "cargo criterion" : "cargo bench"} ${fmtSeconds(rust.ms)}, pytest ${fmtSeconds(py.ms)}, load ${load.toFixed(2)}`,
+    );
   }
 
   const collect = (suite: Suite, perRun: RunSamples[]): BenchmarkNoise[] => {
@@ -377,25 +479,29 @@ async function main(): Promise<void> {
       cpu_model: cpus[0]?.model.trim() ?? "unknown",
       memory_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     },
-    command: `npx tsx bench/measure-noise.ts --runs ${runs}`,
+    command:
+      `npx tsx bench/measure-noise.ts --runs ${runs}` +
+      (saveRaw ? ` --save-raw ${path.relative(ROOT, saveRaw) || "."}` : ""),
     runs,
+    load_after_run: loads.map(round),
     benchmarks: [...collect("criterion", criterionRuns), ...collect("pytest", pytestRuns)],
   };
 
   // Formatted as `prettier --check .` wants it, since the file is committed.
-  const config = (await prettier.resolveConfig(OUT_FILE)) ?? {};
-  writeFileSync(OUT_FILE, await prettier.format(JSON.stringify(profile), { ...config, filepath: OUT_FILE }));
+  const outFile = saveRaw ? path.join(saveRaw, "noise-profile.json") : OUT_FILE;
+  const config = (await prettier.resolveConfig(outFile)) ?? {};
+  writeFileSync(outFile, await prettier.format(JSON.stringify(profile), { ...config, filepath: outFile }));
 
   printTable(profile);
   const range = (ms: number[]) =>
     `median ${fmtSeconds(median(ms))} (${fmtSeconds(Math.min(...ms))}..${fmtSeconds(Math.max(...ms))})`;
   console.log(
-    `\none run: cargo bench ${range(rustMs)}, pytest ${range(pyMs)}; total ${fmtSeconds(performance.now() - started)}`,
+    `\none run: ${saveRaw ? "cargo criterion" : "cargo bench"} ${range(rustMs)}, pytest ${range(pyMs)}; total ${fmtSeconds(performance.now() - started)}`,
   );
   console.log(
     `1-minute load average after each run: median ${median(loads).toFixed(2)} (${Math.min(...loads).toFixed(2)}..${Math.max(...loads).toFixed(2)}) on ${profile.machine.cpus} CPUs`,
   );
-  console.log(`wrote ${path.relative(process.cwd(), OUT_FILE) || OUT_FILE}`);
+  console.log(`wrote ${path.relative(process.cwd(), outFile) || outFile}`);
 }
 
 main().catch((error: unknown) => {
