@@ -7,3 +7,4 @@ export * from "./repo-config.js";
 export * from "./comparison.js";
 export * from "./pipeline.js";
 export * from "./ref.js";
+export * from "./measurement-format.js";

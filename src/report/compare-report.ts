@@ -104,7 +104,18 @@ const flaggedRow = (row: BenchmarkComparison) => [
   detectable(row),
 ];
 
-const ALL_HEADER = ["benchmark", "verdict", "base", "head", "change", "95% interval", "q", "noise", "detectable", "note"];
+const ALL_HEADER = [
+  "benchmark",
+  "verdict",
+  "base",
+  "head",
+  "change",
+  "95% interval",
+  "q",
+  "noise",
+  "detectable",
+  "note",
+];
 const allRow = (row: BenchmarkComparison) => [
   name(row),
   row.muted ? `🔇 muted (${row.verdict})` : SYMBOL[row.verdict],

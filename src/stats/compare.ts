@@ -1,5 +1,12 @@
-import type { BenchmarkComparison, Direction, Modes, NoiseUsed, SideStats, SuiteComparison } from "../model/index.js";
-import { formatMeasurement } from "../report/format.js";
+import {
+  formatMeasurement,
+  type BenchmarkComparison,
+  type Direction,
+  type Modes,
+  type NoiseUsed,
+  type SideStats,
+  type SuiteComparison,
+} from "../model/index.js";
 import { ratioOfMediansInterval } from "./bootstrap.js";
 import { benjaminiHochberg } from "./fdr.js";
 import { mannWhitneyU } from "./mann-whitney.js";

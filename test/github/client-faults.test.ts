@@ -108,7 +108,9 @@ describe("GitHub API faults", () => {
 
   it("a request that hangs is timed out and retried, then fails as a network error", async () => {
     server.route("GET", COMMIT, ["hang"]);
-    await expect(getCommit(HANG_TIMEOUT_MS)).rejects.toThrow(/reading commit main of lance-format\/lance failed: network error/);
+    await expect(getCommit(HANG_TIMEOUT_MS)).rejects.toThrow(
+      /reading commit main of lance-format\/lance failed: network error/,
+    );
     expect(server.requests).toHaveLength(4);
   });
 
