@@ -18,8 +18,8 @@ export interface SideStats {
   observations: number;
   /**
    * The statistic the change is computed from: the geometric mean of the used runs' medians
-   * (t test, prediction) or their median (rank test); the plain median of the samples when the
-   * benchmark was not tested.
+   * (t test, and the head of a prediction) or their median (rank test, and main's history in a
+   * prediction); the plain median of the samples when the benchmark was not tested.
    */
   center: number;
 }

@@ -22,7 +22,7 @@ const side = (row: BenchmarkComparison, which: "base" | "head") => {
   const statistic =
     s.observations === 1 && s.runs === 1
       ? "1 run"
-      : row.method === "rank-test"
+      : row.method === "rank-test" || (row.method === "prediction" && which === "base")
         ? `median of ${used} runs`
         : row.method === null
           ? `${s.runs} run${s.runs === 1 ? "" : "s"}`
