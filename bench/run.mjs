@@ -11,6 +11,8 @@ import { ResultStore } from "../lib/store/results-table.js";
 import { toArrowTable } from "../lib/store/convert.js";
 import { RESULTS_SCHEMA } from "../lib/store/schema.js";
 import { summarize } from "../lib/stats/summary.js";
+import { compare } from "../lib/commands/compare.js";
+import { parseInputs, writeResultsFile } from "../lib/parse/index.js";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const cli = path.join(root, "lib/entries/cli.js");
@@ -95,6 +97,94 @@ const cliMedian = summarize(cliCalls).median;
 record("publish 500×100: whole CLI call (ms)", cliCalls, "≤ 3000 ms", cliMedian <= 3000 ? "ok" : "MISSED");
 record("publish 500×100: write alone (ms)", writeOnly, "", "");
 rows.push(["publish 500×100: rows/s (whole call)", (500 / (cliMedian / 1000)).toFixed(0), "", "", "", ""]);
+
+// ---------------------------------------------------------------- compare 1,000 × 10 runs × 100
+// A same-runner A/B of 1,000 benchmarks: 10 runs a side of 100 samples each, one lance-bench
+// results file per run (read through a pattern, as results/base/results-*.jsonl), a tenth of
+// the head 10% slower. The baseline is reading and parsing the same files with the parser
+// compare uses (parseInputs, one file at a time, as compare reads them); compare adds pairing
+// and the statistics (run medians, the rank test, a bootstrap interval per benchmark).
+// history: 0, so no store is opened.
+{
+  const dir = path.join(out, "compare");
+  const [benchmarks, runs, perRun] = [1000, 10, 100];
+  const template = {
+    test_bed: { name: "bench", cpu: "cpu", memory_gb: 24, os: "linux", created_at: 0 },
+    units: "nanoseconds",
+    throughput: null,
+    timestamp: 0,
+    metric: "time",
+    direction: "lower_is_better",
+    params: null,
+    source_format: "criterion-json",
+    status: "ok",
+    status_reason: null,
+    run: { provider: "local", repository: "", workflow: "", run_id: "bench", run_attempt: 1, ref: "", pr_number: null },
+    fingerprint: "f",
+  };
+  const files = { base: [], head: [] };
+  for (const [side, sha] of [
+    ["base", fakeSha(1)],
+    ["head", fakeSha(2)],
+  ]) {
+    mkdirSync(path.join(dir, side), { recursive: true });
+    for (let r = 1; r <= runs; r++) {
+      const results = [];
+      for (let b = 0; b < benchmarks; b++) {
+        // run-to-run noise of about 1%, within-run noise of 5%
+        const level = (1000 + b) * (side === "head" && b % 10 === 0 ? 1.1 : 1) * (1 + (Math.random() - 0.5) * 0.03);
+        const values = Array.from({ length: perRun }, () => level * (1 + Math.random() * 0.05));
+        results.push({
+          ...template,
+          id: `${sha.slice(0, 4)}${String(r).padStart(4, "0")}-0000-4000-8000-${String(b).padStart(12, "0")}`,
+          dut: { name: "bench", version: `0.1.0+${sha.slice(0, 7)}`, timestamp: 0 },
+          benchmark_name: `bench/${b}`,
+          values,
+          summary: summarize(values),
+          metadata: JSON.stringify({ ab_repetition: r, ab_role: side }),
+          sha,
+        });
+      }
+      const file = path.join(dir, side, `results-run${String(r).padStart(2, "0")}.jsonl`);
+      await writeResultsFile(file, results, "bench");
+      files[side].push(file);
+    }
+  }
+  const config = path.join(dir, "lance-bench.yml");
+  writeFileSync(config, "compare:\n  history: 0\n");
+  const parseOnly = async () => {
+    for (const file of [...files.base, ...files.head]) await parseInputs([file], "auto");
+  };
+  let outcome;
+  const wholeCompare = async () => {
+    outcome = await compare(
+      {
+        base: [path.join(dir, "base/results-*.jsonl")],
+        head: [path.join(dir, "head/results-*.jsonl")],
+        config,
+        historyRef: "refs/heads/main",
+      },
+      { env: {}, cwd: dir },
+    );
+  };
+  await parseOnly(); // warm
+  await wholeCompare();
+  const parsed = [];
+  const compared = [];
+  for (let i = 0; i < (quick ? 2 : 5); i++) {
+    parsed.push(await time(parseOnly));
+    compared.push(await time(wholeCompare));
+  }
+  // every benchmark tested by the rank test, the shifted tenth found
+  const tested = outcome.benchmarks.filter((b) => b.method === "rank-test").length;
+  if (tested !== benchmarks || outcome.counts.regressed < benchmarks / 10) {
+    throw new Error(`compare bench: unexpected verdicts ${JSON.stringify(outcome.counts)}, ${tested} rank tests`);
+  }
+  record("compare 1000×10 runs×100: parse alone (ms)", parsed, "baseline", "");
+  record("compare 1000×10 runs×100: whole compare (ms)", compared, "", "");
+  const ratio = summarize(compared).median / summarize(parsed).median;
+  rows.push(["compare / parse alone", `${ratio.toFixed(2)}×`, "", "", "≤ 3×", ratio <= 3 ? "ok" : "MISSED"]);
+}
 
 // ---------------------------------------------------------------- has-results on 1M rows
 const commits = quick ? 1000 : 10_000;
