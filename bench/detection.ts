@@ -32,6 +32,18 @@ const HISTORY = 20;
 const SHIFTS = [0, 0.01, 0.02, 0.03, 0.05, 0.1];
 /** Simulated suites per shift and row (both tables); the clean-suite share moves in steps of 1/this. */
 const SUITE_RUNS = Number(process.env.DETECTION_SUITE_RUNS ?? 150);
+
+/**
+ * Whether a share of clean suites with an alarm, measured over SUITE_RUNS simulated suites, is
+ * beyond a target rate with 95% confidence (the Wilson interval's lower end): Benjamini-Hochberg
+ * at 0.05 allows about 5% by design, and 150 suites measure 5% to within about ±3.5%.
+ */
+function beyondTarget(rate: number, target: number, n = SUITE_RUNS): boolean {
+  const z = 1.96;
+  const center = (rate + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((rate * (1 - rate)) / n + (z * z) / (4 * n * n));
+  return center - half > target;
+}
 const SEED = 20261123;
 
 const SETTINGS: CompareSettings = {
@@ -207,7 +219,7 @@ for (const [noiseName, noise] of Object.entries(noises)) {
       ...SHIFTS.slice(1).map((shift) => percent(s.power[shift]!)),
     ]);
     if (methodName === LANCE_BENCH_AB) {
-      if (s.cleanAlarmRate > 0.05)
+      if (beyondTarget(s.cleanAlarmRate, 0.05))
         failures.push(`A/B, ${noiseName}: ${percent(s.cleanAlarmRate)} of clean suites raised an alarm (target ≤ 5%)`);
       if (noiseName === LOG_NORMAL) {
         if (s.power[0.05]! < 0.9)
@@ -229,7 +241,7 @@ for (const [noiseName, noise] of Object.entries(noises)) {
     percent(s.cleanAlarmRate),
     ...SHIFTS.slice(1).map((shift) => percent(s.power[shift]!)),
   ]);
-  if (s.cleanAlarmRate > 0.05)
+  if (beyondTarget(s.cleanAlarmRate, 0.05))
     failures.push(
       `A/B, ${LOG_NORMAL}, ${2 * PER_SIDE} runs a side: ${percent(s.cleanAlarmRate)} of clean suites raised an alarm (target ≤ 5%)`,
     );
@@ -409,7 +421,8 @@ for (const [noiseName, noise] of Object.entries(runNoises)) {
     const s = scoreRuns(scenario, noise, SEED, noiseName === MEASURED ? profile.benchmarks.length : 1);
     // 1 vs 1 is never judged, whatever the noise; the log-normal rows are a reference
     const enforced = scenario.maxCleanAlarms === 0 || noiseName === MEASURED;
-    const met = scenario.maxCleanAlarms === 0 ? s.cleanAlarmRate === 0 : s.cleanAlarmRate <= scenario.maxCleanAlarms;
+    const met =
+      scenario.maxCleanAlarms === 0 ? s.cleanAlarmRate === 0 : !beyondTarget(s.cleanAlarmRate, scenario.maxCleanAlarms);
     const target = scenario.maxCleanAlarms === 0 ? "= 0%" : `≤ ${percent(scenario.maxCleanAlarms).replace(".0", "")}`;
     runRows.push([
       noiseName,
@@ -462,7 +475,7 @@ printTable(
   abRows,
 );
 console.log(
-  `\ntargets for lance-bench: clean suites with any alarm ≤ 5%; with CV 3%, power ≥ 90% at 5% and ≥ 50% at 2%`,
+  `\ntargets for lance-bench: clean suites with any alarm ≤ 5% (beyond it with 95% confidence counts as missed); with CV 3%, power ≥ 90% at 5% and ≥ 50% at 2%`,
 );
 if (missed2.length > 0) {
   console.log(

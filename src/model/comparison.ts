@@ -19,7 +19,7 @@ export interface SideStats {
   /**
    * The statistic the change is computed from: the geometric mean of the used runs' medians
    * (t test, and the head of a prediction) or their median (rank test, and main's history in a
-   * prediction); the plain median of the samples when the benchmark was not tested.
+   * prediction); the median of the run medians when the benchmark was not tested.
    */
   center: number;
 }
@@ -39,6 +39,11 @@ export interface NoiseUsed {
   df: number;
   /** Where it was learned. */
   source: "runs" | "history" | "runs and history";
+  /**
+   * For one head run: the Student t fitted to main's own runs judged one against the others
+   * (pooled over the suite). Small `df` means heavy tails: runs far off happen on this machine.
+   */
+  tails?: { df: number; scale: number };
 }
 
 export interface BenchmarkComparison {

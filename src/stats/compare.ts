@@ -10,7 +10,7 @@ import {
 import { ratioOfMediansInterval } from "./bootstrap.js";
 import { benjaminiHochberg } from "./fdr.js";
 import { mannWhitneyU } from "./mann-whitney.js";
-import { median } from "./median.js";
+import { median, medianInPlace } from "./median.js";
 import { findModes } from "./noise.js";
 import {
   detectableChange,
@@ -21,6 +21,7 @@ import {
   runsToSettle,
   type PooledSpread,
 } from "./run-noise.js";
+import { fitTails, leaveOneOutResiduals } from "./run-tails.js";
 import { studentTQuantile, twoSidedP } from "./student-t.js";
 
 /** One side of one benchmark: every run's per-iteration samples (one stored result = one run). */
@@ -74,6 +75,8 @@ interface Tested {
   /** Log run medians the test compares (the t test runs once the suite's noise prior is known). */
   logBase: number[];
   logHead: number[];
+  /** main's runs of this benchmark, log run medians per fingerprint: what its tails are learned from. */
+  historyLogs: number[][];
   baseRuns: number;
   headRuns: number;
   baseIsHistory: boolean;
@@ -102,11 +105,21 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
     }
     return finish(result);
   });
+  // One head run (against main's history, or against one base run with main's noise) is judged
+  // under tails learned from main's own runs; a few runs a side under the suite-tempered noise.
+  const singleRun = (t: Tested) =>
+    t.row.method === "prediction" || (t.row.method === "t-test" && t.logHead.length === 1 && t.logBase.length === 1);
+  const tails = fitTails(tested.filter(singleRun).flatMap((t) => t.historyLogs.flatMap(leaveOneOutResiduals)));
   const prior = noisePrior(tested.filter((t) => t.row.method !== "rank-test").map((t) => t.noise));
   for (const t of tested) {
     if (t.row.method === "rank-test") continue;
-    t.noise = moderated(t.noise, prior);
-    t.row.noise = { ...t.row.noise!, perRun: Math.expm1(t.noise.spread), df: t.noise.df };
+    if (singleRun(t) && tails) {
+      t.row.noise = { ...t.row.noise!, tails: { df: tails.df, scale: tails.scale } };
+      t.noise = { spread: t.noise.spread * tails.scale, df: tails.df };
+    } else {
+      t.noise = moderated(t.noise, prior);
+      t.row.noise = { ...t.row.noise!, perRun: Math.expm1(t.noise.spread), df: t.noise.df };
+    }
     tTest(t.row, t.logBase, t.logHead, t.noise, settings, t.row.method === "prediction");
   }
   const qValues = benjaminiHochberg(tested.map((t) => t.row.p!));
@@ -161,6 +174,8 @@ function isWorse(row: BenchmarkComparison): boolean {
 function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Tested {
   const policy = settings.policyFor(input.name);
   const units = input.head?.units ?? input.base?.units ?? "";
+  const base = input.base ? runMedians(input.base) : [];
+  const head = input.head ? runMedians(input.head) : [];
   const row: Row = {
     name: input.name,
     metric: input.metric,
@@ -171,8 +186,8 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
     muted: policy.muted,
     threshold: policy.threshold,
     method: null,
-    base: input.base ? plainStats(input.base) : null,
-    head: input.head ? plainStats(input.head) : null,
+    base: input.base ? plainStats(input.base, base) : null,
+    head: input.head ? plainStats(input.head, head) : null,
     ratio: null,
     interval: null,
     p: null,
@@ -190,8 +205,6 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
   if (input.base.units !== input.head.units) {
     return inconclusive(`units differ: base in ${input.base.units}, head in ${input.head.units}`);
   }
-  const base = runMedians(input.base);
-  const head = runMedians(input.head);
   if (base.length === 0 || head.length === 0) return inconclusive("a side has no samples");
   const history = (input.noise ?? []).filter((group) => group.length > 0);
   if ([base, head, ...history].some((values) => values.some((v) => !(v > 0)))) {
@@ -205,7 +218,8 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
   // their range (at either level of a bimodal benchmark, or as slow as main's slowest run) has
   // been seen on main already and is never flagged.
   const predicting = (input.baseIsHistory ?? false) && head.length === 1;
-  const modes = predicting ? undefined : bimodality(base, head, history);
+  // two levels are only told apart with several runs a side: a single run between them proves nothing
+  const modes = predicting || base.length < 2 || head.length < 2 ? undefined : bimodality(base, head, history);
   let keep = (_: number) => true;
   if (modes) {
     row.modes = modes;
@@ -276,6 +290,7 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
     noise,
     logBase,
     logHead,
+    historyLogs: predicting ? [logBase] : historyGroups.map(logs),
     // a median of n runs weighs like 2n/π runs' mean
     baseRuns: predicting ? (2 * logBase.length) / Math.PI : logBase.length,
     headRuns: logHead.length,
@@ -383,7 +398,8 @@ function finish(row: Row): Row {
 
 /** Each run's median; runs without samples are left out (the commands refuse them earlier). */
 function runMedians(side: ComparisonSide): number[] {
-  return side.runs.filter((run) => run.length > 0).map((run) => median(run));
+  // selection on a copy, not a sort: a suite can hold tens of thousands of runs
+  return side.runs.filter((run) => run.length > 0).map((run) => medianInPlace(Float64Array.from(run)));
 }
 
 /**
@@ -408,9 +424,8 @@ function bimodality(
 }
 
 /** Before any test: the runs and the median of every sample, as the input gave them. */
-function plainStats(side: ComparisonSide): SideStats {
-  const all = side.runs.flat();
-  return { runs: side.runs.length, observations: side.runs.length, center: all.length > 0 ? median(all) : NaN };
+function plainStats(side: ComparisonSide, medians: readonly number[]): SideStats {
+  return { runs: side.runs.length, observations: side.runs.length, center: medians.length > 0 ? median(medians) : NaN };
 }
 
 function geometricMean(rows: readonly BenchmarkComparison[]): SuiteComparison["geometricMean"] {

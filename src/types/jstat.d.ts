@@ -2,6 +2,7 @@
 declare module "jstat" {
   interface StudentT {
     cdf(x: number, dof: number): number;
+    pdf(x: number, dof: number): number;
     inv(p: number, dof: number): number;
   }
   const jStat: { studentt: StudentT };

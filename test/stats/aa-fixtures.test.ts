@@ -34,7 +34,7 @@ describe("A/A runs captured on this machine", () => {
 
   // The first six runs of each suite, published as CI on main publishes them (one commit each).
   it.each(SUITES)(
-    "%s: each of six runs against the other five published on main: the alarms, as measured",
+    "%s: each of six runs against the other five published on main flags nothing",
     async (suite) => {
       const { writeFileSync } = await import("node:fs");
       writeFileSync(config, "");
@@ -63,10 +63,7 @@ describe("A/A runs captured on this machine", () => {
         expect(outcome.benchmarks.every((b) => b.method === "prediction" && b.base!.runs === 5)).toBe(true);
         alarms.push(...flagged(outcome).map((name) => `run ${head + 1}: ${name}`));
       }
-      // Known, and left as measured: in pytest's run 5 test_json_encode ran 34% faster than in
-      // any of the other five runs (0.69 against 0.98 to 1.10); from one benchmark's five runs
-      // that is a seven-sigma event, and nothing else in the suite moved with it.
-      expect(alarms).toEqual(suite === "pytest" ? ["run 5: tests/test_benchmarks.py::test_json_encode"] : []);
+      expect(alarms).toEqual([]);
     },
     120_000,
   );
@@ -85,7 +82,13 @@ describe("A/A runs captured on this machine", () => {
     }
   });
 
-  it("pytest: +30% injected into the quietest benchmark of one run is flagged, alone", async () => {
+  // On this loaded capture even the quietest benchmark moves 6% a run, and main's runs show
+  // that a run here can land far off: one head run cannot tell +30% from that (inconclusive,
+  // with the runs that would), while a 3× slowdown stands out, alone.
+  it.each([
+    [1.3, "inconclusive"],
+    [3, "regressed"],
+  ] as const)("pytest: ×%s injected into the quietest benchmark of one run is %s", async (factor, verdict) => {
     const files = runFiles("pytest").slice(0, 6);
     const runs = await Promise.all(files.map((f) => parseInputs([f], "auto")));
     const quietest = "tests/test_benchmarks.py::test_sort[100]"; // 6% run to run over these six runs
@@ -96,11 +99,15 @@ describe("A/A runs captured on this machine", () => {
         metric: "time",
         direction: "lower_is_better",
         base: { runs: [1, 2, 3, 4, 5].map(values), units: "nanoseconds" },
-        head: { runs: [values(0).map((v) => (name === quietest ? v * 1.3 : v))], units: "nanoseconds" },
+        head: { runs: [values(0).map((v) => (name === quietest ? v * factor : v))], units: "nanoseconds" },
         baseIsHistory: true,
       };
     });
-    expect(flagged(compareSuite(inputs, SETTINGS))).toEqual([quietest]);
+    const outcome = compareSuite(inputs, SETTINGS);
+    const row = outcome.benchmarks.find((b) => b.name === quietest)!;
+    expect(row.verdict).toBe(verdict);
+    expect(flagged(outcome)).toEqual(verdict === "regressed" ? [quietest] : []);
+    if (verdict === "inconclusive") expect(row.runsNeeded).not.toBeNull();
   });
 
   it("across every window of six runs, few leave-one-out suites raise any alarm", async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ratioOfMediansInterval } from "../../src/stats/bootstrap.js";
 import { compareSuite, type CompareSettings, type ComparisonInput } from "../../src/stats/compare.js";
 import { benjaminiHochberg } from "../../src/stats/fdr.js";
+import { fitTails, leaveOneOutResiduals, predictionFactor } from "../../src/stats/run-tails.js";
 import { mannWhitneyU } from "../../src/stats/mann-whitney.js";
 import { medianInPlace } from "../../src/stats/median.js";
 import { findModes } from "../../src/stats/noise.js";
@@ -132,6 +133,24 @@ describe("noise", () => {
     expect(quietByChance.df).toBe(4 + PRIOR_DF);
     expect(quietByChance.spread).toBeCloseTo(Math.sqrt((4 * 0.0004 + PRIOR_DF * 0.04) / (4 + PRIOR_DF)), 10);
     expect(moderated({ spread: 0.5, df: 4 }, prior)).toEqual({ spread: 0.5, df: 4 });
+  });
+
+  it("judges each run of main against the others, and fits how heavy their tails are", () => {
+    const logs = [100, 102, 98, 101, 150].map(Math.log);
+    const residuals = leaveOneOutResiduals(logs);
+    const others = logs.slice(0, 4);
+    const sd = Math.sqrt(others.reduce((a, v) => a + (v - others.reduce((x, y) => x + y) / 4) ** 2, 0) / 3);
+    const centre = (Math.log(100) + Math.log(101)) / 2; // median of the four others
+    expect(residuals[4]).toBeCloseTo((Math.log(150) - centre) / (sd * predictionFactor(4)), 10);
+    expect(leaveOneOutResiduals([1, 2, 3].map(Math.log))).toEqual([]);
+
+    const rng = xoroshiro128plus(7);
+    const normal = Array.from({ length: 2000 }, () => gaussian(rng));
+    const contaminated = normal.map((z, i) => (i % 5 === 0 ? z + 25 : z)); // a fifth of runs far off
+    expect(fitTails(normal)!.df).toBeGreaterThanOrEqual(20);
+    expect(fitTails(normal)!.scale).toBeGreaterThan(0.9);
+    expect(fitTails(contaminated)!.df).toBeLessThanOrEqual(2);
+    expect(fitTails(normal.slice(0, 19))).toBeUndefined();
   });
 
   it("gives the smallest detectable change and the runs that would settle a smaller one", () => {
@@ -396,6 +415,38 @@ describe("compareSuite: the suite", () => {
     });
     expect(result.benchmarks[0]).toMatchObject({ verdict: "regressed", muted: true, reason: "muted: flaky" });
     expect(result.counts).toMatchObject({ regressed: 0, muted: 1 });
+  });
+
+  it("on a machine where a fifth of runs land far off, one slow head run is not a regression", () => {
+    const rng = xoroshiro128plus(11);
+    // 40 benchmarks with 20 runs of main: quiet at ±2%, but 20% of runs slowed 1.3–2.3×
+    const run = () =>
+      100 * Math.exp(0.02 * gaussian(rng)) * (uniformFloat64(rng) < 0.2 ? 1.3 + uniformFloat64(rng) : 1);
+    const quiet = () => 100 * Math.exp(0.02 * gaussian(rng));
+    const suite = (slowHead: number) =>
+      Array.from({ length: 40 }, (_, i) =>
+        input(`b${i}`, {
+          base: runs(Array.from({ length: 20 }, run)),
+          head: runs([i === 0 ? slowHead : quiet()]),
+          baseIsHistory: true,
+        }),
+      );
+    const busy = compareSuite(suite(170), SETTINGS);
+    expect(busy.benchmarks[0]!.noise!.tails!.df).toBeLessThanOrEqual(3);
+    expect(busy.counts.regressed).toBe(0);
+    // the same +70% on a machine whose runs never land far off is a regression
+    const calm = compareSuite(
+      Array.from({ length: 40 }, (_, i) =>
+        input(`b${i}`, {
+          base: runs(Array.from({ length: 20 }, quiet)),
+          head: runs([i === 0 ? 170 : quiet()]),
+          baseIsHistory: true,
+        }),
+      ),
+      SETTINGS,
+    );
+    expect(calm.benchmarks[0]!.verdict).toBe("regressed");
+    expect(calm.counts.regressed + calm.counts.improved).toBe(1);
   });
 
   it("controls false discoveries: 200 clean benchmarks, one head run against 10 runs of main, rarely alarm", () => {
