@@ -62,7 +62,8 @@ function headline(outcome: CompareOutcome): string {
 }
 
 const METHODS: Record<NonNullable<BenchmarkComparison["method"]>, string> = {
-  prediction: "one head run against the spread of main's history of runs (a prediction interval)",
+  prediction:
+    "one head run against main's history of runs (a prediction interval, its tails learned from main's own runs)",
   "t-test": "a t test on log run medians, with the noise of both sides' runs and of main's history when known",
   "rank-test": "Mann-Whitney U on run medians, with a bootstrap interval",
 };
