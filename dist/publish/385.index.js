@@ -18,8 +18,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __webpack_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 7 modules
+var model = __webpack_require__(4451);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/aws4fetch/dist/aws4fetch.esm.mjs
@@ -632,19 +632,21 @@ class ResultStore {
     async existingTable() {
         return (0,store_retry/* withStoreRetry */.sv)(`opening table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)}`, async () => {
             const names = await this.db.tableNames();
-            if (!names.includes(RESULTS_TABLE))
-                return undefined;
-            try {
-                return await this.db.openTable(RESULTS_TABLE);
-            }
-            catch (error) {
-                // Listed but without a version yet: another publisher is creating it right now.
-                const message = (0,model/* describeError */.Uc)(error);
-                if (/was not found/i.test(message))
-                    throw new store_retry/* TransientStoreError */.EJ(message);
-                throw error;
-            }
+            return names.includes(RESULTS_TABLE) ? this.openLatest() : undefined;
         }, this.retry, this.log);
+    }
+    /** The table at its latest version; call inside `withStoreRetry`. */
+    async openLatest() {
+        try {
+            return await this.db.openTable(RESULTS_TABLE);
+        }
+        catch (error) {
+            // Listed but without a version yet: another publisher is creating it right now.
+            const message = (0,model/* describeError */.Uc)(error);
+            if (/was not found/i.test(message))
+                throw new store_retry/* TransientStoreError */.EJ(message);
+            throw error;
+        }
     }
     async tableForWriting() {
         const existing = await this.existingTable();
@@ -652,16 +654,44 @@ class ResultStore {
             await this.checkSchema(existing);
             return existing;
         }
-        const table = await (0,store_retry/* withStoreRetry */.sv)(`creating table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)}`, () => this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create", existOk: true }), this.retry, this.log);
+        const { table, created } = await this.createOrOpen();
         await this.checkSchema(table);
-        await this.recoverFromCreateRace(table);
+        if (created)
+            await this.recoverFromCreateRace(table);
         return table;
     }
     /**
-     * Two publishers that both find no table both create it, and Lance commits the loser's
-     * create as an Overwrite on top of the winner's table: whatever the winner already wrote
-     * disappears from the latest version. It still exists in the version just before ours, so
-     * merge it back by id (idempotent; a no-op when that version is the winner's empty table).
+     * Creates the table, empty, or opens it where another publisher got there first. `created`
+     * is true only when `table` is at the version our own create committed: LanceDB's `existOk`
+     * would hand back the latest version without saying whose it is, and treating that as ours
+     * made two publishers restore the same rows (see recoverFromCreateRace).
+     */
+    async createOrOpen() {
+        return (0,store_retry/* withStoreRetry */.sv)(`creating table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)}`, async () => {
+            try {
+                const table = await this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create" });
+                return { table, created: true };
+            }
+            catch (error) {
+                if (!/already exists/i.test((0,model/* describeError */.Uc)(error)))
+                    throw error;
+            }
+            return { table: await this.openLatest(), created: false };
+        }, this.retry, this.log);
+    }
+    /**
+     * A create can lose a race without failing. Lance checks that the table does not exist, then
+     * commits the new table as an Overwrite; when another publisher's create lands in between,
+     * ours is committed on top of it — after whatever that publisher already wrote — and those
+     * rows disappear from the latest version. They are still in the version just before ours,
+     * so merge them back by id (a no-op when that version is the winner's empty table).
+     *
+     * Only the publisher whose create made the overwriting version restores, and only that
+     * version's predecessor, so no two publishers ever restore the same rows. That matters:
+     * Lance does not detect two concurrent merge-inserts of the same new ids as a conflict, so
+     * two restorers (or one working from a stale version) would both insert them, duplicating
+     * every row. A later create that overwrites ours again restores our version's rows itself,
+     * and a restore that loses to such an Overwrite is rebuilt on the latest version.
      */
     async recoverFromCreateRace(table) {
         const ours = await table.version();

@@ -39967,7 +39967,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 1090:
+/***/ 5335:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42927,8 +42927,8 @@ function getIDToken(aud) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __nccwpck_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 7 modules
+var model = __nccwpck_require__(4451);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:fs"
@@ -45746,6 +45746,7 @@ class NoProjectVersion extends model/* ConfigurationError */.j1 {
 }
 
 ;// CONCATENATED MODULE: ./lib/context/run-info.js
+
 /**
  * Identifies the CI run (or local invocation) that produced the numbers. On GitHub Actions
  * this comes from the runner's environment; elsewhere `fallbackRunId` (the caller passes a
@@ -45753,7 +45754,6 @@ class NoProjectVersion extends model/* ConfigurationError */.j1 {
  */
 function detectRunInfo(fallbackRunId, env = process.env) {
     if (env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID) {
-        const prNumber = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
         return {
             provider: "github-actions",
             repository: env.GITHUB_REPOSITORY ?? "",
@@ -45761,7 +45761,7 @@ function detectRunInfo(fallbackRunId, env = process.env) {
             run_id: env.GITHUB_RUN_ID,
             run_attempt: Number(env.GITHUB_RUN_ATTEMPT ?? "1") || 1,
             ref: env.GITHUB_REF ?? "",
-            pr_number: prNumber ? Number(prNumber) : null,
+            pr_number: (0,model/* prNumberOfRef */.sP)(env.GITHUB_REF ?? ""),
         };
     }
     return {
@@ -47335,31 +47335,33 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
  * matrix job failed) measures the same commit again in the same run, and must complete the
  * table, not duplicate what the first attempt already stored. The first stored row wins.
  */
-function resultId(context, m, repetition, failed = false) {
-    const { sha, testBed, run } = context;
-    const key = [sha, testBed.name, m.benchmarkName, m.metric, run.provider, run.repository, run.run_id];
-    // Repeated runs of one commit in one CI run (a same-runner A/B) are distinct results; a
-    // single run keeps the key it always had, so stored ids stay stable.
-    if (repetition !== undefined)
-        key.push(repetition);
+function resultId(context, m, run, failed = false) {
+    const { sha, testBed, run: ci } = context;
+    const key = [sha, testBed.name, m.benchmarkName, m.metric, ci.provider, ci.repository, ci.run_id];
+    // Repeated runs of one commit in one CI run (a same-runner A/B, or repetitions of the head
+    // alone) are distinct results. A single run keeps the key it always had, so stored ids stay
+    // stable, and so does the first of a head's repetitions: it is the run a single run would be.
+    if (run !== undefined && (run.role !== undefined || run.repetition > 1))
+        key.push(run.repetition);
     // A failure has its own id, so that a re-run attempt that measures the benchmark still stores it.
     if (failed)
         key.push("failed");
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 /**
- * What every record of one context shares: the build, machine, run and toolchain, and in a
- * same-runner A/B which repetition and side it was. The caller adds what was measured.
+ * What every record of one context shares: the build, machine, run and toolchain, and which
+ * repetition (and side of an A/B) it was. The caller adds what was measured.
  */
-function contextFields(context, ab, metadata, uploadedAt) {
+function contextFields(context, run, metadata, uploadedAt) {
+    const repetition = run === undefined
+        ? {}
+        : run.role !== undefined
+            ? { ab_repetition: run.repetition, ab_role: run.role }
+            : { repetition: run.repetition };
     return {
         dut: context.dut,
         test_bed: context.testBed,
-        metadata: JSON.stringify({
-            ...metadata,
-            toolchain: context.toolchain,
-            ...(ab ? { ab_repetition: ab.repetition, ab_role: ab.role } : {}),
-        }),
+        metadata: JSON.stringify({ ...metadata, toolchain: context.toolchain, ...repetition }),
         timestamp: uploadedAt,
         sha: context.sha,
         run: context.run,
@@ -47367,14 +47369,15 @@ function contextFields(context, ab, metadata, uploadedAt) {
     };
 }
 /**
- * Stored records for measurements taken in `context`. `repetition` numbers the runs of a
- * same-runner A/B (1, 2, …): each repetition is its own record, noted in `metadata`.
+ * Stored records for measurements taken in `context`. `run` numbers repeated runs of one
+ * commit (1, 2, …), of a same-runner A/B or of the head alone: each repetition is its own
+ * record, with its own id, noted in `metadata`.
  */
-function toResults(measurements, context, ab) {
+function toResults(measurements, context, run) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return measurements.map((m) => model/* Result */.Q7.parse({
-        ...contextFields(context, ab, m.metadata, uploadedAt),
-        id: resultId(context, m, ab?.repetition),
+        ...contextFields(context, run, m.metadata, uploadedAt),
+        id: resultId(context, m, run),
         benchmark_name: m.benchmarkName,
         values: m.values,
         summary: summarize(m.values),
@@ -47389,11 +47392,11 @@ function toResults(measurements, context, ab) {
     }));
 }
 /** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
-function toFailedResults(failures, context, ab) {
+function toFailedResults(failures, context, run) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return failures.map((f) => Result.parse({
-        ...contextFields(context, ab, f.metadata, uploadedAt),
-        id: resultId(context, f, ab?.repetition, true),
+        ...contextFields(context, run, f.metadata, uploadedAt),
+        id: resultId(context, f, run, true),
         benchmark_name: f.benchmarkName,
         values: [],
         summary: null,
@@ -47463,6 +47466,12 @@ const PublishOptions = schemas/* object */.Ikc({
     sha: optionalText,
     repo: optionalText,
     runId: optionalText,
+    /**
+     * The ref every stored row is recorded under (`main` → `refs/heads/main`), instead of the CI
+     * run's (or, for a results file, the one it was measured under): how a laptop or another CI
+     * builds a branch's history that `compare --history-ref` reads.
+     */
+    ref: model/* GitRef */.aY.optional(),
     /** `.lance-bench.yml` whose `metrics` rules give units and directions (default: in --repo, else the cwd). */
     config: optionalText,
 });
@@ -47521,11 +47530,13 @@ async function publish(options, deps = {}) {
         const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
         results.push(...toResults(parsed.measurements, context));
     }
-    return storeResults(results, options.db, { ...deps, env }, warnings);
+    const { ref } = options;
+    const stored = ref === undefined ? results : results.map((r) => ({ ...r, run: { ...r.run, ref, pr_number: (0,model/* prNumberOfRef */.sP)(ref) } }));
+    return storeResults(stored, options.db, { ...deps, env }, warnings);
 }
 
-;// CONCATENATED MODULE: ./lib/report/format.js
-/** Human-readable numbers for tables: times scaled to a readable unit, others with their unit. */
+;// CONCATENATED MODULE: ./lib/model/measurement-format.js
+/** Human-readable measurements: times scaled to a readable unit, others with their unit. */
 const TIME_STEPS = [
     [1e9, "s"],
     [1e6, "ms"],
@@ -47546,6 +47557,10 @@ function scaleMeasurement(value, units) {
 function formatMeasurement(value, units) {
     return scaleMeasurement(value, units).join(" ");
 }
+
+;// CONCATENATED MODULE: ./lib/report/format.js
+/** Human-readable numbers for tables: times scaled to a readable unit, others with their unit. */
+
 /** A table as aligned plain text, for terminals. */
 function format_textTable(header, rows) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -47646,6 +47661,7 @@ const Inputs = {
     Sha: "sha",
     Repo: "repo",
     RunId: "run-id",
+    Ref: "ref",
     Config: "config",
 };
 const Outputs = { Count: "count", AlreadyStored: "already-stored", Fingerprint: "fingerprint" };
@@ -47663,6 +47679,7 @@ async function run() {
             sha: optionalInput(Inputs.Sha),
             repo: optionalInput(Inputs.Repo) ?? process.env.GITHUB_WORKSPACE,
             runId: optionalInput(Inputs.RunId),
+            ref: optionalInput(Inputs.Ref),
             config: optionalInput(Inputs.Config),
         });
         const summary = await publish(options, { retry: (0,retry/* retryPolicyFromEnv */.ed)(), log: (m) => info(m) });
@@ -47689,7 +47706,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1090);
+/* harmony import */ var _actions_publish_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5335);
 
 await (0,_actions_publish_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -47698,7 +47715,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1531:
+/***/ 4451:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47708,6 +47725,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   hv: () => (/* reexport */ BenchmarkName),
   j1: () => (/* reexport */ ConfigurationError),
   PV: () => (/* reexport */ DEFAULT_CONFIG),
+  aY: () => (/* reexport */ GitRef),
   dz: () => (/* reexport */ InputError),
   kV: () => (/* reexport */ LanceBenchError),
   qC: () => (/* reexport */ NANOSECONDS_PER),
@@ -47723,10 +47741,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ parseOptions),
   ho: () => (/* reexport */ pipelineBenchmarkName),
   HY: () => (/* reexport */ pipelineMetric),
+  sP: () => (/* reexport */ prNumberOfRef),
   T5: () => (/* reexport */ withDerivedRates)
 });
 
-// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, GitHubApiError, MAX_BENCHMARK_NAME_CHARS, MetricRule, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName
+// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, GitHubApiError, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, RunInfo, Status, SummaryValues, TestBed, Throughput, formatMeasurement, inputName, scaleMeasurement
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -47985,7 +48004,7 @@ function describeIssue(issue) {
  *     compare:
  *       threshold: 2%          # smallest change worth flagging (or 0.02)
  *       fdr: 0.05              # Benjamini-Hochberg level across the suite
- *       min-samples: 5         # fewer observations on a side → inconclusive
+ *       min-samples: 5         # runs a side from which the rank test replaces the t test
  *       history: 20            # recent main results used for noise and the history baseline
  *       benchmarks:            # later rules override earlier ones, field by field
  *         - match: "sort/**"   # a glob over benchmark names; `**` also crosses "/"
@@ -48109,7 +48128,57 @@ const PIPELINE_CONTEXT_FIELDS = new Set([
 /** The stored benchmark name of a variant at a row count: `pipeline/copy/rows=100000`. */
 const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/${variant}` : `pipeline/${variant}/rows=${rows}`;
 
+;// CONCATENATED MODULE: ./lib/model/ref.js
+
+/** Characters a ref may hold here: a strict subset of git's (no spaces, quotes, `~^:?*[\`). */
+const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
+/** The longest ref accepted (git allows more; a branch name this long is a mistake). */
+const MAX_REF_CHARS = 255;
+/**
+ * Why `ref` (a full `refs/…`) is not one git would accept and this suite would store, or
+ * undefined when it is fine: git's rules for the characters this suite lets through.
+ */
+function refProblem(ref) {
+    const parts = ref.split("/");
+    if (parts.length < 3)
+        return "is not a full ref (refs/<kind>/<name>)";
+    if (parts.some((part) => part === ""))
+        return 'has an empty path segment ("//" or a trailing "/")';
+    if (parts.some((part) => part.startsWith(".") || part.endsWith(".lock")))
+        return 'has a segment starting with "." or ending with ".lock"';
+    if (ref.includes(".."))
+        return 'contains ".."';
+    if (ref.endsWith("."))
+        return 'ends with "."';
+    return undefined;
+}
+/**
+ * A git ref as results are stored under it (`run.ref`): a full ref (`refs/heads/main`,
+ * `refs/tags/v1`, `refs/pull/42/merge`), or a branch name for short (`main` →
+ * `refs/heads/main`, `release/1.0` → `refs/heads/release/1.0`). Only letters, digits and
+ * `._/-` are accepted; anything else is refused rather than quoted.
+ */
+const GitRef = schemas/* string */.YjP()
+    .trim()
+    .min(1, "is empty")
+    .max(MAX_REF_CHARS, `is longer than ${MAX_REF_CHARS} characters`)
+    .regex(SAFE_REF, 'must be a branch name such as "main" or a full ref such as "refs/heads/main" (letters, digits, ._/-)')
+    .refine((ref) => !ref.startsWith("-"), 'must not start with "-"')
+    .transform((ref) => (ref.startsWith("refs/") ? ref : `refs/heads/${ref}`))
+    .superRefine((ref, context) => {
+    const problem = refProblem(ref);
+    if (problem !== undefined)
+        context.addIssue({ code: "custom", message: problem });
+});
+/** The pull request a ref belongs to (`refs/pull/42/merge` → 42), else null. */
+function prNumberOfRef(ref) {
+    const match = /^refs\/pull\/(\d+)\//.exec(ref);
+    return match ? Number(match[1]) : null;
+}
+
 ;// CONCATENATED MODULE: ./lib/model/index.js
+
+
 
 
 
@@ -48282,8 +48351,8 @@ async function pRetry(input, options) {
 	});
 }
 
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __nccwpck_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 7 modules
+var model = __nccwpck_require__(4451);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
@@ -48534,7 +48603,7 @@ function retryPolicyFromEnv(env = process.env) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1531);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4451);
 
 
 

@@ -33358,8 +33358,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __nccwpck_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 7 modules
+var model = __nccwpck_require__(4451);
 ;// CONCATENATED MODULE: ./lib/commands/dispatch-target.js
 
 /**
@@ -39277,7 +39277,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1531:
+/***/ 4451:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39291,7 +39291,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ac: () => (/* reexport */ parseOptions)
 });
 
-// UNUSED EXPORTS: BENCH_JSON_PREFIX, BenchmarkName, BenchmarkRule, CompareConfig, DEFAULT_CONFIG, Direction, DutBuild, InputError, MAX_BENCHMARK_NAME_CHARS, MetricRule, NANOSECONDS_PER, PIPELINE_CONTEXT_FIELDS, RepoConfig, Result, RunInfo, SHA_PATTERN, SourceFormat, Status, SummaryValues, TIME_METRIC, TIME_UNIT, TestBed, Throughput, inputName, pipelineBenchmarkName, pipelineMetric, withDerivedRates
+// UNUSED EXPORTS: BENCH_JSON_PREFIX, BenchmarkName, BenchmarkRule, CompareConfig, DEFAULT_CONFIG, Direction, DutBuild, GitRef, InputError, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, NANOSECONDS_PER, PIPELINE_CONTEXT_FIELDS, RepoConfig, Result, RunInfo, SHA_PATTERN, SourceFormat, Status, SummaryValues, TIME_METRIC, TIME_UNIT, TestBed, Throughput, formatMeasurement, inputName, pipelineBenchmarkName, pipelineMetric, prNumberOfRef, scaleMeasurement, withDerivedRates
 
 ;// CONCATENATED MODULE: ./lib/model/errors.js
 /**
@@ -39550,7 +39550,7 @@ function describeIssue(issue) {
  *     compare:
  *       threshold: 2%          # smallest change worth flagging (or 0.02)
  *       fdr: 0.05              # Benjamini-Hochberg level across the suite
- *       min-samples: 5         # fewer observations on a side → inconclusive
+ *       min-samples: 5         # runs a side from which the rank test replaces the t test
  *       history: 20            # recent main results used for noise and the history baseline
  *       benchmarks:            # later rules override earlier ones, field by field
  *         - match: "sort/**"   # a glob over benchmark names; `**` also crosses "/"
@@ -39674,7 +39674,57 @@ const PIPELINE_CONTEXT_FIELDS = new Set([
 /** The stored benchmark name of a variant at a row count: `pipeline/copy/rows=100000`. */
 const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/${variant}` : `pipeline/${variant}/rows=${rows}`;
 
+;// CONCATENATED MODULE: ./lib/model/ref.js
+
+/** Characters a ref may hold here: a strict subset of git's (no spaces, quotes, `~^:?*[\`). */
+const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
+/** The longest ref accepted (git allows more; a branch name this long is a mistake). */
+const MAX_REF_CHARS = 255;
+/**
+ * Why `ref` (a full `refs/…`) is not one git would accept and this suite would store, or
+ * undefined when it is fine: git's rules for the characters this suite lets through.
+ */
+function refProblem(ref) {
+    const parts = ref.split("/");
+    if (parts.length < 3)
+        return "is not a full ref (refs/<kind>/<name>)";
+    if (parts.some((part) => part === ""))
+        return 'has an empty path segment ("//" or a trailing "/")';
+    if (parts.some((part) => part.startsWith(".") || part.endsWith(".lock")))
+        return 'has a segment starting with "." or ending with ".lock"';
+    if (ref.includes(".."))
+        return 'contains ".."';
+    if (ref.endsWith("."))
+        return 'ends with "."';
+    return undefined;
+}
+/**
+ * A git ref as results are stored under it (`run.ref`): a full ref (`refs/heads/main`,
+ * `refs/tags/v1`, `refs/pull/42/merge`), or a branch name for short (`main` →
+ * `refs/heads/main`, `release/1.0` → `refs/heads/release/1.0`). Only letters, digits and
+ * `._/-` are accepted; anything else is refused rather than quoted.
+ */
+const GitRef = schemas/* string */.YjP()
+    .trim()
+    .min(1, "is empty")
+    .max(MAX_REF_CHARS, `is longer than ${MAX_REF_CHARS} characters`)
+    .regex(SAFE_REF, 'must be a branch name such as "main" or a full ref such as "refs/heads/main" (letters, digits, ._/-)')
+    .refine((ref) => !ref.startsWith("-"), 'must not start with "-"')
+    .transform((ref) => (ref.startsWith("refs/") ? ref : `refs/heads/${ref}`))
+    .superRefine((ref, context) => {
+    const problem = refProblem(ref);
+    if (problem !== undefined)
+        context.addIssue({ code: "custom", message: problem });
+});
+/** The pull request a ref belongs to (`refs/pull/42/merge` → 42), else null. */
+function prNumberOfRef(ref) {
+    const match = /^refs\/pull\/(\d+)\//.exec(ref);
+    return match ? Number(match[1]) : null;
+}
+
 ;// CONCATENATED MODULE: ./lib/model/index.js
+
+
 
 
 
@@ -39847,8 +39897,8 @@ async function pRetry(input, options) {
 	});
 }
 
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __nccwpck_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 7 modules
+var model = __nccwpck_require__(4451);
 ;// CONCATENATED MODULE: ./lib/store/retry.js
 
 
@@ -40106,8 +40156,8 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __nccwpck_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 7 modules
+var model = __nccwpck_require__(4451);
 ;// CONCATENATED MODULE: ./lib/store/uri.js
 
 
