@@ -17,26 +17,11 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseInputs } from "../src/parse/index.js";
+import { cv, median, robustCv } from "./noise-stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dir = path.resolve(process.argv[2] ?? path.join(ROOT, "fixtures/aa"));
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
-function stddev(values: number[]): number {
-  if (values.length < 2) return 0;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
-}
-const cv = (values: number[]) => stddev(values) / mean(values);
-function robustCv(values: number[]): number {
-  const m = median(values);
-  return (1.4826 * median(values.map((v) => Math.abs(v - m)))) / m;
-}
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Benchmark name -> one sample array per run, in run order. */

@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
+import { cv, mean, median, stddev } from "./noise-stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUST_FIXTURE = path.join(ROOT, "fixtures/rust-criterion");
@@ -303,18 +304,6 @@ async function runPytest(python: string, rawFile?: string): Promise<{ samples: R
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
-function stddev(values: number[]): number {
-  if (values.length < 2) return 0;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
-}
-const cv = (values: number[]) => stddev(values) / mean(values);
 /** Six significant digits: plenty for noise figures, and keeps the JSON readable. */
 const round = (x: number) => Number(x.toPrecision(6));
 
