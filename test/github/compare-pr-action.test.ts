@@ -33,8 +33,14 @@ function criterionFile(name: string, levels: Record<string, number>, seed: numbe
   return file;
 }
 
-const base = criterionFile("base.jsonl", { "sort/100": 500, "sort/1000": 12_000, fib: 21_000 }, 1);
-const head = criterionFile("head.jsonl", { "sort/100": 500, "sort/1000": 13_500, fib: 21_000 }, 2);
+// three runs a side (one results file each, as a run action's repetitions leave them): one run a
+// side is never judged
+for (const run of [1, 2, 3]) {
+  criterionFile(`base-${run}.jsonl`, { "sort/100": 500, "sort/1000": 12_000, fib: 21_000 }, run);
+  criterionFile(`head-${run}.jsonl`, { "sort/100": 500, "sort/1000": 13_500, fib: 21_000 }, 10 + run);
+}
+const base = path.join(dir, "base-*.jsonl");
+const head = path.join(dir, "head-*.jsonl");
 const event = path.join(dir, "event.json");
 writeFileSync(event, JSON.stringify({ action: "synchronize", pull_request: { number: 42 } }));
 
