@@ -91,9 +91,11 @@ interface Tested {
  * noise it judges a change against is run-to-run noise — from the sides' own runs and, when
  * known, main's history on the same fingerprint. Within-run samples never stand in for it. Per
  * benchmark: a prediction from main's history for one head run, a t test on log run medians for
- * a few runs a side, Mann-Whitney U on run medians for many. Across the suite: Benjamini-Hochberg
- * over every p-value, so 200 clean benchmarks do not give 10 false alarms. A benchmark is flagged
- * when its q-value passes and its change reaches the practical threshold.
+ * a few runs a side, Mann-Whitney U on run medians for many. One head run is judged under tails
+ * learned from main's own runs (run-tails.ts); a few runs a side under noise tempered by the
+ * suite's (run-noise.ts). Across the suite: Benjamini-Hochberg over every p-value, so 200 clean
+ * benchmarks do not give 10 false alarms. A benchmark is flagged when its q-value passes and its
+ * change reaches the practical threshold.
  */
 export function compareSuite(inputs: readonly ComparisonInput[], settings: CompareSettings): SuiteComparison {
   const tested: Tested[] = [];
