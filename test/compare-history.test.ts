@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compare } from "../src/commands/compare.js";
@@ -39,7 +40,6 @@ async function run(i: number, fingerprint: string, factor: number): Promise<Resu
 
 describe("compare against a history measured on two machines", () => {
   it("reads only the head's fingerprint as the baseline, and refuses to guess for a head without one", async () => {
-    const { writeFileSync } = await import("node:fs");
     writeFileSync(config, "");
     for (let i = 0; i < 6; i++) {
       await storeResults(await run(i, FAST, 1), db, {});
@@ -76,7 +76,6 @@ describe("compare against a history measured on two machines", () => {
     const file = path.join(dir, "empty-values.jsonl");
     const results = await run(300, FAST, 1);
     await writeResultsFile(file, results, "test");
-    const { readFileSync, writeFileSync } = await import("node:fs");
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
     const record = JSON.parse(lines[2]!);
     record.values = [];

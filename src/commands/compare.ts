@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { group } from "d3-array";
 import picomatch from "picomatch";
 import { z } from "zod";
 import { validateSha } from "../context/git.js";
@@ -244,9 +245,9 @@ function pair(
   warnings: string[],
 ): ComparisonInput[] {
   const key = (o: Observed) => `${o.name}\u0000${o.metric}`;
-  const baseByKey = groupBy(base, key);
-  const headByKey = groupBy(head, key);
-  const historyByKey = groupBy(history, key);
+  const baseByKey = group(base, key);
+  const headByKey = group(head, key);
+  const historyByKey = group(history, key);
   const keys = [...new Set([...headByKey.keys(), ...baseByKey.keys()])];
   const assumed = new Set<string>();
   const inputs = keys.map((k) => {
@@ -278,7 +279,7 @@ function pair(
     if (baseRuns) input.base = { runs: baseRuns.map((o) => o.values), units: baseRuns[0]!.units };
     if (headRuns) input.head = { runs: headRuns.map((o) => o.values), units: headRuns[0]!.units };
     if (fingerprints.size > 0) {
-      const byFingerprint = groupBy(
+      const byFingerprint = group(
         (historyByKey.get(k) ?? []).filter((o) => fingerprints.has(o.fingerprint!)),
         (o) => o.fingerprint!,
       );
@@ -293,16 +294,6 @@ function pair(
     );
   }
   return inputs;
-}
-
-function groupBy<T>(list: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of list) {
-    const group = map.get(key(item));
-    if (group) group.push(item);
-    else map.set(key(item), [item]);
-  }
-  return map;
 }
 
 function describeBaseline(specs: readonly string[], history: boolean, runs: number, ref: string): Baseline {

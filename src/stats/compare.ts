@@ -14,6 +14,7 @@ import { median, medianInPlace } from "./median.js";
 import { findModes } from "./noise.js";
 import {
   detectableChange,
+  MEDIAN_VARIANCE,
   mean,
   moderated,
   noisePrior,
@@ -293,8 +294,7 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
     logBase,
     logHead,
     historyLogs: predicting ? [logBase] : historyGroups.map(logs),
-    // a median of n runs weighs like 2n/π runs' mean
-    baseRuns: predicting ? (2 * logBase.length) / Math.PI : logBase.length,
+    baseRuns: predicting ? logBase.length / MEDIAN_VARIANCE : logBase.length,
     headRuns: logHead.length,
     baseIsHistory: input.baseIsHistory ?? false,
     ...(predicting ? { range: { low: Math.min(...base), high: Math.max(...base) } } : {}),
@@ -329,10 +329,9 @@ function tTest(
   settings: CompareSettings,
   historyMedian: boolean,
 ): void {
-  // main's history is centred on its median, so that one slow run of main moves nothing; the
-  // median of n normal values varies π/2 times as much as their mean
+  // main's history is centred on its median, so that one slow run of main moves nothing
   const baseCenter = historyMedian ? median(base) : mean(base);
-  const baseWeight = historyMedian ? Math.PI / 2 : 1;
+  const baseWeight = historyMedian ? MEDIAN_VARIANCE : 1;
   const headMean = mean(head);
   const difference = headMean - baseCenter;
   row.base!.center = Math.exp(baseCenter);

@@ -1,6 +1,5 @@
 import { median } from "./median.js";
-import { mean, pooledSpread } from "./run-noise.js";
-import { studentTCdf } from "./student-t.js";
+import { MEDIAN_VARIANCE, mean, pooledSpread } from "./run-noise.js";
 import jStat from "jstat";
 
 /**
@@ -23,10 +22,10 @@ export interface TailModel {
 }
 
 /** Fewest pooled residuals a tail model is fitted from; fewer say too little about tails. */
-export const MIN_RESIDUALS = 20;
+const MIN_RESIDUALS = 20;
 
 /** Standard error factor of a head run against the median of n runs: √(1 + π/2n). */
-export const predictionFactor = (runs: number) => Math.sqrt(1 + Math.PI / (2 * runs));
+export const predictionFactor = (runs: number) => Math.sqrt(1 + MEDIAN_VARIANCE / runs);
 
 /**
  * Each run of a history against the others, as a prediction of it: (x − median of the others) /
@@ -67,9 +66,4 @@ export function fitTails(residuals: readonly number[]): TailModel | undefined {
     }
   }
   return best;
-}
-
-/** Two-sided p-value of a standardized head residual under the fitted tails. */
-export function tailP(z: number, model: TailModel): number {
-  return Math.min(1, 2 * studentTCdf(-Math.abs(z) / model.scale, model.df));
 }

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compare } from "../../src/commands/compare.js";
@@ -38,7 +38,6 @@ describe("A/A runs captured on this machine", () => {
   it.each(SUITES)(
     "%s: each of six runs against the other five published on main flags nothing",
     async (suite) => {
-      const { writeFileSync } = await import("node:fs");
       writeFileSync(config, "");
       const files = runFiles(suite).slice(0, 6);
       const env = { GITHUB_ACTIONS: "true", GITHUB_REF: "refs/heads/main", GITHUB_REPOSITORY: "o/r" };

@@ -30,6 +30,21 @@ describe("concurrent creates on S3, in a forced order", () => {
     await s3?.stop();
   });
 
+  /** A, B and C publish their rows at once (A's done fires once A's rows are in); all are closed after. */
+  async function writeAtOnce(stores: ResultStore[], aWrote: { fire: () => void }): Promise<void> {
+    const [a, b, c] = stores;
+    try {
+      const outcomes = await Promise.all([
+        a!.write(rowsOf(1, ROWS)).then((outcome) => (aWrote.fire(), outcome)),
+        b!.write(rowsOf(2, ROWS)),
+        c!.write(rowsOf(3, ROWS)),
+      ]);
+      expect(outcomes.map((o) => o.inserted)).toEqual([ROWS, ROWS, ROWS]);
+    } finally {
+      for (const store of stores) store.close();
+    }
+  }
+
   /** A store whose every request passes through its own proxy (one per publisher). */
   async function storeBehind(
     uri: string,
@@ -135,16 +150,7 @@ describe("concurrent creates on S3, in a forced order", () => {
       (m) => logs.C!.push(m),
     );
 
-    try {
-      const outcomes = await Promise.all([
-        a.write(rowsOf(1, ROWS)).then((outcome) => (aWrote.fire(), outcome)),
-        b.write(rowsOf(2, ROWS)),
-        c.write(rowsOf(3, ROWS)),
-      ]);
-      expect(outcomes.map((o) => o.inserted)).toEqual([ROWS, ROWS, ROWS]);
-    } finally {
-      for (const store of [a, b, c]) store.close();
-    }
+    await writeAtOnce([a, b, c], aWrote);
 
     // The race happened as staged.
     expect(fired.slice(0, 2).sort()).toEqual([
@@ -156,9 +162,7 @@ describe("concurrent creates on S3, in a forced order", () => {
       "B's create committed on top of A's rows",
       "C writes",
     ]);
-    const ids = await storedIds(uri);
-    expect(new Set(ids).size).toBe(3 * ROWS);
-    expect(ids).toHaveLength(3 * ROWS);
+    await expectUniqueRows(uri, 3 * ROWS);
     // B restored A's rows; C, which did not create the table, restored nothing.
     expect(logs.B!.join("\n")).toContain(`restoring its ${ROWS} rows`);
     expect(logs.C!.join("\n")).not.toMatch(/restoring/);
@@ -185,16 +189,7 @@ describe("concurrent creates on S3, in a forced order", () => {
     );
     const c = await storeBehind(uri, losesCreateRace(cAtCommit, bOverwrote, cOverwrote), (m) => logs.C!.push(m));
 
-    try {
-      const outcomes = await Promise.all([
-        a.write(rowsOf(1, ROWS)).then((outcome) => (aWrote.fire(), outcome)),
-        b.write(rowsOf(2, ROWS)),
-        c.write(rowsOf(3, ROWS)),
-      ]);
-      expect(outcomes.map((o) => o.inserted)).toEqual([ROWS, ROWS, ROWS]);
-    } finally {
-      for (const store of [a, b, c]) store.close();
-    }
+    await writeAtOnce([a, b, c], aWrote);
 
     expect(fired.slice(0, 2).sort()).toEqual([
       "B checked: no table; B holds its commit",
@@ -205,9 +200,7 @@ describe("concurrent creates on S3, in a forced order", () => {
       "B's create committed on top of A's rows",
       "C's create committed on top of B's",
     ]);
-    const ids = await storedIds(uri);
-    expect(new Set(ids).size).toBe(3 * ROWS);
-    expect(ids).toHaveLength(3 * ROWS);
+    await expectUniqueRows(uri, 3 * ROWS);
     // B's restore lost to C's Overwrite and was rebuilt on the latest version.
     expect(logs.B!.join("\n")).toContain(`restoring its ${ROWS} rows`);
     expect(logs.B!.join("\n")).toMatch(new RegExp(`restoring ${ROWS} rows after a concurrent create failed \\(try 1 `));
@@ -239,9 +232,14 @@ describe("concurrent creates on a local folder", () => {
       } finally {
         for (const store of stores) store.close();
       }
-      const ids = await storedIds(uri);
-      expect(new Set(ids).size).toBe(PUBLISHERS * ROWS);
-      expect(ids).toHaveLength(PUBLISHERS * ROWS);
+      await expectUniqueRows(uri, PUBLISHERS * ROWS);
     }
   });
 });
+
+/** Exactly `count` rows, every id once: nothing lost, nothing stored twice. */
+async function expectUniqueRows(uri: string, count: number): Promise<void> {
+  const ids = await storedIds(uri);
+  expect(new Set(ids).size).toBe(count);
+  expect(ids).toHaveLength(count);
+}
