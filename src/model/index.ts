@@ -8,3 +8,4 @@ export * from "./comparison.js";
 export * from "./pipeline.js";
 export * from "./ref.js";
 export * from "./measurement-format.js";
+export * from "./secret-variables.js";
