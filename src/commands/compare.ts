@@ -13,6 +13,7 @@ import {
   type CompareOutcome,
   type Direction,
   type RepoConfig,
+  formatChange,
   type Result,
 } from "../model/index.js";
 import { GitRef } from "../model/ref.js";
@@ -46,6 +47,8 @@ interface Observed {
   fingerprint: string | null;
   values: number[];
   sha: string | null;
+  /** Which run it was measured in, for stored results (the same for every benchmark of the run). */
+  runId: string | null;
 }
 
 const HISTORY_SPEC = /^history(?::(\d+))?$/;
@@ -137,6 +140,14 @@ export async function compare(
           `those are not flagged. Run the head again (or several times) to tell the code from the machine.`,
       );
     }
+    const pace = comparison.runPace;
+    if (pace && (pace.head > pace.high || pace.head < pace.low)) {
+      warnings.push(
+        `the head run went ${formatChange(pace.head)} against main's typical run across the suite, beyond every one ` +
+          `of main's ${pace.runs} runs (${formatChange(pace.low)} … ${formatChange(pace.high)}): verdicts are taken at ` +
+          `the head run's pace, so a change of the whole suite would not show in them. Run the head again to tell.`,
+      );
+    }
     return {
       ...comparison,
       baseline: describeBaseline(options.base, historyBase !== null, historyRuns, options.historyRef),
@@ -216,6 +227,7 @@ async function readSideFile(spec: string, warnings: string[]): Promise<Observed[
       fingerprint: null,
       values: m.values,
       sha: null,
+      runId: null,
     })),
   ];
 }
@@ -229,7 +241,27 @@ function fromResult(row: Result): Observed {
     fingerprint: row.fingerprint,
     values: [...row.values],
     sha: row.sha,
+    runId: runIdOf(row),
   };
+}
+
+/**
+ * One run of a suite: a commit, measured by one CI run (attempt), once or as one of its
+ * repetitions. Every benchmark of that run shares it, which is what lets runs be paced.
+ */
+function runIdOf(row: Result): string {
+  const { provider, repository, run_id, run_attempt } = row.run;
+  return JSON.stringify([row.sha, provider, repository, run_id, run_attempt, repetitionOf(row.metadata)]);
+}
+
+function repetitionOf(metadata: string): number | null {
+  try {
+    const parsed = JSON.parse(metadata) as { repetition?: unknown; ab_repetition?: unknown };
+    const repetition = parsed.repetition ?? parsed.ab_repetition;
+    return typeof repetition === "number" ? repetition : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -276,7 +308,10 @@ function pair(
         input.incomparable = `the head's runs were measured on ${fingerprints.size} fingerprints`;
       } else baseRuns = matching;
     }
-    if (baseRuns) input.base = { runs: baseRuns.map((o) => o.values), units: baseRuns[0]!.units };
+    if (baseRuns) {
+      input.base = { runs: baseRuns.map((o) => o.values), units: baseRuns[0]!.units };
+      if (baseRuns.every((o) => o.runId !== null)) input.base.runIds = baseRuns.map((o) => o.runId!);
+    }
     if (headRuns) input.head = { runs: headRuns.map((o) => o.values), units: headRuns[0]!.units };
     if (fingerprints.size > 0) {
       const byFingerprint = group(

@@ -44,6 +44,11 @@ export interface NoiseUsed {
    * (pooled over the suite). Small `df` means heavy tails: runs far off happen on this machine.
    */
   tails?: { df: number; scale: number };
+  /**
+   * For one head run paced against main's runs: how much slower (+) or faster (−) the head run
+   * went than main's typical run, as told by the suite's other benchmarks (0.1 = 10% slower).
+   */
+  runPace?: number;
 }
 
 export interface BenchmarkComparison {
@@ -87,6 +92,11 @@ export interface SuiteComparison {
    * likely): those benchmarks are inconclusive rather than flagged.
    */
   headRunShift: { direction: "slower" | "faster"; benchmarks: number; of: number } | null;
+  /**
+   * Set when main's runs were paced across the suite (one head run against main's history):
+   * the head run's pace and the range of main's, relative to main's typical run (0.1 = 10% slower).
+   */
+  runPace: { head: number; low: number; high: number; runs: number; benchmarks: number } | null;
 }
 
 export interface Baseline {

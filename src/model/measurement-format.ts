@@ -23,3 +23,8 @@ export function scaleMeasurement(value: number, units: string): [string, string]
 export function formatMeasurement(value: number, units: string): string {
   return scaleMeasurement(value, units).join(" ");
 }
+
+/** A signed relative change, 0.123 → "+12.3%", −0.05 → "−5.0%". */
+export function formatChange(change: number): string {
+  return `${change >= 0 ? "+" : "−"}${Math.abs(100 * change).toFixed(1)}%`;
+}

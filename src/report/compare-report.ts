@@ -1,4 +1,4 @@
-import type { BenchmarkComparison, CompareOutcome } from "../model/index.js";
+import { formatChange, type BenchmarkComparison, type CompareOutcome } from "../model/index.js";
 import { formatMeasurement, markdownTable, textTable } from "./format.js";
 
 /** Finds lance-bench's own PR comment among a pull request's comments (and nobody else's). */
@@ -8,7 +8,7 @@ export const commentMarker = (key: string) => `${COMMENT_MARKER_PREFIX} key=${ke
 /** GitHub refuses comment bodies over 65,536 characters; the full table is cut to fit under this. */
 const BODY_BUDGET = 60_000;
 
-const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
+const percent = formatChange;
 const change = (row: BenchmarkComparison) => (row.ratio === null ? "" : percent(row.ratio - 1));
 const interval = (row: BenchmarkComparison) =>
   row.interval ? `${percent(row.interval.low - 1)} … ${percent(row.interval.high - 1)}` : "";
@@ -27,7 +27,8 @@ const side = (row: BenchmarkComparison, which: "base" | "head") => {
         : row.method === null
           ? `${s.runs} run${s.runs === 1 ? "" : "s"}`
           : `geo. mean of ${used} runs`;
-  return `${formatMeasurement(s.center, row.units)} (${statistic})`;
+  const paced = which === "base" && row.noise?.runPace !== undefined ? ", at the head run's pace" : "";
+  return `${formatMeasurement(s.center, row.units)} (${statistic}${paced})`;
 };
 const noise = (row: BenchmarkComparison) => (row.noise ? `±${(100 * row.noise.perRun).toFixed(1)}%` : "");
 const detectable = (row: BenchmarkComparison) => (row.mde === null ? "" : `±${(100 * row.mde).toFixed(1)}%`);
@@ -74,10 +75,17 @@ function method(outcome: CompareOutcome): string {
   const used = new Map<string, number>();
   for (const row of outcome.benchmarks) if (row.method) used.set(row.method, (used.get(row.method) ?? 0) + 1);
   const methods = [...used].map(([m, n]) => `${n} by ${METHODS[m as keyof typeof METHODS]}`).join("; ");
+  const pace = outcome.runPace;
+  const paced = pace
+    ? `Main's ${pace.runs} runs were paced across the suite (${pace.benchmarks} benchmarks, each paced by the ` +
+      `others): the head run went ${percent(pace.head)} against main's typical run, main's runs ` +
+      `${percent(pace.low)} … ${percent(pace.high)}, and main's runs are taken at the head run's pace. `
+    : "";
   return (
     `Baseline: ${outcome.baseline.description}. ` +
     `The run is the unit of replication: each run counts as its median, and changes are judged ` +
     `against run-to-run noise${methods ? ` (${methods})` : ""}. ` +
+    paced +
     `Benjamini-Hochberg across the suite (q ≤ ${s.fdr}); flagged from a ${(100 * s.threshold).toFixed(1)}% change. ` +
     `noise: one run's run-to-run noise; detectable: the smallest change this comparison could find ` +
     `(80% power).`

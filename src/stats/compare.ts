@@ -22,6 +22,7 @@ import {
   runsToSettle,
   type PooledSpread,
 } from "./run-noise.js";
+import { MIN_PACED_BENCHMARKS, paceRuns } from "./run-pace.js";
 import { fitTails, leaveOneOutResiduals } from "./run-tails.js";
 import { studentTQuantile, twoSidedP } from "./student-t.js";
 
@@ -29,6 +30,11 @@ import { studentTQuantile, twoSidedP } from "./student-t.js";
 export interface ComparisonSide {
   runs: readonly (readonly number[])[];
   units: string;
+  /**
+   * Which run each entry of `runs` is, one id per run, the same id for every benchmark measured
+   * in that run: lets main's runs be paced across the suite (run-pace.ts).
+   */
+  runIds?: readonly string[];
 }
 
 export interface ComparisonInput {
@@ -72,7 +78,10 @@ type Row = BenchmarkComparison & { note?: string };
 
 interface Tested {
   row: Row;
+  /** The run-to-run noise pooled from this benchmark's own runs. */
   noise: PooledSpread;
+  /** The noise the test used: under the fitted tails, or tempered by the suite's (set by `judge`). */
+  judgedNoise?: PooledSpread;
   /** Log run medians the test compares (the t test runs once the suite's noise prior is known). */
   logBase: number[];
   logHead: number[];
@@ -83,7 +92,12 @@ interface Tested {
   baseIsHistory: boolean;
   /** For one head run against main's history: the lowest and highest of main's run medians. */
   range?: { low: number; high: number };
+  /** For one head run against main's history: which of main's runs each of `logBase` is. */
+  baseRunIds?: string[];
 }
+
+/** The head run's id when runs are paced (main's ids are the caller's). */
+const HEAD_RUN = "\u0000head";
 
 /**
  * Compares two sets of results benchmark by benchmark, then decides across the whole suite.
@@ -108,27 +122,14 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
     }
     return finish(result);
   });
-  // One head run (against main's history, or against one base run with main's noise) is judged
-  // under tails learned from main's own runs; a few runs a side under the suite-tempered noise.
-  const singleRun = (t: Tested) =>
-    t.row.method === "prediction" || (t.row.method === "t-test" && t.logHead.length === 1 && t.logBase.length === 1);
-  const tails = fitTails(tested.filter(singleRun).flatMap((t) => t.historyLogs.flatMap(leaveOneOutResiduals)));
-  const prior = noisePrior(tested.filter((t) => t.row.method !== "rank-test").map((t) => t.noise));
-  for (const t of tested) {
-    if (t.row.method === "rank-test") continue;
-    if (singleRun(t) && tails) {
-      t.row.noise = { ...t.row.noise!, tails: { df: tails.df, scale: tails.scale } };
-      t.noise = { spread: t.noise.spread * tails.scale, df: tails.df };
-    } else {
-      t.noise = moderated(t.noise, prior);
-      t.row.noise = { ...t.row.noise!, perRun: Math.expm1(t.noise.spread), df: t.noise.df };
-    }
-    tTest(t.row, t.logBase, t.logHead, t.noise, settings, t.row.method === "prediction");
-  }
+  judge(tested, settings);
+  // A shift of the whole head run is looked for before pacing, which would take it out.
+  const shift = headRunShift(tested);
+  const runPace = paceSuite(tested);
+  if (runPace) judge(tested, settings);
   const qValues = benjaminiHochberg(tested.map((t) => t.row.p!));
   // What a lone change must reach: BH's threshold for the smallest of m p-values is fdr / m.
   const alpha = settings.fdr / Math.max(1, tested.length);
-  const shift = headRunShift(tested);
   tested.forEach((t, i) => {
     decide(t, qValues[i]!, settings, alpha);
     if (shift?.moved.has(t) && (t.row.verdict === "regressed" || t.row.verdict === "improved")) {
@@ -144,6 +145,70 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
     geometricMean: geometricMean(benchmarks),
     counts: countVerdicts(benchmarks),
     headRunShift: shift ? { direction: shift.direction, benchmarks: shift.moved.size, of: shift.of } : null,
+    runPace,
+  };
+}
+
+/**
+ * One head run (against main's history, or against one base run with main's noise) is judged
+ * under tails learned from main's own runs; a few runs a side under the suite-tempered noise.
+ */
+function judge(tested: readonly Tested[], settings: CompareSettings): void {
+  const singleRun = (t: Tested) =>
+    t.row.method === "prediction" || (t.row.method === "t-test" && t.logHead.length === 1 && t.logBase.length === 1);
+  const tails = fitTails(tested.filter(singleRun).flatMap((t) => t.historyLogs.flatMap(leaveOneOutResiduals)));
+  const prior = noisePrior(tested.filter((t) => t.row.method !== "rank-test").map((t) => t.noise));
+  for (const t of tested) {
+    if (t.row.method === "rank-test") {
+      t.judgedNoise = t.noise;
+      continue;
+    }
+    if (singleRun(t) && tails) {
+      t.judgedNoise = { spread: t.noise.spread * tails.scale, df: tails.df };
+      t.row.noise = {
+        ...t.row.noise!,
+        perRun: Math.expm1(t.noise.spread),
+        tails: { df: tails.df, scale: tails.scale },
+      };
+    } else {
+      t.judgedNoise = moderated(t.noise, prior);
+      t.row.noise = { ...t.row.noise!, perRun: Math.expm1(t.judgedNoise.spread), df: t.judgedNoise.df };
+    }
+    tTest(t.row, t.logBase, t.logHead, t.judgedNoise, settings, t.row.method === "prediction");
+  }
+}
+
+/**
+ * One head run against main's history, with main's runs known by id: much of a benchmark's
+ * run-to-run noise on a shared machine is the run's (a neighbour slows a whole run), so main's
+ * runs are taken at the head run's pace, each benchmark paced by the others (run-pace.ts). Only
+ * when more than five benchmarks share main's runs; the paced values replace the raw ones.
+ */
+function paceSuite(tested: readonly Tested[]): SuiteComparison["runPace"] {
+  const predicted = tested.filter((t) => t.row.method === "prediction" && t.baseRunIds !== undefined);
+  if (predicted.length <= MIN_PACED_BENCHMARKS) return null;
+  const cells = predicted.map(
+    (t) => new Map([...t.baseRunIds!.map((id, i) => [id, t.logBase[i]!] as const), [HEAD_RUN, t.logHead[0]!]]),
+  );
+  const paces = paceRuns(cells);
+  if (!paces?.suite.has(HEAD_RUN)) return null;
+  predicted.forEach((t, b) => {
+    const headPace = paces.paceFor(b, HEAD_RUN);
+    const runPaces = t.baseRunIds!.map((id) => paces.paceFor(b, id));
+    t.logBase = t.logBase.map((value, i) => value - runPaces[i]! + headPace);
+    t.historyLogs = [t.logBase];
+    t.noise = pooledSpread([t.logBase]);
+    t.range = { low: Math.exp(Math.min(...t.logBase)), high: Math.exp(Math.max(...t.logBase)) };
+    t.row.noise = { ...t.row.noise!, runPace: Math.expm1(headPace - median(runPaces)) };
+  });
+  const mainPaces = [...paces.suite].filter(([id]) => id !== HEAD_RUN).map(([, pace]) => pace);
+  const typical = median(mainPaces);
+  return {
+    head: Math.expm1(paces.suite.get(HEAD_RUN)! - typical),
+    low: Math.expm1(Math.min(...mainPaces) - typical),
+    high: Math.expm1(Math.max(...mainPaces) - typical),
+    runs: mainPaces.length,
+    benchmarks: predicted.length,
   };
 }
 
@@ -298,6 +363,9 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
     headRuns: logHead.length,
     baseIsHistory: input.baseIsHistory ?? false,
     ...(predicting ? { range: { low: Math.min(...base), high: Math.max(...base) } } : {}),
+    ...(predicting && input.base.runIds
+      ? { baseRunIds: nonEmpty(input.base).map((i) => input.base!.runIds![i]!) }
+      : {}),
   };
 }
 
@@ -350,7 +418,8 @@ function tTest(
 }
 
 function decide(tested: Tested, q: number, settings: CompareSettings, alpha: number): void {
-  const { row, noise } = tested;
+  const { row } = tested;
+  const noise = tested.judgedNoise!;
   row.q = q;
   if (noise.spread > 0) row.mde = detectableChange(noise, tested.baseRuns, tested.headRuns, alpha);
   const logChange = Math.log(row.ratio!);
@@ -400,7 +469,12 @@ function finish(row: Row): Row {
 /** Each run's median; runs without samples are left out (the commands refuse them earlier). */
 function runMedians(side: ComparisonSide): number[] {
   // selection on a copy, not a sort: a suite can hold tens of thousands of runs
-  return side.runs.filter((run) => run.length > 0).map((run) => medianInPlace(Float64Array.from(run)));
+  return nonEmpty(side).map((i) => medianInPlace(Float64Array.from(side.runs[i]!)));
+}
+
+/** Indices of the runs that hold samples. */
+function nonEmpty(side: ComparisonSide): number[] {
+  return side.runs.flatMap((run, i) => (run.length > 0 ? [i] : []));
 }
 
 /**

@@ -467,3 +467,57 @@ describe("compareSuite: the suite", () => {
     expect(suitesWithAlarm).toBeLessThanOrEqual(5); // 5% of 40 is 2; BH at 0.05 allows about that
   });
 });
+
+describe("compareSuite: runs paced across the suite (one head run against main's history)", () => {
+  // Ten benchmarks, eight runs of main; each run slowed or sped up ±15% across the whole suite
+  // (as a busy neighbour does), each benchmark with its own 1% of noise on top.
+  const RUN_PACES = [1, 1.15, 0.88, 1.05, 0.95, 1.12, 0.9, 1.02];
+  const RUN_IDS = RUN_PACES.map((_, r) => `run-${r}`);
+  const rng = xoroshiro128plus(13);
+  const own = RUN_PACES.map(() => Array.from({ length: 10 }, () => Math.exp(0.01 * gaussian(rng))));
+  const headOwn = Array.from({ length: 10 }, () => Math.exp(0.01 * gaussian(rng)));
+  const level = (b: number) => 100 * (b + 1);
+  const pacedSuite = (headPace: number, change: (b: number) => number = () => 1, ids = true) =>
+    Array.from({ length: 10 }, (_, b) =>
+      input(`b${b}`, {
+        base: {
+          ...runs(RUN_PACES.map((pace, r) => level(b) * pace * own[r]![b]!)),
+          ...(ids ? { runIds: RUN_IDS } : {}),
+        },
+        head: runs([level(b) * headPace * headOwn[b]! * change(b)]),
+        baseIsHistory: true,
+      }),
+    );
+
+  it("flags a 20% change hidden by ±15% run paces, alone; unpaced it is lost in them", () => {
+    const change = (b: number) => (b === 3 ? 1.2 : 1);
+    const paced = compareSuite(pacedSuite(1.1, change), SETTINGS);
+    expect(paced.benchmarks.filter((b) => b.verdict === "regressed").map((b) => b.name)).toEqual(["b3"]);
+    expect(paced.counts.improved).toBe(0);
+    expect(paced.runPace).toMatchObject({ runs: 8, benchmarks: 10 });
+    expect(paced.runPace!.head).toBeCloseTo(1.1 / 1.01 - 1, 1); // main's typical run is 1.01
+    expect(paced.benchmarks[3]!.noise!.runPace).toBeCloseTo(paced.runPace!.head, 1);
+    expect(paced.benchmarks[3]!.noise!.perRun).toBeLessThan(0.03);
+    const unpaced = compareSuite(pacedSuite(1.1, change, false), SETTINGS);
+    expect(unpaced.runPace).toBeNull();
+    expect(unpaced.benchmarks[3]!.verdict).not.toBe("regressed");
+  });
+
+  it("flags nothing in unchanged code, whatever the head run's pace", () => {
+    for (const headPace of [0.8, 0.9, 1, 1.1, 1.3]) {
+      const result = compareSuite(pacedSuite(headPace), SETTINGS);
+      expect(result.counts.regressed + result.counts.improved, `head pace ${headPace}`).toBe(0);
+    }
+  });
+
+  it("still sees a slowdown of the whole head run, which pacing would take out", () => {
+    const result = compareSuite(pacedSuite(1.8), SETTINGS);
+    expect(result.headRunShift).toMatchObject({ direction: "slower" });
+    expect(result.runPace!.head).toBeGreaterThan(result.runPace!.high);
+  });
+
+  it("paces only suites of more than five benchmarks", () => {
+    const result = compareSuite(pacedSuite(1).slice(0, 5), SETTINGS);
+    expect(result.runPace).toBeNull();
+  });
+});
