@@ -1,5 +1,5 @@
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { median, medianInPlace } from "./median.js";
+import { median } from "./median.js";
 
 export interface RatioInterval {
   /** Bounds of the ratio median(head) / median(base). */
@@ -33,19 +33,50 @@ export function ratioOfMediansInterval(
   // An index in [0, n): 32 random bits scaled. The bias (n / 2³² at most, n ≤ 4000) is far below
   // the bootstrap's own error, and this is the inner loop: pure-rand's exact uniformInt costs 3×.
   const index = (n: number) => Math.floor(((rng.next() >>> 0) / 4294967296) * n);
-  const baseValues = Float64Array.from(base);
-  const headValues = Float64Array.from(head);
-  const baseBuffer = new Float64Array(base.length);
-  const headBuffer = new Float64Array(head.length);
+  const baseSide = resampler(base);
+  const headSide = resampler(head);
   const ratios = new Float64Array(options.resamples);
   for (let r = 0; r < options.resamples; r++) {
-    for (let i = 0; i < base.length; i++) baseBuffer[i] = baseValues[index(base.length)]!;
-    for (let i = 0; i < head.length; i++) headBuffer[i] = headValues[index(head.length)]!;
-    ratios[r] = medianInPlace(headBuffer) / medianInPlace(baseBuffer);
+    baseSide.draw(index);
+    headSide.draw(index);
+    ratios[r] = headSide.median() / baseSide.median();
   }
   ratios.sort();
   const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.floor(q * ratios.length)))]!;
   return { low: at(alpha / 2), high: at(1 - alpha / 2), method: "bootstrap" };
+}
+
+/**
+ * One side of the bootstrap: a resample is how many times each value was drawn, kept over the
+ * values sorted once, so its median is a walk through the counts (no copy, no selection).
+ * Draw i still picks the i-th value as given, so the draws are those of copying a buffer.
+ */
+function resampler(values: readonly number[]) {
+  const n = values.length;
+  const order = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
+  const sorted = Float64Array.from(order, (i) => values[i]!);
+  const rankOf = new Uint32Array(n);
+  order.forEach((original, rank) => (rankOf[original] = rank));
+  const counts = new Uint32Array(n);
+  const lowRank = (n - 1) >> 1;
+  const highRank = n >> 1;
+  return {
+    draw(index: (n: number) => number) {
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[rankOf[index(n)]!]!++;
+    },
+    /** The median of the last resample, linear between the two middle values for an even count. */
+    median(): number {
+      let seen = 0;
+      let low = NaN;
+      for (let j = 0; j < n; j++) {
+        seen += counts[j]!;
+        if (Number.isNaN(low) && seen > lowRank) low = sorted[j]!;
+        if (seen > highRank) return (low + sorted[j]!) / 2;
+      }
+      return low;
+    },
+  };
 }
 
 function orderStatisticInterval(base: readonly number[], head: readonly number[], alpha: number): RatioInterval {
