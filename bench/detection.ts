@@ -258,8 +258,11 @@ const STORE_NOISE_RUNS = 20;
 /** Within-run (per-sample) jitter of the log-normal reference. */
 const LOG_NORMAL_WITHIN_RUN_CV = 0.01;
 
-/** One simulated run of benchmark b: its samples, relative to the benchmark's true level. */
-type RunNoise = (rng: RandomGenerator, benchmark: number) => number[];
+/**
+ * One simulated run of benchmark b: its samples, relative to the benchmark's true level. With
+ * `run`, every benchmark of the simulated run repeats the same measured run (its pace included).
+ */
+type RunNoise = (rng: RandomGenerator, benchmark: number, run?: number) => number[];
 
 /**
  * Measured runs: the run's level is one of the fixture benchmark's measured run medians
@@ -267,9 +270,10 @@ type RunNoise = (rng: RandomGenerator, benchmark: number) => number[];
  * that their median has about the sampling error of a measured run's median.
  */
 function measuredRuns(profile: NoiseProfile): RunNoise {
-  return (rng, b) => {
+  return (rng, b, run) => {
     const shape = profile.benchmarks[b % profile.benchmarks.length]!;
-    const level = shape.relative_run_medians[uniformInt(rng, 0, shape.relative_run_medians.length - 1)]!;
+    const measured = shape.relative_run_medians;
+    const level = measured[run === undefined ? uniformInt(rng, 0, measured.length - 1) : run % measured.length]!;
     const jitter = shape.within_run_cv * Math.sqrt(SAMPLES_PER_RUN / Math.max(1, shape.samples_per_run));
     return Array.from({ length: SAMPLES_PER_RUN }, () => level * Math.exp(jitter * gaussian(rng)));
   };
@@ -291,6 +295,8 @@ interface Scenario {
   noiseRuns: number;
   /** The largest clean-suite alarm share allowed (enforced under the measured noise; 0 under any). */
   maxCleanAlarms: number;
+  /** Main's runs known by id, so compare paces them across the suite; each run is one measured run throughout. */
+  paced?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -301,6 +307,14 @@ const SCENARIOS: Scenario[] = [
     noiseRuns: 0,
     maxCleanAlarms: 0.05,
   })),
+  {
+    label: `1 head run vs ${HISTORY} paced runs`,
+    baseRuns: HISTORY,
+    baseIsHistory: true,
+    noiseRuns: 0,
+    maxCleanAlarms: 0.05,
+    paced: true,
+  },
   { label: "1 vs 1", baseRuns: 1, baseIsHistory: false, noiseRuns: 0, maxCleanAlarms: 0 },
   {
     label: `1 vs 1 + store noise (${STORE_NOISE_RUNS} runs)`,
@@ -342,18 +356,23 @@ function scoreRuns(scenario: Scenario, noise: RunNoise, seed: number, shapes: nu
   for (const shift of RUN_SHIFTS) {
     let detected = 0;
     for (let suite = 0; suite < SUITE_RUNS; suite++) {
+      // paced: which measured run each simulated run of main (and the head) repeats, for every benchmark
+      const measuredRun = () => (scenario.paced ? uniformInt(rng, 0, profile.runs - 1) : undefined);
+      const mainRuns = Array.from({ length: scenario.baseRuns }, measuredRun);
+      const headRun = measuredRun();
       const inputs: ComparisonInput[] = Array.from({ length: BENCHMARKS }, (_, b) => {
         const level = 1000 * (1 + (b % 17)); // any positive scale; ratios are what matter
         const factor = b < SHIFTED ? 1 + shift : 1;
-        const run = (f: number) => noise(rng, b).map((v) => level * f * v);
+        const run = (f: number, measured?: number) => noise(rng, b, measured).map((v) => level * f * v);
         const input: ComparisonInput = {
           name: `b${b}`,
           metric: "time",
           direction: "lower_is_better",
-          base: { runs: Array.from({ length: scenario.baseRuns }, () => run(1)), units: "nanoseconds" },
-          head: { runs: [run(factor)], units: "nanoseconds" },
+          base: { runs: mainRuns.map((measured) => run(1, measured)), units: "nanoseconds" },
+          head: { runs: [run(factor, headRun)], units: "nanoseconds" },
           baseIsHistory: scenario.baseIsHistory,
         };
+        if (scenario.paced) input.base!.runIds = mainRuns.map((_, r) => `main-${r}`);
         if (scenario.noiseRuns > 0) input.noise = [Array.from({ length: scenario.noiseRuns }, () => median(run(1)))];
         return input;
       });
@@ -504,6 +523,8 @@ printTable(
 );
 console.log(
   `\n- history of N: base = N runs of main (baseIsHistory), head = 1 run: the prediction from main's history.\n` +
+    `- paced: the same, with main's runs known by id so compare paces them across the suite; each simulated run\n` +
+    `  repeats one measured run for every benchmark (its whole-run slowdowns included).\n` +
     `- 1 vs 1: one run a side and no noise known: never judged (inconclusive), so never an alarm.\n` +
     `- 1 vs 1 + store noise: one run a side, and ${STORE_NOISE_RUNS} other runs of main as a noise group.\n` +
     `- clean suites with any alarm: share of suites with no shift where any benchmark came out regressed or improved;\n` +
