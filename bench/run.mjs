@@ -7,9 +7,10 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as lancedb from "@lancedb/lancedb";
+import * as arrow from "apache-arrow";
 import { ResultStore } from "../lib/store/results-table.js";
 import { toArrowTable } from "../lib/store/convert.js";
-import { RESULTS_SCHEMA } from "../lib/store/schema.js";
+import { resultsSchema } from "../lib/store/schema.js";
 import { summarize } from "../lib/stats/summary.js";
 import { compare } from "../lib/commands/compare.js";
 import { parseInputs, writeResultsFile } from "../lib/parse/index.js";
@@ -192,7 +193,7 @@ const perCommit = 100;
 const bigDb = path.join(out, "has-results-db");
 {
   const conn = await lancedb.connect(bigDb);
-  const table = await conn.createEmptyTable("results", RESULTS_SCHEMA, { mode: "overwrite" });
+  const table = await conn.createEmptyTable("results", resultsSchema(arrow), { mode: "overwrite" });
   const template = {
     dut: { name: "lance", version: "", timestamp: 0 },
     test_bed: { name: "bench", cpu: "cpu", memory_gb: 24, os: "linux", created_at: 0 },
@@ -226,7 +227,7 @@ const bigDb = path.join(out, "has-results-db");
         });
       }
     }
-    await table.add(toArrowTable(batch));
+    await table.add(toArrowTable(arrow, batch));
   }
   await table.createIndex("sha", { config: lancedb.Index.btree() });
   await table.createIndex("benchmark_name", { config: lancedb.Index.btree() });
