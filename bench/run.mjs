@@ -3,7 +3,7 @@
 // in timed unit tests. The timings are then published with the suite's own publish path
 // (dog-food) into LANCE_BENCH_URI, else bench/output/db.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as lancedb from "@lancedb/lancedb";
@@ -447,6 +447,57 @@ rows.push([
   } finally {
     await pg.stop();
   }
+}
+
+// ---------------------------------------------------------------- LanceDB runtime
+// What each action pays to have LanceDB (src/runtime/): cold, an `npm ci` of the runtime
+// lockfile into an empty tool cache (from npm's local cache: no registry download counted);
+// restore + verify, the folder copied back from a cache service (a local folder here, where
+// GitHub's is a download) and hashed against the manifest; warm, the folder already in the
+// tool cache, hashed. The ratio is warm / cold.
+{
+  const { ensureRuntime } = await import("../lib/runtime/ensure.js");
+  const dist = path.join(root, "dist");
+  const work = path.join(out, "runtime");
+  const store = path.join(work, "cache-service");
+  const cache = {
+    async restore(dir, key) {
+      const entry = path.join(store, key);
+      if (!existsSync(entry)) return false;
+      cpSync(entry, dir, { recursive: true, verbatimSymlinks: true });
+      return true;
+    },
+    async save(dir, key) {
+      rmSync(path.join(store, key), { recursive: true, force: true });
+      cpSync(dir, path.join(store, key), { recursive: true, verbatimSymlinks: true });
+    },
+  };
+  const [cold, restored, warm] = [[], [], []];
+  for (let i = 0; i < (quick ? 2 : 3); i++) {
+    const toolCache = path.join(work, `tool-cache-${i}`);
+    rmSync(toolCache, { recursive: true, force: true });
+    cold.push(await time(() => ensureRuntime({ distDir: dist, toolCache })));
+    warm.push(await time(() => ensureRuntime({ distDir: dist, toolCache })));
+    if (i === 0) await ensureRuntime({ distDir: dist, toolCache: path.join(work, "seed"), cache });
+    const fresh = path.join(work, `restore-${i}`);
+    rmSync(fresh, { recursive: true, force: true });
+    restored.push(await time(() => ensureRuntime({ distDir: dist, toolCache: fresh, cache })));
+    rmSync(toolCache, { recursive: true, force: true });
+    rmSync(fresh, { recursive: true, force: true });
+  }
+  rmSync(work, { recursive: true, force: true });
+  record("LanceDB runtime: cold install (ms)", cold, "baseline", "");
+  record("LanceDB runtime: restore + verify (ms)", restored, "", "");
+  record("LanceDB runtime: warm, verify in tool cache (ms)", warm, "", "");
+  const ratio = summarize(warm).median / summarize(cold).median;
+  rows.push([
+    "LanceDB runtime: warm / cold",
+    `${ratio.toFixed(2)}×`,
+    "",
+    "",
+    "≤ 0.25×",
+    ratio <= 0.25 ? "ok" : "MISSED",
+  ]);
 }
 
 // ---------------------------------------------------------------- table
