@@ -7,7 +7,7 @@ import type * as Arrow from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { RuntimeSetupError } from "../src/model/index.js";
 import { ensureRuntime, lockfileSha256, readRuntimeManifest, type RuntimeCache } from "../src/runtime/ensure.js";
-import { installEnvironment } from "../src/runtime/install.js";
+import { installEnvironment, npmCiArgs } from "../src/runtime/install.js";
 import { ROOT, SHA_A, cleanEnv, sample, tempDir } from "./helpers.js";
 
 /**
@@ -50,7 +50,21 @@ describe("the runtime lockfile (dist/package-lock.json)", () => {
   });
 });
 
-describe("the environment npm installs with", () => {
+describe("the install npm runs", () => {
+  it("is npm ci of the committed lockfile, without dev packages or install scripts, for one platform", () => {
+    expect(npmCiArgs({ os: "linux", cpu: "x64", libc: "musl" })).toEqual([
+      "ci",
+      "--omit=dev",
+      "--ignore-scripts",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      "--os=linux",
+      "--cpu=x64",
+      "--libc=musl",
+    ]);
+  });
+
   it("has no credentials, keeps PATH, HOME and npm's own settings", () => {
     const env = installEnvironment({
       PATH: "/usr/bin",
