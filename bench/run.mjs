@@ -3,13 +3,14 @@
 // in timed unit tests. The timings are then published with the suite's own publish path
 // (dog-food) into LANCE_BENCH_URI, else bench/output/db.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as lancedb from "@lancedb/lancedb";
+import * as arrow from "apache-arrow";
 import { ResultStore } from "../lib/store/results-table.js";
 import { toArrowTable } from "../lib/store/convert.js";
-import { RESULTS_SCHEMA } from "../lib/store/schema.js";
+import { resultsSchema } from "../lib/store/schema.js";
 import { summarize } from "../lib/stats/summary.js";
 import { compare } from "../lib/commands/compare.js";
 import { parseInputs, writeResultsFile } from "../lib/parse/index.js";
@@ -192,7 +193,7 @@ const perCommit = 100;
 const bigDb = path.join(out, "has-results-db");
 {
   const conn = await lancedb.connect(bigDb);
-  const table = await conn.createEmptyTable("results", RESULTS_SCHEMA, { mode: "overwrite" });
+  const table = await conn.createEmptyTable("results", resultsSchema(arrow), { mode: "overwrite" });
   const template = {
     dut: { name: "lance", version: "", timestamp: 0 },
     test_bed: { name: "bench", cpu: "cpu", memory_gb: 24, os: "linux", created_at: 0 },
@@ -226,7 +227,7 @@ const bigDb = path.join(out, "has-results-db");
         });
       }
     }
-    await table.add(toArrowTable(batch));
+    await table.add(toArrowTable(arrow, batch));
   }
   await table.createIndex("sha", { config: lancedb.Index.btree() });
   await table.createIndex("benchmark_name", { config: lancedb.Index.btree() });
@@ -446,6 +447,57 @@ rows.push([
   } finally {
     await pg.stop();
   }
+}
+
+// ---------------------------------------------------------------- LanceDB runtime
+// What each action pays to have LanceDB (src/runtime/): cold, an `npm ci` of the runtime
+// lockfile into an empty tool cache (from npm's local cache: no registry download counted);
+// restore + verify, the folder copied back from a cache service (a local folder here, where
+// GitHub's is a download) and hashed against the manifest; warm, the folder already in the
+// tool cache, hashed. The ratio is warm / cold.
+{
+  const { ensureRuntime } = await import("../lib/runtime/ensure.js");
+  const dist = path.join(root, "dist");
+  const work = path.join(out, "runtime");
+  const store = path.join(work, "cache-service");
+  const cache = {
+    async restore(dir, key) {
+      const entry = path.join(store, key);
+      if (!existsSync(entry)) return false;
+      cpSync(entry, dir, { recursive: true, verbatimSymlinks: true });
+      return true;
+    },
+    async save(dir, key) {
+      rmSync(path.join(store, key), { recursive: true, force: true });
+      cpSync(dir, path.join(store, key), { recursive: true, verbatimSymlinks: true });
+    },
+  };
+  const [cold, restored, warm] = [[], [], []];
+  for (let i = 0; i < (quick ? 2 : 3); i++) {
+    const toolCache = path.join(work, `tool-cache-${i}`);
+    rmSync(toolCache, { recursive: true, force: true });
+    cold.push(await time(() => ensureRuntime({ distDir: dist, toolCache })));
+    warm.push(await time(() => ensureRuntime({ distDir: dist, toolCache })));
+    if (i === 0) await ensureRuntime({ distDir: dist, toolCache: path.join(work, "seed"), cache });
+    const fresh = path.join(work, `restore-${i}`);
+    rmSync(fresh, { recursive: true, force: true });
+    restored.push(await time(() => ensureRuntime({ distDir: dist, toolCache: fresh, cache })));
+    rmSync(toolCache, { recursive: true, force: true });
+    rmSync(fresh, { recursive: true, force: true });
+  }
+  rmSync(work, { recursive: true, force: true });
+  record("LanceDB runtime: cold install (ms)", cold, "baseline", "");
+  record("LanceDB runtime: restore + verify (ms)", restored, "", "");
+  record("LanceDB runtime: warm, verify in tool cache (ms)", warm, "", "");
+  const ratio = summarize(warm).median / summarize(cold).median;
+  rows.push([
+    "LanceDB runtime: warm / cold",
+    `${ratio.toFixed(2)}×`,
+    "",
+    "",
+    "≤ 0.25×",
+    ratio <= 0.25 ? "ok" : "MISSED",
+  ]);
 }
 
 // ---------------------------------------------------------------- table

@@ -1,6 +1,9 @@
 // Writes actions/<name>/action.yml and the root action.yml from one description of each
-// action, so the composite wrappers (runtime install, cache, INPUT_* mapping) can't drift
-// apart. Run by `npm run bundle`; CI fails if the committed files differ.
+// action, so their inputs and outputs can't drift apart, and the composite actions/prepare
+// (checkout, cargo registry, apt packages, Python). The six actions and the root are `node24`
+// JavaScript actions that run their bundle: only those get the runner's ACTIONS_RUNTIME_TOKEN,
+// ACTIONS_RESULTS_URL and ACTIONS_CACHE_URL (artifacts, GitHub's cache), never a `run:` step.
+// Run by `npm run bundle`; CI fails if the committed files differ.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
@@ -8,9 +11,9 @@ import { stringify } from "yaml";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 // Third-party actions, pinned by commit; the tag is written beside each use.
 const PINNED = {
-  "actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830": "v4.3.0",
-  "actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5": "v4.3.1",
-  "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065": "v5.6.0",
+  "actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae": "v5.0.5",
+  "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1": "v7.0.1",
+  "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97": "v7.0.0",
 };
 const [CACHE_ACTION, CHECKOUT_ACTION, SETUP_PYTHON_ACTION] = Object.keys(PINNED);
 
@@ -27,34 +30,13 @@ const repetitionsInput = {
     "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
 };
 
-/** Checks out `inputs.repository` at `inputs.sha` into `inputs.path`, unless repository is empty. */
-const checkoutStep = (when) => ({
-  name: "Check out the project to benchmark",
-  if: joinCondition(when, "inputs.repository != ''"),
-  uses: CHECKOUT_ACTION,
-  with: {
-    repository: "${{ inputs.repository }}",
-    ref: "${{ inputs.sha }}",
-    path: "${{ inputs.path }}",
-    // a same-runner A/B builds the base commit from this checkout too: fetch the history
-    "fetch-depth": "${{ inputs.base-sha != '' && '0' || '1' }}",
-    "persist-credentials": false,
-  },
-});
-
 const targetInputs = {
-  repository: {
-    description: "Repository to benchmark (owner/name), checked out into `path`; empty: `path` is already checked out",
-    default: "lance-format/lance",
-  },
   sha: { description: "Full commit sha to benchmark (default: the checkout's HEAD)" },
-  path: { description: "Where the project is checked out, relative to the workspace", default: "lance-bench-target" },
+  path: {
+    description: "Where the project is checked out (e.g. by actions/prepare), relative to the workspace",
+    default: "lance-bench-target",
+  },
 };
-
-function joinCondition(...conditions) {
-  const present = conditions.filter(Boolean);
-  return present.length > 1 ? present.map((c) => `(${c})`).join(" && ") : present[0];
-}
 
 export const ACTIONS = {
   publish: {
@@ -92,22 +74,12 @@ export const ACTIONS = {
     description:
       "Build a Rust project at a commit and run its Criterion benchmarks crate by crate; publish or upload the results",
     inputs: {
-      repository: {
-        description:
-          "Repository to benchmark (owner/name), checked out into `path`; empty: `path` is already checked out",
-        default: "lance-format/lance",
-      },
-      sha: { description: "Full commit sha to benchmark (default: the checkout's HEAD)" },
-      path: {
-        description: "Where the project is checked out, relative to the workspace",
-        default: "lance-bench-target",
-      },
+      ...targetInputs,
       crates: { description: "Crate folders, comma-separated (default: every workspace member that declares benches)" },
       benches: { description: "Bench targets to run, comma-separated (default: all)" },
       filter: { description: "Criterion benchmark filter (a regex)" },
       features: { description: "Cargo features" },
       "cargo-args": { description: "Extra cargo arguments, space-separated" },
-      "apt-packages": { description: "Debian packages the build needs, space-separated (Lance: protobuf-compiler)" },
       runner: { description: "auto (cargo criterion when installed), cargo-criterion or cargo-bench", default: "auto" },
       mode: { description: "main: publish; pr: upload one results artifact per crate", default: "main" },
       publish: { description: "Publish in main mode (true/false)", default: "true" },
@@ -133,45 +105,12 @@ export const ACTIONS = {
       count: "Rows published",
       "failed-crates": "Crates that failed, comma-separated",
     },
-    // Steps before the shared ones; `when` is the root action's condition for them.
-    preSteps: (when) => [
-      checkoutStep(when),
-      {
-        // The registry is keyed on the project's lockfile; the target folders are cached per
-        // crate by run-rust itself (with @actions/cache), keyed on toolchain + lockfile + crate.
-        name: "Restore the cargo registry",
-        if: when,
-        uses: CACHE_ACTION,
-        with: {
-          path: "~/.cargo/registry/index\n~/.cargo/registry/cache\n~/.cargo/git/db\n",
-          key: "lance-bench-cargo-registry-${{ runner.os }}-${{ hashFiles(format('{0}/**/Cargo.lock', inputs.path)) }}",
-          "restore-keys": "lance-bench-cargo-registry-${{ runner.os }}-",
-        },
-      },
-      {
-        name: "Install the build's Debian packages",
-        if: joinCondition(when, "inputs.apt-packages != ''"),
-        shell: "bash",
-        env: { APT_PACKAGES: "${{ inputs.apt-packages }}" },
-        run: [
-          "for pkg in $APT_PACKAGES; do",
-          '  [[ "$pkg" =~ ^[a-z0-9][a-z0-9.+-]*$ ]] || { echo "::error::not a Debian package name: $pkg"; exit 1; }',
-          "done",
-          'SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo',
-          "$SUDO apt-get update -qq",
-          "# shellcheck disable=SC2086 # one word per package, validated above",
-          "$SUDO apt-get install -y -qq $APT_PACKAGES",
-          "",
-        ].join("\n"),
-      },
-    ],
   },
   "run-python": {
     description:
       "Run a project's pytest-benchmark suite at a commit in a fresh venv, with cached datasets; publish or upload",
     inputs: {
       ...targetInputs,
-      "python-version": { description: "Python version to set up (default: the runner's python3)" },
       workdir: { description: "Folder of the Python project, relative to the repository", default: "." },
       "build-command": { description: "Build step run without a shell, e.g. `maturin develop --release`" },
       pip: { description: "Extra packages for the venv, space-separated (their installed versions are recorded)" },
@@ -223,21 +162,11 @@ export const ACTIONS = {
       },
       repetitions: repetitionsInput,
     },
-    yamlOnlyInputs: ["repository", "python-version"],
     outputs: {
       "results-dir": "Folder holding the results file",
       count: "Rows published",
       datasets: "generated, cache hit or none",
     },
-    preSteps: (when) => [
-      checkoutStep(when),
-      {
-        name: "Set up Python",
-        if: joinCondition(when, "inputs.python-version != ''"),
-        uses: SETUP_PYTHON_ACTION,
-        with: { "python-version": "${{ inputs.python-version }}" },
-      },
-    ],
   },
   "run-pipeline": {
     description:
@@ -294,13 +223,11 @@ export const ACTIONS = {
           "A variant (or true: the first) to record one CPU flamegraph of with perf, uploaded as an artifact",
       },
     },
-    yamlOnlyInputs: ["repository"],
     outputs: {
       "results-dir": "Folder holding the history and the results file",
       count: "Rows published",
       "history-file": "The results history (JSON lines, one per iteration)",
     },
-    preSteps: (when) => [checkoutStep(when)],
   },
   schedule: {
     description:
@@ -406,61 +333,89 @@ function inputsFor(inputs, { optional = false } = {}) {
   );
 }
 
+// A JavaScript action's outputs are the ones its bundle sets (no `value:`).
 const outputsFor = (outputs) =>
-  Object.fromEntries(
-    Object.entries(outputs).map(([name, description]) => [
-      name,
-      { description, value: `\${{ steps.run.outputs.${name} }}` },
-    ]),
-  );
+  Object.fromEntries(Object.entries(outputs).map(([name, description]) => [name, { description }]));
 
-/** The steps every action shares: restore or install the LanceDB runtime, then run one bundle. */
-function sharedSteps(inputNames, { distFromActionPath, command }) {
-  const names = Object.keys(ACTIONS);
-  return [
-    {
-      name: "Locate the lance-bench runtime",
-      id: "runtime",
-      shell: "bash",
-      env: { ACTION_PATH: "${{ github.action_path }}" },
-      run: [
-        `dist="$(cd "$ACTION_PATH/${distFromActionPath}" && pwd)"`,
-        'echo "dist=$dist" >> "$GITHUB_OUTPUT"',
-        'echo "key=lance-bench-runtime-$RUNNER_OS-$RUNNER_ARCH-$(sha256sum "$dist/package-lock.json" | cut -c1-16)" >> "$GITHUB_OUTPUT"',
-        "",
-      ].join("\n"),
+/** What a benchmark action may need before it runs: composing other actions is the point. */
+const PREPARE = {
+  name: "lance-bench prepare",
+  description:
+    "Before a lance-bench run action: check out the project to benchmark, restore the cargo registry, install Debian packages, set up Python",
+  author: "lance-bench",
+  inputs: {
+    repository: { description: "Repository to check out into `path` (owner/name); empty: no checkout", default: "" },
+    sha: { description: "Commit to check out (default: the repository's default branch)", default: "" },
+    path: {
+      description: "Where to check it out, relative to the workspace (the run action's `path`)",
+      default: "lance-bench-target",
     },
-    {
-      name: "Restore the LanceDB runtime",
-      uses: CACHE_ACTION,
-      with: { path: "${{ steps.runtime.outputs.dist }}/node_modules", key: "${{ steps.runtime.outputs.key }}" },
+    "fetch-depth": {
+      description: "Commits of history to fetch: 0 for all (a same-runner A/B builds base-sha from this checkout)",
+      default: "1",
     },
-    {
-      name: "Install the LanceDB runtime",
-      shell: "bash",
-      env: { DIST: "${{ steps.runtime.outputs.dist }}" },
-      run: 'bash "$DIST/../scripts/install-runtime.sh"',
+    "cargo-registry": {
+      description: "Restore and save the cargo registry, keyed on the Cargo.lock files under `path` (true/false)",
+      default: "false",
     },
-    {
-      name: "Run",
-      id: "run",
-      shell: "bash",
-      env: {
-        DIST: "${{ steps.runtime.outputs.dist }}",
-        COMMAND: command,
-        ...Object.fromEntries(inputNames.map((name) => [`INPUT_${name.toUpperCase()}`, `\${{ inputs.${name} }}`])),
+    "apt-packages": {
+      description: "Debian packages the build needs, space-separated (Lance: protobuf-compiler)",
+      default: "",
+    },
+    "python-version": { description: "Python version to set up (default: the runner's python3)", default: "" },
+  },
+  runs: {
+    using: "composite",
+    steps: [
+      {
+        name: "Check out the project to benchmark",
+        if: "inputs.repository != ''",
+        uses: CHECKOUT_ACTION,
+        with: {
+          repository: "${{ inputs.repository }}",
+          ref: "${{ inputs.sha }}",
+          path: "${{ inputs.path }}",
+          "fetch-depth": "${{ inputs.fetch-depth }}",
+          "persist-credentials": false,
+        },
       },
-      run: [
-        'case "$COMMAND" in',
-        `  ${names.join("|")}) ;;`,
-        `  *) echo "::error::unknown command '$COMMAND' (expected one of: ${names.join(", ")})"; exit 1 ;;`,
-        "esac",
-        'node "$DIST/$COMMAND/index.js"',
-        "",
-      ].join("\n"),
-    },
-  ];
-}
+      {
+        // The registry is keyed on the project's lockfile; the target folders are cached per
+        // crate by run-rust itself (with @actions/cache), keyed on toolchain + lockfile + crate.
+        name: "Restore the cargo registry",
+        if: "inputs.cargo-registry == 'true'",
+        uses: CACHE_ACTION,
+        with: {
+          path: "~/.cargo/registry/index\n~/.cargo/registry/cache\n~/.cargo/git/db\n",
+          key: "lance-bench-cargo-registry-${{ runner.os }}-${{ hashFiles(format('{0}/**/Cargo.lock', inputs.path)) }}",
+          "restore-keys": "lance-bench-cargo-registry-${{ runner.os }}-",
+        },
+      },
+      {
+        name: "Install the build's Debian packages",
+        if: "inputs.apt-packages != ''",
+        shell: "bash",
+        env: { APT_PACKAGES: "${{ inputs.apt-packages }}" },
+        run: [
+          "for pkg in $APT_PACKAGES; do",
+          '  [[ "$pkg" =~ ^[a-z0-9][a-z0-9.+-]*$ ]] || { echo "::error::not a Debian package name: $pkg"; exit 1; }',
+          "done",
+          'SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo',
+          "$SUDO apt-get update -qq",
+          "# shellcheck disable=SC2086 # one word per package, validated above",
+          "$SUDO apt-get install -y -qq $APT_PACKAGES",
+          "",
+        ].join("\n"),
+      },
+      {
+        name: "Set up Python",
+        if: "inputs.python-version != ''",
+        uses: SETUP_PYTHON_ACTION,
+        with: { "python-version": "${{ inputs.python-version }}" },
+      },
+    ],
+  },
+};
 
 const header =
   "# Generated by scripts/gen-action-yml.mjs from one description of every action: edit that, then `npm run bundle`.\n";
@@ -478,18 +433,13 @@ for (const [name, spec] of Object.entries(ACTIONS)) {
     author: "lance-bench",
     inputs: inputsFor(spec.inputs),
     outputs: outputsFor(spec.outputs),
-    runs: {
-      using: "composite",
-      steps: [
-        ...(spec.preSteps?.() ?? []),
-        ...sharedSteps(Object.keys(spec.inputs), { distFromActionPath: "../../dist", command: name }),
-      ],
-    },
+    runs: { using: "node24", main: `../../dist/${name}/index.js` },
   });
 }
+write("actions/prepare/action.yml", PREPARE);
 
-// Root action: `command:` picks one of the actions; it takes the union of their inputs (the
-// first description of a shared input wins).
+// Root action: `command:` picks one of the actions (dist/main dispatches on it); it takes the
+// union of their inputs (the first description of a shared input wins).
 const allInputs = {};
 const allOutputs = {};
 for (const spec of Object.values(ACTIONS)) {
@@ -518,16 +468,10 @@ write("action.yml", {
     ...inputsFor(allInputs, { optional: true }),
   },
   outputs: outputsFor(allOutputs),
-  runs: {
-    using: "composite",
-    steps: [
-      ...Object.entries(ACTIONS).flatMap(([name, spec]) => spec.preSteps?.(`inputs.command == '${name}'`) ?? []),
-      ...sharedSteps(Object.keys(allInputs), { distFromActionPath: "dist", command: "${{ inputs.command }}" }),
-    ],
-  },
+  runs: { using: "node24", main: "dist/main/index.js" },
 });
 console.log(
-  `wrote action.yml and ${Object.keys(ACTIONS)
+  `wrote action.yml, actions/prepare/action.yml and ${Object.keys(ACTIONS)
     .map((n) => `actions/${n}/action.yml`)
     .join(", ")}`,
 );

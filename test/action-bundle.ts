@@ -12,7 +12,7 @@ export interface BundleRun {
 }
 
 /**
- * Runs a committed action bundle (`dist/<name>/index.js`) as the composite action runs it:
+ * Runs a committed action bundle (`dist/<name>/index.js`) as the runner runs a node24 action:
  * inputs as INPUT_* variables, outputs and the job summary in files, as on a runner.
  */
 export function runActionBundle(

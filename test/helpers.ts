@@ -101,6 +101,9 @@ export function cleanEnv(): NodeJS.ProcessEnv {
     }
   }
   env.LANCE_BENCH_RETRY_BASE_MS = "20";
+  // Action bundles load LanceDB from this project's node_modules, not from a runtime they
+  // install (test/runtime.test.ts covers that, without this variable).
+  env.LANCE_BENCH_RUNTIME_DIR = ROOT;
   return env;
 }
 

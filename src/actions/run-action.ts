@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { LanceBenchError } from "../model/index.js";
+import { useActionRuntime } from "./lancedb-runtime.js";
 
 /** Environment variables whose values must never appear in a log. */
 const SECRET_VARIABLES = [
@@ -21,6 +22,7 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
     if (value) core.setSecret(value);
   }
   try {
+    useActionRuntime();
     await body();
   } catch (error) {
     if (error instanceof LanceBenchError) {

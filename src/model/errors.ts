@@ -36,6 +36,11 @@ export class InputError extends LanceBenchError {
   }
 }
 
+/** The LanceDB runtime cannot be set up here: an unsupported platform, or an install that failed. */
+export class RuntimeSetupError extends LanceBenchError {
+  override name = "RuntimeSetupError";
+}
+
 /** The result store failed (after retries where those apply). */
 export class StoreError extends LanceBenchError {
   override name = "StoreError";

@@ -4,11 +4,11 @@ import type { Table as ArrowTable } from "apache-arrow";
 import { ConfigurationError, StoreError, describeError, type Result } from "../model/index.js";
 import { ensureSafeCommits } from "./commit-safety.js";
 import { connectDb } from "./connect.js";
-import { loadLanceDb } from "./lancedb.js";
+import { loadArrow, loadLanceDb } from "./lancedb.js";
 import { localPath, redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
 import { DEFAULT_RETRY, TransientStoreError, withStoreRetry, type RetryPolicy } from "./retry.js";
-import { RESULTS_SCHEMA } from "./schema.js";
+import { resultsSchema } from "./schema.js";
 import { sqlString } from "./sql.js";
 
 export const RESULTS_TABLE = "results";
@@ -153,7 +153,8 @@ export class ResultStore {
       `creating table ${RESULTS_TABLE} in ${redactUri(this.uri)}`,
       async () => {
         try {
-          const table = await this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create" });
+          const schema = resultsSchema(await loadArrow());
+          const table = await this.db.createEmptyTable(RESULTS_TABLE, schema, { mode: "create" });
           return { table, created: true };
         } catch (error) {
           if (!/already exists/i.test(describeError(error))) throw error;
@@ -227,7 +228,9 @@ export class ResultStore {
   /** A table written by another tool version must have every column we write. */
   private async checkSchema(table: lancedb.Table): Promise<void> {
     const existing = new Set((await table.schema()).fields.map((f) => f.name));
-    const missing = RESULTS_SCHEMA.fields.map((f) => f.name).filter((name) => !existing.has(name));
+    const missing = resultsSchema(await loadArrow())
+      .fields.map((f) => f.name)
+      .filter((name) => !existing.has(name));
     if (missing.length > 0) {
       throw new StoreError(
         `table ${RESULTS_TABLE} in ${redactUri(this.uri)} lacks the columns ${missing.join(", ")}; ` +
@@ -245,7 +248,7 @@ export class ResultStore {
     if (results.length === 0) return { inserted: 0, alreadyStored: 0 };
     await ensureSafeCommits(this.uri, this.retry, process.env, this.log);
     const table = await this.tableForWriting();
-    const data = toArrowTable(results);
+    const data = toArrowTable(await loadArrow(), results);
     const inserted = await this.mergeById(table, data, `writing ${results.length} rows to ${redactUri(this.uri)}`);
     await this.maintainIndexes(table);
     return { inserted, alreadyStored: results.length - inserted };

@@ -1,4 +1,4 @@
-import { Field, Float64, Int32, Int64, List, Schema, Struct, Utf8, type DataType } from "apache-arrow";
+import type * as Arrow from "apache-arrow";
 
 /**
  * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
@@ -10,53 +10,63 @@ import { Field, Float64, Int32, Int64, List, Schema, Struct, Utf8, type DataType
  * children's nullability, so this is what lets the seed's reader (and writer) see exactly
  * its own types. Non-null is enforced where rows are built, by the zod model.
  */
-const field = (name: string, type: DataType) => new Field(name, type, true);
-const f64 = () => new Float64();
-const utf8 = () => new Utf8();
-
 export const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"] as const;
 
-export const RESULTS_SCHEMA = new Schema([
-  field("id", utf8()),
-  field("dut", new Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new Int64())])),
-  field(
-    "test_bed",
-    new Struct([
-      field("name", utf8()),
-      field("cpu", utf8()),
-      field("memory_gb", new Int32()),
-      field("os", utf8()),
-      field("created_at", new Int64()),
-    ]),
-  ),
-  field("benchmark_name", utf8()),
-  field("values", new List(field("item", f64()))),
-  field("summary", new Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
-  field("units", utf8()),
-  field("throughput", new Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
-  field("metadata", utf8()),
-  field("timestamp", new Int64()),
-  // extension columns
-  field("sha", utf8()),
-  field("metric", utf8()),
-  field("direction", utf8()),
-  field("params", utf8()),
-  field("source_format", utf8()),
-  field("status", utf8()),
-  field("status_reason", utf8()),
-  field(
-    "run",
-    new Struct([
-      field("provider", utf8()),
-      field("repository", utf8()),
-      field("workflow", utf8()),
-      field("run_id", utf8()),
-      field("run_attempt", new Int32()),
-      field("ref", utf8()),
-      field("pr_number", new Int32()),
-    ]),
-  ),
-  field("fingerprint", utf8()),
-]);
+/**
+ * Built from the Arrow module LanceDB uses (loadArrow in lancedb.ts: the action's runtime
+ * folder, or the project's node_modules), once per module.
+ */
+const schemas = new WeakMap<typeof Arrow, Arrow.Schema>();
+export function resultsSchema(arrow: typeof Arrow): Arrow.Schema {
+  let schema = schemas.get(arrow);
+  if (!schema) schemas.set(arrow, (schema = buildSchema(arrow)));
+  return schema;
+}
 
-export const SEED_COLUMNS = RESULTS_SCHEMA.fields.slice(0, 10).map((f) => f.name);
+function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 }: typeof Arrow): Arrow.Schema {
+  const field = (name: string, type: Arrow.DataType) => new Field(name, type, true);
+  const f64 = () => new Float64();
+  const utf8 = () => new Utf8();
+  return new Schema([
+    field("id", utf8()),
+    field("dut", new Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new Int64())])),
+    field(
+      "test_bed",
+      new Struct([
+        field("name", utf8()),
+        field("cpu", utf8()),
+        field("memory_gb", new Int32()),
+        field("os", utf8()),
+        field("created_at", new Int64()),
+      ]),
+    ),
+    field("benchmark_name", utf8()),
+    field("values", new List(field("item", f64()))),
+    field("summary", new Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
+    field("units", utf8()),
+    field("throughput", new Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
+    field("metadata", utf8()),
+    field("timestamp", new Int64()),
+    // extension columns
+    field("sha", utf8()),
+    field("metric", utf8()),
+    field("direction", utf8()),
+    field("params", utf8()),
+    field("source_format", utf8()),
+    field("status", utf8()),
+    field("status_reason", utf8()),
+    field(
+      "run",
+      new Struct([
+        field("provider", utf8()),
+        field("repository", utf8()),
+        field("workflow", utf8()),
+        field("run_id", utf8()),
+        field("run_attempt", new Int32()),
+        field("ref", utf8()),
+        field("pr_number", new Int32()),
+      ]),
+    ),
+    field("fingerprint", utf8()),
+  ]);
+}

@@ -6,7 +6,7 @@ import { tempDir } from "../helpers.js";
 import { conformingExample } from "../github-openapi.js";
 import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../github-server.js";
 
-/** The committed compare-pr bundle, run as the composite action runs it, against the OpenAPI-checked server. */
+/** The committed compare-pr bundle, run as the runner runs a node24 action, against the OpenAPI-checked server. */
 const TOKEN = "ghs_FAKEcompareTOKEN0123456789";
 const REPO = "lancedb/lance-bench";
 const MARKER = "<!-- lance-bench:compare key=default -->";

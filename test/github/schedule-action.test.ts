@@ -6,7 +6,7 @@ import { tempDir } from "../helpers.js";
 import { conformingExample } from "../github-openapi.js";
 import { startGitHubServer, type GitHubServer } from "../github-server.js";
 
-/** The committed schedule bundle, run as the composite action runs it, against the OpenAPI-checked server. */
+/** The committed schedule bundle, run as the runner runs a node24 action, against the OpenAPI-checked server. */
 const TOKEN = "ghs_FAKEactionTOKEN0123456789";
 const TARGET = "lance-format/lance";
 const BENCH = "lancedb/lance-bench";
