@@ -374,7 +374,20 @@ ACTIONS["compare-pr"] = {
       description:
         "Pull request to comment on (default: the triggering pull_request event's; give it in workflow_run jobs)",
     },
+    "expected-head-sha": {
+      description:
+        "The head that was benchmarked: the PR's head must be this commit, or nothing is written (default in a workflow_run job: the run's head_sha)",
+    },
+    "expected-head-repository": {
+      description:
+        "The repository (owner/name) of that head: both or neither (default in a workflow_run job: the run's head_repository)",
+    },
     token: { description: "Token with pull-requests: write, for the comment", default: "${{ github.token }}" },
+    "comment-author": {
+      description:
+        "The token's own login: only its comments are edited (empty: asked from GitHub, which GITHUB_TOKEN cannot do)",
+      default: "github-actions[bot]",
+    },
     comment: { description: "Post or update the PR comment (true/false)", default: "true" },
     "comment-key": {
       description: "Keeps one comment per key: give each suite its own key when several compare on one PR",

@@ -150,6 +150,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       "refs/heads/main",
     )
     .option("--comment-key <key>", "one comment per key", "default")
+    .option("--comment-author <login>", "the token's own login: only its comments are edited (default: GET /user)", "")
+    .option(
+      "--expected-head-sha <sha>",
+      "comment only when the PR's head is this commit (with --expected-head-repository)",
+    )
+    .option("--expected-head-repository <owner/name>", "comment only when the PR's head is in this repository")
     .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
     .option("--fail-on-regression", "exit 1 when any benchmark regressed")
     .action(async (flags: Record<string, unknown>) => {
