@@ -22,6 +22,10 @@ const dbInput = {
 };
 const testbedInput = { description: "Machine name (default: the runner's name)" };
 const runIdInput = { description: "Identifier of this run (default: the workflow run id and attempt)" };
+const envPassthroughInput = {
+  description:
+    "Environment variables the benchmarked code (builds, benchmarks, generators, pipelines) may see besides the allowlist (PATH, HOME, locale, CARGO_*, RUSTUP_*, RUST*, PYTHON*, …), space-separated; credential-like names are refused",
+};
 const repetitionsInput = {
   description:
     "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
@@ -127,6 +131,7 @@ export const ACTIONS = {
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
       repetitions: repetitionsInput,
+      "env-passthrough": envPassthroughInput,
     },
     outputs: {
       "results-dir": "Folder holding the results files",
@@ -222,6 +227,7 @@ export const ACTIONS = {
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
       repetitions: repetitionsInput,
+      "env-passthrough": envPassthroughInput,
     },
     yamlOnlyInputs: ["repository", "python-version"],
     outputs: {
@@ -293,6 +299,7 @@ export const ACTIONS = {
         description:
           "A variant (or true: the first) to record one CPU flamegraph of with perf, uploaded as an artifact",
       },
+      "env-passthrough": envPassthroughInput,
     },
     yamlOnlyInputs: ["repository"],
     outputs: {

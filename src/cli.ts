@@ -430,6 +430,10 @@ function runCommand(
     .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
     .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
     .option("--repetitions <n>", "runs of the head, each its own result (default 1); A/B: of each side (default 10)")
+    .option(
+      "--env-passthrough <name...>",
+      "environment variables the benchmarked code may see besides the allowlist (no credentials)",
+    )
     .option("--json", "print a machine-readable summary");
 }
 

@@ -19,6 +19,7 @@ export const CommonRunInputs = {
   Profile: "profile",
   BaseSha: "base-sha",
   Repetitions: "repetitions",
+  EnvPassthrough: "env-passthrough",
 } as const;
 
 export function readCommonRunInputs() {
@@ -37,6 +38,7 @@ export function readCommonRunInputs() {
     profile: optionalInput(CommonRunInputs.Profile),
     baseSha: optionalInput(CommonRunInputs.BaseSha),
     repetitions: optionalInput(CommonRunInputs.Repetitions),
+    envPassthrough: (optionalInput(CommonRunInputs.EnvPassthrough) ?? "").split(/[\s,]+/).filter(Boolean),
   };
 }
 

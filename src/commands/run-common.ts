@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { childEnv, envPassthroughProblem, type ChildEnv } from "../context/child-env.js";
 import { validateSha } from "../context/git.js";
 import { ConfigurationError, type Result } from "../model/index.js";
 import { writeResultsFile } from "../parse/index.js";
@@ -41,6 +42,17 @@ export const RunCommonOptions = z.object({
    * 1): each run is its own result per benchmark, so main's history has run-to-run replication.
    */
   repetitions: z.coerce.number().int().min(1).max(100).optional(),
+  /**
+   * Variables the benchmarked code may see besides the allowlist (PATH, HOME, locale, CARGO_*,
+   * RUSTUP_*, RUST*, PYTHON*, …); credential-like names are refused.
+   */
+  envPassthrough: z
+    .array(z.string().trim().min(1))
+    .default([])
+    .superRefine((names, ctx) => {
+      const problem = envPassthroughProblem(names);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    }),
 });
 
 /** Enough runs a side for a run-level test to pass false-discovery control over a large suite. */
@@ -95,7 +107,10 @@ export interface RunWorkspace {
   workDir: string;
   cache: BuildCache;
   log: (message: string) => void;
+  /** The suite's own environment (the store's credentials): never handed to a child. */
   env: NodeJS.ProcessEnv;
+  /** The environment of the code benchmarked: the allowlist plus `env-passthrough`. */
+  childEnv: ChildEnv;
 }
 
 /**
@@ -103,12 +118,13 @@ export interface RunWorkspace {
  * folder, and removes both afterwards, whatever happens.
  */
 export async function withRunWorkspace<T>(
-  repo: string,
-  sha: string | undefined,
-  cacheDir: string | undefined,
+  options: { repo: string; sha?: string | undefined; cacheDir?: string | undefined; envPassthrough: readonly string[] },
   deps: RunDependencies,
   body: (workspace: RunWorkspace) => Promise<T>,
 ): Promise<T> {
+  const { repo, sha, cacheDir } = options;
+  const env = deps.env ?? process.env;
+  const children = childEnv(env, options.envPassthrough);
   const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
   const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
   await mkdir(localRoot, { recursive: true });
@@ -116,7 +132,7 @@ export async function withRunWorkspace<T>(
   try {
     const checkout = await prepareCheckout(path.resolve(repo), sha, workDir);
     try {
-      return await body({ checkout, workDir, cache, log: deps.log ?? (() => {}), env: deps.env ?? process.env });
+      return await body({ checkout, workDir, cache, log: deps.log ?? (() => {}), env, childEnv: children });
     } finally {
       await checkout.dispose();
     }

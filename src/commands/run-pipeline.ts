@@ -30,6 +30,7 @@ import {
 import { profileCommand, type ProfileOutcome } from "../run/profile.js";
 import { runStep, StepFailure } from "../run/python.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
+import type { ChildEnv } from "../context/child-env.js";
 import { appendHistory, HISTORY_FILE, type HistoryEntry } from "./pipeline-history.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveDut, resolveResultsContext, toResults } from "./results-context.js";
@@ -266,7 +267,7 @@ interface Bench {
   schema: string;
   fill: ReturnType<typeof commandTemplate>;
   workdir: string;
-  commandEnv: NodeJS.ProcessEnv;
+  commandEnv: ChildEnv;
   historyFile: string;
   /** The history fields every entry of this run shares. */
   identity: Pick<HistoryEntry, "aot" | "git_sha" | "git_sha_full" | "git_branch">;
@@ -291,14 +292,13 @@ function invocation(bench: Bench, variant: Variant, files: VariantFiles, rows: n
     aot: String(options.aot),
     schema,
   });
-  const env: NodeJS.ProcessEnv = {
-    ...bench.commandEnv,
+  const env = bench.commandEnv.with({
     BENCH_ROWS: String(rows),
     BENCH_VARIANT: variant.name,
     BENCH_ITERATION: iteration,
     BENCH_AOT: options.aot ? "1" : "0",
     BENCH_DEST_SCHEMA: schema,
-  };
+  });
   return { argv, env };
 }
 
@@ -405,7 +405,7 @@ export async function runPipeline(
   const target = postgresTarget(options.databaseUrl, env);
   const started = Date.now();
 
-  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+  return withRunWorkspace(options, deps, async (workspace) => {
     const { checkout, workDir, log } = workspace;
     const deadline = Date.now() + options.budgetMinutes * 60_000;
     const remaining = () => Math.max(1_000, deadline - Date.now());
@@ -424,7 +424,8 @@ export async function runPipeline(
       defaultName: path.basename(path.resolve(options.repo)),
       warn: log,
     });
-    const commandEnv: NodeJS.ProcessEnv = { ...workspace.env, ...libpqEnvironment(target) };
+    // the pipeline's own server, and no other: the parent's PG* are not on the allowlist
+    const commandEnv = workspace.childEnv.with(libpqEnvironment(target));
     if (build) {
       log(`building: ${build.join(" ")}`);
       await runStep("build command", build, { cwd: workdir, env: commandEnv, timeoutMs: remaining() });

@@ -277,7 +277,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
     throw ConfigurationError.forInput("dut-version-from-package", "give it or dut-version, not both");
   }
   const started = Date.now();
-  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+  return withRunWorkspace(options, deps, async (workspace) => {
     const { checkout, workDir, cache, log } = workspace;
     const timeoutMs = options.budgetMinutes * 60_000;
     const deadline = Date.now() + timeoutMs;
@@ -300,7 +300,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         defaultName: path.basename(path.resolve(options.repo)),
         warn: options.dutVersionFromPackage === undefined ? log : undefined,
       });
-      const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
+      const venv = await createVenv(options.python, venvDir, workspace.childEnv, remaining());
       const pythonVersion = (
         await runStep("python --version", [venv.python, "--version"], {
           cwd: workdir,
@@ -370,7 +370,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       const datasetVars = Object.fromEntries(
         ["LANCE_BENCH_DATASET_DIR", ...options.datasetEnv].map((name) => [name, datasetDir]),
       );
-      const env = { ...venv.env, ...datasetVars };
+      const env = venv.env.with(datasetVars);
       let datasets: RunPythonSummary["datasets"] = "none";
       let datasetKey: string | undefined;
       let datasetsToSave = false;
@@ -433,7 +433,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${run?.repetition ?? 1}.json`);
           const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
             cwd: side.workdir,
-            env: { ...side.venv.env, ...datasetVars },
+            env: side.venv.env.with(datasetVars),
             timeoutMs: remaining(),
           });
           const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());

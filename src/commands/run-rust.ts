@@ -137,8 +137,8 @@ async function collectMeasurements(
  */
 export async function runRust(options: RunRustOptions, deps: RunDependencies = {}): Promise<RunRustSummary> {
   const plan = abPlan(options);
-  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
-    const { checkout, workDir, cache, log, env } = workspace;
+  return withRunWorkspace(options, deps, async (workspace) => {
+    const { checkout, workDir, cache, log, env, childEnv } = workspace;
     const baseCheckout = plan.baseSha
       ? await prepareCheckout(path.resolve(options.repo), plan.baseSha, workDir)
       : undefined;
@@ -209,7 +209,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           filter: options.filter,
           features: options.features,
           cargoArgs: options.cargoArgs,
-          env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+          env: childEnv.with({ CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" }),
           timeoutMs: options.budgetMinutes * 60_000,
           onStart: preloadStore,
         });
@@ -342,7 +342,11 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
               crateDir: path.join(checkout.dir, crate.path),
               benches: options.benches,
               features: options.features,
-              env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+              env: childEnv.with({
+                CARGO_TARGET_DIR: targetDir,
+                CRITERION_HOME: criterionHome,
+                CARGO_TERM_COLOR: "never",
+              }),
               workDir,
               svgFile: path.join(path.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
               seconds: options.profileSeconds,
