@@ -26,6 +26,10 @@ const envPassthroughInput = {
   description:
     "Environment variables the benchmarked code (builds, benchmarks, generators, pipelines) may see besides the allowlist (PATH, HOME, locale, CARGO_*, RUSTUP_*, RUST*, PYTHON*, …), space-separated; credential-like names are refused",
 };
+const prNumberInput = {
+  description:
+    "The pull request this run is for: rows are stored under refs/pull/<n>/head with its number, never in a branch's history, and caches are its own",
+};
 const repetitionsInput = {
   description:
     "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
@@ -84,6 +88,10 @@ export const ACTIONS = {
         description:
           "Record the rows under this ref (main = refs/heads/main, or a full refs/...), not the workflow's: builds a branch's history from elsewhere",
       },
+      "pr-number": {
+        description:
+          "The pull request these results belong to: rows are stored under refs/pull/<n>/head with its number, never in a branch's history",
+      },
       config: { description: "Settings file: units of custom metrics (default: .lance-bench.yml in repo)" },
     },
     outputs: {
@@ -132,6 +140,7 @@ export const ACTIONS = {
       },
       repetitions: repetitionsInput,
       "env-passthrough": envPassthroughInput,
+      "pr-number": prNumberInput,
     },
     outputs: {
       "results-dir": "Folder holding the results files",
@@ -228,6 +237,7 @@ export const ACTIONS = {
       },
       repetitions: repetitionsInput,
       "env-passthrough": envPassthroughInput,
+      "pr-number": prNumberInput,
     },
     yamlOnlyInputs: ["repository", "python-version"],
     outputs: {
@@ -300,6 +310,7 @@ export const ACTIONS = {
           "A variant (or true: the first) to record one CPU flamegraph of with perf, uploaded as an artifact",
       },
       "env-passthrough": envPassthroughInput,
+      "pr-number": prNumberInput,
     },
     yamlOnlyInputs: ["repository"],
     outputs: {

@@ -72,6 +72,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       "--ref <ref>",
       "record the rows under this branch (main = refs/heads/main) or full ref, e.g. to build main's history",
     )
+    .option("--pr-number <n>", "a pull request's results: stored under refs/pull/<n>/head, never a branch's history")
     .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
     .option("--json", "print a machine-readable summary")
     .action(async (files: string[], flags: Record<string, unknown>) => {
@@ -430,6 +431,7 @@ function runCommand(
     .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
     .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
     .option("--repetitions <n>", "runs of the head, each its own result (default 1); A/B: of each side (default 10)")
+    .option("--pr-number <n>", "a pull request's run: rows under refs/pull/<n>/head, never a branch's history")
     .option(
       "--env-passthrough <name...>",
       "environment variables the benchmarked code may see besides the allowlist (no credentials)",

@@ -20,6 +20,7 @@ export const CommonRunInputs = {
   BaseSha: "base-sha",
   Repetitions: "repetitions",
   EnvPassthrough: "env-passthrough",
+  PrNumber: "pr-number",
 } as const;
 
 export function readCommonRunInputs() {
@@ -38,6 +39,7 @@ export function readCommonRunInputs() {
     profile: optionalInput(CommonRunInputs.Profile),
     baseSha: optionalInput(CommonRunInputs.BaseSha),
     repetitions: optionalInput(CommonRunInputs.Repetitions),
+    prNumber: optionalInput(CommonRunInputs.PrNumber),
     envPassthrough: (optionalInput(CommonRunInputs.EnvPassthrough) ?? "").split(/[\s,]+/).filter(Boolean),
   };
 }

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { childEnv, envPassthroughProblem, type ChildEnv } from "../context/child-env.js";
 import { validateSha } from "../context/git.js";
-import { ConfigurationError, type Result } from "../model/index.js";
+import { ConfigurationError, pullRequestRun, type PullRequestRun, type Result } from "../model/index.js";
 import { writeResultsFile } from "../parse/index.js";
 import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
@@ -46,6 +46,8 @@ export const RunCommonOptions = z.object({
    * Variables the benchmarked code may see besides the allowlist (PATH, HOME, locale, CARGO_*,
    * RUSTUP_*, RUST*, PYTHON*, …); credential-like names are refused.
    */
+  /** A pull request's run: rows under `refs/pull/<n>/head` with `run.pr_number` n, and its own caches. */
+  prNumber: z.coerce.number().int().positive().optional(),
   envPassthrough: z
     .array(z.string().trim().min(1))
     .default([])
@@ -111,6 +113,8 @@ export interface RunWorkspace {
   env: NodeJS.ProcessEnv;
   /** The environment of the code benchmarked: the allowlist plus `env-passthrough`. */
   childEnv: ChildEnv;
+  /** The pull request this run is for (`pr-number`), whose rows never join a branch's history. */
+  pullRequest: PullRequestRun | undefined;
 }
 
 /**
@@ -118,13 +122,21 @@ export interface RunWorkspace {
  * folder, and removes both afterwards, whatever happens.
  */
 export async function withRunWorkspace<T>(
-  options: { repo: string; sha?: string | undefined; cacheDir?: string | undefined; envPassthrough: readonly string[] },
+  options: {
+    repo: string;
+    sha?: string | undefined;
+    cacheDir?: string | undefined;
+    envPassthrough: readonly string[];
+    prNumber?: number | undefined;
+  },
   deps: RunDependencies,
   body: (workspace: RunWorkspace) => Promise<T>,
 ): Promise<T> {
   const { repo, sha, cacheDir } = options;
   const env = deps.env ?? process.env;
   const children = childEnv(env, options.envPassthrough);
+  const pullRequest =
+    options.prNumber === undefined ? undefined : pullRequestRun(options.prNumber, undefined, env.GITHUB_REF);
   const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
   const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
   await mkdir(localRoot, { recursive: true });
@@ -132,7 +144,15 @@ export async function withRunWorkspace<T>(
   try {
     const checkout = await prepareCheckout(path.resolve(repo), sha, workDir);
     try {
-      return await body({ checkout, workDir, cache, log: deps.log ?? (() => {}), env, childEnv: children });
+      return await body({
+        checkout,
+        workDir,
+        cache,
+        log: deps.log ?? (() => {}),
+        env,
+        childEnv: children,
+        pullRequest,
+      });
     } finally {
       await checkout.dispose();
     }

@@ -521,6 +521,7 @@ export async function runPipeline(
             dutTimestamp: dut.timestamp,
             testbedName: options.testbedName,
             runId: options.runId,
+            pullRequest: workspace.pullRequest,
           },
           measurements,
           [server],

@@ -463,6 +463,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
                 dutTimestamp: side.dut.timestamp,
                 testbedName: options.testbedName,
                 runId: options.runId,
+                pullRequest: workspace.pullRequest,
               },
               found,
               // The packages measured shape the numbers as the interpreter does: part of the fingerprint.

@@ -236,6 +236,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
               dutTimestamp: dut.timestamp,
               testbedName: options.testbedName,
               runId: options.runId,
+              pullRequest: workspace.pullRequest,
             },
             measurements,
             [toolchain],

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
@@ -53,6 +53,8 @@ describe("the environment of benchmarked code", () => {
         path.join(work, "out"),
         "--env-passthrough",
         "ENV_PROBE_OUT",
+        "--pr-number",
+        "7",
         "--json",
       ],
       { ...SECRETS, ENV_PROBE_OUT: probe, GITHUB_REPOSITORY: "lancedb/lance-bench", RUNNER_NAME: "runner-7" },
@@ -72,6 +74,16 @@ describe("the environment of benchmarked code", () => {
       }
       const text = readFileSync(where, "utf8");
       for (const value of Object.values(SECRETS)) expect(text, file).not.toContain(value);
+    }
+    // a pull request's run: its rows carry the PR's ref and number, never a branch's
+    const [resultsFile] = readdirSync(path.join(work, "out")).filter((f) => /^results-.*\.jsonl$/.test(f));
+    const results = readFileSync(path.join(work, "out", resultsFile!), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1);
+    expect(results.length).toBeGreaterThan(0);
+    for (const line of results) {
+      expect(JSON.parse(line).run).toMatchObject({ ref: "refs/pull/7/head", pr_number: 7 });
     }
     // cargo's own variables still reach the build script
     expect(environmentOf(path.join(probe, "build-env.txt")).get("CARGO_PKG_NAME")).toBe("env-probe");
