@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { childEnv, envPassthroughProblem, type ChildEnv } from "../context/child-env.js";
 import { validateSha } from "../context/git.js";
-import { ConfigurationError, pullRequestRun, type PullRequestRun, type Result } from "../model/index.js";
+import { ConfigurationError, prNumberOfRef, pullRequestRun, type PullRequestRun, type Result } from "../model/index.js";
 import { writeResultsFile } from "../parse/index.js";
 import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
@@ -115,6 +115,11 @@ export interface RunWorkspace {
   childEnv: ChildEnv;
   /** The pull request this run is for (`pr-number`), whose rows never join a branch's history. */
   pullRequest: PullRequestRun | undefined;
+  /**
+   * The pull request whose cache namespace (`pr-<n>-`) this run saves in: `pr-number`, else the
+   * workflow's (`GITHUB_REF` `refs/pull/<n>/…`); undefined for main's runs.
+   */
+  cachePr: number | undefined;
 }
 
 /**
@@ -137,6 +142,7 @@ export async function withRunWorkspace<T>(
   const children = childEnv(env, options.envPassthrough);
   const pullRequest =
     options.prNumber === undefined ? undefined : pullRequestRun(options.prNumber, undefined, env.GITHUB_REF);
+  const cachePr = pullRequest?.pr_number ?? prNumberOfRef(env.GITHUB_REF ?? "") ?? undefined;
   const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
   const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
   await mkdir(localRoot, { recursive: true });
@@ -152,6 +158,7 @@ export async function withRunWorkspace<T>(
         env,
         childEnv: children,
         pullRequest,
+        cachePr,
       });
     } finally {
       await checkout.dispose();

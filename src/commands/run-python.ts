@@ -40,7 +40,7 @@ import {
   type RunRole,
 } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
-import { LocalDirectoryCache } from "../run/build-cache.js";
+import { cacheKeys, LocalDirectoryCache } from "../run/build-cache.js";
 import {
   abOrder,
   abPlan,
@@ -394,8 +394,13 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
               "replacing what is there: empty it, or name a folder of its own",
           );
         }
-        datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
-        const hit = await cache.restore([datasetDir], datasetKey);
+        const datasetKeys = cacheKeys(
+          await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env),
+          [],
+          workspace.cachePr,
+        );
+        datasetKey = datasetKeys.key;
+        const hit = await cache.restore([datasetDir], datasetKey, datasetKeys.restoreKeys);
         if (hit && (await hasEntries(datasetDir))) {
           datasets = "cache hit";
           datasetsToSave = cache.kind === "local"; // the local entry was moved out: it goes back

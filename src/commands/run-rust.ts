@@ -25,7 +25,7 @@ import {
   runCargoBench,
   type BenchCrate,
 } from "../run/cargo.js";
-import { copyFolder } from "../run/build-cache.js";
+import { cacheKeys, copyFolder } from "../run/build-cache.js";
 import { cacheStatus } from "../report/run-summary.js";
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
@@ -275,13 +275,16 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         // Each side has its own entry (the base is usually main's commit, the head one PR's),
         // so a same-runner A/B serves both sides; a base without an entry of its own starts
         // from a copy of the head's restored build rather than from nothing.
-        const headCache = await restoreSide(targetDir, `${keyPrefix}${lockHash}`, [keyPrefix]);
+        const headKeys = cacheKeys(`${keyPrefix}${lockHash}`, [keyPrefix], workspace.cachePr);
+        const headCache = await restoreSide(targetDir, headKeys.key, headKeys.restoreKeys);
         let baseCache: SideCache | undefined;
         if (baseCheckout) {
-          baseCache = await restoreSide(baseTargetDir, `${keyPrefix}base-${baseLockHash}`, [
-            `${keyPrefix}base-`,
-            keyPrefix,
-          ]);
+          const baseKeys = cacheKeys(
+            `${keyPrefix}base-${baseLockHash}`,
+            [`${keyPrefix}base-`, keyPrefix],
+            workspace.cachePr,
+          );
+          baseCache = await restoreSide(baseTargetDir, baseKeys.key, baseKeys.restoreKeys);
           if (baseCache.restored === "miss" && headCache.restored !== "miss") {
             await copyFolder(targetDir, baseTargetDir);
             baseCache = { ...baseCache, restored: "copy-of-head", from: headCache.from };
