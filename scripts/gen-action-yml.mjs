@@ -35,8 +35,11 @@ const repetitionsInput = {
     "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
 };
 
-/** Checks out `inputs.repository` at `inputs.sha` into `inputs.path`, unless repository is empty. */
-const checkoutStep = (when) => ({
+/**
+ * Checks out `inputs.repository` at `inputs.sha` into `inputs.path`, unless repository is
+ * empty; with `abBase`, the whole history when the action has a `base-sha` to build too.
+ */
+const checkoutStep = (when, { abBase = true } = {}) => ({
   name: "Check out the project to benchmark",
   if: joinCondition(when, "inputs.repository != ''"),
   uses: CHECKOUT_ACTION,
@@ -45,7 +48,7 @@ const checkoutStep = (when) => ({
     ref: "${{ inputs.sha }}",
     path: "${{ inputs.path }}",
     // a same-runner A/B builds the base commit from this checkout too: fetch the history
-    "fetch-depth": "${{ inputs.base-sha != '' && '0' || '1' }}",
+    "fetch-depth": abBase ? "${{ inputs.base-sha != '' && '0' || '1' }}" : "1",
     "persist-credentials": false,
   },
 });
@@ -318,7 +321,8 @@ export const ACTIONS = {
       count: "Rows published",
       "history-file": "The results history (JSON lines, one per iteration)",
     },
-    preSteps: (when) => [checkoutStep(when)],
+    // no base-sha input here: pipelines compare two refs with `pipeline-compare`
+    preSteps: (when) => [checkoutStep(when, { abBase: false })],
   },
   schedule: {
     description:
