@@ -41,6 +41,7 @@ import {
 } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import { cacheKeys, LocalDirectoryCache } from "../run/build-cache.js";
+import { envPassthroughProblem } from "../context/child-env.js";
 import {
   abOrder,
   abPlan,
@@ -80,8 +81,17 @@ export const RunPythonOptions = RunCommonOptions.extend({
   datagenCommand: optionalText,
   /** What keys the dataset cache (default: the package the generator script lives in). */
   datagenSources: textList,
-  /** Environment variables whose values key the dataset cache too (scale knobs such as row counts). */
-  datagenEnv: z.array(EnvName).default([]),
+  /**
+   * Environment variables whose values key the dataset cache too (scale knobs such as row
+   * counts); the generator and the benchmarks see them (credential-like names are refused).
+   */
+  datagenEnv: z
+    .array(EnvName)
+    .default([])
+    .superRefine((names, ctx) => {
+      const problem = envPassthroughProblem(names);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** Relative to the workdir (inside the checkout), or an absolute path. */
   datasetDir: z.string().trim().min(1).default(".lance-bench-datasets"),
   /** Variables that also hold the dataset folder, for generators and benchmarks that read their own. */
@@ -370,7 +380,9 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       const datasetVars = Object.fromEntries(
         ["LANCE_BENCH_DATASET_DIR", ...options.datasetEnv].map((name) => [name, datasetDir]),
       );
-      const env = venv.env.with(datasetVars);
+      /** The knobs the generator reads (`datagen-env`), as this run was given them. */
+      const datagenVars = Object.fromEntries(options.datagenEnv.map((name) => [name, workspace.env[name]]));
+      const env = venv.env.with({ ...datagenVars, ...datasetVars });
       let datasets: RunPythonSummary["datasets"] = "none";
       let datasetKey: string | undefined;
       let datasetsToSave = false;
@@ -438,7 +450,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${run?.repetition ?? 1}.json`);
           const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
             cwd: side.workdir,
-            env: side.venv.env.with(datasetVars),
+            env: side.venv.env.with({ ...datagenVars, ...datasetVars }),
             timeoutMs: remaining(),
           });
           const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
