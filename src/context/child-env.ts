@@ -55,6 +55,7 @@ const ALLOWED_NAMES = new Set([
   "JAVA_HOME",
   "GOPATH",
   "GOROOT",
+  "NODE_PATH",
 ]);
 
 /** Variables passed by prefix (toolchains and locale). */
