@@ -25,6 +25,14 @@ const dbInput = {
 };
 const testbedInput = { description: "Machine name (default: the runner's name)" };
 const runIdInput = { description: "Identifier of this run (default: the workflow run id and attempt)" };
+const envPassthroughInput = {
+  description:
+    "Environment variables the benchmarked code (builds, benchmarks, generators, pipelines) may see besides the allowlist (PATH, HOME, locale, CARGO_*, RUSTUP_*, RUST*, PYTHON*, …), space-separated; credential-like names are refused",
+};
+const prNumberInput = {
+  description:
+    "The pull request this run is for: rows are stored under refs/pull/<n>/head with its number, never in a branch's history, and caches are its own",
+};
 const repetitionsInput = {
   description:
     "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
@@ -61,6 +69,10 @@ export const ACTIONS = {
       ref: {
         description:
           "Record the rows under this ref (main = refs/heads/main, or a full refs/...), not the workflow's: builds a branch's history from elsewhere",
+      },
+      "pr-number": {
+        description:
+          "The pull request these results belong to: rows are stored under refs/pull/<n>/head with its number, never in a branch's history",
       },
       config: { description: "Settings file: units of custom metrics (default: .lance-bench.yml in repo)" },
     },
@@ -99,6 +111,8 @@ export const ACTIONS = {
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
       repetitions: repetitionsInput,
+      "env-passthrough": envPassthroughInput,
+      "pr-number": prNumberInput,
     },
     outputs: {
       "results-dir": "Folder holding the results files",
@@ -161,6 +175,8 @@ export const ACTIONS = {
           "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
       },
       repetitions: repetitionsInput,
+      "env-passthrough": envPassthroughInput,
+      "pr-number": prNumberInput,
     },
     outputs: {
       "results-dir": "Folder holding the results file",
@@ -222,6 +238,8 @@ export const ACTIONS = {
         description:
           "A variant (or true: the first) to record one CPU flamegraph of with perf, uploaded as an artifact",
       },
+      "env-passthrough": envPassthroughInput,
+      "pr-number": prNumberInput,
     },
     outputs: {
       "results-dir": "Folder holding the history and the results file",
@@ -301,7 +319,20 @@ ACTIONS["compare-pr"] = {
       description:
         "Pull request to comment on (default: the triggering pull_request event's; give it in workflow_run jobs)",
     },
+    "expected-head-sha": {
+      description:
+        "The head that was benchmarked: the PR's head must be this commit, or nothing is written (default in a workflow_run job: the run's head_sha)",
+    },
+    "expected-head-repository": {
+      description:
+        "The repository (owner/name) of that head: both or neither (default in a workflow_run job: the run's head_repository)",
+    },
     token: { description: "Token with pull-requests: write, for the comment", default: "${{ github.token }}" },
+    "comment-author": {
+      description:
+        "The token's own login: only its comments are edited (empty: asked from GitHub, which GITHUB_TOKEN cannot do)",
+      default: "github-actions[bot]",
+    },
     comment: { description: "Post or update the PR comment (true/false)", default: "true" },
     "comment-key": {
       description: "Keeps one comment per key: give each suite its own key when several compare on one PR",

@@ -72,6 +72,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       "--ref <ref>",
       "record the rows under this branch (main = refs/heads/main) or full ref, e.g. to build main's history",
     )
+    .option("--pr-number <n>", "a pull request's results: stored under refs/pull/<n>/head, never a branch's history")
     .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
     .option("--json", "print a machine-readable summary")
     .action(async (files: string[], flags: Record<string, unknown>) => {
@@ -150,6 +151,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       "refs/heads/main",
     )
     .option("--comment-key <key>", "one comment per key", "default")
+    .option("--comment-author <login>", "the token's own login: only its comments are edited (default: GET /user)", "")
+    .option(
+      "--expected-head-sha <sha>",
+      "comment only when the PR's head is this commit (with --expected-head-repository)",
+    )
+    .option("--expected-head-repository <owner/name>", "comment only when the PR's head is in this repository")
     .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
     .option("--fail-on-regression", "exit 1 when any benchmark regressed")
     .action(async (flags: Record<string, unknown>) => {
@@ -424,6 +431,11 @@ function runCommand(
     .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
     .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
     .option("--repetitions <n>", "runs of the head, each its own result (default 1); A/B: of each side (default 10)")
+    .option("--pr-number <n>", "a pull request's run: rows under refs/pull/<n>/head, never a branch's history")
+    .option(
+      "--env-passthrough <name...>",
+      "environment variables the benchmarked code may see besides the allowlist (no credentials)",
+    )
     .option("--json", "print a machine-readable summary");
 }
 

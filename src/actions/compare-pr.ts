@@ -17,6 +17,9 @@ export const Inputs = {
   PrNumber: "pr-number",
   Token: "token",
   Comment: "comment",
+  CommentAuthor: "comment-author",
+  ExpectedHeadSha: "expected-head-sha",
+  ExpectedHeadRepository: "expected-head-repository",
   CommentKey: "comment-key",
   FailOnRegression: "fail-on-regression",
 } as const;
@@ -33,19 +36,26 @@ const flag = (name: string, fallback: boolean) => {
   return value === undefined ? fallback : value === "true";
 };
 
-/** The pull request this run belongs to: the input, else the triggering event's. */
-async function prNumberFromEvent(): Promise<number | undefined> {
+interface Event {
+  pull_request?: { number?: number };
+  issue?: { number?: number; pull_request?: unknown };
+  workflow_run?: { head_sha?: string; head_repository?: { full_name?: string } | null };
+}
+
+/** The triggering event's payload, or an empty one. */
+async function readEvent(): Promise<Event> {
   const eventPath = process.env.GITHUB_EVENT_PATH;
-  if (!eventPath) return undefined;
+  if (!eventPath) return {};
   try {
-    const event = JSON.parse(await readFile(eventPath, "utf8")) as {
-      pull_request?: { number?: number };
-      issue?: { number?: number; pull_request?: unknown };
-    };
-    return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    return JSON.parse(await readFile(eventPath, "utf8")) as Event;
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/** The pull request this run belongs to: the input, else the triggering event's. */
+function prNumberFromEvent(event: Event): number | undefined {
+  return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
 }
 
 const change = (row: BenchmarkComparison) => `${((row.ratio! - 1) * 100).toFixed(1)}%`;
@@ -61,6 +71,14 @@ export async function run(): Promise<void> {
     if (token) core.setSecret(token);
     const failOnRegression = flag(Inputs.FailOnRegression, true);
     const base = listInput(Inputs.Base);
+    const event = await readEvent();
+    let expectedHeadSha = optionalInput(Inputs.ExpectedHeadSha);
+    let expectedHeadRepository = optionalInput(Inputs.ExpectedHeadRepository);
+    // in a workflow_run job the head that ran is the event's (the PR number is the artifact's)
+    if (expectedHeadSha === undefined && expectedHeadRepository === undefined && event.workflow_run) {
+      expectedHeadSha = event.workflow_run.head_sha;
+      expectedHeadRepository = event.workflow_run.head_repository?.full_name;
+    }
     const options = parseComparePrOptions({
       base: base.length > 0 ? base : ["history"],
       head: listInput(Inputs.Head),
@@ -68,7 +86,11 @@ export async function run(): Promise<void> {
       config: optionalInput(Inputs.Config),
       historyRef: optionalInput(Inputs.HistoryRef),
       repository: optionalInput(Inputs.Repository),
-      prNumber: optionalInput(Inputs.PrNumber) ?? (await prNumberFromEvent()),
+      prNumber: optionalInput(Inputs.PrNumber) ?? prNumberFromEvent(event),
+      expectedHeadSha,
+      expectedHeadRepository,
+      // empty: the token's own login, from GitHub
+      commentAuthor: core.getInput(Inputs.CommentAuthor),
       token,
       comment: flag(Inputs.Comment, true),
       commentKey: optionalInput(Inputs.CommentKey),

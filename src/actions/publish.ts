@@ -16,6 +16,7 @@ export const Inputs = {
   Repo: "repo",
   RunId: "run-id",
   Ref: "ref",
+  PrNumber: "pr-number",
   Config: "config",
 } as const;
 
@@ -36,6 +37,7 @@ export async function run(): Promise<void> {
       repo: optionalInput(Inputs.Repo) ?? process.env.GITHUB_WORKSPACE,
       runId: optionalInput(Inputs.RunId),
       ref: optionalInput(Inputs.Ref),
+      prNumber: optionalInput(Inputs.PrNumber),
       config: optionalInput(Inputs.Config),
     });
     const summary = await publish(options, { retry: retryPolicyFromEnv(), log: (m) => core.info(m) });

@@ -19,6 +19,8 @@ export const CommonRunInputs = {
   Profile: "profile",
   BaseSha: "base-sha",
   Repetitions: "repetitions",
+  EnvPassthrough: "env-passthrough",
+  PrNumber: "pr-number",
 } as const;
 
 export function readCommonRunInputs() {
@@ -37,6 +39,8 @@ export function readCommonRunInputs() {
     profile: optionalInput(CommonRunInputs.Profile),
     baseSha: optionalInput(CommonRunInputs.BaseSha),
     repetitions: optionalInput(CommonRunInputs.Repetitions),
+    prNumber: optionalInput(CommonRunInputs.PrNumber),
+    envPassthrough: (optionalInput(CommonRunInputs.EnvPassthrough) ?? "").split(/[\s,]+/).filter(Boolean),
   };
 }
 

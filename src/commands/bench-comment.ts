@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseOptions } from "../model/index.js";
+import { GitHubApiError, parseOptions } from "../model/index.js";
 import { DispatchTargetShape } from "./dispatch-target.js";
 import { BENCH_BOT_USAGE, parseBenchComment, type BenchRequest } from "../github/bench-comment.js";
 import { DEFAULT_API_URL, callGitHub, createGitHubClient, type GitHubClient } from "../github/client.js";
@@ -19,7 +19,12 @@ export function parseBenchCommentOptions(raw: Record<string, unknown>): BenchCom
 /** The parts of an `issue_comment` event payload this uses (checked, since it is outside input). */
 const CommentEvent = z.object({
   action: z.string(),
-  comment: z.object({ id: z.number().int(), body: z.string(), user: z.object({ login: z.string().min(1) }) }),
+  comment: z.object({
+    id: z.number().int(),
+    body: z.string(),
+    user: z.object({ login: z.string().min(1) }),
+    created_at: z.string().optional(),
+  }),
   issue: z.object({ number: z.number().int().positive(), pull_request: z.unknown().optional() }),
   repository: z.object({ full_name: z.string().min(3) }),
 });
@@ -44,13 +49,21 @@ export interface BenchCommentDependencies {
   log?: (message: string) => void;
 }
 
+/** Roles (`role_name`) and permissions (`permission`) that may start a run with the repository's secrets. */
 const WRITE_PERMISSIONS = new Set(["admin", "maintain", "write"]);
 
+/** Whole seconds since the epoch, or NaN: GitHub's timestamps carry seconds, no finer. */
+const second = (timestamp: string | null | undefined) =>
+  timestamp ? Math.floor(Date.parse(timestamp) / 1000) : Number.NaN;
+
 /**
- * Answers one pull-request comment: a `@bench-bot benchmark` request from a collaborator with
- * write access (or from the PR's author) is acknowledged with a reaction and dispatches the
- * benchmark workflow for the PR head; anyone else gets a polite refusal; other comments are
- * ignored without a single API call.
+ * Answers one pull-request comment. The commenter's permission is read before anything is
+ * written: only collaborators with write, maintain or admin access may start a run (it runs the
+ * PR head with the repository's secrets), and the PR's author is no exception; anyone else gets
+ * one polite refusal. The run is bound to the head the commenter saw: when the pull request or
+ * its head repository changed at or after the comment's second, nothing runs and the commenter
+ * is asked to comment again. A request is acknowledged with a reaction, then dispatched; other
+ * comments are ignored without a single API call.
  */
 export async function handleBenchComment(
   options: BenchCommentOptions,
@@ -87,17 +100,10 @@ export async function handleBenchComment(
       client.rest.issues.createComment({ ...issue, body }),
     );
 
-  if (parsed.kind === "invalid") {
-    await reply(`@${user} I could not read that request: ${parsed.reason}. ${BENCH_BOT_USAGE}`);
-    return { kind: "invalid", reason: parsed.reason };
-  }
-
-  const { data: pull } = await callGitHub(`reading pull request #${event.issue.number}`, () =>
-    client.rest.pulls.get({ owner: repository.owner, repo: repository.repo, pull_number: event.issue.number }),
-  );
-  const isAuthor = pull.user?.login === user;
+  // Who asks, first: nothing is written (reply, reaction, dispatch) before this answer.
   let permission = "none";
-  if (!isAuthor) {
+  let role = "none";
+  try {
     const { data } = await callGitHub(`reading ${user}'s permission on ${repositoryName(repository)}`, () =>
       client.rest.repos.getCollaboratorPermissionLevel({
         owner: repository.owner,
@@ -106,14 +112,46 @@ export async function handleBenchComment(
       }),
     );
     permission = data.permission;
+    role = data.role_name;
+  } catch (error) {
+    // a user GitHub does not know as a collaborator (404) has no permission; anything else fails
+    if (!(error instanceof GitHubApiError && error.status === 404)) throw error;
   }
-  if (!isAuthor && !WRITE_PERMISSIONS.has(permission)) {
-    const reason = `${user} has ${permission} permission and is not the pull request's author`;
+  if (!WRITE_PERMISSIONS.has(role) && !WRITE_PERMISSIONS.has(permission)) {
+    const reason = `${user} has ${role === permission ? permission : `${role} (${permission})`} permission, not write`;
     await reply(
-      `Thanks for your interest, @${user}! Benchmark runs can be requested by collaborators with write ` +
-        "access and by the pull request's author; a maintainer can start one for you.",
+      `Thanks for your interest, @${user}! Benchmark runs execute the pull request's code with this ` +
+        "repository's secrets, so only collaborators with write access can request them; a maintainer " +
+        "can start one for you.",
     );
     return { kind: "refused", user, reason };
+  }
+
+  if (parsed.kind === "invalid") {
+    await reply(`@${user} I could not read that request: ${parsed.reason}. ${BENCH_BOT_USAGE}`);
+    return { kind: "invalid", reason: parsed.reason };
+  }
+
+  const { data: pull } = await callGitHub(`reading pull request #${event.issue.number}`, () =>
+    client.rest.pulls.get({ owner: repository.owner, repo: repository.repo, pull_number: event.issue.number }),
+  );
+  // The head the commenter saw: a pull request updated after the comment, or a head repository
+  // pushed to in or after the comment's second, may run code nobody with write access has seen.
+  // (Commit dates are no evidence: whoever pushes sets them.)
+  const commented = second(event.comment.created_at);
+  const stale = Number.isNaN(commented)
+    ? "the comment carries no time"
+    : second(pull.updated_at) > commented
+      ? `the pull request was updated at ${pull.updated_at}, after the comment`
+      : second(pull.head.repo?.pushed_at) >= commented
+        ? `the head repository was pushed to at ${pull.head.repo?.pushed_at}, not before the comment`
+        : undefined;
+  if (stale !== undefined) {
+    await reply(
+      `@${user} the pull request changed while your request was on its way, so nothing was started: ` +
+        "please review the new head and comment again.",
+    );
+    return { kind: "refused", user, reason: stale };
   }
 
   await callGitHub("acknowledging the comment", () =>

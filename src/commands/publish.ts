@@ -5,6 +5,7 @@ import {
   InputError,
   parseOptions,
   prNumberOfRef,
+  pullRequestRun,
   type DutBuild,
   type Result,
   type RunInfo,
@@ -43,6 +44,11 @@ export const PublishOptions = z.object({
    * builds a branch's history that `compare --history-ref` reads.
    */
   ref: GitRef.optional(),
+  /**
+   * The pull request these results belong to: rows go under `refs/pull/<n>/head` with
+   * `run.pr_number` n, never into a branch's history (a contradicting `ref` is refused).
+   */
+  prNumber: z.coerce.number().int().positive().optional(),
   /** `.lance-bench.yml` whose `metrics` rules give units and directions (default: in --repo, else the cwd). */
   config: optionalText,
 });
@@ -112,6 +118,8 @@ export async function storeResults(
 export async function publish(options: PublishOptions, deps: PublishDependencies = {}): Promise<PublishSummary> {
   const env = deps.env ?? process.env;
   resolveDbUri(options.db, env); // a bad --db fails before any work
+  const pullRequest =
+    options.prNumber === undefined ? undefined : pullRequestRun(options.prNumber, options.ref, env.GITHUB_REF);
   const config = await loadRepoConfig(options.config ?? path.join(options.repo ?? ".", CONFIG_FILE), {
     required: options.config !== undefined,
   });
@@ -128,11 +136,17 @@ export async function publish(options: PublishOptions, deps: PublishDependencies
   const warnings = [...parsed.warnings];
   if (parsed.measurements.length > 0) {
     const warn = (message: string) => warnings.push(message);
-    const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
+    const context = await resolveResultsContext(
+      { ...options, warn, pullRequest },
+      parsed.measurements,
+      parsed.toolchain,
+      env,
+    );
     results.push(...toResults(parsed.measurements, context));
   }
+  // results files carry the run they were measured in: the pull request (or ref) given here wins
   const { ref } = options;
-  const stored =
-    ref === undefined ? results : results.map((r) => ({ ...r, run: { ...r.run, ref, pr_number: prNumberOfRef(ref) } }));
+  const stamp = pullRequest ?? (ref === undefined ? undefined : { ref, pr_number: prNumberOfRef(ref) });
+  const stored = stamp === undefined ? results : results.map((r) => ({ ...r, run: { ...r.run, ...stamp } }));
   return storeResults(stored, options.db, { ...deps, env }, warnings);
 }

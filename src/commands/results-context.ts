@@ -11,6 +11,7 @@ import {
   Result,
   type DutBuild,
   type Measurement,
+  type PullRequestRun,
   type RunInfo,
   type TestBed,
 } from "../model/index.js";
@@ -45,6 +46,8 @@ export interface ContextOptions {
   defaultName?: string | undefined;
   /** Told when the version falls back to the commit (no manifest version to read). */
   warn?: ((message: string) => void) | undefined;
+  /** A pull request's run (`--pr-number`): its ref and number replace the CI run's. */
+  pullRequest?: PullRequestRun | undefined;
 }
 
 /** Stands for the version of a project whose manifest has none to read (`unversioned+abc1234`). */
@@ -157,6 +160,7 @@ export async function resolveResultsContext(
   const toolchain = await detectToolchain(measurements, toolchainFromFiles, options.repo);
   const run = detectRunInfo(options.runId ?? contentRunId(measurements), env);
   if (options.runId !== undefined) run.run_id = options.runId;
+  if (options.pullRequest !== undefined) Object.assign(run, options.pullRequest);
   return { sha, dut, testBed, toolchain, fingerprint: environmentFingerprint(testBed, toolchain), run };
 }
 

@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { childEnv, envPassthroughProblem, type ChildEnv } from "../context/child-env.js";
 import { validateSha } from "../context/git.js";
-import { ConfigurationError, type Result } from "../model/index.js";
+import { ConfigurationError, prNumberOfRef, pullRequestRun, type PullRequestRun, type Result } from "../model/index.js";
 import { writeResultsFile } from "../parse/index.js";
 import { LocalDirectoryCache, type BuildCache } from "../run/build-cache.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
@@ -41,6 +42,19 @@ export const RunCommonOptions = z.object({
    * 1): each run is its own result per benchmark, so main's history has run-to-run replication.
    */
   repetitions: z.coerce.number().int().min(1).max(100).optional(),
+  /**
+   * Variables the benchmarked code may see besides the allowlist (PATH, HOME, locale, CARGO_*,
+   * RUSTUP_*, RUST*, PYTHON*, …); credential-like names are refused.
+   */
+  /** A pull request's run: rows under `refs/pull/<n>/head` with `run.pr_number` n, and its own caches. */
+  prNumber: z.coerce.number().int().positive().optional(),
+  envPassthrough: z
+    .array(z.string().trim().min(1))
+    .default([])
+    .superRefine((names, ctx) => {
+      const problem = envPassthroughProblem(names);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    }),
 });
 
 /** Enough runs a side for a run-level test to pass false-discovery control over a large suite. */
@@ -95,7 +109,17 @@ export interface RunWorkspace {
   workDir: string;
   cache: BuildCache;
   log: (message: string) => void;
+  /** The suite's own environment (the store's credentials): never handed to a child. */
   env: NodeJS.ProcessEnv;
+  /** The environment of the code benchmarked: the allowlist plus `env-passthrough`. */
+  childEnv: ChildEnv;
+  /** The pull request this run is for (`pr-number`), whose rows never join a branch's history. */
+  pullRequest: PullRequestRun | undefined;
+  /**
+   * The pull request whose cache namespace (`pr-<n>-`) this run saves in: `pr-number`, else the
+   * workflow's (`GITHUB_REF` `refs/pull/<n>/…`); undefined for main's runs.
+   */
+  cachePr: number | undefined;
 }
 
 /**
@@ -103,12 +127,22 @@ export interface RunWorkspace {
  * folder, and removes both afterwards, whatever happens.
  */
 export async function withRunWorkspace<T>(
-  repo: string,
-  sha: string | undefined,
-  cacheDir: string | undefined,
+  options: {
+    repo: string;
+    sha?: string | undefined;
+    cacheDir?: string | undefined;
+    envPassthrough: readonly string[];
+    prNumber?: number | undefined;
+  },
   deps: RunDependencies,
   body: (workspace: RunWorkspace) => Promise<T>,
 ): Promise<T> {
+  const { repo, sha, cacheDir } = options;
+  const env = deps.env ?? process.env;
+  const children = childEnv(env, options.envPassthrough);
+  const pullRequest =
+    options.prNumber === undefined ? undefined : pullRequestRun(options.prNumber, undefined, env.GITHUB_REF);
+  const cachePr = pullRequest?.pr_number ?? prNumberOfRef(env.GITHUB_REF ?? "") ?? undefined;
   const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
   const localRoot = cache instanceof LocalDirectoryCache ? cache.root : os.tmpdir();
   await mkdir(localRoot, { recursive: true });
@@ -116,7 +150,16 @@ export async function withRunWorkspace<T>(
   try {
     const checkout = await prepareCheckout(path.resolve(repo), sha, workDir);
     try {
-      return await body({ checkout, workDir, cache, log: deps.log ?? (() => {}), env: deps.env ?? process.env });
+      return await body({
+        checkout,
+        workDir,
+        cache,
+        log: deps.log ?? (() => {}),
+        env,
+        childEnv: children,
+        pullRequest,
+        cachePr,
+      });
     } finally {
       await checkout.dispose();
     }

@@ -30,6 +30,7 @@ import {
 import { profileCommand, type ProfileOutcome } from "../run/profile.js";
 import { runStep, StepFailure } from "../run/python.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
+import type { ChildEnv } from "../context/child-env.js";
 import { appendHistory, HISTORY_FILE, type HistoryEntry } from "./pipeline-history.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveDut, resolveResultsContext, toResults } from "./results-context.js";
@@ -129,12 +130,21 @@ export function commandTemplate(text: string): (values: Record<Placeholder, stri
   return (values) => words.map((w) => w.replace(/\{([a-z]+)\}/g, (_, name: Placeholder) => values[name]));
 }
 
+/** A state file deleted before every iteration: where, and who named it (for errors). */
+interface StateFile {
+  /** As named, relative to the workdir. */
+  relative: string;
+  /** The file and field, or the input, that named it. */
+  what: string;
+}
+
 /**
  * The state a rapidbyte-style pipeline file keeps between runs (`state.connection`, a SQLite
  * or state file): deleted before every iteration, or the second iteration would resume where
- * the first ended and copy nothing.
+ * the first ended and copy nothing. The pipeline file is the PR's: the path must stay inside
+ * the workdir (no `..`, no absolute path, no symbolic link out), checked before anything runs.
  */
-async function stateFilesOf(pipelineFile: string, workdir: string): Promise<string[]> {
+async function stateFilesOf(pipelineFile: string, workdir: string, shownFile: string): Promise<StateFile[]> {
   let doc: unknown;
   try {
     doc = parseYaml(await readFile(pipelineFile, "utf8"));
@@ -144,13 +154,17 @@ async function stateFilesOf(pipelineFile: string, workdir: string): Promise<stri
   const state = (doc as { state?: { backend?: unknown; connection?: unknown } } | null)?.state;
   if (typeof state?.connection !== "string" || state.connection === "") return [];
   if (state.backend !== undefined && state.backend !== "sqlite" && state.backend !== "file") return [];
-  return [path.resolve(workdir, state.connection)];
+  return [{ relative: state.connection, what: `${shownFile}: state.connection` }];
 }
 
-/** Removes state files (and SQLite's companions); folders are never removed. */
-async function deleteStateFiles(files: readonly string[]): Promise<void> {
-  for (const file of files) {
-    for (const candidate of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+/**
+ * Removes state files (and SQLite's companions); folders are never removed. Each path is
+ * checked again right before: the code benchmarked may have put a symbolic link in its way.
+ */
+async function deleteStateFiles(workdir: string, files: readonly StateFile[]): Promise<void> {
+  for (const { relative, what } of files) {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) {
+      const candidate = await resolveInside(workdir, `${relative}${suffix}`, what, "the workdir");
       const info = await stat(candidate).catch(() => undefined);
       if (info?.isDirectory()) throw new ConfigurationError(`state path "${candidate}" is a folder, not a state file`);
       if (info) await rm(candidate, { force: true });
@@ -233,7 +247,7 @@ function iterationEntries(
 /** A variant's pipeline file and the state files deleted before each of its iterations. */
 interface VariantFiles {
   file: string;
-  state: string[];
+  state: StateFile[];
 }
 
 /** Each variant's pipeline file, checked to exist (when the command uses it) before anything is built or seeded. */
@@ -251,7 +265,12 @@ async function locateVariants(
     if (usesPipelineFile && !(await stat(file).catch(() => undefined))?.isFile()) {
       throw new ConfigurationError(`variant ${variant.name}: no pipeline file ${relative} at ${sha}`);
     }
-    const state = [...(await stateFilesOf(file, workdir)), ...options.statePaths.map((p) => path.resolve(workdir, p))];
+    const state = [
+      ...(await stateFilesOf(file, workdir, relative)),
+      ...options.statePaths.map((p) => ({ relative: p, what: "state-paths" })),
+    ];
+    // checked before anything is built, seeded or run
+    for (const { relative: named, what } of state) await resolveInside(workdir, named, what, "the workdir");
     files.set(variant.name, { file, state });
   }
   return files;
@@ -266,7 +285,7 @@ interface Bench {
   schema: string;
   fill: ReturnType<typeof commandTemplate>;
   workdir: string;
-  commandEnv: NodeJS.ProcessEnv;
+  commandEnv: ChildEnv;
   historyFile: string;
   /** The history fields every entry of this run shares. */
   identity: Pick<HistoryEntry, "aot" | "git_sha" | "git_sha_full" | "git_branch">;
@@ -277,7 +296,7 @@ interface Bench {
 /** Empties the destination and deletes the pipeline's state, so the next run starts from nothing. */
 async function reset(bench: Bench, files: VariantFiles): Promise<void> {
   await bench.database(`dropping schema ${bench.schema}`, () => dropSchema(bench.session, bench.schema));
-  await deleteStateFiles(files.state);
+  await deleteStateFiles(bench.workdir, files.state);
 }
 
 /** The command line and environment of one run of a variant. */
@@ -291,14 +310,13 @@ function invocation(bench: Bench, variant: Variant, files: VariantFiles, rows: n
     aot: String(options.aot),
     schema,
   });
-  const env: NodeJS.ProcessEnv = {
-    ...bench.commandEnv,
+  const env = bench.commandEnv.with({
     BENCH_ROWS: String(rows),
     BENCH_VARIANT: variant.name,
     BENCH_ITERATION: iteration,
     BENCH_AOT: options.aot ? "1" : "0",
     BENCH_DEST_SCHEMA: schema,
-  };
+  });
   return { argv, env };
 }
 
@@ -405,7 +423,7 @@ export async function runPipeline(
   const target = postgresTarget(options.databaseUrl, env);
   const started = Date.now();
 
-  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+  return withRunWorkspace(options, deps, async (workspace) => {
     const { checkout, workDir, log } = workspace;
     const deadline = Date.now() + options.budgetMinutes * 60_000;
     const remaining = () => Math.max(1_000, deadline - Date.now());
@@ -424,7 +442,8 @@ export async function runPipeline(
       defaultName: path.basename(path.resolve(options.repo)),
       warn: log,
     });
-    const commandEnv: NodeJS.ProcessEnv = { ...workspace.env, ...libpqEnvironment(target) };
+    // the pipeline's own server, and no other: the parent's PG* are not on the allowlist
+    const commandEnv = workspace.childEnv.with(libpqEnvironment(target));
     if (build) {
       log(`building: ${build.join(" ")}`);
       await runStep("build command", build, { cwd: workdir, env: commandEnv, timeoutMs: remaining() });
@@ -520,6 +539,7 @@ export async function runPipeline(
             dutTimestamp: dut.timestamp,
             testbedName: options.testbedName,
             runId: options.runId,
+            pullRequest: workspace.pullRequest,
           },
           measurements,
           [server],

@@ -40,7 +40,8 @@ import {
   type RunRole,
 } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
-import { LocalDirectoryCache } from "../run/build-cache.js";
+import { cacheKeys, LocalDirectoryCache } from "../run/build-cache.js";
+import { envPassthroughProblem } from "../context/child-env.js";
 import {
   abOrder,
   abPlan,
@@ -80,8 +81,17 @@ export const RunPythonOptions = RunCommonOptions.extend({
   datagenCommand: optionalText,
   /** What keys the dataset cache (default: the package the generator script lives in). */
   datagenSources: textList,
-  /** Environment variables whose values key the dataset cache too (scale knobs such as row counts). */
-  datagenEnv: z.array(EnvName).default([]),
+  /**
+   * Environment variables whose values key the dataset cache too (scale knobs such as row
+   * counts); the generator and the benchmarks see them (credential-like names are refused).
+   */
+  datagenEnv: z
+    .array(EnvName)
+    .default([])
+    .superRefine((names, ctx) => {
+      const problem = envPassthroughProblem(names);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** Relative to the workdir (inside the checkout), or an absolute path. */
   datasetDir: z.string().trim().min(1).default(".lance-bench-datasets"),
   /** Variables that also hold the dataset folder, for generators and benchmarks that read their own. */
@@ -277,7 +287,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
     throw ConfigurationError.forInput("dut-version-from-package", "give it or dut-version, not both");
   }
   const started = Date.now();
-  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+  return withRunWorkspace(options, deps, async (workspace) => {
     const { checkout, workDir, cache, log } = workspace;
     const timeoutMs = options.budgetMinutes * 60_000;
     const deadline = Date.now() + timeoutMs;
@@ -300,7 +310,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
         defaultName: path.basename(path.resolve(options.repo)),
         warn: options.dutVersionFromPackage === undefined ? log : undefined,
       });
-      const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
+      const venv = await createVenv(options.python, venvDir, workspace.childEnv, remaining());
       const pythonVersion = (
         await runStep("python --version", [venv.python, "--version"], {
           cwd: workdir,
@@ -370,7 +380,9 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
       const datasetVars = Object.fromEntries(
         ["LANCE_BENCH_DATASET_DIR", ...options.datasetEnv].map((name) => [name, datasetDir]),
       );
-      const env = { ...venv.env, ...datasetVars };
+      /** The knobs the generator reads (`datagen-env`), as this run was given them. */
+      const datagenVars = Object.fromEntries(options.datagenEnv.map((name) => [name, workspace.env[name]]));
+      const env = venv.env.with({ ...datagenVars, ...datasetVars });
       let datasets: RunPythonSummary["datasets"] = "none";
       let datasetKey: string | undefined;
       let datasetsToSave = false;
@@ -394,8 +406,13 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
               "replacing what is there: empty it, or name a folder of its own",
           );
         }
-        datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
-        const hit = await cache.restore([datasetDir], datasetKey);
+        const datasetKeys = cacheKeys(
+          await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env),
+          [],
+          workspace.cachePr,
+        );
+        datasetKey = datasetKeys.key;
+        const hit = await cache.restore([datasetDir], datasetKey, datasetKeys.restoreKeys);
         if (hit && (await hasEntries(datasetDir))) {
           datasets = "cache hit";
           datasetsToSave = cache.kind === "local"; // the local entry was moved out: it goes back
@@ -433,7 +450,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           const jsonFile = path.join(workDir, `pytest-benchmark-${role}-${run?.repetition ?? 1}.json`);
           const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
             cwd: side.workdir,
-            env: { ...side.venv.env, ...datasetVars },
+            env: side.venv.env.with({ ...datagenVars, ...datasetVars }),
             timeoutMs: remaining(),
           });
           const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
@@ -463,6 +480,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
                 dutTimestamp: side.dut.timestamp,
                 testbedName: options.testbedName,
                 runId: options.runId,
+                pullRequest: workspace.pullRequest,
               },
               found,
               // The packages measured shape the numbers as the interpreter does: part of the fingerprint.

@@ -25,7 +25,7 @@ import {
   runCargoBench,
   type BenchCrate,
 } from "../run/cargo.js";
-import { copyFolder } from "../run/build-cache.js";
+import { cacheKeys, copyFolder } from "../run/build-cache.js";
 import { cacheStatus } from "../report/run-summary.js";
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
 import type { PublishSummary } from "./publish.js";
@@ -137,8 +137,8 @@ async function collectMeasurements(
  */
 export async function runRust(options: RunRustOptions, deps: RunDependencies = {}): Promise<RunRustSummary> {
   const plan = abPlan(options);
-  return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
-    const { checkout, workDir, cache, log, env } = workspace;
+  return withRunWorkspace(options, deps, async (workspace) => {
+    const { checkout, workDir, cache, log, env, childEnv } = workspace;
     const baseCheckout = plan.baseSha
       ? await prepareCheckout(path.resolve(options.repo), plan.baseSha, workDir)
       : undefined;
@@ -209,7 +209,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           filter: options.filter,
           features: options.features,
           cargoArgs: options.cargoArgs,
-          env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+          env: childEnv.with({ CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" }),
           timeoutMs: options.budgetMinutes * 60_000,
           onStart: preloadStore,
         });
@@ -236,6 +236,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
               dutTimestamp: dut.timestamp,
               testbedName: options.testbedName,
               runId: options.runId,
+              pullRequest: workspace.pullRequest,
             },
             measurements,
             [toolchain],
@@ -274,13 +275,16 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         // Each side has its own entry (the base is usually main's commit, the head one PR's),
         // so a same-runner A/B serves both sides; a base without an entry of its own starts
         // from a copy of the head's restored build rather than from nothing.
-        const headCache = await restoreSide(targetDir, `${keyPrefix}${lockHash}`, [keyPrefix]);
+        const headKeys = cacheKeys(`${keyPrefix}${lockHash}`, [keyPrefix], workspace.cachePr);
+        const headCache = await restoreSide(targetDir, headKeys.key, headKeys.restoreKeys);
         let baseCache: SideCache | undefined;
         if (baseCheckout) {
-          baseCache = await restoreSide(baseTargetDir, `${keyPrefix}base-${baseLockHash}`, [
-            `${keyPrefix}base-`,
-            keyPrefix,
-          ]);
+          const baseKeys = cacheKeys(
+            `${keyPrefix}base-${baseLockHash}`,
+            [`${keyPrefix}base-`, keyPrefix],
+            workspace.cachePr,
+          );
+          baseCache = await restoreSide(baseTargetDir, baseKeys.key, baseKeys.restoreKeys);
           if (baseCache.restored === "miss" && headCache.restored !== "miss") {
             await copyFolder(targetDir, baseTargetDir);
             baseCache = { ...baseCache, restored: "copy-of-head", from: headCache.from };
@@ -342,7 +346,11 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
               crateDir: path.join(checkout.dir, crate.path),
               benches: options.benches,
               features: options.features,
-              env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+              env: childEnv.with({
+                CARGO_TARGET_DIR: targetDir,
+                CRITERION_HOME: criterionHome,
+                CARGO_TERM_COLOR: "never",
+              }),
               workDir,
               svgFile: path.join(path.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
               seconds: options.profileSeconds,

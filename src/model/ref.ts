@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfigurationError } from "./errors.js";
 
 /** Characters a ref may hold here: a strict subset of git's (no spaces, quotes, `~^:?*[\`). */
 const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
@@ -47,4 +48,40 @@ export const GitRef = z
 export function prNumberOfRef(ref: string): number | null {
   const match = /^refs\/pull\/(\d+)\//.exec(ref);
   return match ? Number(match[1]) : null;
+}
+
+/** Where a pull request's results are stored: never under a branch, so never in main's history. */
+export const pullRequestRef = (prNumber: number) => `refs/pull/${prNumber}/head`;
+
+/** The ref and number every row of a pull request's run carries (`run.ref`, `run.pr_number`). */
+export interface PullRequestRun {
+  ref: string;
+  pr_number: number;
+}
+
+/**
+ * The run of pull request `prNumber` (`--pr-number`): its rows go under `refs/pull/<n>/head`.
+ * A contradiction is refused rather than resolved: an explicit `ref` other than that one, or
+ * a workflow running for another pull request (`GITHUB_REF` `refs/pull/<m>/merge`).
+ */
+export function pullRequestRun(
+  prNumber: number,
+  explicitRef: string | undefined,
+  workflowRef: string | undefined,
+): PullRequestRun {
+  const ref = pullRequestRef(prNumber);
+  if (explicitRef !== undefined && explicitRef !== ref) {
+    throw ConfigurationError.forInput(
+      "ref",
+      `${explicitRef} contradicts pr-number ${prNumber}: a pull request's rows are stored under ${ref}`,
+    );
+  }
+  const workflowPr = workflowRef === undefined ? null : prNumberOfRef(workflowRef);
+  if (workflowPr !== null && workflowPr !== prNumber) {
+    throw ConfigurationError.forInput(
+      "pr-number",
+      `${prNumber}, but this workflow runs for pull request #${workflowPr} (GITHUB_REF ${workflowRef})`,
+    );
+  }
+  return { ref, pr_number: prNumber };
 }

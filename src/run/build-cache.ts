@@ -23,6 +23,27 @@ export interface BuildCache {
   save(paths: readonly string[], key: string): Promise<boolean>;
 }
 
+/** Where a run saves a cache entry, and what it may restore from. */
+export interface CacheKeys {
+  key: string;
+  restoreKeys: string[];
+}
+
+/**
+ * The keys of a cache entry. A pull request's build (its build scripts, its generators) is
+ * untrusted: what it saves goes under its own `pr-<n>-` namespace, which no key or restore
+ * prefix of main's matches, so main never restores a PR's build. A PR restores its own
+ * entries first, then main's (read only: it never saves under them).
+ */
+export function cacheKeys(key: string, restorePrefixes: readonly string[], prNumber: number | undefined): CacheKeys {
+  if (prNumber === undefined) return { key, restoreKeys: [...restorePrefixes] };
+  const own = `pr-${prNumber}-`;
+  return {
+    key: `${own}${key}`,
+    restoreKeys: [...restorePrefixes.map((prefix) => `${own}${prefix}`), key, ...restorePrefixes],
+  };
+}
+
 export const DEFAULT_CACHE_DIR = path.join(os.homedir(), ".cache", "lance-bench");
 
 /** Whether a path exists (a missing one is an answer here, not an error). */

@@ -7,6 +7,7 @@ import { runProgram } from "../context/process.js";
 import { ConfigurationError } from "../model/index.js";
 import { exists } from "./build-cache.js";
 import { spawnCaptured, tail } from "./spawn.js";
+import type { ChildEnv } from "../context/child-env.js";
 
 /** A workspace member with at least one `[[bench]]` target. */
 export interface BenchCrate {
@@ -103,7 +104,7 @@ export interface CargoBenchRequest {
   filter?: string | undefined;
   features?: string | undefined;
   cargoArgs: readonly string[];
-  env: NodeJS.ProcessEnv;
+  env: ChildEnv;
   timeoutMs: number;
   onStderr?: (chunk: string) => void;
   onStart?: () => void;

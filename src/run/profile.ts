@@ -1,6 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { childEnv, type ChildEnv } from "../context/child-env.js";
 import { spawnCaptured, tail } from "./spawn.js";
+
+/** The profilers' own environment: they need no credential either. */
+const toolEnv = () => childEnv(process.env);
 
 /** What became of a profiling request: an SVG, or the reason there is none (never a failure). */
 export type ProfileOutcome =
@@ -11,16 +15,17 @@ const skipped = (benchmark: string, reason: string): ProfileOutcome => ({ benchm
 /** Whether perf may record here (it needs a kernel that allows it, perf_event_paranoid etc.). */
 export async function perfRefusal(workDir: string): Promise<string | undefined> {
   const probe = path.join(workDir, "perf-probe.data");
-  const result = await spawnCaptured("perf", ["record", "-q", "-o", probe, "--", "true"], { timeoutMs: 30_000 }).catch(
-    (error: Error) => ({ code: -1, stderr: error.message }),
-  );
+  const result = await spawnCaptured("perf", ["record", "-q", "-o", probe, "--", "true"], {
+    env: toolEnv(),
+    timeoutMs: 30_000,
+  }).catch((error: Error) => ({ code: -1, stderr: error.message }));
   await rm(probe, { force: true });
   if (result.code === 0) return undefined;
   return `perf cannot record here (${tail(result.stderr, 2).replace(/\s+/g, " ").trim() || `exit ${result.code}`})`;
 }
 
 async function hasProgram(program: string): Promise<boolean> {
-  return spawnCaptured(program, ["--help"], { timeoutMs: 10_000 }).then(
+  return spawnCaptured(program, ["--help"], { env: toolEnv(), timeoutMs: 10_000 }).then(
     (r) => r.code === 0,
     () => false,
   );
@@ -34,7 +39,7 @@ export interface RustProfileRequest {
   crateDir: string;
   benches: readonly string[];
   features?: string | undefined;
-  env: NodeJS.ProcessEnv;
+  env: ChildEnv;
   workDir: string;
   svgFile: string;
   seconds: number;
@@ -75,10 +80,15 @@ async function renderFlamegraph(
   timeoutMs: number,
 ): Promise<ProfileOutcome> {
   try {
-    const script = await spawnCaptured("perf", ["script", "-i", data], { timeoutMs });
+    const script = await spawnCaptured("perf", ["script", "-i", data], { env: toolEnv(), timeoutMs });
     if (script.code !== 0) return skipped(benchmark, `perf script failed: ${tail(script.stderr, 3)}`);
-    const folded = await spawnCaptured("inferno-collapse-perf", [], { input: script.stdout, timeoutMs });
+    const folded = await spawnCaptured("inferno-collapse-perf", [], {
+      env: toolEnv(),
+      input: script.stdout,
+      timeoutMs,
+    });
     const svg = await spawnCaptured("inferno-flamegraph", ["--title", `${benchmark} (CPU)`], {
+      env: toolEnv(),
       input: folded.stdout,
       timeoutMs,
     });
@@ -107,7 +117,7 @@ export interface CommandProfileRequest {
   label: string;
   argv: readonly string[];
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: ChildEnv;
   workDir: string;
   svgFile: string;
   timeoutMs: number;
@@ -140,7 +150,7 @@ export interface PythonProfileRequest {
   python: string;
   pytestArgs: readonly string[];
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: ChildEnv;
   svgFile: string;
   timeoutMs: number;
 }

@@ -1,13 +1,14 @@
 import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigurationError } from "../model/index.js";
+import type { ChildEnv } from "../context/child-env.js";
 import { spawnCaptured, tail } from "./spawn.js";
 
 export interface PythonEnvironment {
   dir: string;
   python: string;
-  /** The process environment with the venv activated. */
-  env: NodeJS.ProcessEnv;
+  /** The child environment with the venv activated. */
+  env: ChildEnv;
 }
 
 export class StepFailure extends Error {}
@@ -16,7 +17,7 @@ export class StepFailure extends Error {}
 export async function createVenv(
   interpreter: string,
   dir: string,
-  baseEnv: NodeJS.ProcessEnv,
+  baseEnv: ChildEnv,
   timeoutMs: number,
 ): Promise<PythonEnvironment> {
   const created = await spawnCaptured(interpreter, ["-m", "venv", dir], { env: baseEnv, timeoutMs }).catch(
@@ -28,8 +29,11 @@ export async function createVenv(
     throw new StepFailure(`${interpreter} -m venv failed (exit ${created.code}):\n${tail(created.stderr)}`);
   }
   const bin = path.join(dir, "bin");
-  const env: NodeJS.ProcessEnv = { ...baseEnv, VIRTUAL_ENV: dir, PATH: `${bin}${path.delimiter}${baseEnv.PATH ?? ""}` };
-  delete env.PYTHONHOME;
+  const env = baseEnv.with({
+    VIRTUAL_ENV: dir,
+    PATH: `${bin}${path.delimiter}${baseEnv.get("PATH") ?? ""}`,
+    PYTHONHOME: undefined,
+  });
   return { dir, python: path.join(bin, "python"), env };
 }
 
@@ -37,7 +41,7 @@ export async function createVenv(
 export async function runStep(
   what: string,
   argv: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+  options: { cwd: string; env: ChildEnv; timeoutMs: number },
 ): Promise<{ stdout: string; stderr: string; durationMs: number }> {
   const [program, ...args] = argv;
   const result = await spawnCaptured(program!, args, options).catch((error: Error) => {
@@ -120,7 +124,7 @@ export async function runPytestBenchmarks(
   venv: PythonEnvironment,
   args: readonly string[],
   jsonFile: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+  options: { cwd: string; env: ChildEnv; timeoutMs: number },
 ): Promise<PytestRun> {
   const junitFile = `${jsonFile.replace(/\.json$/, "")}.junit.xml`;
   const result = await spawnCaptured(

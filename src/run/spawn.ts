@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { ChildEnv } from "../context/child-env.js";
 
 export interface SpawnResult {
   code: number | null;
@@ -10,7 +11,8 @@ export interface SpawnResult {
 
 export interface SpawnOptions {
   cwd?: string;
-  env?: NodeJS.ProcessEnv;
+  /** The allowlisted environment (`childEnv`): a plain `process.env` does not type-check. */
+  env: ChildEnv;
   /** Kill the whole process tree after this long (cargo spawns rustc and bench binaries). */
   timeoutMs?: number;
   /** Called with each chunk of stderr, e.g. to stream build progress to a log. */
@@ -25,16 +27,12 @@ export interface SpawnOptions {
  * Runs a program without a shell, capturing its output. On timeout the whole process group
  * is terminated (SIGTERM, then SIGKILL), so no orphaned benchmark keeps the machine busy.
  */
-export function spawnCaptured(
-  program: string,
-  args: readonly string[],
-  options: SpawnOptions = {},
-): Promise<SpawnResult> {
+export function spawnCaptured(program: string, args: readonly string[], options: SpawnOptions): Promise<SpawnResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, {
       cwd: options.cwd,
-      env: options.env,
+      env: options.env.vars,
       detached: true,
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });

@@ -297,7 +297,8 @@ export class ResultStore {
     const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
     const rows = await withStoreRetry(
       "looking up commits",
-      () => table.query().where(`sha IN (${list})`).select(["sha"]).toArray(),
+      // a pull request's rows say nothing about the commit's own benchmarking
+      () => table.query().where(`sha IN (${list}) AND run.pr_number IS NULL`).select(["sha"]).toArray(),
       this.retry,
       this.log,
     );

@@ -9,19 +9,27 @@ import { startGitHubServer, type GitHubServer } from "../github-server.js";
 const TOKEN = "ghp_FAKEbenchBOTtoken0123456789";
 const REPO = "lancedb/lance-bench";
 const HEAD = "c".repeat(40);
+/** The comment's time; the PR was last updated and its head pushed before it. */
+const COMMENTED = "2026-03-01T12:00:00Z";
 let server: GitHubServer;
 
 function event(body: string, user: string, extra: Record<string, unknown> = {}) {
   return {
     action: "created",
-    comment: { id: 555, body, user: { login: user } },
+    comment: { id: 555, body, user: { login: user }, created_at: COMMENTED },
     issue: { number: 42, pull_request: { url: `https://api.github.com/repos/${REPO}/pulls/42` } },
     repository: { full_name: REPO },
     ...extra,
   };
 }
 
-function installWorld(permissions: Record<string, string>) {
+interface World {
+  permissions: Record<string, string>;
+  updatedAt?: string;
+  pushedAt?: string;
+}
+
+function installWorld({ permissions, updatedAt = "2026-03-01T11:00:00Z", pushedAt = "2026-03-01T10:00:00Z" }: World) {
   const pull = conformingExample("GET", "/repos/{owner}/{repo}/pulls/{pull_number}");
   const head = pull.head as Record<string, unknown>;
   server.route("GET", `/repos/${REPO}/pulls/42`, [
@@ -30,8 +38,13 @@ function installWorld(permissions: Record<string, string>) {
       body: {
         ...pull,
         number: 42,
+        updated_at: updatedAt,
         user: { ...(pull.user as object), login: "pr-author" },
-        head: { ...head, sha: HEAD, repo: { ...(head.repo as object), full_name: "contributor/lance-bench" } },
+        head: {
+          ...head,
+          sha: HEAD,
+          repo: { ...(head.repo as object), full_name: "contributor/lance-bench", pushed_at: pushedAt },
+        },
       },
     },
   ]);
@@ -41,7 +54,8 @@ function installWorld(permissions: Record<string, string>) {
         status: 200,
         body: {
           ...conformingExample("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission"),
-          permission,
+          permission: permission === "maintain" ? "write" : permission === "triage" ? "read" : permission,
+          role_name: permission,
         },
       },
     ]);
@@ -69,7 +83,9 @@ afterAll(() => server?.close());
 beforeEach(() => {
   server.requests.length = 0;
   server.violations.length = 0;
-  installWorld({ maintainer: "write", owner: "admin", stranger: "read" });
+  installWorld({
+    permissions: { maintainer: "write", owner: "admin", keeper: "maintain", stranger: "read", "pr-author": "read" },
+  });
 });
 afterEach(() => expect(server.violations).toEqual([]));
 
@@ -118,8 +134,8 @@ describe("the comment flow", () => {
       prRepository: "contributor/lance-bench",
     });
     expect(calls()).toEqual([
-      `GET /repos/${REPO}/pulls/42`,
       `GET /repos/${REPO}/collaborators/maintainer/permission`,
+      `GET /repos/${REPO}/pulls/42`,
       `POST /repos/${REPO}/issues/comments/555/reactions`,
       `POST /repos/${REPO}/actions/workflows/run-benchmarks.yml/dispatches`,
     ]);
@@ -138,24 +154,68 @@ describe("the comment flow", () => {
     });
   });
 
-  it("the pull request's author may ask without write access", async () => {
+  it("maintain and admin roles may ask too", async () => {
+    for (const user of ["keeper", "owner"]) {
+      expect((await handleBenchComment(options, event("@bench-bot benchmark", user), deps())).kind).toBe("dispatched");
+    }
+  });
+
+  const dispatches = () => server.requests.filter((r) => r.path.endsWith("/dispatches"));
+
+  it("the pull request's author without write access is refused after the check: no dispatch", async () => {
     const outcome = await handleBenchComment(options, event("@bench-bot benchmark --python-only", "pr-author"), deps());
-    expect(outcome.kind).toBe("dispatched");
-    expect(calls()).not.toContain(`GET /repos/${REPO}/collaborators/pr-author/permission`);
+    expect(outcome).toMatchObject({
+      kind: "refused",
+      user: "pr-author",
+      reason: "pr-author has read permission, not write",
+    });
+    expect(dispatches()).toEqual([]);
+    expect(calls()).toEqual([
+      `GET /repos/${REPO}/collaborators/pr-author/permission`,
+      `POST /repos/${REPO}/issues/42/comments`,
+    ]);
+    expect((server.requests[1]!.body as { body: string }).body).toMatch(/Thanks for your interest, @pr-author!/);
   });
 
   it("anyone else gets a polite refusal and nothing runs", async () => {
     const outcome = await handleBenchComment(options, event("@bench-bot benchmark", "stranger"), deps());
     expect(outcome).toMatchObject({ kind: "refused", user: "stranger" });
+    expect(calls()[0]).toBe(`GET /repos/${REPO}/collaborators/stranger/permission`);
     const posted = server.requests.filter((r) => r.method === "POST");
     expect(posted.map((r) => r.path)).toEqual([`/repos/${REPO}/issues/42/comments`]);
     expect((posted[0]!.body as { body: string }).body).toMatch(/Thanks for your interest, @stranger!/);
   });
 
-  it("an unreadable request is answered with the usage, and nothing runs", async () => {
+  it("a user GitHub does not know as a collaborator (404) is refused", async () => {
+    const outcome = await handleBenchComment(options, event("@bench-bot benchmark", "ghost"), deps());
+    expect(outcome).toMatchObject({ kind: "refused", user: "ghost", reason: "ghost has none permission, not write" });
+    expect(dispatches()).toEqual([]);
+  });
+
+  it.each([
+    ["the pull request was updated after the comment", { updatedAt: "2026-03-01T12:00:01Z" }],
+    ["the head repository was pushed to in the comment's second", { pushedAt: "2026-03-01T12:00:00Z" }],
+    ["the head repository was pushed to after the comment", { pushedAt: "2026-03-01T12:05:00Z" }],
+  ])("%s: nothing runs, the commenter is asked to comment again", async (_what, world) => {
+    installWorld({ permissions: { maintainer: "write" }, ...world });
+    const outcome = await handleBenchComment(options, event("@bench-bot benchmark", "maintainer"), deps());
+    expect(outcome.kind).toBe("refused");
+    expect(dispatches()).toEqual([]);
+    expect(calls()).toEqual([
+      `GET /repos/${REPO}/collaborators/maintainer/permission`,
+      `GET /repos/${REPO}/pulls/42`,
+      `POST /repos/${REPO}/issues/42/comments`,
+    ]);
+    expect((server.requests[2]!.body as { body: string }).body).toMatch(/comment again/);
+  });
+
+  it("an unreadable request from a collaborator is answered with the usage, and nothing runs", async () => {
     const outcome = await handleBenchComment(options, event("@bench-bot benchmark --turbo", "maintainer"), deps());
     expect(outcome).toEqual({ kind: "invalid", reason: 'unknown option "--turbo"' });
-    expect(calls()).toEqual([`POST /repos/${REPO}/issues/42/comments`]);
+    expect(calls()).toEqual([
+      `GET /repos/${REPO}/collaborators/maintainer/permission`,
+      `POST /repos/${REPO}/issues/42/comments`,
+    ]);
   });
 
   it("comments without a request, edits, and issues (not PRs) cost no API call", async () => {

@@ -43,16 +43,27 @@ const base = path.join(dir, "base-*.jsonl");
 const head = path.join(dir, "head-*.jsonl");
 const event = path.join(dir, "event.json");
 writeFileSync(event, JSON.stringify({ action: "synchronize", pull_request: { number: 42 } }));
+/** A workflow_run job: the PR number comes from an artifact; the head that ran, from the event. */
+const HEAD_SHA = "a".repeat(40);
+const workflowRunEvent = path.join(dir, "workflow-run-event.json");
+writeFileSync(
+  workflowRunEvent,
+  JSON.stringify({
+    action: "completed",
+    workflow_run: { head_sha: HEAD_SHA, head_repository: { full_name: "contributor/lance-bench" } },
+  }),
+);
+const BOT = "github-actions[bot]";
 
-function runBundle(inputs: Record<string, string>) {
+function runBundle(inputs: Record<string, string>, eventPath = event) {
   return runActionBundle(
     "compare-pr",
     dir,
-    { token: TOKEN, ...inputs },
+    { token: TOKEN, "comment-author": BOT, ...inputs },
     {
       GITHUB_API_URL: server.url,
       GITHUB_REPOSITORY: REPO,
-      GITHUB_EVENT_PATH: event,
+      GITHUB_EVENT_PATH: eventPath,
       RUNNER_TEMP: dir,
       LANCE_BENCH_URI: path.join(dir, "no-store"),
     },
@@ -67,17 +78,27 @@ const commentExample = () => {
   >[];
   return list[0]!;
 };
-const comment = (id: number, body: string) => ({
+const comment = (id: number, body: string, login = "someone") => ({
   ...commentExample(),
+  user: { ...(commentExample().user as object), login },
   id,
   body,
   html_url: `https://github.com/${REPO}/pull/42#issuecomment-${id}`,
 });
 
-/** 103 comments on two pages; ours (when present) is on the second. */
-function installComments(ours: boolean) {
-  const page1 = Array.from({ length: 100 }, (_, i) => comment(1000 + i, `review comment ${i}`));
-  const page2 = [comment(2000, "LGTM"), comment(2001, ours ? `${MARKER}\nold report` : "nit"), comment(2002, "thanks")];
+/**
+ * 103 comments on two pages; ours (when present) is on the second. A foreign one carrying our
+ * marker (someone pasted it) comes first.
+ */
+function installComments(ours: boolean, foreignMarker = false) {
+  const page1 = Array.from({ length: 100 }, (_, i) =>
+    comment(1000 + i, i === 7 && foreignMarker ? `${MARKER}\nmy fake report` : `review comment ${i}`),
+  );
+  const page2 = [
+    comment(2000, "LGTM"),
+    comment(2001, ours ? `${MARKER}\nold report` : "nit", BOT),
+    comment(2002, "thanks"),
+  ];
   server.route("GET", `/repos/${REPO}/issues/42/comments`, (request: RecordedRequest) =>
     request.query.get("page") === "2"
       ? { status: 200, body: page2 }
@@ -92,6 +113,7 @@ function installComments(ours: boolean) {
     body: { ...comment(id, (request.body as { body: string }).body) },
   });
   server.route("PATCH", `/repos/${REPO}/issues/comments/2001`, answer(200, 2001));
+  server.route("PATCH", `/repos/${REPO}/issues/comments/1007`, answer(200, 1007));
   server.route("POST", `/repos/${REPO}/issues/42/comments`, answer(201, 3000));
 }
 
@@ -133,6 +155,74 @@ describe("compare-pr action", () => {
     expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`POST /repos/${REPO}/issues/42/comments`]);
     expect(run.stdout).toMatch(/::warning title=Benchmark regression::sort\/1000/);
     expect(run.outputs["comment-url"]).toMatch(/issuecomment-3000$/);
+  });
+
+  it("never edits a foreign comment carrying our marker: posts its own", async () => {
+    installComments(false, true);
+    const run = await runBundle({ base, head, "fail-on-regression": "false" });
+    expect(run.code).toBe(0);
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`POST /repos/${REPO}/issues/42/comments`]);
+  });
+
+  it("edits its own comment even past a foreign one with the marker", async () => {
+    installComments(true, true);
+    const run = await runBundle({ base, head, "fail-on-regression": "false" });
+    expect(run.code).toBe(0);
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/${REPO}/issues/comments/2001`]);
+  });
+
+  it("with an empty comment-author, asks GitHub who the token is", async () => {
+    installComments(true, true);
+    server.route("GET", "/user", [{ status: 200, body: { ...conformingExample("GET", "/user"), login: BOT } }]);
+    const run = await runBundle({ base, head, "fail-on-regression": "false", "comment-author": "" });
+    expect(run.code).toBe(0);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toContain("GET /user");
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/${REPO}/issues/comments/2001`]);
+  });
+
+  const installPull = (sha: string, repository: string) => {
+    const pull = conformingExample("GET", "/repos/{owner}/{repo}/pulls/{pull_number}");
+    const prHead = pull.head as Record<string, unknown>;
+    server.route("GET", `/repos/${REPO}/pulls/42`, [
+      {
+        status: 200,
+        body: {
+          ...pull,
+          number: 42,
+          head: { ...prHead, sha, repo: { ...(prHead.repo as object), full_name: repository } },
+        },
+      },
+    ]);
+  };
+
+  it("in a workflow_run job, comments on the PR whose head is the run's head", async () => {
+    installComments(true);
+    installPull(HEAD_SHA, "Contributor/Lance-Bench");
+    const run = await runBundle({ base, head, "fail-on-regression": "false", "pr-number": "42" }, workflowRunEvent);
+    expect(run.code).toBe(0);
+    expect(server.requests[0]!.path).toBe(`/repos/${REPO}/pulls/42`);
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/${REPO}/issues/comments/2001`]);
+  });
+
+  it.each([
+    ["another head", "b".repeat(40), "contributor/lance-bench", /its head is b{40}, not a{40}/],
+    ["another repository", HEAD_SHA, "victim/lance-bench", /head repository is victim\/lance-bench, not contributor/],
+  ])("a forged PR number (%s) writes nothing and says why", async (_what, sha, repository, why) => {
+    installComments(true);
+    installPull(sha, repository);
+    const run = await runBundle({ base, head, "pr-number": "42" }, workflowRunEvent);
+    expect(run.code).toBe(1);
+    expect(writes()).toEqual([]);
+    expect(run.stdout).toMatch(/::error::pr-number: pull request #42 is not the one benchmarked/);
+    expect(run.stdout).toMatch(why);
+  });
+
+  it("the expected head is both inputs or neither", async () => {
+    installComments(true);
+    const run = await runBundle({ base, head, "expected-head-sha": HEAD_SHA });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::expected-head-sha, expected-head-repository: give both/);
+    expect(server.requests).toEqual([]);
   });
 
   it("passes without commenting on an unchanged head, and explains a bad input in one line", async () => {
