@@ -18,8 +18,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __webpack_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
+var model = __webpack_require__(3118);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/aws4fetch/dist/aws4fetch.esm.mjs
@@ -427,7 +427,13 @@ function ensureSafeCommits(uri, retry, env = process.env, log = () => { }) {
     return verdict;
 }
 
+// EXTERNAL MODULE: external "node:module"
+var external_node_module_ = __webpack_require__(1376);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./lib/store/lancedb.js
+
+
 /*
  * LanceDB's native module sets up its Rust logger once, when the module is loaded: its
  * `#[napi::module_init]` (lancedb nodejs/src/lib.rs) calls env_logger with the filter from
@@ -440,12 +446,42 @@ function ensureSafeCommits(uri, retry, env = process.env, log = () => { }) {
  * The variable is read only at load time, so the package is loaded here, on first use, after
  * the default is set — never by a static import: a bundler (ncc, for dist/) hoists the static
  * imports of an external package to the top of the bundle, where they would run before any of
- * our code. `webpackIgnore` keeps the bundler from touching this dynamic import.
+ * our code. `webpackIgnore` keeps the bundler from touching this dynamic import. Arrow is loaded
+ * the same way, for the seam below.
+ *
+ * The seam: the bundled actions carry neither package (DESIGN §2); before any store opens, an
+ * action points this module at a runtime folder it has ensured (src/runtime/), and both
+ * packages are then required from that folder's node_modules — the same CommonJS copy of Arrow
+ * that LanceDB itself loads. The CLI and the tests never set it: they load the project's
+ * node_modules.
  */
-let loading;
+let locateRuntime;
+let runtimeDir;
+let loadingLanceDb;
+let loadingArrow;
+/**
+ * Loads LanceDB and Arrow from the folder `locate` resolves to (a folder with a package.json
+ * and node_modules), located once, on first use. Must be called before anything loads them.
+ */
+function useLanceDbRuntime(locate) {
+    if (loadingLanceDb || loadingArrow)
+        throw new Error("LanceDB was loaded before its runtime was set");
+    locateRuntime = locate;
+}
+function requireFromRuntime(name) {
+    if (!locateRuntime)
+        return undefined;
+    const locate = locateRuntime;
+    return (runtimeDir ??= locate()).then((dir) => (0,external_node_module_.createRequire)(external_node_path_.join(dir, "package.json"))(name));
+}
 function loadLanceDb() {
     process.env.LANCEDB_LOG ??= "error";
-    return (loading ??= import(/* webpackIgnore: true */ "@lancedb/lancedb"));
+    return (loadingLanceDb ??=
+        requireFromRuntime("@lancedb/lancedb") ?? import(/* webpackIgnore: true */ "@lancedb/lancedb"));
+}
+function loadArrow() {
+    return (loadingArrow ??=
+        requireFromRuntime("apache-arrow") ?? import(/* webpackIgnore: true */ "apache-arrow"));
 }
 
 ;// CONCATENATED MODULE: ./lib/store/connect.js
@@ -465,10 +501,7 @@ async function connectDb(uri, retry, onRetry, env = process.env) {
     return (0,store_retry/* withStoreRetry */.sv)(`connecting to ${(0,store_uri/* redactUri */.sU)(uri)}`, () => lancedb.connect(uri, { storageOptions }), retry, onRetry);
 }
 
-// EXTERNAL MODULE: external "apache-arrow"
-var external_apache_arrow_ = __webpack_require__(2008);
 ;// CONCATENATED MODULE: ./lib/store/schema.js
-
 /**
  * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
  * seed's names and types, so its Python package reads every row the suite writes; the rest
@@ -479,61 +512,74 @@ var external_apache_arrow_ = __webpack_require__(2008);
  * children's nullability, so this is what lets the seed's reader (and writer) see exactly
  * its own types. Non-null is enforced where rows are built, by the zod model.
  */
-const field = (name, type) => new external_apache_arrow_.Field(name, type, true);
-const f64 = () => new external_apache_arrow_.Float64();
-const utf8 = () => new external_apache_arrow_.Utf8();
 const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
-const RESULTS_SCHEMA = new external_apache_arrow_.Schema([
-    field("id", utf8()),
-    field("dut", new external_apache_arrow_.Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new external_apache_arrow_.Int64())])),
-    field("test_bed", new external_apache_arrow_.Struct([
-        field("name", utf8()),
-        field("cpu", utf8()),
-        field("memory_gb", new external_apache_arrow_.Int32()),
-        field("os", utf8()),
-        field("created_at", new external_apache_arrow_.Int64()),
-    ])),
-    field("benchmark_name", utf8()),
-    field("values", new external_apache_arrow_.List(field("item", f64()))),
-    field("summary", new external_apache_arrow_.Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
-    field("units", utf8()),
-    field("throughput", new external_apache_arrow_.Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
-    field("metadata", utf8()),
-    field("timestamp", new external_apache_arrow_.Int64()),
-    // extension columns
-    field("sha", utf8()),
-    field("metric", utf8()),
-    field("direction", utf8()),
-    field("params", utf8()),
-    field("source_format", utf8()),
-    field("status", utf8()),
-    field("status_reason", utf8()),
-    field("run", new external_apache_arrow_.Struct([
-        field("provider", utf8()),
-        field("repository", utf8()),
-        field("workflow", utf8()),
-        field("run_id", utf8()),
-        field("run_attempt", new external_apache_arrow_.Int32()),
-        field("ref", utf8()),
-        field("pr_number", new external_apache_arrow_.Int32()),
-    ])),
-    field("fingerprint", utf8()),
-]);
-const SEED_COLUMNS = RESULTS_SCHEMA.fields.slice(0, 10).map((f) => f.name);
+/**
+ * Built from the Arrow module LanceDB uses (loadArrow in lancedb.ts: the action's runtime
+ * folder, or the project's node_modules), once per module.
+ */
+const schemas = new WeakMap();
+function resultsSchema(arrow) {
+    let schema = schemas.get(arrow);
+    if (!schema)
+        schemas.set(arrow, (schema = buildSchema(arrow)));
+    return schema;
+}
+function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 }) {
+    const field = (name, type) => new Field(name, type, true);
+    const f64 = () => new Float64();
+    const utf8 = () => new Utf8();
+    return new Schema([
+        field("id", utf8()),
+        field("dut", new Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new Int64())])),
+        field("test_bed", new Struct([
+            field("name", utf8()),
+            field("cpu", utf8()),
+            field("memory_gb", new Int32()),
+            field("os", utf8()),
+            field("created_at", new Int64()),
+        ])),
+        field("benchmark_name", utf8()),
+        field("values", new List(field("item", f64()))),
+        field("summary", new Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
+        field("units", utf8()),
+        field("throughput", new Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
+        field("metadata", utf8()),
+        field("timestamp", new Int64()),
+        // extension columns
+        field("sha", utf8()),
+        field("metric", utf8()),
+        field("direction", utf8()),
+        field("params", utf8()),
+        field("source_format", utf8()),
+        field("status", utf8()),
+        field("status_reason", utf8()),
+        field("run", new Struct([
+            field("provider", utf8()),
+            field("repository", utf8()),
+            field("workflow", utf8()),
+            field("run_id", utf8()),
+            field("run_attempt", new Int32()),
+            field("ref", utf8()),
+            field("pr_number", new Int32()),
+        ])),
+        field("fingerprint", utf8()),
+    ]);
+}
 
 ;// CONCATENATED MODULE: ./lib/store/convert.js
 
-
 /** Results as one Arrow table in the exact `results` schema (Int64 columns take BigInt). */
-function toArrowTable(results) {
+function toArrowTable(arrow, results) {
+    const { RecordBatch, Struct, Table, vectorFromArray } = arrow;
+    const schema = resultsSchema(arrow);
     const rows = results.map((r) => ({
         ...r,
         dut: { ...r.dut, timestamp: BigInt(r.dut.timestamp) },
         test_bed: { ...r.test_bed, created_at: BigInt(r.test_bed.created_at) },
         timestamp: BigInt(r.timestamp),
     }));
-    const rowsVector = (0,external_apache_arrow_.vectorFromArray)(rows, new external_apache_arrow_.Struct(RESULTS_SCHEMA.fields));
-    return new external_apache_arrow_.Table(rowsVector.data.map((data) => new external_apache_arrow_.RecordBatch(RESULTS_SCHEMA, data)));
+    const rowsVector = vectorFromArray(rows, new Struct(schema.fields));
+    return new Table(rowsVector.data.map((data) => new RecordBatch(schema, data)));
 }
 /** A row read back from LanceDB as plain JSON values (BigInt → number, Arrow vectors → arrays). */
 function toPlainRow(row) {
@@ -669,7 +715,8 @@ class ResultStore {
     async createOrOpen() {
         return (0,store_retry/* withStoreRetry */.sv)(`creating table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)}`, async () => {
             try {
-                const table = await this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create" });
+                const schema = resultsSchema(await loadArrow());
+                const table = await this.db.createEmptyTable(RESULTS_TABLE, schema, { mode: "create" });
                 return { table, created: true };
             }
             catch (error) {
@@ -733,7 +780,9 @@ class ResultStore {
     /** A table written by another tool version must have every column we write. */
     async checkSchema(table) {
         const existing = new Set((await table.schema()).fields.map((f) => f.name));
-        const missing = RESULTS_SCHEMA.fields.map((f) => f.name).filter((name) => !existing.has(name));
+        const missing = resultsSchema(await loadArrow())
+            .fields.map((f) => f.name)
+            .filter((name) => !existing.has(name));
         if (missing.length > 0) {
             throw new model/* StoreError */.AD(`table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)} lacks the columns ${missing.join(", ")}; ` +
                 "it was written by an older tool and must be migrated before this suite writes to it");
@@ -749,7 +798,7 @@ class ResultStore {
             return { inserted: 0, alreadyStored: 0 };
         await ensureSafeCommits(this.uri, this.retry, process.env, this.log);
         const table = await this.tableForWriting();
-        const data = toArrowTable(results);
+        const data = toArrowTable(await loadArrow(), results);
         const inserted = await this.mergeById(table, data, `writing ${results.length} rows to ${(0,store_uri/* redactUri */.sU)(this.uri)}`);
         await this.maintainIndexes(table);
         return { inserted, alreadyStored: results.length - inserted };
@@ -795,7 +844,9 @@ class ResultStore {
         if (!table || shas.length === 0)
             return new Set();
         const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
-        const rows = await (0,store_retry/* withStoreRetry */.sv)("looking up commits", () => table.query().where(`sha IN (${list})`).select(["sha"]).toArray(), this.retry, this.log);
+        const rows = await (0,store_retry/* withStoreRetry */.sv)("looking up commits", 
+        // a pull request's rows say nothing about the commit's own benchmarking
+        () => table.query().where(`sha IN (${list}) AND run.pr_number IS NULL`).select(["sha"]).toArray(), this.retry, this.log);
         return new Set(rows.map((row) => String(row.sha)));
     }
     /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */

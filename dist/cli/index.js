@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import * as __WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__ from "apache-arrow";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -16434,17 +16433,6 @@ module.exports = eval("require")("pg-native");
 
 /***/ }),
 
-/***/ 2008:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-module.exports = x({ ["Field"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Field), ["Float64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Float64), ["Int32"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int32), ["Int64"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Int64), ["List"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.List), ["RecordBatch"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.RecordBatch), ["Schema"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Schema), ["Struct"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Struct), ["Table"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Table), ["Utf8"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.Utf8), ["vectorFromArray"]: () => (__WEBPACK_EXTERNAL_MODULE_apache_arrow_c15a7582__.vectorFromArray) });
-
-/***/ }),
-
 /***/ 181:
 /***/ ((module) => {
 
@@ -16519,6 +16507,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 1376:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 
 /***/ }),
 
@@ -29426,7 +29421,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3747:
+/***/ 9719:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30842,8 +30837,8 @@ function union(...others) {
 var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var classic_schemas = __nccwpck_require__(2857);
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __nccwpck_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
+var model = __nccwpck_require__(3118);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./lib/context/process.js
@@ -32308,21 +32303,52 @@ function ratioOfMediansInterval(base, head, options) {
     // An index in [0, n): 32 random bits scaled. The bias (n / 2³² at most, n ≤ 4000) is far below
     // the bootstrap's own error, and this is the inner loop: pure-rand's exact uniformInt costs 3×.
     const index = (n) => Math.floor(((rng.next() >>> 0) / 4294967296) * n);
-    const baseValues = Float64Array.from(base);
-    const headValues = Float64Array.from(head);
-    const baseBuffer = new Float64Array(base.length);
-    const headBuffer = new Float64Array(head.length);
+    const baseSide = resampler(base);
+    const headSide = resampler(head);
     const ratios = new Float64Array(options.resamples);
     for (let r = 0; r < options.resamples; r++) {
-        for (let i = 0; i < base.length; i++)
-            baseBuffer[i] = baseValues[index(base.length)];
-        for (let i = 0; i < head.length; i++)
-            headBuffer[i] = headValues[index(head.length)];
-        ratios[r] = medianInPlace(headBuffer) / medianInPlace(baseBuffer);
+        baseSide.draw(index);
+        headSide.draw(index);
+        ratios[r] = headSide.median() / baseSide.median();
     }
     ratios.sort();
     const at = (q) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.floor(q * ratios.length)))];
     return { low: at(alpha / 2), high: at(1 - alpha / 2), method: "bootstrap" };
+}
+/**
+ * One side of the bootstrap: a resample is how many times each value was drawn, kept over the
+ * values sorted once, so its median is a walk through the counts (no copy, no selection).
+ * Draw i still picks the i-th value as given, so the draws are those of copying a buffer.
+ */
+function resampler(values) {
+    const n = values.length;
+    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+    const sorted = Float64Array.from(order, (i) => values[i]);
+    const rankOf = new Uint32Array(n);
+    order.forEach((original, rank) => (rankOf[original] = rank));
+    const counts = new Uint32Array(n);
+    const lowRank = (n - 1) >> 1;
+    const highRank = n >> 1;
+    return {
+        draw(index) {
+            counts.fill(0);
+            for (let i = 0; i < n; i++)
+                counts[rankOf[index(n)]]++;
+        },
+        /** The median of the last resample, linear between the two middle values for an even count. */
+        median() {
+            let seen = 0;
+            let low = NaN;
+            for (let j = 0; j < n; j++) {
+                seen += counts[j];
+                if (Number.isNaN(low) && seen > lowRank)
+                    low = sorted[j];
+                if (seen > highRank)
+                    return (low + sorted[j]) / 2;
+            }
+            return low;
+        },
+    };
 }
 function orderStatisticInterval(base, head, alpha) {
     const z = alpha <= 0.0101 ? 2.576 : alpha <= 0.0501 ? 1.96 : 1.645;
@@ -32658,6 +32684,64 @@ function fewestReaching(from, to, reaches) {
     return low;
 }
 
+;// CONCATENATED MODULE: ./lib/stats/run-pace.js
+
+/** A run is paced only when more than this many benchmarks were measured in it. */
+const MIN_PACED_BENCHMARKS = 5;
+const POLISH_ITERATIONS = 10;
+/**
+ * `cells[b]` maps run ids to benchmark b's log run median in that run. Returns `undefined` when
+ * fewer than two runs can be paced: with one paced run there is nothing to pace it against.
+ */
+function paceRuns(cells) {
+    const benchmarksOf = new Map();
+    cells.forEach((row, b) => {
+        for (const run of row.keys())
+            benchmarksOf.set(run, [...(benchmarksOf.get(run) ?? []), b]);
+    });
+    const paced = [...benchmarksOf].filter(([, bs]) => bs.length > MIN_PACED_BENCHMARKS).map(([run]) => run);
+    if (paced.length < 2)
+        return undefined;
+    const pace = new Map(paced.map((run) => [run, 0]));
+    const paceOf = (run) => pace.get(run) ?? 0;
+    let level = cells.map((row) => median_median([...row.values()]));
+    for (let iteration = 0; iteration < POLISH_ITERATIONS; iteration++) {
+        for (const run of paced) {
+            pace.set(run, median_median(benchmarksOf.get(run).map((b) => cells[b].get(run) - level[b])));
+        }
+        // Paces are relative to the median run: a shift of all of them is the benchmarks' level.
+        const center = median_median([...pace.values()]);
+        for (const run of paced)
+            pace.set(run, pace.get(run) - center);
+        level = cells.map((row) => median_median([...row].map(([run, value]) => value - paceOf(run))));
+    }
+    // Per run, the residuals of every benchmark sorted once; a leave-one-out median reads them by index.
+    const residuals = new Map();
+    for (const run of paced) {
+        const entries = benchmarksOf
+            .get(run)
+            .map((b) => ({ b, r: cells[b].get(run) - level[b] }))
+            .sort((x, y) => x.r - y.r);
+        residuals.set(run, { sorted: entries.map((e) => e.r), rank: new Map(entries.map((e, i) => [e.b, i])) });
+    }
+    return {
+        suite: pace,
+        paceFor(benchmark, run) {
+            const entry = residuals.get(run);
+            if (!entry)
+                return 0;
+            const own = entry.rank.get(benchmark);
+            return own === undefined ? median_median(entry.sorted) : medianWithout(entry.sorted, own);
+        },
+    };
+}
+/** The median of a sorted list with the element at `skip` left out. */
+function medianWithout(sorted, skip) {
+    const n = sorted.length - 1;
+    const at = (i) => sorted[i < skip ? i : i + 1];
+    return n % 2 === 1 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2;
+}
+
 ;// CONCATENATED MODULE: ./lib/stats/run-tails.js
 
 
@@ -32720,8 +32804,11 @@ function fitTails(residuals) {
 
 
 
+
 /** Fewest degrees of freedom behind a noise estimate that a verdict is given on. */
 const MIN_NOISE_DF = 2;
+/** The head run's id when runs are paced (main's ids are the caller's). */
+const HEAD_RUN = "\u0000head";
 /**
  * Compares two sets of results benchmark by benchmark, then decides across the whole suite.
  *
@@ -32745,28 +32832,15 @@ function compareSuite(inputs, settings) {
         }
         return finish(result);
     });
-    // One head run (against main's history, or against one base run with main's noise) is judged
-    // under tails learned from main's own runs; a few runs a side under the suite-tempered noise.
-    const singleRun = (t) => t.row.method === "prediction" || (t.row.method === "t-test" && t.logHead.length === 1 && t.logBase.length === 1);
-    const tails = fitTails(tested.filter(singleRun).flatMap((t) => t.historyLogs.flatMap(leaveOneOutResiduals)));
-    const prior = noisePrior(tested.filter((t) => t.row.method !== "rank-test").map((t) => t.noise));
-    for (const t of tested) {
-        if (t.row.method === "rank-test")
-            continue;
-        if (singleRun(t) && tails) {
-            t.row.noise = { ...t.row.noise, tails: { df: tails.df, scale: tails.scale } };
-            t.noise = { spread: t.noise.spread * tails.scale, df: tails.df };
-        }
-        else {
-            t.noise = moderated(t.noise, prior);
-            t.row.noise = { ...t.row.noise, perRun: Math.expm1(t.noise.spread), df: t.noise.df };
-        }
-        tTest(t.row, t.logBase, t.logHead, t.noise, settings, t.row.method === "prediction");
-    }
+    judge(tested, settings);
+    // A shift of the whole head run is looked for before pacing, which would take it out.
+    const shift = headRunShift(tested);
+    const runPace = paceSuite(tested);
+    if (runPace)
+        judge(tested, settings);
     const qValues = benjaminiHochberg(tested.map((t) => t.row.p));
     // What a lone change must reach: BH's threshold for the smallest of m p-values is fdr / m.
     const alpha = settings.fdr / Math.max(1, tested.length);
-    const shift = headRunShift(tested);
     tested.forEach((t, i) => {
         decide(t, qValues[i], settings, alpha);
         if (shift?.moved.has(t) && (t.row.verdict === "regressed" || t.row.verdict === "improved")) {
@@ -32782,6 +32856,68 @@ function compareSuite(inputs, settings) {
         geometricMean: geometricMean(benchmarks),
         counts: countVerdicts(benchmarks),
         headRunShift: shift ? { direction: shift.direction, benchmarks: shift.moved.size, of: shift.of } : null,
+        runPace,
+    };
+}
+/**
+ * One head run (against main's history, or against one base run with main's noise) is judged
+ * under tails learned from main's own runs; a few runs a side under the suite-tempered noise.
+ */
+function judge(tested, settings) {
+    const singleRun = (t) => t.row.method === "prediction" || (t.row.method === "t-test" && t.logHead.length === 1 && t.logBase.length === 1);
+    const tails = fitTails(tested.filter(singleRun).flatMap((t) => t.historyLogs.flatMap(leaveOneOutResiduals)));
+    const prior = noisePrior(tested.filter((t) => t.row.method !== "rank-test").map((t) => t.noise));
+    for (const t of tested) {
+        if (t.row.method === "rank-test") {
+            t.judgedNoise = t.noise;
+            continue;
+        }
+        if (singleRun(t) && tails) {
+            t.judgedNoise = { spread: t.noise.spread * tails.scale, df: tails.df };
+            t.row.noise = {
+                ...t.row.noise,
+                perRun: Math.expm1(t.noise.spread),
+                tails: { df: tails.df, scale: tails.scale },
+            };
+        }
+        else {
+            t.judgedNoise = moderated(t.noise, prior);
+            t.row.noise = { ...t.row.noise, perRun: Math.expm1(t.judgedNoise.spread), df: t.judgedNoise.df };
+        }
+        tTest(t.row, t.logBase, t.logHead, t.judgedNoise, settings, t.row.method === "prediction");
+    }
+}
+/**
+ * One head run against main's history, with main's runs known by id: much of a benchmark's
+ * run-to-run noise on a shared machine is the run's (a neighbour slows a whole run), so main's
+ * runs are taken at the head run's pace, each benchmark paced by the others (run-pace.ts). Only
+ * when more than five benchmarks share main's runs; the paced values replace the raw ones.
+ */
+function paceSuite(tested) {
+    const predicted = tested.filter((t) => t.row.method === "prediction" && t.baseRunIds !== undefined);
+    if (predicted.length <= MIN_PACED_BENCHMARKS)
+        return null;
+    const cells = predicted.map((t) => new Map([...t.baseRunIds.map((id, i) => [id, t.logBase[i]]), [HEAD_RUN, t.logHead[0]]]));
+    const paces = paceRuns(cells);
+    if (!paces?.suite.has(HEAD_RUN))
+        return null;
+    predicted.forEach((t, b) => {
+        const headPace = paces.paceFor(b, HEAD_RUN);
+        const runPaces = t.baseRunIds.map((id) => paces.paceFor(b, id));
+        t.logBase = t.logBase.map((value, i) => value - runPaces[i] + headPace);
+        t.historyLogs = [t.logBase];
+        t.noise = pooledSpread([t.logBase]);
+        t.range = { low: Math.exp(Math.min(...t.logBase)), high: Math.exp(Math.max(...t.logBase)) };
+        t.row.noise = { ...t.row.noise, runPace: Math.expm1(headPace - median_median(runPaces)) };
+    });
+    const mainPaces = [...paces.suite].filter(([id]) => id !== HEAD_RUN).map(([, pace]) => pace);
+    const typical = median_median(mainPaces);
+    return {
+        head: Math.expm1(paces.suite.get(HEAD_RUN) - typical),
+        low: Math.expm1(Math.min(...mainPaces) - typical),
+        high: Math.expm1(Math.max(...mainPaces) - typical),
+        runs: mainPaces.length,
+        benchmarks: predicted.length,
     };
 }
 /** p below which a benchmark counts as moved when looking for a suite-wide shift. */
@@ -32929,6 +33065,9 @@ function compareOne(input, settings) {
         headRuns: logHead.length,
         baseIsHistory: input.baseIsHistory ?? false,
         ...(predicting ? { range: { low: Math.min(...base), high: Math.max(...base) } } : {}),
+        ...(predicting && input.base.runIds
+            ? { baseRunIds: nonEmpty(input.base).map((i) => input.base.runIds[i]) }
+            : {}),
     };
 }
 /** Many runs a side: Mann-Whitney U on run medians, a bootstrap interval on the ratio of their medians. */
@@ -32971,7 +33110,8 @@ function tTest(row, base, head, noise, settings, historyMedian) {
     row.interval = { low: Math.exp(difference - halfWidth), high: Math.exp(difference + halfWidth) };
 }
 function decide(tested, q, settings, alpha) {
-    const { row, noise } = tested;
+    const { row } = tested;
+    const noise = tested.judgedNoise;
     row.q = q;
     if (noise.spread > 0)
         row.mde = detectableChange(noise, tested.baseRuns, tested.headRuns, alpha);
@@ -33023,7 +33163,11 @@ function finish(row) {
 /** Each run's median; runs without samples are left out (the commands refuse them earlier). */
 function runMedians(side) {
     // selection on a copy, not a sort: a suite can hold tens of thousands of runs
-    return side.runs.filter((run) => run.length > 0).map((run) => medianInPlace(Float64Array.from(run)));
+    return nonEmpty(side).map((i) => medianInPlace(Float64Array.from(side.runs[i])));
+}
+/** Indices of the runs that hold samples. */
+function nonEmpty(side) {
+    return side.runs.flatMap((run, i) => (run.length > 0 ? [i] : []));
 }
 /**
  * Two levels count as bimodality when main's history shows them, or when both sides visit both:
@@ -33211,6 +33355,12 @@ async function compare(options, deps = {}) {
             warnings.push(`the head run was ${direction} on ${benchmarks} of ${of} benchmarks at once, as a busy machine makes it: ` +
                 `those are not flagged. Run the head again (or several times) to tell the code from the machine.`);
         }
+        const pace = comparison.runPace;
+        if (pace && (pace.head > pace.high || pace.head < pace.low)) {
+            warnings.push(`the head run went ${(0,model/* formatChange */.eD)(pace.head)} against main's typical run across the suite, beyond every one ` +
+                `of main's ${pace.runs} runs (${(0,model/* formatChange */.eD)(pace.low)} … ${(0,model/* formatChange */.eD)(pace.high)}): verdicts are taken at ` +
+                `the head run's pace, so a change of the whole suite would not show in them. Run the head again to tell.`);
+        }
         return {
             ...comparison,
             baseline: describeBaseline(options.base, historyBase !== null, historyRuns, options.historyRef),
@@ -33287,6 +33437,7 @@ async function readSideFile(spec, warnings) {
             fingerprint: null,
             values: m.values,
             sha: null,
+            runId: null,
         })),
     ];
 }
@@ -33299,7 +33450,26 @@ function fromResult(row) {
         fingerprint: row.fingerprint,
         values: [...row.values],
         sha: row.sha,
+        runId: runIdOf(row),
     };
+}
+/**
+ * One run of a suite: a commit, measured by one CI run (attempt), once or as one of its
+ * repetitions. Every benchmark of that run shares it, which is what lets runs be paced.
+ */
+function runIdOf(row) {
+    const { provider, repository, run_id, run_attempt } = row.run;
+    return JSON.stringify([row.sha, provider, repository, run_id, run_attempt, repetitionOf(row.metadata)]);
+}
+function repetitionOf(metadata) {
+    try {
+        const parsed = JSON.parse(metadata);
+        const repetition = parsed.repetition ?? parsed.ab_repetition;
+        return typeof repetition === "number" ? repetition : null;
+    }
+    catch {
+        return null;
+    }
 }
 /**
  * Matches benchmarks by name and metric. Only runs measured on the head's fingerprint are a
@@ -33343,8 +33513,11 @@ function compare_pair(base, head, history, baseIsHistory, warnings) {
             else
                 baseRuns = matching;
         }
-        if (baseRuns)
+        if (baseRuns) {
             input.base = { runs: baseRuns.map((o) => o.values), units: baseRuns[0].units };
+            if (baseRuns.every((o) => o.runId !== null))
+                input.base.runIds = baseRuns.map((o) => o.runId);
+        }
         if (headRuns)
             input.head = { runs: headRuns.map((o) => o.values), units: headRuns[0].units };
         if (fingerprints.size > 0) {
@@ -38725,11 +38898,13 @@ async function runState(client, repository, runId) {
 
 
 /**
- * Keeps exactly one comment of ours on a pull request: the first comment whose body holds
- * `marker` (a hidden HTML comment) is edited in place; only when none exists is one created.
+ * Keeps exactly one comment of ours on a pull request: the first comment written by `author`
+ * (the token's own identity) whose body holds `marker` (a hidden HTML comment) is edited in
+ * place; only when none exists is one created. Anyone can paste the marker into a comment of
+ * their own: such a comment is never edited (our report would then appear under their name).
  * Every page of the PR's comments is searched, as busy PRs run past the first hundred.
  */
-async function upsertStickyComment(client, target, issueNumber, marker, body) {
+async function upsertStickyComment(client, target, issueNumber, marker, body, author) {
     if (!body.includes(marker))
         throw new Error("upsertStickyComment: the body must carry its marker");
     const where = `pull request #${issueNumber} of ${repositoryName(target)}`;
@@ -38741,7 +38916,7 @@ async function upsertStickyComment(client, target, issueNumber, marker, body) {
             per_page: 100,
         });
         for await (const page of pages) {
-            const found = page.data.find((comment) => comment.body?.includes(marker));
+            const found = page.data.find((comment) => comment.user?.login === author && comment.body?.includes(marker) === true);
             if (found)
                 return found;
         }
@@ -38753,6 +38928,13 @@ async function upsertStickyComment(client, target, issueNumber, marker, body) {
     }
     const { data } = await callGitHub(`commenting on ${where}`, () => client.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: issueNumber, body }));
     return { action: "created", id: data.id, url: data.html_url };
+}
+/** The login a token acts as (`GET /user`); installation tokens cannot ask, and name their bot instead. */
+async function tokenLogin(client) {
+    const { data } = await callGitHub("reading the token's own login", () => client.rest.users.getAuthenticated(), (status) => status === 403 || status === 401
+        ? "a GITHUB_TOKEN or GitHub App token cannot read it: give comment-author, e.g. github-actions[bot]"
+        : undefined);
+    return data.login;
 }
 
 // EXTERNAL MODULE: ./lib/model/measurement-format.js
@@ -38778,12 +38960,13 @@ function format_markdownTable(header, rows) {
 
 ;// CONCATENATED MODULE: ./lib/report/compare-report.js
 
+
 /** Finds lance-bench's own PR comment among a pull request's comments (and nobody else's). */
 const COMMENT_MARKER_PREFIX = "<!-- lance-bench:compare";
 const commentMarker = (key) => `${COMMENT_MARKER_PREFIX} key=${key} -->`;
 /** GitHub refuses comment bodies over 65,536 characters; the full table is cut to fit under this. */
 const BODY_BUDGET = 60_000;
-const percent = (x) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
+const percent = model/* formatChange */.eD;
 const change = (row) => (row.ratio === null ? "" : percent(row.ratio - 1));
 const interval = (row) => row.interval ? `${percent(row.interval.low - 1)} … ${percent(row.interval.high - 1)}` : "";
 const qValue = (row) => row.q === null ? "" : row.q < 0.0001 ? "< 0.0001" : row.q.toFixed(row.q < 0.01 ? 4 : 3);
@@ -38800,7 +38983,8 @@ const side = (row, which) => {
             : row.method === null
                 ? `${s.runs} run${s.runs === 1 ? "" : "s"}`
                 : `geo. mean of ${used} runs`;
-    return `${(0,measurement_format/* formatMeasurement */.s)(s.center, row.units)} (${statistic})`;
+    const paced = which === "base" && row.noise?.runPace !== undefined ? ", at the head run's pace" : "";
+    return `${(0,measurement_format/* formatMeasurement */.s8)(s.center, row.units)} (${statistic}${paced})`;
 };
 const noise = (row) => (row.noise ? `±${(100 * row.noise.perRun).toFixed(1)}%` : "");
 const detectable = (row) => (row.mde === null ? "" : `±${(100 * row.mde).toFixed(1)}%`);
@@ -38844,9 +39028,16 @@ function method(outcome) {
         if (row.method)
             used.set(row.method, (used.get(row.method) ?? 0) + 1);
     const methods = [...used].map(([m, n]) => `${n} by ${METHODS[m]}`).join("; ");
+    const pace = outcome.runPace;
+    const paced = pace
+        ? `Main's ${pace.runs} runs were paced across the suite (${pace.benchmarks} benchmarks, each paced by the ` +
+            `others): the head run went ${percent(pace.head)} against main's typical run, main's runs ` +
+            `${percent(pace.low)} … ${percent(pace.high)}, and main's runs are taken at the head run's pace. `
+        : "";
     return (`Baseline: ${outcome.baseline.description}. ` +
         `The run is the unit of replication: each run counts as its median, and changes are judged ` +
         `against run-to-run noise${methods ? ` (${methods})` : ""}. ` +
+        paced +
         `Benjamini-Hochberg across the suite (q ≤ ${s.fdr}); flagged from a ${(100 * s.threshold).toFixed(1)}% change. ` +
         `noise: one run's run-to-run noise; detectable: the smallest change this comparison could find ` +
         `(80% power).`);
@@ -38968,18 +39159,53 @@ const ComparePrOptions = CompareOptions.extend({
     apiUrl: classic_schemas/* string */.YjP().trim().url().optional(),
     comment: classic_schemas/* boolean */.zMY().default(true),
     /** Separates the comments of several suites on one PR; one comment per key, ever. */
+    /**
+     * The head the workflow_run ran (sha, owner/name): the PR number came from an artifact code of
+     * the pull request wrote, so the PR is only commented on when its head is this one.
+     */
+    expectedHeadSha: classic_schemas/* string */.YjP()
+        .trim()
+        .regex(/^[0-9a-f]{40}$/, "must be a full commit sha (40 lowercase hex digits)")
+        .optional(),
+    expectedHeadRepository: classic_schemas/* string */.YjP().trim().min(1).optional(),
+    /** Whose sticky comment may be edited: the token's own login (empty: ask GitHub, `GET /user`). */
+    commentAuthor: classic_schemas/* string */.YjP().trim().default("github-actions[bot]"),
     commentKey: classic_schemas/* string */.YjP()
         .trim()
         .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
         .default("default"),
 });
 function parseComparePrOptions(raw) {
-    return (0,model/* parseOptions */.Ac)(ComparePrOptions, raw);
+    const options = (0,model/* parseOptions */.Ac)(ComparePrOptions, raw);
+    if ((options.expectedHeadSha === undefined) !== (options.expectedHeadRepository === undefined)) {
+        throw new model/* ConfigurationError */.j1("expected-head-sha, expected-head-repository: give both (the workflow_run's head) or neither");
+    }
+    return options;
+}
+/**
+ * Refuses to comment on a pull request whose head is not the one that was benchmarked: a
+ * forged PR number (the artifact holding it is written by the PR's own code) would otherwise
+ * put our report, and its verdict, on somebody else's pull request.
+ */
+async function verifyPullRequestHead(client, target, prNumber, expected) {
+    const { data: pull } = await callGitHub(`reading pull request #${prNumber} of ${repositoryName(target)}`, () => client.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: prNumber }));
+    const headRepository = pull.head.repo?.full_name ?? "(a deleted repository)";
+    const problems = [
+        pull.head.sha !== expected.sha ? `its head is ${pull.head.sha}, not ${expected.sha}` : undefined,
+        headRepository.toLowerCase() !== expected.repository.toLowerCase()
+            ? `its head repository is ${headRepository}, not ${expected.repository}`
+            : undefined,
+    ].filter((p) => p !== undefined);
+    if (problems.length > 0) {
+        throw new model/* ConfigurationError */.j1(`pr-number: pull request #${prNumber} is not the one benchmarked (${problems.join("; ")}); ` +
+            "nothing was written");
+    }
 }
 /**
  * `compare`, then the verdict where reviewers look: one PR comment, found again by its hidden
- * marker and edited on every run. Commenting is skipped (not failed) without a PR number, so
- * the same step runs on pushes; it needs a token with `pull-requests: write`.
+ * marker and author and edited on every run. Commenting is skipped (not failed) without a PR
+ * number, so the same step runs on pushes; it needs a token with `pull-requests: write`. Given
+ * the head that was benchmarked, the PR's head must be it, or nothing is written.
  */
 async function comparePr(options, deps = {}) {
     const env = deps.env ?? process.env;
@@ -38992,18 +39218,27 @@ async function comparePr(options, deps = {}) {
         throw new model/* ConfigurationError */.j1("token: needed to comment on the pull request (pull-requests: write)");
     }
     const target = wantsComment ? parseRepository(repository, "repository") : undefined;
-    const outcome = await compare(options, deps);
-    const marker = commentMarker(options.commentKey);
-    const markdown = compareMarkdown(outcome, { marker });
-    let comment = null;
-    if (wantsComment) {
-        const client = deps.client ??
+    const client = wantsComment
+        ? (deps.client ??
             createGitHubClient({
                 token: options.token,
                 baseUrl: options.apiUrl ?? env.GITHUB_API_URL ?? DEFAULT_API_URL,
                 log,
-            });
-        comment = await upsertStickyComment(client, target, options.prNumber, marker, markdown);
+            }))
+        : undefined;
+    if (client && options.expectedHeadSha !== undefined && options.expectedHeadRepository !== undefined) {
+        await verifyPullRequestHead(client, target, options.prNumber, {
+            sha: options.expectedHeadSha,
+            repository: options.expectedHeadRepository,
+        });
+    }
+    const outcome = await compare(options, deps);
+    const marker = commentMarker(options.commentKey);
+    const markdown = compareMarkdown(outcome, { marker });
+    let comment = null;
+    if (client) {
+        const author = options.commentAuthor || (await tokenLogin(client));
+        comment = await upsertStickyComment(client, target, options.prNumber, marker, markdown, author);
         log(`${comment.action} the comparison comment: ${comment.url}`);
     }
     else if (options.comment) {
@@ -40784,6 +41019,8 @@ toolchainFromFiles, env) {
     const run = detectRunInfo(options.runId ?? contentRunId(measurements), env);
     if (options.runId !== undefined)
         run.run_id = options.runId;
+    if (options.pullRequest !== undefined)
+        Object.assign(run, options.pullRequest);
     return { sha, dut, testBed, toolchain, fingerprint: environmentFingerprint(testBed, toolchain), run };
 }
 /** Fixed namespace for result ids: the same key always gives the same uuid. */
@@ -40910,6 +41147,11 @@ const PublishOptions = classic_schemas/* object */.Ikc({
      * builds a branch's history that `compare --history-ref` reads.
      */
     ref: model/* GitRef */.aY.optional(),
+    /**
+     * The pull request these results belong to: rows go under `refs/pull/<n>/head` with
+     * `run.pr_number` n, never into a branch's history (a contradicting `ref` is refused).
+     */
+    prNumber: coerce_number().int().positive().optional(),
     /** `.lance-bench.yml` whose `metrics` rules give units and directions (default: in --repo, else the cwd). */
     config: optionalText,
 });
@@ -40951,6 +41193,7 @@ async function storeResults(results, db, deps, warnings = []) {
 async function publish(options, deps = {}) {
     const env = deps.env ?? process.env;
     (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
+    const pullRequest = options.prNumber === undefined ? undefined : (0,model/* pullRequestRun */.iM)(options.prNumber, options.ref, env.GITHUB_REF);
     const config = await loadRepoConfig(options.config ?? external_node_path_.join(options.repo ?? ".", CONFIG_FILE), {
         required: options.config !== undefined,
     });
@@ -40965,11 +41208,13 @@ async function publish(options, deps = {}) {
     const warnings = [...parsed.warnings];
     if (parsed.measurements.length > 0) {
         const warn = (message) => warnings.push(message);
-        const context = await resolveResultsContext({ ...options, warn }, parsed.measurements, parsed.toolchain, env);
+        const context = await resolveResultsContext({ ...options, warn, pullRequest }, parsed.measurements, parsed.toolchain, env);
         results.push(...toResults(parsed.measurements, context));
     }
+    // results files carry the run they were measured in: the pull request (or ref) given here wins
     const { ref } = options;
-    const stored = ref === undefined ? results : results.map((r) => ({ ...r, run: { ...r.run, ref, pr_number: (0,model/* prNumberOfRef */.sP)(ref) } }));
+    const stamp = pullRequest ?? (ref === undefined ? undefined : { ref, pr_number: (0,model/* prNumberOfRef */.sP)(ref) });
+    const stored = stamp === undefined ? results : results.map((r) => ({ ...r, run: { ...r.run, ...stamp } }));
     return storeResults(stored, options.db, { ...deps, env }, warnings);
 }
 
@@ -41209,12 +41454,12 @@ function describeFailures(failures, maxChars = 500) {
  * Runs a program without a shell, capturing its output. On timeout the whole process group
  * is terminated (SIGTERM, then SIGKILL), so no orphaned benchmark keeps the machine busy.
  */
-function spawnCaptured(program, args, options = {}) {
+function spawnCaptured(program, args, options) {
     const started = Date.now();
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_.spawn)(program, args, {
             cwd: options.cwd,
-            env: options.env,
+            env: options.env.vars,
             detached: true,
             stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         });
@@ -41280,8 +41525,11 @@ async function createVenv(interpreter, dir, baseEnv, timeoutMs) {
         throw new StepFailure(`${interpreter} -m venv failed (exit ${created.code}):\n${tail(created.stderr)}`);
     }
     const bin = external_node_path_.join(dir, "bin");
-    const env = { ...baseEnv, VIRTUAL_ENV: dir, PATH: `${bin}${external_node_path_.delimiter}${baseEnv.PATH ?? ""}` };
-    delete env.PYTHONHOME;
+    const env = baseEnv.with({
+        VIRTUAL_ENV: dir,
+        PATH: `${bin}${external_node_path_.delimiter}${baseEnv.get("PATH") ?? ""}`,
+        PYTHONHOME: undefined,
+    });
     return { dir, python: external_node_path_.join(bin, "python"), env };
 }
 /** Runs one step of the run (pip, build, dataset generation) and fails with its last lines. */
@@ -41368,22 +41616,178 @@ async function runPytestBenchmarks(venv, args, jsonFile, options) {
     return { jsonFile, cwd: options.cwd, wroteJson, exitCode: result.code, output, junitXml };
 }
 
+// EXTERNAL MODULE: ./lib/model/secret-variables.js
+var secret_variables = __nccwpck_require__(385);
+;// CONCATENATED MODULE: ./lib/context/child-env.js
+
+
+/*
+ * The environment of code we do not own: cargo (build scripts and proc macros included), the
+ * bench binaries, pytest, build commands, dataset generators, pipelines. It is an allowlist:
+ * what a toolchain needs to find itself (PATH, HOME, locale, CARGO_*, RUSTUP_*, RUST*,
+ * PYTHON*, …) passes; everything else, and every credential-like name even on the list, stays
+ * with the suite. `spawnCaptured` takes nothing else, so handing a child `process.env` does not
+ * compile.
+ */
+/** Variables passed by name. */
+const ALLOWED_NAMES = new Set([
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "TERM",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "CI",
+    "GITHUB_ACTIONS",
+    "RUNNER_OS",
+    "RUNNER_ARCH",
+    "RUNNER_TEMP",
+    "VIRTUAL_ENV",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "CLICOLOR",
+    "HOSTNAME",
+    "NPROC",
+    "NUM_JOBS",
+    "MAKEFLAGS",
+    "CC",
+    "CXX",
+    "AR",
+    "CFLAGS",
+    "CXXFLAGS",
+    "CPPFLAGS",
+    "LDFLAGS",
+    "PKG_CONFIG_PATH",
+    "LD_LIBRARY_PATH",
+    "LIBRARY_PATH",
+    "CPATH",
+    "PROTOC",
+    "PROTOC_INCLUDE",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "JAVA_HOME",
+    "GOPATH",
+    "GOROOT",
+    "NODE_PATH",
+]);
+/** Variables passed by prefix (toolchains and locale). */
+const ALLOWED_PREFIXES = ["LC_", "CARGO_", "RUSTUP_", "RUST", "PYTHON", "PIP_", "UV_", "CONDA_", "XDG_"];
+/** Never passed, even through `env-passthrough`: the runner's own channels and identity. */
+const RUNNER_PREFIXES = ["GITHUB_", "RUNNER_"];
+const MAKER = Symbol("ChildEnv");
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const allowed = (name) => ALLOWED_NAMES.has(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix));
+/** Why a name may not be passed to a child (undefined: it may). */
+function refusal(name) {
+    if (!NAME.test(name))
+        return "is not a variable name";
+    if ((0,secret_variables/* isSecretVariable */.t)(name))
+        return "looks like a credential";
+    if (name !== "GITHUB_ACTIONS" && RUNNER_PREFIXES.some((prefix) => name.startsWith(prefix)) && !allowed(name)) {
+        return "belongs to the runner (GITHUB_*, RUNNER_*)";
+    }
+    return undefined;
+}
+/** Why `env-passthrough` may not name these variables (undefined: it may). */
+function envPassthroughProblem(names) {
+    for (const name of names) {
+        const why = refusal(name);
+        if (why !== undefined)
+            return `${JSON.stringify(name)} ${why}; code being benchmarked never receives such variables`;
+    }
+    return undefined;
+}
+/**
+ * Names a user asked to pass on (`--env-passthrough`, input `env-passthrough`), checked: a
+ * credential-like or runner name is a ConfigurationError naming the input, never passed.
+ */
+function checkEnvPassthrough(names, input = "env-passthrough") {
+    const problem = envPassthroughProblem(names);
+    if (problem !== undefined)
+        throw model/* ConfigurationError */.j1.forInput(input, problem);
+    return [...new Set(names)];
+}
+/**
+ * An environment fit for code we do not own. Only `childEnv` makes one from the parent's
+ * environment (filtered), and `with` adds the suite's own variables (paths, the benchmark's
+ * database); the private field makes the type nominal, so no plain object passes for it.
+ */
+class ChildEnv {
+    #vars;
+    /** Only this module holds `MAKER`: nothing else can build one around unfiltered variables. */
+    constructor(maker, vars) {
+        if (maker !== MAKER)
+            throw new Error("ChildEnv: build it with childEnv()");
+        this.#vars = Object.freeze({ ...vars });
+    }
+    /** The variables, for `spawn` and for reading. */
+    get vars() {
+        return this.#vars;
+    }
+    get(name) {
+        return this.#vars[name];
+    }
+    /**
+     * This environment plus variables the suite sets itself (values it chose: a target folder,
+     * the venv, the benchmark's own database). `undefined` removes a variable.
+     */
+    with(extra) {
+        const vars = { ...this.#vars };
+        for (const [name, value] of Object.entries(extra)) {
+            if (value === undefined)
+                delete vars[name];
+            else
+                vars[name] = value;
+        }
+        return new ChildEnv(MAKER, vars);
+    }
+}
+/**
+ * The allowlisted part of `parent`, plus the `passthrough` names (checked with
+ * `checkEnvPassthrough`). Credential-like names never pass, even where a prefix allows them
+ * (CARGO_REGISTRY_TOKEN, PYTHON_KEYRING_PASSWORD).
+ */
+function childEnv(parent, passthrough = []) {
+    const extra = new Set(checkEnvPassthrough(passthrough));
+    const vars = {};
+    for (const [name, value] of Object.entries(parent)) {
+        if (value === undefined)
+            continue;
+        if (!(allowed(name) || extra.has(name)) || refusal(name) !== undefined)
+            continue;
+        vars[name] = value;
+    }
+    return new ChildEnv(MAKER, vars);
+}
+
 ;// CONCATENATED MODULE: ./lib/run/profile.js
 
 
 
+
+/** The profilers' own environment: they need no credential either. */
+const toolEnv = () => childEnv(process.env);
 const skipped = (benchmark, reason) => ({ benchmark, status: "skipped", reason });
 /** Whether perf may record here (it needs a kernel that allows it, perf_event_paranoid etc.). */
 async function perfRefusal(workDir) {
     const probe = external_node_path_.join(workDir, "perf-probe.data");
-    const result = await spawnCaptured("perf", ["record", "-q", "-o", probe, "--", "true"], { timeoutMs: 30_000 }).catch((error) => ({ code: -1, stderr: error.message }));
+    const result = await spawnCaptured("perf", ["record", "-q", "-o", probe, "--", "true"], {
+        env: toolEnv(),
+        timeoutMs: 30_000,
+    }).catch((error) => ({ code: -1, stderr: error.message }));
     await (0,promises_.rm)(probe, { force: true });
     if (result.code === 0)
         return undefined;
     return `perf cannot record here (${tail(result.stderr, 2).replace(/\s+/g, " ").trim() || `exit ${result.code}`})`;
 }
 async function hasProgram(program) {
-    return spawnCaptured(program, ["--help"], { timeoutMs: 10_000 }).then((r) => r.code === 0, () => false);
+    return spawnCaptured(program, ["--help"], { env: toolEnv(), timeoutMs: 10_000 }).then((r) => r.code === 0, () => false);
 }
 /** Criterion's filter is a regex: match exactly this one benchmark id. */
 const exactFilter = (name) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
@@ -41412,11 +41816,16 @@ async function profileRustBenchmark(request) {
 /** perf data → folded stacks (inferno) → SVG; removes `dir` (which holds the data) afterwards. */
 async function renderFlamegraph(benchmark, data, dir, svgFile, timeoutMs) {
     try {
-        const script = await spawnCaptured("perf", ["script", "-i", data], { timeoutMs });
+        const script = await spawnCaptured("perf", ["script", "-i", data], { env: toolEnv(), timeoutMs });
         if (script.code !== 0)
             return skipped(benchmark, `perf script failed: ${tail(script.stderr, 3)}`);
-        const folded = await spawnCaptured("inferno-collapse-perf", [], { input: script.stdout, timeoutMs });
+        const folded = await spawnCaptured("inferno-collapse-perf", [], {
+            env: toolEnv(),
+            input: script.stdout,
+            timeoutMs,
+        });
         const svg = await spawnCaptured("inferno-flamegraph", ["--title", `${benchmark} (CPU)`], {
+            env: toolEnv(),
             input: folded.stdout,
             timeoutMs,
         });
@@ -41572,6 +41981,21 @@ async function prepareCheckout(repo, sha, workDir) {
 
 
 
+/**
+ * The keys of a cache entry. A pull request's build (its build scripts, its generators) is
+ * untrusted: what it saves goes under its own `pr-<n>-` namespace, which no key or restore
+ * prefix of main's matches, so main never restores a PR's build. A PR restores its own
+ * entries first, then main's (read only: it never saves under them).
+ */
+function cacheKeys(key, restorePrefixes, prNumber) {
+    if (prNumber === undefined)
+        return { key, restoreKeys: [...restorePrefixes] };
+    const own = `pr-${prNumber}-`;
+    return {
+        key: `${own}${key}`,
+        restoreKeys: [...restorePrefixes.map((prefix) => `${own}${prefix}`), key, ...restorePrefixes],
+    };
+}
 const DEFAULT_CACHE_DIR = external_node_path_.join(external_node_os_.homedir(), ".cache", "lance-bench");
 /** Whether a path exists (a missing one is an answer here, not an error). */
 const exists = async (p) => (0,promises_.stat)(p).then(() => true, () => false);
@@ -41667,6 +42091,7 @@ async function move(from, to) {
 
 
 
+
 const run_common_optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
 const textList = classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1)).default([]);
 /** Options every run command takes (each adds its own with `.extend`). */
@@ -41695,6 +42120,19 @@ const RunCommonOptions = classic_schemas/* object */.Ikc({
      * 1): each run is its own result per benchmark, so main's history has run-to-run replication.
      */
     repetitions: coerce_number().int().min(1).max(100).optional(),
+    /**
+     * Variables the benchmarked code may see besides the allowlist (PATH, HOME, locale, CARGO_*,
+     * RUSTUP_*, RUST*, PYTHON*, …); credential-like names are refused.
+     */
+    /** A pull request's run: rows under `refs/pull/<n>/head` with `run.pr_number` n, and its own caches. */
+    prNumber: coerce_number().int().positive().optional(),
+    envPassthrough: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().trim().min(1))
+        .default([])
+        .superRefine((names, ctx) => {
+        const problem = envPassthroughProblem(names);
+        if (problem !== undefined)
+            ctx.addIssue({ code: "custom", message: problem });
+    }),
 });
 /** Enough runs a side for a run-level test to pass false-discovery control over a large suite. */
 const DEFAULT_AB_REPETITIONS = 10;
@@ -41727,7 +42165,12 @@ const abOrder = (r) => (r % 2 === 1 ? ["base", "head"] : ["head", "base"]);
  * Runs `body` with the project checked out at `sha` in a fresh worktree and a scratch
  * folder, and removes both afterwards, whatever happens.
  */
-async function withRunWorkspace(repo, sha, cacheDir, deps, body) {
+async function withRunWorkspace(options, deps, body) {
+    const { repo, sha, cacheDir } = options;
+    const env = deps.env ?? process.env;
+    const children = childEnv(env, options.envPassthrough);
+    const pullRequest = options.prNumber === undefined ? undefined : (0,model/* pullRequestRun */.iM)(options.prNumber, undefined, env.GITHUB_REF);
+    const cachePr = pullRequest?.pr_number ?? (0,model/* prNumberOfRef */.sP)(env.GITHUB_REF ?? "") ?? undefined;
     const cache = deps.cache ?? new LocalDirectoryCache(cacheDir);
     const localRoot = cache instanceof LocalDirectoryCache ? cache.root : external_node_os_.tmpdir();
     await (0,promises_.mkdir)(localRoot, { recursive: true });
@@ -41735,7 +42178,16 @@ async function withRunWorkspace(repo, sha, cacheDir, deps, body) {
     try {
         const checkout = await prepareCheckout(external_node_path_.resolve(repo), sha, workDir);
         try {
-            return await body({ checkout, workDir, cache, log: deps.log ?? (() => { }), env: deps.env ?? process.env });
+            return await body({
+                checkout,
+                workDir,
+                cache,
+                log: deps.log ?? (() => { }),
+                env,
+                childEnv: children,
+                pullRequest,
+                cachePr,
+            });
         }
         finally {
             await checkout.dispose();
@@ -41789,6 +42241,7 @@ function storePreloader(mode, publish) {
 
 
 
+
 /** An environment variable's name: these reach processes as names, never through a shell. */
 const EnvName = classic_schemas/* string */.YjP()
     .trim()
@@ -41808,8 +42261,17 @@ const RunPythonOptions = RunCommonOptions.extend({
     datagenCommand: run_common_optionalText,
     /** What keys the dataset cache (default: the package the generator script lives in). */
     datagenSources: textList,
-    /** Environment variables whose values key the dataset cache too (scale knobs such as row counts). */
-    datagenEnv: classic_schemas/* array */.YOg(EnvName).default([]),
+    /**
+     * Environment variables whose values key the dataset cache too (scale knobs such as row
+     * counts); the generator and the benchmarks see them (credential-like names are refused).
+     */
+    datagenEnv: classic_schemas/* array */.YOg(EnvName)
+        .default([])
+        .superRefine((names, ctx) => {
+        const problem = envPassthroughProblem(names);
+        if (problem !== undefined)
+            ctx.addIssue({ code: "custom", message: problem });
+    }),
     /** Relative to the workdir (inside the checkout), or an absolute path. */
     datasetDir: classic_schemas/* string */.YjP().trim().min(1).default(".lance-bench-datasets"),
     /** Variables that also hold the dataset folder, for generators and benchmarks that read their own. */
@@ -41949,7 +42411,7 @@ async function runPython(options, deps = {}) {
         throw model/* ConfigurationError */.j1.forInput("dut-version-from-package", "give it or dut-version, not both");
     }
     const started = Date.now();
-    return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+    return withRunWorkspace(options, deps, async (workspace) => {
         const { checkout, workDir, cache, log } = workspace;
         const timeoutMs = options.budgetMinutes * 60_000;
         const deadline = Date.now() + timeoutMs;
@@ -41971,7 +42433,7 @@ async function runPython(options, deps = {}) {
                 defaultName: external_node_path_.basename(external_node_path_.resolve(options.repo)),
                 warn: options.dutVersionFromPackage === undefined ? log : undefined,
             });
-            const venv = await createVenv(options.python, venvDir, workspace.env, remaining());
+            const venv = await createVenv(options.python, venvDir, workspace.childEnv, remaining());
             const pythonVersion = (await runStep("python --version", [venv.python, "--version"], {
                 cwd: workdir,
                 env: venv.env,
@@ -42021,7 +42483,9 @@ async function runPython(options, deps = {}) {
             const datasetDir = await resolveDatasetDir(options, checkout.dir, workspace.env, cache instanceof LocalDirectoryCache ? cache.root : undefined);
             /** Where the generator and the benchmarks are told the datasets are. */
             const datasetVars = Object.fromEntries(["LANCE_BENCH_DATASET_DIR", ...options.datasetEnv].map((name) => [name, datasetDir]));
-            const env = { ...venv.env, ...datasetVars };
+            /** The knobs the generator reads (`datagen-env`), as this run was given them. */
+            const datagenVars = Object.fromEntries(options.datagenEnv.map((name) => [name, workspace.env[name]]));
+            const env = venv.env.with({ ...datagenVars, ...datasetVars });
             let datasets = "none";
             let datasetKey;
             let datasetsToSave = false;
@@ -42041,8 +42505,9 @@ async function runPython(options, deps = {}) {
                     throw model/* ConfigurationError */.j1.forInput("dataset-dir", `${datasetDir} already holds files; lance-bench fills this folder with the cached or generated datasets, ` +
                         "replacing what is there: empty it, or name a folder of its own");
                 }
-                datasetKey = await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env);
-                const hit = await cache.restore([datasetDir], datasetKey);
+                const datasetKeys = cacheKeys(await datasetCacheKey(workdir, datagen, sources, options.datagenEnv, workspace.env), [], workspace.cachePr);
+                datasetKey = datasetKeys.key;
+                const hit = await cache.restore([datasetDir], datasetKey, datasetKeys.restoreKeys);
                 if (hit && (await hasEntries(datasetDir))) {
                     datasets = "cache hit";
                     datasetsToSave = cache.kind === "local"; // the local entry was moved out: it goes back
@@ -42076,7 +42541,7 @@ async function runPython(options, deps = {}) {
                     const jsonFile = external_node_path_.join(workDir, `pytest-benchmark-${role}-${run?.repetition ?? 1}.json`);
                     const pytestRun = await runPytestBenchmarks(side.venv, args, jsonFile, {
                         cwd: side.workdir,
-                        env: { ...side.venv.env, ...datasetVars },
+                        env: side.venv.env.with({ ...datagenVars, ...datasetVars }),
                         timeoutMs: remaining(),
                     });
                     const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
@@ -42105,6 +42570,7 @@ async function runPython(options, deps = {}) {
                             dutTimestamp: side.dut.timestamp,
                             testbedName: options.testbedName,
                             runId: options.runId,
+                            pullRequest: workspace.pullRequest,
                         }, found, 
                         // The packages measured shape the numbers as the interpreter does: part of the fingerprint.
                         [...toolchain, ...Object.entries(side.packages).map(([name, version]) => `${name} ${version}`)], workspace.env);
@@ -42683,9 +43149,10 @@ function commandTemplate(text) {
 /**
  * The state a rapidbyte-style pipeline file keeps between runs (`state.connection`, a SQLite
  * or state file): deleted before every iteration, or the second iteration would resume where
- * the first ended and copy nothing.
+ * the first ended and copy nothing. The pipeline file is the PR's: the path must stay inside
+ * the workdir (no `..`, no absolute path, no symbolic link out), checked before anything runs.
  */
-async function stateFilesOf(pipelineFile, workdir) {
+async function stateFilesOf(pipelineFile, workdir, shownFile) {
     let doc;
     try {
         doc = (0,dist/* parse */.qg)(await (0,promises_.readFile)(pipelineFile, "utf8"));
@@ -42698,12 +43165,16 @@ async function stateFilesOf(pipelineFile, workdir) {
         return [];
     if (state.backend !== undefined && state.backend !== "sqlite" && state.backend !== "file")
         return [];
-    return [external_node_path_.resolve(workdir, state.connection)];
+    return [{ relative: state.connection, what: `${shownFile}: state.connection` }];
 }
-/** Removes state files (and SQLite's companions); folders are never removed. */
-async function deleteStateFiles(files) {
-    for (const file of files) {
-        for (const candidate of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+/**
+ * Removes state files (and SQLite's companions); folders are never removed. Each path is
+ * checked again right before: the code benchmarked may have put a symbolic link in its way.
+ */
+async function deleteStateFiles(workdir, files) {
+    for (const { relative, what } of files) {
+        for (const suffix of ["", "-wal", "-shm", "-journal"]) {
+            const candidate = await resolveInside(workdir, `${relative}${suffix}`, what, "the workdir");
             const info = await (0,promises_.stat)(candidate).catch(() => undefined);
             if (info?.isDirectory())
                 throw new model/* ConfigurationError */.j1(`state path "${candidate}" is a folder, not a state file`);
@@ -42752,7 +43223,13 @@ async function locateVariants(variants, workdir, options, sha) {
         if (usesPipelineFile && !(await (0,promises_.stat)(file).catch(() => undefined))?.isFile()) {
             throw new model/* ConfigurationError */.j1(`variant ${variant.name}: no pipeline file ${relative} at ${sha}`);
         }
-        const state = [...(await stateFilesOf(file, workdir)), ...options.statePaths.map((p) => external_node_path_.resolve(workdir, p))];
+        const state = [
+            ...(await stateFilesOf(file, workdir, relative)),
+            ...options.statePaths.map((p) => ({ relative: p, what: "state-paths" })),
+        ];
+        // checked before anything is built, seeded or run
+        for (const { relative: named, what } of state)
+            await resolveInside(workdir, named, what, "the workdir");
         files.set(variant.name, { file, state });
     }
     return files;
@@ -42760,7 +43237,7 @@ async function locateVariants(variants, workdir, options, sha) {
 /** Empties the destination and deletes the pipeline's state, so the next run starts from nothing. */
 async function run_pipeline_reset(bench, files) {
     await bench.database(`dropping schema ${bench.schema}`, () => dropSchema(bench.session, bench.schema));
-    await deleteStateFiles(files.state);
+    await deleteStateFiles(bench.workdir, files.state);
 }
 /** The command line and environment of one run of a variant. */
 function invocation(bench, variant, files, rows, iteration) {
@@ -42773,14 +43250,13 @@ function invocation(bench, variant, files, rows, iteration) {
         aot: String(options.aot),
         schema,
     });
-    const env = {
-        ...bench.commandEnv,
+    const env = bench.commandEnv.with({
         BENCH_ROWS: String(rows),
         BENCH_VARIANT: variant.name,
         BENCH_ITERATION: iteration,
         BENCH_AOT: options.aot ? "1" : "0",
         BENCH_DEST_SCHEMA: schema,
-    };
+    });
     return { argv, env };
 }
 /**
@@ -42872,7 +43348,7 @@ async function runPipeline(options, deps = {}) {
     const env = deps.env ?? process.env;
     const target = postgresTarget(options.databaseUrl, env);
     const started = Date.now();
-    return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
+    return withRunWorkspace(options, deps, async (workspace) => {
         const { checkout, workDir, log } = workspace;
         const deadline = Date.now() + options.budgetMinutes * 60_000;
         const remaining = () => Math.max(1_000, deadline - Date.now());
@@ -42891,7 +43367,8 @@ async function runPipeline(options, deps = {}) {
             defaultName: external_node_path_.basename(external_node_path_.resolve(options.repo)),
             warn: log,
         });
-        const commandEnv = { ...workspace.env, ...libpqEnvironment(target) };
+        // the pipeline's own server, and no other: the parent's PG* are not on the allowlist
+        const commandEnv = workspace.childEnv.with(libpqEnvironment(target));
         if (build) {
             log(`building: ${build.join(" ")}`);
             await runStep("build command", build, { cwd: workdir, env: commandEnv, timeoutMs: remaining() });
@@ -42980,6 +43457,7 @@ async function runPipeline(options, deps = {}) {
                     dutTimestamp: dut.timestamp,
                     testbedName: options.testbedName,
                     runId: options.runId,
+                    pullRequest: workspace.pullRequest,
                 }, measurements, [server], workspace.env);
                 results = toResults(measurements, context);
                 resultsFile = await saveResultsFile(options.outputDir, "pipeline", results, `run-pipeline ${options.command}`);
@@ -43117,7 +43595,7 @@ const HEADER = ["benchmark", "median", "unit", "n"];
 function rows(benchmarks) {
     return benchmarks.map((b) => b.median === null
         ? [b.name, b.status ?? "failed", (b.reason ?? "").split("\n")[0].slice(0, 120), "0"]
-        : [b.name, ...(0,measurement_format/* scaleMeasurement */.R)(b.median, b.units), String(b.n)]);
+        : [b.name, ...(0,measurement_format/* scaleMeasurement */.RF)(b.median, b.units), String(b.n)]);
 }
 function publishTextTable(benchmarks) {
     return textTable(HEADER, rows(benchmarks));
@@ -43726,8 +44204,8 @@ async function collectMeasurements(runner, stdout, criterionHome, label) {
  */
 async function runRust(options, deps = {}) {
     const plan = abPlan(options);
-    return withRunWorkspace(options.repo, options.sha, options.cacheDir, deps, async (workspace) => {
-        const { checkout, workDir, cache, log, env } = workspace;
+    return withRunWorkspace(options, deps, async (workspace) => {
+        const { checkout, workDir, cache, log, env, childEnv } = workspace;
         const baseCheckout = plan.baseSha
             ? await prepareCheckout(external_node_path_.resolve(options.repo), plan.baseSha, workDir)
             : undefined;
@@ -43792,7 +44270,7 @@ async function runRust(options, deps = {}) {
                     filter: options.filter,
                     features: options.features,
                     cargoArgs: options.cargoArgs,
-                    env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+                    env: childEnv.with({ CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" }),
                     timeoutMs: options.budgetMinutes * 60_000,
                     onStart: preloadStore,
                 });
@@ -43816,6 +44294,7 @@ async function runRust(options, deps = {}) {
                         dutTimestamp: dut.timestamp,
                         testbedName: options.testbedName,
                         runId: options.runId,
+                        pullRequest: workspace.pullRequest,
                     }, measurements, [toolchain], env);
                     contexts.set(contextKey, context);
                 }
@@ -43849,13 +44328,12 @@ async function runRust(options, deps = {}) {
                 // Each side has its own entry (the base is usually main's commit, the head one PR's),
                 // so a same-runner A/B serves both sides; a base without an entry of its own starts
                 // from a copy of the head's restored build rather than from nothing.
-                const headCache = await restoreSide(targetDir, `${keyPrefix}${lockHash}`, [keyPrefix]);
+                const headKeys = cacheKeys(`${keyPrefix}${lockHash}`, [keyPrefix], workspace.cachePr);
+                const headCache = await restoreSide(targetDir, headKeys.key, headKeys.restoreKeys);
                 let baseCache;
                 if (baseCheckout) {
-                    baseCache = await restoreSide(baseTargetDir, `${keyPrefix}base-${baseLockHash}`, [
-                        `${keyPrefix}base-`,
-                        keyPrefix,
-                    ]);
+                    const baseKeys = cacheKeys(`${keyPrefix}base-${baseLockHash}`, [`${keyPrefix}base-`, keyPrefix], workspace.cachePr);
+                    baseCache = await restoreSide(baseTargetDir, baseKeys.key, baseKeys.restoreKeys);
                     if (baseCache.restored === "miss" && headCache.restored !== "miss") {
                         await copyFolder(targetDir, baseTargetDir);
                         baseCache = { ...baseCache, restored: "copy-of-head", from: headCache.from };
@@ -43912,7 +44390,11 @@ async function runRust(options, deps = {}) {
                             crateDir: external_node_path_.join(checkout.dir, crate.path),
                             benches: options.benches,
                             features: options.features,
-                            env: { ...env, CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" },
+                            env: childEnv.with({
+                                CARGO_TARGET_DIR: targetDir,
+                                CRITERION_HOME: criterionHome,
+                                CARGO_TERM_COLOR: "never",
+                            }),
                             workDir,
                             svgFile: external_node_path_.join(external_node_path_.dirname(resultsFile), `flamegraph-${crateSlug(options.profile)}.svg`),
                             seconds: options.profileSeconds,
@@ -44046,6 +44528,7 @@ function buildProgram(io, setExitCode) {
         .option("--repo <dir>", "git checkout of the project the results belong to")
         .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
         .option("--ref <ref>", "record the rows under this branch (main = refs/heads/main) or full ref, e.g. to build main's history")
+        .option("--pr-number <n>", "a pull request's results: stored under refs/pull/<n>/head, never a branch's history")
         .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
         .option("--json", "print a machine-readable summary")
         .action(async (files, flags) => {
@@ -44113,6 +44596,9 @@ function buildProgram(io, setExitCode) {
         .option("--config <file>", "settings, thresholds and mutes (default ./.lance-bench.yml)")
         .option("--history-ref <ref>", "branch (main = refs/heads/main) or full ref whose recent results give each benchmark's noise", "refs/heads/main")
         .option("--comment-key <key>", "one comment per key", "default")
+        .option("--comment-author <login>", "the token's own login: only its comments are edited (default: GET /user)", "")
+        .option("--expected-head-sha <sha>", "comment only when the PR's head is this commit (with --expected-head-repository)")
+        .option("--expected-head-repository <owner/name>", "comment only when the PR's head is in this repository")
         .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
         .option("--fail-on-regression", "exit 1 when any benchmark regressed")
         .action(async (flags) => {
@@ -44328,6 +44814,8 @@ function runCommand(program, name, text) {
         .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
         .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
         .option("--repetitions <n>", "runs of the head, each its own result (default 1); A/B: of each side (default 10)")
+        .option("--pr-number <n>", "a pull request's run: rows under refs/pull/<n>/head, never a branch's history")
+        .option("--env-passthrough <name...>", "environment variables the benchmarked code may see besides the allowlist (no credentials)")
         .option("--json", "print a machine-readable summary");
 }
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -44360,7 +44848,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3747);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9719);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -44369,41 +44857,18 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1531:
+/***/ 3434:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ZM: () => (/* reexport */ BENCH_JSON_PREFIX),
-  hv: () => (/* reexport */ BenchmarkName),
-  j1: () => (/* reexport */ ConfigurationError),
-  PV: () => (/* reexport */ DEFAULT_CONFIG),
-  OS: () => (/* reexport */ GitHubApiError),
-  aY: () => (/* reexport */ ref/* GitRef */.aY),
-  dz: () => (/* reexport */ InputError),
-  kV: () => (/* reexport */ LanceBenchError),
-  qC: () => (/* reexport */ NANOSECONDS_PER),
-  xe: () => (/* reexport */ PIPELINE_CONTEXT_FIELDS),
-  $u: () => (/* reexport */ RepoConfig),
-  Q7: () => (/* reexport */ Result),
-  yw: () => (/* reexport */ SHA_PATTERN),
-  vA: () => (/* reexport */ SourceFormat),
-  AD: () => (/* reexport */ StoreError),
-  Pr: () => (/* reexport */ TIME_METRIC),
-  R5: () => (/* reexport */ TIME_UNIT),
-  Uc: () => (/* reexport */ describeError),
-  s8: () => (/* reexport */ measurement_format/* formatMeasurement */.s),
-  Ac: () => (/* reexport */ parseOptions),
-  ho: () => (/* reexport */ pipelineBenchmarkName),
-  HY: () => (/* reexport */ pipelineMetric),
-  sP: () => (/* reexport */ ref/* prNumberOfRef */.sP),
-  T5: () => (/* reexport */ withDerivedRates)
-});
-
-// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, RunInfo, Status, SummaryValues, TestBed, Throughput, inputName, scaleMeasurement
-
-;// CONCATENATED MODULE: ./lib/model/errors.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AD: () => (/* binding */ StoreError),
+/* harmony export */   OS: () => (/* binding */ GitHubApiError),
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   kV: () => (/* binding */ LanceBenchError)
+/* harmony export */ });
+/* unused harmony export RuntimeSetupError */
 /**
  * Error types that separate a user's mistake from a bug.
  *
@@ -44440,6 +44905,10 @@ class InputError extends LanceBenchError {
         this.reason = reason;
     }
 }
+/** The LanceDB runtime cannot be set up here: an unsupported platform, or an install that failed. */
+class RuntimeSetupError extends (/* unused pure expression or super */ null && (LanceBenchError)) {
+    name = "RuntimeSetupError";
+}
 /** The result store failed (after retries where those apply). */
 class StoreError extends LanceBenchError {
     name = "StoreError";
@@ -44467,6 +44936,47 @@ function describeError(error) {
     }
 }
 
+
+/***/ }),
+
+/***/ 3118:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ZM: () => (/* reexport */ BENCH_JSON_PREFIX),
+  hv: () => (/* reexport */ BenchmarkName),
+  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
+  PV: () => (/* reexport */ DEFAULT_CONFIG),
+  OS: () => (/* reexport */ errors/* GitHubApiError */.OS),
+  aY: () => (/* reexport */ ref/* GitRef */.aY),
+  dz: () => (/* reexport */ errors/* InputError */.dz),
+  kV: () => (/* reexport */ errors/* LanceBenchError */.kV),
+  qC: () => (/* reexport */ NANOSECONDS_PER),
+  xe: () => (/* reexport */ PIPELINE_CONTEXT_FIELDS),
+  $u: () => (/* reexport */ RepoConfig),
+  Q7: () => (/* reexport */ Result),
+  yw: () => (/* reexport */ SHA_PATTERN),
+  vA: () => (/* reexport */ SourceFormat),
+  AD: () => (/* reexport */ errors/* StoreError */.AD),
+  Pr: () => (/* reexport */ TIME_METRIC),
+  R5: () => (/* reexport */ TIME_UNIT),
+  Uc: () => (/* reexport */ errors/* describeError */.Uc),
+  eD: () => (/* reexport */ measurement_format/* formatChange */.eD),
+  s8: () => (/* reexport */ measurement_format/* formatMeasurement */.s8),
+  Ac: () => (/* reexport */ parseOptions),
+  ho: () => (/* reexport */ pipelineBenchmarkName),
+  HY: () => (/* reexport */ pipelineMetric),
+  sP: () => (/* reexport */ ref/* prNumberOfRef */.sP),
+  iM: () => (/* reexport */ ref/* pullRequestRun */.iM),
+  T5: () => (/* reexport */ withDerivedRates)
+});
+
+// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, RunInfo, RuntimeSetupError, Status, SummaryValues, TestBed, Throughput, inputName, isSecretVariable, pullRequestRef, scaleMeasurement
+
+// EXTERNAL MODULE: ./lib/model/errors.js
+var errors = __nccwpck_require__(3434);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var schemas = __nccwpck_require__(2857);
 ;// CONCATENATED MODULE: ./lib/model/metric.js
@@ -44620,8 +45130,8 @@ function parseOptions(schema, raw) {
     const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
     const problem = `${describeIssue(issue)}${shown}`;
     if (typeof key !== "string")
-        throw new ConfigurationError(`options: ${problem}`);
-    throw ConfigurationError.forInput(inputName(key), problem);
+        throw new errors/* ConfigurationError */.j1(`options: ${problem}`);
+    throw errors/* ConfigurationError */.j1.forInput(inputName(key), problem);
 }
 /**
  * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
@@ -44788,7 +45298,10 @@ const pipelineBenchmarkName = (variant, rows) => rows === undefined ? `pipeline/
 var ref = __nccwpck_require__(7204);
 // EXTERNAL MODULE: ./lib/model/measurement-format.js
 var measurement_format = __nccwpck_require__(8245);
+// EXTERNAL MODULE: ./lib/model/secret-variables.js
+var secret_variables = __nccwpck_require__(385);
 ;// CONCATENATED MODULE: ./lib/model/index.js
+
 
 
 
@@ -44807,8 +45320,9 @@ var measurement_format = __nccwpck_require__(8245);
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ scaleMeasurement),
-/* harmony export */   s: () => (/* binding */ formatMeasurement)
+/* harmony export */   RF: () => (/* binding */ scaleMeasurement),
+/* harmony export */   eD: () => (/* binding */ formatChange),
+/* harmony export */   s8: () => (/* binding */ formatMeasurement)
 /* harmony export */ });
 /** Human-readable measurements: times scaled to a readable unit, others with their unit. */
 const TIME_STEPS = [
@@ -44831,6 +45345,10 @@ function scaleMeasurement(value, units) {
 function formatMeasurement(value, units) {
     return scaleMeasurement(value, units).join(" ");
 }
+/** A signed relative change, 0.123 → "+12.3%", −0.05 → "−5.0%". */
+function formatChange(change) {
+    return `${change >= 0 ? "+" : "−"}${Math.abs(100 * change).toFixed(1)}%`;
+}
 
 
 /***/ }),
@@ -44840,10 +45358,13 @@ function formatMeasurement(value, units) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   aY: () => (/* binding */ GitRef),
+/* harmony export */   iM: () => (/* binding */ pullRequestRun),
 /* harmony export */   sP: () => (/* binding */ prNumberOfRef)
 /* harmony export */ });
-/* unused harmony export MAX_REF_CHARS */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2857);
+/* unused harmony exports MAX_REF_CHARS, pullRequestRef */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2857);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3434);
+
 
 /** Characters a ref may hold here: a strict subset of git's (no spaces, quotes, `~^:?*[\`). */
 const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
@@ -44873,7 +45394,7 @@ function refProblem(ref) {
  * `refs/heads/main`, `release/1.0` → `refs/heads/release/1.0`). Only letters, digits and
  * `._/-` are accepted; anything else is refused rather than quoted.
  */
-const GitRef = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
+const GitRef = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
     .trim()
     .min(1, "is empty")
     .max(MAX_REF_CHARS, `is longer than ${MAX_REF_CHARS} characters`)
@@ -44889,6 +45410,47 @@ const GitRef = zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()
 function prNumberOfRef(ref) {
     const match = /^refs\/pull\/(\d+)\//.exec(ref);
     return match ? Number(match[1]) : null;
+}
+/** Where a pull request's results are stored: never under a branch, so never in main's history. */
+const pullRequestRef = (prNumber) => `refs/pull/${prNumber}/head`;
+/**
+ * The run of pull request `prNumber` (`--pr-number`): its rows go under `refs/pull/<n>/head`.
+ * A contradiction is refused rather than resolved: an explicit `ref` other than that one, or
+ * a workflow running for another pull request (`GITHUB_REF` `refs/pull/<m>/merge`).
+ */
+function pullRequestRun(prNumber, explicitRef, workflowRef) {
+    const ref = pullRequestRef(prNumber);
+    if (explicitRef !== undefined && explicitRef !== ref) {
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1.forInput("ref", `${explicitRef} contradicts pr-number ${prNumber}: a pull request's rows are stored under ${ref}`);
+    }
+    const workflowPr = workflowRef === undefined ? null : prNumberOfRef(workflowRef);
+    if (workflowPr !== null && workflowPr !== prNumber) {
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1.forInput("pr-number", `${prNumber}, but this workflow runs for pull request #${workflowPr} (GITHUB_REF ${workflowRef})`);
+    }
+    return { ref, pr_number: prNumber };
+}
+
+
+/***/ }),
+
+/***/ 385:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ isSecretVariable)
+/* harmony export */ });
+/**
+ * The one rule for which environment variables carry credentials. Both the environment handed
+ * to code we do not own (builds, benchmarks, generators, pipelines) and the runtime's npm
+ * install strip these, so the two lists can never drift apart.
+ */
+const SECRET_PREFIXES = ["AWS_", "INPUT_", "ACTIONS_", "LANCE_BENCH_", "AZURE_", "GOOGLE_", "GCP_"];
+const SECRET_NAMES = new Set(["DATABASE_URL", "PGPASSWORD", "PGPASSFILE", "NODE_AUTH_TOKEN", "NPM_TOKEN"]);
+const SECRET_WORDS = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY|SESSION_KEY|AUTH/i;
+/** True for a variable that may hold a credential: never give it to untrusted code. */
+function isSecretVariable(name) {
+    const upper = name.toUpperCase();
+    return (SECRET_NAMES.has(upper) || SECRET_PREFIXES.some((prefix) => upper.startsWith(prefix)) || SECRET_WORDS.test(upper));
 }
 
 
@@ -44906,7 +45468,7 @@ function prNumberOfRef(ref) {
 /* harmony export */ });
 /* unused harmony exports classifyStoreError, condenseStoreMessage */
 /* harmony import */ var p_retry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4995);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1531);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3118);
 
 
 const MAX_CAUSE = 200;
@@ -45163,8 +45725,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __nccwpck_require__(1531);
+// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
+var model = __nccwpck_require__(3118);
 ;// CONCATENATED MODULE: ./lib/store/uri.js
 
 

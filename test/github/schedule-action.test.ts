@@ -90,13 +90,26 @@ describe("schedule action (dist/schedule)", () => {
 
   it("answers an @bench-bot comment from the issue_comment event", async () => {
     const pull = conformingExample("GET", "/repos/{owner}/{repo}/pulls/{pull_number}");
+    const head = pull.head as Record<string, unknown>;
     server.route("GET", `/repos/${BENCH}/pulls/7`, [
       {
         status: 200,
         body: {
           ...pull,
+          updated_at: "2026-03-01T11:00:00Z",
           user: { ...(pull.user as object), login: "author" },
-          head: { ...(pull.head as object), sha: HEAD },
+          head: { ...head, sha: HEAD, repo: { ...(head.repo as object), pushed_at: "2026-03-01T10:00:00Z" } },
+        },
+      },
+    ]);
+    // the commenter may dispatch: write permission, read before anything is written
+    server.route("GET", `/repos/${BENCH}/collaborators/maintainer/permission`, [
+      {
+        status: 200,
+        body: {
+          ...conformingExample("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission"),
+          permission: "write",
+          role_name: "write",
         },
       },
     ]);
@@ -111,7 +124,12 @@ describe("schedule action (dist/schedule)", () => {
       eventFile,
       JSON.stringify({
         action: "created",
-        comment: { id: 9, body: "@bench-bot benchmark --rust-only", user: { login: "author" } },
+        comment: {
+          id: 9,
+          body: "@bench-bot benchmark --rust-only",
+          user: { login: "maintainer" },
+          created_at: "2026-03-01T12:00:00Z",
+        },
         issue: { number: 7, pull_request: {} },
         repository: { full_name: BENCH },
       }),

@@ -1,8 +1,8 @@
-export const id = 385;
-export const ids = [385];
+export const id = 476;
+export const ids = [476];
 export const modules = {
 
-/***/ 4385:
+/***/ 91476:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -17,11 +17,11 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./lib/model/index.js + 7 modules
-var model = __webpack_require__(4451);
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: ./lib/model/index.js + 6 modules
+var model = __webpack_require__(11776);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./node_modules/aws4fetch/dist/aws4fetch.esm.mjs
 /**
  * @license MIT <https://opensource.org/licenses/MIT>
@@ -317,9 +317,9 @@ function guessServiceRegion(url, headers) {
 
 
 // EXTERNAL MODULE: ./lib/store/retry.js + 2 modules
-var store_retry = __webpack_require__(5478);
-// EXTERNAL MODULE: ./lib/store/uri.js + 2 modules
-var store_uri = __webpack_require__(2250);
+var store_retry = __webpack_require__(15478);
+// EXTERNAL MODULE: ./lib/store/uri.js
+var store_uri = __webpack_require__(19755);
 ;// CONCATENATED MODULE: ./lib/store/commit-safety.js
 
 
@@ -427,27 +427,8 @@ function ensureSafeCommits(uri, retry, env = process.env, log = () => { }) {
     return verdict;
 }
 
-;// CONCATENATED MODULE: ./lib/store/lancedb.js
-/*
- * LanceDB's native module sets up its Rust logger once, when the module is loaded: its
- * `#[napi::module_init]` (lancedb nodejs/src/lib.rs) calls env_logger with the filter from
- * `LANCEDB_LOG`, default "warn". At "warn" LanceDB prints its own retry chatter to stderr —
- * "AIMD throttle: rate reduced…" with the server's raw XML, "Could not verify the outcome of
- * the commit", aws-config's notes about absent config files — for failures we retry, condense
- * and report ourselves (retry.ts). So our processes default it to "error"; a user who sets
- * LANCEDB_LOG (e.g. `LANCEDB_LOG=debug`) gets exactly what they asked for.
- *
- * The variable is read only at load time, so the package is loaded here, on first use, after
- * the default is set — never by a static import: a bundler (ncc, for dist/) hoists the static
- * imports of an external package to the top of the bundle, where they would run before any of
- * our code. `webpackIgnore` keeps the bundler from touching this dynamic import.
- */
-let loading;
-function loadLanceDb() {
-    process.env.LANCEDB_LOG ??= "error";
-    return (loading ??= import(/* webpackIgnore: true */ "@lancedb/lancedb"));
-}
-
+// EXTERNAL MODULE: ./lib/store/lancedb.js
+var store_lancedb = __webpack_require__(49608);
 ;// CONCATENATED MODULE: ./lib/store/connect.js
 
 
@@ -461,14 +442,11 @@ async function connectDb(uri, retry, onRetry, env = process.env) {
         // cannot), while the conditional-write probe would sign for us-east-1: name the variable.
         throw new model/* ConfigurationError */.j1(`db ${(0,store_uri/* redactUri */.sU)(uri)}: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the bucket's region, e.g. us-east-1`);
     }
-    const lancedb = await loadLanceDb();
+    const lancedb = await (0,store_lancedb/* loadLanceDb */.ks)();
     return (0,store_retry/* withStoreRetry */.sv)(`connecting to ${(0,store_uri/* redactUri */.sU)(uri)}`, () => lancedb.connect(uri, { storageOptions }), retry, onRetry);
 }
 
-// EXTERNAL MODULE: external "apache-arrow"
-var external_apache_arrow_ = __webpack_require__(2008);
 ;// CONCATENATED MODULE: ./lib/store/schema.js
-
 /**
  * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
  * seed's names and types, so its Python package reads every row the suite writes; the rest
@@ -479,61 +457,74 @@ var external_apache_arrow_ = __webpack_require__(2008);
  * children's nullability, so this is what lets the seed's reader (and writer) see exactly
  * its own types. Non-null is enforced where rows are built, by the zod model.
  */
-const field = (name, type) => new external_apache_arrow_.Field(name, type, true);
-const f64 = () => new external_apache_arrow_.Float64();
-const utf8 = () => new external_apache_arrow_.Utf8();
 const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
-const RESULTS_SCHEMA = new external_apache_arrow_.Schema([
-    field("id", utf8()),
-    field("dut", new external_apache_arrow_.Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new external_apache_arrow_.Int64())])),
-    field("test_bed", new external_apache_arrow_.Struct([
-        field("name", utf8()),
-        field("cpu", utf8()),
-        field("memory_gb", new external_apache_arrow_.Int32()),
-        field("os", utf8()),
-        field("created_at", new external_apache_arrow_.Int64()),
-    ])),
-    field("benchmark_name", utf8()),
-    field("values", new external_apache_arrow_.List(field("item", f64()))),
-    field("summary", new external_apache_arrow_.Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
-    field("units", utf8()),
-    field("throughput", new external_apache_arrow_.Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
-    field("metadata", utf8()),
-    field("timestamp", new external_apache_arrow_.Int64()),
-    // extension columns
-    field("sha", utf8()),
-    field("metric", utf8()),
-    field("direction", utf8()),
-    field("params", utf8()),
-    field("source_format", utf8()),
-    field("status", utf8()),
-    field("status_reason", utf8()),
-    field("run", new external_apache_arrow_.Struct([
-        field("provider", utf8()),
-        field("repository", utf8()),
-        field("workflow", utf8()),
-        field("run_id", utf8()),
-        field("run_attempt", new external_apache_arrow_.Int32()),
-        field("ref", utf8()),
-        field("pr_number", new external_apache_arrow_.Int32()),
-    ])),
-    field("fingerprint", utf8()),
-]);
-const SEED_COLUMNS = RESULTS_SCHEMA.fields.slice(0, 10).map((f) => f.name);
+/**
+ * Built from the Arrow module LanceDB uses (loadArrow in lancedb.ts: the action's runtime
+ * folder, or the project's node_modules), once per module.
+ */
+const schemas = new WeakMap();
+function resultsSchema(arrow) {
+    let schema = schemas.get(arrow);
+    if (!schema)
+        schemas.set(arrow, (schema = buildSchema(arrow)));
+    return schema;
+}
+function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 }) {
+    const field = (name, type) => new Field(name, type, true);
+    const f64 = () => new Float64();
+    const utf8 = () => new Utf8();
+    return new Schema([
+        field("id", utf8()),
+        field("dut", new Struct([field("name", utf8()), field("version", utf8()), field("timestamp", new Int64())])),
+        field("test_bed", new Struct([
+            field("name", utf8()),
+            field("cpu", utf8()),
+            field("memory_gb", new Int32()),
+            field("os", utf8()),
+            field("created_at", new Int64()),
+        ])),
+        field("benchmark_name", utf8()),
+        field("values", new List(field("item", f64()))),
+        field("summary", new Struct(SUMMARY_FIELDS.map((name) => field(name, f64())))),
+        field("units", utf8()),
+        field("throughput", new Struct([field("multiplier", f64()), field("name", utf8()), field("unit_system", utf8())])),
+        field("metadata", utf8()),
+        field("timestamp", new Int64()),
+        // extension columns
+        field("sha", utf8()),
+        field("metric", utf8()),
+        field("direction", utf8()),
+        field("params", utf8()),
+        field("source_format", utf8()),
+        field("status", utf8()),
+        field("status_reason", utf8()),
+        field("run", new Struct([
+            field("provider", utf8()),
+            field("repository", utf8()),
+            field("workflow", utf8()),
+            field("run_id", utf8()),
+            field("run_attempt", new Int32()),
+            field("ref", utf8()),
+            field("pr_number", new Int32()),
+        ])),
+        field("fingerprint", utf8()),
+    ]);
+}
 
 ;// CONCATENATED MODULE: ./lib/store/convert.js
 
-
 /** Results as one Arrow table in the exact `results` schema (Int64 columns take BigInt). */
-function toArrowTable(results) {
+function toArrowTable(arrow, results) {
+    const { RecordBatch, Struct, Table, vectorFromArray } = arrow;
+    const schema = resultsSchema(arrow);
     const rows = results.map((r) => ({
         ...r,
         dut: { ...r.dut, timestamp: BigInt(r.dut.timestamp) },
         test_bed: { ...r.test_bed, created_at: BigInt(r.test_bed.created_at) },
         timestamp: BigInt(r.timestamp),
     }));
-    const rowsVector = (0,external_apache_arrow_.vectorFromArray)(rows, new external_apache_arrow_.Struct(RESULTS_SCHEMA.fields));
-    return new external_apache_arrow_.Table(rowsVector.data.map((data) => new external_apache_arrow_.RecordBatch(RESULTS_SCHEMA, data)));
+    const rowsVector = vectorFromArray(rows, new Struct(schema.fields));
+    return new Table(rowsVector.data.map((data) => new RecordBatch(schema, data)));
 }
 /** A row read back from LanceDB as plain JSON values (BigInt → number, Arrow vectors → arrays). */
 function toPlainRow(row) {
@@ -669,7 +660,8 @@ class ResultStore {
     async createOrOpen() {
         return (0,store_retry/* withStoreRetry */.sv)(`creating table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)}`, async () => {
             try {
-                const table = await this.db.createEmptyTable(RESULTS_TABLE, RESULTS_SCHEMA, { mode: "create" });
+                const schema = resultsSchema(await (0,store_lancedb/* loadArrow */._l)());
+                const table = await this.db.createEmptyTable(RESULTS_TABLE, schema, { mode: "create" });
                 return { table, created: true };
             }
             catch (error) {
@@ -733,7 +725,9 @@ class ResultStore {
     /** A table written by another tool version must have every column we write. */
     async checkSchema(table) {
         const existing = new Set((await table.schema()).fields.map((f) => f.name));
-        const missing = RESULTS_SCHEMA.fields.map((f) => f.name).filter((name) => !existing.has(name));
+        const missing = resultsSchema(await (0,store_lancedb/* loadArrow */._l)())
+            .fields.map((f) => f.name)
+            .filter((name) => !existing.has(name));
         if (missing.length > 0) {
             throw new model/* StoreError */.AD(`table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)} lacks the columns ${missing.join(", ")}; ` +
                 "it was written by an older tool and must be migrated before this suite writes to it");
@@ -749,7 +743,7 @@ class ResultStore {
             return { inserted: 0, alreadyStored: 0 };
         await ensureSafeCommits(this.uri, this.retry, process.env, this.log);
         const table = await this.tableForWriting();
-        const data = toArrowTable(results);
+        const data = toArrowTable(await (0,store_lancedb/* loadArrow */._l)(), results);
         const inserted = await this.mergeById(table, data, `writing ${results.length} rows to ${(0,store_uri/* redactUri */.sU)(this.uri)}`);
         await this.maintainIndexes(table);
         return { inserted, alreadyStored: results.length - inserted };
@@ -761,7 +755,7 @@ class ResultStore {
      * publishers indexing at the same moment) is a warning and the next publish tries again.
      */
     async maintainIndexes(table) {
-        const { Index } = await loadLanceDb();
+        const { Index } = await (0,store_lancedb/* loadLanceDb */.ks)();
         try {
             await this.retryOnLatest(table, "indexing", async () => {
                 const indexes = await table.listIndices();
@@ -795,7 +789,9 @@ class ResultStore {
         if (!table || shas.length === 0)
             return new Set();
         const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
-        const rows = await (0,store_retry/* withStoreRetry */.sv)("looking up commits", () => table.query().where(`sha IN (${list})`).select(["sha"]).toArray(), this.retry, this.log);
+        const rows = await (0,store_retry/* withStoreRetry */.sv)("looking up commits", 
+        // a pull request's rows say nothing about the commit's own benchmarking
+        () => table.query().where(`sha IN (${list}) AND run.pr_number IS NULL`).select(["sha"]).toArray(), this.retry, this.log);
         return new Set(rows.map((row) => String(row.sha)));
     }
     /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */
