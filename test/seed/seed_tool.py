@@ -15,7 +15,7 @@ pylance 0.39.0, pyarrow 21 on Python 3.12. What matters here is what it writes a
 Usage: seed_tool.py COMMAND --db URI [...]; every command prints one JSON object.
   publish-criterion FILE --version V --timestamp T [--testbed NAME]
   publish-pytest FILE --version V --timestamp T [--testbed NAME] [--commits N]
-  read                     every row (id, benchmark_name, dut.version, values, throughput) + format
+  read [--rows]            reads every row and column: the count and columns (and the rows)
   has-results SHA          the seed's look-up: dut.version LIKE '%<sha7>%'
 """
 
@@ -184,21 +184,23 @@ def publish(rows: list[dict], uri: str) -> dict:
     return {"published": len(rows)}
 
 
-def read(uri: str) -> dict:
+def read(uri: str, with_rows: bool) -> dict:
+    """Reads the whole table, every column decoded (what the seed's readers do); rows on request."""
     db = connect(uri)
-    table = db.open_table(TABLE)
-    arrow = table.to_arrow()
-    rows = [
-        {
-            "id": r["id"],
-            "benchmark_name": r["benchmark_name"],
-            "version": r["dut"]["version"],
-            "values": r["values"],
-            "throughput": r["throughput"],
-        }
-        for r in arrow.select(["id", "benchmark_name", "dut", "values", "throughput"]).to_pylist()
-    ]
-    return {"rows": rows, "count": len(rows), "columns": arrow.schema.names}
+    arrow = db.open_table(TABLE).to_arrow()
+    out = {"count": arrow.num_rows, "columns": arrow.schema.names}
+    if with_rows:
+        out["rows"] = [
+            {
+                "id": r["id"],
+                "benchmark_name": r["benchmark_name"],
+                "version": r["dut"]["version"],
+                "values": r["values"],
+                "throughput": r["throughput"],
+            }
+            for r in arrow.select(["id", "benchmark_name", "dut", "values", "throughput"]).to_pylist()
+        ]
+    return out
 
 
 def has_results(uri: str, sha: str) -> dict:
@@ -217,6 +219,7 @@ def main() -> None:
     parser.add_argument("--timestamp", type=int)
     parser.add_argument("--testbed", default="seed-machine")
     parser.add_argument("--commits", type=int, default=1)
+    parser.add_argument("--rows", action="store_true", help="read: print the rows too")
     args = parser.parse_args()
     if args.command == "publish-criterion":
         out = publish(criterion_rows(args.arg, args), args.db)
@@ -232,7 +235,7 @@ def main() -> None:
             ]
         out = publish(rows, args.db)
     elif args.command == "read":
-        out = read(args.db)
+        out = read(args.db, args.rows)
     else:
         out = has_results(args.db, args.arg)
     json.dump(out, sys.stdout)

@@ -8,7 +8,7 @@ import {
   explicitDut,
   requireOrSkip,
   ROOT,
-  runCliProcess,
+  runCliAsync,
   sample,
   tempDir,
   type OptionalTool,
@@ -32,18 +32,25 @@ const SEED_STACK: OptionalTool = {
 const SHA7 = "abc1234";
 const SEED_SHA = `${SHA7}${"0".repeat(33)}`;
 
-function seed(args: string[], env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
-  const result = spawnSync(SEED_PYTHON, [SEED_TOOL, ...args], {
-    env: { ...cleanEnv(), RUST_LOG: "error", ...env },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  if (result.status !== 0) throw new Error(`seed_tool ${args.join(" ")}: ${result.stderr.slice(-2000)}`);
-  return JSON.parse(result.stdout) as Record<string, unknown>;
+/**
+ * Runs the seed's tool without blocking this process: the S3 server is this process's child, and
+ * its request log fills its stderr pipe (and stalls it) while a synchronous child holds us up.
+ */
+async function seed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+  const child = spawn(SEED_PYTHON, [SEED_TOOL, ...args], { env: { ...cleanEnv(), RUST_LOG: "error", ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += String(chunk)));
+  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`seed_tool ${args.join(" ")}: ${stderr.slice(-2000)}`);
+  return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-const seedPublish = (db: string, env: NodeJS.ProcessEnv = {}) => {
-  seed(
+const seedPublish = async (db: string, env: NodeJS.ProcessEnv = {}) => {
+  await seed(
     [
       "publish-criterion",
       sample("cargo-criterion.jsonl"),
@@ -56,7 +63,7 @@ const seedPublish = (db: string, env: NodeJS.ProcessEnv = {}) => {
     ],
     env,
   );
-  seed(
+  await seed(
     [
       "publish-pytest",
       sample("pytest-benchmark-5.json"),
@@ -70,59 +77,60 @@ const seedPublish = (db: string, env: NodeJS.ProcessEnv = {}) => {
     env,
   );
 };
-const seedCount = (db: string, env: NodeJS.ProcessEnv = {}) => seed(["read", "--db", db], env).count as number;
+const seedCount = async (db: string, env: NodeJS.ProcessEnv = {}) =>
+  (await seed(["read", "--db", db], env)).count as number;
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const run = runCliProcess(args, env);
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = await runCliAsync(args, env);
   if (run.code !== 0 && !(args[0] === "has-results" && run.code === 1)) {
     throw new Error(`lance-bench ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
   }
   return run;
 }
-const doctor = (db: string, env: NodeJS.ProcessEnv = {}) =>
-  JSON.parse(cli(["doctor", "--db", db, "--json"], env).stdout) as {
+const doctor = async (db: string, env: NodeJS.ProcessEnv = {}) =>
+  JSON.parse((await cli(["doctor", "--db", db, "--json"], env)).stdout) as {
     version: number;
     format: string;
     rows: number;
     check: { missing: string[] };
     seed: { readable: boolean };
   };
-const ourPublish = (db: string, sha: string, env: NodeJS.ProcessEnv = {}) =>
+const ourPublish = async (db: string, sha: string, env: NodeJS.ProcessEnv = {}) =>
   // explicitDut less its own --sha
-  cli(["publish", sample("pytest-benchmark-4.json"), "--db", db, "--sha", sha, ...explicitDut.slice(2)], env);
+  await cli(["publish", sample("pytest-benchmark-4.json"), "--db", db, "--sha", sha, ...explicitDut.slice(2)], env);
 
 /** Seed creates and publishes → migrate → this suite publishes → both read every row. */
-function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
-  seedPublish(db, env);
-  const before = doctor(db, env);
+async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
+  await seedPublish(db, env);
+  const before = await doctor(db, env);
   expect(before).toMatchObject({ format: "2.0", rows: 10, seed: { readable: true } });
   expect(before.check.missing).toContain("sha");
 
   // a dry run changes nothing
-  expect(cli(["migrate", "--db", db], env).stdout).toContain("would (dry run; --apply to write)");
-  expect(doctor(db, env).version).toBe(before.version);
+  expect((await cli(["migrate", "--db", db], env)).stdout).toContain("would (dry run; --apply to write)");
+  expect((await doctor(db, env)).version).toBe(before.version);
 
   // publishing into the unmigrated table is refused, naming the way out
-  const refused = runCliProcess(
+  const refused = await runCliAsync(
     ["publish", sample("pytest-benchmark-4.json"), "--db", db, "--sha", "e".repeat(40), ...explicitDut.slice(2)],
     env,
   );
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain("lance-bench migrate --db");
 
-  const migrated = cli(["migrate", "--db", db, "--apply"], env).stdout;
+  const migrated = (await cli(["migrate", "--db", db, "--apply"], env)).stdout;
   expect(migrated).toContain("migrated 10 rows");
   expect(migrated).toContain("6 criterion-json, 4 pytest-benchmark");
-  const after = doctor(db, env);
+  const after = await doctor(db, env);
   expect(after).toMatchObject({ format: "2.1", rows: 10, seed: { readable: true } });
   expect(after.check.missing).toEqual([]);
   // idempotent
-  expect(cli(["migrate", "--db", db, "--apply"], env).stdout).toContain("already migrated, nothing to do");
-  expect(doctor(db, env).version).toBe(after.version);
+  expect((await cli(["migrate", "--db", db, "--apply"], env)).stdout).toContain("already migrated, nothing to do");
+  expect((await doctor(db, env)).version).toBe(after.version);
 
-  ourPublish(db, "e".repeat(40), env);
+  await ourPublish(db, "e".repeat(40), env);
   // the seed's publisher still appends (its ten columns only), and its readers see every row
-  seed(
+  await seed(
     [
       "publish-criterion",
       sample("cargo-criterion.jsonl"),
@@ -135,46 +143,49 @@ function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
     ],
     env,
   );
-  const rows = doctor(db, env).rows;
+  const rows = (await doctor(db, env)).rows;
   expect(rows).toBeGreaterThan(16);
-  expect(seedCount(db, env)).toBe(rows);
+  expect(await seedCount(db, env)).toBe(rows);
   // and every lance-bench reader copes with the seed's rows, old and new
-  expect(cli(["export", "--db", db], env).stdout.trim().split("\n")).toHaveLength(rows);
-  expect(cli(["has-results", "--db", db, "--sha", SEED_SHA], env).stdout).toBe(
+  expect((await cli(["export", "--db", db], env)).stdout.trim().split("\n")).toHaveLength(rows);
+  expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA], env)).stdout).toBe(
     "yes (rows of the seed's tools, by the 7-character sha in dut.version)\n",
   );
-  expect(cli(["has-results", "--db", db, "--sha", `1234567${"0".repeat(33)}`], env).code).toBe(0);
-  expect(cli(["has-results", "--db", db, "--sha", "e".repeat(40)], env).stdout).toBe("yes\n");
-  expect(cli(["has-results", "--db", db, "--sha", "9".repeat(40)], env).code).toBe(1);
-  cli(["compare", "--base", `sha:${"e".repeat(40)}`, "--head", sample("pytest-benchmark-4.json"), "--db", db], env);
+  expect((await cli(["has-results", "--db", db, "--sha", `1234567${"0".repeat(33)}`], env)).code).toBe(0);
+  expect((await cli(["has-results", "--db", db, "--sha", "e".repeat(40)], env)).stdout).toBe("yes\n");
+  expect((await cli(["has-results", "--db", db, "--sha", "9".repeat(40)], env)).code).toBe(1);
+  await cli(
+    ["compare", "--base", `sha:${"e".repeat(40)}`, "--head", sample("pytest-benchmark-4.json"), "--db", db],
+    env,
+  );
 }
 
 describe("the seed's table, migrated", () => {
   const root = tempDir("lance-bench-migrate-");
   const need = (ctx: TestContext) => requireOrSkip(ctx, SEED_STACK);
 
-  it("seed writes → migrate → both tools read and write every row (local folder)", (ctx) => {
+  it("seed writes → migrate → both tools read and write every row (local folder)", async (ctx) => {
     need(ctx);
-    roundTrip(path.join(root, "local"));
+    await roundTrip(path.join(root, "local"));
   }, 180_000);
 
-  it("a table this suite creates is 2.1: the seed appends to it, and this suite reads every row", (ctx) => {
+  it("a table this suite creates is 2.1: the seed appends to it, and this suite reads every row", async (ctx) => {
     need(ctx);
     const db = path.join(root, "ours");
-    ourPublish(db, "f".repeat(40));
-    expect(doctor(db)).toMatchObject({ format: "2.1", rows: 4, seed: { readable: true } });
-    seedPublish(db);
-    expect(seedCount(db)).toBe(14);
-    expect(doctor(db).rows).toBe(14);
-    expect(cli(["export", "--db", db]).stdout.trim().split("\n")).toHaveLength(14);
-    expect(cli(["has-results", "--db", db, "--sha", SEED_SHA]).code).toBe(0);
-    expect(cli(["migrate", "--db", db]).stdout).toContain("already migrated, nothing to do");
+    await ourPublish(db, "f".repeat(40));
+    expect(await doctor(db)).toMatchObject({ format: "2.1", rows: 4, seed: { readable: true } });
+    await seedPublish(db);
+    expect(await seedCount(db)).toBe(14);
+    expect((await doctor(db)).rows).toBe(14);
+    expect((await cli(["export", "--db", db])).stdout.trim().split("\n")).toHaveLength(14);
+    expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA])).code).toBe(0);
+    expect((await cli(["migrate", "--db", db])).stdout).toContain("already migrated, nothing to do");
   }, 180_000);
 
-  it("refuses a table it does not recognise, and changes nothing", (ctx) => {
+  it("refuses a table it does not recognise, and changes nothing", async (ctx) => {
     need(ctx);
     const db = path.join(root, "foreign");
-    seedPublish(db);
+    await seedPublish(db);
     const add = spawnSync(
       SEED_PYTHON,
       [
@@ -184,18 +195,18 @@ describe("the seed's table, migrated", () => {
       { encoding: "utf8" },
     );
     expect(add.status).toBe(0);
-    const before = doctor(db).version;
-    const refused = runCliProcess(["migrate", "--db", db, "--apply"]);
+    const before = (await doctor(db)).version;
+    const refused = await runCliAsync(["migrate", "--db", db, "--apply"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("columns neither the seed nor lance-bench writes: mine); nothing was changed");
-    expect(doctor(db).version).toBe(before);
+    expect((await doctor(db)).version).toBe(before);
   }, 180_000);
 
   it("a migration killed at any moment leaves a table both tools read whole; the next one finishes it", async (ctx) => {
     need(ctx);
     const db = path.join(root, "killed");
     // enough rows that the rewrite takes a while to interrupt
-    seed([
+    await seed([
       "publish-pytest",
       sample("pytest-benchmark-5.json"),
       "--db",
@@ -207,26 +218,26 @@ describe("the seed's table, migrated", () => {
       "--commits",
       "3000",
     ]);
-    const rows = seedCount(db);
+    const rows = await seedCount(db);
     const killed: string[] = [];
-    for (const afterMs of [150, 400, 700, 1000, 1500]) {
+    for (const afterMs of [300, 800, 1500, 2500, 3500]) {
       const child = spawn(process.execPath, [CLI, "migrate", "--db", db, "--apply"], {
         env: cleanEnv(),
         stdio: "ignore",
       });
-      await new Promise((r) => setTimeout(r, afterMs));
       const exited = new Promise((r) => child.once("exit", r));
+      await Promise.race([exited, new Promise((r) => setTimeout(r, afterMs))]);
       child.kill("SIGKILL");
       await exited;
-      killed.push(`${afterMs} ms: ${doctor(db).format}`);
-      expect(seedCount(db), `killed after ${afterMs} ms`).toBe(rows);
-      expect(doctor(db).rows).toBe(rows);
+      killed.push(`${afterMs} ms: ${(await doctor(db)).format}`);
+      expect(await seedCount(db), `killed after ${afterMs} ms`).toBe(rows);
+      expect((await doctor(db)).rows).toBe(rows);
     }
-    cli(["migrate", "--db", db, "--apply"]);
-    const done = doctor(db);
+    await cli(["migrate", "--db", db, "--apply"]);
+    const done = await doctor(db);
     expect(done).toMatchObject({ format: "2.1", rows, seed: { readable: true } });
     expect(done.check.missing).toEqual([]);
-    expect(seedCount(db)).toBe(rows);
+    expect(await seedCount(db)).toBe(rows);
     expect(killed).toHaveLength(5);
   }, 300_000);
 });
@@ -240,8 +251,8 @@ describe("the seed's table on S3, migrated", () => {
   }, 60_000);
   afterAll(async () => s3?.stop());
 
-  it("seed writes → migrate → both tools read and write every row (S3 server)", (ctx) => {
+  it("seed writes → migrate → both tools read and write every row (S3 server)", async (ctx) => {
     requireOrSkip(ctx, SEED_STACK);
-    roundTrip("s3://seed/results-db", s3!.env);
+    await roundTrip("s3://seed/results-db", s3!.env);
   }, 300_000);
 });
