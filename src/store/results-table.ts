@@ -86,13 +86,22 @@ export class ResultStore {
     private readonly retry: RetryPolicy,
     private readonly log: (message: string) => void,
     private readonly indexRefreshThreshold: number,
+    /** What the connection was opened with: a new table is given the same (and its format). */
+    private readonly storageOptions: Record<string, string>,
   ) {}
 
   static async open(options: StoreOptions): Promise<ResultStore> {
     const retry = options.retry ?? DEFAULT_RETRY;
     const log = options.log ?? (() => {});
     const db = await connectDb(options.uri, retry, log);
-    return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
+    return new ResultStore(
+      db,
+      options.uri,
+      retry,
+      log,
+      options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD,
+      storageOptionsFor(options.uri),
+    );
   }
 
   /**
@@ -259,7 +268,7 @@ export class ResultStore {
 
   /** New tables are created in the one format both this suite and the seed's tools read. */
   private newTableOptions(): Record<string, string> {
-    return { ...storageOptionsFor(this.uri), new_table_data_storage_version: RESULTS_FORMAT };
+    return { ...this.storageOptions, new_table_data_storage_version: RESULTS_FORMAT };
   }
 
   /** A table written by another tool version must have every column we write. */
