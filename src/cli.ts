@@ -4,6 +4,14 @@ import { compare, parseCompareOptions } from "./commands/compare.js";
 import { comparePr, parseComparePrOptions } from "./commands/compare-pr.js";
 import { exportResults, parseExportOptions } from "./commands/export.js";
 import { hasResults, parseHasResultsOptions } from "./commands/has-results.js";
+import {
+  doctor,
+  doctorText,
+  migrate,
+  migrateText,
+  parseDoctorOptions,
+  parseMigrateOptions,
+} from "./commands/migrate.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
 import { failedBenchmarksError, parseRunPythonOptions, runPython } from "./commands/run-python.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "./commands/run-pipeline.js";
@@ -97,9 +105,31 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .requiredOption("--sha <sha>", "full commit sha")
     .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
     .action(async (flags: Record<string, unknown>) => {
-      const found = await hasResults(parseHasResultsOptions(flags), deps);
-      io.stdout(`${found ? "yes" : "no"}\n`);
+      const { found, matchedBy } = await hasResults(parseHasResultsOptions(flags), deps);
+      const how = matchedBy === "short-sha" ? " (rows of the seed's tools, by the 7-character sha in dut.version)" : "";
+      io.stdout(`${found ? "yes" : "no"}${how}\n`);
       setExitCode(found ? 0 : 1);
+    });
+
+  program
+    .command("doctor")
+    .description("Describe the results table: format, columns, indexes, rows, and whether the seed's tools read it")
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--json", "print JSON")
+    .action(async (flags: Record<string, unknown>) => {
+      const report = await doctor(parseDoctorOptions({ db: flags.db }), deps);
+      io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(report));
+    });
+
+  program
+    .command("migrate")
+    .description("Bring a table the seed's Python tools wrote to this suite's schema, in a format both read")
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--apply", "write the migration (default: only say what it would do)")
+    .option("--json", "print JSON")
+    .action(async (flags: Record<string, unknown>) => {
+      const outcome = await migrate(parseMigrateOptions({ db: flags.db, apply: flags.apply === true }), deps);
+      io.stdout(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : migrateText(outcome));
     });
 
   program

@@ -15,18 +15,30 @@ export function parseHasResultsOptions(raw: Record<string, unknown>): HasResults
   return parseOptions(HasResultsOptions, raw);
 }
 
+/** Whether the commit has results, and how they were found. */
+export interface HasResultsAnswer {
+  found: boolean;
+  /**
+   * `sha`: an exact match on the full sha; `short-sha`: rows the seed's tools wrote (no sha
+   * column value) whose `dut.version` ends in the commit's 7-character sha.
+   */
+  matchedBy: "sha" | "short-sha" | null;
+}
+
 /**
  * "Has this commit been benchmarked?" — an exact, indexed match on the full sha. The seed's
- * `dut.version LIKE '%sha7%'` scanned every row and could match another commit.
+ * `dut.version LIKE '%sha7%'` scanned every row and could match another commit; it is only
+ * the fallback for the seed's own rows, which carry no sha.
  */
 export async function hasResults(
   options: HasResultsOptions,
   deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void } = {},
-): Promise<boolean> {
+): Promise<HasResultsAnswer> {
   const sha = validateSha(options.sha, "--sha");
   const store = await openExistingStore({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });
   try {
-    return await store.hasResultsForCommit(sha);
+    const matchedBy = (await store.commitsWithResults([sha])).get(sha) ?? null;
+    return { found: matchedBy !== null, matchedBy };
   } finally {
     store.close();
   }

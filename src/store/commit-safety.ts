@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { AwsClient } from "aws4fetch";
+import type { AwsClient } from "aws4fetch";
 import { ConfigurationError, StoreError } from "../model/index.js";
 import { s3CodeHint, withStoreRetry, type RetryPolicy } from "./retry.js";
-import { redactUri, s3StorageOptions } from "./uri.js";
+import { s3Objects } from "./s3-objects.js";
+import { redactUri } from "./uri.js";
 
 /*
  * Lance commits a new table version by creating the next manifest object only if it does not
@@ -18,17 +19,6 @@ export const ALLOW_UNSAFE_COMMITS_ENV = "LANCE_BENCH_ALLOW_UNSAFE_COMMITS";
 
 export type CommitSafety = "local" | "conditional-writes" | "external-lock" | "unsafe-allowed";
 
-interface S3Location {
-  bucket: string;
-  prefix: string;
-}
-
-function parseS3Uri(uri: string): S3Location {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(uri);
-  if (!match) throw new ConfigurationError(`db "${redactUri(uri)}": not an s3://bucket/path location`);
-  return { bucket: match[1]!, prefix: match[2]!.replace(/\/+$/, "") };
-}
-
 /** What one probe request answered: HTTP status and the S3 error code, if any. */
 async function send(client: AwsClient, url: string, init: RequestInit): Promise<{ status: number; code?: string }> {
   const response = await client.fetch(url, init);
@@ -42,21 +32,8 @@ async function send(client: AwsClient, url: string, init: RequestInit): Promise<
  * writes refuses the second create (412, or 409 while the first is in flight).
  */
 async function honoursConditionalCreate(uri: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const { bucket, prefix } = parseS3Uri(uri);
-  // The same endpoint, region and credentials LanceDB itself is given.
-  const options = s3StorageOptions(env);
-  const region = options.region ?? "us-east-1";
-  const client = new AwsClient({
-    accessKeyId: options.aws_access_key_id ?? "",
-    secretAccessKey: options.aws_secret_access_key ?? "",
-    sessionToken: options.aws_session_token,
-    region,
-    service: "s3",
-    retries: 0, // withStoreRetry owns retrying
-  });
-  const endpoint = (options.endpoint ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, "");
-  const key = [prefix, "_lance_bench", `commit-probe-${randomUUID()}`].filter(Boolean).join("/");
-  const url = `${endpoint}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  const { client, url: objectUrl } = s3Objects(uri, env);
+  const url = objectUrl("_lance_bench", `commit-probe-${randomUUID()}`);
   const create = () => send(client, url, { method: "PUT", body: "probe", headers: { "If-None-Match": "*" } });
   try {
     const first = await create();

@@ -4,15 +4,19 @@ import { loadLanceDb } from "./lancedb.js";
 import { withStoreRetry, type RetryPolicy } from "./retry.js";
 import { isRemoteUri, redactUri, s3StorageOptions } from "./uri.js";
 
+/** What LanceDB is told about reaching the store: S3's endpoint, region and credentials, or nothing. */
+export function storageOptionsFor(uri: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return isRemoteUri(uri) ? s3StorageOptions(env) : {};
+}
+
 export async function connectDb(
   uri: string,
   retry: RetryPolicy,
   onRetry?: (m: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Connection> {
-  const remote = isRemoteUri(uri);
-  const storageOptions = remote ? s3StorageOptions(env) : {};
-  if (remote && !storageOptions.region && !storageOptions.endpoint) {
+  const storageOptions = storageOptionsFor(uri, env);
+  if (isRemoteUri(uri) && !storageOptions.region && !storageOptions.endpoint) {
     // Without a region LanceDB asks AWS where the bucket is (and fails with a dump when it
     // cannot), while the conditional-write probe would sign for us-east-1: name the variable.
     throw new ConfigurationError(

@@ -3,12 +3,14 @@ import type * as lancedb from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
 import { ConfigurationError, StoreError, describeError, type Result } from "../model/index.js";
 import { ensureSafeCommits } from "./commit-safety.js";
-import { connectDb } from "./connect.js";
+import { connectDb, storageOptionsFor } from "./connect.js";
 import { loadArrow, loadLanceDb } from "./lancedb.js";
 import { localPath, redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
 import { DEFAULT_RETRY, TransientStoreError, withStoreRetry, type RetryPolicy } from "./retry.js";
-import { resultsSchema } from "./schema.js";
+import { checkColumns, toResultsSchema, unrecognised, type SchemaCheck } from "./migration.js";
+import { RESULTS_FORMAT, resultsSchema, SEED_READABLE_FORMATS } from "./schema.js";
+import { readTableFormat } from "./table-format.js";
 import { sqlString } from "./sql.js";
 
 export const RESULTS_TABLE = "results";
@@ -43,6 +45,33 @@ export interface WriteOutcome {
   alreadyStored: number;
 }
 
+/** What `doctor` reports of the results table. */
+export interface TableReport {
+  exists: boolean;
+  version: number | null;
+  /** Lance file format ("2.0", "2.1", "2.2"), or null when it could not be read. */
+  format: string | null;
+  rows: number;
+  columns: { name: string; type: string }[];
+  check: SchemaCheck | null;
+  indexes: { name: string; columns: string[]; type: string }[];
+  /** Whether the seed's locked Python stack can read it, and why not. */
+  seed: { readable: boolean; reason: string | null } | null;
+}
+
+export interface MigrationOutcome {
+  before: TableReport;
+  /** What the migration does (or would do, when not applied); empty when there is nothing to do. */
+  steps: string[];
+  applied: boolean;
+  after: TableReport | null;
+  /** Rows appended by a publisher during the rewrite and merged back. */
+  restoredRows: number;
+  /** The version before the migration, tagged so it stays readable. */
+  taggedVersion: { tag: string; version: number } | null;
+  summary: { placeholderThroughputs: number; sourceFormats: Record<string, number> } | null;
+}
+
 export interface ResultFilter {
   sha?: string;
   benchmark?: string;
@@ -57,13 +86,22 @@ export class ResultStore {
     private readonly retry: RetryPolicy,
     private readonly log: (message: string) => void,
     private readonly indexRefreshThreshold: number,
+    /** What the connection was opened with: a new table is given the same (and its format). */
+    private readonly storageOptions: Record<string, string>,
   ) {}
 
   static async open(options: StoreOptions): Promise<ResultStore> {
     const retry = options.retry ?? DEFAULT_RETRY;
     const log = options.log ?? (() => {});
     const db = await connectDb(options.uri, retry, log);
-    return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
+    return new ResultStore(
+      db,
+      options.uri,
+      retry,
+      log,
+      options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD,
+      storageOptionsFor(options.uri),
+    );
   }
 
   /**
@@ -154,7 +192,10 @@ export class ResultStore {
       async () => {
         try {
           const schema = resultsSchema(await loadArrow());
-          const table = await this.db.createEmptyTable(RESULTS_TABLE, schema, { mode: "create" });
+          const table = await this.db.createEmptyTable(RESULTS_TABLE, schema, {
+            mode: "create",
+            storageOptions: this.newTableOptions(),
+          });
           return { table, created: true };
         } catch (error) {
           if (!/already exists/i.test(describeError(error))) throw error;
@@ -225,6 +266,11 @@ export class ResultStore {
     );
   }
 
+  /** New tables are created in the one format both this suite and the seed's tools read. */
+  private newTableOptions(): Record<string, string> {
+    return { ...this.storageOptions, new_table_data_storage_version: RESULTS_FORMAT };
+  }
+
   /** A table written by another tool version must have every column we write. */
   private async checkSchema(table: lancedb.Table): Promise<void> {
     const existing = new Set((await table.schema()).fields.map((f) => f.name));
@@ -234,9 +280,115 @@ export class ResultStore {
     if (missing.length > 0) {
       throw new StoreError(
         `table ${RESULTS_TABLE} in ${redactUri(this.uri)} lacks the columns ${missing.join(", ")}; ` +
-          "it was written by an older tool and must be migrated before this suite writes to it",
+          `it was written by an older tool: run lance-bench migrate --db ${redactUri(this.uri)} --apply first`,
       );
     }
+  }
+
+  /** What the table is: format, columns, indexes and rows, and whether the seed's tools can read it. */
+  async inspect(): Promise<TableReport> {
+    const table = await this.existingTable();
+    if (!table) {
+      return { exists: false, version: null, format: null, rows: 0, columns: [], check: null, indexes: [], seed: null };
+    }
+    const [schema, version, rows, indexes] = await withStoreRetry(
+      "inspecting the table",
+      () => Promise.all([table.schema(), table.version(), table.countRows(), table.listIndices()]),
+      this.retry,
+      this.log,
+    );
+    const format = await readTableFormat(this.uri, RESULTS_TABLE, version);
+    const check = checkColumns(schema, resultsSchema(await loadArrow()));
+    const seedProblem =
+      format === null
+        ? "its file format could not be read"
+        : !SEED_READABLE_FORMATS.has(format)
+          ? `format ${format}: the seed's pylance 0.39 reads 2.0 and 2.1 only`
+          : unrecognised(check);
+    return {
+      exists: true,
+      version,
+      format,
+      rows,
+      columns: schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
+      check,
+      indexes: indexes.map((i) => ({ name: i.name, columns: i.columns, type: i.indexType })),
+      seed: { readable: seedProblem === undefined, reason: seedProblem ?? null },
+    };
+  }
+
+  /**
+   * Brings the table to the suite's schema in the format both tools read (see migration.ts):
+   * one commit that rewrites it as a new version of the same table (an Overwrite), so readers see
+   * the old version until the new one is committed, and a crash leaves either. The version before
+   * is tagged, so it stays readable (and restorable) until someone deletes the tag. Rows that a
+   * publisher appended while the table was being rewritten are merged back by id. Idempotent:
+   * a migrated table has nothing to do. `apply: false` only says what would be done.
+   */
+  async migrate(options: { apply: boolean }): Promise<MigrationOutcome> {
+    const before = await this.inspect();
+    if (!before.exists) {
+      throw new ConfigurationError(`db ${redactUri(this.uri)}: no ${RESULTS_TABLE} table there to migrate`);
+    }
+    const problem = unrecognised(before.check!);
+    if (problem) {
+      throw new ConfigurationError(
+        `db ${redactUri(this.uri)}: table ${RESULTS_TABLE} is not one lance-bench recognises (${problem}); nothing was changed`,
+      );
+    }
+    const steps: string[] = [];
+    const missing = before.check!.missing;
+    if (missing.length > 0) steps.push(`add the columns ${missing.join(", ")}, filled from each row where it tells`);
+    if (before.format !== RESULTS_FORMAT) {
+      steps.push(`rewrite the table in Lance file format ${RESULTS_FORMAT} (it is ${before.format ?? "unknown"})`);
+    }
+    if (steps.length === 0 || !options.apply) {
+      return { before, steps, applied: false, after: null, restoredRows: 0, taggedVersion: null, summary: null };
+    }
+    await ensureSafeCommits(this.uri, this.retry, process.env, this.log);
+    const table = (await this.existingTable())!;
+    const from = before.version!;
+    const tag = `lance-bench-before-migration-v${from}`;
+    const tags = await table.tags();
+    if (!(tag in (await tags.list()))) await tags.create(tag, from);
+    await table.checkout(from);
+    const arrow = await loadArrow();
+    const migrated = toResultsSchema(arrow, await table.query().toArrow());
+    const storageOptions = this.newTableOptions();
+    const rewritten = await withStoreRetry(
+      `rewriting table ${RESULTS_TABLE} (${migrated.table.numRows} rows)`,
+      () =>
+        migrated.table.numRows > 0
+          ? this.db.createTable(RESULTS_TABLE, migrated.table, { mode: "overwrite", storageOptions })
+          : this.db.createEmptyTable(RESULTS_TABLE, resultsSchema(arrow), { mode: "overwrite", storageOptions }),
+      this.retry,
+      this.log,
+    );
+    let restoredRows = 0;
+    const ours = await rewritten.version();
+    if (ours > from + 1) {
+      // Someone appended while we read and wrote: their rows are in the version just before ours.
+      const previous = await this.db.openTable(RESULTS_TABLE);
+      try {
+        await previous.checkout(ours - 1);
+        const late = toResultsSchema(arrow, await previous.query().toArrow()).table;
+        restoredRows = await this.mergeById(rewritten, late, `restoring rows appended during the migration`);
+        if (restoredRows > 0) this.log(`restored ${restoredRows} rows appended while the table was being migrated`);
+      } finally {
+        previous.close();
+      }
+    }
+    await this.maintainIndexes(rewritten);
+    const after = await this.inspect();
+    return {
+      before,
+      steps,
+      applied: true,
+      after,
+      restoredRows,
+      taggedVersion: { tag, version: from },
+      summary: { placeholderThroughputs: migrated.placeholderThroughputs, sourceFormats: migrated.sourceFormats },
+    };
   }
 
   /**
@@ -292,17 +444,48 @@ export class ResultStore {
 
   /** Which of these commits have results: one indexed query for the whole batch. */
   async shasWithResults(shas: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.commitsWithResults(shas)).keys());
+  }
+
+  /**
+   * Which of these commits have results, and how each was found: by its full sha (one indexed
+   * query for the whole batch), or — for rows the seed's tools wrote, which carry no sha — by
+   * the 7-character sha the seed puts at the end of `dut.version` (`0.15.0+abc1234`). Shas must
+   * already be validated hex.
+   */
+  async commitsWithResults(shas: readonly string[]): Promise<Map<string, "sha" | "short-sha">> {
+    const found = new Map<string, "sha" | "short-sha">();
     const table = await this.existingTable();
-    if (!table || shas.length === 0) return new Set();
-    const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
-    const rows = await withStoreRetry(
-      "looking up commits",
-      // a pull request's rows say nothing about the commit's own benchmarking
-      () => table.query().where(`sha IN (${list}) AND run.pr_number IS NULL`).select(["sha"]).toArray(),
+    if (!table || shas.length === 0) return found;
+    const hasShaColumn = (await table.schema()).fields.some((f) => f.name === "sha");
+    if (hasShaColumn) {
+      const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
+      const rows = await withStoreRetry(
+        "looking up commits",
+        // a pull request's rows say nothing about the commit's own benchmarking
+        () => table.query().where(`sha IN (${list}) AND run.pr_number IS NULL`).select(["sha"]).toArray(),
+        this.retry,
+        this.log,
+      );
+      for (const row of rows) found.set(String(row.sha), "sha");
+    }
+    const rest = shas.filter((sha) => !found.has(sha));
+    if (rest.length === 0) return found;
+    const versions = rest.map((sha) => `dut.version LIKE ${sqlString(`%+${sha.slice(0, 7)}`, "sha")}`).join(" OR ");
+    const seedRows = await withStoreRetry(
+      "looking up commits by short sha",
+      () =>
+        table
+          .query()
+          .where(`${hasShaColumn ? "sha IS NULL AND " : ""}(${versions})`)
+          .select(["dut"])
+          .toArray(),
       this.retry,
       this.log,
     );
-    return new Set(rows.map((row) => String(row.sha)));
+    const shortShas = new Set(seedRows.map((row) => String((row.dut as { version: string }).version).slice(-7)));
+    for (const sha of rest) if (shortShas.has(sha.slice(0, 7))) found.set(sha, "short-sha");
+    return found;
   }
 
   /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */

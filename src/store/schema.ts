@@ -70,3 +70,40 @@ function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 
     field("fingerprint", utf8()),
   ]);
 }
+
+/** The seed's ten columns, then the suite's extension columns, in schema order. */
+export const SEED_COLUMNS = [
+  "id",
+  "dut",
+  "test_bed",
+  "benchmark_name",
+  "values",
+  "summary",
+  "units",
+  "throughput",
+  "metadata",
+  "timestamp",
+] as const;
+export const EXTENSION_COLUMNS = [
+  "sha",
+  "metric",
+  "direction",
+  "params",
+  "source_format",
+  "status",
+  "status_reason",
+  "run",
+  "fingerprint",
+] as const;
+
+/**
+ * The Lance file format new tables are created in, chosen here only. 2.1 is read and written
+ * both by this suite and by the seed's locked Python stack (lancedb 0.25.3, pylance 0.39):
+ * that stack panics on 2.2 (LanceDB Node's default), and its appends make a 2.2 table unreadable
+ * to newer readers; 2.0 (the seed's own default) cannot store a null struct, such as a result
+ * without throughput.
+ */
+export const RESULTS_FORMAT = "2.1";
+
+/** Formats the seed's locked Python stack reads. */
+export const SEED_READABLE_FORMATS: ReadonlySet<string> = new Set(["2.0", "2.1"]);

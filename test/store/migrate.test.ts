@@ -1,0 +1,258 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import {
+  CLI,
+  cleanEnv,
+  explicitDut,
+  requireOrSkip,
+  ROOT,
+  runCliAsync,
+  sample,
+  tempDir,
+  type OptionalTool,
+} from "../helpers.js";
+import { startS3Server, type S3Server } from "../s3-server.js";
+
+/**
+ * Taking over a table the seed's Python tools wrote, on their real locked stack (lancedb 0.25.3,
+ * pylance 0.39, pyarrow 21, Python 3.12; test/seed/seed_tool.py re-implements its publisher and
+ * readers): migrate, then both tools read and write the same table.
+ */
+const SEED_PYTHON = path.join(ROOT, ".venv-seed/bin/python");
+const SEED_TOOL = path.join(ROOT, "test/seed/seed_tool.py");
+const SEED_STACK: OptionalTool = {
+  name: "the seed's Python stack",
+  probe: [SEED_PYTHON, "-c", "import lancedb, lance; assert lancedb.__version__ == '0.25.3'"],
+  install: "bash scripts/setup-seed-python.sh",
+  requiredBy: "LANCE_BENCH_REQUIRE_SEED_STACK",
+};
+
+const SHA7 = "abc1234";
+const SEED_SHA = `${SHA7}${"0".repeat(33)}`;
+
+/**
+ * Runs the seed's tool without blocking this process: the S3 server is this process's child, and
+ * its request log fills its stderr pipe (and stalls it) while a synchronous child holds us up.
+ */
+async function seed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+  const child = spawn(SEED_PYTHON, [SEED_TOOL, ...args], { env: { ...cleanEnv(), RUST_LOG: "error", ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += String(chunk)));
+  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`seed_tool ${args.join(" ")}: ${stderr.slice(-2000)}`);
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+const seedPublish = async (db: string, env: NodeJS.ProcessEnv = {}) => {
+  await seed(
+    [
+      "publish-criterion",
+      sample("cargo-criterion.jsonl"),
+      "--db",
+      db,
+      "--version",
+      `0.1.0+${SHA7}`,
+      "--timestamp",
+      "1700000000",
+    ],
+    env,
+  );
+  await seed(
+    [
+      "publish-pytest",
+      sample("pytest-benchmark-5.json"),
+      "--db",
+      db,
+      "--version",
+      "0.1.0+def5678",
+      "--timestamp",
+      "1700000100",
+    ],
+    env,
+  );
+};
+const seedCount = async (db: string, env: NodeJS.ProcessEnv = {}) =>
+  (await seed(["read", "--db", db], env)).count as number;
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = await runCliAsync(args, env);
+  if (run.code !== 0 && !(args[0] === "has-results" && run.code === 1)) {
+    throw new Error(`lance-bench ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
+  }
+  return run;
+}
+const doctor = async (db: string, env: NodeJS.ProcessEnv = {}) =>
+  JSON.parse((await cli(["doctor", "--db", db, "--json"], env)).stdout) as {
+    version: number;
+    format: string;
+    rows: number;
+    check: { missing: string[] };
+    seed: { readable: boolean };
+  };
+const ourPublish = async (db: string, sha: string, env: NodeJS.ProcessEnv = {}) =>
+  // explicitDut less its own --sha
+  await cli(["publish", sample("pytest-benchmark-4.json"), "--db", db, "--sha", sha, ...explicitDut.slice(2)], env);
+
+/** Seed creates and publishes → migrate → this suite publishes → both read every row. */
+async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
+  await seedPublish(db, env);
+  const before = await doctor(db, env);
+  expect(before).toMatchObject({ format: "2.0", rows: 10, seed: { readable: true } });
+  expect(before.check.missing).toContain("sha");
+
+  // a dry run changes nothing
+  expect((await cli(["migrate", "--db", db], env)).stdout).toContain("would (dry run; --apply to write)");
+  expect((await doctor(db, env)).version).toBe(before.version);
+
+  // publishing into the unmigrated table is refused, naming the way out
+  const refused = await runCliAsync(
+    ["publish", sample("pytest-benchmark-4.json"), "--db", db, "--sha", "e".repeat(40), ...explicitDut.slice(2)],
+    env,
+  );
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain("lance-bench migrate --db");
+
+  const migrated = (await cli(["migrate", "--db", db, "--apply"], env)).stdout;
+  expect(migrated).toContain("migrated 10 rows");
+  expect(migrated).toContain("6 criterion-json, 4 pytest-benchmark");
+  const after = await doctor(db, env);
+  expect(after).toMatchObject({ format: "2.1", rows: 10, seed: { readable: true } });
+  expect(after.check.missing).toEqual([]);
+  // idempotent
+  expect((await cli(["migrate", "--db", db, "--apply"], env)).stdout).toContain("already migrated, nothing to do");
+  expect((await doctor(db, env)).version).toBe(after.version);
+
+  await ourPublish(db, "e".repeat(40), env);
+  // the seed's publisher still appends (its ten columns only), and its readers see every row
+  await seed(
+    [
+      "publish-criterion",
+      sample("cargo-criterion.jsonl"),
+      "--db",
+      db,
+      "--version",
+      "0.1.0+1234567",
+      "--timestamp",
+      "1700000200",
+    ],
+    env,
+  );
+  const rows = (await doctor(db, env)).rows;
+  expect(rows).toBeGreaterThan(16);
+  expect(await seedCount(db, env)).toBe(rows);
+  // and every lance-bench reader copes with the seed's rows, old and new
+  expect((await cli(["export", "--db", db], env)).stdout.trim().split("\n")).toHaveLength(rows);
+  expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA], env)).stdout).toBe(
+    "yes (rows of the seed's tools, by the 7-character sha in dut.version)\n",
+  );
+  expect((await cli(["has-results", "--db", db, "--sha", `1234567${"0".repeat(33)}`], env)).code).toBe(0);
+  expect((await cli(["has-results", "--db", db, "--sha", "e".repeat(40)], env)).stdout).toBe("yes\n");
+  expect((await cli(["has-results", "--db", db, "--sha", "9".repeat(40)], env)).code).toBe(1);
+  await cli(
+    ["compare", "--base", `sha:${"e".repeat(40)}`, "--head", sample("pytest-benchmark-4.json"), "--db", db],
+    env,
+  );
+}
+
+describe("the seed's table, migrated", () => {
+  const root = tempDir("lance-bench-migrate-");
+  const need = (ctx: TestContext) => requireOrSkip(ctx, SEED_STACK);
+
+  it("seed writes → migrate → both tools read and write every row (local folder)", async (ctx) => {
+    need(ctx);
+    await roundTrip(path.join(root, "local"));
+  }, 180_000);
+
+  it("a table this suite creates is 2.1: the seed appends to it, and this suite reads every row", async (ctx) => {
+    need(ctx);
+    const db = path.join(root, "ours");
+    await ourPublish(db, "f".repeat(40));
+    expect(await doctor(db)).toMatchObject({ format: "2.1", rows: 4, seed: { readable: true } });
+    await seedPublish(db);
+    expect(await seedCount(db)).toBe(14);
+    expect((await doctor(db)).rows).toBe(14);
+    expect((await cli(["export", "--db", db])).stdout.trim().split("\n")).toHaveLength(14);
+    expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA])).code).toBe(0);
+    expect((await cli(["migrate", "--db", db])).stdout).toContain("already migrated, nothing to do");
+  }, 180_000);
+
+  it("refuses a table it does not recognise, and changes nothing", async (ctx) => {
+    need(ctx);
+    const db = path.join(root, "foreign");
+    await seedPublish(db);
+    const add = spawnSync(
+      SEED_PYTHON,
+      [
+        "-c",
+        `import lancedb; t = lancedb.connect(${JSON.stringify(db)}).open_table("results"); t.add_columns({"mine": "'x'"}); import os; os._exit(0)`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(add.status).toBe(0);
+    const before = (await doctor(db)).version;
+    const refused = await runCliAsync(["migrate", "--db", db, "--apply"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("columns neither the seed nor lance-bench writes: mine); nothing was changed");
+    expect((await doctor(db)).version).toBe(before);
+  }, 180_000);
+
+  it("a migration killed at any moment leaves a table both tools read whole; the next one finishes it", async (ctx) => {
+    need(ctx);
+    const db = path.join(root, "killed");
+    // enough rows that the rewrite takes a while to interrupt
+    await seed([
+      "publish-pytest",
+      sample("pytest-benchmark-5.json"),
+      "--db",
+      db,
+      "--version",
+      "0.1.0",
+      "--timestamp",
+      "1700000000",
+      "--commits",
+      "3000",
+    ]);
+    const rows = await seedCount(db);
+    const killed: string[] = [];
+    for (const afterMs of [300, 800, 1500, 2500, 3500]) {
+      const child = spawn(process.execPath, [CLI, "migrate", "--db", db, "--apply"], {
+        env: cleanEnv(),
+        stdio: "ignore",
+      });
+      const exited = new Promise((r) => child.once("exit", r));
+      await Promise.race([exited, new Promise((r) => setTimeout(r, afterMs))]);
+      child.kill("SIGKILL");
+      await exited;
+      killed.push(`${afterMs} ms: ${(await doctor(db)).format}`);
+      expect(await seedCount(db), `killed after ${afterMs} ms`).toBe(rows);
+      expect((await doctor(db)).rows).toBe(rows);
+    }
+    await cli(["migrate", "--db", db, "--apply"]);
+    const done = await doctor(db);
+    expect(done).toMatchObject({ format: "2.1", rows, seed: { readable: true } });
+    expect(done.check.missing).toEqual([]);
+    expect(await seedCount(db)).toBe(rows);
+    expect(killed).toHaveLength(5);
+  }, 300_000);
+});
+
+describe("the seed's table on S3, migrated", () => {
+  let s3: S3Server | undefined;
+  beforeAll(async () => {
+    if (!existsSync(SEED_PYTHON)) return;
+    s3 = await startS3Server();
+    await s3.createBucket("seed");
+  }, 60_000);
+  afterAll(async () => s3?.stop());
+
+  it("seed writes → migrate → both tools read and write every row (S3 server)", async (ctx) => {
+    requireOrSkip(ctx, SEED_STACK);
+    await roundTrip("s3://seed/results-db", s3!.env);
+  }, 300_000);
+});
