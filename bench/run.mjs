@@ -500,6 +500,53 @@ rows.push([
   ]);
 }
 
+// ---------------------------------------------------------------- migrate a seed table
+// `lance-bench migrate --apply` on a table the seed's Python tools wrote (format 2.0, ten
+// columns; bench/seed_table.py on the seed's locked stack): the whole CLI call, and its peak
+// memory (the child's maximum resident set, from getrusage(RUSAGE_CHILDREN) in a Python wrapper).
+{
+  const seedPython = path.join(root, ".venv-seed/bin/python");
+  const seedRows = quick ? 100_000 : 1_000_000;
+  const label = `migrate seed table, ${seedRows / 1e6}M rows`;
+  if (!existsSync(seedPython)) {
+    rows.push([`${label}: skipped (no seed stack: bash scripts/setup-seed-python.sh)`, "", "", "", "", ""]);
+  } else {
+    const db = path.join(out, "seed-table");
+    execFileSync(seedPython, [path.join(root, "bench/seed_table.py"), db, String(seedRows)], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, RUST_LOG: "error" },
+    });
+    const measure = [
+      "import resource, subprocess, sys, time",
+      "start = time.monotonic()",
+      "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)",
+      "print(time.monotonic() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+    ].join("\n");
+    const [seconds, peakKb] = execFileSync(
+      "python3",
+      ["-c", measure, process.execPath, cli, "migrate", "--db", db, "--apply"],
+      {
+        encoding: "utf8",
+      },
+    )
+      .trim()
+      .split(" ")
+      .map(Number);
+    rmSync(db, { recursive: true, force: true });
+    samples.set(`${label}: whole call (ms)`, [seconds * 1000]);
+    rows.push([`${label}: whole call (s)`, seconds.toFixed(1), "", "1", "≤ 30 s", seconds <= 30 ? "ok" : "MISSED"]);
+    const peakMiB = peakKb / 1024;
+    rows.push([
+      `${label}: peak memory (MiB)`,
+      peakMiB.toFixed(0),
+      "",
+      "1",
+      "≤ 1024 MiB",
+      peakMiB <= 1024 ? "ok" : "MISSED",
+    ]);
+  }
+}
+
 // ---------------------------------------------------------------- table
 const header = ["measurement", "median", "min", "n", "target", "verdict"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

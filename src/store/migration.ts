@@ -77,19 +77,20 @@ interface Throughput {
 const isPlaceholder = (t: Throughput) => t.multiplier === 0 && t.name === "" && t.unit_system === "";
 
 /**
- * Every row of `input` (a seed table, or one of ours partly migrated) in the suite's schema.
+ * Every row of `input` (batches of a seed table, or of one of ours partly migrated; LanceDB's own
+ * Arrow, which may be another copy of the module than `arrow`) in the suite's schema.
  * Seed columns are carried over as they are (same types, checked by `checkColumns` first);
  * extension columns keep what a row has and otherwise get what the row tells: metric `time` and
  * `lower_is_better` (the seed stored nanoseconds only), status `ok` (it stored successes only),
  * the source format and pytest parameters from the raw record. `sha`, `run` and `fingerprint`
  * cannot be derived and stay null: the 7-character sha in `dut.version` still finds the commit.
  */
-export function toResultsSchema(arrow: typeof Arrow, input: Arrow.Table): MigratedRows {
+export function toResultsSchema(arrow: typeof Arrow, input: readonly Arrow.RecordBatch[]): MigratedRows {
   const { makeData, RecordBatch, Struct, Table, Utf8, vectorFromArray } = arrow;
   const RESULTS_SCHEMA = resultsSchema(arrow);
   let placeholderThroughputs = 0;
   const sourceFormats: Record<string, number> = {};
-  const batches = input.batches.map((batch) => {
+  const batches = input.map((batch) => {
     const column = (name: string): Arrow.Vector | null => batch.getChild(name);
     const strings = (name: string): (string | null)[] => {
       const vector = column(name);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import {
@@ -202,10 +202,11 @@ describe("the seed's table, migrated", () => {
     expect((await doctor(db)).version).toBe(before);
   }, 180_000);
 
-  it("a migration killed at any moment leaves a table both tools read whole; the next one finishes it", async (ctx) => {
+  // Chunks of 1,000 rows: the rewrite takes 12 commits, and a kill can land between any two.
+  it("a migration killed halfway leaves a table both tools read; the next run finishes it, every row once", async (ctx) => {
     need(ctx);
     const db = path.join(root, "killed");
-    // enough rows that the rewrite takes a while to interrupt
+    const env = { LANCE_BENCH_MIGRATION_CHUNK: "1000" };
     await seed([
       "publish-pytest",
       sample("pytest-benchmark-5.json"),
@@ -219,26 +220,36 @@ describe("the seed's table, migrated", () => {
       "3000",
     ]);
     const rows = await seedCount(db);
-    const killed: string[] = [];
-    for (const afterMs of [300, 800, 1500, 2500, 3500]) {
-      const child = spawn(process.execPath, [CLI, "migrate", "--db", db, "--apply"], {
-        env: cleanEnv(),
-        stdio: "ignore",
-      });
-      const exited = new Promise((r) => child.once("exit", r));
-      await Promise.race([exited, new Promise((r) => setTimeout(r, afterMs))]);
-      child.kill("SIGKILL");
-      await exited;
-      killed.push(`${afterMs} ms: ${(await doctor(db)).format}`);
-      expect(await seedCount(db), `killed after ${afterMs} ms`).toBe(rows);
-      expect((await doctor(db)).rows).toBe(rows);
-    }
-    await cli(["migrate", "--db", db, "--apply"]);
+    expect(rows).toBe(12_000);
+    // kill it once the overwrite and two more chunks are committed: the table then holds part of its rows
+    const manifests = () =>
+      readdirSync(path.join(db, "results.lance/_versions")).filter((f) => f.endsWith(".manifest"));
+    const started = manifests().length;
+    const child = spawn(process.execPath, [CLI, "migrate", "--db", db, "--apply"], {
+      env: { ...cleanEnv(), ...env },
+      stdio: "ignore",
+    });
+    const exited = new Promise((r) => child.once("exit", r));
+    while (manifests().length < started + 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGKILL");
+    await exited;
+    const partial = await seedCount(db);
+    expect((await doctor(db)).rows).toBe(partial);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(rows);
+    expect((await cli(["migrate", "--db", db], env)).stdout).toContain("finish the migration from version 1");
+    const finish = (await cli(["migrate", "--db", db, "--apply"], env)).stdout;
     const done = await doctor(db);
     expect(done).toMatchObject({ format: "2.1", rows, seed: { readable: true } });
     expect(done.check.missing).toEqual([]);
     expect(await seedCount(db)).toBe(rows);
-    expect(killed).toHaveLength(5);
+    const ids = (await cli(["export", "--db", db])).stdout
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(new Set(ids).size).toBe(rows);
+    expect((await cli(["migrate", "--db", db, "--apply"], env)).stdout).toContain("already migrated, nothing to do");
+    expect(finish).toContain(`migrated ${rows} rows`);
   }, 300_000);
 });
 
