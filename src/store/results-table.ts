@@ -292,6 +292,17 @@ export class ResultStore {
     return { ...this.storageOptions, new_table_data_storage_version: RESULTS_FORMAT };
   }
 
+  /** Reads that filter on lance-bench's own columns need a table that has them. */
+  private async requireMigrated(table: lancedb.Table, what: string): Promise<void> {
+    const names = new Set((await table.schema()).fields.map((f) => f.name));
+    if (!names.has("sha") || !names.has("run")) {
+      throw new ConfigurationError(
+        `${what}: table ${RESULTS_TABLE} in ${redactUri(this.uri)} was written by the seed's tools and has ` +
+          `none of lance-bench's columns; run lance-bench migrate --db ${redactUri(this.uri)} --apply first`,
+      );
+    }
+  }
+
   /** A table written by another tool version must have every column we write. */
   private async checkSchema(table: lancedb.Table): Promise<void> {
     const existing = new Set((await table.schema()).fields.map((f) => f.name));
@@ -598,7 +609,10 @@ export class ResultStore {
     const table = await this.existingTable();
     if (!table) return [];
     const conditions: string[] = [];
-    if (filter.sha !== undefined) conditions.push(`sha = ${sqlString(filter.sha, "sha")}`);
+    if (filter.sha !== undefined) {
+      await this.requireMigrated(table, "looking up a commit by sha");
+      conditions.push(`sha = ${sqlString(filter.sha, "sha")}`);
+    }
     if (filter.benchmark !== undefined) conditions.push(`benchmark_name = ${sqlString(filter.benchmark, "benchmark")}`);
     let query = table.query();
     if (conditions.length > 0) query = query.where(conditions.join(" AND "));
@@ -615,6 +629,7 @@ export class ResultStore {
   async recentResults(filter: { ref: string; names: readonly string[]; perBenchmark: number }): Promise<Result[]> {
     const table = await this.existingTable();
     if (!table || filter.names.length === 0 || filter.perBenchmark === 0) return [];
+    await this.requireMigrated(table, `reading the history of ${filter.ref}`);
     const names = filter.names.map((name) => sqlString(name, "benchmark")).join(", ");
     const where = `run.ref = ${sqlString(filter.ref, "ref")} AND status = 'ok' AND benchmark_name IN (${names})`;
     const rows = await withStoreRetry(

@@ -117,6 +117,14 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
   );
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain("lance-bench migrate --db");
+  // reading by lance-bench's own columns is refused the same way, at once; the seed's look-up still answers
+  const history = await runCliAsync(
+    ["compare", "--base", "history", "--head", sample("pytest-benchmark-4.json"), "--db", db],
+    env,
+  );
+  expect(history.code).toBe(2);
+  expect(history.stderr).toContain("was written by the seed's tools and has none of lance-bench's columns");
+  expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA], env)).code).toBe(0);
 
   const migrated = (await cli(["migrate", "--db", db, "--apply"], env)).stdout;
   expect(migrated).toContain("migrated 10 rows");
