@@ -126,9 +126,17 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description("Bring a table the seed's Python tools wrote to this suite's schema, in a format both read")
     .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
     .option("--apply", "write the migration (default: only say what it would do)")
+    .option("--normalize-criterion", "also turn the seed's Criterion rows (raw totals) into per-iteration values")
     .option("--json", "print JSON")
     .action(async (flags: Record<string, unknown>) => {
-      const outcome = await migrate(parseMigrateOptions({ db: flags.db, apply: flags.apply === true }), deps);
+      const outcome = await migrate(
+        parseMigrateOptions({
+          db: flags.db,
+          apply: flags.apply === true,
+          normalizeCriterion: flags.normalizeCriterion === true,
+        }),
+        deps,
+      );
       io.stdout(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : migrateText(outcome));
     });
 

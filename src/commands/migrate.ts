@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { parseOptions } from "../model/index.js";
 import type { RetryPolicy } from "../store/retry.js";
-import type { MigrationOutcome, TableReport } from "../store/results-table.js";
+import type { MigrationOutcome, MigrationRewrite, TableReport } from "../store/results-table.js";
+import { summarize } from "../stats/summary.js";
 import { redactUri, resolveDbUri } from "../store/uri.js";
 import { openExistingStore } from "./open-store.js";
 
@@ -11,6 +12,8 @@ export type DoctorOptions = z.infer<typeof DoctorOptions>;
 export const MigrateOptions = DoctorOptions.extend({
   /** Write the migration; without it, only say what it would do. */
   apply: z.boolean().default(false),
+  /** Also turn the seed's Criterion rows (raw per-sample totals) into per-iteration values. */
+  normalizeCriterion: z.boolean().default(false),
 });
 export type MigrateOptions = z.infer<typeof MigrateOptions>;
 
@@ -42,11 +45,47 @@ export async function migrate(options: MigrateOptions, deps: Deps = {}): Promise
   const uri = resolveDbUri(options.db, deps.env);
   const store = await openExistingStore({ uri, retry: deps.retry, log: deps.log });
   try {
-    return { ...(await store.migrate({ apply: options.apply })), db: redactUri(uri) };
+    const rewrite = options.normalizeCriterion ? NORMALIZE_CRITERION : undefined;
+    return { ...(await store.migrate({ apply: options.apply, rewrite })), db: redactUri(uri) };
   } finally {
     store.close();
   }
 }
+
+/** Marks a row `--normalize-criterion` rewrote, in its metadata (and makes the rewrite happen once). */
+const NORMALIZED = "lance_bench_normalized";
+
+/**
+ * The seed stored Criterion's raw per-sample totals in `values` (and quantiles over them beside a
+ * per-iteration mean). Its metadata keeps the cargo-criterion record, iteration counts included:
+ * every value becomes `measured_values[i] / iteration_count[i]`, the summary is recomputed from
+ * them, and the metadata says so. Only rows whose values are exactly the record's totals.
+ */
+const NORMALIZE_CRITERION: MigrationRewrite = {
+  step: "turn the seed's Criterion rows into per-iteration values, recomputing their summary",
+  pending: `metadata LIKE '%benchmark-complete%' AND metadata NOT LIKE '%${NORMALIZED}%'`,
+  row(values, metadata) {
+    if (metadata === null || !metadata.includes("benchmark-complete") || metadata.includes(NORMALIZED)) return null;
+    let record: { measured_values?: unknown; iteration_count?: unknown };
+    try {
+      record = JSON.parse(metadata) as typeof record;
+    } catch {
+      return null;
+    }
+    const { measured_values: totals, iteration_count: counts } = record;
+    if (!Array.isArray(totals) || !Array.isArray(counts) || counts.length !== values.length) return null;
+    if (!values.every((v, i) => v === Number(totals[i]) && Number(counts[i]) > 0)) return null;
+    const perIteration = values.map((v, i) => v / Number(counts[i]));
+    return {
+      values: perIteration,
+      summary: { ...summarize(perIteration) },
+      metadata: JSON.stringify({
+        ...record,
+        [NORMALIZED]: "values are measured_values / iteration_count (lance-bench migrate --normalize-criterion)",
+      }),
+    };
+  },
+};
 
 export function doctorText(report: TableReport & { db: string }): string {
   if (!report.exists) return `${report.db}: no results table\n`;
@@ -80,6 +119,7 @@ export function migrateText(outcome: MigrationOutcome & { db: string }): string 
     `${outcome.db}: migrated ${outcome.after!.rows} rows to version ${outcome.after!.version} ` +
     `(format ${outcome.after!.format})\n${steps}\n` +
     `rows by source: ${formats || "none"}; ${summary.placeholderThroughputs} placeholder throughputs now null` +
+    (summary.rewritten > 0 ? `; ${summary.rewritten} rows rewritten` : "") +
     (outcome.restoredRows > 0 ? `; ${outcome.restoredRows} rows appended meanwhile merged back` : "") +
     `\nthe version before (${outcome.taggedVersion!.version}) is tagged ${outcome.taggedVersion!.tag} and stays readable\n`
   );

@@ -41,7 +41,18 @@ export function unrecognised(check: SchemaCheck): string | undefined {
   return undefined;
 }
 
+/**
+ * A row rewritten by the caller (the command composes it: `--normalize-criterion`), or null to
+ * keep it. `values`, `summary` and `metadata` are replaced together.
+ */
+export type RowRewrite = (
+  values: number[],
+  metadata: string | null,
+) => { values: number[]; summary: Record<string, number>; metadata: string } | null;
+
 export interface MigratedRows {
+  /** Rows `rewrite` changed. */
+  rewritten: number;
   table: Arrow.Table;
   /** Rows whose throughput was the seed's placeholder, now null. */
   placeholderThroughputs: number;
@@ -85,10 +96,15 @@ const isPlaceholder = (t: Throughput) => t.multiplier === 0 && t.name === "" && 
  * the source format and pytest parameters from the raw record. `sha`, `run` and `fingerprint`
  * cannot be derived and stay null: the 7-character sha in `dut.version` still finds the commit.
  */
-export function toResultsSchema(arrow: typeof Arrow, input: readonly Arrow.RecordBatch[]): MigratedRows {
+export function toResultsSchema(
+  arrow: typeof Arrow,
+  input: readonly Arrow.RecordBatch[],
+  rewrite?: RowRewrite,
+): MigratedRows {
   const { makeData, RecordBatch, Struct, Table, Utf8, vectorFromArray } = arrow;
   const RESULTS_SCHEMA = resultsSchema(arrow);
   let placeholderThroughputs = 0;
+  let rewritten = 0;
   const sourceFormats: Record<string, number> = {};
   const batches = input.map((batch) => {
     const column = (name: string): Arrow.Vector | null => batch.getChild(name);
@@ -112,14 +128,43 @@ export function toResultsSchema(arrow: typeof Arrow, input: readonly Arrow.Recor
     const utf8 = (values: (string | null)[]) => vectorFromArray(values, new Utf8()).data[0]!;
     const withDefault = (name: string, fallback: (i: number) => string | null) =>
       utf8(strings(name).map((value, i) => value ?? fallback(i)));
-    const derived: Record<string, () => Arrow.Data> = {
+    const derived: Record<string, () => Arrow.Data> = {};
+    if (rewrite) {
+      const values = column("values");
+      const summaries = column("summary");
+      const rows = metadata.map((meta, i) => {
+        const own = Array.from((values?.get(i) as Iterable<number> | null) ?? []);
+        const changed = rewrite(own, meta);
+        if (changed) rewritten++;
+        return (
+          changed ?? {
+            values: own,
+            summary: (summaries?.get(i) as { toJSON(): Record<string, number> } | null)?.toJSON() ?? null,
+            metadata: meta,
+          }
+        );
+      });
+      const typeOfField = (name: string) => RESULTS_SCHEMA.fields.find((f) => f.name === name)!.type;
+      derived.values = () =>
+        vectorFromArray(
+          rows.map((r) => r.values),
+          typeOfField("values"),
+        ).data[0]!;
+      derived.summary = () =>
+        vectorFromArray(
+          rows.map((r) => r.summary),
+          typeOfField("summary"),
+        ).data[0]!;
+      derived.metadata = () => utf8(rows.map((r) => r.metadata));
+    }
+    Object.assign(derived, {
       throughput: () => vectorFromArray(throughputs, throughputField.type).data[0]!,
       metric: () => withDefault("metric", () => "time"),
       direction: () => withDefault("direction", () => "lower_is_better"),
       status: () => withDefault("status", () => "ok"),
       source_format: () => utf8(formats),
       params: () => withDefault("params", (i) => paramsOf(metadata[i]!)),
-    };
+    } satisfies Record<string, () => Arrow.Data>);
     const children = RESULTS_SCHEMA.fields.map((field) => {
       const make = derived[field.name];
       if (make) return make();
@@ -130,5 +175,5 @@ export function toResultsSchema(arrow: typeof Arrow, input: readonly Arrow.Recor
     const data = makeData({ type: new Struct(RESULTS_SCHEMA.fields), length: batch.numRows, nullCount: 0, children });
     return new RecordBatch(RESULTS_SCHEMA, data);
   });
-  return { table: new Table(RESULTS_SCHEMA, batches), placeholderThroughputs, sourceFormats };
+  return { table: new Table(RESULTS_SCHEMA, batches), rewritten, placeholderThroughputs, sourceFormats };
 }

@@ -9,7 +9,7 @@ import { loadArrow, loadLanceDb } from "./lancedb.js";
 import { localPath, redactUri } from "./uri.js";
 import { toArrowTable, toPlainRow } from "./convert.js";
 import { DEFAULT_RETRY, TransientStoreError, withStoreRetry, type RetryPolicy } from "./retry.js";
-import { checkColumns, toResultsSchema, unrecognised, type SchemaCheck } from "./migration.js";
+import { checkColumns, toResultsSchema, unrecognised, type RowRewrite, type SchemaCheck } from "./migration.js";
 import { RESULTS_FORMAT, resultsSchema, SEED_READABLE_FORMATS } from "./schema.js";
 import { readTableFormat } from "./table-format.js";
 import { sqlString } from "./sql.js";
@@ -90,7 +90,16 @@ export interface MigrationOutcome {
   restoredRows: number;
   /** The version before the migration, tagged so it stays readable. */
   taggedVersion: { tag: string; version: number } | null;
-  summary: { placeholderThroughputs: number; sourceFormats: Record<string, number> } | null;
+  summary: { rewritten: number; placeholderThroughputs: number; sourceFormats: Record<string, number> } | null;
+}
+
+/** Rows a migration also rewrites (the command composes it; see `RowRewrite`). */
+export interface MigrationRewrite {
+  /** What it does, for the plan. */
+  step: string;
+  /** SQL filter of the rows still to rewrite (our own constant text, never user input). */
+  pending: string;
+  row: RowRewrite;
 }
 
 export interface ResultFilter {
@@ -364,7 +373,7 @@ export class ResultStore {
    * That same pass brings back rows a publisher appended while the overwrite was prepared.
    * `apply: false` only says what would be done. One migration at a time.
    */
-  async migrate(options: { apply: boolean }): Promise<MigrationOutcome> {
+  async migrate(options: { apply: boolean; rewrite?: MigrationRewrite }): Promise<MigrationOutcome> {
     const before = await this.inspect();
     if (!before.exists) {
       throw new ConfigurationError(`db ${redactUri(this.uri)}: no ${RESULTS_TABLE} table there to migrate`);
@@ -384,6 +393,15 @@ export class ResultStore {
     if (before.format !== RESULTS_FORMAT) {
       steps.push(`rewrite the table in Lance file format ${RESULTS_FORMAT} (it is ${before.format ?? "unknown"})`);
     }
+    if (options.rewrite) {
+      const pending = await withStoreRetry(
+        "counting the rows to rewrite",
+        () => table.countRows(options.rewrite!.pending),
+        this.retry,
+        this.log,
+      );
+      if (pending > 0) steps.push(`${options.rewrite.step} (${pending} rows)`);
+    }
     const overwrite = unfinished === undefined ? undefined : await this.firstVersionIn(RESULTS_FORMAT, unfinished);
     if (overwrite !== undefined) {
       steps.splice(0, steps.length, `finish the migration from version ${unfinished} (stopped before it ended)`);
@@ -393,9 +411,10 @@ export class ResultStore {
 
     await ensureSafeCommits(this.uri, this.retry, process.env, this.log);
     const arrow = await loadArrow();
-    const summary = { placeholderThroughputs: 0, sourceFormats: {} as Record<string, number> };
+    const summary = { rewritten: 0, placeholderThroughputs: 0, sourceFormats: {} as Record<string, number> };
     const convert = (batches: Arrow.RecordBatch[]) => {
-      const migrated = toResultsSchema(arrow, batches);
+      const migrated = toResultsSchema(arrow, batches, options.rewrite?.row);
+      summary.rewritten += migrated.rewritten;
       summary.placeholderThroughputs += migrated.placeholderThroughputs;
       for (const [format, n] of Object.entries(migrated.sourceFormats)) {
         summary.sourceFormats[format] = (summary.sourceFormats[format] ?? 0) + n;

@@ -190,6 +190,44 @@ describe("the seed's table, migrated", () => {
     expect((await cli(["migrate", "--db", db])).stdout).toContain("already migrated, nothing to do");
   }, 180_000);
 
+  it("--normalize-criterion turns the seed's Criterion totals into per-iteration values, once", async (ctx) => {
+    need(ctx);
+    const db = path.join(root, "normalize");
+    await seedPublish(db);
+    await cli(["migrate", "--db", db, "--apply"]);
+    const plan = (await cli(["migrate", "--db", db, "--normalize-criterion"])).stdout;
+    expect(plan).toContain(
+      "turn the seed's Criterion rows into per-iteration values, recomputing their summary (6 rows)",
+    );
+    expect((await cli(["migrate", "--db", db, "--apply", "--normalize-criterion"])).stdout).toContain(
+      "6 rows rewritten",
+    );
+    const rows = (await cli(["export", "--db", db])).stdout
+      .trim()
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            values: number[];
+            summary: { median: number };
+            metadata: string;
+            source_format: string;
+          },
+      );
+    expect(rows).toHaveLength(10);
+    for (const row of rows.filter((r) => r.source_format === "criterion-json")) {
+      const record = JSON.parse(row.metadata) as { measured_values: number[]; iteration_count: number[] };
+      expect(row.values).toEqual(record.measured_values.map((v, i) => v / record.iteration_count[i]!));
+      expect(row.summary.median).toBeGreaterThanOrEqual(Math.min(...row.values));
+      expect(row.summary.median).toBeLessThanOrEqual(Math.max(...row.values));
+      expect(row.metadata).toContain("lance_bench_normalized");
+    }
+    expect((await cli(["migrate", "--db", db, "--apply", "--normalize-criterion"])).stdout).toContain(
+      "already migrated, nothing to do",
+    );
+    expect(await seedCount(db)).toBe(10);
+  }, 180_000);
+
   it("refuses a table it does not recognise, and changes nothing", async (ctx) => {
     need(ctx);
     const db = path.join(root, "foreign");
