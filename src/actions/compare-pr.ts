@@ -5,7 +5,8 @@ import * as core from "@actions/core";
 import { comparePr, parseComparePrOptions } from "../commands/compare-pr.js";
 import { LanceBenchError, type BenchmarkComparison } from "../model/index.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { listInput, optionalInput, runAction } from "./run-action.js";
+import { booleanInput, listInput, optionalInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
 
 export const Inputs = {
   Base: "base",
@@ -30,11 +31,6 @@ export const Outputs = {
   Report: "report",
   CommentUrl: "comment-url",
 } as const;
-
-const flag = (name: string, fallback: boolean) => {
-  const value = optionalInput(name)?.trim();
-  return value === undefined ? fallback : value === "true";
-};
 
 interface Event {
   pull_request?: { number?: number };
@@ -69,7 +65,7 @@ export async function run(): Promise<void> {
   await runAction(async () => {
     const token = optionalInput(Inputs.Token);
     if (token) core.setSecret(token);
-    const failOnRegression = flag(Inputs.FailOnRegression, true);
+    const failOnRegression = booleanInput(Inputs.FailOnRegression, true);
     const base = listInput(Inputs.Base);
     const event = await readEvent();
     let expectedHeadSha = optionalInput(Inputs.ExpectedHeadSha);
@@ -92,7 +88,7 @@ export async function run(): Promise<void> {
       // empty: the token's own login, from GitHub
       commentAuthor: core.getInput(Inputs.CommentAuthor),
       token,
-      comment: flag(Inputs.Comment, true),
+      comment: booleanInput(Inputs.Comment, true),
       commentKey: optionalInput(Inputs.CommentKey),
     });
     const { outcome, markdown, comment } = await comparePr(options, {

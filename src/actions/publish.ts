@@ -2,7 +2,8 @@ import * as core from "@actions/core";
 import { parsePublishOptions, publish } from "../commands/publish.js";
 import { publishMarkdownTable } from "../report/publish-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { listInput, optionalInput, runAction } from "./run-action.js";
+import { listInput, optionalInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
 
 export const Inputs = {
   Files: "files",

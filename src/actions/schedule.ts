@@ -5,7 +5,8 @@ import { parseScheduleOptions, schedule } from "../commands/schedule.js";
 import { ConfigurationError, LanceBenchError } from "../model/index.js";
 import { scheduleMarkdown } from "../report/schedule-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { optionalInput, runAction } from "./run-action.js";
+import { booleanInput, linesInput, optionalInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
 
 export const Inputs = {
   Mode: "mode",
@@ -28,8 +29,6 @@ export const Inputs = {
 } as const;
 
 export const Outputs = { Dispatched: "dispatched", Checked: "checked" } as const;
-
-const flag = (name: string) => (optionalInput(name) ?? "false").trim() === "true";
 
 /**
  * The `schedule` action: `latest` (the cron: benchmark the newest commit if it has no
@@ -72,20 +71,17 @@ export async function run(): Promise<void> {
       workflow: optionalInput(Inputs.Workflow),
       workflowRepository: optionalInput(Inputs.WorkflowRepository),
       workflowRef: optionalInput(Inputs.WorkflowRef),
-      inputs: core
-        .getMultilineInput(Inputs.Inputs)
-        .map((line) => line.trim())
-        .filter(Boolean),
+      inputs: linesInput(Inputs.Inputs),
       shaInput: optionalInput(Inputs.ShaInput),
       token,
       db: optionalInput(Inputs.Db),
       maxCommits: optionalInput(Inputs.MaxCommits) ?? process.env.MAX_COMMITS,
       commitInterval: optionalInput(Inputs.CommitInterval) ?? process.env.COMMIT_INTERVAL,
       maxInFlight: optionalInput(Inputs.MaxInFlight),
-      wait: flag(Inputs.Wait),
+      wait: booleanInput(Inputs.Wait, false),
       waitTimeoutMinutes: optionalInput(Inputs.WaitTimeoutMinutes),
       keyInput: optionalInput(Inputs.KeyInput),
-      dryRun: flag(Inputs.DryRun),
+      dryRun: booleanInput(Inputs.DryRun, false),
     });
     const summary = await schedule(options, { retry: retryPolicyFromEnv(), log });
     core.setOutput(Outputs.Dispatched, summary.dispatched.map((d) => d.sha).join(" "));
