@@ -1,10 +1,11 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
 import { comparePr, parseComparePrOptions } from "../commands/compare-pr.js";
 import { LanceBenchError, type BenchmarkComparison } from "../model/index.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
+import { actionGitHubClient, eventPayload } from "./github.js";
 import { booleanInput, listInput, optionalInput } from "./inputs.js";
 import { runAction } from "./run-action.js";
 
@@ -38,17 +39,6 @@ interface Event {
   workflow_run?: { head_sha?: string; head_repository?: { full_name?: string } | null };
 }
 
-/** The triggering event's payload, or an empty one. */
-async function readEvent(): Promise<Event> {
-  const eventPath = process.env.GITHUB_EVENT_PATH;
-  if (!eventPath) return {};
-  try {
-    return JSON.parse(await readFile(eventPath, "utf8")) as Event;
-  } catch {
-    return {};
-  }
-}
-
 /** The pull request this run belongs to: the input, else the triggering event's. */
 function prNumberFromEvent(event: Event): number | undefined {
   return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
@@ -67,7 +57,7 @@ export async function run(): Promise<void> {
     if (token) core.setSecret(token);
     const failOnRegression = booleanInput(Inputs.FailOnRegression, true);
     const base = listInput(Inputs.Base);
-    const event = await readEvent();
+    const event = eventPayload() as Event;
     let expectedHeadSha = optionalInput(Inputs.ExpectedHeadSha);
     let expectedHeadRepository = optionalInput(Inputs.ExpectedHeadRepository);
     // in a workflow_run job the head that ran is the event's (the PR number is the artifact's)
@@ -92,6 +82,7 @@ export async function run(): Promise<void> {
       commentKey: optionalInput(Inputs.CommentKey),
     });
     const { outcome, markdown, comment } = await comparePr(options, {
+      client: token ? actionGitHubClient(token) : undefined,
       retry: retryPolicyFromEnv(),
       log: (m) => core.info(m),
     });
