@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
       db: optionalInput(Inputs.Db),
       config: optionalInput(Inputs.Config),
       historyRef: optionalInput(Inputs.HistoryRef),
-      repository: optionalInput(Inputs.Repository),
+      prRepository: optionalInput(Inputs.Repository),
       prNumber: optionalInput(Inputs.PrNumber) ?? prNumberFromEvent(event),
       expectedHeadSha,
       expectedHeadRepository,

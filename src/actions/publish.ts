@@ -27,7 +27,7 @@ export const Outputs = { Count: "count", AlreadyStored: "already-stored", Finger
 export async function run(): Promise<void> {
   await runAction(async () => {
     const options = parsePublishOptions({
-      inputs: listInput(Inputs.Files),
+      files: listInput(Inputs.Files),
       format: optionalInput(Inputs.Format),
       db: optionalInput(Inputs.Db),
       testbedName: optionalInput(Inputs.TestbedName),

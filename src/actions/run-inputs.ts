@@ -5,7 +5,7 @@ import { booleanInput, listInput, optionalInput } from "./inputs.js";
 
 /** Inputs every run action shares (the action twin of RunCommonOptions). */
 export const CommonRunInputs = {
-  Path: "path",
+  Path: "repo",
   Sha: "sha",
   Mode: "mode",
   Publish: "publish",

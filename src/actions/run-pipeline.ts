@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
       ...readCommonRunInputs(),
       workdir: optionalInput(Inputs.Workdir),
       buildCommand: optionalInput(Inputs.BuildCommand),
-      command: optionalInput(Inputs.Command),
+      pipelineCommand: optionalInput(Inputs.Command),
       pipelinesDir: optionalInput(Inputs.PipelinesDir),
       variants: wordsInput(Inputs.Variants),
       rows: wordsInput(Inputs.Rows).length ? wordsInput(Inputs.Rows) : undefined,
