@@ -1,11 +1,13 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
 import { comparePr, parseComparePrOptions } from "../commands/compare-pr.js";
 import { LanceBenchError, type BenchmarkComparison } from "../model/index.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { listInput, optionalInput, runAction } from "./run-action.js";
+import { actionGitHubClient, eventPayload } from "./github.js";
+import { booleanInput, listInput, optionalInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
 
 export const Inputs = {
   Base: "base",
@@ -31,26 +33,10 @@ export const Outputs = {
   CommentUrl: "comment-url",
 } as const;
 
-const flag = (name: string, fallback: boolean) => {
-  const value = optionalInput(name)?.trim();
-  return value === undefined ? fallback : value === "true";
-};
-
 interface Event {
   pull_request?: { number?: number };
   issue?: { number?: number; pull_request?: unknown };
   workflow_run?: { head_sha?: string; head_repository?: { full_name?: string } | null };
-}
-
-/** The triggering event's payload, or an empty one. */
-async function readEvent(): Promise<Event> {
-  const eventPath = process.env.GITHUB_EVENT_PATH;
-  if (!eventPath) return {};
-  try {
-    return JSON.parse(await readFile(eventPath, "utf8")) as Event;
-  } catch {
-    return {};
-  }
 }
 
 /** The pull request this run belongs to: the input, else the triggering event's. */
@@ -69,9 +55,9 @@ export async function run(): Promise<void> {
   await runAction(async () => {
     const token = optionalInput(Inputs.Token);
     if (token) core.setSecret(token);
-    const failOnRegression = flag(Inputs.FailOnRegression, true);
+    const failOnRegression = booleanInput(Inputs.FailOnRegression, true);
     const base = listInput(Inputs.Base);
-    const event = await readEvent();
+    const event = eventPayload() as Event;
     let expectedHeadSha = optionalInput(Inputs.ExpectedHeadSha);
     let expectedHeadRepository = optionalInput(Inputs.ExpectedHeadRepository);
     // in a workflow_run job the head that ran is the event's (the PR number is the artifact's)
@@ -85,17 +71,18 @@ export async function run(): Promise<void> {
       db: optionalInput(Inputs.Db),
       config: optionalInput(Inputs.Config),
       historyRef: optionalInput(Inputs.HistoryRef),
-      repository: optionalInput(Inputs.Repository),
+      prRepository: optionalInput(Inputs.Repository),
       prNumber: optionalInput(Inputs.PrNumber) ?? prNumberFromEvent(event),
       expectedHeadSha,
       expectedHeadRepository,
       // empty: the token's own login, from GitHub
       commentAuthor: core.getInput(Inputs.CommentAuthor),
       token,
-      comment: flag(Inputs.Comment, true),
+      comment: booleanInput(Inputs.Comment, true),
       commentKey: optionalInput(Inputs.CommentKey),
     });
     const { outcome, markdown, comment } = await comparePr(options, {
+      client: token ? actionGitHubClient(token) : undefined,
       retry: retryPolicyFromEnv(),
       log: (m) => core.info(m),
     });

@@ -2,7 +2,8 @@ import * as core from "@actions/core";
 import { parsePublishOptions, publish } from "../commands/publish.js";
 import { publishMarkdownTable } from "../report/publish-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { listInput, optionalInput, runAction } from "./run-action.js";
+import { listInput, optionalInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
 
 export const Inputs = {
   Files: "files",
@@ -26,7 +27,7 @@ export const Outputs = { Count: "count", AlreadyStored: "already-stored", Finger
 export async function run(): Promise<void> {
   await runAction(async () => {
     const options = parsePublishOptions({
-      inputs: listInput(Inputs.Files),
+      files: listInput(Inputs.Files),
       format: optionalInput(Inputs.Format),
       db: optionalInput(Inputs.Db),
       testbedName: optionalInput(Inputs.TestbedName),

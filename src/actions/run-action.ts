@@ -34,18 +34,3 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
     }
   }
 }
-
-/** An input, or undefined when empty (action inputs are always strings). */
-export function optionalInput(name: string): string | undefined {
-  const value = core.getInput(name);
-  return value === "" ? undefined : value;
-}
-
-/** A list input: one item per line or comma-separated. */
-export function listInput(name: string): string[] {
-  return core
-    .getInput(name)
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
-}

@@ -1,11 +1,11 @@
 import * as core from "@actions/core";
 import { retryPolicyFromEnv } from "../store/retry.js";
 import { buildCacheForRunner } from "./github-cache.js";
-import { optionalInput } from "./run-action.js";
+import { booleanInput, listInput, optionalInput } from "./inputs.js";
 
 /** Inputs every run action shares (the action twin of RunCommonOptions). */
 export const CommonRunInputs = {
-  Path: "path",
+  Path: "repo",
   Sha: "sha",
   Mode: "mode",
   Publish: "publish",
@@ -28,7 +28,7 @@ export function readCommonRunInputs() {
     repo: optionalInput(CommonRunInputs.Path) ?? process.env.GITHUB_WORKSPACE,
     sha: optionalInput(CommonRunInputs.Sha),
     mode: optionalInput(CommonRunInputs.Mode),
-    publish: (optionalInput(CommonRunInputs.Publish) ?? "true") === "true",
+    publish: booleanInput(CommonRunInputs.Publish, true),
     db: optionalInput(CommonRunInputs.Db),
     outputDir: optionalInput(CommonRunInputs.OutputDir),
     budgetMinutes: optionalInput(CommonRunInputs.BudgetMinutes),
@@ -40,7 +40,7 @@ export function readCommonRunInputs() {
     baseSha: optionalInput(CommonRunInputs.BaseSha),
     repetitions: optionalInput(CommonRunInputs.Repetitions),
     prNumber: optionalInput(CommonRunInputs.PrNumber),
-    envPassthrough: (optionalInput(CommonRunInputs.EnvPassthrough) ?? "").split(/[\s,]+/).filter(Boolean),
+    envPassthrough: listInput(CommonRunInputs.EnvPassthrough, "any"),
   };
 }
 
@@ -48,6 +48,3 @@ export function readCommonRunInputs() {
 export function runDependencies() {
   return { cache: buildCacheForRunner(), retry: retryPolicyFromEnv(), log: (m: string) => core.info(m) };
 }
-
-/** Space-separated words of an input (cargo and pytest arguments, pip packages). */
-export const wordsInput = (name: string): string[] => (optionalInput(name) ?? "").split(/\s+/).filter(Boolean);

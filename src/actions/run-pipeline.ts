@@ -3,8 +3,9 @@ import * as core from "@actions/core";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "../commands/run-pipeline.js";
 import { runPipelineMarkdownReport } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
-import { listInput, optionalInput, runAction } from "./run-action.js";
-import { CommonRunInputs, readCommonRunInputs, runDependencies, wordsInput } from "./run-inputs.js";
+import { booleanInput, listInput, optionalInput, wordsInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
+import { CommonRunInputs, readCommonRunInputs, runDependencies } from "./run-inputs.js";
 
 // A same-runner A/B of pipelines is `lance-bench pipeline-compare`; the action runs one commit.
 const { BaseSha: _baseSha, Repetitions: _repetitions, ...PipelineRunInputs } = CommonRunInputs;
@@ -42,12 +43,12 @@ export async function run(): Promise<void> {
       ...readCommonRunInputs(),
       workdir: optionalInput(Inputs.Workdir),
       buildCommand: optionalInput(Inputs.BuildCommand),
-      command: optionalInput(Inputs.Command),
+      pipelineCommand: optionalInput(Inputs.Command),
       pipelinesDir: optionalInput(Inputs.PipelinesDir),
       variants: wordsInput(Inputs.Variants),
       rows: wordsInput(Inputs.Rows).length ? wordsInput(Inputs.Rows) : undefined,
       iters: optionalInput(Inputs.Iters),
-      aot: (optionalInput(Inputs.Aot) ?? "true") === "true",
+      aot: booleanInput(Inputs.Aot, true),
       databaseUrl,
       destSchema: optionalInput(Inputs.DestSchema),
       statePaths: listInput(Inputs.StatePaths),

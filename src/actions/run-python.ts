@@ -3,8 +3,9 @@ import * as core from "@actions/core";
 import { failedBenchmarksError, parseRunPythonOptions, runPython } from "../commands/run-python.js";
 import { runPythonMarkdownReport } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
-import { listInput, optionalInput, runAction } from "./run-action.js";
-import { CommonRunInputs, readCommonRunInputs, runDependencies, wordsInput } from "./run-inputs.js";
+import { booleanInput, linesInput, listInput, optionalInput, wordsInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
+import { CommonRunInputs, readCommonRunInputs, runDependencies } from "./run-inputs.js";
 
 export const Inputs = {
   ...CommonRunInputs,
@@ -21,13 +22,6 @@ export const Inputs = {
   Markers: "markers",
   AllowFailures: "allow-failures",
 } as const;
-
-/** One argument per line, kept whole: `-k` and `not eda` are two lines. */
-const linesInput = (name: string): string[] =>
-  (optionalInput(name) ?? "")
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean);
 
 export const Outputs = { ResultsDir: "results-dir", Count: "count", Datasets: "datasets" } as const;
 
@@ -47,7 +41,7 @@ export async function run(): Promise<void> {
       datasetEnv: listInput(Inputs.DatasetEnv),
       pytestArgs: linesInput(Inputs.PytestArgs),
       markers: optionalInput(Inputs.Markers),
-      allowFailures: optionalInput(Inputs.AllowFailures) === "true",
+      allowFailures: booleanInput(Inputs.AllowFailures, false),
     });
     const summary = await runPython(options, runDependencies());
     await uploadArtifacts([

@@ -3,8 +3,9 @@ import * as core from "@actions/core";
 import { crateSlug, failedCratesError, parseRunRustOptions, runRust } from "../commands/run-rust.js";
 import { runRustMarkdownReport } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
-import { listInput, optionalInput, runAction } from "./run-action.js";
-import { CommonRunInputs, readCommonRunInputs, runDependencies, wordsInput } from "./run-inputs.js";
+import { listInput, optionalInput, wordsInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
+import { CommonRunInputs, readCommonRunInputs, runDependencies } from "./run-inputs.js";
 
 export const Inputs = {
   ...CommonRunInputs,

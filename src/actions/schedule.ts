@@ -1,11 +1,12 @@
-import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { handleBenchComment, parseBenchCommentOptions } from "../commands/bench-comment.js";
 import { parseScheduleOptions, schedule } from "../commands/schedule.js";
 import { ConfigurationError, LanceBenchError } from "../model/index.js";
 import { scheduleMarkdown } from "../report/schedule-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
-import { optionalInput, runAction } from "./run-action.js";
+import { actionGitHubClient, eventPayload } from "./github.js";
+import { booleanInput, linesInput, optionalInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
 
 export const Inputs = {
   Mode: "mode",
@@ -29,8 +30,6 @@ export const Inputs = {
 
 export const Outputs = { Dispatched: "dispatched", Checked: "checked" } as const;
 
-const flag = (name: string) => (optionalInput(name) ?? "false").trim() === "true";
-
 /**
  * The `schedule` action: `latest` (the cron: benchmark the newest commit if it has no
  * results), `backfill` (history), or `comment` (an `@bench-bot benchmark` PR comment, from
@@ -42,6 +41,7 @@ export async function run(): Promise<void> {
     const token = optionalInput(Inputs.Token) ?? process.env.SCHEDULER_GITHUB_TOKEN ?? "";
     if (token) core.setSecret(token);
     const log = (m: string) => core.info(m);
+    const client = token ? actionGitHubClient(token) : undefined;
     if (mode === "comment") {
       const options = parseBenchCommentOptions({
         workflow: optionalInput(Inputs.Workflow),
@@ -49,9 +49,11 @@ export async function run(): Promise<void> {
         workflowRef: optionalInput(Inputs.WorkflowRef),
         token,
       });
-      const eventPath = process.env.GITHUB_EVENT_PATH;
-      if (!eventPath) throw new ConfigurationError("mode comment needs the issue_comment event (GITHUB_EVENT_PATH)");
-      const outcome = await handleBenchComment(options, JSON.parse(await readFile(eventPath, "utf8")), { log });
+      const event = eventPayload();
+      if (Object.keys(event).length === 0) {
+        throw new ConfigurationError("mode comment needs the issue_comment event (GITHUB_EVENT_PATH)");
+      }
+      const outcome = await handleBenchComment(options, event, { client, log });
       core.info(`@bench-bot: ${outcome.kind}${"reason" in outcome ? ` (${outcome.reason})` : ""}`);
       core.setOutput(Outputs.Dispatched, outcome.kind === "dispatched" ? outcome.sha : "");
       core.setOutput(Outputs.Checked, "0");
@@ -72,22 +74,19 @@ export async function run(): Promise<void> {
       workflow: optionalInput(Inputs.Workflow),
       workflowRepository: optionalInput(Inputs.WorkflowRepository),
       workflowRef: optionalInput(Inputs.WorkflowRef),
-      inputs: core
-        .getMultilineInput(Inputs.Inputs)
-        .map((line) => line.trim())
-        .filter(Boolean),
+      inputs: linesInput(Inputs.Inputs),
       shaInput: optionalInput(Inputs.ShaInput),
       token,
       db: optionalInput(Inputs.Db),
       maxCommits: optionalInput(Inputs.MaxCommits) ?? process.env.MAX_COMMITS,
       commitInterval: optionalInput(Inputs.CommitInterval) ?? process.env.COMMIT_INTERVAL,
       maxInFlight: optionalInput(Inputs.MaxInFlight),
-      wait: flag(Inputs.Wait),
+      wait: booleanInput(Inputs.Wait, false),
       waitTimeoutMinutes: optionalInput(Inputs.WaitTimeoutMinutes),
       keyInput: optionalInput(Inputs.KeyInput),
-      dryRun: flag(Inputs.DryRun),
+      dryRun: booleanInput(Inputs.DryRun, false),
     });
-    const summary = await schedule(options, { retry: retryPolicyFromEnv(), log });
+    const summary = await schedule(options, { client, retry: retryPolicyFromEnv(), log });
     core.setOutput(Outputs.Dispatched, summary.dispatched.map((d) => d.sha).join(" "));
     core.setOutput(Outputs.Checked, String(summary.checked.length));
     await core.summary

@@ -9,7 +9,7 @@ import { CompareOptions, compare } from "./compare.js";
 
 export const ComparePrOptions = CompareOptions.extend({
   /** The repository of the pull request (owner/name). */
-  repository: z.string().trim().min(1).optional(),
+  prRepository: z.string().trim().min(1).optional(),
   prNumber: z.coerce.number().int().positive().optional(),
   token: z.string().trim().optional(),
   apiUrl: z.string().trim().url().optional(),
@@ -94,12 +94,12 @@ export async function comparePr(
   const env = deps.env ?? process.env;
   const log = deps.log ?? (() => {});
   const wantsComment = options.comment && options.prNumber !== undefined;
-  const repository = options.repository ?? env.GITHUB_REPOSITORY;
-  if (wantsComment && !repository) throw new ConfigurationError("repository: needed to comment (owner/name)");
+  const repository = options.prRepository ?? env.GITHUB_REPOSITORY;
+  if (wantsComment && !repository) throw new ConfigurationError("pr-repository: needed to comment (owner/name)");
   if (wantsComment && !options.token && !deps.client) {
     throw new ConfigurationError("token: needed to comment on the pull request (pull-requests: write)");
   }
-  const target = wantsComment ? parseRepository(repository!, "repository") : undefined;
+  const target = wantsComment ? parseRepository(repository!, "pr-repository") : undefined;
   const client = wantsComment
     ? (deps.client ??
       createGitHubClient({

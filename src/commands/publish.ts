@@ -23,7 +23,7 @@ const optionalText = z.string().trim().min(1).optional();
 
 /** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
 export const PublishOptions = z.object({
-  inputs: z.array(z.string().min(1)).min(1, "give at least one result file or directory"),
+  files: z.array(z.string().min(1)).min(1, "give at least one result file or directory"),
   format: z.enum(FORMAT_CHOICES).default("auto"),
   db: optionalText,
   testbedName: optionalText,
@@ -123,7 +123,7 @@ export async function publish(options: PublishOptions, deps: PublishDependencies
   const config = await loadRepoConfig(options.config ?? path.join(options.repo ?? ".", CONFIG_FILE), {
     required: options.config !== undefined,
   });
-  const parsed = await parseInputs(options.inputs, options.format, metricResolver(config.metrics)).catch(
+  const parsed = await parseInputs(options.files, options.format, metricResolver(config.metrics)).catch(
     (error: unknown) => {
       // Only publish can be told the format; compare, which reads files too, cannot.
       if (error instanceof InputError && error.reason.startsWith(UNKNOWN_FORMAT)) {

@@ -63,7 +63,7 @@ export const RunPipelineOptions = RunCommonOptions.extend({
   workdir: z.string().trim().min(1).default("."),
   buildCommand: optionalText,
   /** The pipeline run, e.g. `rapidbyte run {pipeline}`; one `@@BENCH_JSON@@` line per run. */
-  command: z.string().trim().min(1).default("rapidbyte run {pipeline}"),
+  pipelineCommand: z.string().trim().min(1).default("rapidbyte run {pipeline}"),
   pipelinesDir: z.string().trim().min(1).default("tests/fixtures/pipelines"),
   /** `name` (a default or `bench_pg_<name>.yaml`) or `name=path` (relative to pipelines-dir). */
   variants: textList,
@@ -117,12 +117,12 @@ export function parseVariants(specs: readonly string[]): Variant[] {
 
 /** Checks a command template and returns a function that fills it in for one run. */
 export function commandTemplate(text: string): (values: Record<Placeholder, string>) => string[] {
-  const words = splitCommand(text, "command");
+  const words = splitCommand(text, "pipeline-command");
   for (const word of words) {
     for (const [, name] of word.matchAll(/\{([^}]*)\}/g)) {
       if (!(PLACEHOLDERS as readonly string[]).includes(name!)) {
         throw new ConfigurationError(
-          `command: unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`,
+          `pipeline-command: unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`,
         );
       }
     }
@@ -257,7 +257,7 @@ async function locateVariants(
   options: RunPipelineOptions,
   sha: string,
 ): Promise<Map<string, VariantFiles>> {
-  const usesPipelineFile = options.command.includes("{pipeline}");
+  const usesPipelineFile = options.pipelineCommand.includes("{pipeline}");
   const files = new Map<string, VariantFiles>();
   for (const variant of variants) {
     const relative = path.join(options.pipelinesDir, variant.file);
@@ -416,7 +416,7 @@ export async function runPipeline(
     throw new ConfigurationError("repetitions: a pipeline run repeats each variant with iters, not repetitions");
   }
   const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
-  const fill = commandTemplate(options.command);
+  const fill = commandTemplate(options.pipelineCommand);
   const variants = parseVariants(options.variants);
   const schema = checkIdentifier(options.destSchema, "dest-schema");
   const env = deps.env ?? process.env;
@@ -527,7 +527,7 @@ export async function runPipeline(
       let published: PublishSummary | undefined;
       if (iterations.every((i) => i.status === "ok") && runs.length > 0) {
         const measurements = pipelineMeasurements(runs, {
-          command: options.command,
+          command: options.pipelineCommand,
           pipelines_dir: options.pipelinesDir,
         });
         const context = await resolveResultsContext(
@@ -546,7 +546,12 @@ export async function runPipeline(
           workspace.env,
         );
         results = toResults(measurements, context);
-        resultsFile = await saveResultsFile(options.outputDir, "pipeline", results, `run-pipeline ${options.command}`);
+        resultsFile = await saveResultsFile(
+          options.outputDir,
+          "pipeline",
+          results,
+          `run-pipeline ${options.pipelineCommand}`,
+        );
         published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
       }
       return {

@@ -37,6 +37,16 @@ export interface GitHubClientOptions {
 export const DEFAULT_API_URL = "https://api.github.com";
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  return new GitHubOctokit({ auth: options.token, ...gitHubClientSettings(options) });
+}
+
+/**
+ * Octokit's options for the retry and throttling plugins, the request timeout, the base URL
+ * and the log, without the token: the CLI's client and the actions' (`@actions/github`'s
+ * `getOctokit`, which takes the token apart) are configured alike. `baseFetch` is the fetch
+ * the timeout wraps (the actions pass the toolkit's proxy-aware one).
+ */
+export function gitHubClientSettings(options: Omit<GitHubClientOptions, "token"> & { baseFetch?: typeof fetch }) {
   const retries = options.retries ?? 3;
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -56,10 +66,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       log(`GitHub ${kind} on ${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries})`);
       return true;
     };
+  const baseFetch = options.baseFetch ?? fetch;
   const timedFetch: typeof fetch = (input, init) =>
-    fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
-  return new GitHubOctokit({
-    auth: options.token,
+    baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+  return {
     baseUrl: (options.baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, ""),
     userAgent: "lance-bench",
     request: { fetch: timedFetch },
@@ -71,7 +81,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       fallbackSecondaryRateRetryAfter: 60,
     },
     log: { debug: () => {}, info: () => {}, warn: log, error: log },
-  });
+  };
 }
 
 /**

@@ -9,3 +9,4 @@ export * from "./pipeline.js";
 export * from "./ref.js";
 export * from "./measurement-format.js";
 export * from "./secret-variables.js";
+export * from "./declare.js";

@@ -222,7 +222,7 @@ describe("the run-pipeline action (its committed bundle)", () => {
       // Trust authentication ignores the password; the action must still never print it.
       const url = pg.url.replace("postgres@", "postgres:hunter2-secret@");
       const inputs = {
-        path: repo,
+        repo: repo,
         "pipeline-command": "node pipeline.cjs run {pipeline}",
         "pipelines-dir": "pipelines",
         variants: "insert copy",

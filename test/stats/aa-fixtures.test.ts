@@ -44,7 +44,7 @@ describe("A/A runs captured on this machine", () => {
       const env = { GITHUB_ACTIONS: "true", GITHUB_REF: "refs/heads/main", GITHUB_REPOSITORY: "o/r" };
       for (const [i, file] of files.entries()) {
         const options = parsePublishOptions({
-          inputs: [file],
+          files: [file],
           db,
           sha: sha(suite, i),
           dutName: `aa-${suite}`,

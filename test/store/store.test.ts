@@ -23,7 +23,7 @@ const criterionCount = readFileSync(sample("cargo-criterion.jsonl"), "utf8").spl
 describe("result store on a local folder", () => {
   const db = path.join(tempDir(), "db");
   const publishFile = (file: string, sha: string, extra: Record<string, unknown> = {}) =>
-    publish(parsePublishOptions({ inputs: [file], db, ...dut(sha), ...extra }), quiet);
+    publish(parsePublishOptions({ files: [file], db, ...dut(sha), ...extra }), quiet);
 
   it("writes one row per benchmark, in one commit, with the seed's schema", async () => {
     const summary = await publishFile(sample("cargo-criterion.jsonl"), SHA_A);
@@ -61,7 +61,7 @@ describe("result store on a local folder", () => {
       GITHUB_REPOSITORY: "o/r",
     };
     const publishOnCi = () =>
-      publish(parsePublishOptions({ inputs: [sample("cargo-criterion.jsonl")], db, ...dut(SHA_A) }), {
+      publish(parsePublishOptions({ files: [sample("cargo-criterion.jsonl")], db, ...dut(SHA_A) }), {
         ...quiet,
         env: ciEnv,
       });
@@ -131,11 +131,11 @@ describe("build under test", () => {
     git(repo, ["init", "-q"]);
     const sha = commitAll(repo, "c", "2026-03-04T05:06:07Z");
     const db = path.join(tempDir(), "db");
-    const derived = await publish(parsePublishOptions({ inputs: [sample("bencher.txt")], db, repo }), quiet);
+    const derived = await publish(parsePublishOptions({ files: [sample("bencher.txt")], db, repo }), quiet);
     expect(derived.dut).toEqual({ name: "lance", version: `0.15.0+${sha.slice(0, 7)}`, timestamp: 1772600767 });
     expect(derived.sha).toBe(sha);
     const partly = await publish(
-      parsePublishOptions({ inputs: [sample("bencher.txt")], db, repo, dutVersion: "0.15.0-rc1", runId: "r2" }),
+      parsePublishOptions({ files: [sample("bencher.txt")], db, repo, dutVersion: "0.15.0-rc1", runId: "r2" }),
       quiet,
     );
     expect(partly.dut).toEqual({ name: "lance", version: "0.15.0-rc1", timestamp: 1772600767 });
@@ -146,7 +146,7 @@ describe("index upkeep", () => {
   it("folds rows written after the index was built into it once enough have piled up", async () => {
     const db = path.join(tempDir(), "db");
     const publishAt = (sha: string) =>
-      publish(parsePublishOptions({ inputs: [sample("bencher.txt")], db, ...dut(sha) }), quiet);
+      publish(parsePublishOptions({ files: [sample("bencher.txt")], db, ...dut(sha) }), quiet);
     const unindexed = async () => {
       const conn = await lancedb.connect(db);
       const stats = await (await conn.openTable("results")).indexStats("sha_idx");
@@ -174,7 +174,7 @@ describe("storage faults", () => {
     const notADir = path.join(dir, "file-in-the-way");
     writeFileSync(notADir, "");
     const messages: string[] = [];
-    const attempt = publish(parsePublishOptions({ inputs: [sample("bencher.txt")], db: notADir, ...dut(SHA_A) }), {
+    const attempt = publish(parsePublishOptions({ files: [sample("bencher.txt")], db: notADir, ...dut(SHA_A) }), {
       env: cleanEnv(),
       retry: { attempts: 3, baseDelayMs: 50 },
       log: (m) => messages.push(m),

@@ -1,0 +1,76 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { buildProgram } from "../src/cli.js";
+import { ComparePrOptions } from "../src/commands/compare-pr.js";
+import { ACTION_DECLARATIONS } from "../src/commands/declarations.js";
+import { PublishOptions } from "../src/commands/publish.js";
+import { RunPipelineOptions } from "../src/commands/run-pipeline.js";
+import { RunPythonOptions } from "../src/commands/run-python.js";
+import { RunRustOptions } from "../src/commands/run-rust.js";
+import { ScheduleOptions } from "../src/commands/schedule.js";
+import { kebabCase, type OptionDeclaration } from "../src/model/index.js";
+import { ROOT, tempDir } from "./helpers.js";
+
+/** Each command's zod options, and the keys no surface declares (set by the adapters or other commands). */
+const SCHEMAS: Record<string, { keys: string[]; internal: string[] }> = {
+  publish: { keys: Object.keys(PublishOptions.shape), internal: [] },
+  "run-rust": { keys: Object.keys(RunRustOptions.shape), internal: [] },
+  "run-python": { keys: Object.keys(RunPythonOptions.shape), internal: [] },
+  "run-pipeline": { keys: Object.keys(RunPipelineOptions.shape), internal: ["gitBranch"] },
+  schedule: { keys: Object.keys(ScheduleOptions.shape), internal: [] },
+  "compare-pr": { keys: Object.keys(ComparePrOptions.shape), internal: [] },
+};
+
+// The generator reads the compiled declarations: `npm run build` first, as `npm run bundle` does.
+const out = tempDir("lance-bench-action-yml-");
+execFileSync(process.execPath, [path.join(ROOT, "scripts/gen-action-yml.mjs")], {
+  env: { ...process.env, LANCE_BENCH_ACTION_YML_DIR: out },
+});
+const generated = (name: string) => parseYaml(readFileSync(path.join(out, "actions", name, "action.yml"), "utf8"));
+
+const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {} }, () => {});
+const cliCommand = (name: string) => program.commands.find((c: Command) => c.name() === name)!;
+
+describe.each(ACTION_DECLARATIONS.map((d) => [d.name, d] as const))("%s: one declaration, three views", (name, d) => {
+  const declared = d.options as Record<string, OptionDeclaration>;
+  const options = Object.entries(declared);
+  const onCli = options.filter(([, o]) => o.only !== "action").map(([key]) => key);
+  const inAction = options.filter(([, o]) => o.only !== "cli").map(([key]) => key);
+
+  it("the zod schema's keys are the declared options (adapter-only ones aside)", () => {
+    const declared = options.filter(([, o]) => !o.adapterOnly).map(([key]) => key);
+    expect(declared.sort()).toEqual(SCHEMAS[name]!.keys.filter((k) => !SCHEMAS[name]!.internal.includes(k)).sort());
+  });
+
+  it("the CLI offers --kebab-key for each CLI option (its positional arguments aside)", () => {
+    const command = cliCommand(name);
+    const flags = command.options.filter((o) => !o.hidden).map((o) => o.long!.replace(/^--(no-)?/, ""));
+    const expected = onCli.filter((key) => !declared[key]!.cliArgument).map(kebabCase);
+    expect(flags.sort()).toEqual(expected.sort());
+    for (const key of onCli.filter((k) => declared[k]!.cliArgument))
+      expect(command.registeredArguments.map((a) => a.name())).toContain(key);
+  });
+
+  it("the generated action.yml has an input named like the flag for each action option, and the outputs", () => {
+    const yml = generated(name);
+    expect(Object.keys(yml.inputs).sort()).toEqual(inAction.map(kebabCase).sort());
+    expect(Object.keys(yml.outputs).sort()).toEqual(Object.keys(d.outputs).sort());
+    for (const key of inAction) {
+      const option = declared[key]!;
+      const input = yml.inputs[kebabCase(key)];
+      expect(input.required, key).toBe(option.action?.required ?? option.required ?? false);
+      const fallback = option.action && "default" in option.action ? option.action.default : option.default;
+      expect(input.default, key).toBe(fallback === undefined ? undefined : String(fallback));
+    }
+  });
+});
+
+it("the root action.yml takes every action's inputs", () => {
+  const root = parseYaml(readFileSync(path.join(out, "action.yml"), "utf8"));
+  for (const d of ACTION_DECLARATIONS)
+    for (const input of Object.keys(generated(d.name).inputs)) expect(root.inputs).toHaveProperty(input);
+});
