@@ -2,7 +2,20 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "lib/", "node_modules/", "fixtures/", "test-output/", "bench/output/", "scratch/", ".venv/"] },
+  {
+    ignores: [
+      "dist/",
+      "lib/",
+      "node_modules/",
+      "fixtures/",
+      "test-output/",
+      "bench/output/",
+      "scratch/",
+      ".venv/",
+      ".venv-seed/",
+      ".tools/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
