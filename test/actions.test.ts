@@ -3,11 +3,19 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { Inputs as PublishInputs, Outputs as PublishOutputs } from "../src/actions/publish.js";
-import { Inputs as RunPythonInputs, Outputs as RunPythonOutputs } from "../src/actions/run-python.js";
-import { Inputs as RunPipelineInputs, Outputs as RunPipelineOutputs } from "../src/actions/run-pipeline.js";
-import { Inputs as RunRustInputs, Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
-import { Inputs as ScheduleInputs, Outputs as ScheduleOutputs } from "../src/actions/schedule.js";
+import { Outputs as PublishOutputs } from "../src/actions/publish.js";
+import { Outputs as RunPythonOutputs } from "../src/actions/run-python.js";
+import { Outputs as RunPipelineOutputs } from "../src/actions/run-pipeline.js";
+import { Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
+import { Outputs as ScheduleOutputs } from "../src/actions/schedule.js";
+import {
+  publishDeclaration,
+  runPipelineDeclaration,
+  runPythonDeclaration,
+  runRustDeclaration,
+  scheduleDeclaration,
+} from "../src/commands/declarations.js";
+import { actionInputs, type CommandDeclaration } from "../src/model/index.js";
 import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
 
 /**
@@ -98,19 +106,21 @@ describe("publish action (dist/publish)", () => {
 });
 
 describe("action metadata", () => {
+  // the adapters read exactly their declaration's action inputs (test/declarations.test.ts)
+  const inputNames = (declaration: CommandDeclaration) => actionInputs(declaration).map((input) => input.name);
   const load = (file: string) => parseYaml(readFileSync(path.join(ROOT, file), "utf8"));
 
   it.each([
-    ["publish", PublishInputs, PublishOutputs],
-    ["run-rust", RunRustInputs, RunRustOutputs],
-    ["run-python", RunPythonInputs, RunPythonOutputs],
-    ["run-pipeline", RunPipelineInputs, RunPipelineOutputs],
-    ["schedule", ScheduleInputs, ScheduleOutputs],
+    ["publish", publishDeclaration, PublishOutputs],
+    ["run-rust", runRustDeclaration, RunRustOutputs],
+    ["run-python", runPythonDeclaration, RunPythonOutputs],
+    ["run-pipeline", runPipelineDeclaration, RunPipelineOutputs],
+    ["schedule", scheduleDeclaration, ScheduleOutputs],
   ] as const)(
     "actions/%s/action.yml declares exactly the inputs and outputs the code reads",
-    (name, inputs, outputs) => {
+    (name, declaration, outputs) => {
       const yml = load(`actions/${name}/action.yml`);
-      expect(Object.keys(yml.inputs).sort()).toEqual(Object.values(inputs).sort());
+      expect(Object.keys(yml.inputs).sort()).toEqual(inputNames(declaration).sort());
       expect(Object.keys(yml.outputs).sort()).toEqual(Object.values(outputs).sort());
       expect(yml.runs.using).toBe("node24");
     },
@@ -120,12 +130,12 @@ describe("action metadata", () => {
     const yml = load("action.yml");
     expect(yml.inputs.command.required).toBe(true);
     for (const name of [
-      ...Object.values(PublishInputs),
-      ...Object.values(RunRustInputs),
-      ...Object.values(RunPythonInputs),
-      ...Object.values(RunPipelineInputs),
-      ...Object.values(ScheduleInputs),
-    ]) {
+      publishDeclaration,
+      runRustDeclaration,
+      runPythonDeclaration,
+      runPipelineDeclaration,
+      scheduleDeclaration,
+    ].flatMap(inputNames)) {
       expect(yml.inputs).toHaveProperty(name);
     }
     expect(yml.inputs.command.description).toMatch(/publish, run-rust, run-python, run-pipeline, schedule/);

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { readDeclaredInputs } from "../src/actions/inputs.js";
 import { buildProgram } from "../src/cli.js";
 import { ComparePrOptions } from "../src/commands/compare-pr.js";
 import { ACTION_DECLARATIONS } from "../src/commands/declarations.js";
@@ -12,7 +13,7 @@ import { RunPipelineOptions } from "../src/commands/run-pipeline.js";
 import { RunPythonOptions } from "../src/commands/run-python.js";
 import { RunRustOptions } from "../src/commands/run-rust.js";
 import { ScheduleOptions } from "../src/commands/schedule.js";
-import { kebabCase, type OptionDeclaration } from "../src/model/index.js";
+import { actionInputs, kebabCase, type CommandDeclaration, type OptionDeclaration } from "../src/model/index.js";
 import { ROOT, tempDir } from "./helpers.js";
 
 /** Each command's zod options, and the keys no surface declares (set by the adapters or other commands). */
@@ -73,4 +74,66 @@ it("the root action.yml takes every action's inputs", () => {
   const root = parseYaml(readFileSync(path.join(out, "action.yml"), "utf8"));
   for (const d of ACTION_DECLARATIONS)
     for (const input of Object.keys(generated(d.name).inputs)) expect(root.inputs).toHaveProperty(input);
+});
+
+describe("the action adapters read their declarations", () => {
+  const inputVariable = (name: string) => `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+  const set: string[] = [];
+  afterEach(() => {
+    for (const key of set.splice(0)) delete process.env[key];
+  });
+
+  /** A value that says which input it came from, read back as the option's type reads it. */
+  function recognisable(name: string, type: string): { env: string; read: unknown } {
+    switch (type) {
+      case "boolean":
+        return { env: "false", read: false };
+      case "list":
+        return { env: `${name}-a\n${name}-b`, read: [`${name}-a`, `${name}-b`] };
+      case "multiline":
+        return { env: `${name} a\n${name} b`, read: [`${name} a`, `${name} b`] };
+      default:
+        return { env: `value of ${name}`, read: `value of ${name}` };
+    }
+  }
+
+  const declarations = ACTION_DECLARATIONS.map((d): [string, CommandDeclaration] => [d.name, d]);
+
+  it.each(declarations)("%s: every declared action input is read under its option's key", (_name, d) => {
+    const expected: Record<string, unknown> = {};
+    for (const input of actionInputs(d)) {
+      const { env, read } = recognisable(input.name, input.type);
+      process.env[inputVariable(input.name)] = env;
+      set.push(inputVariable(input.name));
+      expect(input.name).toBe(kebabCase(input.key));
+      expected[input.key] = read;
+    }
+    expect(readDeclaredInputs(d)).toEqual(expected);
+  });
+
+  it.each(declarations)(
+    "%s: absent inputs are left out (zod's defaults apply), required lists are empty",
+    (_name, d) => {
+      const read = readDeclaredInputs(d) as Record<string, unknown>;
+      const requiredLists = actionInputs(d).filter((i) => i.required && (i.type === "list" || i.type === "multiline"));
+      expect(read).toEqual(Object.fromEntries(requiredLists.map((i) => [i.key, []])));
+    },
+  );
+
+  it("no adapter reads an action input its declaration does not declare", () => {
+    const dir = path.join(ROOT, "src/actions");
+    const declared = new Set(ACTION_DECLARATIONS.flatMap((d) => actionInputs(d).map((i) => i.name)));
+    // the root action's selector, read by main.ts only
+    declared.add("command");
+    const literals = readdirSync(dir)
+      .filter((file) => file.endsWith(".ts") && file !== "inputs.ts")
+      .flatMap((file) =>
+        [...readFileSync(path.join(dir, file), "utf8").matchAll(/(?:Input|getInput|forInput)\(\s*"([^"]+)"/g)].map(
+          (m) => `${file}: ${m[1]}`,
+        ),
+      );
+    expect(literals.filter((l) => !declared.has(l.split(": ")[1]!))).toEqual([]);
+    // the adapters name no input by hand any more: they read readDeclaredInputs(X_DECLARATION)
+    expect(literals.filter((l) => !l.startsWith("main.ts: "))).toEqual([]);
+  });
 });

@@ -3,28 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
 import { comparePr, parseComparePrOptions } from "../commands/compare-pr.js";
+import { comparePrDeclaration } from "../commands/declarations.js";
 import { LanceBenchError, type BenchmarkComparison } from "../model/index.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
 import { actionGitHubClient, eventPayload } from "./github.js";
-import { booleanInput, listInput, optionalInput } from "./inputs.js";
+import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
-
-export const Inputs = {
-  Base: "base",
-  Head: "head",
-  Db: "db",
-  Config: "config",
-  HistoryRef: "history-ref",
-  Repository: "pr-repository",
-  PrNumber: "pr-number",
-  Token: "token",
-  Comment: "comment",
-  CommentAuthor: "comment-author",
-  ExpectedHeadSha: "expected-head-sha",
-  ExpectedHeadRepository: "expected-head-repository",
-  CommentKey: "comment-key",
-  FailOnRegression: "fail-on-regression",
-} as const;
 
 export const Outputs = {
   Regressions: "regressions",
@@ -53,33 +37,25 @@ const change = (row: BenchmarkComparison) => `${((row.ratio! - 1) * 100).toFixed
  */
 export async function run(): Promise<void> {
   await runAction(async () => {
-    const token = optionalInput(Inputs.Token);
+    const inputs = readDeclaredInputs(comparePrDeclaration);
+    const { token } = inputs;
     if (token) core.setSecret(token);
-    const failOnRegression = booleanInput(Inputs.FailOnRegression, true);
-    const base = listInput(Inputs.Base);
+    const failOnRegression = inputs.failOnRegression !== false;
     const event = eventPayload() as Event;
-    let expectedHeadSha = optionalInput(Inputs.ExpectedHeadSha);
-    let expectedHeadRepository = optionalInput(Inputs.ExpectedHeadRepository);
+    let { expectedHeadSha, expectedHeadRepository } = inputs;
     // in a workflow_run job the head that ran is the event's (the PR number is the artifact's)
     if (expectedHeadSha === undefined && expectedHeadRepository === undefined && event.workflow_run) {
       expectedHeadSha = event.workflow_run.head_sha;
       expectedHeadRepository = event.workflow_run.head_repository?.full_name;
     }
     const options = parseComparePrOptions({
-      base: base.length > 0 ? base : ["history"],
-      head: listInput(Inputs.Head),
-      db: optionalInput(Inputs.Db),
-      config: optionalInput(Inputs.Config),
-      historyRef: optionalInput(Inputs.HistoryRef),
-      prRepository: optionalInput(Inputs.Repository),
-      prNumber: optionalInput(Inputs.PrNumber) ?? prNumberFromEvent(event),
+      ...inputs,
+      base: inputs.base ?? ["history"],
+      prNumber: inputs.prNumber ?? prNumberFromEvent(event),
       expectedHeadSha,
       expectedHeadRepository,
-      // empty: the token's own login, from GitHub
-      commentAuthor: core.getInput(Inputs.CommentAuthor),
-      token,
-      comment: booleanInput(Inputs.Comment, true),
-      commentKey: optionalInput(Inputs.CommentKey),
+      // empty is not absent here: the token's own login, asked from GitHub
+      commentAuthor: inputs.commentAuthor ?? "",
     });
     const { outcome, markdown, comment } = await comparePr(options, {
       client: token ? actionGitHubClient(token) : undefined,

@@ -1,5 +1,11 @@
 import * as core from "@actions/core";
-import { ConfigurationError } from "../model/index.js";
+import {
+  ConfigurationError,
+  actionInputs,
+  type CommandDeclaration,
+  type OptionDeclaration,
+  type OptionType,
+} from "../model/index.js";
 
 /*
  * The one module that reads action inputs (INPUT_* variables). Every reader is strict: a value
@@ -66,4 +72,57 @@ export function linesInput(name: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== "");
+}
+
+/**
+ * A command's action inputs, read as its declaration (src/commands/declarations.ts) says: each
+ * option that is not CLI-only, from its input `kebab-key`, by the strict reader for its type
+ * (boolean: `booleanInput`; list: `listInput` with the declared split; multiline: one value per
+ * line; string and number: the text, for zod to coerce). Keyed by the option's camelCase key;
+ * an absent input is left out, so the zod default applies (a required list is `[]`, so the
+ * schema says what is missing). The adapters add only what is genuinely the action's.
+ */
+export function readDeclaredInputs<O extends Record<string, OptionDeclaration>>(
+  declaration: CommandDeclaration<O>,
+): DeclaredInputs<O> {
+  const raw: Partial<Record<string, DeclaredInputValue>> = {};
+  for (const input of actionInputs(declaration)) {
+    const value = readDeclaredInput(input.name, input.type, input.declaration.split);
+    if (value !== undefined) raw[input.key] = value;
+    else if (input.required && (input.type === "list" || input.type === "multiline")) raw[input.key] = [];
+  }
+  return raw as DeclaredInputs<O>;
+}
+
+/** What `readDeclaredInputs` reads one input as. */
+export type DeclaredInputValue = string | string[] | boolean;
+
+/** An option's value as read from its input: a boolean, a list, or text for zod to coerce. */
+type DeclaredValue<D> = D extends { type: "boolean" }
+  ? boolean
+  : D extends { type: "list" | "multiline" }
+    ? string[]
+    : string;
+
+/** The inputs of a declaration, each absent one left out. */
+export type DeclaredInputs<O> = { [K in keyof O]?: DeclaredValue<O[K]> };
+
+function readDeclaredInput(
+  name: string,
+  type: OptionType,
+  split: ListSplit | undefined,
+): DeclaredInputValue | undefined {
+  switch (type) {
+    case "boolean":
+      // the fallback is never used: an empty input is left out
+      return optionalInput(name)?.trim() ? booleanInput(name, false) : undefined;
+    case "list":
+    case "multiline": {
+      const items = type === "list" ? listInput(name, split) : linesInput(name);
+      return items.length > 0 ? items : undefined;
+    }
+    case "string":
+    case "number":
+      return optionalInput(name);
+  }
 }

@@ -1,38 +1,20 @@
 import path from "node:path";
 import * as core from "@actions/core";
+import { runRustDeclaration } from "../commands/declarations.js";
 import { crateSlug, failedCratesError, parseRunRustOptions, runRust } from "../commands/run-rust.js";
 import { runRustMarkdownReport } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
-import { listInput, optionalInput, wordsInput } from "./inputs.js";
+import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
-import { CommonRunInputs, readCommonRunInputs, runDependencies } from "./run-inputs.js";
-
-export const Inputs = {
-  ...CommonRunInputs,
-  Crates: "crates",
-  Benches: "benches",
-  Filter: "filter",
-  Features: "features",
-  CargoArgs: "cargo-args",
-  Runner: "runner",
-  ProfileSeconds: "profile-seconds",
-} as const;
+import { runDependencies } from "./run-inputs.js";
 
 export const Outputs = { ResultsDir: "results-dir", Count: "count", FailedCrates: "failed-crates" } as const;
 
 /** The `run-rust` action: build at a commit, benchmark every crate, publish or hand over artifacts. */
 export async function run(): Promise<void> {
   await runAction(async () => {
-    const options = parseRunRustOptions({
-      ...readCommonRunInputs(),
-      crates: listInput(Inputs.Crates),
-      benches: listInput(Inputs.Benches),
-      filter: optionalInput(Inputs.Filter),
-      features: optionalInput(Inputs.Features),
-      cargoArgs: wordsInput(Inputs.CargoArgs),
-      runner: optionalInput(Inputs.Runner),
-      profileSeconds: optionalInput(Inputs.ProfileSeconds),
-    });
+    const inputs = readDeclaredInputs(runRustDeclaration);
+    const options = parseRunRustOptions({ ...inputs, repo: inputs.repo ?? process.env.GITHUB_WORKSPACE });
     const summary = await runRust(options, runDependencies());
     for (const crate of summary.crates.filter((c) => c.status === "failed")) {
       core.error(crate.error ?? "failed", { title: `lance-bench run-rust: ${crate.path} failed` });

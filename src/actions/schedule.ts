@@ -1,32 +1,13 @@
 import * as core from "@actions/core";
 import { handleBenchComment, parseBenchCommentOptions } from "../commands/bench-comment.js";
+import { scheduleDeclaration } from "../commands/declarations.js";
 import { parseScheduleOptions, schedule } from "../commands/schedule.js";
 import { ConfigurationError, LanceBenchError } from "../model/index.js";
 import { scheduleMarkdown } from "../report/schedule-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
 import { actionGitHubClient, eventPayload } from "./github.js";
-import { booleanInput, linesInput, optionalInput } from "./inputs.js";
+import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
-
-export const Inputs = {
-  Mode: "mode",
-  Repository: "repository",
-  Branch: "branch",
-  Workflow: "workflow",
-  WorkflowRepository: "workflow-repository",
-  WorkflowRef: "workflow-ref",
-  Inputs: "inputs",
-  ShaInput: "sha-input",
-  Token: "token",
-  Db: "db",
-  MaxCommits: "max-commits",
-  CommitInterval: "commit-interval",
-  MaxInFlight: "max-in-flight",
-  Wait: "wait",
-  WaitTimeoutMinutes: "wait-timeout-minutes",
-  KeyInput: "key-input",
-  DryRun: "dry-run",
-} as const;
 
 export const Outputs = { Dispatched: "dispatched", Checked: "checked" } as const;
 
@@ -37,16 +18,17 @@ export const Outputs = { Dispatched: "dispatched", Checked: "checked" } as const
  */
 export async function run(): Promise<void> {
   await runAction(async () => {
-    const mode = optionalInput(Inputs.Mode) ?? "latest";
-    const token = optionalInput(Inputs.Token) ?? process.env.SCHEDULER_GITHUB_TOKEN ?? "";
+    const inputs = readDeclaredInputs(scheduleDeclaration);
+    const mode = inputs.mode ?? "latest";
+    const token = inputs.token ?? process.env.SCHEDULER_GITHUB_TOKEN ?? "";
     if (token) core.setSecret(token);
     const log = (m: string) => core.info(m);
     const client = token ? actionGitHubClient(token) : undefined;
     if (mode === "comment") {
       const options = parseBenchCommentOptions({
-        workflow: optionalInput(Inputs.Workflow),
-        workflowRepository: optionalInput(Inputs.WorkflowRepository),
-        workflowRef: optionalInput(Inputs.WorkflowRef),
+        workflow: inputs.workflow,
+        workflowRepository: inputs.workflowRepository,
+        workflowRef: inputs.workflowRef,
         token,
       });
       const event = eventPayload();
@@ -68,23 +50,10 @@ export async function run(): Promise<void> {
       return;
     }
     const options = parseScheduleOptions({
-      mode,
-      repository: optionalInput(Inputs.Repository),
-      branch: optionalInput(Inputs.Branch),
-      workflow: optionalInput(Inputs.Workflow),
-      workflowRepository: optionalInput(Inputs.WorkflowRepository),
-      workflowRef: optionalInput(Inputs.WorkflowRef),
-      inputs: linesInput(Inputs.Inputs),
-      shaInput: optionalInput(Inputs.ShaInput),
+      ...inputs,
       token,
-      db: optionalInput(Inputs.Db),
-      maxCommits: optionalInput(Inputs.MaxCommits) ?? process.env.MAX_COMMITS,
-      commitInterval: optionalInput(Inputs.CommitInterval) ?? process.env.COMMIT_INTERVAL,
-      maxInFlight: optionalInput(Inputs.MaxInFlight),
-      wait: booleanInput(Inputs.Wait, false),
-      waitTimeoutMinutes: optionalInput(Inputs.WaitTimeoutMinutes),
-      keyInput: optionalInput(Inputs.KeyInput),
-      dryRun: booleanInput(Inputs.DryRun, false),
+      maxCommits: inputs.maxCommits ?? process.env.MAX_COMMITS,
+      commitInterval: inputs.commitInterval ?? process.env.COMMIT_INTERVAL,
     });
     const summary = await schedule(options, { client, retry: retryPolicyFromEnv(), log });
     core.setOutput(Outputs.Dispatched, summary.dispatched.map((d) => d.sha).join(" "));
