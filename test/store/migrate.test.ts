@@ -14,6 +14,21 @@ import {
   type OptionalTool,
 } from "../helpers.js";
 import { startS3Server, type S3Server } from "../s3-server.js";
+import { ResultStore } from "../../src/store/results-table.js";
+
+/** Runs `body` with these variables set (an S3 store is reached through the environment). */
+async function withEnv<T>(env: NodeJS.ProcessEnv, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
 
 /**
  * Taking over a table the seed's Python tools wrote, on their real locked stack (lancedb 0.25.3,
@@ -162,6 +177,19 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
   expect((await cli(["has-results", "--db", db, "--sha", `1234567${"0".repeat(33)}`], env)).code).toBe(0);
   expect((await cli(["has-results", "--db", db, "--sha", "e".repeat(40)], env)).stdout).toBe("yes\n");
   expect((await cli(["has-results", "--db", db, "--sha", "9".repeat(40)], env)).code).toBe(1);
+  // the scheduler's batch look-up: the seed's commits by their short sha, ours by the full one
+  const found = await withEnv(env, async () => {
+    const store = await ResultStore.openExisting({ uri: db, log: () => {} });
+    try {
+      return await store.commitsWithResults([SEED_SHA, "e".repeat(40), "9".repeat(40)]);
+    } finally {
+      store.close();
+    }
+  });
+  expect([...found]).toEqual([
+    ["e".repeat(40), "sha"],
+    [SEED_SHA, "short-sha"],
+  ]);
   await cli(
     ["compare", "--base", `sha:${"e".repeat(40)}`, "--head", sample("pytest-benchmark-4.json"), "--db", db],
     env,
