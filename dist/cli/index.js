@@ -29421,16 +29421,16 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 9719:
+/***/ 3063:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ runCli)
+  ak: () => (/* binding */ runCli)
 });
 
-// UNUSED EXPORTS: EXIT_ERROR
+// UNUSED EXPORTS: EXIT_ERROR, buildProgram
 
 // EXTERNAL MODULE: ./node_modules/commander/index.js
 var commander = __nccwpck_require__(8909);
@@ -33228,7 +33228,7 @@ function seedOf(text) {
 }
 
 // EXTERNAL MODULE: ./lib/store/uri.js + 1 modules
-var uri = __nccwpck_require__(6163);
+var store_uri = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./lib/commands/open-store.js
 /**
  * Opens the result store, loading LanceDB (and Arrow) only now: they take a quarter of a
@@ -33236,7 +33236,7 @@ var uri = __nccwpck_require__(6163);
  * benchmark first, like run-rust — should not pay up front.
  */
 async function loadStoreModule() {
-    return __nccwpck_require__.e(/* import() */ 385).then(__nccwpck_require__.bind(__nccwpck_require__, 4385));
+    return __nccwpck_require__.e(/* import() */ 520).then(__nccwpck_require__.bind(__nccwpck_require__, 9520));
 }
 /** For writing: creates the folder and the table on first use. */
 async function openStore(options) {
@@ -33309,12 +33309,12 @@ async function compare(options, deps = {}) {
         }
     }
     const usesStore = historyBase !== null || [...options.base, ...options.head].some((s) => SHA_SPEC.test(s));
-    const dbUri = (0,uri/* resolveDbUri */.Jo)(options.db, deps.env);
+    const dbUri = (0,store_uri/* resolveDbUri */.Jo)(options.db, deps.env);
     const storeOptions = { uri: dbUri, retry: deps.retry, log: deps.log };
     // sha: and history read the store, which must exist. Otherwise the store only adds each
     // benchmark's noise: a local folder that does not exist has none (and is not created), and
     // a store without the table is read as empty.
-    const localStore = (0,uri/* localPath */.$S)(dbUri);
+    const localStore = (0,store_uri/* localPath */.$S)(dbUri);
     const store = usesStore
         ? await openExistingStore(storeOptions)
         : config.compare.history > 0 && (localStore === undefined || (0,external_node_fs_.existsSync)(localStore))
@@ -33330,7 +33330,7 @@ async function compare(options, deps = {}) {
         const headShas = new Set(head.map((o) => o.sha).filter((sha) => sha !== null));
         const historyObserved = history.filter((r) => !headShas.has(r.sha)).map(fromResult);
         if (historyBase && historyObserved.length === 0) {
-            throw new model/* ConfigurationError */.j1(`base: history: the store ${(0,uri/* redactUri */.sU)(dbUri)} has no results of these benchmarks on ${options.historyRef}`);
+            throw new model/* ConfigurationError */.j1(`base: history: the store ${(0,store_uri/* redactUri */.sU)(dbUri)} has no results of these benchmarks on ${options.historyRef}`);
         }
         const base = historyBase ? historyObserved : await loadSide(options.base, "base", store, warnings);
         // main's runs already in a side are not counted twice as noise
@@ -38754,6 +38754,15 @@ throttling.triggersNotification = triggersNotification;
 const GitHubOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
 const DEFAULT_API_URL = "https://api.github.com";
 function createGitHubClient(options) {
+    return new GitHubOctokit({ auth: options.token, ...gitHubClientSettings(options) });
+}
+/**
+ * Octokit's options for the retry and throttling plugins, the request timeout, the base URL
+ * and the log, without the token: the CLI's client and the actions' (`@actions/github`'s
+ * `getOctokit`, which takes the token apart) are configured alike. `baseFetch` is the fetch
+ * the timeout wraps (the actions pass the toolkit's proxy-aware one).
+ */
+function gitHubClientSettings(options) {
     const retries = options.retries ?? 3;
     const maxWait = options.maxRateLimitWaitSeconds ?? 60;
     const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -38771,9 +38780,9 @@ function createGitHubClient(options) {
         log(`GitHub ${kind} on ${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries})`);
         return true;
     };
-    const timedFetch = (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
-    return new GitHubOctokit({
-        auth: options.token,
+    const baseFetch = options.baseFetch ?? fetch;
+    const timedFetch = (input, init) => baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+    return {
         baseUrl: (options.baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, ""),
         userAgent: "lance-bench",
         request: { fetch: timedFetch },
@@ -38785,7 +38794,7 @@ function createGitHubClient(options) {
             fallbackSecondaryRateRetryAfter: 60,
         },
         log: { debug: () => { }, info: () => { }, warn: log, error: log },
-    });
+    };
 }
 /**
  * Runs one GitHub call and turns its failure into a `GitHubApiError` whose message says what
@@ -39153,7 +39162,7 @@ function compareText(outcome) {
 
 const ComparePrOptions = CompareOptions.extend({
     /** The repository of the pull request (owner/name). */
-    repository: classic_schemas/* string */.YjP().trim().min(1).optional(),
+    prRepository: classic_schemas/* string */.YjP().trim().min(1).optional(),
     prNumber: coerce_number().int().positive().optional(),
     token: classic_schemas/* string */.YjP().trim().optional(),
     apiUrl: classic_schemas/* string */.YjP().trim().url().optional(),
@@ -39211,13 +39220,13 @@ async function comparePr(options, deps = {}) {
     const env = deps.env ?? process.env;
     const log = deps.log ?? (() => { });
     const wantsComment = options.comment && options.prNumber !== undefined;
-    const repository = options.repository ?? env.GITHUB_REPOSITORY;
+    const repository = options.prRepository ?? env.GITHUB_REPOSITORY;
     if (wantsComment && !repository)
-        throw new model/* ConfigurationError */.j1("repository: needed to comment (owner/name)");
+        throw new model/* ConfigurationError */.j1("pr-repository: needed to comment (owner/name)");
     if (wantsComment && !options.token && !deps.client) {
         throw new model/* ConfigurationError */.j1("token: needed to comment on the pull request (pull-requests: write)");
     }
-    const target = wantsComment ? parseRepository(repository, "repository") : undefined;
+    const target = wantsComment ? parseRepository(repository, "pr-repository") : undefined;
     const client = wantsComment
         ? (deps.client ??
             createGitHubClient({
@@ -39264,7 +39273,7 @@ function parseExportOptions(raw) {
 /** Stored rows, every column, as plain JSON-ready objects. */
 async function exportResults(options, deps = {}) {
     const sha = options.sha === undefined ? undefined : validateSha(options.sha, "--sha");
-    const store = await openExistingStore({ uri: (0,uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
+    const store = await openExistingStore({ uri: (0,store_uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
     try {
         return await store.query({ sha, benchmark: options.benchmark });
     }
@@ -39288,17 +39297,157 @@ function parseHasResultsOptions(raw) {
 }
 /**
  * "Has this commit been benchmarked?" — an exact, indexed match on the full sha. The seed's
- * `dut.version LIKE '%sha7%'` scanned every row and could match another commit.
+ * `dut.version LIKE '%sha7%'` scanned every row and could match another commit; it is only
+ * the fallback for the seed's own rows, which carry no sha.
  */
 async function hasResults(options, deps = {}) {
     const sha = validateSha(options.sha, "--sha");
-    const store = await openExistingStore({ uri: (0,uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
+    const store = await openExistingStore({ uri: (0,store_uri/* resolveDbUri */.Jo)(options.db, deps.env), retry: deps.retry, log: deps.log });
     try {
-        return await store.hasResultsForCommit(sha);
+        const matchedBy = (await store.commitsWithResults([sha])).get(sha) ?? null;
+        return { found: matchedBy !== null, matchedBy };
     }
     finally {
         store.close();
     }
+}
+
+;// CONCATENATED MODULE: ./lib/stats/summary.js
+
+/**
+ * Summary statistics of one benchmark's samples, all on the scale of `values` (per iteration).
+ *
+ * Quantiles use linear interpolation between order statistics (d3's `quantileSorted`, the
+ * same rule as numpy's default and R's type 7), and the standard deviation is the sample
+ * deviation (n − 1), as pytest-benchmark and Criterion report it. A single sample has a
+ * deviation of 0 rather than undefined, so a one-shot measurement (libtest) still stores.
+ */
+function summarize(values) {
+    if (values.length === 0)
+        throw new Error("summarize: no values");
+    const sorted = [...values].sort((a, b) => a - b);
+    return {
+        min: min(sorted),
+        q1: quantileSorted(sorted, 0.25),
+        median: quantileSorted(sorted, 0.5),
+        q3: quantileSorted(sorted, 0.75),
+        max: max(sorted),
+        mean: mean(sorted),
+        standard_deviation: sorted.length > 1 ? deviation(sorted) : 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/commands/migrate.js
+
+
+
+
+
+const DoctorOptions = classic_schemas/* object */.Ikc({ db: classic_schemas/* string */.YjP().trim().min(1).optional() });
+const MigrateOptions = DoctorOptions.extend({
+    /** Write the migration; without it, only say what it would do. */
+    apply: classic_schemas/* boolean */.zMY().default(false),
+    /** Also turn the seed's Criterion rows (raw per-sample totals) into per-iteration values. */
+    normalizeCriterion: classic_schemas/* boolean */.zMY().default(false),
+});
+const parseDoctorOptions = (raw) => (0,model/* parseOptions */.Ac)(DoctorOptions, raw);
+const parseMigrateOptions = (raw) => (0,model/* parseOptions */.Ac)(MigrateOptions, raw);
+/** The results table as it is: format, columns, indexes, rows, and whether the seed's tools can read it. */
+async function doctor(options, deps = {}) {
+    const uri = (0,store_uri/* resolveDbUri */.Jo)(options.db, deps.env);
+    const store = await openExistingStore({ uri, retry: deps.retry, log: deps.log, allowMissingTable: true });
+    try {
+        return { ...(await store.inspect()), db: (0,store_uri/* redactUri */.sU)(uri) };
+    }
+    finally {
+        store.close();
+    }
+}
+/**
+ * Brings a table the seed's Python tools wrote (or an older lance-bench) to this suite's schema,
+ * in the format both read. Dry run unless `apply`.
+ */
+async function migrate(options, deps = {}) {
+    const uri = (0,store_uri/* resolveDbUri */.Jo)(options.db, deps.env);
+    const store = await openExistingStore({ uri, retry: deps.retry, log: deps.log });
+    try {
+        const rewrite = options.normalizeCriterion ? NORMALIZE_CRITERION : undefined;
+        return { ...(await store.migrate({ apply: options.apply, rewrite })), db: (0,store_uri/* redactUri */.sU)(uri) };
+    }
+    finally {
+        store.close();
+    }
+}
+/** Marks a row `--normalize-criterion` rewrote, in its metadata (and makes the rewrite happen once). */
+const NORMALIZED = "lance_bench_normalized";
+/**
+ * The seed stored Criterion's raw per-sample totals in `values` (and quantiles over them beside a
+ * per-iteration mean). Its metadata keeps the cargo-criterion record, iteration counts included:
+ * every value becomes `measured_values[i] / iteration_count[i]`, the summary is recomputed from
+ * them, and the metadata says so. Only rows whose values are exactly the record's totals.
+ */
+const NORMALIZE_CRITERION = {
+    step: "turn the seed's Criterion rows into per-iteration values, recomputing their summary",
+    pending: `metadata LIKE '%benchmark-complete%' AND metadata NOT LIKE '%${NORMALIZED}%'`,
+    row(values, metadata) {
+        if (metadata === null || !metadata.includes("benchmark-complete") || metadata.includes(NORMALIZED))
+            return null;
+        let record;
+        try {
+            record = JSON.parse(metadata);
+        }
+        catch {
+            return null;
+        }
+        const { measured_values: totals, iteration_count: counts } = record;
+        if (!Array.isArray(totals) || !Array.isArray(counts) || counts.length !== values.length)
+            return null;
+        if (!values.every((v, i) => v === Number(totals[i]) && Number(counts[i]) > 0))
+            return null;
+        const perIteration = values.map((v, i) => v / Number(counts[i]));
+        return {
+            values: perIteration,
+            summary: { ...summarize(perIteration) },
+            metadata: JSON.stringify({
+                ...record,
+                [NORMALIZED]: "values are measured_values / iteration_count (lance-bench migrate --normalize-criterion)",
+            }),
+        };
+    },
+};
+function doctorText(report) {
+    if (!report.exists)
+        return `${report.db}: no results table\n`;
+    const check = report.check;
+    const lines = [
+        `${report.db}: table results, version ${report.version}, ${report.rows} rows`,
+        `format: Lance ${report.format ?? "unknown"}`,
+        `columns: ${report.columns.map((c) => c.name).join(", ")}`,
+        `indexes: ${report.indexes.map((i) => `${i.columns.join(",")} (${i.type})`).join(", ") || "none"}`,
+        check.missing.length > 0 ? `missing columns: ${check.missing.join(", ")} (lance-bench migrate adds them)` : "",
+        check.mistyped.length > 0 ? `columns of another type: ${check.mistyped.join("; ")}` : "",
+        check.unknown.length > 0 ? `unknown columns: ${check.unknown.join(", ")}` : "",
+        `readable by the seed's Python tools (lancedb 0.25.3, pylance 0.39): ${report.seed.readable ? "yes" : `no: ${report.seed.reason}`}`,
+    ];
+    return `${lines.filter(Boolean).join("\n")}\n`;
+}
+function migrateText(outcome) {
+    if (outcome.steps.length === 0)
+        return `${outcome.db}: already migrated, nothing to do\n`;
+    const steps = outcome.steps.map((step) => `- ${step}`).join("\n");
+    if (!outcome.applied) {
+        return `${outcome.db}: would (dry run; --apply to write)\n${steps}\n`;
+    }
+    const summary = outcome.summary;
+    const formats = Object.entries(summary.sourceFormats)
+        .map(([format, n]) => `${n} ${format}`)
+        .join(", ");
+    return (`${outcome.db}: migrated ${outcome.after.rows} rows to version ${outcome.after.version} ` +
+        `(format ${outcome.after.format})\n${steps}\n` +
+        `rows by source: ${formats || "none"}; ${summary.placeholderThroughputs} placeholder throughputs now null` +
+        (summary.rewritten > 0 ? `; ${summary.rewritten} rows rewritten` : "") +
+        (outcome.restoredRows > 0 ? `; ${outcome.restoredRows} rows appended meanwhile merged back` : "") +
+        `\nthe version before (${outcome.taggedVersion.version}) is tagged ${outcome.taggedVersion.tag} and stays readable\n`);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -40894,31 +41043,6 @@ function environmentFingerprint(testBed, toolchain) {
     return (0,external_node_crypto_.createHash)("sha256").update(material).digest("hex").slice(0, 16);
 }
 
-;// CONCATENATED MODULE: ./lib/stats/summary.js
-
-/**
- * Summary statistics of one benchmark's samples, all on the scale of `values` (per iteration).
- *
- * Quantiles use linear interpolation between order statistics (d3's `quantileSorted`, the
- * same rule as numpy's default and R's type 7), and the standard deviation is the sample
- * deviation (n − 1), as pytest-benchmark and Criterion report it. A single sample has a
- * deviation of 0 rather than undefined, so a one-shot measurement (libtest) still stores.
- */
-function summarize(values) {
-    if (values.length === 0)
-        throw new Error("summarize: no values");
-    const sorted = [...values].sort((a, b) => a - b);
-    return {
-        min: min(sorted),
-        q1: quantileSorted(sorted, 0.25),
-        median: quantileSorted(sorted, 0.5),
-        q3: quantileSorted(sorted, 0.75),
-        max: max(sorted),
-        mean: mean(sorted),
-        standard_deviation: sorted.length > 1 ? deviation(sorted) : 0,
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/commands/results-context.js
 
 
@@ -41130,7 +41254,7 @@ function describeResults(results) {
 const optionalText = classic_schemas/* string */.YjP().trim().min(1).optional();
 /** Options of `publish`, shared by the CLI and the action (same names, kebab-cased). */
 const PublishOptions = classic_schemas/* object */.Ikc({
-    inputs: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().min(1)).min(1, "give at least one result file or directory"),
+    files: classic_schemas/* array */.YOg(classic_schemas/* string */.YjP().min(1)).min(1, "give at least one result file or directory"),
     format: classic_schemas/* enum */.k5n(FORMAT_CHOICES).default("auto"),
     db: optionalText,
     testbedName: optionalText,
@@ -41160,7 +41284,7 @@ function parsePublishOptions(raw) {
 }
 /** Writes records in one commit (idempotent by id) and summarizes what was stored. */
 async function storeResults(results, db, deps, warnings = []) {
-    const dbUri = (0,uri/* resolveDbUri */.Jo)(db, deps.env ?? process.env);
+    const dbUri = (0,store_uri/* resolveDbUri */.Jo)(db, deps.env ?? process.env);
     // The same results file given twice (or a results file and its re-run) holds the same ids.
     const unique = [...new Map(results.map((r) => [r.id, r])).values()];
     const first = unique[0];
@@ -41192,12 +41316,12 @@ async function storeResults(results, db, deps, warnings = []) {
  */
 async function publish(options, deps = {}) {
     const env = deps.env ?? process.env;
-    (0,uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
+    (0,store_uri/* resolveDbUri */.Jo)(options.db, env); // a bad --db fails before any work
     const pullRequest = options.prNumber === undefined ? undefined : (0,model/* pullRequestRun */.iM)(options.prNumber, options.ref, env.GITHUB_REF);
     const config = await loadRepoConfig(options.config ?? external_node_path_.join(options.repo ?? ".", CONFIG_FILE), {
         required: options.config !== undefined,
     });
-    const parsed = await parseInputs(options.inputs, options.format, metricResolver(config.metrics)).catch((error) => {
+    const parsed = await parseInputs(options.files, options.format, metricResolver(config.metrics)).catch((error) => {
         // Only publish can be told the format; compare, which reads files too, cannot.
         if (error instanceof model/* InputError */.dz && error.reason.startsWith(UNKNOWN_FORMAT)) {
             throw new model/* InputError */.dz(error.file, error.location, `${error.reason} (the format option forces one)`);
@@ -43089,7 +43213,7 @@ const RunPipelineOptions = RunCommonOptions.extend({
     workdir: classic_schemas/* string */.YjP().trim().min(1).default("."),
     buildCommand: run_common_optionalText,
     /** The pipeline run, e.g. `rapidbyte run {pipeline}`; one `@@BENCH_JSON@@` line per run. */
-    command: classic_schemas/* string */.YjP().trim().min(1).default("rapidbyte run {pipeline}"),
+    pipelineCommand: classic_schemas/* string */.YjP().trim().min(1).default("rapidbyte run {pipeline}"),
     pipelinesDir: classic_schemas/* string */.YjP().trim().min(1).default("tests/fixtures/pipelines"),
     /** `name` (a default or `bench_pg_<name>.yaml`) or `name=path` (relative to pipelines-dir). */
     variants: textList,
@@ -43136,11 +43260,11 @@ function parseVariants(specs) {
 }
 /** Checks a command template and returns a function that fills it in for one run. */
 function commandTemplate(text) {
-    const words = splitCommand(text, "command");
+    const words = splitCommand(text, "pipeline-command");
     for (const word of words) {
         for (const [, name] of word.matchAll(/\{([^}]*)\}/g)) {
             if (!PLACEHOLDERS.includes(name)) {
-                throw new model/* ConfigurationError */.j1(`command: unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`);
+                throw new model/* ConfigurationError */.j1(`pipeline-command: unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`);
             }
         }
     }
@@ -43215,7 +43339,7 @@ function iterationEntries(ran, label, base) {
 }
 /** Each variant's pipeline file, checked to exist (when the command uses it) before anything is built or seeded. */
 async function locateVariants(variants, workdir, options, sha) {
-    const usesPipelineFile = options.command.includes("{pipeline}");
+    const usesPipelineFile = options.pipelineCommand.includes("{pipeline}");
     const files = new Map();
     for (const variant of variants) {
         const relative = external_node_path_.join(options.pipelinesDir, variant.file);
@@ -43342,7 +43466,7 @@ async function runPipeline(options, deps = {}) {
         throw new model/* ConfigurationError */.j1("repetitions: a pipeline run repeats each variant with iters, not repetitions");
     }
     const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
-    const fill = commandTemplate(options.command);
+    const fill = commandTemplate(options.pipelineCommand);
     const variants = parseVariants(options.variants);
     const schema = checkIdentifier(options.destSchema, "dest-schema");
     const env = deps.env ?? process.env;
@@ -43446,7 +43570,7 @@ async function runPipeline(options, deps = {}) {
             let published;
             if (iterations.every((i) => i.status === "ok") && runs.length > 0) {
                 const measurements = pipelineMeasurements(runs, {
-                    command: options.command,
+                    command: options.pipelineCommand,
                     pipelines_dir: options.pipelinesDir,
                 });
                 const context = await resolveResultsContext({
@@ -43460,7 +43584,7 @@ async function runPipeline(options, deps = {}) {
                     pullRequest: workspace.pullRequest,
                 }, measurements, [server], workspace.env);
                 results = toResults(measurements, context);
-                resultsFile = await saveResultsFile(options.outputDir, "pipeline", results, `run-pipeline ${options.command}`);
+                resultsFile = await saveResultsFile(options.outputDir, "pipeline", results, `run-pipeline ${options.pipelineCommand}`);
                 published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
             }
             return {
@@ -43864,7 +43988,7 @@ async function schedule(options, deps = {}) {
         if (reserved in extraInputs)
             throw new model/* ConfigurationError */.j1(`inputs: ${reserved} is set by the scheduler`);
     }
-    const dbUri = (0,uri/* resolveDbUri */.Jo)(options.db, env);
+    const dbUri = (0,store_uri/* resolveDbUri */.Jo)(options.db, env);
     const client = deps.client ??
         createGitHubClient({ token: options.token, baseUrl: options.apiUrl ?? env.GITHUB_API_URL ?? DEFAULT_API_URL, log });
     const branch = options.branch ?? (await defaultBranch(client, target));
@@ -43883,7 +44007,7 @@ async function schedule(options, deps = {}) {
     let stored;
     try {
         if (!(await store.hasTable()))
-            log(`${(0,uri/* redactUri */.sU)(dbUri)} has no results table yet: no commit has results`);
+            log(`${(0,store_uri/* redactUri */.sU)(dbUri)} has no results table yet: no commit has results`);
         stored = await store.shasWithResults(candidates);
     }
     finally {
@@ -44465,6 +44589,671 @@ function failedCratesError(summary) {
         failed.map((c) => `${c.path}: ${c.error?.split("\n")[0]}`).join("; "));
 }
 
+// EXTERNAL MODULE: ./lib/model/declare.js
+var declare = __nccwpck_require__(9279);
+;// CONCATENATED MODULE: ./lib/commands/declarations.js
+
+
+/*
+ * Every option of the commands that are both a CLI command and an action, declared once: the
+ * CLI (src/cli.ts), the action metadata (scripts/gen-action-yml.mjs) and the action adapters
+ * (src/actions/*.ts) read these; test/declarations.test.ts checks all three against the zod
+ * schema of each command. Descriptions are the action's; `cli.description` is the CLI's wording.
+ */
+const DB_CLI = "database (default $LANCE_BENCH_URI, else ~/.lance-bench)";
+const db = {
+    description: "Database: a folder or s3://bucket/path (default: $LANCE_BENCH_URI, else ~/.lance-bench)",
+    value: "uri",
+    cli: { description: DB_CLI },
+};
+const json = {
+    description: "print a machine-readable summary",
+    type: "boolean",
+    only: "cli",
+    adapterOnly: true,
+};
+const testbedName = {
+    description: "Machine name (default: the runner's name)",
+    value: "name",
+    cli: { description: "machine name (default: runner name, else hostname)" },
+};
+const runId = {
+    description: "Identifier of this run (default: the workflow run id and attempt)",
+    value: "id",
+    cli: { description: "identifier of this run (default: the CI run, else a hash of the results)" },
+};
+const historyRef = {
+    description: "Branch whose recent results give each benchmark's noise and the history baseline (main = refs/heads/main)",
+    value: "ref",
+    default: "refs/heads/main",
+    cli: { description: "branch (main = refs/heads/main) or full ref whose recent results give each benchmark's noise" },
+};
+const publishDeclaration = (0,declare/* declareCommand */.O9)({
+    name: "publish",
+    description: "Parse benchmark results and store them in the results table",
+    actionDescription: "Parse benchmark results (Criterion, libtest bencher, pytest-benchmark) and store them in LanceDB",
+    options: {
+        files: {
+            description: "Result files or Criterion directories, one per line or comma-separated",
+            type: "list",
+            split: "comma-newline",
+            required: true,
+            cliArgument: true,
+            cli: { description: "result files or Criterion directories (target/criterion)" },
+        },
+        format: {
+            description: "Input format: auto, criterion-json, criterion-dir, bencher, pytest, rapidbyte or lance-bench-results",
+            choices: FORMAT_CHOICES,
+            default: "auto",
+            value: "format",
+            cli: { description: "input format" },
+        },
+        db: {
+            ...db,
+            cli: { description: "database: a folder or s3://bucket/path (default $LANCE_BENCH_URI, else ~/.lance-bench)" },
+        },
+        testbedName,
+        dutName: {
+            description: "Project name (default: from Cargo.toml or pyproject.toml, else the checkout's folder)",
+            value: "name",
+            cli: { description: "project name (default: from Cargo.toml/pyproject.toml or the checkout's folder)" },
+        },
+        dutVersion: {
+            description: "Version such as 0.15.0+abc1234 (default: manifest version + short sha)",
+            value: "version",
+            cli: { description: "version, e.g. 0.15.0+abc1234 (default: manifest version + short sha)" },
+        },
+        dutTimestamp: {
+            description: "Commit time in unix seconds (default: from git)",
+            type: "number",
+            value: "seconds",
+            cli: { description: "commit time, unix seconds (default: from git)" },
+        },
+        sha: {
+            description: "Full commit sha (default: HEAD of repo)",
+            value: "sha",
+            cli: { description: "full commit sha (default: HEAD of --repo)" },
+        },
+        repo: {
+            description: "Git checkout of the benchmarked project (default: the workspace)",
+            value: "dir",
+            cli: { description: "git checkout of the project the results belong to" },
+        },
+        runId,
+        ref: {
+            description: "Record the rows under this ref (main = refs/heads/main, or a full refs/...), not the workflow's: builds a branch's history from elsewhere",
+            value: "ref",
+            cli: {
+                description: "record the rows under this branch (main = refs/heads/main) or full ref, e.g. to build main's history",
+            },
+        },
+        prNumber: {
+            description: "The pull request these results belong to: rows are stored under refs/pull/<n>/head with its number, never in a branch's history",
+            type: "number",
+            value: "n",
+            cli: { description: "a pull request's results: stored under refs/pull/<n>/head, never a branch's history" },
+        },
+        config: {
+            description: "Settings file: units of custom metrics (default: .lance-bench.yml in repo)",
+            value: "file",
+            cli: { description: "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)" },
+        },
+        json,
+    },
+    outputs: {
+        count: "Rows written",
+        "already-stored": "Rows that were already stored (a re-run)",
+        fingerprint: "Environment fingerprint of this test bed and toolchain",
+    },
+});
+/** The options every run command shares (the declaration twin of RunCommonOptions). */
+function runCommonOptions(text) {
+    return {
+        repo: {
+            description: "Where the project is checked out (e.g. by actions/prepare), relative to the workspace",
+            value: "dir",
+            action: { default: "lance-bench-target" },
+            cli: { description: "git checkout of the project", required: true },
+        },
+        sha: {
+            description: "Full commit sha to benchmark (default: the checkout's HEAD)",
+            value: "sha",
+            cli: { description: "commit to benchmark (default: the checkout's HEAD), built in its own worktree" },
+        },
+        mode: {
+            description: text.mode,
+            choices: ["main", "pr"],
+            default: "main",
+            value: "mode",
+            cli: { description: `main: publish; pr: only write ${text.results}` },
+        },
+        publish: {
+            description: "Publish in main mode (true/false)",
+            type: "boolean",
+            default: true,
+            cli: { description: `do not publish (${text.results} still written)` },
+        },
+        db: { ...db },
+        outputDir: {
+            description: text.outputDir,
+            value: "dir",
+            default: "lance-bench-results",
+            cli: { description: `where ${text.results} go` },
+        },
+        budgetMinutes: {
+            description: text.budget,
+            type: "number",
+            value: "n",
+            default: "60",
+        },
+        cacheDir: {
+            description: `${text.cache} (default ~/.cache/lance-bench)`,
+            value: "dir",
+            only: "cli",
+        },
+        testbedName,
+        dutName: {
+            description: text.dutName,
+            value: "name",
+            cli: { description: `project name (default: from ${text.manifest}, else the checkout's folder name)` },
+        },
+        dutVersion: {
+            description: "Version such as 0.15.0+abc1234 (default: the manifest's version + short sha, else unversioned+<sha7>)",
+            value: "version",
+            cli: { description: `version (default: ${text.manifest}'s version + short sha, else unversioned+<sha7>)` },
+        },
+        runId,
+        profile: {
+            description: text.profile,
+            value: "benchmark",
+            cli: { description: `record a CPU flamegraph of ${text.profileCli}` },
+        },
+        baseSha: {
+            description: "Same-runner A/B (mode pr): also build this base commit here and run base and head alternately; the base's results go to <output-dir>/base/",
+            value: "sha",
+            cli: { description: "same-runner A/B (mode pr): also run this base commit, alternating with the head" },
+        },
+        repetitions: {
+            description: "Runs of the head, each published as its own result (default 1); in an A/B, runs of each side (default 10)",
+            type: "number",
+            value: "n",
+            cli: { description: "runs of the head, each its own result (default 1); A/B: of each side (default 10)" },
+        },
+        prNumber: {
+            description: "The pull request this run is for: rows are stored under refs/pull/<n>/head with its number, never in a branch's history, and caches are its own",
+            type: "number",
+            value: "n",
+            cli: { description: "a pull request's run: rows under refs/pull/<n>/head, never a branch's history" },
+        },
+        envPassthrough: {
+            description: "Environment variables the benchmarked code (builds, benchmarks, generators, pipelines) may see besides the allowlist (PATH, HOME, locale, CARGO_*, RUSTUP_*, RUST*, PYTHON*, …), space-separated; credential-like names are refused",
+            type: "list",
+            split: "any",
+            value: "name",
+            cli: {
+                description: "environment variables the benchmarked code may see besides the allowlist (no credentials)",
+            },
+        },
+        json,
+    };
+}
+const runRustDeclaration = (0,declare/* declareCommand */.O9)({
+    name: "run-rust",
+    description: "Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them",
+    actionDescription: "Build a Rust project at a commit and run its Criterion benchmarks crate by crate; publish or upload the results",
+    options: {
+        ...runCommonOptions({
+            results: "results-<crate>.jsonl files",
+            budget: "Time budget per crate, build included",
+            cache: "build cache folder",
+            manifest: "Cargo.toml",
+            profile: "A benchmark id to record a CPU flamegraph of (perf + inferno), uploaded as an artifact",
+            profileCli: "this benchmark id (perf + inferno)",
+            dutName: "Project name (default: from Cargo.toml)",
+            outputDir: "Where results-<crate>.jsonl files are written",
+            mode: "main: publish; pr: upload one results artifact per crate",
+        }),
+        crates: {
+            description: "Crate folders, comma-separated (default: every workspace member that declares benches)",
+            type: "list",
+            split: "comma-newline",
+            value: "path",
+            cliAlias: "crate",
+            cli: { description: "crate folders relative to the repository (default: every crate with benches)" },
+        },
+        benches: {
+            description: "Bench targets to run, comma-separated (default: all)",
+            type: "list",
+            split: "comma-newline",
+            value: "name",
+            cliAlias: "bench",
+            cli: { description: "only these bench targets" },
+        },
+        filter: { description: "Criterion benchmark filter (a regex)", value: "regex" },
+        features: { description: "Cargo features", value: "list" },
+        cargoArgs: {
+            description: "Extra cargo arguments, space-separated",
+            type: "list",
+            split: "whitespace",
+            value: "arg",
+            cliAlias: "cargo-arg",
+        },
+        runner: {
+            description: "auto (cargo criterion when installed), cargo-criterion or cargo-bench",
+            choices: ["auto", "cargo-criterion", "cargo-bench"],
+            default: "auto",
+            value: "runner",
+            cli: { description: "how to run Criterion" },
+        },
+        profileSeconds: {
+            description: "How long to profile it",
+            type: "number",
+            default: "5",
+            value: "n",
+            cli: { description: "how long to profile the --profile benchmark" },
+        },
+    },
+    outputs: {
+        "results-dir": "Folder holding the results files",
+        count: "Rows published",
+        "failed-crates": "Crates that failed, comma-separated",
+    },
+});
+const runPythonDeclaration = (0,declare/* declareCommand */.O9)({
+    name: "run-python",
+    description: "Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results",
+    actionDescription: "Run a project's pytest-benchmark suite at a commit in a fresh venv, with cached datasets; publish or upload",
+    options: {
+        ...runCommonOptions({
+            results: "the results-python.jsonl file",
+            budget: "Time budget for the whole run",
+            cache: "dataset cache folder",
+            manifest: "pyproject.toml",
+            profile: "A benchmark (pytest node id) to record a CPU flamegraph of with py-spy, uploaded as an artifact",
+            profileCli: "this benchmark, its pytest node id (py-spy)",
+            dutName: "Project name (default: from pyproject.toml)",
+            outputDir: "Where results-python.jsonl is written",
+            mode: "main: publish; pr: upload the results artifact",
+        }),
+        workdir: { description: "Folder of the Python project, relative to the repository", default: ".", value: "dir" },
+        python: { description: "interpreter for the venv", default: "python3", value: "interpreter", only: "cli" },
+        buildCommand: {
+            description: "Build step run without a shell, e.g. `maturin develop --release`",
+            value: "command",
+            cli: { description: "build step, e.g. 'maturin develop --release' (run without a shell)" },
+        },
+        pip: {
+            description: "Extra packages for the venv, space-separated (their installed versions are recorded)",
+            type: "list",
+            split: "whitespace",
+            value: "package",
+        },
+        dutVersionFromPackage: {
+            description: "An installed package (e.g. pylance) whose version is the build's version, as <version>+<short sha>",
+            value: "name",
+        },
+        datagenCommand: {
+            description: "Dataset generator run without a shell, e.g. `python python/ci_benchmarks/datagen/gen_all.py`",
+            value: "command",
+            cli: { description: "dataset generator, run when its sources changed (without a shell)" },
+        },
+        datagenSources: {
+            description: "Files or folders whose content keys the dataset cache (default: the generator script's package)",
+            type: "list",
+            split: "comma-newline",
+            value: "path",
+        },
+        datagenEnv: {
+            description: "Environment variables whose values key the dataset cache too (e.g. row counts), one per line",
+            type: "list",
+            split: "comma-newline",
+            value: "name",
+        },
+        datasetDir: {
+            description: "The folder the generator writes and the cache holds, relative to the workdir or absolute (passed as $LANCE_BENCH_DATASET_DIR)",
+            default: ".lance-bench-datasets",
+            value: "dir",
+        },
+        datasetEnv: {
+            description: "Also pass the dataset folder as these environment variables, one per line",
+            type: "list",
+            split: "comma-newline",
+            value: "name",
+        },
+        pytestArgs: {
+            description: "Extra pytest arguments, one per line (a line is one argument: `-k`, then `not eda`)",
+            type: "multiline",
+            value: "arg",
+            cliAlias: "pytest-arg",
+            cli: {
+                description: "one pytest argument, may start with a dash; repeat it (--pytest-args=-k --pytest-args 'not eda'); or after --",
+            },
+        },
+        markers: { description: "pytest -m expression", value: "expr" },
+        allowFailures: {
+            description: "true: record benchmarks whose tests fail as failed (with the exception), publish the rest, then fail the step",
+            type: "boolean",
+            default: false,
+            cli: {
+                description: "record benchmarks whose tests fail as failed (with the exception), publish the rest, then exit 2",
+            },
+        },
+    },
+    outputs: {
+        "results-dir": "Folder holding the results file",
+        count: "Rows published",
+        datasets: "generated, cache hit or none",
+    },
+});
+const pipelineCommon = runCommonOptions({
+    results: "the results history and results-pipeline.jsonl",
+    budget: "Time budget for the whole run",
+    cache: "scratch folder",
+    manifest: "Cargo.toml/package.json",
+    profile: "A variant (or true: the first) to record one CPU flamegraph of with perf, uploaded as an artifact",
+    profileCli: "one iteration of this variant (or 'true': the first) with perf",
+    dutName: "Project name (default: from Cargo.toml or package.json)",
+    outputDir: "Where pipeline-results.jsonl (the history) and results-pipeline.jsonl are written",
+    mode: "main: publish; pr: upload the results and the history as artifacts",
+});
+/** Options of run-pipeline that `lance-bench pipeline-compare` shares. */
+const pipelineOptions = {
+    workdir: {
+        description: "Folder the pipeline runs in, relative to the repository",
+        default: ".",
+        value: "dir",
+    },
+    buildCommand: {
+        description: "Build step run without a shell, e.g. `cargo build --release`",
+        value: "command",
+        cli: { description: "build step, e.g. 'cargo build --release' (run without a shell)" },
+    },
+    // not `command`: the root action's `command` picks the action
+    pipelineCommand: {
+        description: "The pipeline run, without a shell; placeholders {pipeline} {variant} {rows} {iteration} {aot} {schema}. It must print one @@BENCH_JSON@@ line",
+        default: "rapidbyte run {pipeline}",
+        value: "template",
+        cliAlias: "command",
+    },
+    pipelinesDir: {
+        description: "Where the variants' pipeline files are, relative to the workdir",
+        default: "tests/fixtures/pipelines",
+        value: "dir",
+    },
+    variants: {
+        description: "Space-separated: a name (insert, copy, lz4, zstd, or X for bench_pg_X.yaml) or name=file (default: insert copy lz4 zstd)",
+        type: "list",
+        split: "whitespace",
+        value: "variant",
+    },
+    rows: {
+        description: "Row counts to seed and run, space-separated: a matrix sweep (default 10000)",
+        type: "list",
+        split: "whitespace",
+        value: "n",
+    },
+    iters: { description: "Iterations per variant and row count", type: "number", default: "3", value: "n" },
+    aot: {
+        description: "Whether the pipeline's modules are AOT-compiled (recorded; {aot} and $BENCH_AOT)",
+        type: "boolean",
+        default: true,
+        cli: { description: "record the runs as not AOT-compiled ({aot} and BENCH_AOT say so to the command)" },
+    },
+    databaseUrl: {
+        description: "PostgreSQL URL, e.g. postgres://postgres:postgres@localhost:5432/bench (default: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)",
+        value: "url",
+    },
+    destSchema: {
+        description: "The pipeline's destination schema, dropped before every iteration",
+        default: "raw",
+        value: "name",
+    },
+    statePaths: {
+        description: "State files to delete before every iteration, besides those the pipeline files name",
+        type: "list",
+        split: "comma-newline",
+        value: "file",
+        cliAlias: "state-path",
+    },
+    historyFile: {
+        description: "results history (default: <output-dir>/pipeline-results.jsonl)",
+        value: "file",
+        only: "cli",
+    },
+    connectAttempts: {
+        description: "tries to reach PostgreSQL before giving up",
+        type: "number",
+        default: "6",
+        value: "n",
+        only: "cli",
+    },
+    connectBackoffMs: {
+        description: "first wait between those tries, doubled each time",
+        type: "number",
+        default: "500",
+        value: "n",
+        only: "cli",
+    },
+};
+const runPipelineDeclaration = (0,declare/* declareCommand */.O9)({
+    name: "run-pipeline",
+    description: "Benchmark a data pipeline against PostgreSQL (rapidbyte's bench.sh): seed, reset, run, record",
+    actionDescription: "Benchmark a data pipeline against PostgreSQL (rapidbyte's bench harness): variants × row counts × iterations, @@BENCH_JSON@@ results, history; publish or upload",
+    options: {
+        ...pipelineCommon,
+        // A same-runner A/B of pipelines is `lance-bench pipeline-compare`; the action runs one commit.
+        baseSha: { ...pipelineCommon.baseSha, only: "cli" },
+        repetitions: { ...pipelineCommon.repetitions, only: "cli" },
+        ...pipelineOptions,
+    },
+    outputs: {
+        "results-dir": "Folder holding the history and the results file",
+        count: "Rows published",
+        "history-file": "The results history (JSON lines, one per iteration)",
+    },
+});
+const scheduleDeclaration = (0,declare/* declareCommand */.O9)({
+    name: "schedule",
+    description: "Dispatch the benchmark workflow for commits without results (token: $SCHEDULER_GITHUB_TOKEN, else $GITHUB_TOKEN)",
+    actionDescription: "Dispatch the benchmark workflow for commits without results: the newest commit, a backfill of history, or an @bench-bot PR comment",
+    options: {
+        repository: {
+            description: "Repository whose commits are benchmarked (owner/name)",
+            value: "owner/name",
+            action: { default: "lance-format/lance" },
+            cli: { description: "project whose commits are benchmarked", required: true },
+        },
+        branch: {
+            description: "Branch to follow (default: the repository's default branch)",
+            value: "name",
+        },
+        workflow: {
+            description: "Benchmark workflow to dispatch: its file name (run-benchmarks.yml) or id",
+            required: true,
+            value: "file",
+            cli: { description: "workflow to dispatch: its file name (bench.yml) or id" },
+        },
+        workflowRepository: {
+            description: "Where that workflow lives (default: this repository)",
+            value: "owner/name",
+            cli: { description: "where the workflow lives (default: $GITHUB_REPOSITORY, else --repository)" },
+        },
+        workflowRef: { description: "Branch or tag of the workflow", default: "main", value: "ref" },
+        inputs: {
+            description: "Extra dispatch inputs, KEY=VALUE, one per line",
+            type: "multiline",
+            value: "key=value",
+            cliAlias: "input",
+        },
+        shaInput: { description: "Dispatch input that receives the commit sha", default: "git_sha", value: "name" },
+        token: {
+            description: "Token that may dispatch workflows; the default GITHUB_TOKEN cannot trigger them: pass secrets.SCHEDULER_GITHUB_TOKEN",
+            default: "${{ github.token }}",
+            only: "action",
+        },
+        db: { ...db },
+        mode: {
+            description: "latest (the newest commit), backfill (MAX_COMMITS × COMMIT_INTERVAL commits) or comment (an issue_comment event)",
+            choices: ["latest", "backfill", "comment"],
+            default: "latest",
+            value: "mode",
+            cli: { description: "latest: the newest commit; backfill: history (comment: the action only)" },
+        },
+        maxCommits: {
+            description: "backfill: commits to check (default: $MAX_COMMITS, else 10)",
+            type: "number",
+            value: "n",
+        },
+        commitInterval: {
+            description: "backfill: every n-th commit (default: $COMMIT_INTERVAL, else 1)",
+            type: "number",
+            value: "n",
+        },
+        maxInFlight: { description: "Dispatched runs running at once", type: "number", default: "4", value: "n" },
+        wait: {
+            description: "Wait for the dispatched runs and fail if one does not succeed (true/false)",
+            type: "boolean",
+            default: false,
+            cli: { description: "wait for the dispatched runs and report their conclusions" },
+        },
+        waitTimeoutMinutes: {
+            description: "Give up waiting after this long",
+            type: "number",
+            default: "360",
+            value: "n",
+        },
+        keyInput: {
+            description: "Dispatch input for a unique key, where GitHub does not return run ids",
+            value: "name",
+        },
+        apiUrl: {
+            description: "GitHub API (default $GITHUB_API_URL, else https://api.github.com)",
+            value: "url",
+            only: "cli",
+        },
+        dryRun: {
+            description: "Report what would be dispatched, dispatch nothing (true/false)",
+            type: "boolean",
+            default: false,
+            cli: { description: "print what would be dispatched, dispatch nothing" },
+        },
+        json,
+    },
+    outputs: {
+        dispatched: "Commits dispatched, space-separated",
+        checked: "Commits checked against the store",
+    },
+});
+const comparePrDeclaration = (0,declare/* declareCommand */.O9)({
+    name: "compare-pr",
+    description: "compare, then post or update the one lance-bench comment on a pull request (token: $GITHUB_TOKEN)",
+    actionDescription: "Compare a pull request's benchmarks with a baseline (same-runner A/B files, stored commits or main's history): verdicts with false-discovery control, one sticky PR comment, fail on regression",
+    options: {
+        head: {
+            description: "The PR's results: lance-bench results files (or tool outputs), one per line; or sha:<commit> in the store",
+            type: "list",
+            split: "comma-newline",
+            required: true,
+            value: "input",
+            cli: { description: "result files or folders, or sha:<commit> in the store" },
+        },
+        base: {
+            description: "Baseline: results files of the base (e.g. from a same-runner A/B), sha:<commit> in the store, or history[:N] (main's last N results)",
+            type: "list",
+            split: "comma-newline",
+            value: "input",
+            action: { default: "history" },
+            cli: {
+                description: "result files or folders, sha:<commit> in the store, or history[:N]",
+                required: true,
+            },
+        },
+        db: {
+            ...db,
+            cli: { description: "database for sha:, history and noise (default $LANCE_BENCH_URI, else ~/.lance-bench)" },
+        },
+        config: {
+            description: "Thresholds, mutes and settings (default: .lance-bench.yml in the workspace)",
+            value: "file",
+            cli: { description: "settings, thresholds and mutes (default ./.lance-bench.yml)" },
+        },
+        historyRef,
+        prRepository: {
+            description: "Repository of the pull request (default: this repository)",
+            value: "owner/name",
+            cliAlias: "repository",
+            cli: { description: "repository of the pull request", required: true },
+        },
+        prNumber: {
+            description: "Pull request to comment on (default: the triggering pull_request event's; give it in workflow_run jobs)",
+            type: "number",
+            value: "number",
+            cliAlias: "pr",
+            cli: { description: "pull request number", required: true },
+        },
+        expectedHeadSha: {
+            description: "The head that was benchmarked: the PR's head must be this commit, or nothing is written (default in a workflow_run job: the run's head_sha)",
+            value: "sha",
+            cli: { description: "comment only when the PR's head is this commit (with --expected-head-repository)" },
+        },
+        expectedHeadRepository: {
+            description: "The repository (owner/name) of that head: both or neither (default in a workflow_run job: the run's head_repository)",
+            value: "owner/name",
+            cli: { description: "comment only when the PR's head is in this repository" },
+        },
+        token: {
+            description: "Token with pull-requests: write, for the comment",
+            default: "${{ github.token }}",
+            only: "action",
+        },
+        commentAuthor: {
+            description: "The token's own login: only its comments are edited (empty: asked from GitHub, which GITHUB_TOKEN cannot do)",
+            value: "login",
+            action: { default: "github-actions[bot]" },
+            cli: { description: "the token's own login: only its comments are edited (default: GET /user)", default: "" },
+        },
+        comment: {
+            description: "Post or update the PR comment (true/false)",
+            type: "boolean",
+            default: true,
+            only: "action",
+        },
+        commentKey: {
+            description: "Keeps one comment per key: give each suite its own key when several compare on one PR",
+            default: "default",
+            value: "key",
+            cli: { description: "one comment per key" },
+        },
+        apiUrl: {
+            description: "GitHub API (default $GITHUB_API_URL, else https://api.github.com)",
+            value: "url",
+            only: "cli",
+        },
+        failOnRegression: {
+            description: "Fail the step when a regression survives the false-discovery control and the threshold",
+            type: "boolean",
+            adapterOnly: true,
+            action: { default: true },
+            cli: { description: "exit 1 when any benchmark regressed" },
+        },
+    },
+    outputs: {
+        regressions: "Benchmarks that regressed (muted ones excluded)",
+        improvements: "Benchmarks that improved",
+        report: "Path of the comparison as JSON",
+        "comment-url": "URL of the PR comment, when one was posted",
+    },
+});
+/** The commands that are also actions, in the order the root action lists them. */
+const ACTION_DECLARATIONS = [
+    publishDeclaration,
+    runRustDeclaration,
+    runPythonDeclaration,
+    runPipelineDeclaration,
+    scheduleDeclaration,
+    comparePrDeclaration,
+];
+
 // EXTERNAL MODULE: ./lib/store/retry.js
 var store_retry = __nccwpck_require__(5463);
 ;// CONCATENATED MODULE: ./lib/version.js
@@ -44472,6 +45261,7 @@ var store_retry = __nccwpck_require__(5463);
 const lib_version_VERSION = "0.1.0";
 
 ;// CONCATENATED MODULE: ./lib/cli.js
+
 
 
 
@@ -44514,26 +45304,12 @@ function buildProgram(io, setExitCode) {
         outputError: (text, write) => write(usageError(text)),
     })
         .exitOverride();
-    program
+    declaredOptions(program
         .command("publish")
-        .description("Parse benchmark results and store them in the results table")
-        .argument("<files...>", "result files or Criterion directories (target/criterion)")
-        .addOption(new Option("--format <format>", "input format").choices(FORMAT_CHOICES).default("auto"))
-        .option("--db <uri>", "database: a folder or s3://bucket/path (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-        .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-        .option("--dut-name <name>", "project name (default: from Cargo.toml/pyproject.toml or the checkout's folder)")
-        .option("--dut-version <version>", "version, e.g. 0.15.0+abc1234 (default: manifest version + short sha)")
-        .option("--dut-timestamp <seconds>", "commit time, unix seconds (default: from git)")
-        .option("--sha <sha>", "full commit sha (default: HEAD of --repo)")
-        .option("--repo <dir>", "git checkout of the project the results belong to")
-        .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
-        .option("--ref <ref>", "record the rows under this branch (main = refs/heads/main) or full ref, e.g. to build main's history")
-        .option("--pr-number <n>", "a pull request's results: stored under refs/pull/<n>/head, never a branch's history")
-        .option("--config <file>", "settings: units of custom metrics (default: .lance-bench.yml in --repo, else here)")
-        .option("--json", "print a machine-readable summary")
-        .action(async (files, flags) => {
+        .description(publishDeclaration.description)
+        .argument("<files...>", publishDeclaration.options.files.cli.description), publishDeclaration).action(async (files, flags) => {
         const { json, ...rest } = flags;
-        const options = parsePublishOptions({ inputs: files, ...rest });
+        const options = parsePublishOptions({ files, ...rest });
         const summary = await publish(options, deps);
         for (const warning of summary.warnings)
             io.stderr(`warning: ${warning}\n`);
@@ -44551,9 +45327,34 @@ function buildProgram(io, setExitCode) {
         .requiredOption("--sha <sha>", "full commit sha")
         .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
         .action(async (flags) => {
-        const found = await hasResults(parseHasResultsOptions(flags), deps);
-        io.stdout(`${found ? "yes" : "no"}\n`);
+        const { found, matchedBy } = await hasResults(parseHasResultsOptions(flags), deps);
+        const how = matchedBy === "short-sha" ? " (rows of the seed's tools, by the 7-character sha in dut.version)" : "";
+        io.stdout(`${found ? "yes" : "no"}${how}\n`);
         setExitCode(found ? 0 : 1);
+    });
+    program
+        .command("doctor")
+        .description("Describe the results table: format, columns, indexes, rows, and whether the seed's tools read it")
+        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+        .option("--json", "print JSON")
+        .action(async (flags) => {
+        const report = await doctor(parseDoctorOptions({ db: flags.db }), deps);
+        io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(report));
+    });
+    program
+        .command("migrate")
+        .description("Bring a table the seed's Python tools wrote to this suite's schema, in a format both read")
+        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+        .option("--apply", "write the migration (default: only say what it would do)")
+        .option("--normalize-criterion", "also turn the seed's Criterion rows (raw totals) into per-iteration values")
+        .option("--json", "print JSON")
+        .action(async (flags) => {
+        const outcome = await migrate(parseMigrateOptions({
+            db: flags.db,
+            apply: flags.apply === true,
+            normalizeCriterion: flags.normalizeCriterion === true,
+        }), deps);
+        io.stdout(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : migrateText(outcome));
     });
     program
         .command("export")
@@ -44585,25 +45386,9 @@ function buildProgram(io, setExitCode) {
         if (failOnRegression === true && outcome.counts.regressed > 0)
             setExitCode(1);
     });
-    program
-        .command("compare-pr")
-        .description("compare, then post or update the one lance-bench comment on a pull request (token: $GITHUB_TOKEN)")
-        .requiredOption("--base <input...>", "result files or folders, sha:<commit> in the store, or history[:N]")
-        .requiredOption("--head <input...>", "result files or folders, or sha:<commit> in the store")
-        .requiredOption("--repository <owner/name>", "repository of the pull request")
-        .requiredOption("--pr <number>", "pull request number")
-        .option("--db <uri>", "database for sha:, history and noise (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-        .option("--config <file>", "settings, thresholds and mutes (default ./.lance-bench.yml)")
-        .option("--history-ref <ref>", "branch (main = refs/heads/main) or full ref whose recent results give each benchmark's noise", "refs/heads/main")
-        .option("--comment-key <key>", "one comment per key", "default")
-        .option("--comment-author <login>", "the token's own login: only its comments are edited (default: GET /user)", "")
-        .option("--expected-head-sha <sha>", "comment only when the PR's head is this commit (with --expected-head-repository)")
-        .option("--expected-head-repository <owner/name>", "comment only when the PR's head is in this repository")
-        .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
-        .option("--fail-on-regression", "exit 1 when any benchmark regressed")
-        .action(async (flags) => {
-        const { failOnRegression, pr, ...rest } = flags;
-        const options = parseComparePrOptions({ ...rest, prNumber: pr, token: io.env.GITHUB_TOKEN ?? "" });
+    declaredOptions(program.command("compare-pr").description(comparePrDeclaration.description), comparePrDeclaration).action(async (flags) => {
+        const { failOnRegression, ...rest } = flags;
+        const options = parseComparePrOptions({ ...rest, token: io.env.GITHUB_TOKEN ?? "" });
         const { outcome, comment } = await comparePr(options, deps);
         io.stdout(compareText(outcome));
         if (comment)
@@ -44611,26 +45396,9 @@ function buildProgram(io, setExitCode) {
         if (failOnRegression === true && outcome.counts.regressed > 0)
             setExitCode(1);
     });
-    runCommand(program, "run-rust", {
-        description: "Build a Rust project at a commit, run its Criterion benchmarks crate by crate, publish or save them",
-        results: "results-<crate>.jsonl files",
-        budget: "time budget per crate, build included",
-        cache: "build cache folder",
-        manifest: "Cargo.toml",
-        profile: "this benchmark id (perf + inferno)",
-    })
-        .option("--crate <path...>", "crate folders relative to the repository (default: every crate with benches)")
-        .option("--bench <name...>", "only these bench targets")
-        .option("--filter <regex>", "Criterion benchmark filter")
-        .option("--features <list>", "cargo features")
-        .option("--cargo-arg <arg...>", "extra cargo arguments")
-        .addOption(new Option("--runner <runner>", "how to run Criterion")
-        .choices(["auto", "cargo-criterion", "cargo-bench"])
-        .default("auto"))
-        .option("--profile-seconds <n>", "how long to profile the --profile benchmark", "5")
-        .action(async (flags) => {
-        const { json, crate, bench, cargoArg, ...rest } = flags;
-        const options = parseRunRustOptions({ ...rest, crates: crate, benches: bench, cargoArgs: cargoArg });
+    declaredOptions(program.command("run-rust").description(runRustDeclaration.description), runRustDeclaration).action(async (flags) => {
+        const { json, ...rest } = flags;
+        const options = parseRunRustOptions(rest);
         const summary = await runRust(options, deps);
         if (json)
             io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
@@ -44640,31 +45408,11 @@ function buildProgram(io, setExitCode) {
         if (failure)
             throw failure;
     });
-    runCommand(program, "run-python", {
-        description: "Run a project's pytest-benchmark suite at a commit in a fresh venv, publish or save the results",
-        results: "the results-python.jsonl file",
-        budget: "time budget for the whole run",
-        cache: "dataset cache folder",
-        manifest: "pyproject.toml",
-        profile: "this benchmark, its pytest node id (py-spy)",
-    })
-        .option("--workdir <dir>", "folder of the Python project, relative to the repository", ".")
-        .option("--python <interpreter>", "interpreter for the venv", "python3")
-        .option("--build-command <command>", "build step, e.g. 'maturin develop --release' (run without a shell)")
-        .option("--pip <package...>", "extra packages to install into the venv (their installed versions are recorded)")
-        .option("--dut-version-from-package <name>", "the version of this installed package (e.g. pylance) is the build's, as <version>+<short sha>")
-        .option("--datagen-command <command>", "dataset generator, run when its sources changed (without a shell)")
-        .option("--datagen-sources <path...>", "files or folders whose content keys the dataset cache (default: the package of the generator script)")
-        .option("--datagen-env <name...>", "environment variables whose values key the dataset cache too (e.g. row counts)")
-        .option("--dataset-dir <dir>", "the folder the generator writes and the cache holds, relative to the workdir or absolute ($LANCE_BENCH_DATASET_DIR)", ".lance-bench-datasets")
-        .option("--dataset-env <name...>", "also pass the dataset folder as these environment variables")
+    declaredOptions(program.command("run-python").description(runPythonDeclaration.description), runPythonDeclaration)
         .argument("[pytest-args...]", "pytest arguments, after -- when they start with a dash: -- -k 'not eda' tests/")
-        .option("--pytest-arg <arg>", "one pytest argument, may start with a dash; repeat it (--pytest-arg=-k --pytest-arg 'not eda')", (value, previous) => [...(previous ?? []), value])
-        .option("--markers <expr>", "pytest -m expression")
-        .option("--allow-failures", "record benchmarks whose tests fail as failed (with the exception), publish the rest, then exit 2")
         .action(async (trailing, flags) => {
-        const { json, pytestArg, ...rest } = flags;
-        const pytestArgs = [...(pytestArg ?? []), ...trailing];
+        const { json, ...rest } = flags;
+        const pytestArgs = [...(rest.pytestArgs ?? []), ...trailing];
         const summary = await runPython(parseRunPythonOptions({ ...rest, pytestArgs, allowFailures: rest.allowFailures === true }), deps);
         if (json)
             io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
@@ -44674,38 +45422,15 @@ function buildProgram(io, setExitCode) {
         if (failure)
             throw failure;
     });
-    /** Options of run-pipeline that pipeline-compare shares. */
-    const pipelineOptions = (command) => command
-        .option("--workdir <dir>", "folder the pipeline runs in, relative to the repository", ".")
-        .option("--build-command <command>", "build step, e.g. 'cargo build --release' (run without a shell)")
-        .option("--command <template>", "pipeline run; placeholders {pipeline} {variant} {rows} {iteration} {aot} {schema}", "rapidbyte run {pipeline}")
-        .option("--pipelines-dir <dir>", "where the variants' pipeline files are, relative to the workdir", "tests/fixtures/pipelines")
-        .option("--variants <variant...>", "name or name=file (default: insert copy lz4 zstd)")
-        .option("--rows <n...>", "row counts to seed and run, a matrix sweep (default 10000)")
-        .option("--iters <n>", "iterations per variant and row count", "3")
-        .option("--no-aot", "record the runs as not AOT-compiled ({aot} and BENCH_AOT say so to the command)")
-        .option("--database-url <url>", "PostgreSQL, postgres://user@host:port/db (default: PGHOST, PGPORT, … or localhost)")
-        .option("--dest-schema <name>", "the pipeline's destination schema, dropped before every iteration", "raw")
-        .option("--state-path <file...>", "state files to delete before every iteration (besides the pipeline files' state)")
-        .option("--history-file <file>", "results history (default: <output-dir>/pipeline-results.jsonl)")
-        .option("--connect-attempts <n>", "tries to reach PostgreSQL before giving up", "6")
-        .option("--connect-backoff-ms <n>", "first wait between those tries, doubled each time", "500");
-    pipelineOptions(runCommand(program, "run-pipeline", {
-        description: "Benchmark a data pipeline against PostgreSQL (rapidbyte's bench.sh): seed, reset, run, record",
-        results: "the results history and results-pipeline.jsonl",
-        budget: "time budget for the whole run",
-        cache: "scratch folder",
-        manifest: "Cargo.toml/package.json",
-        profile: "one iteration of this variant (or 'true': the first) with perf",
-    })).action(async (flags) => {
-        const { json, statePath, ...rest } = flags;
-        const summary = await runPipeline(parseRunPipelineOptions({ ...rest, statePaths: statePath }), deps);
+    declaredOptions(program.command("run-pipeline").description(runPipelineDeclaration.description), runPipelineDeclaration).action(async (flags) => {
+        const { json, ...rest } = flags;
+        const summary = await runPipeline(parseRunPipelineOptions(rest), deps);
         io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runPipelineTextReport(summary)}\n`);
         const failure = failedIterationsError(summary);
         if (failure)
             throw failure;
     });
-    pipelineOptions(program
+    declaredOptions(program
         .command("pipeline-compare")
         .description("Benchmark two git refs' pipelines in their own worktrees and show the change per metric")
         .argument("<ref-a>", "the reference (e.g. main)")
@@ -44714,9 +45439,9 @@ function buildProgram(io, setExitCode) {
         .option("--output-dir <dir>", "where the history and each ref's results files go", "lance-bench-results")
         .option("--budget-minutes <n>", "time budget for each ref", "60")
         .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-        .option("--json", "print a machine-readable summary")).action(async (refA, refB, flags) => {
-        const { json, statePath, ...rest } = flags;
-        const summary = await pipelineCompare(parsePipelineCompareOptions({ ...rest, refA, refB, statePaths: statePath }), deps);
+        .option("--json", "print a machine-readable summary"), { name: "pipeline-compare", description: "", options: pipelineOptions, outputs: {} }).action(async (refA, refB, flags) => {
+        const { json, ...rest } = flags;
+        const summary = await pipelineCompare(parsePipelineCompareOptions({ ...rest, refA, refB }), deps);
         io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${summary.text}\n`);
         for (const { summary: run } of summary.runs) {
             const failure = failedIterationsError(run);
@@ -44739,34 +45464,11 @@ function buildProgram(io, setExitCode) {
         const summary = await pipelineResults(parsePipelineResultsOptions({ ...rest, shas: sha ?? [] }));
         io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${markdown ? summary.markdown : summary.text}\n`);
     });
-    program
-        .command("schedule")
-        .description("Dispatch the benchmark workflow for commits without results (token: $SCHEDULER_GITHUB_TOKEN, else $GITHUB_TOKEN)")
-        .requiredOption("--repository <owner/name>", "project whose commits are benchmarked")
-        .option("--branch <name>", "branch to follow (default: the repository's default branch)")
-        .requiredOption("--workflow <file>", "workflow to dispatch: its file name (bench.yml) or id")
-        .option("--workflow-repository <owner/name>", "where the workflow lives (default: $GITHUB_REPOSITORY, else --repository)")
-        .option("--workflow-ref <ref>", "branch or tag of the workflow", "main")
-        .option("--input <key=value...>", "extra dispatch inputs")
-        .option("--sha-input <name>", "dispatch input that receives the commit sha", "git_sha")
-        .addOption(new Option("--mode <mode>", "latest: the newest commit; backfill: history")
-        .choices(["latest", "backfill"])
-        .default("latest"))
-        .option("--max-commits <n>", "backfill: how many commits to check (default $MAX_COMMITS, else 10)")
-        .option("--commit-interval <n>", "backfill: every n-th commit (default $COMMIT_INTERVAL, else 1)")
-        .option("--max-in-flight <n>", "dispatched runs running at once", "4")
-        .option("--wait", "wait for the dispatched runs and report their conclusions")
-        .option("--wait-timeout-minutes <n>", "give up waiting after this long", "360")
-        .option("--key-input <name>", "dispatch input for a unique key, where GitHub does not return run ids")
-        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-        .option("--api-url <url>", "GitHub API (default $GITHUB_API_URL, else https://api.github.com)")
-        .option("--dry-run", "print what would be dispatched, dispatch nothing")
-        .option("--json", "print a machine-readable summary")
-        .action(async (flags) => {
-        const { json, input, ...rest } = flags;
+    declaredOptions(program.command("schedule").description(scheduleDeclaration.description), scheduleDeclaration).action(async (flags) => {
+        const { json, ...rest } = flags;
         const options = parseScheduleOptions({
             ...rest,
-            inputs: input ?? [],
+            inputs: rest.inputs ?? [],
             maxCommits: rest.maxCommits ?? io.env.MAX_COMMITS,
             commitInterval: rest.commitInterval ?? io.env.COMMIT_INTERVAL,
             wait: rest.wait === true,
@@ -44782,6 +45484,54 @@ function buildProgram(io, setExitCode) {
         command.showHelpAfterError(`see lance-bench ${command.name()} --help`);
     return program;
 }
+/** Adds a command's declared options (src/commands/declarations.ts) to its commander command. */
+function declaredOptions(command, declaration, skip = []) {
+    for (const option of (0,model/* cliOptions */.$D)(declaration)) {
+        const { declaration: spec } = option;
+        if (spec.cliArgument || skip.includes(option.key))
+            continue;
+        const value = spec.value ?? "value";
+        const flags = option.type === "boolean"
+            ? option.default === true
+                ? `--no-${option.name}`
+                : `--${option.name}`
+            : option.type === "list"
+                ? `--${option.name} <${value}...>`
+                : `--${option.name} <${value}>`;
+        const created = new Option(flags, option.description);
+        if (spec.choices)
+            created.choices(spec.choices);
+        if (option.type === "multiline")
+            created.argParser(collect);
+        if (option.required)
+            created.makeOptionMandatory();
+        if (option.default !== undefined && option.type !== "boolean" && option.default !== "")
+            created.default(option.default);
+        else if (option.default === "")
+            created.default("");
+        command.addOption(created);
+        if (spec.cliAlias) {
+            const alias = new Option(option.type === "list" ? `--${spec.cliAlias} <${value}...>` : `--${spec.cliAlias} <${value}>`).hideHelp();
+            if (option.type === "multiline")
+                alias.argParser(collect);
+            command.addOption(alias);
+            // the old spelling fills the declared key
+            command.hook("preAction", (_, actionCommand) => {
+                const aliasKey = camelCase(spec.cliAlias);
+                const given = actionCommand.getOptionValue(aliasKey);
+                if (given === undefined)
+                    return;
+                const current = actionCommand.getOptionValue(option.key);
+                const merged = Array.isArray(given) ? [...(Array.isArray(current) ? current : []), ...given] : given;
+                actionCommand.setOptionValue(option.key, merged);
+                actionCommand.setOptionValue(aliasKey, undefined);
+            });
+        }
+    }
+    return command;
+}
+const collect = (value, previous) => [...(previous ?? []), value];
+const camelCase = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 /** An error as the CLI words it: options are named as flags (`--budget-minutes`), not action inputs. */
 function cliMessage(error) {
     if (error instanceof model/* ConfigurationError */.j1 && error.input !== undefined)
@@ -44791,32 +45541,6 @@ function cliMessage(error) {
 /** Commander's "error: unknown option '--x'" in the CLI's own shape: "lance-bench: error: …". */
 function usageError(text) {
     return `lance-bench: ${text.trimEnd()}\n`;
-}
-/** A run command with the options every run command shares (CLI twin of RunCommonOptions). */
-function runCommand(program, name, text) {
-    return program
-        .command(name)
-        .description(text.description)
-        .requiredOption("--repo <dir>", "git checkout of the project")
-        .option("--sha <sha>", "commit to benchmark (default: the checkout's HEAD), built in its own worktree")
-        .addOption(new Option("--mode <mode>", `main: publish; pr: only write ${text.results}`)
-        .choices(["main", "pr"])
-        .default("main"))
-        .option("--no-publish", `do not publish (${text.results} still written)`)
-        .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-        .option("--output-dir <dir>", `where ${text.results} go`, "lance-bench-results")
-        .option("--budget-minutes <n>", text.budget, "60")
-        .option("--cache-dir <dir>", `${text.cache} (default ~/.cache/lance-bench)`)
-        .option("--testbed-name <name>", "machine name (default: runner name, else hostname)")
-        .option("--dut-name <name>", `project name (default: from ${text.manifest}, else the checkout's folder name)`)
-        .option("--dut-version <version>", `version (default: ${text.manifest}'s version + short sha, else unversioned+<sha7>)`)
-        .option("--run-id <id>", "identifier of this run (default: the CI run, else a hash of the results)")
-        .option("--profile <benchmark>", `record a CPU flamegraph of ${text.profile}`)
-        .option("--base-sha <sha>", "same-runner A/B (mode pr): also run this base commit, alternating with the head")
-        .option("--repetitions <n>", "runs of the head, each its own result (default 1); A/B: of each side (default 10)")
-        .option("--pr-number <n>", "a pull request's run: rows under refs/pull/<n>/head, never a branch's history")
-        .option("--env-passthrough <name...>", "environment variables the benchmarked code may see besides the allowlist (no credentials)")
-        .option("--json", "print a machine-readable summary");
 }
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 async function runCli(argv, io = defaultIo) {
@@ -44848,12 +45572,56 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9719);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3063);
 
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
+process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9279:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $D: () => (/* binding */ cliOptions),
+/* harmony export */   O9: () => (/* binding */ declareCommand)
+/* harmony export */ });
+/* unused harmony exports kebabCase, actionInputs */
+/**
+ * One declaration of a command's options, which the CLI (commander flags), the action
+ * metadata (actions/<name>/action.yml, written by scripts/gen-action-yml.mjs) and the action
+ * adapters (reading INPUT_*) all read: a key is the camelCase key of the command's zod options;
+ * its CLI flag is `--kebab-key` and its action input `kebab-key`, one spelling for both.
+ */
+/** Checks a declaration's shape at compile time and keeps its literal keys. */
+function declareCommand(declaration) {
+    return declaration;
+}
+/** `budgetMinutes` → `budget-minutes`: the CLI flag without its dashes, and the action input. */
+const kebabCase = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+function surface(declaration, which) {
+    return Object.entries(declaration.options)
+        .filter(([, option]) => option.only === undefined || option.only === which)
+        .map(([key, option]) => {
+        const override = option[which] ?? {};
+        return {
+            key,
+            name: kebabCase(key),
+            type: option.type ?? "string",
+            description: override.description ?? option.description,
+            default: "default" in override ? override.default : option.default,
+            required: override.required ?? option.required ?? false,
+            declaration: option,
+        };
+    });
+}
+/** The options as the CLI offers them. */
+const cliOptions = (declaration) => surface(declaration, "cli");
+/** The options as the action takes them (inputs named `name`). */
+const actionInputs = (declaration) => surface(declaration, "action");
+
 
 /***/ }),
 
@@ -44962,6 +45730,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   AD: () => (/* reexport */ errors/* StoreError */.AD),
   Pr: () => (/* reexport */ TIME_METRIC),
   R5: () => (/* reexport */ TIME_UNIT),
+  $D: () => (/* reexport */ declare/* cliOptions */.$D),
   Uc: () => (/* reexport */ errors/* describeError */.Uc),
   eD: () => (/* reexport */ measurement_format/* formatChange */.eD),
   s8: () => (/* reexport */ measurement_format/* formatMeasurement */.s8),
@@ -44973,7 +45742,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T5: () => (/* reexport */ withDerivedRates)
 });
 
-// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, RunInfo, RuntimeSetupError, Status, SummaryValues, TestBed, Throughput, inputName, isSecretVariable, pullRequestRef, scaleMeasurement
+// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, RunInfo, RuntimeSetupError, Status, SummaryValues, TestBed, Throughput, actionInputs, declareCommand, inputName, isSecretVariable, kebabCase, pullRequestRef, scaleMeasurement
 
 // EXTERNAL MODULE: ./lib/model/errors.js
 var errors = __nccwpck_require__(3434);
@@ -45300,7 +46069,10 @@ var ref = __nccwpck_require__(7204);
 var measurement_format = __nccwpck_require__(8245);
 // EXTERNAL MODULE: ./lib/model/secret-variables.js
 var secret_variables = __nccwpck_require__(385);
+// EXTERNAL MODULE: ./lib/model/declare.js
+var declare = __nccwpck_require__(9279);
 ;// CONCATENATED MODULE: ./lib/model/index.js
+
 
 
 

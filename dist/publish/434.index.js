@@ -1,8 +1,8 @@
-export const id = 476;
-export const ids = [476];
+export const id = 434;
+export const ids = [434];
 export const modules = {
 
-/***/ 91476:
+/***/ 9434:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -12,16 +12,19 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   INDEXED_COLUMNS: () => (/* binding */ INDEXED_COLUMNS),
   INDEX_REFRESH_THRESHOLD: () => (/* binding */ INDEX_REFRESH_THRESHOLD),
+  MIGRATION_CHUNK: () => (/* binding */ MIGRATION_CHUNK),
   RESULTS_TABLE: () => (/* binding */ RESULTS_TABLE),
   ResultStore: () => (/* binding */ ResultStore)
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
+var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./lib/model/index.js + 6 modules
-var model = __webpack_require__(11776);
+var model = __webpack_require__(1776);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./lib/store/retry.js + 2 modules
+var store_retry = __webpack_require__(5478);
 ;// CONCATENATED MODULE: ./node_modules/aws4fetch/dist/aws4fetch.esm.mjs
 /**
  * @license MIT <https://opensource.org/licenses/MIT>
@@ -316,10 +319,39 @@ function guessServiceRegion(url, headers) {
 
 
 
-// EXTERNAL MODULE: ./lib/store/retry.js
-var store_retry = __webpack_require__(45463);
 // EXTERNAL MODULE: ./lib/store/uri.js
-var store_uri = __webpack_require__(19755);
+var store_uri = __webpack_require__(9755);
+;// CONCATENATED MODULE: ./lib/store/s3-objects.js
+
+
+
+function s3Objects(uri, env) {
+    const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(uri);
+    if (!match)
+        throw new model/* ConfigurationError */.j1(`db "${(0,store_uri/* redactUri */.sU)(uri)}": not an s3://bucket/path location`);
+    const [bucket, prefix] = [match[1], match[2].replace(/\/+$/, "")];
+    const options = (0,store_uri/* s3StorageOptions */.er)(env);
+    const region = options.region ?? "us-east-1";
+    const client = new AwsClient({
+        accessKeyId: options.aws_access_key_id ?? "",
+        secretAccessKey: options.aws_secret_access_key ?? "",
+        sessionToken: options.aws_session_token,
+        region,
+        service: "s3",
+        retries: 0, // withStoreRetry owns retrying
+    });
+    const endpoint = (options.endpoint ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, "");
+    return {
+        client,
+        url: (...key) => `${endpoint}/${encodeURIComponent(bucket)}/${[prefix, ...key]
+            .filter(Boolean)
+            .join("/")
+            .split("/")
+            .map(encodeURIComponent)
+            .join("/")}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/store/commit-safety.js
 
 
@@ -336,12 +368,6 @@ var store_uri = __webpack_require__(19755);
  */
 /** Set to 1 to write to an endpoint without conditional writes anyway (one publisher at a time only). */
 const ALLOW_UNSAFE_COMMITS_ENV = "LANCE_BENCH_ALLOW_UNSAFE_COMMITS";
-function parseS3Uri(uri) {
-    const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(uri);
-    if (!match)
-        throw new model/* ConfigurationError */.j1(`db "${(0,store_uri/* redactUri */.sU)(uri)}": not an s3://bucket/path location`);
-    return { bucket: match[1], prefix: match[2].replace(/\/+$/, "") };
-}
 /** What one probe request answered: HTTP status and the S3 error code, if any. */
 async function send(client, url, init) {
     const response = await client.fetch(url, init);
@@ -354,21 +380,8 @@ async function send(client, url, init) {
  * writes refuses the second create (412, or 409 while the first is in flight).
  */
 async function honoursConditionalCreate(uri, env) {
-    const { bucket, prefix } = parseS3Uri(uri);
-    // The same endpoint, region and credentials LanceDB itself is given.
-    const options = (0,store_uri/* s3StorageOptions */.er)(env);
-    const region = options.region ?? "us-east-1";
-    const client = new AwsClient({
-        accessKeyId: options.aws_access_key_id ?? "",
-        secretAccessKey: options.aws_secret_access_key ?? "",
-        sessionToken: options.aws_session_token,
-        region,
-        service: "s3",
-        retries: 0, // withStoreRetry owns retrying
-    });
-    const endpoint = (options.endpoint ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, "");
-    const key = [prefix, "_lance_bench", `commit-probe-${(0,external_node_crypto_.randomUUID)()}`].filter(Boolean).join("/");
-    const url = `${endpoint}/${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+    const { client, url: objectUrl } = s3Objects(uri, env);
+    const url = objectUrl("_lance_bench", `commit-probe-${(0,external_node_crypto_.randomUUID)()}`);
     const create = () => send(client, url, { method: "PUT", body: "probe", headers: { "If-None-Match": "*" } });
     try {
         const first = await create();
@@ -428,16 +441,19 @@ function ensureSafeCommits(uri, retry, env = process.env, log = () => { }) {
 }
 
 // EXTERNAL MODULE: ./lib/store/lancedb.js
-var store_lancedb = __webpack_require__(49608);
+var store_lancedb = __webpack_require__(9608);
 ;// CONCATENATED MODULE: ./lib/store/connect.js
 
 
 
 
+/** What LanceDB is told about reaching the store: S3's endpoint, region and credentials, or nothing. */
+function storageOptionsFor(uri, env = process.env) {
+    return (0,store_uri/* isRemoteUri */.DE)(uri) ? (0,store_uri/* s3StorageOptions */.er)(env) : {};
+}
 async function connectDb(uri, retry, onRetry, env = process.env) {
-    const remote = (0,store_uri/* isRemoteUri */.DE)(uri);
-    const storageOptions = remote ? (0,store_uri/* s3StorageOptions */.er)(env) : {};
-    if (remote && !storageOptions.region && !storageOptions.endpoint) {
+    const storageOptions = storageOptionsFor(uri, env);
+    if ((0,store_uri/* isRemoteUri */.DE)(uri) && !storageOptions.region && !storageOptions.endpoint) {
         // Without a region LanceDB asks AWS where the bucket is (and fails with a dump when it
         // cannot), while the conditional-write probe would sign for us-east-1: name the variable.
         throw new model/* ConfigurationError */.j1(`db ${(0,store_uri/* redactUri */.sU)(uri)}: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the bucket's region, e.g. us-east-1`);
@@ -510,6 +526,40 @@ function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 
         field("fingerprint", utf8()),
     ]);
 }
+/** The seed's ten columns, then the suite's extension columns, in schema order. */
+const SEED_COLUMNS = [
+    "id",
+    "dut",
+    "test_bed",
+    "benchmark_name",
+    "values",
+    "summary",
+    "units",
+    "throughput",
+    "metadata",
+    "timestamp",
+];
+const EXTENSION_COLUMNS = [
+    "sha",
+    "metric",
+    "direction",
+    "params",
+    "source_format",
+    "status",
+    "status_reason",
+    "run",
+    "fingerprint",
+];
+/**
+ * The Lance file format new tables are created in, chosen here only. 2.1 is read and written
+ * both by this suite and by the seed's locked Python stack (lancedb 0.25.3, pylance 0.39):
+ * that stack panics on 2.2 (LanceDB Node's default), and its appends make a 2.2 table unreadable
+ * to newer readers; 2.0 (the seed's own default) cannot store a null struct, such as a result
+ * without throughput.
+ */
+const RESULTS_FORMAT = "2.1";
+/** Formats the seed's locked Python stack reads. */
+const SEED_READABLE_FORMATS = new Set(["2.0", "2.1"]);
 
 ;// CONCATENATED MODULE: ./lib/store/convert.js
 
@@ -529,6 +579,179 @@ function toArrowTable(arrow, results) {
 /** A row read back from LanceDB as plain JSON values (BigInt → number, Arrow vectors → arrays). */
 function toPlainRow(row) {
     return JSON.parse(JSON.stringify(row, (_key, value) => (typeof value === "bigint" ? Number(value) : value)));
+}
+
+;// CONCATENATED MODULE: ./lib/store/migration.js
+
+const typeOf = (field) => String(field.type);
+/** `schema` (a table's) against `ours` (the suite's, `resultsSchema`). */
+function checkColumns(schema, ourSchema) {
+    const ours = new Map(ourSchema.fields.map((f) => [f.name, f]));
+    const theirs = new Map(schema.fields.map((f) => [f.name, f]));
+    const missing = [...SEED_COLUMNS, ...EXTENSION_COLUMNS].filter((name) => !theirs.has(name));
+    const mistyped = schema.fields
+        .filter((f) => ours.has(f.name) && typeOf(f) !== typeOf(ours.get(f.name)))
+        .map((f) => `${f.name}: ${typeOf(f)} (ours: ${typeOf(ours.get(f.name))})`);
+    const unknown = schema.fields.filter((f) => !ours.has(f.name)).map((f) => f.name);
+    return { missing, mistyped, unknown };
+}
+/** Why a table cannot be migrated, or undefined when it is the seed's or ours (perhaps partly migrated). */
+function unrecognised(check) {
+    const seedMissing = check.missing.filter((name) => SEED_COLUMNS.includes(name));
+    if (seedMissing.length > 0)
+        return `it lacks the seed's columns ${seedMissing.join(", ")}`;
+    if (check.mistyped.length > 0)
+        return `columns of another type: ${check.mistyped.join("; ")}`;
+    if (check.unknown.length > 0)
+        return `columns neither the seed nor lance-bench writes: ${check.unknown.join(", ")}`;
+    return undefined;
+}
+/** What the seed's raw record in `metadata` says the row came from. */
+function sourceFormatOf(metadata) {
+    if (metadata === null)
+        return null;
+    if (/"reason":\s*"benchmark-complete"/.test(metadata))
+        return "criterion-json";
+    if (/"fullname":/.test(metadata))
+        return "pytest-benchmark";
+    return null;
+}
+/** pytest-benchmark's parameters, kept as this suite keeps them (JSON), when the record has any. */
+function paramsOf(metadata) {
+    if (metadata === null || !/"params":\s*\{/.test(metadata))
+        return null;
+    try {
+        const params = JSON.parse(metadata).params;
+        return params && typeof params === "object" ? JSON.stringify(params) : null;
+    }
+    catch {
+        return null;
+    }
+}
+const isPlaceholder = (t) => t.multiplier === 0 && t.name === "" && t.unit_system === "";
+/**
+ * Every row of `input` (batches of a seed table, or of one of ours partly migrated; LanceDB's own
+ * Arrow, which may be another copy of the module than `arrow`) in the suite's schema.
+ * Seed columns are carried over as they are (same types, checked by `checkColumns` first);
+ * extension columns keep what a row has and otherwise get what the row tells: metric `time` and
+ * `lower_is_better` (the seed stored nanoseconds only), status `ok` (it stored successes only),
+ * the source format and pytest parameters from the raw record. `sha`, `run` and `fingerprint`
+ * cannot be derived and stay null: the 7-character sha in `dut.version` still finds the commit.
+ */
+function toResultsSchema(arrow, input, rewrite) {
+    const { makeData, RecordBatch, Struct, Table, Utf8, vectorFromArray } = arrow;
+    const RESULTS_SCHEMA = resultsSchema(arrow);
+    let placeholderThroughputs = 0;
+    let rewritten = 0;
+    const sourceFormats = {};
+    const batches = input.map((batch) => {
+        const column = (name) => batch.getChild(name);
+        const strings = (name) => {
+            const vector = column(name);
+            return Array.from({ length: batch.numRows }, (_, i) => vector?.get(i) ?? null);
+        };
+        const metadata = strings("metadata");
+        const formats = strings("source_format").map((known, i) => known ?? sourceFormatOf(metadata[i]));
+        for (const format of formats)
+            sourceFormats[format ?? "unknown"] = (sourceFormats[format ?? "unknown"] ?? 0) + 1;
+        const throughputField = RESULTS_SCHEMA.fields.find((f) => f.name === "throughput");
+        const throughputs = Array.from({ length: batch.numRows }, (_, i) => {
+            const value = column("throughput")?.get(i);
+            const plain = value?.toJSON() ?? null;
+            if (plain && isPlaceholder(plain)) {
+                placeholderThroughputs++;
+                return null;
+            }
+            return plain;
+        });
+        const utf8 = (values) => vectorFromArray(values, new Utf8()).data[0];
+        const withDefault = (name, fallback) => utf8(strings(name).map((value, i) => value ?? fallback(i)));
+        const derived = {};
+        if (rewrite) {
+            const values = column("values");
+            const summaries = column("summary");
+            const rows = metadata.map((meta, i) => {
+                const own = Array.from(values?.get(i) ?? []);
+                const changed = rewrite(own, meta);
+                if (changed)
+                    rewritten++;
+                return (changed ?? {
+                    values: own,
+                    summary: summaries?.get(i)?.toJSON() ?? null,
+                    metadata: meta,
+                });
+            });
+            const typeOfField = (name) => RESULTS_SCHEMA.fields.find((f) => f.name === name).type;
+            derived.values = () => vectorFromArray(rows.map((r) => r.values), typeOfField("values")).data[0];
+            derived.summary = () => vectorFromArray(rows.map((r) => r.summary), typeOfField("summary")).data[0];
+            derived.metadata = () => utf8(rows.map((r) => r.metadata));
+        }
+        Object.assign(derived, {
+            throughput: () => vectorFromArray(throughputs, throughputField.type).data[0],
+            metric: () => withDefault("metric", () => "time"),
+            direction: () => withDefault("direction", () => "lower_is_better"),
+            status: () => withDefault("status", () => "ok"),
+            source_format: () => utf8(formats),
+            params: () => withDefault("params", (i) => paramsOf(metadata[i])),
+        });
+        const children = RESULTS_SCHEMA.fields.map((field) => {
+            const make = derived[field.name];
+            if (make)
+                return make();
+            const existing = column(field.name);
+            if (existing)
+                return existing.data[0];
+            return vectorFromArray(new Array(batch.numRows).fill(null), field.type).data[0];
+        });
+        const data = makeData({ type: new Struct(RESULTS_SCHEMA.fields), length: batch.numRows, nullCount: 0, children });
+        return new RecordBatch(RESULTS_SCHEMA, data);
+    });
+    return { table: new Table(RESULTS_SCHEMA, batches), rewritten, placeholderThroughputs, sourceFormats };
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./lib/store/table-format.js
+
+
+
+
+/*
+ * Which Lance file format a table's version is written in ("2.0", "2.1", "2.2"). It decides who
+ * can read the table: the seed's locked Python stack (pylance 0.39) reads 2.0 and 2.1 and panics
+ * on 2.2; 2.0 cannot store a null struct. LanceDB's Node API does not say, so it is read from the
+ * version's manifest, where the data storage format is a small message of two strings: "lance"
+ * and the version (protobuf: field 1, length 5, "lance"; field 2, length 3, "2.x").
+ */
+// eslint-disable-next-line no-control-regex -- protobuf framing bytes are the point
+const FORMAT_IN_MANIFEST = /\x0a\x05lance\x12\x03(\d\.\d)/;
+/** Manifest file names of one version: `N.manifest`, or (V2 paths) `(2⁶⁴ − 1 − N)` zero-padded to 20. */
+function manifestNames(version) {
+    const inverted = (2n ** 64n - 1n - BigInt(version)).toString().padStart(20, "0");
+    return [`${version}.manifest`, `${inverted}.manifest`];
+}
+/** The file format of `table` at `version` in the store at `uri`, or null when it cannot be read. */
+async function readTableFormat(uri, table, version, env = process.env) {
+    for (const name of manifestNames(version)) {
+        const bytes = await readManifest(uri, `${table}.lance`, name, env);
+        if (bytes)
+            return FORMAT_IN_MANIFEST.exec(bytes.toString("latin1"))?.[1] ?? null;
+    }
+    return null;
+}
+async function readManifest(uri, dir, name, env) {
+    if (!(0,store_uri/* isRemoteUri */.DE)(uri)) {
+        return (0,promises_.readFile)(external_node_path_.join((0,store_uri/* localPath */.$S)(uri), dir, "_versions", name)).catch(() => null);
+    }
+    if (!/^s3:\/\//i.test(uri))
+        return null; // s3+ddb keeps its manifests behind DynamoDB's names
+    const { client, url } = s3Objects(uri, env);
+    const response = await client.fetch(url(dir, "_versions", name));
+    if (response.status !== 200) {
+        await response.body?.cancel();
+        return null;
+    }
+    return Buffer.from(await response.arrayBuffer());
 }
 
 ;// CONCATENATED MODULE: ./lib/store/sql.js
@@ -557,7 +780,27 @@ function sqlString(value, input) {
 
 
 
+
+
 const RESULTS_TABLE = "results";
+/** Rows a migration holds in memory at once (see `migrate`); LANCE_BENCH_MIGRATION_CHUNK sets it. */
+const MIGRATION_CHUNK = 50_000;
+function migrationChunk(env) {
+    const raw = env.LANCE_BENCH_MIGRATION_CHUNK;
+    if (raw === undefined || raw === "")
+        return MIGRATION_CHUNK;
+    const rows = Number(raw);
+    if (!Number.isInteger(rows) || rows < 1) {
+        throw new model/* ConfigurationError */.j1(`LANCE_BENCH_MIGRATION_CHUNK: "${raw}" is not a positive whole number of rows`);
+    }
+    return rows;
+}
+/** The version a migration started from and never finished, from the table's tags. */
+function unfinishedMigration(tags) {
+    const started = Object.keys(tags).flatMap((tag) => /^lance-bench-before-migration-v(\d+)$/.exec(tag)?.[1] ?? []);
+    const open = started.map(Number).filter((version) => !(`lance-bench-migrated-from-v${version}` in tags));
+    return open.length > 0 ? Math.max(...open) : undefined;
+}
 /** Columns with a scalar (BTREE) index: the scheduler's sha look-up and per-benchmark history. */
 const INDEXED_COLUMNS = ["sha", "benchmark_name"];
 /** Unindexed rows tolerated before a publish folds them into the indexes. */
@@ -569,18 +812,22 @@ class ResultStore {
     retry;
     log;
     indexRefreshThreshold;
-    constructor(db, uri, retry, log, indexRefreshThreshold) {
+    storageOptions;
+    constructor(db, uri, retry, log, indexRefreshThreshold, 
+    /** What the connection was opened with: a new table is given the same (and its format). */
+    storageOptions) {
         this.db = db;
         this.uri = uri;
         this.retry = retry;
         this.log = log;
         this.indexRefreshThreshold = indexRefreshThreshold;
+        this.storageOptions = storageOptions;
     }
     static async open(options) {
         const retry = options.retry ?? store_retry/* DEFAULT_RETRY */.vI;
         const log = options.log ?? (() => { });
         const db = await connectDb(options.uri, retry, log);
-        return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD);
+        return new ResultStore(db, options.uri, retry, log, options.indexRefreshThreshold ?? INDEX_REFRESH_THRESHOLD, storageOptionsFor(options.uri));
     }
     /**
      * Opens a store that must already exist, for reading: never creates the folder or the
@@ -661,7 +908,10 @@ class ResultStore {
         return (0,store_retry/* withStoreRetry */.sv)(`creating table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)}`, async () => {
             try {
                 const schema = resultsSchema(await (0,store_lancedb/* loadArrow */._l)());
-                const table = await this.db.createEmptyTable(RESULTS_TABLE, schema, { mode: "create" });
+                const table = await this.db.createEmptyTable(RESULTS_TABLE, schema, {
+                    mode: "create",
+                    storageOptions: this.newTableOptions(),
+                });
                 return { table, created: true };
             }
             catch (error) {
@@ -722,6 +972,18 @@ class ResultStore {
             return operation();
         }, this.retry, this.log);
     }
+    /** New tables are created in the one format both this suite and the seed's tools read. */
+    newTableOptions() {
+        return { ...this.storageOptions, new_table_data_storage_version: RESULTS_FORMAT };
+    }
+    /** Reads that filter on lance-bench's own columns need a table that has them. */
+    async requireMigrated(table, what) {
+        const names = new Set((await table.schema()).fields.map((f) => f.name));
+        if (!names.has("sha") || !names.has("run")) {
+            throw new model/* ConfigurationError */.j1(`${what}: table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)} was written by the seed's tools and has ` +
+                `none of lance-bench's columns; run lance-bench migrate --db ${(0,store_uri/* redactUri */.sU)(this.uri)} --apply first`);
+        }
+    }
     /** A table written by another tool version must have every column we write. */
     async checkSchema(table) {
         const existing = new Set((await table.schema()).fields.map((f) => f.name));
@@ -730,8 +992,186 @@ class ResultStore {
             .filter((name) => !existing.has(name));
         if (missing.length > 0) {
             throw new model/* StoreError */.AD(`table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)} lacks the columns ${missing.join(", ")}; ` +
-                "it was written by an older tool and must be migrated before this suite writes to it");
+                `it was written by an older tool: run lance-bench migrate --db ${(0,store_uri/* redactUri */.sU)(this.uri)} --apply first`);
         }
+    }
+    /** What the table is: format, columns, indexes and rows, and whether the seed's tools can read it. */
+    async inspect() {
+        const table = await this.existingTable();
+        if (!table) {
+            return { exists: false, version: null, format: null, rows: 0, columns: [], check: null, indexes: [], seed: null };
+        }
+        const [schema, version, rows, indexes] = await (0,store_retry/* withStoreRetry */.sv)("inspecting the table", () => Promise.all([table.schema(), table.version(), table.countRows(), table.listIndices()]), this.retry, this.log);
+        const format = await readTableFormat(this.uri, RESULTS_TABLE, version);
+        const check = checkColumns(schema, resultsSchema(await (0,store_lancedb/* loadArrow */._l)()));
+        const seedProblem = format === null
+            ? "its file format could not be read"
+            : !SEED_READABLE_FORMATS.has(format)
+                ? `format ${format}: the seed's pylance 0.39 reads 2.0 and 2.1 only`
+                : unrecognised(check);
+        return {
+            exists: true,
+            version,
+            format,
+            rows,
+            columns: schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
+            check,
+            indexes: indexes.map((i) => ({ name: i.name, columns: i.columns, type: i.indexType })),
+            seed: { readable: seedProblem === undefined, reason: seedProblem ?? null },
+        };
+    }
+    /**
+     * Brings the table to the suite's schema in the format both tools read (see migration.ts).
+     * A format changes only by rewriting the table as a new version of itself (an Overwrite), and
+     * LanceDB takes a write whole, in memory: so the rows are streamed from the version before,
+     * MIGRATION_CHUNK at a time — the first chunk overwrites, the rest append — and a million rows
+     * need about as much memory as one chunk. A table of one chunk or less is rewritten in one
+     * commit; a larger one shows part of its rows while the migration runs.
+     *
+     * Nothing is lost on the way: the version before is tagged `lance-bench-before-migration-vN`
+     * (it stays readable, and cleanup never removes it), the end is tagged
+     * `lance-bench-migrated-from-vN`, and a migration killed in between is finished by the next
+     * run, which merges the rows of the version before its overwrite back by id (no duplicates).
+     * That same pass brings back rows a publisher appended while the overwrite was prepared.
+     * `apply: false` only says what would be done. One migration at a time.
+     */
+    async migrate(options) {
+        const before = await this.inspect();
+        if (!before.exists) {
+            throw new model/* ConfigurationError */.j1(`db ${(0,store_uri/* redactUri */.sU)(this.uri)}: no ${RESULTS_TABLE} table there to migrate`);
+        }
+        const problem = unrecognised(before.check);
+        if (problem) {
+            throw new model/* ConfigurationError */.j1(`db ${(0,store_uri/* redactUri */.sU)(this.uri)}: table ${RESULTS_TABLE} is not one lance-bench recognises (${problem}); nothing was changed`);
+        }
+        const table = (await this.existingTable());
+        const tags = await table.tags();
+        const unfinished = unfinishedMigration(await tags.list());
+        const steps = [];
+        const missing = before.check.missing;
+        if (missing.length > 0)
+            steps.push(`add the columns ${missing.join(", ")}, filled from each row where it tells`);
+        if (before.format !== RESULTS_FORMAT) {
+            steps.push(`rewrite the table in Lance file format ${RESULTS_FORMAT} (it is ${before.format ?? "unknown"})`);
+        }
+        if (options.rewrite) {
+            const pending = await (0,store_retry/* withStoreRetry */.sv)("counting the rows to rewrite", () => table.countRows(options.rewrite.pending), this.retry, this.log);
+            if (pending > 0)
+                steps.push(`${options.rewrite.step} (${pending} rows)`);
+        }
+        const overwrite = unfinished === undefined ? undefined : await this.firstVersionIn(RESULTS_FORMAT, unfinished);
+        if (overwrite !== undefined) {
+            steps.splice(0, steps.length, `finish the migration from version ${unfinished} (stopped before it ended)`);
+        }
+        const nothing = { before, steps, applied: false, after: null, restoredRows: 0, taggedVersion: null, summary: null };
+        if (steps.length === 0 || !options.apply)
+            return nothing;
+        await ensureSafeCommits(this.uri, this.retry, process.env, this.log);
+        const arrow = await (0,store_lancedb/* loadArrow */._l)();
+        const summary = { rewritten: 0, placeholderThroughputs: 0, sourceFormats: {} };
+        const convert = (batches) => {
+            const migrated = toResultsSchema(arrow, batches, options.rewrite?.row);
+            summary.rewritten += migrated.rewritten;
+            summary.placeholderThroughputs += migrated.placeholderThroughputs;
+            for (const [format, n] of Object.entries(migrated.sourceFormats)) {
+                summary.sourceFormats[format] = (summary.sourceFormats[format] ?? 0) + n;
+            }
+            return migrated.table;
+        };
+        let from;
+        let restoredRows = 0;
+        let latest;
+        if (overwrite !== undefined) {
+            from = unfinished;
+            latest = table;
+            restoredRows = await this.mergeVersion(latest, overwrite - 1, convert);
+        }
+        else {
+            from = before.version;
+            // a migration that stopped before its first commit left only its tag: start afresh
+            if (unfinished !== undefined && unfinished !== from)
+                await tags.delete(`lance-bench-before-migration-v${unfinished}`);
+            if (unfinished !== from)
+                await tags.create(`lance-bench-before-migration-v${from}`, from);
+            const storageOptions = this.newTableOptions();
+            let written;
+            for await (const chunk of this.chunksOf(from)) {
+                const data = convert(chunk);
+                if (written) {
+                    // by id, so that a retry after a commit whose answer was lost adds nothing twice
+                    await this.mergeById(written.table, data, "copying rows");
+                    continue;
+                }
+                const created = await (0,store_retry/* withStoreRetry */.sv)(`rewriting table ${RESULTS_TABLE}`, () => this.db.createTable(RESULTS_TABLE, data, { mode: "overwrite", storageOptions }), this.retry, this.log);
+                written = { table: created, version: await created.version() };
+            }
+            written ??= await (async () => {
+                const created = await this.db.createEmptyTable(RESULTS_TABLE, resultsSchema(arrow), {
+                    mode: "overwrite",
+                    storageOptions,
+                });
+                return { table: created, version: await created.version() };
+            })();
+            latest = written.table;
+            // Someone appended while the first chunk was prepared: their rows are in the version before ours.
+            if (written.version > from + 1)
+                restoredRows = await this.mergeVersion(latest, written.version - 1, convert);
+        }
+        if (restoredRows > 0)
+            this.log(`merged back ${restoredRows} rows that the rewritten version lacked`);
+        await this.maintainIndexes(latest);
+        await latest.checkoutLatest();
+        await (await latest.tags()).create(`lance-bench-migrated-from-v${from}`, await latest.version());
+        const after = await this.inspect();
+        return {
+            before,
+            steps,
+            applied: true,
+            after,
+            restoredRows,
+            taggedVersion: { tag: `lance-bench-before-migration-v${from}`, version: from },
+            summary,
+        };
+    }
+    /** The rows of one version of the table, MIGRATION_CHUNK rows at a time. */
+    async *chunksOf(version) {
+        const size = migrationChunk(process.env);
+        const source = await this.db.openTable(RESULTS_TABLE);
+        try {
+            await source.checkout(version);
+            // One bounded query per chunk: a single scan reads ahead into a large buffer while the
+            // chunks are written (a million rows, measured: 1.2 GB at peak instead of 0.86 GB).
+            // Rows come in the same order every time from one version, so offsets do not skip any.
+            for (let offset = 0;; offset += size) {
+                const chunk = await (0,store_retry/* withStoreRetry */.sv)(`reading rows ${offset}… of version ${version}`, () => source.query().offset(offset).limit(size).toArrow(), this.retry, this.log);
+                if (chunk.numRows === 0)
+                    return;
+                yield chunk.batches;
+                if (chunk.numRows < size)
+                    return;
+            }
+        }
+        finally {
+            source.close();
+        }
+    }
+    /** Merges every row of `version` the latest one lacks back into it, by id; returns how many. */
+    async mergeVersion(latest, version, convert) {
+        let merged = 0;
+        for await (const chunk of this.chunksOf(version)) {
+            merged += await this.mergeById(latest, convert(chunk), `merging back the rows of version ${version}`);
+        }
+        return merged;
+    }
+    /** The first version after `after` written in `format` (a migration's overwrite), if any. */
+    async firstVersionIn(format, after) {
+        const table = (await this.existingTable());
+        const latest = await table.version();
+        for (let version = after + 1; version <= latest; version++) {
+            if ((await readTableFormat(this.uri, RESULTS_TABLE, version)) === format)
+                return version;
+        }
+        return undefined;
     }
     /**
      * Writes all results in one commit. Rows are keyed by their deterministic `id`, so writing
@@ -785,14 +1225,42 @@ class ResultStore {
     }
     /** Which of these commits have results: one indexed query for the whole batch. */
     async shasWithResults(shas) {
+        return new Set((await this.commitsWithResults(shas)).keys());
+    }
+    /**
+     * Which of these commits have results, and how each was found: by its full sha (one indexed
+     * query for the whole batch), or — for rows the seed's tools wrote, which carry no sha — by
+     * the 7-character sha the seed puts at the end of `dut.version` (`0.15.0+abc1234`). Shas must
+     * already be validated hex.
+     */
+    async commitsWithResults(shas) {
+        const found = new Map();
         const table = await this.existingTable();
         if (!table || shas.length === 0)
-            return new Set();
-        const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
-        const rows = await (0,store_retry/* withStoreRetry */.sv)("looking up commits", 
-        // a pull request's rows say nothing about the commit's own benchmarking
-        () => table.query().where(`sha IN (${list}) AND run.pr_number IS NULL`).select(["sha"]).toArray(), this.retry, this.log);
-        return new Set(rows.map((row) => String(row.sha)));
+            return found;
+        const hasShaColumn = (await table.schema()).fields.some((f) => f.name === "sha");
+        if (hasShaColumn) {
+            const list = shas.map((sha) => sqlString(sha, "sha")).join(", ");
+            const rows = await (0,store_retry/* withStoreRetry */.sv)("looking up commits", 
+            // a pull request's rows say nothing about the commit's own benchmarking
+            () => table.query().where(`sha IN (${list}) AND run.pr_number IS NULL`).select(["sha"]).toArray(), this.retry, this.log);
+            for (const row of rows)
+                found.set(String(row.sha), "sha");
+        }
+        const rest = shas.filter((sha) => !found.has(sha));
+        if (rest.length === 0)
+            return found;
+        const versions = rest.map((sha) => `dut.version LIKE ${sqlString(`%+${sha.slice(0, 7)}`, "sha")}`).join(" OR ");
+        const seedRows = await (0,store_retry/* withStoreRetry */.sv)("looking up commits by short sha", () => table
+            .query()
+            .where(`${hasShaColumn ? "sha IS NULL AND " : ""}(${versions})`)
+            .select(["dut"])
+            .toArray(), this.retry, this.log);
+        const shortShas = new Set(seedRows.map((row) => String(row.dut.version).slice(-7)));
+        for (const sha of rest)
+            if (shortShas.has(sha.slice(0, 7)))
+                found.set(sha, "short-sha");
+        return found;
     }
     /** Stored rows as plain objects, optionally filtered by exact sha and benchmark name. */
     async query(filter = {}) {
@@ -800,8 +1268,10 @@ class ResultStore {
         if (!table)
             return [];
         const conditions = [];
-        if (filter.sha !== undefined)
+        if (filter.sha !== undefined) {
+            await this.requireMigrated(table, "looking up a commit by sha");
             conditions.push(`sha = ${sqlString(filter.sha, "sha")}`);
+        }
         if (filter.benchmark !== undefined)
             conditions.push(`benchmark_name = ${sqlString(filter.benchmark, "benchmark")}`);
         let query = table.query();
@@ -821,6 +1291,7 @@ class ResultStore {
         const table = await this.existingTable();
         if (!table || filter.names.length === 0 || filter.perBenchmark === 0)
             return [];
+        await this.requireMigrated(table, `reading the history of ${filter.ref}`);
         const names = filter.names.map((name) => sqlString(name, "benchmark")).join(", ");
         const where = `run.ref = ${sqlString(filter.ref, "ref")} AND status = 'ok' AND benchmark_name IN (${names})`;
         const rows = await (0,store_retry/* withStoreRetry */.sv)("reading history", () => table.query().where(where).toArray(), this.retry, this.log);
