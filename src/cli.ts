@@ -294,7 +294,8 @@ function declaredOptions(command: Command, declaration: CommandDeclaration, skip
           ? `--${option.name} <${value}...>`
           : `--${option.name} <${value}>`;
     const created = new Option(flags, option.description);
-    if (spec.choices) created.choices(spec.choices);
+    const choices = spec.cli?.choices ?? spec.choices;
+    if (choices) created.choices(choices);
     if (option.type === "multiline") created.argParser(collect);
     if (option.required) created.makeOptionMandatory();
     if (option.default !== undefined && option.type !== "boolean" && option.default !== "")

@@ -45097,7 +45097,10 @@ const scheduleDeclaration = (0,declare/* declareCommand */.O9)({
             choices: ["latest", "backfill", "comment"],
             default: "latest",
             value: "mode",
-            cli: { description: "latest: the newest commit; backfill: history (comment: the action only)" },
+            cli: {
+                description: "latest: the newest commit; backfill: history (comment: the action only)",
+                choices: ["latest", "backfill"],
+            },
         },
         maxCommits: {
             description: "backfill: commits to check (default: $MAX_COMMITS, else 10)",
@@ -45499,8 +45502,9 @@ function declaredOptions(command, declaration, skip = []) {
                 ? `--${option.name} <${value}...>`
                 : `--${option.name} <${value}>`;
         const created = new Option(flags, option.description);
-        if (spec.choices)
-            created.choices(spec.choices);
+        const choices = spec.cli?.choices ?? spec.choices;
+        if (choices)
+            created.choices(choices);
         if (option.type === "multiline")
             created.argParser(collect);
         if (option.required)

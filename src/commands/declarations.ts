@@ -549,7 +549,10 @@ export const scheduleDeclaration = declareCommand({
       choices: ["latest", "backfill", "comment"],
       default: "latest",
       value: "mode",
-      cli: { description: "latest: the newest commit; backfill: history (comment: the action only)" },
+      cli: {
+        description: "latest: the newest commit; backfill: history (comment: the action only)",
+        choices: ["latest", "backfill"],
+      },
     },
     maxCommits: {
       description: "backfill: commits to check (default: $MAX_COMMITS, else 10)",

@@ -20,6 +20,8 @@ export type OptionType =
 /** What differs on one surface (wording, a default only the action has, a required CLI flag). */
 export interface SurfaceOverride {
   description?: string;
+  /** Values only this surface accepts (the schedule action's `comment` mode needs an event). */
+  choices?: readonly string[];
   default?: string | number | boolean;
   required?: boolean;
 }
