@@ -64,33 +64,27 @@ async function seed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
+/** The seed's publisher on one sample file, as one commit of version `version` at `timestamp`. */
+const seedPublishFile = (
+  kind: "criterion" | "pytest",
+  db: string,
+  version: string,
+  timestamp: number,
+  env: NodeJS.ProcessEnv = {},
+  extra: string[] = [],
+) =>
+  seed(
+    [
+      `publish-${kind}`,
+      sample(kind === "criterion" ? "cargo-criterion.jsonl" : "pytest-benchmark-5.json"),
+      ...["--db", db, "--version", version, "--timestamp", String(timestamp), ...extra],
+    ],
+    env,
+  );
+
 const seedPublish = async (db: string, env: NodeJS.ProcessEnv = {}) => {
-  await seed(
-    [
-      "publish-criterion",
-      sample("cargo-criterion.jsonl"),
-      "--db",
-      db,
-      "--version",
-      `0.1.0+${SHA7}`,
-      "--timestamp",
-      "1700000000",
-    ],
-    env,
-  );
-  await seed(
-    [
-      "publish-pytest",
-      sample("pytest-benchmark-5.json"),
-      "--db",
-      db,
-      "--version",
-      "0.1.0+def5678",
-      "--timestamp",
-      "1700000100",
-    ],
-    env,
-  );
+  await seedPublishFile("criterion", db, `0.1.0+${SHA7}`, 1_700_000_000, env);
+  await seedPublishFile("pytest", db, "0.1.0+def5678", 1_700_000_100, env);
 };
 const seedCount = async (db: string, env: NodeJS.ProcessEnv = {}) =>
   (await seed(["read", "--db", db], env)).count as number;
@@ -153,19 +147,7 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
 
   await ourPublish(db, "e".repeat(40), env);
   // the seed's publisher still appends (its ten columns only), and its readers see every row
-  await seed(
-    [
-      "publish-criterion",
-      sample("cargo-criterion.jsonl"),
-      "--db",
-      db,
-      "--version",
-      "0.1.0+1234567",
-      "--timestamp",
-      "1700000200",
-    ],
-    env,
-  );
+  await seedPublishFile("criterion", db, "0.1.0+1234567", 1_700_000_200, env);
   const rows = (await doctor(db, env)).rows;
   expect(rows).toBeGreaterThan(16);
   expect(await seedCount(db, env)).toBe(rows);
@@ -281,18 +263,7 @@ describe("the seed's table, migrated", () => {
     need(ctx);
     const db = path.join(root, "killed");
     const env = { LANCE_BENCH_MIGRATION_CHUNK: "1000" };
-    await seed([
-      "publish-pytest",
-      sample("pytest-benchmark-5.json"),
-      "--db",
-      db,
-      "--version",
-      "0.1.0",
-      "--timestamp",
-      "1700000000",
-      "--commits",
-      "3000",
-    ]);
+    await seedPublishFile("pytest", db, "0.1.0", 1_700_000_000, {}, ["--commits", "3000"]);
     const rows = await seedCount(db);
     expect(rows).toBe(12_000);
     // kill it once the overwrite and two more chunks are committed: the table then holds part of its rows
