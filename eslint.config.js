@@ -9,6 +9,7 @@ export default tseslint.config(
       "node_modules/",
       "fixtures/",
       "test-output/",
+      "test/support/vendor/",
       "bench/output/",
       "scratch/",
       ".venv/",

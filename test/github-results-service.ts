@@ -31,6 +31,8 @@ export interface ResultsService {
   env: Record<string, string>;
   /** Finalized artifacts by name: the uploaded blob, a zip unless uploaded with skipArchive. */
   artifacts: Map<string, Buffer>;
+  /** A finalized artifact's id and a signed URL to read its blob (what GitHub's REST API redirects to). */
+  artifactDownload(name: string): { id: number; url: string } | undefined;
   /** Finalized cache entries by key: the uploaded archive (tar, zstd- or gzip-compressed). */
   cacheEntries: Map<string, Buffer>;
   /** Every request, in order, with the status it got (conflicts and misses included). */
@@ -113,7 +115,7 @@ export async function startResultsService(): Promise<ResultsService> {
 
   /** Blob storage: path → content once committed, plus blocks staged but not yet committed. */
   const blobs = new Map<string, { data?: Buffer; blocks: Map<string, Buffer>; sealed: boolean }>();
-  const artifactRecords = new Map<string, { blob: string; finalized: boolean }>();
+  const artifactRecords = new Map<string, { blob: string; finalized: boolean; id?: number }>();
   const cacheRecords: { id: number; key: string; version: string; blob: string; finalized: boolean }[] = [];
   let nextId = 1;
 
@@ -182,8 +184,9 @@ export async function startResultsService(): Promise<ResultsService> {
       const digest = `sha256:${createHash("sha256").update(data).digest("hex")}`;
       if (body.hash !== digest) throw invalid(`hash ${String(body.hash)} but the blob is ${digest}`);
       record.finalized = true;
+      record.id = nextId++;
       artifacts.set(name, data);
-      return { ok: true, artifact_id: String(nextId++) };
+      return { ok: true, artifact_id: String(record.id) };
     },
   };
 
@@ -390,6 +393,11 @@ export async function startResultsService(): Promise<ResultsService> {
       RUNNER_TEMP: runnerTemp,
     },
     artifacts,
+    artifactDownload(name) {
+      const record = artifactRecords.get(name);
+      if (!record?.finalized || record.id === undefined) return undefined;
+      return { id: record.id, url: signedUrl("r", record.blob) };
+    },
     cacheEntries,
     requests,
     unexpected,

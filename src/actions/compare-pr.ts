@@ -1,11 +1,12 @@
-import { writeFile } from "node:fs/promises";
+import { access, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
 import { comparePr, parseComparePrOptions } from "../commands/compare-pr.js";
 import { comparePrDeclaration } from "../commands/declarations.js";
-import { LanceBenchError, type BenchmarkComparison } from "../model/index.js";
+import { ConfigurationError, LanceBenchError, type BenchmarkComparison } from "../model/index.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
+import { downloadResultsArtifact, type DownloadedResults } from "./artifacts.js";
 import { actionGitHubClient, eventPayload } from "./github.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
@@ -20,7 +21,7 @@ export const Outputs = {
 interface Event {
   pull_request?: { number?: number };
   issue?: { number?: number; pull_request?: unknown };
-  workflow_run?: { head_sha?: string; head_repository?: { full_name?: string } | null };
+  workflow_run?: { id?: number; head_sha?: string; head_repository?: { full_name?: string } | null };
 }
 
 /** The pull request this run belongs to: the input, else the triggering event's. */
@@ -48,10 +49,23 @@ export async function run(): Promise<void> {
       expectedHeadSha = event.workflow_run.head_sha;
       expectedHeadRepository = event.workflow_run.head_repository?.full_name;
     }
+    const downloaded = inputs.artifact
+      ? await downloadArtifactOf(inputs.artifact, inputs.artifactRunId, event, token)
+      : undefined;
+    if (
+      downloaded?.pullRequest &&
+      expectedHeadSha !== undefined &&
+      downloaded.pullRequest.head_sha !== expectedHeadSha
+    ) {
+      throw new ConfigurationError(
+        `artifact ${inputs.artifact} holds results of ${downloaded.pullRequest.head_sha}, not of the head that ran (${expectedHeadSha}): nothing was written`,
+      );
+    }
     const options = parseComparePrOptions({
       ...inputs,
-      base: inputs.base ?? ["history"],
-      prNumber: inputs.prNumber ?? prNumberFromEvent(event),
+      ...(downloaded ? await resultsOf(downloaded, inputs) : {}),
+      base: inputs.base ?? (downloaded ? await baseOf(downloaded) : undefined) ?? ["history"],
+      prNumber: inputs.prNumber ?? downloaded?.pullRequest?.number ?? prNumberFromEvent(event),
       expectedHeadSha,
       expectedHeadRepository,
       // empty is not absent here: the token's own login, asked from GitHub
@@ -85,4 +99,40 @@ export async function run(): Promise<void> {
       );
     }
   });
+}
+
+/** The artifact of this run, or (a `workflow_run` job) of the run that triggered it, or of `runId`. */
+async function downloadArtifactOf(
+  name: string,
+  runIdInput: string | undefined,
+  event: Event,
+  token: string | undefined,
+): Promise<DownloadedResults> {
+  const runId = runIdInput !== undefined && runIdInput !== "" ? Number(runIdInput) : event.workflow_run?.id;
+  if (runId !== undefined && (!Number.isSafeInteger(runId) || runId < 1)) {
+    throw ConfigurationError.forInput("artifact-run-id", "must be a workflow run id");
+  }
+  const into = await mkdtemp(path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), "lance-bench-artifact-"));
+  if (runId === undefined) return downloadResultsArtifact(name, into, undefined);
+  const repository = process.env.GITHUB_REPOSITORY ?? "";
+  if (!token) throw ConfigurationError.forInput("token", "is required to download an artifact of another run");
+  return downloadResultsArtifact(name, into, { runId, repository, token });
+}
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+/** The head results in the artifact, unless `head` names them. */
+async function resultsOf(downloaded: DownloadedResults, inputs: { head?: string[] }) {
+  return inputs.head && inputs.head.length > 0 ? {} : { head: [path.join(downloaded.dir, "results-*.jsonl")] };
+}
+
+/** A same-runner A/B's base results in the artifact, if it has any. */
+async function baseOf(downloaded: DownloadedResults): Promise<string[] | undefined> {
+  return (await exists(path.join(downloaded.dir, "base")))
+    ? [path.join(downloaded.dir, "base", "results-*.jsonl")]
+    : undefined;
 }

@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { runRustDeclaration } from "../commands/declarations.js";
 import { crateSlug, failedCratesError, parseRunRustOptions, runRust } from "../commands/run-rust.js";
 import { runRustMarkdownReport } from "../report/run-summary.js";
-import { flamegraphArtifacts, resultsArtifact, uploadArtifacts } from "./artifacts.js";
+import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadFolderArtifact } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
 import { runDependencies } from "./run-inputs.js";
@@ -20,14 +20,27 @@ export async function run(): Promise<void> {
       core.error(crate.error ?? "failed", { title: `lance-bench run-rust: ${crate.path} failed` });
     }
     await uploadArtifacts([
-      ...(options.mode === "pr"
-        ? summary.crates.flatMap((c) => [
-            ...(c.resultsFile ? [resultsArtifact(crateSlug(c.path), c.resultsFile)] : []),
-            ...(c.baseResultsFile ? [resultsArtifact(`base-${crateSlug(c.path)}`, c.baseResultsFile)] : []),
-          ])
-        : []),
+      ...(inputs.artifact
+        ? []
+        : [
+            ...(options.mode === "pr"
+              ? summary.crates.flatMap((c) => [
+                  ...(c.resultsFile ? [resultsArtifact(crateSlug(c.path), c.resultsFile)] : []),
+                  ...(c.baseResultsFile ? [resultsArtifact(`base-${crateSlug(c.path)}`, c.baseResultsFile)] : []),
+                ])
+              : []),
+          ]),
       ...flamegraphArtifacts(summary.profile),
     ]);
+    if (inputs.artifact) {
+      await uploadFolderArtifact(
+        inputs.artifact,
+        path.resolve(options.outputDir),
+        options.mode === "pr" && options.prNumber !== undefined
+          ? { number: options.prNumber, head_sha: summary.sha, base_sha: summary.baseSha }
+          : undefined,
+      );
+    }
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));
     core.setOutput(Outputs.Count, summary.published?.rowsWritten ?? 0);
     core.setOutput(

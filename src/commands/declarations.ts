@@ -227,6 +227,13 @@ function runCommonOptions(text: RunText) {
         description: "environment variables the benchmarked code may see besides the allowlist (no credentials)",
       },
     },
+    artifact: {
+      description:
+        "Upload <output-dir> as one artifact of this name for a later job (mode pr: with pull-request.json, for compare-pr's artifact); empty: per-file artifacts in mode pr",
+      value: "name",
+      only: "action",
+      adapterOnly: true,
+    },
     json,
   } satisfies Record<string, OptionDeclaration>;
 }
@@ -613,15 +620,19 @@ export const comparePrDeclaration = declareCommand({
       split: "comma-newline",
       required: true,
       value: "input",
+      action: {
+        required: false,
+        description:
+          "The PR's results: lance-bench results files (or tool outputs), one per line; or sha:<commit> in the store (default with artifact: its results-*.jsonl)",
+      },
       cli: { description: "result files or folders, or sha:<commit> in the store" },
     },
     base: {
       description:
-        "Baseline: results files of the base (e.g. from a same-runner A/B), sha:<commit> in the store, or history[:N] (main's last N results)",
+        "Baseline: results files of the base (e.g. from a same-runner A/B), sha:<commit> in the store, or history[:N] (main's last N results); default: the artifact's base/ results when it has them, else history",
       type: "list",
       split: "comma-newline",
       value: "input",
-      action: { default: "history" },
       cli: {
         description: "result files or folders, sha:<commit> in the store, or history[:N]",
         required: true,
@@ -662,6 +673,21 @@ export const comparePrDeclaration = declareCommand({
         "The repository (owner/name) of that head: both or neither (default in a workflow_run job: the run's head_repository)",
       value: "owner/name",
       cli: { description: "comment only when the PR's head is in this repository" },
+    },
+    artifact: {
+      description:
+        "Download this results artifact (a run action's artifact): head and base default to its results-*.jsonl and base/results-*.jsonl, pr-number to its pull-request.json",
+      value: "name",
+      only: "action",
+      adapterOnly: true,
+    },
+    artifactRunId: {
+      description:
+        "The workflow run that uploaded the artifact (default: the triggering workflow_run's id, else this run)",
+      type: "number",
+      value: "id",
+      only: "action",
+      adapterOnly: true,
     },
     token: {
       description: "Token with pull-requests: write, for the comment",
