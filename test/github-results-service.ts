@@ -115,7 +115,7 @@ export async function startResultsService(): Promise<ResultsService> {
 
   /** Blob storage: path → content once committed, plus blocks staged but not yet committed. */
   const blobs = new Map<string, { data?: Buffer; blocks: Map<string, Buffer>; sealed: boolean }>();
-  const artifactRecords = new Map<string, { blob: string; finalized: boolean; id?: number }>();
+  const artifactRecords = new Map<string, { blob: string; finalized: boolean; id?: number; createdAt?: string }>();
   const cacheRecords: { id: number; key: string; version: string; blob: string; finalized: boolean }[] = [];
   let nextId = 1;
 
@@ -185,10 +185,54 @@ export async function startResultsService(): Promise<ResultsService> {
       if (body.hash !== digest) throw invalid(`hash ${String(body.hash)} but the blob is ${digest}`);
       record.finalized = true;
       record.id = nextId++;
+      record.createdAt = new Date().toISOString();
       artifacts.set(name, data);
       return { ok: true, artifact_id: String(record.id) };
     },
   };
+
+  /** A finalized artifact as ListArtifacts describes it (int64 as strings, a Timestamp as RFC 3339). */
+  const listed = (name: string, record: { blob: string; id?: number; createdAt?: string }) => {
+    const data = committed(record.blob);
+    return {
+      workflow_run_backend_id: runId,
+      workflow_job_run_backend_id: jobId,
+      database_id: String(record.id),
+      name,
+      size: String(data.length),
+      created_at: record.createdAt,
+      digest: `sha256:${createHash("sha256").update(data).digest("hex")}`,
+    };
+  };
+  Object.assign(artifactMethods, {
+    // Downloading in the run that uploaded (another job of it): the run's artifacts, by name or id.
+    ListArtifacts(body: Json) {
+      fields(
+        body,
+        ["workflow_run_backend_id", "workflow_job_run_backend_id", "name_filter", "id_filter"],
+        ["workflow_run_backend_id", "workflow_job_run_backend_id"],
+      );
+      if (body.workflow_run_backend_id !== runId) throw invalid("workflow_run_backend_id does not match the token");
+      const nameFilter = body.name_filter === undefined ? undefined : nonEmptyString(body, "name_filter");
+      const idFilter = body.id_filter === undefined ? undefined : int64(body, "id_filter");
+      const artifactsListed = [...artifactRecords.entries()]
+        .filter(([name, record]) => record.finalized && (nameFilter === undefined || name === nameFilter))
+        .filter(([, record]) => idFilter === undefined || record.id === idFilter)
+        .map(([name, record]) => listed(name, record));
+      return { artifacts: artifactsListed };
+    },
+    GetSignedArtifactURL(body: Json) {
+      fields(
+        body,
+        ["workflow_run_backend_id", "workflow_job_run_backend_id", "name"],
+        ["workflow_run_backend_id", "workflow_job_run_backend_id", "name"],
+      );
+      if (body.workflow_run_backend_id !== runId) throw invalid("workflow_run_backend_id does not match the token");
+      const record = artifactRecords.get(nonEmptyString(body, "name"));
+      if (!record?.finalized) throw new ServiceError(404, "not_found", `no artifact ${String(body.name)}`);
+      return { signed_url: signedUrl("r", record.blob) };
+    },
+  });
 
   /** The cache version is the client's sha256 of paths, compression method and a salt. */
   const version = (body: Json) => {

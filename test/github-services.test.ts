@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { Readable, type Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { uploadArtifacts } from "../src/actions/artifacts.js";
+import { downloadResultsArtifact, uploadArtifacts, uploadFolderArtifact } from "../src/actions/artifacts.js";
 import { GitHubActionsCache, buildCacheForRunner } from "../src/actions/github-cache.js";
 import { LocalDirectoryCache } from "../src/run/build-cache.js";
 import { startResultsService, type ResultsService } from "./github-results-service.js";
@@ -70,6 +70,33 @@ describe("GitHub results services", () => {
     vi.unstubAllEnvs();
   });
 
+  it("uploads a run's output folder as one artifact and downloads it in a later job of the run", async () => {
+    useService(service);
+    const out = path.join(dir, "folder-artifact");
+    mkdirSync(path.join(out, "base"), { recursive: true });
+    writeFileSync(path.join(out, "results-a.jsonl"), '{"head":1}\n');
+    writeFileSync(path.join(out, "base", "results-a.jsonl"), '{"base":1}\n');
+    const headSha = "c".repeat(40);
+    await uploadFolderArtifact("lance-bench-pr-folder", out, { number: 12, head_sha: headSha });
+    const into = path.join(dir, "folder-download");
+    const downloaded = await downloadResultsArtifact("lance-bench-pr-folder", into, undefined);
+    expect(snapshot(into)).toEqual(snapshot(out));
+    expect(downloaded.pullRequest).toEqual({ number: 12, head_sha: headSha });
+    expect(service.unexpected).toEqual([]);
+  });
+
+  it("refuses a pull-request.json that does not hold a number and full shas, naming the field", async () => {
+    useService(service);
+    const out = path.join(dir, "forged-artifact");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, "results-a.jsonl"), "{}\n");
+    writeFileSync(path.join(out, "pull-request.json"), '{"number": "7; rm -rf /", "head_sha": "x"}');
+    await uploadFolderArtifact("lance-bench-forged", out, undefined);
+    await expect(
+      downloadResultsArtifact("lance-bench-forged", path.join(dir, "forged-download"), undefined),
+    ).rejects.toThrow(/lance-bench-forged\/pull-request.json: number must be a pull request number/);
+  });
+
   it("leaves artifacts alone off GitHub", async () => {
     useNoService(service);
     const file = path.join(dir, "alone.json");
@@ -93,7 +120,10 @@ describe("GitHub results services", () => {
       { name: "lance-bench-flamegraph", file: flamegraph },
     ]);
 
-    expect([...service.artifacts.keys()].sort()).toEqual(["lance-bench-flamegraph", "lance-bench-results-main"]);
+    expect([...service.artifacts.keys()].filter((name) => !/folder|forged/.test(name)).sort()).toEqual([
+      "lance-bench-flamegraph",
+      "lance-bench-results-main",
+    ]);
     // v2+ artifacts are zips holding the files relative to the root directory (the file's folder).
     for (const [name, file] of [
       ["lance-bench-results-main", results],
