@@ -50,12 +50,13 @@ export function s3StorageOptions(env: NodeJS.ProcessEnv = process.env): Record<s
   set("aws_access_key_id", env.AWS_ACCESS_KEY_ID);
   set("aws_secret_access_key", env.AWS_SECRET_ACCESS_KEY);
   set("aws_session_token", env.AWS_SESSION_TOKEN);
-  set("region", env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
-  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  // an empty variable is unset (a workflow passes `inputs.x || env.X`, which can be "")
+  set("region", env.AWS_REGION || env.AWS_DEFAULT_REGION);
+  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   set("endpoint", endpoint);
   if (endpoint?.startsWith("http://")) options.allow_http = "true";
   // s3+ddb:// commits through a DynamoDB table; a DynamoDB-compatible server is named the same way.
-  set("dynamodb_endpoint", env.AWS_ENDPOINT_URL_DYNAMODB ?? env.DYNAMODB_ENDPOINT);
+  set("dynamodb_endpoint", env.AWS_ENDPOINT_URL_DYNAMODB || env.DYNAMODB_ENDPOINT);
   // The object store's own retries (default: 10 tries over up to 180 s) sit inside ours
   // (retry.ts); keep them short so an unreachable store fails within a bounded, documented
   // budget. The object store's own variables still win.

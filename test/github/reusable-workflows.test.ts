@@ -82,18 +82,6 @@ const LOCAL_ACTION = /^\.\/\.lance-bench\/actions\/([\w-]+)$/;
 const REMOTE_ACTION = /^lancedb\/lance-bench\/actions\/([\w-]+)@[0-9a-f]{40}$/;
 const REMOTE_WORKFLOW = /^lancedb\/lance-bench\/\.github\/workflows\/([\w.-]+)@[0-9a-f]{40}$/;
 
-/*
- * Inputs the lead is adding in src/ (run-*: artifact; compare-pr: artifact, artifact-run-id,
- * and head no longer required with an artifact). TODO: remove this overlay once the rebuilt
- * actions/*\/action.yml files declare them; until then it applies only where they do not.
- */
-const PENDING_INPUTS: Record<string, { add: string[]; optional?: string[] }> = {
-  "run-rust": { add: ["artifact"] },
-  "run-python": { add: ["artifact"] },
-  "run-pipeline": { add: ["artifact"] },
-  "compare-pr": { add: ["artifact", "artifact-run-id"], optional: ["head"] },
-};
-
 function actionInputs(name: string): { all: Set<string>; required: Set<string> } {
   const file = path.join(ROOT, "actions", name, "action.yml");
   expect(existsSync(file), `actions/${name}/action.yml`).toBe(true);
@@ -104,11 +92,6 @@ function actionInputs(name: string): { all: Set<string>; required: Set<string> }
       .filter(([, d]) => d.required === true && d.default === undefined)
       .map(([k]) => k),
   );
-  const pending = PENDING_INPUTS[name];
-  if (pending && !pending.add.every((k) => all.has(k))) {
-    for (const k of pending.add) all.add(k);
-    for (const k of pending.optional ?? []) required.delete(k);
-  }
   return { all, required };
 }
 

@@ -1,0 +1,251 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { conformingExample } from "../github-openapi.js";
+import type { RecordedRequest } from "../github-server.js";
+import { ROOT, commitAll, git, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
+import { ACT } from "../support/act.js";
+import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
+import { installRepositoryWorld } from "../support/github-world.js";
+
+/**
+ * @bench-bot under act: a pull request slows one function of a Criterion crate whose main has
+ * history in the store. A maintainer's `@bench-bot benchmark --rust-only` → bench-bot.yml (the
+ * example caller) dispatches run-benchmarks.yml for the head the maintainer saw; that dispatch
+ * (checked against the target's declared inputs) runs under act: the PR's benchmarks without
+ * secrets, then the comment job downloads them from the same run, compares with main's history
+ * and comments on the PR. A comment by someone without write access dispatches nothing.
+ */
+const REPO = "acme/engine";
+const FORK = "contributor/engine";
+const PR = 12;
+const SCHEDULER_TOKEN = "ghs_botSchedulerTokenNeverPrinted012345";
+const work = tempDir("lance-bench-act-bot-");
+let scenario: ActScenario;
+let repo: string;
+let base: string;
+let head: string;
+let world: ReturnType<typeof installRepositoryWorld>;
+const comments: { id: number; body: string }[] = [];
+const replies: string[] = [];
+
+beforeAll(async () => {
+  scenario = await startActScenario(work, "act-bot");
+  repo = path.join(work, "engine");
+  cpSync(path.join(ROOT, "fixtures/rust-criterion"), path.join(repo, "rust"), {
+    recursive: true,
+    filter: (src) => !/\/target(\/|$)/.test(src),
+  });
+  mkdirSync(path.join(repo, ".github/workflows"), { recursive: true });
+  writeFileSync(path.join(repo, ".github/workflows/bench-bot.yml"), exampleCaller(scenario, "bench-bot.yml"));
+  writeFileSync(
+    path.join(repo, ".github/workflows/run-benchmarks.yml"),
+    exampleCaller(scenario, "run-benchmarks.yml", (w) => ({
+      "lance-bench-ref": w["lance-bench-ref"],
+      git_sha: w.git_sha,
+      pr_number: w.pr_number,
+      pr_repo: w.pr_repo,
+      run_rust: w.run_rust,
+      run_python: w.run_python,
+      rust_crates: w.rust_crates,
+      db: scenario.db,
+      "aws-region": w["aws-region"],
+      "aws-endpoint-url": scenario.s3.endpoint,
+      crates: "rust",
+      workdir: "python",
+      repetitions: "1",
+    })),
+  );
+  git(repo, ["init", "-q", "-b", "main"]);
+  git(repo, ["remote", "add", "origin", `https://github.com/${REPO}.git`]);
+  base = commitAll(repo, "main", "2026-05-01T10:00:00Z");
+  git(repo, ["checkout", "-q", "-b", "slow-adler"]);
+  const lib = path.join(repo, "rust/src/lib.rs");
+  writeFileSync(
+    lib,
+    readFileSync(lib, "utf8").replace(
+      "pub fn adler32(data: &[u8]) -> u32 {",
+      "pub fn adler32(data: &[u8]) -> u32 {\n    for _ in 0..2 {\n        std::hint::black_box(adler32_once(std::hint::black_box(data)));\n    }\n    adler32_once(data)\n}\n\nfn adler32_once(data: &[u8]) -> u32 {",
+    ),
+  );
+  head = commitAll(repo, "adler32: three passes (a regression)", "2026-05-02T10:00:00Z");
+  git(repo, ["checkout", "-q", "main"]);
+  scenario.gitServer.serve(REPO, repo);
+  world = installRepositoryWorld(scenario.github, REPO, repo);
+  world.dispatchRoute("run-benchmarks.yml");
+  installPullRequest();
+  // main's history: three runs of the base commit, published under refs/heads/main (from a
+  // laptop: run, then publish the results files with --ref)
+  const env = { ...scenario.storeEnv(), LANCE_BENCH_CACHE_DIR: path.join(work, "cli-cache") };
+  const output = path.join(work, "main-results");
+  const ran = await runCliAsync(
+    [
+      "run-rust",
+      "--repo",
+      repo,
+      "--crates",
+      "rust",
+      "--sha",
+      base,
+      "--repetitions",
+      "3",
+      "--no-publish",
+      "--output-dir",
+      output,
+    ],
+    env,
+  );
+  if (ran.code !== 0) throw new Error(`main's history: ${ran.stderr}`);
+  const published = await runCliAsync(
+    ["publish", path.join(output, "results-rust.jsonl"), "--ref", "main", "--db", scenario.db],
+    env,
+  );
+  if (published.code !== 0) throw new Error(`main's history: ${published.stderr}`);
+}, 900_000);
+
+afterAll(async () => {
+  await scenario?.close();
+});
+
+/** GitHub's view of PR #12, its commenters' permissions and its comments. */
+function installPullRequest() {
+  const { github } = scenario;
+  const pull = conformingExample("GET", "/repos/{owner}/{repo}/pulls/{pull_number}");
+  const prHead = pull.head as Record<string, unknown>;
+  github.route("GET", `/repos/${REPO}/pulls/${PR}`, () => ({
+    status: 200,
+    body: {
+      ...pull,
+      number: PR,
+      state: "open",
+      updated_at: "2026-05-02T11:00:00Z",
+      user: { ...(pull.user as object), login: "contributor" },
+      head: {
+        ...prHead,
+        sha: head,
+        ref: "slow-adler",
+        repo: { ...(prHead.repo as object), full_name: FORK, pushed_at: "2026-05-02T10:30:00Z" },
+      },
+      base: { ...(pull.base as object), sha: base, ref: "main" },
+    },
+  }));
+  const permission = (level: string) => ({
+    status: 200,
+    body: {
+      ...conformingExample("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission"),
+      permission: level,
+      role_name: level,
+    },
+  });
+  github.route("GET", `/repos/${REPO}/collaborators/maintainer/permission`, [permission("write")]);
+  github.route("GET", `/repos/${REPO}/collaborators/passerby/permission`, [permission("read")]);
+  for (const id of [31, 32])
+    github.route("POST", `/repos/${REPO}/issues/comments/${id}/reactions`, [
+      {
+        status: 201,
+        body: conformingExample("POST", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", 201),
+      },
+    ]);
+  const example = (
+    conformingExample("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments") as unknown as Record<
+      string,
+      unknown
+    >[]
+  )[0]!;
+  const asComment = (id: number, body: string) => ({
+    ...example,
+    id,
+    body,
+    user: { ...(example.user as object), login: "github-actions[bot]" },
+    html_url: `https://github.com/${REPO}/pull/${PR}#issuecomment-${id}`,
+  });
+  github.route("GET", `/repos/${REPO}/issues/${PR}/comments`, () => ({
+    status: 200,
+    body: comments.map((c) => asComment(c.id, c.body)),
+  }));
+  github.route("POST", `/repos/${REPO}/issues/${PR}/comments`, (request: RecordedRequest) => {
+    const body = (request.body as { body: string }).body;
+    // the job's token writes the verdict; the scheduler's token writes the bot's replies
+    if (request.headers.authorization?.includes(SCHEDULER_TOKEN)) {
+      replies.push(body);
+      return { status: 201, body: asComment(800 + replies.length, body) };
+    }
+    const created = { id: 9100 + comments.length, body };
+    comments.push(created);
+    return { status: 201, body: asComment(created.id, body) };
+  });
+}
+
+const repository = { full_name: REPO, name: "engine", owner: { login: "acme" }, default_branch: "main" };
+const secrets = () => ({
+  GITHUB_TOKEN: "ghs_botJobTokenNeverPrinted0123456789",
+  SCHEDULER_GITHUB_TOKEN: SCHEDULER_TOKEN,
+  AWS_ACCESS_KEY_ID: scenario.s3.env.AWS_ACCESS_KEY_ID!,
+  AWS_SECRET_ACCESS_KEY: scenario.s3.env.AWS_SECRET_ACCESS_KEY!,
+});
+const commentEvent = (id: number, login: string) => ({
+  action: "created",
+  comment: { id, body: "@bench-bot benchmark --rust-only", user: { login }, created_at: "2026-05-02T12:00:00Z" },
+  issue: { number: PR, pull_request: { url: `https://api.github.com/repos/${REPO}/pulls/${PR}` } },
+  repository,
+});
+
+describe("@bench-bot under act", () => {
+  it("a maintainer's comment dispatches the PR's head, whose run ends in a comment on the PR", async (ctx) => {
+    requireOrSkip(ctx, ACT);
+    const bot = await scenario.run({
+      repo,
+      event: "issue_comment",
+      workflow: ".github/workflows/bench-bot.yml",
+      payload: commentEvent(31, "maintainer"),
+      secrets: secrets(),
+      log: "bench-bot-comment",
+    });
+    expect(bot.code, bot.output.slice(-8000)).toBe(0);
+    expect(world.rejected).toEqual([]);
+    expect(world.dispatches).toHaveLength(1);
+    const [dispatch] = world.dispatches;
+    expect(dispatch!.inputs).toMatchObject({
+      git_sha: head,
+      pr_number: String(PR),
+      pr_repo: FORK,
+      run_python: "false",
+    });
+    const run = await scenario.run({
+      repo,
+      event: "workflow_dispatch",
+      workflow: ".github/workflows/run-benchmarks.yml",
+      payload: { inputs: dispatch!.inputs, ref: dispatch!.ref, repository },
+      secrets: secrets(),
+      log: "bench-bot-run",
+    });
+    expect(scenario.github.violations).toEqual([]);
+    expect(scenario.results.unexpected).toEqual([]);
+    // the PR's job ran without secrets; the comment job compared it with main's history
+    expect(run.output).toMatch(/Rust benchmarks \(pull request, no secrets\)\s*\] 🏁 {2}Job succeeded/);
+    // the regression fails the comment job (fail-on-regression), after the comment is written
+    expect(run.output).toMatch(/::error title=Benchmark regression::checksum\/adler32_4k/);
+    expect(comments, run.output.slice(-8000)).toHaveLength(1);
+    // the slowed function is among the regressions, judged against main's three runs
+    const regressions = comments[0]!.body.split("#### Regressions")[1]?.split("<details>")[0] ?? "";
+    expect(regressions).toMatch(/`checksum\/adler32_4k` \| [^|]+\(median of 3 runs/);
+    for (const secret of Object.values(secrets())) expect(run.output).not.toContain(secret);
+  });
+
+  it("a comment by someone without write access dispatches nothing", async (ctx) => {
+    requireOrSkip(ctx, ACT);
+    const before = world.dispatches.length;
+    const bot = await scenario.run({
+      repo,
+      event: "issue_comment",
+      workflow: ".github/workflows/bench-bot.yml",
+      payload: commentEvent(32, "passerby"),
+      secrets: secrets(),
+      log: "bench-bot-refused",
+    });
+    expect(bot.code, bot.output.slice(-8000)).toBe(0);
+    expect(world.dispatches.length).toBe(before);
+    expect(replies).toHaveLength(1);
+    expect(scenario.github.violations).toEqual([]);
+  });
+});
