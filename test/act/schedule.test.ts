@@ -178,4 +178,23 @@ describe("scheduled benchmarks under act", () => {
     expect(tick.code, tick.output.slice(-8000)).toBe(0);
     expect(world.dispatches.length).toBe(before);
   });
+
+  it("without SCHEDULER_GITHUB_TOKEN, one error names the secret and nothing is dispatched", async (ctx) => {
+    requireOrSkip(ctx, ACT);
+    const before = world.dispatches.length;
+    const { SCHEDULER_GITHUB_TOKEN: _omitted, ...withoutToken } = secrets();
+    const tick = await scenario.run({
+      repo,
+      event: "schedule",
+      workflow: ".github/workflows/schedule-benchmarks.yml",
+      payload: { schedule: "0 */6 * * *", repository },
+      secrets: withoutToken,
+      log: "schedule-no-token",
+    });
+    expect(tick.code).toBe(1);
+    const errors = tick.output.split("\n").filter((line) => line.includes("::error::"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("SCHEDULER_GITHUB_TOKEN");
+    expect(world.dispatches.length).toBe(before);
+  });
 });
