@@ -42,7 +42,7 @@ export default tseslint.config(
   {
     // Imports point one way: adapters → commands → stages → model. A stage imports only the
     // model; the model imports nothing of ours.
-    files: ["src/{parse,stats,store,context,report,github}/**/*.ts"],
+    files: ["src/{parse,stats,search,store,context,report,github}/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
