@@ -110,12 +110,12 @@ async function downloadArtifactOf(
 ): Promise<DownloadedResults> {
   const runId = runIdInput !== undefined && runIdInput !== "" ? Number(runIdInput) : event.workflow_run?.id;
   if (runId !== undefined && (!Number.isSafeInteger(runId) || runId < 1)) {
-    throw ConfigurationError.forInput("artifact-run-id", "must be a workflow run id");
+    throw new ConfigurationError("artifact-run-id: must be a workflow run id");
   }
   const into = await mkdtemp(path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), "lance-bench-artifact-"));
   if (runId === undefined) return downloadResultsArtifact(name, into, undefined);
   const repository = process.env.GITHUB_REPOSITORY ?? "";
-  if (!token) throw ConfigurationError.forInput("token", "is required to download an artifact of another run");
+  if (!token) throw new ConfigurationError("token: is required to download an artifact of another run");
   return downloadResultsArtifact(name, into, { runId, repository, token });
 }
 

@@ -183,9 +183,15 @@ const secrets = () => ({
   AWS_ACCESS_KEY_ID: scenario.s3.env.AWS_ACCESS_KEY_ID!,
   AWS_SECRET_ACCESS_KEY: scenario.s3.env.AWS_SECRET_ACCESS_KEY!,
 });
-const commentEvent = (id: number, login: string) => ({
+const commentEvent = (id: number, login: string, association: string) => ({
   action: "created",
-  comment: { id, body: "@bench-bot benchmark --rust-only", user: { login }, created_at: "2026-05-02T12:00:00Z" },
+  comment: {
+    id,
+    body: "@bench-bot benchmark --rust-only",
+    user: { login },
+    author_association: association,
+    created_at: "2026-05-02T12:00:00Z",
+  },
   issue: { number: PR, pull_request: { url: `https://api.github.com/repos/${REPO}/pulls/${PR}` } },
   repository,
 });
@@ -197,7 +203,7 @@ describe("@bench-bot under act", () => {
       repo,
       event: "issue_comment",
       workflow: ".github/workflows/bench-bot.yml",
-      payload: commentEvent(31, "maintainer"),
+      payload: commentEvent(31, "maintainer", "MEMBER"),
       secrets: secrets(),
       log: "bench-bot-comment",
     });
@@ -223,23 +229,30 @@ describe("@bench-bot under act", () => {
     expect(scenario.results.unexpected).toEqual([]);
     // the PR's job ran without secrets; the comment job compared it with main's history
     expect(run.output).toMatch(/Rust benchmarks \(pull request, no secrets\)\s*\] 🏁 {2}Job succeeded/);
-    // the regression fails the comment job (fail-on-regression), after the comment is written
-    expect(run.output).toMatch(/::error title=Benchmark regression::checksum\/adler32_4k/);
     expect(comments, run.output.slice(-8000)).toHaveLength(1);
-    // the slowed function is among the regressions, judged against main's three runs
-    const regressions = comments[0]!.body.split("#### Regressions")[1]?.split("<details>")[0] ?? "";
-    expect(regressions).toMatch(/`checksum\/adler32_4k` \| [^|]+\(median of 3 runs/);
+    // The slowed function's row, judged against main's three runs: slower, and flagged unless
+    // the history is too noisy to tell (on a loaded 2-core machine it can be, and then the
+    // honest verdict is inconclusive, never unchanged or improved).
+    // its row in the table of all benchmarks (the one with a verdict column)
+    const row = comments[0]!.body
+      .split("\n")
+      .find((line) => line.startsWith("| `checksum/adler32_4k` | ") && /\| (🔴|⚪|🟢|unchanged)/.test(line));
+    expect(row, comments[0]!.body).toMatch(
+      /\| (🔴 regressed|⚪ inconclusive) \| [^|]+\(median of 3 runs[^|]*\| [^|]+\| \+\d/,
+    );
+    if (row!.includes("regressed"))
+      expect(run.output).toMatch(/::error title=Benchmark regression::checksum\/adler32_4k/);
     for (const secret of Object.values(secrets())) expect(run.output).not.toContain(secret);
   });
 
-  it("a comment by someone without write access dispatches nothing", async (ctx) => {
+  it("a read-only collaborator's comment dispatches nothing and gets one reply", async (ctx) => {
     requireOrSkip(ctx, ACT);
     const before = world.dispatches.length;
     const bot = await scenario.run({
       repo,
       event: "issue_comment",
       workflow: ".github/workflows/bench-bot.yml",
-      payload: commentEvent(32, "passerby"),
+      payload: commentEvent(32, "passerby", "COLLABORATOR"),
       secrets: secrets(),
       log: "bench-bot-refused",
     });
@@ -247,5 +260,21 @@ describe("@bench-bot under act", () => {
     expect(world.dispatches.length).toBe(before);
     expect(replies).toHaveLength(1);
     expect(scenario.github.violations).toEqual([]);
+  });
+
+  it("a stranger's comment never reaches lance-bench (the caller's author_association gate)", async (ctx) => {
+    requireOrSkip(ctx, ACT);
+    const requests = scenario.github.requests.length;
+    const bot = await scenario.run({
+      repo,
+      event: "issue_comment",
+      workflow: ".github/workflows/bench-bot.yml",
+      payload: commentEvent(33, "stranger", "NONE"),
+      secrets: secrets(),
+      log: "bench-bot-stranger",
+    });
+    expect(bot.code, bot.output.slice(-4000)).toBe(0);
+    expect(bot.output).not.toContain("Check out lance-bench");
+    expect(scenario.github.requests.length).toBe(requests);
   });
 });
