@@ -44794,6 +44794,12 @@ function runCommonOptions(text) {
                 description: "environment variables the benchmarked code may see besides the allowlist (no credentials)",
             },
         },
+        artifact: {
+            description: "Upload <output-dir> as one artifact of this name for a later job (mode pr: with pull-request.json, for compare-pr's artifact); empty: per-file artifacts in mode pr",
+            value: "name",
+            only: "action",
+            adapterOnly: true,
+        },
         json,
     };
 }
@@ -45158,14 +45164,17 @@ const comparePrDeclaration = (0,declare/* declareCommand */.O9)({
             split: "comma-newline",
             required: true,
             value: "input",
+            action: {
+                required: false,
+                description: "The PR's results: lance-bench results files (or tool outputs), one per line; or sha:<commit> in the store (default with artifact: its results-*.jsonl)",
+            },
             cli: { description: "result files or folders, or sha:<commit> in the store" },
         },
         base: {
-            description: "Baseline: results files of the base (e.g. from a same-runner A/B), sha:<commit> in the store, or history[:N] (main's last N results)",
+            description: "Baseline: results files of the base (e.g. from a same-runner A/B), sha:<commit> in the store, or history[:N] (main's last N results); default: the artifact's base/ results when it has them, else history",
             type: "list",
             split: "comma-newline",
             value: "input",
-            action: { default: "history" },
             cli: {
                 description: "result files or folders, sha:<commit> in the store, or history[:N]",
                 required: true,
@@ -45203,6 +45212,19 @@ const comparePrDeclaration = (0,declare/* declareCommand */.O9)({
             description: "The repository (owner/name) of that head: both or neither (default in a workflow_run job: the run's head_repository)",
             value: "owner/name",
             cli: { description: "comment only when the PR's head is in this repository" },
+        },
+        artifact: {
+            description: "Download this results artifact (a run action's artifact): head and base default to its results-*.jsonl and base/results-*.jsonl, pr-number to its pull-request.json",
+            value: "name",
+            only: "action",
+            adapterOnly: true,
+        },
+        artifactRunId: {
+            description: "The workflow run that uploaded the artifact (default: the triggering workflow_run's id, else this run)",
+            type: "number",
+            value: "id",
+            only: "action",
+            adapterOnly: true,
         },
         token: {
             description: "Token with pull-requests: write, for the comment",
@@ -46550,13 +46572,14 @@ function s3StorageOptions(env = process.env) {
     set("aws_access_key_id", env.AWS_ACCESS_KEY_ID);
     set("aws_secret_access_key", env.AWS_SECRET_ACCESS_KEY);
     set("aws_session_token", env.AWS_SESSION_TOKEN);
-    set("region", env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
-    const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+    // an empty variable is unset (a workflow passes `inputs.x || env.X`, which can be "")
+    set("region", env.AWS_REGION || env.AWS_DEFAULT_REGION);
+    const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
     set("endpoint", endpoint);
     if (endpoint?.startsWith("http://"))
         options.allow_http = "true";
     // s3+ddb:// commits through a DynamoDB table; a DynamoDB-compatible server is named the same way.
-    set("dynamodb_endpoint", env.AWS_ENDPOINT_URL_DYNAMODB ?? env.DYNAMODB_ENDPOINT);
+    set("dynamodb_endpoint", env.AWS_ENDPOINT_URL_DYNAMODB || env.DYNAMODB_ENDPOINT);
     // The object store's own retries (default: 10 tries over up to 180 s) sit inside ours
     // (retry.ts); keep them short so an unreachable store fails within a bounded, documented
     // budget. The object store's own variables still win.

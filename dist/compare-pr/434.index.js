@@ -2,7 +2,7 @@ export const id = 434;
 export const ids = [434];
 export const modules = {
 
-/***/ 9434:
+/***/ 59434:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,13 +18,13 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
+var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __webpack_require__(3118);
+var model = __webpack_require__(53118);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: ./lib/store/retry.js + 2 modules
-var store_retry = __webpack_require__(5478);
+var store_retry = __webpack_require__(15478);
 ;// CONCATENATED MODULE: ./node_modules/aws4fetch/dist/aws4fetch.esm.mjs
 /**
  * @license MIT <https://opensource.org/licenses/MIT>
@@ -320,7 +320,7 @@ function guessServiceRegion(url, headers) {
 
 
 // EXTERNAL MODULE: ./lib/store/uri.js
-var store_uri = __webpack_require__(9755);
+var store_uri = __webpack_require__(19755);
 ;// CONCATENATED MODULE: ./lib/store/s3-objects.js
 
 
@@ -441,7 +441,7 @@ function ensureSafeCommits(uri, retry, env = process.env, log = () => { }) {
 }
 
 // EXTERNAL MODULE: ./lib/store/lancedb.js
-var store_lancedb = __webpack_require__(9608);
+var store_lancedb = __webpack_require__(49608);
 ;// CONCATENATED MODULE: ./lib/store/connect.js
 
 
@@ -710,7 +710,7 @@ function toResultsSchema(arrow, input, rewrite) {
 }
 
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(76760);
 ;// CONCATENATED MODULE: ./lib/store/table-format.js
 
 
