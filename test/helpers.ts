@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, type TestContext } from "vitest";
@@ -198,4 +198,24 @@ export function requireOrSkip(ctx: TestContext, tool: OptionalTool): void {
   const reason = `${tool.name} is not installed (${missing}): skipped; to run it: ${tool.install}`;
   console.log(`skipping "${ctx.task.name}": ${reason}`);
   ctx.skip(reason);
+}
+
+/** Makes the Criterion fixture's adler32 run three passes (a threefold regression) in `lib`. */
+export function slowDownAdler32(lib: string): void {
+  writeFileSync(
+    lib,
+    readFileSync(lib, "utf8").replace(
+      "pub fn adler32(data: &[u8]) -> u32 {",
+      [
+        "pub fn adler32(data: &[u8]) -> u32 {",
+        "    for _ in 0..2 {",
+        "        std::hint::black_box(adler32_once(std::hint::black_box(data)));",
+        "    }",
+        "    adler32_once(data)",
+        "}",
+        "",
+        "fn adler32_once(data: &[u8]) -> u32 {",
+      ].join("\n"),
+    ),
+  );
 }

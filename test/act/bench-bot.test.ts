@@ -1,12 +1,11 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformingExample } from "../github-openapi.js";
-import type { RecordedRequest } from "../github-server.js";
-import { ROOT, commitAll, git, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
+import { commitAll, git, requireOrSkip, runCliAsync, slowDownAdler32, tempDir } from "../helpers.js";
 import { ACT } from "../support/act.js";
-import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
-import { installRepositoryWorld } from "../support/github-world.js";
+import { exampleCaller, fixtureProject, startActScenario, type ActScenario } from "../support/act-scenario.js";
+import { installPullRequest, installRepositoryWorld } from "../support/github-world.js";
 
 /**
  * @bench-bot under act: a pull request slows one function of a Criterion crate whose main has
@@ -26,54 +25,35 @@ let repo: string;
 let base: string;
 let head: string;
 let world: ReturnType<typeof installRepositoryWorld>;
-const comments: { id: number; body: string }[] = [];
-const replies: string[] = [];
+let comments: { id: number; body: string }[];
+let replies: string[];
 
 beforeAll(async () => {
   scenario = await startActScenario(work, "act-bot");
-  repo = path.join(work, "engine");
-  cpSync(path.join(ROOT, "fixtures/rust-criterion"), path.join(repo, "rust"), {
-    recursive: true,
-    filter: (src) => !/\/target(\/|$)/.test(src),
-  });
-  mkdirSync(path.join(repo, ".github/workflows"), { recursive: true });
+  repo = fixtureProject(scenario, REPO, { python: false });
   writeFileSync(path.join(repo, ".github/workflows/bench-bot.yml"), exampleCaller(scenario, "bench-bot.yml"));
-  writeFileSync(
-    path.join(repo, ".github/workflows/run-benchmarks.yml"),
-    exampleCaller(scenario, "run-benchmarks.yml", (w) => ({
-      "lance-bench-ref": w["lance-bench-ref"],
-      git_sha: w.git_sha,
-      pr_number: w.pr_number,
-      pr_repo: w.pr_repo,
-      run_rust: w.run_rust,
-      run_python: w.run_python,
-      rust_crates: w.rust_crates,
-      db: scenario.db,
-      "aws-region": w["aws-region"],
-      "aws-endpoint-url": scenario.s3.endpoint,
-      crates: "rust",
-      workdir: "python",
-      repetitions: "1",
-    })),
-  );
-  git(repo, ["init", "-q", "-b", "main"]);
-  git(repo, ["remote", "add", "origin", `https://github.com/${REPO}.git`]);
   base = commitAll(repo, "main", "2026-05-01T10:00:00Z");
   git(repo, ["checkout", "-q", "-b", "slow-adler"]);
-  const lib = path.join(repo, "rust/src/lib.rs");
-  writeFileSync(
-    lib,
-    readFileSync(lib, "utf8").replace(
-      "pub fn adler32(data: &[u8]) -> u32 {",
-      "pub fn adler32(data: &[u8]) -> u32 {\n    for _ in 0..2 {\n        std::hint::black_box(adler32_once(std::hint::black_box(data)));\n    }\n    adler32_once(data)\n}\n\nfn adler32_once(data: &[u8]) -> u32 {",
-    ),
-  );
+  slowDownAdler32(path.join(repo, "rust/src/lib.rs"));
   head = commitAll(repo, "adler32: three passes (a regression)", "2026-05-02T10:00:00Z");
   git(repo, ["checkout", "-q", "main"]);
-  scenario.gitServer.serve(REPO, repo);
   world = installRepositoryWorld(scenario.github, REPO, repo);
   world.dispatchRoute("run-benchmarks.yml");
-  installPullRequest();
+  ({ comments, replies } = installPullRequest(
+    scenario.github,
+    {
+      repository: REPO,
+      number: PR,
+      head,
+      headRef: "slow-adler",
+      headRepository: FORK,
+      base,
+      updatedAt: "2026-05-02T11:00:00Z",
+      pushedAt: "2026-05-02T10:30:00Z",
+    },
+    SCHEDULER_TOKEN,
+  ));
+  installPermissions();
   // main's history: three runs of the base commit, published under refs/heads/main (from a
   // laptop: run, then publish the results files with --ref)
   const env = { ...scenario.storeEnv(), LANCE_BENCH_CACHE_DIR: path.join(work, "cli-cache") };
@@ -107,28 +87,9 @@ afterAll(async () => {
   await scenario?.close();
 });
 
-/** GitHub's view of PR #12, its commenters' permissions and its comments. */
-function installPullRequest() {
+/** Who may ask: the maintainer has write access, the passer-by read; both get a 🚀 first. */
+function installPermissions() {
   const { github } = scenario;
-  const pull = conformingExample("GET", "/repos/{owner}/{repo}/pulls/{pull_number}");
-  const prHead = pull.head as Record<string, unknown>;
-  github.route("GET", `/repos/${REPO}/pulls/${PR}`, () => ({
-    status: 200,
-    body: {
-      ...pull,
-      number: PR,
-      state: "open",
-      updated_at: "2026-05-02T11:00:00Z",
-      user: { ...(pull.user as object), login: "contributor" },
-      head: {
-        ...prHead,
-        sha: head,
-        ref: "slow-adler",
-        repo: { ...(prHead.repo as object), full_name: FORK, pushed_at: "2026-05-02T10:30:00Z" },
-      },
-      base: { ...(pull.base as object), sha: base, ref: "main" },
-    },
-  }));
   const permission = (level: string) => ({
     status: 200,
     body: {
@@ -146,34 +107,6 @@ function installPullRequest() {
         body: conformingExample("POST", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", 201),
       },
     ]);
-  const example = (
-    conformingExample("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments") as unknown as Record<
-      string,
-      unknown
-    >[]
-  )[0]!;
-  const asComment = (id: number, body: string) => ({
-    ...example,
-    id,
-    body,
-    user: { ...(example.user as object), login: "github-actions[bot]" },
-    html_url: `https://github.com/${REPO}/pull/${PR}#issuecomment-${id}`,
-  });
-  github.route("GET", `/repos/${REPO}/issues/${PR}/comments`, () => ({
-    status: 200,
-    body: comments.map((c) => asComment(c.id, c.body)),
-  }));
-  github.route("POST", `/repos/${REPO}/issues/${PR}/comments`, (request: RecordedRequest) => {
-    const body = (request.body as { body: string }).body;
-    // the job's token writes the verdict; the scheduler's token writes the bot's replies
-    if (request.headers.authorization?.includes(SCHEDULER_TOKEN)) {
-      replies.push(body);
-      return { status: 201, body: asComment(800 + replies.length, body) };
-    }
-    const created = { id: 9100 + comments.length, body };
-    comments.push(created);
-    return { status: 201, body: asComment(created.id, body) };
-  });
 }
 
 const repository = { full_name: REPO, name: "engine", owner: { login: "acme" }, default_branch: "main" };

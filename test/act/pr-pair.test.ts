@@ -1,13 +1,12 @@
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformingExample } from "../github-openapi.js";
-import { startResultsService, type ResultsService } from "../github-results-service.js";
-import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../github-server.js";
-import { ROOT, commitAll, git, gitRepoFrom, requireOrSkip, tempDir } from "../helpers.js";
-import { startS3Server, type S3Server } from "../s3-server.js";
-import { ACT, runAct, snapshotLanceBench } from "../support/act.js";
-import { startGitHttpServer, type GitHttpServer } from "../support/git-http-server.js";
+import type { RecordedRequest } from "../github-server.js";
+import { ROOT, commitAll, git, gitRepoFrom, requireOrSkip, slowDownAdler32, tempDir } from "../helpers.js";
+import { ACT } from "../support/act.js";
+import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
+import { installPullRequest } from "../support/github-world.js";
 
 /**
  * The fork-safe PR pair for real under nektos/act: the example caller workflows of
@@ -21,17 +20,7 @@ const FORK = "contributor/widget";
 const PR = 7;
 const RUN_ID = 4242;
 const TOKEN = "ghs_actPairTokenNeverPrinted0123456789";
-const work = tempDir("lance-bench-act-pr-");
-let github: GitHubServer;
-let gitServer: GitHttpServer;
-let results: ResultsService;
-let s3: S3Server;
-let repo: string;
-let base: string;
-let head: string;
-let lanceBenchSha: string;
-let lanceBenchDir: string;
-const db = "s3://act-pr/lance-bench";
+/** What the PR's build must not see: credentials and the runtime services. */
 const SECRET_NAMES = [
   "GITHUB_TOKEN",
   "AWS_ACCESS_KEY_ID",
@@ -40,24 +29,29 @@ const SECRET_NAMES = [
   "ACTIONS_RESULTS_URL",
   "INPUT_TOKEN",
 ];
-
-/** An example caller workflow, pinned to the snapshot and pointed at the test's store. */
-function caller(file: string): string {
-  return readFileSync(path.join(ROOT, "examples/workflows", file), "utf8")
-    .replaceAll(/(lancedb\/lance-bench\/\S+@|lance-bench-ref: )[0-9a-f]{40}/g, `$1${lanceBenchSha}`)
-    .replaceAll("s3://my-bucket/lance-bench", db)
-    .replace(
-      /repetitions: "\d+"/,
-      'repetitions: "3"\n      # actions/cache cannot run here (no github.com): the registry comes from ~/.cargo\n      cargo-registry: false',
-    );
-}
+const work = tempDir("lance-bench-act-pr-");
+let scenario: ActScenario;
+let repo: string;
+let base: string;
+let head: string;
 
 beforeAll(async () => {
-  ({ dir: lanceBenchDir, sha: lanceBenchSha } = snapshotLanceBench(path.join(work, "lance-bench")));
+  scenario = await startActScenario(work, "act-pr");
   repo = gitRepoFrom(path.join(ROOT, "fixtures/rust-criterion"), path.join(work, "widget"));
   mkdirSync(path.join(repo, ".github/workflows"), { recursive: true });
-  for (const file of ["benchmark-pr.yml", "benchmark-pr-comment.yml"])
-    writeFileSync(path.join(repo, ".github/workflows", file), caller(file));
+  writeFileSync(
+    path.join(repo, ".github/workflows/benchmark-pr.yml"),
+    // actions/cache cannot run here (no github.com): the registry comes from ~/.cargo
+    exampleCaller(scenario, "benchmark-pr.yml", (w) => ({ ...w, repetitions: "3", "cargo-registry": false })),
+  );
+  writeFileSync(
+    path.join(repo, ".github/workflows/benchmark-pr-comment.yml"),
+    exampleCaller(scenario, "benchmark-pr-comment.yml", (w) => ({
+      ...w,
+      db: scenario.db,
+      "aws-endpoint-url": scenario.s3.endpoint,
+    })),
+  );
   // The PR's code is hostile: its build fails the job if it can see any credential or the
   // runtime services (GitHub passes none to this job; lance-bench's child environment is allowlisted).
   writeFileSync(
@@ -67,51 +61,73 @@ beforeAll(async () => {
   base = commitAll(repo, "the workflows, and a build that refuses to see secrets");
   git(repo, ["remote", "add", "origin", `https://github.com/${REPO}.git`]);
   git(repo, ["checkout", "-q", "-b", "slow-adler"]);
-  const lib = path.join(repo, "src/lib.rs");
-  writeFileSync(
-    lib,
-    readFileSync(lib, "utf8").replace(
-      "pub fn adler32(data: &[u8]) -> u32 {",
-      "pub fn adler32(data: &[u8]) -> u32 {\n    for _ in 0..2 {\n        std::hint::black_box(adler32_once(std::hint::black_box(data)));\n    }\n    adler32_once(data)\n}\n\nfn adler32_once(data: &[u8]) -> u32 {",
-    ),
-  );
+  slowDownAdler32(path.join(repo, "src/lib.rs"));
   head = commitAll(repo, "adler32: three passes (a regression)", "2026-03-04T05:06:07Z");
-  gitServer = await startGitHttpServer();
-  gitServer.serve(REPO, repo);
-  gitServer.serve("lancedb/lance-bench", lanceBenchDir);
-  github = await startGitHubServer();
-  results = await startResultsService();
-  s3 = await startS3Server();
-  await s3.createBucket("act-pr");
+  scenario.gitServer.serve(REPO, repo);
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all([github?.close(), gitServer?.close(), results?.stop(), s3?.stop()]);
+  await scenario?.close();
 });
 
-function actEnvironment(): Record<string, string> {
-  return {
-    GITHUB_API_URL: github.url,
-    ACTIONS_RESULTS_URL: results.env.ACTIONS_RESULTS_URL!,
-    ACTIONS_RUNTIME_TOKEN: results.env.ACTIONS_RUNTIME_TOKEN!,
-    ACTIONS_CACHE_SERVICE_V2: "True",
-    // github.com's git is the local git server (GITHUB_SERVER_URL stays github.com: the toolkit
-    // refuses its artifact and cache services anywhere else)
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: `url.${gitServer.url}/.insteadOf`,
-    GIT_CONFIG_VALUE_0: "https://github.com/",
-    AWS_REGION: s3.env.AWS_REGION!,
-    AWS_ENDPOINT_URL_S3: s3.env.AWS_ENDPOINT_URL_S3!,
+const repository = { full_name: REPO, name: "widget", owner: { login: "acme" } };
+const secrets = () => ({
+  GITHUB_TOKEN: TOKEN,
+  AWS_ACCESS_KEY_ID: scenario.s3.env.AWS_ACCESS_KEY_ID!,
+  AWS_SECRET_ACCESS_KEY: scenario.s3.env.AWS_SECRET_ACCESS_KEY!,
+});
+
+/** GitHub's REST view of the pull_request run's artifact: listed by name, its zip a redirect. */
+function installRunArtifacts() {
+  const artifact = scenario.results.artifactDownload("lance-bench-pr");
+  if (!artifact) throw new Error("no lance-bench-pr artifact was uploaded");
+  const listExample = conformingExample("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts") as {
+    artifacts: Record<string, unknown>[];
   };
+  scenario.github.route("GET", `/repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, (request: RecordedRequest) => ({
+    status: 200,
+    body: {
+      total_count: 1,
+      artifacts:
+        request.query.get("name") === "lance-bench-pr"
+          ? [{ ...listExample.artifacts[0], id: artifact.id, name: "lance-bench-pr", expired: false }]
+          : [],
+    },
+  }));
+  scenario.github.route("GET", `/repos/${REPO}/actions/artifacts/${artifact.id}/zip`, [
+    { status: 302, headers: { location: artifact.url } },
+  ]);
 }
 
-const repository = { full_name: REPO, name: "widget", owner: { login: "acme" } };
-const localRepositories = () => ({ [`lancedb/lance-bench@${lanceBenchSha}`]: lanceBenchDir });
+let comments: { id: number; body: string }[];
+const commentRun = (log: string) =>
+  scenario.run({
+    repo,
+    event: "workflow_run",
+    workflow: ".github/workflows/benchmark-pr-comment.yml",
+    payload: {
+      action: "completed",
+      workflow_run: {
+        id: RUN_ID,
+        name: "Benchmark PR",
+        event: "pull_request",
+        status: "completed",
+        conclusion: "success",
+        head_sha: head,
+        head_branch: "slow-adler",
+        head_repository: { full_name: FORK },
+        pull_requests: [],
+      },
+      repository,
+    },
+    secrets: secrets(),
+    log,
+  });
 
 describe("the PR pair under act", () => {
   it("pull_request: benchmarks base and head without secrets and uploads the results", async (ctx) => {
     requireOrSkip(ctx, ACT);
-    const run = await runAct({
+    const run = await scenario.run({
       repo,
       event: "pull_request",
       workflow: ".github/workflows/benchmark-pr.yml",
@@ -125,137 +141,43 @@ describe("the PR pair under act", () => {
         },
         repository,
       },
-      env: actEnvironment(),
-      secrets: {
-        GITHUB_TOKEN: TOKEN,
-        AWS_ACCESS_KEY_ID: s3.env.AWS_ACCESS_KEY_ID!,
-        AWS_SECRET_ACCESS_KEY: s3.env.AWS_SECRET_ACCESS_KEY!,
-      },
-      localRepositories: localRepositories(),
-      cacheDir: path.join(work, "act-pr"),
+      secrets: secrets(),
+      log: "pull-request",
     });
-    mkdirSync(path.join(ROOT, "test-output/act"), { recursive: true });
-    writeFileSync(path.join(ROOT, "test-output/act/pull-request.log"), run.output);
     expect(run.code, run.output.slice(-6000)).toBe(0);
-    expect(results.unexpected).toEqual([]);
-    expect([...results.artifacts.keys()]).toContain("lance-bench-pr");
-    expect(run.output).not.toContain(TOKEN);
+    expect(scenario.results.unexpected).toEqual([]);
+    expect([...scenario.results.artifacts.keys()]).toContain("lance-bench-pr");
+    for (const secret of Object.values(secrets())) expect(run.output).not.toContain(secret);
   });
-
-  /** GitHub's side of the comment job: the run's artifacts, the PR, and its comments. */
-  function installGitHub(comments: Record<string, unknown>[]) {
-    const artifact = results.artifactDownload("lance-bench-pr");
-    if (!artifact) throw new Error("no lance-bench-pr artifact was uploaded");
-    const listExample = conformingExample("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts") as {
-      artifacts: Record<string, unknown>[];
-    };
-    github.route("GET", `/repos/${REPO}/actions/runs/${RUN_ID}/artifacts`, (request: RecordedRequest) => ({
-      status: 200,
-      body: {
-        total_count: 1,
-        artifacts:
-          request.query.get("name") === "lance-bench-pr"
-            ? [{ ...listExample.artifacts[0], id: artifact.id, name: "lance-bench-pr", expired: false }]
-            : [],
-      },
-    }));
-    github.route("GET", `/repos/${REPO}/actions/artifacts/${artifact.id}/zip`, [
-      { status: 302, headers: { location: artifact.url } },
-    ]);
-    const pull = conformingExample("GET", "/repos/{owner}/{repo}/pulls/{pull_number}");
-    const prHead = pull.head as Record<string, unknown>;
-    github.route("GET", `/repos/${REPO}/pulls/${PR}`, [
-      {
-        status: 200,
-        body: {
-          ...pull,
-          number: PR,
-          head: { ...prHead, sha: head, repo: { ...(prHead.repo as object), full_name: FORK } },
-        },
-      },
-    ]);
-    const commentExample = (
-      conformingExample("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments") as unknown as Record<
-        string,
-        unknown
-      >[]
-    )[0]!;
-    const asComment = (id: number, body: string) => ({
-      ...commentExample,
-      id,
-      body,
-      user: { ...(commentExample.user as object), login: "github-actions[bot]" },
-      html_url: `https://github.com/${REPO}/pull/${PR}#issuecomment-${id}`,
-    });
-    github.route("GET", `/repos/${REPO}/issues/${PR}/comments`, () => ({
-      status: 200,
-      body: comments.map((c) => asComment(c.id as number, c.body as string)),
-    }));
-    github.route("POST", `/repos/${REPO}/issues/${PR}/comments`, (request) => {
-      const created = { id: 9000 + comments.length, body: (request.body as { body: string }).body };
-      comments.push(created);
-      return { status: 201, body: asComment(created.id, created.body) };
-    });
-    github.route("PATCH", `/repos/${REPO}/issues/comments/9000`, (request) => {
-      comments[0]!.body = (request.body as { body: string }).body;
-      return { status: 200, body: asComment(9000, comments[0]!.body as string) };
-    });
-  }
-
-  const comments: Record<string, unknown>[] = [];
-  const commentRun = () =>
-    runAct({
-      repo,
-      event: "workflow_run",
-      workflow: ".github/workflows/benchmark-pr-comment.yml",
-      payload: {
-        action: "completed",
-        workflow_run: {
-          id: RUN_ID,
-          name: "Benchmark PR",
-          event: "pull_request",
-          status: "completed",
-          conclusion: "success",
-          head_sha: head,
-          head_branch: "slow-adler",
-          head_repository: { full_name: FORK },
-          pull_requests: [],
-        },
-        repository,
-      },
-      env: actEnvironment(),
-      secrets: {
-        GITHUB_TOKEN: TOKEN,
-        AWS_ACCESS_KEY_ID: s3.env.AWS_ACCESS_KEY_ID!,
-        AWS_SECRET_ACCESS_KEY: s3.env.AWS_SECRET_ACCESS_KEY!,
-      },
-      localRepositories: localRepositories(),
-      cacheDir: path.join(work, "act-comment"),
-    });
 
   it("workflow_run: downloads the results, compares, and posts one comment naming the regression", async (ctx) => {
     requireOrSkip(ctx, ACT);
-    installGitHub(comments);
-    const run = await commentRun();
-    writeFileSync(path.join(ROOT, "test-output/act/workflow-run.log"), run.output);
-    expect(github.violations).toEqual([]);
+    installRunArtifacts();
+    ({ comments } = installPullRequest(scenario.github, {
+      repository: REPO,
+      number: PR,
+      head,
+      headRef: "slow-adler",
+      headRepository: FORK,
+      base,
+    }));
+    const run = await commentRun("workflow-run");
+    expect(scenario.github.violations).toEqual([]);
     // the regression fails the job (fail-on-regression), after the comment is written
     expect(run.code, run.output.slice(-6000)).toBe(1);
     expect(run.output).toMatch(/::error title=Benchmark regression::.*adler32/);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toMatch(/adler32/);
-    expect(run.output).not.toContain(TOKEN);
-    expect(run.output).not.toContain(s3.env.AWS_SECRET_ACCESS_KEY!);
+    for (const secret of Object.values(secrets())) expect(run.output).not.toContain(secret);
   });
 
   it("a re-run edits that comment instead of adding one", async (ctx) => {
     requireOrSkip(ctx, ACT);
-    const before = github.requests.length;
-    const run = await commentRun();
-    writeFileSync(path.join(ROOT, "test-output/act/workflow-run-again.log"), run.output);
-    expect(github.violations).toEqual([]);
+    const before = scenario.github.requests.length;
+    const run = await commentRun("workflow-run-again");
+    expect(scenario.github.violations).toEqual([]);
     expect(run.code).toBe(1);
-    const writes = github.requests.slice(before).filter((r) => r.method !== "GET");
+    const writes = scenario.github.requests.slice(before).filter((r) => r.method !== "GET");
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/${REPO}/issues/comments/9000`]);
     expect(comments).toHaveLength(1);
   });

@@ -1,9 +1,9 @@
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, commitAll, git, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
+import { commitAll, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
 import { ACT } from "../support/act.js";
-import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
+import { exampleCaller, fixtureProject, startActScenario, type ActScenario } from "../support/act-scenario.js";
 import { installRepositoryWorld, type Dispatch } from "../support/github-world.js";
 
 /**
@@ -27,16 +27,7 @@ let BOTH_FORMATS: string[];
 
 beforeAll(async () => {
   scenario = await startActScenario(work, "act-schedule");
-  repo = path.join(work, "engine");
-  cpSync(path.join(ROOT, "fixtures/rust-criterion"), path.join(repo, "rust"), {
-    recursive: true,
-    filter: (src) => !/\/target(\/|$)/.test(src),
-  });
-  cpSync(path.join(ROOT, "fixtures/python-pytest-benchmark"), path.join(repo, "python"), {
-    recursive: true,
-    filter: (src) => !/\/(\.venv|__pycache__|\.pytest_cache)(\/|$)/.test(src),
-  });
-  mkdirSync(path.join(repo, ".github/workflows"), { recursive: true });
+  repo = fixtureProject(scenario, REPO, { python: true });
   writeFileSync(
     path.join(repo, ".github/workflows/schedule-benchmarks.yml"),
     exampleCaller(scenario, "schedule-benchmarks.yml", (w) => ({
@@ -45,33 +36,11 @@ beforeAll(async () => {
       "aws-endpoint-url": scenario.s3.endpoint,
     })),
   );
-  // The Lance example's dispatch target, its build settings swapped for this project's
-  writeFileSync(
-    path.join(repo, ".github/workflows/run-benchmarks.yml"),
-    exampleCaller(scenario, "run-benchmarks.yml", (w) => ({
-      "lance-bench-ref": w["lance-bench-ref"],
-      git_sha: w.git_sha,
-      pr_number: w.pr_number,
-      pr_repo: w.pr_repo,
-      run_rust: w.run_rust,
-      run_python: w.run_python,
-      rust_crates: w.rust_crates,
-      db: scenario.db,
-      "aws-region": w["aws-region"],
-      "aws-endpoint-url": scenario.s3.endpoint,
-      crates: "rust",
-      workdir: "python",
-      repetitions: "1",
-    })),
-  );
-  git(repo, ["init", "-q", "-b", "main"]);
-  git(repo, ["remote", "add", "origin", `https://github.com/${REPO}.git`]);
   commits = [commitAll(repo, "first", "2026-05-01T10:00:00Z")];
   for (const [i, time] of ["2026-05-02T10:00:00Z", "2026-05-03T10:00:00Z"].entries()) {
     writeFileSync(path.join(repo, "CHANGES.md"), `change ${i + 2}\n`);
     commits.push(commitAll(repo, `change ${i + 2}`, time));
   }
-  scenario.gitServer.serve(REPO, repo);
   world = installRepositoryWorld(scenario.github, REPO, repo);
   world.dispatchRoute("run-benchmarks.yml");
 }, 600_000);

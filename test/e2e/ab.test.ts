@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CompareOutcome } from "../../src/model/index.js";
-import { ROOT, commitAll, git, gitRepoFrom, runCliProcess as runCli, tempDir } from "../helpers.js";
+import { ROOT, commitAll, git, gitRepoFrom, runCliProcess as runCli, slowDownAdler32, tempDir } from "../helpers.js";
 
 /** Two builds and a dozen benchmark runs: minutes on a loaded 2-core machine. */
 const runCliProcess = (args: string[]) => runCli(args, {}, ROOT, 600_000);
@@ -15,23 +15,7 @@ const runCliProcess = (args: string[]) => runCli(args, {}, ROOT, 600_000);
 const work = tempDir("lance-bench-ab-");
 const repo = gitRepoFrom(path.join(ROOT, "fixtures/rust-criterion"), path.join(work, "repo"));
 const base = git(repo, ["rev-parse", "HEAD"]).trim();
-const lib = path.join(repo, "src/lib.rs");
-writeFileSync(
-  lib,
-  readFileSync(lib, "utf8").replace(
-    "pub fn adler32(data: &[u8]) -> u32 {",
-    [
-      "pub fn adler32(data: &[u8]) -> u32 {",
-      "    for _ in 0..2 {",
-      "        std::hint::black_box(adler32_once(std::hint::black_box(data)));",
-      "    }",
-      "    adler32_once(data)",
-      "}",
-      "",
-      "fn adler32_once(data: &[u8]) -> u32 {",
-    ].join("\n"),
-  ),
-);
+slowDownAdler32(path.join(repo, "src/lib.rs"));
 const head = commitAll(repo, "adler32: three passes (a regression)", "2026-03-04T05:06:07Z");
 const cacheDir = path.join(ROOT, "test-output/run-rust-cache");
 

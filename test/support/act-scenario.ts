@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { startResultsService, type ResultsService } from "../github-results-service.js";
 import { startGitHubServer, type GitHubServer } from "../github-server.js";
-import { ROOT } from "../helpers.js";
+import { ROOT, git } from "../helpers.js";
 import { startS3Server, type S3Server } from "../s3-server.js";
 import { runAct, snapshotLanceBench, type ActRun } from "./act.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
@@ -112,4 +112,48 @@ export function exampleCaller(
   const called = workflow.jobs[name]!;
   called.with = edit({ ...called.with });
   return stringifyYaml(workflow, { lineWidth: 0 });
+}
+
+/**
+ * A project of the fixtures as the scenarios' main branch holds it: the Criterion crate in
+ * `rust/` (and the pytest-benchmark package in `python/`), the Lance example's dispatch target
+ * `run-benchmarks.yml` with its build settings swapped for this project's, a git repository
+ * whose `origin` names `repository` (act takes github.repository from it), served by the
+ * scenario's git server. Nothing is committed: the test makes its commits.
+ */
+export function fixtureProject(scenario: ActScenario, repository: string, options: { python: boolean }): string {
+  const repo = path.join(scenario.work, repository.split("/")[1]!);
+  cpSync(path.join(ROOT, "fixtures/rust-criterion"), path.join(repo, "rust"), {
+    recursive: true,
+    filter: (src) => !/\/target(\/|$)/.test(src),
+  });
+  if (options.python)
+    cpSync(path.join(ROOT, "fixtures/python-pytest-benchmark"), path.join(repo, "python"), {
+      recursive: true,
+      filter: (src) => !/\/(\.venv|__pycache__|\.pytest_cache)(\/|$)/.test(src),
+    });
+  mkdirSync(path.join(repo, ".github/workflows"), { recursive: true });
+  writeFileSync(
+    path.join(repo, ".github/workflows/run-benchmarks.yml"),
+    exampleCaller(scenario, "run-benchmarks.yml", (w) => ({
+      // what the dispatch says, passed through as the example does
+      "lance-bench-ref": w["lance-bench-ref"],
+      git_sha: w.git_sha,
+      pr_number: w.pr_number,
+      pr_repo: w.pr_repo,
+      run_rust: w.run_rust,
+      run_python: w.run_python,
+      rust_crates: w.rust_crates,
+      db: scenario.db,
+      "aws-region": w["aws-region"],
+      "aws-endpoint-url": scenario.s3.endpoint,
+      crates: "rust",
+      workdir: "python",
+      repetitions: "1",
+    })),
+  );
+  git(repo, ["init", "-q", "-b", "main"]);
+  git(repo, ["remote", "add", "origin", `https://github.com/${repository}.git`]);
+  scenario.gitServer.serve(repository, repo);
+  return repo;
 }

@@ -103,3 +103,82 @@ export function checkDispatch(workflowFile: string, inputs: Record<string, strin
   }
   return undefined;
 }
+
+/** A pull request as GitHub's pulls API shows it: its head commit, repository and times. */
+export interface PullRequestView {
+  repository: string;
+  number: number;
+  head: string;
+  headRef: string;
+  headRepository: string;
+  base: string;
+  updatedAt?: string;
+  pushedAt?: string;
+}
+
+/**
+ * GitHub's side of one pull request: `GET pulls/N`, and its comments (listed, created, edited),
+ * kept in `comments`. Comments posted with `replyToken` (the scheduler's, @bench-bot's replies)
+ * land in `replies` instead; everything else is the verdict comment of lance-bench.
+ */
+export function installPullRequest(server: GitHubServer, view: PullRequestView, replyToken?: string) {
+  const { repository, number } = view;
+  const comments: { id: number; body: string }[] = [];
+  const replies: string[] = [];
+  const pull = conformingExample("GET", "/repos/{owner}/{repo}/pulls/{pull_number}");
+  const prHead = pull.head as Record<string, unknown>;
+  server.route("GET", `/repos/${repository}/pulls/${number}`, () => ({
+    status: 200,
+    body: {
+      ...pull,
+      number,
+      state: "open",
+      updated_at: view.updatedAt ?? pull.updated_at,
+      user: { ...(pull.user as object), login: view.headRepository.split("/")[0] },
+      head: {
+        ...prHead,
+        sha: view.head,
+        ref: view.headRef,
+        repo: {
+          ...(prHead.repo as object),
+          full_name: view.headRepository,
+          ...(view.pushedAt ? { pushed_at: view.pushedAt } : {}),
+        },
+      },
+      base: { ...(pull.base as object), sha: view.base, ref: "main" },
+    },
+  }));
+  const example = (
+    conformingExample("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments") as unknown as Record<
+      string,
+      unknown
+    >[]
+  )[0]!;
+  const asComment = (id: number, body: string) => ({
+    ...example,
+    id,
+    body,
+    user: { ...(example.user as object), login: "github-actions[bot]" },
+    html_url: `https://github.com/${repository}/pull/${number}#issuecomment-${id}`,
+  });
+  server.route("GET", `/repos/${repository}/issues/${number}/comments`, () => ({
+    status: 200,
+    body: comments.map((c) => asComment(c.id, c.body)),
+  }));
+  server.route("POST", `/repos/${repository}/issues/${number}/comments`, (request: RecordedRequest) => {
+    const body = (request.body as { body: string }).body;
+    if (replyToken !== undefined && request.headers.authorization?.includes(replyToken)) {
+      replies.push(body);
+      return { status: 201, body: asComment(800 + replies.length, body) };
+    }
+    const created = { id: 9000 + comments.length, body };
+    comments.push(created);
+    // an edit of that comment from now on
+    server.route("PATCH", `/repos/${repository}/issues/comments/${created.id}`, (edit: RecordedRequest) => {
+      created.body = (edit.body as { body: string }).body;
+      return { status: 200, body: asComment(created.id, created.body) };
+    });
+    return { status: 201, body: asComment(created.id, body) };
+  });
+  return { comments, replies };
+}
