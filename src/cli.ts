@@ -15,13 +15,14 @@ import {
 import { parsePublishOptions, publish } from "./commands/publish.js";
 import { failedBenchmarksError, parseRunPythonOptions, runPython } from "./commands/run-python.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "./commands/run-pipeline.js";
+import { failedRunsError, parseRunCommandOptions, runCommand } from "./commands/run-command.js";
 import {
   parsePipelineCompareOptions,
   parsePipelineResultsOptions,
   pipelineCompare,
   pipelineResults,
 } from "./commands/pipeline-results.js";
-import { runPipelineTextReport } from "./report/run-summary.js";
+import { runCommandTextReport, runPipelineTextReport } from "./report/run-summary.js";
 import { parseScheduleOptions, schedule } from "./commands/schedule.js";
 import { scheduleTextReport } from "./report/schedule-summary.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
@@ -29,6 +30,7 @@ import {
   comparePrDeclaration,
   pipelineOptions,
   publishDeclaration,
+  runCommandDeclaration,
   runPipelineDeclaration,
   runPythonDeclaration,
   runRustDeclaration,
@@ -215,6 +217,17 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     const summary = await runPipeline(parseRunPipelineOptions(rest), deps);
     io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runPipelineTextReport(summary)}\n`);
     const failure = failedIterationsError(summary);
+    if (failure) throw failure;
+  });
+
+  declaredOptions(
+    program.command("run-command").description(runCommandDeclaration.description),
+    runCommandDeclaration,
+  ).action(async (flags: Record<string, unknown>) => {
+    const { json, ...rest } = flags;
+    const summary = await runCommand(parseRunCommandOptions(rest), deps);
+    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runCommandTextReport(summary)}\n`);
+    const failure = failedRunsError(summary);
     if (failure) throw failure;
   });
 

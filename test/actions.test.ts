@@ -4,12 +4,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { Outputs as PublishOutputs } from "../src/actions/publish.js";
+import { Outputs as RunCommandOutputs } from "../src/actions/run-command.js";
 import { Outputs as RunPythonOutputs } from "../src/actions/run-python.js";
 import { Outputs as RunPipelineOutputs } from "../src/actions/run-pipeline.js";
 import { Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
 import { Outputs as ScheduleOutputs } from "../src/actions/schedule.js";
 import {
   publishDeclaration,
+  runCommandDeclaration,
   runPipelineDeclaration,
   runPythonDeclaration,
   runRustDeclaration,
@@ -115,6 +117,7 @@ describe("action metadata", () => {
     ["run-rust", runRustDeclaration, RunRustOutputs],
     ["run-python", runPythonDeclaration, RunPythonOutputs],
     ["run-pipeline", runPipelineDeclaration, RunPipelineOutputs],
+    ["run-command", runCommandDeclaration, RunCommandOutputs],
     ["schedule", scheduleDeclaration, ScheduleOutputs],
   ] as const)(
     "actions/%s/action.yml declares exactly the inputs and outputs the code reads",
@@ -138,7 +141,9 @@ describe("action metadata", () => {
     ].flatMap(inputNames)) {
       expect(yml.inputs).toHaveProperty(name);
     }
-    expect(yml.inputs.command.description).toMatch(/publish, run-rust, run-python, run-pipeline, schedule/);
+    expect(yml.inputs.command.description).toMatch(
+      /publish, run-rust, run-python, run-pipeline, run-command, schedule/,
+    );
     // Commands that disagree on a default (run-*: mode main; schedule: mode latest) get none at the root.
     expect(yml.inputs.mode.default).toBeUndefined();
   });

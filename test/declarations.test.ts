@@ -9,6 +9,7 @@ import { buildProgram } from "../src/cli.js";
 import { ComparePrOptions } from "../src/commands/compare-pr.js";
 import { ACTION_DECLARATIONS } from "../src/commands/declarations.js";
 import { PublishOptions } from "../src/commands/publish.js";
+import { RunCommandOptions } from "../src/commands/run-command.js";
 import { RunPipelineOptions } from "../src/commands/run-pipeline.js";
 import { RunPythonOptions } from "../src/commands/run-python.js";
 import { RunRustOptions } from "../src/commands/run-rust.js";
@@ -22,6 +23,7 @@ const SCHEMAS: Record<string, { keys: string[]; internal: string[] }> = {
   "run-rust": { keys: Object.keys(RunRustOptions.shape), internal: [] },
   "run-python": { keys: Object.keys(RunPythonOptions.shape), internal: [] },
   "run-pipeline": { keys: Object.keys(RunPipelineOptions.shape), internal: ["gitBranch"] },
+  "run-command": { keys: Object.keys(RunCommandOptions.shape), internal: [] },
   schedule: { keys: Object.keys(ScheduleOptions.shape), internal: [] },
   "compare-pr": { keys: Object.keys(ComparePrOptions.shape), internal: [] },
 };

@@ -164,6 +164,13 @@ export const CARGO_CRITERION: OptionalTool = {
   requiredBy: "LANCE_BENCH_REQUIRE_CARGO_CRITERION",
 };
 
+export const REDIS: OptionalTool = {
+  name: "redis-server and redis-benchmark",
+  probe: ["sh", "-c", "redis-server --version && redis-benchmark --version"],
+  install: "apt-get install -y redis-server redis-tools",
+  requiredBy: "LANCE_BENCH_REQUIRE_REDIS",
+};
+
 const probed = new Map<string, string | undefined>();
 
 /** Why `tool` cannot be used here, or undefined when it can (probed once per test file). */

@@ -3,6 +3,7 @@ import { ConfigurationError } from "../model/index.js";
 import { run as comparePr } from "./compare-pr.js";
 import { run as publish } from "./publish.js";
 import { runAction } from "./run-action.js";
+import { run as runCommand } from "./run-command.js";
 import { run as runPipeline } from "./run-pipeline.js";
 import { run as runPython } from "./run-python.js";
 import { run as runRust } from "./run-rust.js";
@@ -14,6 +15,7 @@ export const COMMANDS = {
   "run-rust": runRust,
   "run-python": runPython,
   "run-pipeline": runPipeline,
+  "run-command": runCommand,
   schedule,
   "compare-pr": comparePr,
 } as const;

@@ -1,4 +1,5 @@
 import { declareCommand, type OptionDeclaration } from "../model/declare.js";
+import { OUTPUT_FORMATS } from "../parse/command-formats.js";
 import { FORMAT_CHOICES } from "../parse/index.js";
 
 /*
@@ -507,6 +508,85 @@ export const runPipelineDeclaration = declareCommand({
   },
 });
 
+const commandCommon = runCommonOptions({
+  results: "the results-command.jsonl file",
+  budget:
+    "Time budget for the whole run, build included; a run still going at its end is killed with its process group and recorded as failed",
+  cache: "scratch folder",
+  manifest: "Cargo.toml/pyproject.toml/package.json",
+  profile: "not supported by run-command yet",
+  profileCli: "(not supported by run-command yet)",
+  dutName: "Project name (default: from Cargo.toml, pyproject.toml or package.json)",
+  outputDir: "Where results-command.jsonl is written",
+  mode: "main: publish; pr: upload the results artifact",
+});
+
+export const runCommandDeclaration = declareCommand({
+  name: "run-command",
+  description:
+    "Run any benchmark command at a commit, R times: wall time, CPU time and peak RSS of its process tree, stage signals, and its output in a named format",
+  actionDescription:
+    "Run any benchmark command at a commit (no shell; {placeholders} from params), R times: wall/CPU time, peak RSS of the process tree, stage signals, redis-benchmark CSV, seed-003 JSON, stage model or metrics JSON; skipped runs are not regressions; publish or upload",
+  options: {
+    ...commandCommon,
+    baseSha: { ...commandCommon.baseSha, only: "cli" },
+    profile: { ...commandCommon.profile, only: "cli" },
+    workdir: { description: "Folder the command runs in, relative to the repository", default: ".", value: "dir" },
+    buildCommand: {
+      description: "Build step run without a shell before the runs, e.g. `cargo build --release`",
+      value: "command",
+      cli: { description: "build step, e.g. 'cargo build --release' (run without a shell)" },
+    },
+    // not `command`: the root action's `command` picks the action
+    benchmarkCommand: {
+      description:
+        "The command to benchmark, run without a shell: split like a shell would (quotes), then each {name} replaced by the param of that name, inside its argument",
+      value: "template",
+      cliAlias: "command",
+      // the CLI's --command spelling fills it too: zod says when neither is given
+      action: { required: true },
+    },
+    param: {
+      description: "Values of the command's {placeholders}, name=value, one per line (each value stays one argument)",
+      type: "multiline",
+      value: "name=value",
+      cli: { description: "a value of a {placeholder} of the command, name=value; repeat it" },
+    },
+    format: {
+      description:
+        "How to read the command's stdout: none, redis-benchmark-csv (also valkey-benchmark --csv), valkey-search-json (seed 003), stage-model (benchmark_stage_model_v1) or metrics-json",
+      choices: OUTPUT_FORMATS,
+      default: "none",
+      value: "format",
+      cli: { description: "how to read the command's stdout" },
+    },
+    benchmarkName: {
+      description:
+        "Benchmark name of wall_time, cpu_time, peak_rss and stage metrics (default: the program's file name)",
+      value: "name",
+    },
+    skipExitCode: {
+      description: "Exit code that means the run could not run here: recorded as skipped, never a regression",
+      type: "number",
+      default: "2",
+      value: "code",
+    },
+    sampleIntervalMs: {
+      description: "how often the process tree's RSS is sampled",
+      type: "number",
+      default: "50",
+      value: "ms",
+      only: "cli",
+    },
+  },
+  outputs: {
+    "results-dir": "Folder holding the results file",
+    count: "Rows published",
+    skipped: "Runs recorded as skipped",
+    failed: "Runs recorded as failed",
+  },
+});
+
 export const scheduleDeclaration = declareCommand({
   name: "schedule",
   description:
@@ -740,6 +820,7 @@ export const ACTION_DECLARATIONS = [
   runRustDeclaration,
   runPythonDeclaration,
   runPipelineDeclaration,
+  runCommandDeclaration,
   scheduleDeclaration,
   comparePrDeclaration,
 ] as const;

@@ -174,18 +174,21 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
  */
 function resultId(
   context: ResultsContext,
-  m: Pick<Measurement, "benchmarkName" | "metric">,
+  m: Pick<Measurement, "benchmarkName" | "metric" | "identity">,
   run: RunRole | undefined,
-  failed = false,
+  failed: false | "failed" | "skipped" = false,
 ): string {
   const { sha, testBed, run: ci } = context;
   const key: unknown[] = [sha, testBed.name, m.benchmarkName, m.metric, ci.provider, ci.repository, ci.run_id];
+  // Records of other formats have none: their ids stay what they always were.
+  if (m.identity !== undefined) key.push(m.identity);
   // Repeated runs of one commit in one CI run (a same-runner A/B, or repetitions of the head
   // alone) are distinct results. A single run keeps the key it always had, so stored ids stay
   // stable, and so does the first of a head's repetitions: it is the run a single run would be.
   if (run !== undefined && (run.role !== undefined || run.repetition > 1)) key.push(run.repetition);
   // A failure has its own id, so that a re-run attempt that measures the benchmark still stores it.
-  if (failed) key.push("failed");
+  if (failed === "failed") key.push("failed");
+  else if (failed === "skipped") key.push("skipped");
   return uuidv5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 
@@ -248,10 +251,15 @@ export function toResults(measurements: readonly Measurement[], context: Results
   );
 }
 
-/** A benchmark that ran and failed: recorded without samples, with the reason. */
+/** A benchmark that ran and failed (or was skipped): recorded without samples, with the reason. */
 export interface FailedBenchmark {
   benchmarkName: string;
   reason: string;
+  /** failed (default), or skipped: the benchmark could not run here, which is not a regression. */
+  status?: "failed" | "skipped";
+  /** As `Measurement.identity`. */
+  identity?: string;
+  params?: Record<string, unknown> | null;
   metric: string;
   units: string;
   direction: Measurement["direction"];
@@ -259,7 +267,7 @@ export interface FailedBenchmark {
   metadata: Record<string, unknown>;
 }
 
-/** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
+/** Stored records (status `failed` or `skipped`, no samples) for benchmarks that failed or were skipped in `context`. */
 export function toFailedResults(
   failures: readonly FailedBenchmark[],
   context: ResultsContext,
@@ -269,7 +277,7 @@ export function toFailedResults(
   return failures.map((f) =>
     Result.parse({
       ...contextFields(context, run, f.metadata, uploadedAt),
-      id: resultId(context, f, run, true),
+      id: resultId(context, f, run, f.status ?? "failed"),
       benchmark_name: f.benchmarkName,
       values: [],
       summary: null,
@@ -277,11 +285,11 @@ export function toFailedResults(
       throughput: null,
       metric: f.metric,
       direction: f.direction,
-      params: null,
+      params: f.params ? JSON.stringify(f.params) : null,
       source_format: f.sourceFormat,
-      status: "failed",
+      status: f.status ?? "failed",
       // Bounded: a reason is a message, not a traceback.
-      status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || "failed",
+      status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || (f.status ?? "failed"),
     } satisfies Result),
   );
 }

@@ -237,7 +237,14 @@ function iterationEntries(
     return failed(`${why}${ran.stderr.trim() ? `: ${tail(ran.stderr, 10)}` : ""}`);
   }
   try {
-    return findBenchJson(ran.stdout, label).map((run) => ({ ...base, status: "ok", fields: run.fields }));
+    const runs = findBenchJson(ran.stdout, label);
+    // The suite's own measure of the whole process tree (the pipeline and every process it
+    // started), for the one pipeline run an iteration normally holds; several runs share it.
+    const tree: Record<string, number> = {};
+    if (runs.length === 1 && ran.usage?.peakRssBytes !== undefined)
+      tree.process_peak_rss_bytes = ran.usage.peakRssBytes;
+    if (runs.length === 1 && ran.usage?.cpuSeconds !== undefined) tree.process_cpu_secs = ran.usage.cpuSeconds;
+    return runs.map((run) => ({ ...base, status: "ok", fields: { ...run.fields, ...tree } }));
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return failed(error.location ? `${error.location}: ${error.reason}` : error.reason);
@@ -341,6 +348,7 @@ async function runIteration(
     cwd: bench.workdir,
     env,
     timeoutMs: bench.remaining(),
+    measureTree: { intervalMs: 50 },
   }).catch((error: Error) => ({ code: -1, stdout: "", stderr: error.message, timedOut: false, durationMs: 0 }));
   const recordStart = now();
   const entries = iterationEntries(ran, label, {

@@ -5,8 +5,25 @@ export const Direction = z.enum(["lower_is_better", "higher_is_better"]);
 export type Direction = z.infer<typeof Direction>;
 
 /** Where a record came from (the parser that produced it). */
-export const SourceFormat = z.enum(["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"]);
+export const SourceFormat = z.enum([
+  "criterion-json",
+  "criterion-dir",
+  "bencher",
+  "pytest",
+  "rapidbyte",
+  // run-command: what the suite measured of the process tree (wall, CPU, peak RSS, stage signals)
+  "command",
+  // run-command: the formats a command's output is read in
+  "redis-benchmark-csv",
+  "valkey-search-json",
+  "stage-model",
+  "metrics-json",
+]);
 export type SourceFormat = z.infer<typeof SourceFormat>;
+
+/** The formats of result files (`publish --format`); the others are read from a command's output by run-command. */
+export const FILE_FORMATS = ["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"] as const;
+export type FileFormat = (typeof FILE_FORMATS)[number];
 
 /** Outcome of one benchmark run: a skipped benchmark is not a regression. */
 export const Status = z.enum(["ok", "skipped", "failed"]);

@@ -140,4 +140,9 @@ export interface Measurement {
   metadata: Record<string, unknown>;
   /** Where it was read from, for messages. */
   origin: string;
+  /**
+   * What else tells this record apart from others of the same benchmark and metric in one CI
+   * run (run-command: the parameter values of the run), part of its stored id.
+   */
+  identity?: string;
 }

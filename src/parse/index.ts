@@ -2,8 +2,9 @@ import { stat } from "node:fs/promises";
 import {
   BenchmarkName,
   ConfigurationError,
+  FILE_FORMATS,
   InputError,
-  SourceFormat,
+  type FileFormat,
   type Measurement,
   type Result,
 } from "../model/index.js";
@@ -20,7 +21,7 @@ export { RESULTS_FILE_KIND, writeResultsFile } from "./results-file.js";
 export { findCriterionBenchmarks } from "./criterion-dir.js";
 
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
-export const FORMAT_CHOICES = ["auto", ...SourceFormat.options, RESULTS_FILE_KIND] as const;
+export const FORMAT_CHOICES = ["auto", ...FILE_FORMATS, RESULTS_FILE_KIND] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export interface ParsedInputs {
@@ -30,7 +31,7 @@ export interface ParsedInputs {
   results: Result[];
   warnings: string[];
   /** The format each input was read as. */
-  formats: Record<string, SourceFormat | typeof RESULTS_FILE_KIND>;
+  formats: Record<string, FileFormat | typeof RESULTS_FILE_KIND>;
   /** Interpreters or compilers named by the result files themselves (e.g. pytest's Python). */
   toolchain: string[];
 }
@@ -93,7 +94,7 @@ export async function parseInputs(
     },
   };
   for (const input of inputs) {
-    let chosen: SourceFormat | typeof RESULTS_FILE_KIND;
+    let chosen: FileFormat | typeof RESULTS_FILE_KIND;
     let measurements: Measurement[] = [];
     if (await isDirectory(input)) {
       if (format !== "auto" && format !== "criterion-dir") {
@@ -117,7 +118,7 @@ export async function parseInputs(
   return result;
 }
 
-type TextFormat = Exclude<SourceFormat, "criterion-dir"> | typeof RESULTS_FILE_KIND;
+type TextFormat = Exclude<FileFormat, "criterion-dir"> | typeof RESULTS_FILE_KIND;
 
 /** Streams a file through its parser: the file is never held in memory whole. */
 function parseFile(

@@ -1,4 +1,4 @@
-import { markdownTable, textTable } from "./format.js";
+import { markdownTable, scaleMeasurement, textTable } from "./format.js";
 import { publishMarkdownTable, publishTextTable, type PublishedBenchmark } from "./publish-summary.js";
 
 /** What the run-rust report needs (kept structural so report/ imports no command). */
@@ -265,4 +265,87 @@ export function runPipelineTextReport(report: PipelineRunReport): string {
 export function runPipelineMarkdownReport(report: PipelineRunReport): string {
   const lines = pipelineLines(report).map((l) => l.replace(/\n/g, " "));
   return [report.report.markdown, lines.join("  \n")].filter(Boolean).join("\n\n");
+}
+
+/** What the run-command report needs (structural, so report/ imports no command). */
+export interface CommandRunReport {
+  sha: string;
+  command: string[];
+  format: string;
+  runs: {
+    repetition: number;
+    status: "ok" | "skipped" | "failed";
+    reason?: string;
+    wallSeconds: number;
+    cpuSeconds?: number;
+    peakRssBytes?: number;
+    overheadMs: number;
+  }[];
+  metrics: { benchmark: string; metric: string; median: number | null; units: string; direction: string; n: number }[];
+  resultsFile?: string;
+  published?: { rowsWritten: number; rowsAlreadyStored: number; db: string };
+}
+
+const mib = (bytes: number | undefined) => (bytes === undefined ? "–" : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+const secs = (s: number | undefined) => (s === undefined ? "–" : `${s.toFixed(3)} s`);
+const RUN_HEADER = ["run", "status", "wall", "cpu", "peak rss", "reason"];
+const METRIC_HEADER = ["benchmark", "metric", "median", "unit", "better", "n"];
+
+function commandRunRows(report: CommandRunReport): string[][] {
+  return report.runs.map((r) => [
+    String(r.repetition),
+    r.status,
+    secs(r.wallSeconds),
+    secs(r.cpuSeconds),
+    mib(r.peakRssBytes),
+    (r.reason ?? "").split("\n")[0]!.slice(0, 160),
+  ]);
+}
+
+function commandMetricRows(report: CommandRunReport): string[][] {
+  return report.metrics.map((m) => [
+    m.benchmark,
+    m.metric,
+    ...(m.median === null
+      ? ["–", m.units]
+      : m.units === "bytes"
+        ? [(m.median / 1024 / 1024).toFixed(1), "MiB"]
+        : scaleMeasurement(m.median, m.units)),
+    m.direction === "higher_is_better" ? "higher" : "lower",
+    String(m.n),
+  ]);
+}
+
+function commandLines(report: CommandRunReport): string[] {
+  const count = (status: string) => report.runs.filter((r) => r.status === status).length;
+  const ok = report.runs.filter((r) => r.status === "ok");
+  const overhead = ok.reduce((sum, r) => sum + r.overheadMs, 0) / Math.max(1, ok.length);
+  return [
+    `commit ${report.sha}: ${report.command.join(" ")} (format ${report.format})`,
+    `${report.runs.length} runs: ${count("ok")} ok, ${count("skipped")} skipped, ${count("failed")} failed; suite overhead per run (parse + record) ${overhead.toFixed(1)} ms`,
+    ...report.runs
+      .filter((r) => r.status !== "ok")
+      .map((r) => `${r.status.toUpperCase()} run ${r.repetition}: ${(r.reason ?? "").split("\n")[0]}`),
+    report.published
+      ? `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`
+      : `results file: ${report.resultsFile ?? "none"}`,
+  ];
+}
+
+export function runCommandTextReport(report: CommandRunReport): string {
+  const parts = [textTable(RUN_HEADER, commandRunRows(report))];
+  if (report.metrics.length) parts.push(textTable(METRIC_HEADER, commandMetricRows(report)));
+  parts.push(commandLines(report).join("\n"));
+  return parts.join("\n\n");
+}
+
+export function runCommandMarkdownReport(report: CommandRunReport): string {
+  const parts = [markdownTable(RUN_HEADER, commandRunRows(report))];
+  if (report.metrics.length) parts.push(markdownTable(METRIC_HEADER, commandMetricRows(report)));
+  parts.push(
+    commandLines(report)
+      .map((l) => l.replace(/\n/g, " "))
+      .join("  \n"),
+  );
+  return parts.join("\n\n");
 }

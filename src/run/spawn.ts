@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { ChildEnv } from "../context/child-env.js";
+import { watchProcessTree, type ProcessTreeUsage, type ProcessTreeWatch } from "./process-tree.js";
 
 export interface SpawnResult {
   code: number | null;
@@ -7,6 +8,8 @@ export interface SpawnResult {
   stderr: string;
   timedOut: boolean;
   durationMs: number;
+  /** With `measureTree`: the peak RSS and CPU time of the whole process tree. */
+  usage?: ProcessTreeUsage;
 }
 
 export interface SpawnOptions {
@@ -21,6 +24,8 @@ export interface SpawnOptions {
   onStart?: () => void;
   /** Text fed to the program's standard input (closed after it). */
   input?: string;
+  /** Sample the process tree's RSS every this many ms and measure its CPU time (`usage`). */
+  measureTree?: { intervalMs: number };
 }
 
 /**
@@ -43,7 +48,14 @@ export function spawnCaptured(program: string, args: readonly string[], options:
     let stdout = "";
     let stderr = "";
     let timedOut = false;
-    child.once("spawn", () => options.onStart?.());
+    let watch: ProcessTreeWatch | undefined;
+    child.once("spawn", () => {
+      if (options.measureTree && child.pid !== undefined)
+        watch = watchProcessTree(child.pid, options.measureTree.intervalMs);
+      options.onStart?.();
+    });
+    // the root is reaped before "exit": its tree's CPU time has rolled up to us by now
+    child.once("exit", () => watch?.finish());
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
@@ -67,12 +79,14 @@ export function spawnCaptured(program: string, args: readonly string[], options:
           }, options.timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
+      watch?.finish();
       reject(new Error(`${program}: ${error.message}`));
     });
     child.on("close", (code) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
-      resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started });
+      const usage = watch?.finish();
+      resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started, ...(usage ? { usage } : {}) });
     });
   });
 }

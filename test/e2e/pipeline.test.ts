@@ -150,6 +150,11 @@ describe("run-pipeline", () => {
         direction: "higher_is_better",
       });
       expect(rows.find((r) => r.metric === "records_read")?.units).toBe("records");
+      // the suite's own measure of the pipeline's process tree (src/run/process-tree.ts)
+      const rss = rows.find((r) => r.metric === "process_peak_rss_bytes")!;
+      expect(rss).toMatchObject({ units: "bytes", direction: "lower_is_better" });
+      expect(Math.min(...rss.values)).toBeGreaterThan(10 * 1024 * 1024); // a Node process
+      expect(Math.min(...rows.find((r) => r.metric === "process_cpu_secs")!.values)).toBeGreaterThan(0);
       expect(summary.published.rowsWritten).toBe(rows.length * 6);
 
       // pipeline-results reads the same history back.

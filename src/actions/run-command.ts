@@ -1,0 +1,45 @@
+import path from "node:path";
+import * as core from "@actions/core";
+import { runCommandDeclaration } from "../commands/declarations.js";
+import { failedRunsError, parseRunCommandOptions, runCommand } from "../commands/run-command.js";
+import { runCommandMarkdownReport } from "../report/run-summary.js";
+import { resultsArtifact, uploadArtifacts, uploadFolderArtifact } from "./artifacts.js";
+import { readDeclaredInputs } from "./inputs.js";
+import { runAction } from "./run-action.js";
+import { runDependencies } from "./run-inputs.js";
+
+export const Outputs = { ResultsDir: "results-dir", Count: "count", Skipped: "skipped", Failed: "failed" } as const;
+
+/**
+ * The `run-command` action: any benchmark command at a commit, its runs (ok, skipped, failed)
+ * published or uploaded, the runs and metrics in the job summary. Failed runs fail the step
+ * after the summary; skipped runs do not.
+ */
+export async function run(): Promise<void> {
+  await runAction(async () => {
+    const inputs = readDeclaredInputs(runCommandDeclaration);
+    const options = parseRunCommandOptions({ ...inputs, repo: inputs.repo ?? process.env.GITHUB_WORKSPACE });
+    const summary = await runCommand(options, runDependencies());
+    if (inputs.artifact) {
+      await uploadFolderArtifact(
+        inputs.artifact,
+        path.resolve(options.outputDir),
+        options.mode === "pr" && options.prNumber !== undefined
+          ? { number: options.prNumber, head_sha: summary.sha }
+          : undefined,
+      );
+    } else if (options.mode === "pr" && summary.resultsFile) {
+      await uploadArtifacts([resultsArtifact("command", summary.resultsFile)]);
+    }
+    core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));
+    core.setOutput(Outputs.Count, summary.published?.rowsWritten ?? 0);
+    core.setOutput(Outputs.Skipped, summary.runs.filter((r) => r.status === "skipped").length);
+    core.setOutput(Outputs.Failed, summary.runs.filter((r) => r.status === "failed").length);
+    await core.summary
+      .addHeading("lance-bench run-command", 3)
+      .addRaw(`${runCommandMarkdownReport(summary)}\n`)
+      .write();
+    const failure = failedRunsError(summary);
+    if (failure) throw failure;
+  });
+}

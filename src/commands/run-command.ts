@@ -1,0 +1,452 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { resolveInside } from "../context/paths.js";
+import {
+  BenchmarkName,
+  ConfigurationError,
+  InputError,
+  LanceBenchError,
+  parseOptions,
+  type Direction,
+  type Measurement,
+  type Result,
+  type Status,
+} from "../model/index.js";
+import { OUTPUT_FORMATS, parseCommandOutput, StageCollector, type OutputMetric } from "../parse/command-formats.js";
+import { splitCommand } from "../run/command-line.js";
+import { runStep, StepFailure } from "../run/python.js";
+import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
+import type { PublishSummary } from "./publish.js";
+import { resolveDut, resolveResultsContext, toFailedResults, toResults, type RunRole } from "./results-context.js";
+import {
+  abPlan,
+  optionalText,
+  publishIfMain,
+  RunCommonOptions,
+  runRole,
+  saveResultsFile,
+  storePreloader,
+  withRunWorkspace,
+  type RunDependencies,
+} from "./run-common.js";
+
+/** A parameter's name, as a `{name}` placeholder of the command template. */
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** What a placeholder looks like in the template; other braces (JSON arguments) stay as they are. */
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
+
+/** `name=value`: the value is one argument (never split, never seen by a shell), printable text. */
+const Param = z
+  .string()
+  .min(1, "an empty parameter")
+  .transform((spec, ctx) => {
+    const eq = spec.indexOf("=");
+    const name = eq === -1 ? spec : spec.slice(0, eq);
+    if (eq === -1 || !PARAM_NAME.test(name)) {
+      ctx.addIssue({ code: "custom", message: `"${spec}" is not name=value (a name is letters, digits and _)` });
+      return z.NEVER;
+    }
+    const value = spec.slice(eq + 1);
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value) || value.length > 4096) {
+      ctx.addIssue({ code: "custom", message: `${name}: a value is one line of at most 4096 characters` });
+      return z.NEVER;
+    }
+    return { name, value };
+  });
+
+export const RunCommandOptions = RunCommonOptions.extend({
+  workdir: z.string().trim().min(1).default("."),
+  buildCommand: optionalText,
+  /** The command template, e.g. `redis-benchmark -p {port} -c {clients} --csv`; run without a shell. */
+  benchmarkCommand: z.string().trim().min(1, "is required: the command to benchmark"),
+  /** `name=value`, one per placeholder of the template. */
+  param: z.array(Param).default([]),
+  format: z.enum(OUTPUT_FORMATS).default("none"),
+  /** The benchmark the suite's own measurements go under (default: the program's file name). */
+  benchmarkName: BenchmarkName.optional(),
+  /** The exit code that means "skipped here" (seed 002: 2). */
+  skipExitCode: z.coerce.number().int().min(1).max(255).default(2),
+  /** How often the process tree's RSS is sampled. */
+  sampleIntervalMs: z.coerce.number().int().min(5).max(10_000).default(50),
+});
+export type RunCommandOptions = z.infer<typeof RunCommandOptions>;
+
+export function parseRunCommandOptions(raw: Record<string, unknown>): RunCommandOptions {
+  return parseOptions(RunCommandOptions, raw);
+}
+
+/** Checks a template against the parameters and returns its argv with every placeholder filled. */
+export function fillTemplate(template: string, params: readonly { name: string; value: string }[]): string[] {
+  const words = splitCommand(template, "benchmark-command");
+  const values = new Map<string, string>();
+  for (const { name, value } of params) {
+    if (values.has(name)) throw ConfigurationError.forInput("param", `${name} is given twice`);
+    values.set(name, value);
+  }
+  const used = new Set<string>();
+  const argv = words.map((word) =>
+    word.replace(PLACEHOLDER, (_, name: string) => {
+      const value = values.get(name);
+      if (value === undefined) {
+        throw ConfigurationError.forInput(
+          "benchmark-command",
+          `placeholder {${name}} has no value: pass --param ${name}=<value>`,
+        );
+      }
+      used.add(name);
+      return value;
+    }),
+  );
+  const unused = [...values.keys()].filter((name) => !used.has(name));
+  if (unused.length) {
+    throw ConfigurationError.forInput("param", `${unused.join(", ")}: no {placeholder} of the command uses it`);
+  }
+  if (argv[0] === "") throw ConfigurationError.forInput("benchmark-command", "the program's name is empty");
+  return argv;
+}
+
+/** One run of the command. */
+export interface CommandRun {
+  repetition: number;
+  status: Status;
+  reason?: string;
+  exitCode: number | null;
+  wallSeconds: number;
+  cpuSeconds?: number;
+  peakRssBytes?: number;
+  /** Metrics measured (ok runs). */
+  metrics: number;
+  /** The suite's own time for the run (parse and record), not the command's. */
+  overheadMs: number;
+}
+
+/** One metric across the runs, for reports: the median of every sample of the ok runs. */
+export interface MetricRow {
+  benchmark: string;
+  metric: string;
+  median: number | null;
+  units: string;
+  direction: Direction;
+  /** Samples behind the median. */
+  n: number;
+}
+
+export interface RunCommandSummary {
+  sha: string;
+  /** The argv run (placeholders filled). */
+  command: string[];
+  params: Record<string, string | number>;
+  benchmarkName: string;
+  format: RunCommandOptions["format"];
+  runs: CommandRun[];
+  metrics: MetricRow[];
+  /** Stored records: ok, skipped and failed. */
+  results: number;
+  resultsFile?: string;
+  durationMs: number;
+  published?: PublishSummary;
+}
+
+const PROCESS_METRICS = {
+  wall_time: { units: "seconds", direction: "lower_is_better" },
+  cpu_time: { units: "seconds", direction: "lower_is_better" },
+  peak_rss: { units: "bytes", direction: "lower_is_better" },
+} as const satisfies Record<string, { units: string; direction: Direction }>;
+
+/** What one finished run recorded: its outcome and the measurements of an ok run. */
+interface Recorded {
+  run: CommandRun;
+  measurements: Measurement[];
+}
+
+/** Why a run that did not exit 0 failed (or was skipped), in one line plus stderr's tail. */
+function exitReason(ran: SpawnResult, budgetMinutes: number): string {
+  if (ran.timedOut) {
+    return `killed at its time budget (budget-minutes ${budgetMinutes}) after ${(ran.durationMs / 1000).toFixed(1)} s`;
+  }
+  const last = tail(ran.stderr, 5);
+  return `exited with code ${ran.code}${last ? `: ${last}` : ""}`;
+}
+
+/**
+ * Runs a benchmark command at a commit, `repetitions` times: fresh worktree, optional build,
+ * then the command (no shell; `{name}` placeholders filled from `--param`), each run in its own
+ * process group and killed with it at the budget. Every run records its wall time, the CPU
+ * time and peak RSS of its whole process tree, its stage signals, and what it printed in
+ * `format`. Exit code `skip-exit-code` or a skipped record = skipped (stored with the reason,
+ * never a regression); another exit, a timeout, unreadable output or broken parity = failed
+ * (stored with the reason; the command then ends with an error). Main mode publishes.
+ */
+export async function runCommand(options: RunCommandOptions, deps: RunDependencies = {}): Promise<RunCommandSummary> {
+  if (options.baseSha !== undefined) {
+    throw ConfigurationError.forInput("base-sha", "run-command runs one commit; compare two with compare");
+  }
+  if (options.profile !== undefined) {
+    throw ConfigurationError.forInput("profile", "run-command records no flamegraph yet");
+  }
+  const plan = abPlan(options);
+  const argv = fillTemplate(options.benchmarkCommand, options.param);
+  // stored as numbers where they are numbers, so that a search can order its probes
+  const params = Object.fromEntries(
+    options.param.map((p) => [p.name, /^-?\d{1,15}(\.\d{1,15})?$/.test(p.value) ? Number(p.value) : p.value]),
+  );
+  const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
+  const benchmarkName = options.benchmarkName ?? path.basename(argv[0]!);
+  const identity = Object.keys(params).length ? JSON.stringify(params) : undefined;
+  const started = Date.now();
+
+  return withRunWorkspace(options, deps, async (workspace) => {
+    const { checkout, log } = workspace;
+    const deadline = Date.now() + options.budgetMinutes * 60_000;
+    const remaining = () => deadline - Date.now();
+    const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
+    if (!(await stat(workdir).catch(() => undefined))?.isDirectory()) {
+      throw new ConfigurationError(`workdir "${options.workdir}" is not a folder in the repository at ${checkout.sha}`);
+    }
+    const { dut } = await resolveDut({
+      repo: checkout.dir,
+      sha: checkout.sha,
+      manifestDirs: [workdir, checkout.dir],
+      dutName: options.dutName,
+      dutVersion: options.dutVersion,
+      defaultName: path.basename(path.resolve(options.repo)),
+      warn: log,
+    });
+    const env = workspace.childEnv;
+    if (build) {
+      log(`building: ${build.join(" ")}`);
+      await runStep("build command", build, { cwd: workdir, env, timeoutMs: Math.max(1_000, remaining()) });
+    }
+    storePreloader(options.mode, options.publish)();
+
+    const measurementOf = (
+      benchmark: string,
+      metric: string,
+      values: number[],
+      units: string,
+      direction: Direction,
+      sourceFormat: Measurement["sourceFormat"],
+      origin: string,
+      metadata: Record<string, unknown> = {},
+    ): Measurement => ({
+      benchmarkName: benchmark,
+      values,
+      units,
+      metric,
+      direction,
+      throughput: null,
+      params: Object.keys(params).length ? params : null,
+      sourceFormat,
+      metadata: { command: argv, ...metadata },
+      origin,
+      ...(identity === undefined ? {} : { identity }),
+    });
+
+    const runOnce = async (repetition: number): Promise<Recorded> => {
+      const label = `run ${repetition} of ${benchmarkName}`;
+      const budgetLeft = remaining();
+      if (budgetLeft <= 0) {
+        const reason = `not started: the time budget (budget-minutes ${options.budgetMinutes}) was spent`;
+        return {
+          run: { repetition, status: "failed", reason, exitCode: null, wallSeconds: 0, metrics: 0, overheadMs: 0 },
+          measurements: [],
+        };
+      }
+      if (plan.repetitions > 1) log(`${label} (${repetition} of ${plan.repetitions})`);
+      const stages = new StageCollector();
+      const ran = await spawnCaptured(argv[0]!, argv.slice(1), {
+        cwd: workdir,
+        env,
+        timeoutMs: budgetLeft,
+        measureTree: { intervalMs: options.sampleIntervalMs },
+        onStderr: (chunk) => stages.feed(chunk),
+      }).catch((error: Error) => {
+        throw ConfigurationError.forInput("benchmark-command", `cannot start ${argv[0]}: ${error.message}`);
+      });
+      stages.end();
+      const recordStart = performance.now();
+      const base = {
+        repetition,
+        exitCode: ran.code,
+        wallSeconds: ran.durationMs / 1000,
+        ...(ran.usage?.cpuSeconds === undefined ? {} : { cpuSeconds: ran.usage.cpuSeconds }),
+        ...(ran.usage?.peakRssBytes === undefined ? {} : { peakRssBytes: ran.usage.peakRssBytes }),
+      };
+      const finish = (status: Status, reason: string | undefined, measurements: Measurement[]): Recorded => {
+        if (status !== "ok") log(`${label}: ${status}: ${reason}`);
+        return {
+          run: {
+            ...base,
+            status,
+            ...(reason === undefined ? {} : { reason }),
+            metrics: measurements.length,
+            overheadMs: performance.now() - recordStart,
+          },
+          measurements,
+        };
+      };
+      if (!ran.timedOut && ran.code === options.skipExitCode) {
+        const said = tail(ran.stderr, 1).trim() || tail(ran.stdout, 1).trim();
+        return finish("skipped", `exit code ${ran.code}${said ? `: ${said}` : ""}`, []);
+      }
+      if (ran.timedOut || ran.code !== 0) return finish("failed", exitReason(ran, options.budgetMinutes), []);
+
+      let outputMetrics: OutputMetric[];
+      try {
+        const output = parseCommandOutput(options.format, ran.stdout, label);
+        if (output.status !== "ok") return finish(output.status, output.reason ?? output.status, []);
+        outputMetrics = output.metrics;
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        return finish("failed", error.message, []);
+      }
+      const origin = label;
+      const measurements: Measurement[] = [
+        measurementOf(
+          benchmarkName,
+          "wall_time",
+          [base.wallSeconds],
+          PROCESS_METRICS.wall_time.units,
+          "lower_is_better",
+          "command",
+          origin,
+        ),
+      ];
+      if (base.cpuSeconds !== undefined) {
+        measurements.push(
+          measurementOf(benchmarkName, "cpu_time", [base.cpuSeconds], "seconds", "lower_is_better", "command", origin),
+        );
+      }
+      if (base.peakRssBytes !== undefined) {
+        measurements.push(
+          measurementOf(benchmarkName, "peak_rss", [base.peakRssBytes], "bytes", "lower_is_better", "command", origin, {
+            rss_samples: ran.usage?.samples,
+            rss_interval_ms: options.sampleIntervalMs,
+          }),
+        );
+      }
+      for (const [stage, durations] of stages.durations) {
+        measurements.push(
+          measurementOf(benchmarkName, `stage/${stage}`, durations, "seconds", "lower_is_better", "command", origin),
+        );
+      }
+      if (stages.unfinished.length) log(`${label}: stages started and never ended: ${stages.unfinished.join(", ")}`);
+      const seen = new Set(measurements.map((m) => `${m.benchmarkName}\u0000${m.metric}`));
+      const format = options.format === "none" ? "command" : options.format;
+      for (const m of outputMetrics) {
+        const benchmark = m.benchmark ?? benchmarkName;
+        const key = `${benchmark}\u0000${m.metric}`;
+        if (seen.has(key)) {
+          return finish(
+            "failed",
+            `${label}: the ${options.format} output reports ${m.metric} of ${benchmark}, which the suite measures itself`,
+            [],
+          );
+        }
+        seen.add(key);
+        measurements.push(
+          measurementOf(benchmark, m.metric, m.values, m.units, m.direction, format, origin, m.metadata),
+        );
+      }
+      return finish("ok", undefined, measurements);
+    };
+
+    const recorded: Recorded[] = [];
+    for (let r = 1; r <= plan.repetitions; r++) recorded.push(await runOnce(r));
+
+    const measured = recorded.flatMap((x) => x.measurements);
+    const context = await resolveResultsContext(
+      {
+        repo: checkout.dir,
+        sha: checkout.sha,
+        dutName: dut.name,
+        dutVersion: dut.version,
+        dutTimestamp: dut.timestamp,
+        testbedName: options.testbedName,
+        runId: options.runId,
+        pullRequest: workspace.pullRequest,
+      },
+      measured,
+      [],
+      workspace.env,
+    );
+    const results: Result[] = recorded.flatMap(({ run, measurements }) => {
+      const role: RunRole | undefined = runRole(plan, run.repetition, "head");
+      if (run.status === "ok") return toResults(measurements, context, role);
+      return toFailedResults(
+        [
+          {
+            benchmarkName,
+            reason: run.reason ?? run.status,
+            status: run.status,
+            metric: "wall_time",
+            units: PROCESS_METRICS.wall_time.units,
+            direction: "lower_is_better",
+            sourceFormat: "command",
+            params: Object.keys(params).length ? params : null,
+            ...(identity === undefined ? {} : { identity }),
+            metadata: { command: argv, exit_code: run.exitCode, wall_seconds: run.wallSeconds },
+          },
+        ],
+        context,
+        role,
+      );
+    });
+    const resultsFile = await saveResultsFile(options.outputDir, "command", results, `run-command ${argv.join(" ")}`);
+    const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
+    return {
+      sha: checkout.sha,
+      command: argv,
+      params,
+      benchmarkName,
+      format: options.format,
+      runs: recorded.map((x) => x.run),
+      metrics: metricRows(measured),
+      results: results.length,
+      resultsFile,
+      durationMs: Date.now() - started,
+      ...(published ? { published } : {}),
+    };
+  }).catch((error: unknown) => {
+    if (error instanceof StepFailure) throw new ConfigurationError(error.message);
+    throw error;
+  });
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Each benchmark and metric across the ok runs, in the order first measured. */
+function metricRows(measurements: readonly Measurement[]): MetricRow[] {
+  const rows = new Map<string, MetricRow & { values: number[] }>();
+  for (const m of measurements) {
+    const key = `${m.benchmarkName}\u0000${m.metric}`;
+    const row = rows.get(key) ?? {
+      benchmark: m.benchmarkName,
+      metric: m.metric,
+      median: null,
+      units: m.units,
+      direction: m.direction,
+      n: 0,
+      values: [],
+    };
+    row.values.push(...m.values);
+    rows.set(key, row);
+  }
+  return [...rows.values()].map(({ values, ...row }) => ({ ...row, median: median(values), n: values.length }));
+}
+
+/** The error a run ends with when some of its runs failed (after their records were stored). */
+export function failedRunsError(summary: RunCommandSummary): LanceBenchError | undefined {
+  const failed = summary.runs.filter((r) => r.status === "failed");
+  if (failed.length === 0) return undefined;
+  return new LanceBenchError(
+    `${failed.length} of ${summary.runs.length} runs of ${summary.benchmarkName} failed (recorded with status failed): ` +
+      failed.map((r) => `run ${r.repetition}: ${(r.reason ?? "failed").split("\n")[0]}`).join("; "),
+  );
+}

@@ -1,0 +1,3 @@
+import { run } from "../actions/run-command.js";
+
+await run();
