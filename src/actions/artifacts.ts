@@ -129,3 +129,26 @@ export function parsePullRequestRecord(text: string, where: string): PullRequest
     throw new ConfigurationError(`${where}: base_sha must be a full commit sha`);
   return { number, head_sha: headSha, ...(baseSha === undefined ? {} : { base_sha: baseSha }) };
 }
+
+/**
+ * The run actions' `artifact` input: when given, `<output-dir>` goes up as one artifact (a pull
+ * request's with its pull-request.json). Returns whether it did, so the caller skips its per-file
+ * artifacts.
+ */
+export async function uploadOutputFolder(
+  artifact: string | undefined,
+  options: { outputDir: string; mode: string; prNumber?: number },
+  measured: { sha: string; baseSha?: string },
+): Promise<boolean> {
+  if (!artifact) return false;
+  const pullRequest =
+    options.mode === "pr" && options.prNumber !== undefined
+      ? {
+          number: options.prNumber,
+          head_sha: measured.sha,
+          ...(measured.baseSha === undefined ? {} : { base_sha: measured.baseSha }),
+        }
+      : undefined;
+  await uploadFolderArtifact(artifact, path.resolve(options.outputDir), pullRequest);
+  return true;
+}

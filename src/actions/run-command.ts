@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { runCommandDeclaration } from "../commands/declarations.js";
 import { failedRunsError, parseRunCommandOptions, runCommand } from "../commands/run-command.js";
 import { runCommandMarkdownReport } from "../report/run-summary.js";
-import { resultsArtifact, uploadArtifacts, uploadFolderArtifact } from "./artifacts.js";
+import { resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
 import { runDependencies } from "./run-inputs.js";
@@ -20,15 +20,8 @@ export async function run(): Promise<void> {
     const inputs = readDeclaredInputs(runCommandDeclaration);
     const options = parseRunCommandOptions({ ...inputs, repo: inputs.repo ?? process.env.GITHUB_WORKSPACE });
     const summary = await runCommand(options, runDependencies());
-    if (inputs.artifact) {
-      await uploadFolderArtifact(
-        inputs.artifact,
-        path.resolve(options.outputDir),
-        options.mode === "pr" && options.prNumber !== undefined
-          ? { number: options.prNumber, head_sha: summary.sha }
-          : undefined,
-      );
-    } else if (options.mode === "pr" && summary.resultsFile) {
+    const uploadedFolder = await uploadOutputFolder(inputs.artifact, options, summary);
+    if (!uploadedFolder && options.mode === "pr" && summary.resultsFile) {
       await uploadArtifacts([resultsArtifact("command", summary.resultsFile)]);
     }
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));

@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { runPipelineDeclaration } from "../commands/declarations.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "../commands/run-pipeline.js";
 import { runPipelineMarkdownReport } from "../report/run-summary.js";
-import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadFolderArtifact } from "./artifacts.js";
+import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
 import { runDependencies } from "./run-inputs.js";
@@ -24,8 +24,9 @@ export async function run(): Promise<void> {
     if (password) core.setSecret(decodeURIComponent(password));
     const options = parseRunPipelineOptions({ ...inputs, repo: inputs.repo ?? process.env.GITHUB_WORKSPACE });
     const summary = await runPipeline(options, runDependencies());
+    const uploadedFolder = await uploadOutputFolder(inputs.artifact, options, summary);
     await uploadArtifacts([
-      ...(inputs.artifact
+      ...(uploadedFolder
         ? []
         : [
             ...(options.mode === "pr" && summary.resultsFile ? [resultsArtifact("pipeline", summary.resultsFile)] : []),
@@ -33,15 +34,7 @@ export async function run(): Promise<void> {
           ]),
       ...flamegraphArtifacts(summary.profile),
     ]);
-    if (inputs.artifact) {
-      await uploadFolderArtifact(
-        inputs.artifact,
-        path.resolve(options.outputDir),
-        options.mode === "pr" && options.prNumber !== undefined
-          ? { number: options.prNumber, head_sha: summary.sha }
-          : undefined,
-      );
-    }
+
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));
     core.setOutput(Outputs.Count, summary.published?.rowsWritten ?? 0);
     core.setOutput(Outputs.HistoryFile, summary.historyFile);

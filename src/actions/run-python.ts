@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { runPythonDeclaration } from "../commands/declarations.js";
 import { failedBenchmarksError, parseRunPythonOptions, runPython } from "../commands/run-python.js";
 import { runPythonMarkdownReport } from "../report/run-summary.js";
-import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadFolderArtifact } from "./artifacts.js";
+import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
 import { runDependencies } from "./run-inputs.js";
@@ -16,8 +16,9 @@ export async function run(): Promise<void> {
     const inputs = readDeclaredInputs(runPythonDeclaration);
     const options = parseRunPythonOptions({ ...inputs, repo: inputs.repo ?? process.env.GITHUB_WORKSPACE });
     const summary = await runPython(options, runDependencies());
+    const uploadedFolder = await uploadOutputFolder(inputs.artifact, options, summary);
     await uploadArtifacts([
-      ...(inputs.artifact
+      ...(uploadedFolder
         ? []
         : [
             ...(options.mode === "pr" && summary.resultsFile ? [resultsArtifact("python", summary.resultsFile)] : []),
@@ -27,15 +28,7 @@ export async function run(): Promise<void> {
           ]),
       ...flamegraphArtifacts(summary.profile),
     ]);
-    if (inputs.artifact) {
-      await uploadFolderArtifact(
-        inputs.artifact,
-        path.resolve(options.outputDir),
-        options.mode === "pr" && options.prNumber !== undefined
-          ? { number: options.prNumber, head_sha: summary.sha, base_sha: summary.baseSha }
-          : undefined,
-      );
-    }
+
     core.setOutput(Outputs.ResultsDir, path.resolve(options.outputDir));
     core.setOutput(Outputs.Count, summary.published?.rowsWritten ?? 0);
     core.setOutput(Outputs.Datasets, summary.datasets);
