@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformingExample } from "../github-openapi.js";
 import { commitAll, git, requireOrSkip, runCliAsync, slowDownAdler32, tempDir } from "../helpers.js";
-import { ACT } from "../support/act.js";
+import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, fixtureProject, startActScenario, type ActScenario } from "../support/act-scenario.js";
 import { installPullRequest, installRepositoryWorld } from "../support/github-world.js";
 
@@ -129,7 +129,7 @@ const commentEvent = (id: number, login: string, association: string) => ({
   repository,
 });
 
-describe("@bench-bot under act", () => {
+describe("@bench-bot under act", { timeout: ACT_TEST_TIMEOUT_MS }, () => {
   it("a maintainer's comment dispatches the PR's head, whose run ends in a comment on the PR", async (ctx) => {
     requireOrSkip(ctx, ACT);
     const bot = await scenario.run({

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, commitAll, git, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
-import { ACT } from "../support/act.js";
+import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
 // @ts-expect-error plain ESM script shared with `npm run bench`, no type declarations
 import { startPostgres } from "../../scripts/postgres-server.mjs";
@@ -54,7 +54,7 @@ afterAll(async () => {
   await Promise.all([scenario?.close(), pg?.stop()]);
 });
 
-describe("pipeline benchmarks under act", () => {
+describe("pipeline benchmarks under act", { timeout: ACT_TEST_TIMEOUT_MS }, () => {
   it("a push to main runs every variant against PostgreSQL and publishes each iteration", async (ctx) => {
     requireOrSkip(ctx, ACT);
     const secrets = {

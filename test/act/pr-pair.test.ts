@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformingExample } from "../github-openapi.js";
 import type { RecordedRequest } from "../github-server.js";
 import { ROOT, commitAll, git, gitRepoFrom, requireOrSkip, slowDownAdler32, tempDir } from "../helpers.js";
-import { ACT } from "../support/act.js";
+import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
 import { installPullRequest } from "../support/github-world.js";
 
@@ -124,7 +124,7 @@ const commentRun = (log: string) =>
     log,
   });
 
-describe("the PR pair under act", () => {
+describe("the PR pair under act", { timeout: ACT_TEST_TIMEOUT_MS }, () => {
   it("pull_request: benchmarks base and head without secrets and uploads the results", async (ctx) => {
     requireOrSkip(ctx, ACT);
     const run = await scenario.run({

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitAll, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
-import { ACT } from "../support/act.js";
+import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, fixtureProject, startActScenario, type ActScenario } from "../support/act-scenario.js";
 import { installRepositoryWorld, type Dispatch } from "../support/github-world.js";
 
@@ -88,7 +88,7 @@ async function runDispatch(dispatch: Dispatch, index: number) {
   ran.push(dispatch.inputs.git_sha!);
 }
 
-describe("scheduled benchmarks under act", () => {
+describe("scheduled benchmarks under act", { timeout: ACT_TEST_TIMEOUT_MS }, () => {
   it("the cron tick dispatches the newest commit, which is built, benchmarked and stored", async (ctx) => {
     requireOrSkip(ctx, ACT);
     const tick = await scenario.run({

@@ -34,6 +34,12 @@ export const VENDORED_ACTIONS: Record<string, string> = {
   ),
 };
 
+/**
+ * A test that runs workflows under act: builds and benchmarks take minutes, more on a loaded
+ * 2-core machine (act's own kill comes at 15 minutes a run).
+ */
+export const ACT_TEST_TIMEOUT_MS = 1_800_000;
+
 export interface ActRun {
   code: number;
   /** act's log: every step's output, prefixed with `[workflow/job]`. */
