@@ -23,6 +23,7 @@ import {
   pipelineResults,
 } from "./commands/pipeline-results.js";
 import { runCommandTextReport, runPipelineTextReport } from "./report/run-summary.js";
+import { searchTextReport } from "./report/search-report.js";
 import { parseScheduleOptions, schedule } from "./commands/schedule.js";
 import { scheduleTextReport } from "./report/schedule-summary.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
@@ -226,7 +227,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   ).action(async (flags: Record<string, unknown>) => {
     const { json, ...rest } = flags;
     const summary = await runCommand(parseRunCommandOptions(rest), deps);
-    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runCommandTextReport(summary)}\n`);
+    const search = summary.search ? `\n\n${searchTextReport(summary.search)}` : "";
+    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runCommandTextReport(summary)}${search}\n`);
     const failure = failedRunsError(summary);
     if (failure) throw failure;
   });

@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { runCommandDeclaration } from "../commands/declarations.js";
 import { failedRunsError, parseRunCommandOptions, runCommand } from "../commands/run-command.js";
 import { runCommandMarkdownReport } from "../report/run-summary.js";
+import { searchMarkdownReport } from "../report/search-report.js";
 import { resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
@@ -31,6 +32,7 @@ export async function run(): Promise<void> {
     await core.summary
       .addHeading("lance-bench run-command", 3)
       .addRaw(`${runCommandMarkdownReport(summary)}\n`)
+      .addRaw(summary.search ? `\n${searchMarkdownReport(summary.search)}\n` : "")
       .write();
     const failure = failedRunsError(summary);
     if (failure) throw failure;

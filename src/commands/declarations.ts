@@ -578,6 +578,34 @@ export const runCommandDeclaration = declareCommand({
       value: "ms",
       only: "cli",
     },
+    grid: {
+      description:
+        "Grid search: a parameter's values, name=v1,v2,… one per line (the probes are their cartesian product; needs objective)",
+      type: "multiline",
+      value: "name=v1,v2",
+      cli: { description: "grid search over a {placeholder}'s values, name=v1,v2,…; repeat it (cartesian product)" },
+    },
+    filter: {
+      description: "Grid search: what a probe must meet to count, e.g. `recall_avg >= 0.95`",
+      value: "expr",
+    },
+    search: {
+      description: "Binary search over an integer {placeholder}: name=LO..HI, e.g. clients=1..64 (needs constraint)",
+      value: "name=LO..HI",
+    },
+    constraint: {
+      description: "Binary search: what a feasible probe meets, e.g. `recall_avg >= 0.9 and latency_p99 <= 5`",
+      value: "expr",
+    },
+    objective: {
+      description: "The metric the optimum is best by: max:METRIC or min:METRIC, e.g. max:qps",
+      value: "max:metric",
+    },
+    searchBenchmark: {
+      description:
+        "Which benchmark of the output gives a probe its bare metric names (default: the only one; every metric is also benchmark/metric)",
+      value: "name",
+    },
   },
   outputs: {
     "results-dir": "Folder holding the results file",

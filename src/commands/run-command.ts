@@ -15,6 +15,8 @@ import {
 } from "../model/index.js";
 import { OUTPUT_FORMATS, parseCommandOutput, StageCollector, type OutputMetric } from "../parse/command-formats.js";
 import { splitCommand } from "../run/command-line.js";
+import type { ProbeOutcome, SearchObjective, SearchParams, SearchResult } from "../model/search.js";
+import { binarySearch, describeParams, gridSearch, type Probe } from "../search/index.js";
 import { runStep, StepFailure } from "../run/python.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
 import type { PublishSummary } from "./publish.js";
@@ -56,6 +58,61 @@ const Param = z
     return { name, value };
   });
 
+/** `name=v1,v2,…`: one axis of a grid; numbers stay numbers. */
+const GridAxis = z
+  .string()
+  .trim()
+  .min(1, "an empty grid axis")
+  .transform((spec, ctx) => {
+    const eq = spec.indexOf("=");
+    const name = eq === -1 ? spec : spec.slice(0, eq);
+    const values =
+      eq === -1
+        ? []
+        : spec
+            .slice(eq + 1)
+            .split(",")
+            .map((v) => v.trim());
+    if (eq === -1 || !PARAM_NAME.test(name) || values.length === 0 || values.some((v) => v === "")) {
+      ctx.addIssue({ code: "custom", message: `"${spec}" is not name=v1,v2,… (a name is letters, digits and _)` });
+      return z.NEVER;
+    }
+    return { name, values: [...new Set(values)].map(paramValue) };
+  });
+
+/** `name=LO..HI`: an integer range, both ends included. */
+const SearchRange = z
+  .string()
+  .trim()
+  .transform((spec, ctx) => {
+    const match = /^([A-Za-z_][A-Za-z0-9_]{0,63})=(-?\d{1,12})\.\.(-?\d{1,12})$/.exec(spec);
+    if (!match || Number(match[2]) > Number(match[3])) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${spec}" is not name=LO..HI with integers LO <= HI, e.g. clients=1..64`,
+      });
+      return z.NEVER;
+    }
+    return { name: match[1]!, lo: Number(match[2]), hi: Number(match[3]) };
+  });
+
+/** `max:qps` / `min:latency_p99` (also `maximize:` / `minimize:`). */
+const ObjectiveSpec = z
+  .string()
+  .trim()
+  .transform((spec, ctx): SearchObjective => {
+    const match = /^(max|maximize|min|minimize):(.+)$/.exec(spec);
+    if (!match) {
+      ctx.addIssue({ code: "custom", message: `"${spec}" is not max:METRIC or min:METRIC, e.g. max:qps` });
+      return z.NEVER;
+    }
+    return { metric: match[2]!.trim(), direction: match[1]!.startsWith("max") ? "maximize" : "minimize" };
+  });
+
+/** Stored as numbers where they are numbers, so that a search can order its probes. */
+const paramValue = (value: string): string | number =>
+  /^-?\d{1,15}(\.\d{1,15})?$/.test(value) ? Number(value) : value;
+
 export const RunCommandOptions = RunCommonOptions.extend({
   workdir: z.string().trim().min(1).default("."),
   buildCommand: optionalText,
@@ -70,7 +127,51 @@ export const RunCommandOptions = RunCommonOptions.extend({
   skipExitCode: z.coerce.number().int().min(1).max(255).default(2),
   /** How often the process tree's RSS is sampled. */
   sampleIntervalMs: z.coerce.number().int().min(5).max(10_000).default(50),
-});
+  /** Grid search: `name=v1,v2,…` per parameter, the probes their cartesian product. */
+  grid: z.array(GridAxis).default([]),
+  /** Grid search: what a probe must meet to be a candidate, e.g. `recall_avg >= 0.95`. */
+  filter: optionalText,
+  /** Binary search over an integer parameter: `name=LO..HI`. */
+  search: SearchRange.optional(),
+  /** Binary search: what a feasible probe meets, e.g. `latency_p99 <= 5 and recall_avg >= 0.9`. */
+  constraint: optionalText,
+  /** The metric the optimum is best by: `max:qps` or `min:latency_p99`. */
+  objective: ObjectiveSpec.optional(),
+  /** Which benchmark of the output gives a probe its bare metric names (default: the only one there is). */
+  searchBenchmark: BenchmarkName.optional(),
+})
+  .refine((o) => !(o.grid.length > 0 && o.search), {
+    path: ["search"],
+    message: "grid and search are two searches: give one of them",
+  })
+  .refine((o) => o.filter === undefined || o.grid.length > 0, {
+    path: ["filter"],
+    message: "filters a grid: give --grid",
+  })
+  .refine((o) => o.constraint === undefined || o.search, {
+    path: ["constraint"],
+    message: "constrains a binary search: give --search (a grid takes --filter)",
+  })
+  .refine((o) => !o.search || o.constraint !== undefined, {
+    path: ["constraint"],
+    message: "is required with --search: what a feasible probe meets, e.g. 'latency_p99 <= 5'",
+  })
+  .refine((o) => o.objective === undefined || o.grid.length > 0 || o.search, {
+    path: ["objective"],
+    message: "belongs to a search: give --grid or --search",
+  })
+  .refine((o) => o.searchBenchmark === undefined || o.grid.length > 0 || o.search, {
+    path: ["searchBenchmark"],
+    message: "belongs to a search: give --grid or --search",
+  })
+  .refine((o) => o.grid.length === 0 || o.objective !== undefined, {
+    path: ["objective"],
+    message: "is required with --grid: the metric the best configuration is best by, e.g. max:qps",
+  })
+  .refine((o) => new Set(o.grid.map((a) => a.name)).size === o.grid.length, {
+    path: ["grid"],
+    message: "a parameter is given twice",
+  });
 export type RunCommandOptions = z.infer<typeof RunCommandOptions>;
 
 export function parseRunCommandOptions(raw: Record<string, unknown>): RunCommandOptions {
@@ -147,6 +248,8 @@ export interface RunCommandSummary {
   resultsFile?: string;
   durationMs: number;
   published?: PublishSummary;
+  /** With --grid or --search: every probe, and the optimum (or "no configuration met" and the closest probe). */
+  search?: SearchResult;
 }
 
 const PROCESS_METRICS = {
@@ -155,10 +258,60 @@ const PROCESS_METRICS = {
   peak_rss: { units: "bytes", direction: "lower_is_better" },
 } as const satisfies Record<string, { units: string; direction: Direction }>;
 
+/** Where a run ran: its parameters (over `--param`) and its argv; in a search, the probe's own parameters. */
+interface RunAt {
+  params: Record<string, string | number>;
+  argv: string[];
+  searched?: SearchParams;
+  /** Set after the search: which probe the run belongs to and whether that probe is the answer. */
+  search?: { kind: SearchResult["kind"]; probe: number; role: "probe" | "optimum" | "closest" };
+}
+
 /** What one finished run recorded: its outcome and the measurements of an ok run. */
 interface Recorded {
   run: CommandRun;
   measurements: Measurement[];
+  at: RunAt;
+}
+
+/**
+ * A probe's metrics from one run's measurements (the median of a metric's samples): every metric
+ * as `benchmark/metric`, and bare (`qps`, `latency_p99`, `wall_time`, `peak_rss`) the metrics of
+ * the suite's own benchmark and of the chosen one — `--search-benchmark`, else the only other
+ * benchmark the output reports (redis-benchmark -t get: GET).
+ */
+function probeMetrics(measurements: readonly Measurement[], own: string, chosen: string | undefined): ProbeOutcome {
+  const others = [...new Set(measurements.map((m) => m.benchmarkName).filter((b) => b !== own))];
+  if (chosen !== undefined && !others.includes(chosen) && chosen !== own) {
+    return {
+      status: "failed",
+      reason: `search-benchmark: the output has no benchmark ${chosen} (it has ${others.join(", ") || "none"})`,
+    };
+  }
+  const bare = chosen ?? (others.length === 1 ? others[0] : undefined);
+  const metrics: Record<string, number> = {};
+  for (const m of measurements) {
+    if (m.values.length === 0) continue;
+    const value = median(m.values);
+    metrics[`${m.benchmarkName}/${m.metric}`] = value;
+    if (m.benchmarkName === bare || (m.benchmarkName === own && !(m.metric in metrics))) metrics[m.metric] = value;
+  }
+  return { status: "ok", metrics };
+}
+
+const searchKey = (p: SearchParams) => JSON.stringify(Object.entries(p).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Marks each run of a search with its probe (1-based) and role: probe, optimum, or closest (none met). */
+function markProbes(recorded: Recorded[], result: SearchResult): void {
+  const indexOf = new Map(result.probes.map((p) => [searchKey(p.params), p.index]));
+  const outcome = result.outcome;
+  const chosen = outcome.kind === "optimum" ? outcome.optimum.index : outcome.closest?.index;
+  for (const r of recorded) {
+    const index = indexOf.get(searchKey(r.at.searched ?? {}));
+    if (index === undefined) continue;
+    const role = index !== chosen ? "probe" : outcome.kind === "optimum" ? "optimum" : "closest";
+    r.at.search = { kind: result.kind, probe: index + 1, role };
+  }
 }
 
 /** Why a run that did not exit 0 failed (or was skipped), in one line plus stderr's tail. */
@@ -187,14 +340,30 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
     throw ConfigurationError.forInput("profile", "run-command records no flamegraph yet");
   }
   const plan = abPlan(options);
-  const argv = fillTemplate(options.benchmarkCommand, options.param);
-  // stored as numbers where they are numbers, so that a search can order its probes
-  const params = Object.fromEntries(
-    options.param.map((p) => [p.name, /^-?\d{1,15}(\.\d{1,15})?$/.test(p.value) ? Number(p.value) : p.value]),
+  const params: Record<string, string | number> = Object.fromEntries(
+    options.param.map((p) => [p.name, paramValue(p.value)]),
   );
+  const searching = options.grid.length > 0 || options.search !== undefined;
+  if (options.search && options.repetitions !== undefined) {
+    throw ConfigurationError.forInput(
+      "repetitions",
+      "a binary search re-runs the probes near the boundary itself; repetitions is for --grid",
+    );
+  }
+  /** The command of one probe: its parameters over `--param`. */
+  const probeCommand = (probeParams: SearchParams) => {
+    const merged = { ...params, ...probeParams };
+    const filled = Object.entries(merged).map(([name, value]) => ({ name, value: String(value) }));
+    return { params: merged, argv: fillTemplate(options.benchmarkCommand, filled) };
+  };
+  // the first probe's (a placeholder the search fills but the template lacks is an error before anything runs)
+  const first: SearchParams = options.search
+    ? { [options.search.name]: options.search.lo }
+    : Object.fromEntries(options.grid.map((a) => [a.name, a.values[0]!]));
+  const argv = searching ? probeCommand(first).argv : fillTemplate(options.benchmarkCommand, options.param);
   const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
   const benchmarkName = options.benchmarkName ?? path.basename(argv[0]!);
-  const identity = Object.keys(params).length ? JSON.stringify(params) : undefined;
+  const identityOf = (p: Record<string, unknown>) => (Object.keys(p).length ? JSON.stringify(p) : undefined);
   const started = Date.now();
 
   return withRunWorkspace(options, deps, async (workspace) => {
@@ -229,7 +398,8 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       direction: Direction,
       sourceFormat: Measurement["sourceFormat"],
       origin: string,
-      metadata: Record<string, unknown> = {},
+      metadata: Record<string, unknown>,
+      at: RunAt,
     ): Measurement => ({
       benchmarkName: benchmark,
       values,
@@ -237,21 +407,23 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       metric,
       direction,
       throughput: null,
-      params: Object.keys(params).length ? params : null,
+      params: Object.keys(at.params).length ? at.params : null,
       sourceFormat,
-      metadata: { command: argv, ...metadata },
+      metadata: { command: at.argv, ...metadata },
       origin,
-      ...(identity === undefined ? {} : { identity }),
+      ...(identityOf(at.params) === undefined ? {} : { identity: identityOf(at.params)! }),
     });
 
-    const runOnce = async (repetition: number): Promise<Recorded> => {
-      const label = `run ${repetition} of ${benchmarkName}`;
+    const runOnce = async (repetition: number, at: RunAt): Promise<Recorded> => {
+      const argv = at.argv;
+      const label = `run ${repetition} of ${benchmarkName}${searching ? ` (${describeParams(at.params)})` : ""}`;
       const budgetLeft = remaining();
       if (budgetLeft <= 0) {
         const reason = `not started: the time budget (budget-minutes ${options.budgetMinutes}) was spent`;
         return {
           run: { repetition, status: "failed", reason, exitCode: null, wallSeconds: 0, metrics: 0, overheadMs: 0 },
           measurements: [],
+          at,
         };
       }
       if (plan.repetitions > 1) log(`${label} (${repetition} of ${plan.repetitions})`);
@@ -285,6 +457,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
             overheadMs: performance.now() - recordStart,
           },
           measurements,
+          at,
         };
       };
       if (!ran.timedOut && ran.code === options.skipExitCode) {
@@ -312,24 +485,56 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
           "lower_is_better",
           "command",
           origin,
+          {},
+          at,
         ),
       ];
       if (base.cpuSeconds !== undefined) {
         measurements.push(
-          measurementOf(benchmarkName, "cpu_time", [base.cpuSeconds], "seconds", "lower_is_better", "command", origin),
+          measurementOf(
+            benchmarkName,
+            "cpu_time",
+            [base.cpuSeconds],
+            "seconds",
+            "lower_is_better",
+            "command",
+            origin,
+            {},
+            at,
+          ),
         );
       }
       if (base.peakRssBytes !== undefined) {
         measurements.push(
-          measurementOf(benchmarkName, "peak_rss", [base.peakRssBytes], "bytes", "lower_is_better", "command", origin, {
-            rss_samples: ran.usage?.samples,
-            rss_interval_ms: options.sampleIntervalMs,
-          }),
+          measurementOf(
+            benchmarkName,
+            "peak_rss",
+            [base.peakRssBytes],
+            "bytes",
+            "lower_is_better",
+            "command",
+            origin,
+            {
+              rss_samples: ran.usage?.samples,
+              rss_interval_ms: options.sampleIntervalMs,
+            },
+            at,
+          ),
         );
       }
       for (const [stage, durations] of stages.durations) {
         measurements.push(
-          measurementOf(benchmarkName, `stage/${stage}`, durations, "seconds", "lower_is_better", "command", origin),
+          measurementOf(
+            benchmarkName,
+            `stage/${stage}`,
+            durations,
+            "seconds",
+            "lower_is_better",
+            "command",
+            origin,
+            {},
+            at,
+          ),
         );
       }
       if (stages.unfinished.length) log(`${label}: stages started and never ended: ${stages.unfinished.join(", ")}`);
@@ -347,14 +552,48 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
         }
         seen.add(key);
         measurements.push(
-          measurementOf(benchmark, m.metric, m.values, m.units, m.direction, format, origin, m.metadata),
+          measurementOf(benchmark, m.metric, m.values, m.units, m.direction, format, origin, m.metadata ?? {}, at),
         );
       }
       return finish("ok", undefined, measurements);
     };
 
     const recorded: Recorded[] = [];
-    for (let r = 1; r <= plan.repetitions; r++) recorded.push(await runOnce(r));
+    let search: SearchResult | undefined;
+    if (!searching) {
+      for (let r = 1; r <= plan.repetitions; r++) recorded.push(await runOnce(r, { params, argv }));
+    } else {
+      const probe: Probe = async (probeParams) => {
+        const run = await runOnce(recorded.length + 1, { ...probeCommand(probeParams), searched: probeParams });
+        recorded.push(run);
+        if (run.run.status !== "ok") return { status: run.run.status, reason: run.run.reason ?? run.run.status };
+        return probeMetrics(run.measurements, benchmarkName, options.searchBenchmark);
+      };
+      const hooks = { commandFor: (p: SearchParams) => probeCommand(p).argv };
+      search = options.search
+        ? await binarySearch(
+            probe,
+            {
+              parameter: options.search.name,
+              lo: options.search.lo,
+              hi: options.search.hi,
+              constraints: options.constraint!,
+              ...(options.objective ? { objective: options.objective } : {}),
+            },
+            hooks,
+          )
+        : await gridSearch(
+            probe,
+            {
+              grid: Object.fromEntries(options.grid.map((a) => [a.name, a.values])),
+              ...(options.filter ? { filter: options.filter } : {}),
+              objective: options.objective!,
+              repetitions: plan.repetitions,
+            },
+            hooks,
+          );
+      markProbes(recorded, search);
+    }
 
     const measured = recorded.flatMap((x) => x.measurements);
     const context = await resolveResultsContext(
@@ -372,9 +611,18 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       [],
       workspace.env,
     );
-    const results: Result[] = recorded.flatMap(({ run, measurements }) => {
-      const role: RunRole | undefined = runRole(plan, run.repetition, "head");
-      if (run.status === "ok") return toResults(measurements, context, role);
+    const results: Result[] = recorded.flatMap(({ run, measurements, at }) => {
+      const role: RunRole | undefined = searching
+        ? { repetition: run.repetition }
+        : runRole(plan, run.repetition, "head");
+      const searchMeta = at.search ? { search: at.search } : {};
+      if (run.status === "ok") {
+        return toResults(
+          measurements.map((m) => ({ ...m, metadata: { ...m.metadata, ...searchMeta } })),
+          context,
+          role,
+        );
+      }
       return toFailedResults(
         [
           {
@@ -385,9 +633,9 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
             units: PROCESS_METRICS.wall_time.units,
             direction: "lower_is_better",
             sourceFormat: "command",
-            params: Object.keys(params).length ? params : null,
-            ...(identity === undefined ? {} : { identity }),
-            metadata: { command: argv, exit_code: run.exitCode, wall_seconds: run.wallSeconds },
+            params: Object.keys(at.params).length ? at.params : null,
+            ...(identityOf(at.params) === undefined ? {} : { identity: identityOf(at.params)! }),
+            metadata: { command: at.argv, exit_code: run.exitCode, wall_seconds: run.wallSeconds, ...searchMeta },
           },
         ],
         context,
@@ -408,6 +656,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       resultsFile,
       durationMs: Date.now() - started,
       ...(published ? { published } : {}),
+      ...(search ? { search } : {}),
     };
   }).catch((error: unknown) => {
     if (error instanceof StepFailure) throw new ConfigurationError(error.message);
@@ -443,6 +692,13 @@ function metricRows(measurements: readonly Measurement[]): MetricRow[] {
 
 /** The error a run ends with when some of its runs failed (after their records were stored). */
 export function failedRunsError(summary: RunCommandSummary): LanceBenchError | undefined {
+  // In a search a failed probe is an infeasible configuration; the search's answer decides.
+  if (summary.search) {
+    const outcome = summary.search.outcome;
+    if (outcome.kind === "optimum") return undefined;
+    const command = outcome.closest?.command ? ` (closest probe's command: ${outcome.closest.command.line})` : "";
+    return new LanceBenchError(`${outcome.message}${command}; every probe is stored`);
+  }
   const failed = summary.runs.filter((r) => r.status === "failed");
   if (failed.length === 0) return undefined;
   return new LanceBenchError(
