@@ -15766,7 +15766,7 @@ RetryOperation.prototype.mainError = function() {
 
 
 
-/* unused reexport */ __nccwpck_require__(5335);
+exports.quote = __nccwpck_require__(5335);
 exports.parse = __nccwpck_require__(2696);
 
 
@@ -29421,7 +29421,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3063:
+/***/ 889:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30837,8 +30837,8 @@ function union(...others) {
 var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var classic_schemas = __nccwpck_require__(2857);
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __nccwpck_require__(3118);
+// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
+var model = __nccwpck_require__(5185);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./lib/context/process.js
@@ -32020,7 +32020,7 @@ async function writeResultsFile(file, results, producer) {
 
 
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
-const FORMAT_CHOICES = ["auto", ...model/* SourceFormat */.vA.options, RESULTS_FILE_KIND];
+const FORMAT_CHOICES = ["auto", ...model/* FILE_FORMATS */.GM, RESULTS_FILE_KIND];
 const HEAD_BYTES = 1024 * 1024;
 /** How `detectFormat` begins its complaint; a command with a format option adds how to force one. */
 const UNKNOWN_FORMAT = "unknown format";
@@ -41157,14 +41157,19 @@ const RESULT_ID_NAMESPACE = "7c8a3e52-5b1f-4d0e-9a61-2f4b8c9d0e13";
 function resultId(context, m, run, failed = false) {
     const { sha, testBed, run: ci } = context;
     const key = [sha, testBed.name, m.benchmarkName, m.metric, ci.provider, ci.repository, ci.run_id];
+    // Records of other formats have none: their ids stay what they always were.
+    if (m.identity !== undefined)
+        key.push(m.identity);
     // Repeated runs of one commit in one CI run (a same-runner A/B, or repetitions of the head
     // alone) are distinct results. A single run keeps the key it always had, so stored ids stay
     // stable, and so does the first of a head's repetitions: it is the run a single run would be.
     if (run !== undefined && (run.role !== undefined || run.repetition > 1))
         key.push(run.repetition);
     // A failure has its own id, so that a re-run attempt that measures the benchmark still stores it.
-    if (failed)
+    if (failed === "failed")
         key.push("failed");
+    else if (failed === "skipped")
+        key.push("skipped");
     return esm_v5(JSON.stringify(key), RESULT_ID_NAMESPACE);
 }
 /**
@@ -41210,12 +41215,12 @@ function toResults(measurements, context, run) {
         status_reason: null,
     }));
 }
-/** Stored records (status `failed`, no samples) for benchmarks that failed in `context`. */
+/** Stored records (status `failed` or `skipped`, no samples) for benchmarks that failed or were skipped in `context`. */
 function toFailedResults(failures, context, run) {
     const uploadedAt = Math.floor(Date.now() / 1000);
     return failures.map((f) => model/* Result */.Q7.parse({
         ...contextFields(context, run, f.metadata, uploadedAt),
-        id: resultId(context, f, run, true),
+        id: resultId(context, f, run, f.status ?? "failed"),
         benchmark_name: f.benchmarkName,
         values: [],
         summary: null,
@@ -41223,11 +41228,11 @@ function toFailedResults(failures, context, run) {
         throughput: null,
         metric: f.metric,
         direction: f.direction,
-        params: null,
+        params: f.params ? JSON.stringify(f.params) : null,
         source_format: f.sourceFormat,
-        status: "failed",
+        status: f.status ?? "failed",
         // Bounded: a reason is a message, not a traceback.
-        status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || "failed",
+        status_reason: f.reason.length > 2000 ? `${f.reason.slice(0, 2000)}…` : f.reason || (f.status ?? "failed"),
     }));
 }
 /** One line per record for summary tables (a failed one without a median, with its reason). */
@@ -41572,7 +41577,124 @@ function describeFailures(failures, maxChars = 500) {
         .join("\n");
 }
 
+;// CONCATENATED MODULE: ./lib/run/process-tree.js
+
+/** Linux's USER_HZ, which /proc reports times in: 100 on every architecture it supports. */
+const TICKS_PER_SECOND = 100;
+/** utime, stime, cutime, cstime of a process, in ticks (fields 14–17 of /proc/<pid>/stat). */
+function statTimes(pid) {
+    try {
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, "utf8");
+        // the command name (field 2) may hold spaces and parentheses: fields start after the last ")"
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return [Number(fields[11]), Number(fields[12]), Number(fields[13]), Number(fields[14])];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** This process's waited-for children's CPU ticks (cutime + cstime). */
+function childrenTicks() {
+    const times = statTimes("self");
+    return times ? times[2] + times[3] : undefined;
+}
+/** The pids of `pid` and all its live descendants. */
+function processTree(pid) {
+    const tree = [];
+    const pending = [pid];
+    const seen = new Set();
+    while (pending.length > 0) {
+        const next = pending.pop();
+        if (seen.has(next))
+            continue;
+        seen.add(next);
+        tree.push(next);
+        let tasks;
+        try {
+            tasks = (0,external_node_fs_.readdirSync)(`/proc/${next}/task`);
+        }
+        catch {
+            continue; // gone
+        }
+        for (const tid of tasks) {
+            try {
+                for (const child of (0,external_node_fs_.readFileSync)(`/proc/${next}/task/${tid}/children`, "utf8").split(" ")) {
+                    if (child.trim() !== "")
+                        pending.push(Number(child));
+                }
+            }
+            catch {
+                // the thread or process ended meanwhile
+            }
+        }
+    }
+    return tree;
+}
+/** VmRSS and VmHWM of a process in bytes (a zombie has neither). */
+function memoryOf(pid) {
+    let status;
+    try {
+        status = (0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, "utf8");
+    }
+    catch {
+        return undefined;
+    }
+    const kb = (name) => {
+        const match = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
+        return match ? Number(match[1]) * 1024 : undefined;
+    };
+    const rss = kb("VmRSS");
+    if (rss === undefined)
+        return undefined;
+    return { rss, hwm: kb("VmHWM") ?? rss };
+}
+/**
+ * Starts watching the tree under `pid` (call right after spawning it, before it can exit
+ * unseen): samples every `intervalMs` until `finish`.
+ */
+function watchProcessTree(pid, intervalMs = 50) {
+    const startTicks = childrenTicks();
+    let peak;
+    let samples = 0;
+    const sample = () => {
+        let sum = 0;
+        let hwm = 0;
+        let seen = false;
+        for (const member of processTree(pid)) {
+            const memory = memoryOf(member);
+            if (!memory)
+                continue;
+            seen = true;
+            sum += memory.rss;
+            hwm = Math.max(hwm, memory.hwm);
+        }
+        if (!seen)
+            return;
+        samples++;
+        peak = Math.max(peak ?? 0, sum, hwm);
+    };
+    sample();
+    const timer = setInterval(sample, intervalMs);
+    timer.unref();
+    let finished;
+    return {
+        finish() {
+            if (finished)
+                return finished;
+            clearInterval(timer);
+            const endTicks = childrenTicks();
+            finished = {
+                peakRssBytes: peak,
+                cpuSeconds: startTicks === undefined || endTicks === undefined ? undefined : (endTicks - startTicks) / TICKS_PER_SECOND,
+                samples,
+            };
+            return finished;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/run/spawn.js
+
 
 /**
  * Runs a program without a shell, capturing its output. On timeout the whole process group
@@ -41594,7 +41716,14 @@ function spawnCaptured(program, args, options) {
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        child.once("spawn", () => options.onStart?.());
+        let watch;
+        child.once("spawn", () => {
+            if (options.measureTree && child.pid !== undefined)
+                watch = watchProcessTree(child.pid, options.measureTree.intervalMs);
+            options.onStart?.();
+        });
+        // the root is reaped before "exit": its tree's CPU time has rolled up to us by now
+        child.once("exit", () => watch?.finish());
         child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
         child.stderr.setEncoding("utf8").on("data", (chunk) => {
             stderr += chunk;
@@ -41619,12 +41748,14 @@ function spawnCaptured(program, args, options) {
             }, options.timeoutMs);
         child.on("error", (error) => {
             clearTimeout(timer);
+            watch?.finish();
             reject(new Error(`${program}: ${error.message}`));
         });
         child.on("close", (code) => {
             clearTimeout(timer);
             clearTimeout(killTimer);
-            resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started });
+            const usage = watch?.finish();
+            resolve({ code, stdout, stderr, timedOut, durationMs: Date.now() - started, ...(usage ? { usage } : {}) });
         });
     });
 }
@@ -43329,7 +43460,15 @@ function iterationEntries(ran, label, base) {
         return failed(`${why}${ran.stderr.trim() ? `: ${tail(ran.stderr, 10)}` : ""}`);
     }
     try {
-        return findBenchJson(ran.stdout, label).map((run) => ({ ...base, status: "ok", fields: run.fields }));
+        const runs = findBenchJson(ran.stdout, label);
+        // The suite's own measure of the whole process tree (the pipeline and every process it
+        // started), for the one pipeline run an iteration normally holds; several runs share it.
+        const tree = {};
+        if (runs.length === 1 && ran.usage?.peakRssBytes !== undefined)
+            tree.process_peak_rss_bytes = ran.usage.peakRssBytes;
+        if (runs.length === 1 && ran.usage?.cpuSeconds !== undefined)
+            tree.process_cpu_secs = ran.usage.cpuSeconds;
+        return runs.map((run) => ({ ...base, status: "ok", fields: { ...run.fields, ...tree } }));
     }
     catch (error) {
         if (!(error instanceof model/* InputError */.dz))
@@ -43398,6 +43537,7 @@ async function runIteration(bench, variant, files, rows, iteration) {
         cwd: bench.workdir,
         env,
         timeoutMs: bench.remaining(),
+        measureTree: { intervalMs: 50 },
     }).catch((error) => ({ code: -1, stdout: "", stderr: error.message, timedOut: false, durationMs: 0 }));
     const recordStart = now();
     const entries = iterationEntries(ran, label, {
@@ -43614,6 +43754,1839 @@ async function runPipeline(options, deps = {}) {
             throw new model/* ConfigurationError */.j1(error.message);
         throw error;
     });
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core_core = __nccwpck_require__(8532);
+;// CONCATENATED MODULE: ./lib/parse/command-output.js
+
+
+
+/** Where an output came from, for messages: `run 2 of redis-benchmark, redis-benchmark-csv output`. */
+const outputOrigin = (run, format) => `${run}, ${format} output`;
+const command_output_isRecord = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+/**
+ * The JSON object a command printed on stdout: the whole output when it is one (pretty-printed
+ * or not), else the last line that starts with `{` (logs may come before it). Errors name the
+ * origin and the line.
+ */
+function findJsonObject(stdout, origin) {
+    const trimmed = stdout.trim();
+    if (trimmed === "")
+        throw new model/* InputError */.dz(origin, undefined, "printed nothing on stdout (expected a JSON object)");
+    if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
+        const firstLine = stdout.slice(0, stdout.indexOf("{")).split("\n").length;
+        let value;
+        try {
+            value = JSON.parse(trimmed);
+        }
+        catch {
+            value = undefined;
+        }
+        // One document, or JSON lines whose last one is the result.
+        if (value === undefined && !trimmed.includes("\n"))
+            value = parseJson(trimmed, origin, undefined, firstLine);
+        if (command_output_isRecord(value))
+            return { value, line: firstLine };
+    }
+    let last;
+    for (const [text, line] of linesOf(stdout))
+        if (text.trimStart().startsWith("{"))
+            last = [text, line];
+    if (!last)
+        throw new model/* InputError */.dz(origin, undefined, "printed no JSON object on stdout (no line starts with {)");
+    const value = parseJson(last[0], origin, last[1]);
+    if (!command_output_isRecord(value))
+        throw new model/* InputError */.dz(origin, `line ${last[1]}`, "is not a JSON object");
+    return { value, line: last[1] };
+}
+/** A run's own `"status": "skipped", "reason": …` (the seed-002 convention), or undefined. */
+function skippedRecord(value, origin, where) {
+    const { status, reason } = value;
+    if (status === undefined || status === "ok")
+        return undefined;
+    if (status !== "skipped") {
+        throw new model/* InputError */.dz(origin, `${where}, field status`, `${JSON.stringify(status)} is not "ok" or "skipped"`);
+    }
+    if (reason !== undefined && typeof reason !== "string") {
+        throw new model/* InputError */.dz(origin, `${where}, field reason`, "is not a string");
+    }
+    return { status: "skipped", reason: reason?.trim() || "the command reported the run as skipped", metrics: [] };
+}
+/** A finite number at `path`, else an InputError naming it. */
+function finiteNumber(value, origin, where) {
+    if (value === null)
+        throw new model/* InputError */.dz(origin, where, "is NaN, Infinity or null, not a finite number");
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw new model/* InputError */.dz(origin, where, `${JSON.stringify(value)} is not a finite number`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./lib/parse/metrics-json.js
+
+
+
+
+/**
+ * lance-bench's own metrics format, for any program (README: "The metrics JSON format"):
+ *
+ *     {"metrics": [{"name": "rows_per_sec", "value": 123.4, "unit": "rows/s", "direction": "higher_is_better"},
+ *                  {"name": "latency", "values": [1.2, 1.3], "unit": "ms", "direction": "lower_is_better",
+ *                   "benchmark": "query"}],
+ *      "status": "ok"}
+ *
+ * `value` or `values` (samples of this run); `benchmark` defaults to the command's benchmark
+ * name. `"status": "skipped", "reason": …` marks a run that could not run here (no metrics
+ * needed).
+ */
+const MetricName = classic_schemas/* string */.YjP()
+    .trim()
+    .min(1, "is empty")
+    .max(200, "is longer than 200 characters")
+    .regex(/^[A-Za-z0-9_./:%-]+$/, "may hold letters, digits and _ . / : % - only");
+const MetricEntry = classic_schemas/* object */.Ikc({
+    name: MetricName,
+    value: classic_schemas/* number */.aig().finite().optional(),
+    values: classic_schemas/* array */.YOg(classic_schemas/* number */.aig().finite()).min(1).optional(),
+    unit: classic_schemas/* string */.YjP().trim().min(1).max(64),
+    direction: classic_schemas/* enum */.k5n(["lower_is_better", "higher_is_better"]),
+    benchmark: classic_schemas/* string */.YjP().trim().min(1).max(2048).optional(),
+})
+    .strict()
+    .refine((m) => (m.value === undefined) !== (m.values === undefined), "needs value or values (one of them)");
+const MetricsDocument = classic_schemas/* object */.Ikc({
+    metrics: classic_schemas/* array */.YOg(MetricEntry).min(1, "is empty: a run that measured nothing reports status skipped"),
+    status: classic_schemas/* literal */.euz("ok").optional(),
+});
+function parseMetricsJson(stdout, origin) {
+    const { value, line } = findJsonObject(stdout, origin);
+    const where = `line ${line}`;
+    const skipped = skippedRecord(value, origin, where);
+    if (skipped)
+        return skipped;
+    const document = checkShape(MetricsDocument, value, origin, where);
+    const seen = new Set();
+    return {
+        status: "ok",
+        metrics: document.metrics.map((m, index) => {
+            const key = `${m.benchmark ?? ""}\u0000${m.name}`;
+            if (seen.has(key))
+                throw new model/* InputError */.dz(origin, `${where}, field metrics[${index}]`, `"${m.name}" appears twice`);
+            seen.add(key);
+            return {
+                ...(m.benchmark === undefined ? {} : { benchmark: m.benchmark }),
+                metric: m.name,
+                values: m.values ?? [m.value],
+                units: m.unit,
+                direction: m.direction,
+            };
+        }),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/parse/redis-benchmark.js
+
+
+/**
+ * `redis-benchmark --csv` and `valkey-benchmark --csv` (the same program, renamed): a header
+ * line, then one row per test (`"SET","43290.04","0.152",…`), every field quoted. Latencies
+ * are in milliseconds as printed; rps becomes the metric `qps`.
+ */
+const REDIS_CSV_HEADER = [
+    "test",
+    "rps",
+    "avg_latency_ms",
+    "min_latency_ms",
+    "p50_latency_ms",
+    "p95_latency_ms",
+    "p99_latency_ms",
+    "max_latency_ms",
+];
+/** Each column after the test name: the metric it becomes. */
+const COLUMNS = [
+    ["rps", "qps"],
+    ["avg_latency_ms", "latency_avg"],
+    ["min_latency_ms", "latency_min"],
+    ["p50_latency_ms", "latency_p50"],
+    ["p95_latency_ms", "latency_p95"],
+    ["p99_latency_ms", "latency_p99"],
+    ["max_latency_ms", "latency_max"],
+];
+/**
+ * The fields of one CSV line (RFC 4180: fields quoted or not, `""` inside quotes is a quote).
+ * Hand-written: the format is eight fields on one line, and a CSV library would add a
+ * dependency to every action bundle for it. Undefined when a quote is left open.
+ */
+function csvFields(line) {
+    const fields = [];
+    let i = 0;
+    for (;;) {
+        let field = "";
+        if (line[i] === '"') {
+            i++;
+            for (;;) {
+                if (i >= line.length)
+                    return undefined;
+                if (line[i] === '"') {
+                    if (line[i + 1] === '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                field += line[i++];
+            }
+            if (i < line.length && line[i] !== ",")
+                return undefined;
+        }
+        else {
+            const end = line.indexOf(",", i);
+            field = line.slice(i, end === -1 ? line.length : end);
+            i = end === -1 ? line.length : end;
+        }
+        fields.push(field);
+        if (i >= line.length)
+            return fields;
+        i++; // the comma
+    }
+}
+/** Reads the CSV a redis-benchmark run printed; `origin` names the run and format in errors. */
+function parseRedisBenchmarkCsv(stdout, origin) {
+    let headerLine;
+    const metrics = [];
+    const seen = new Map();
+    for (const [text, line] of linesOf(stdout)) {
+        if (text.trim() === "")
+            continue;
+        if (headerLine === undefined) {
+            // redis-benchmark prints nothing else on stdout with --csv; anything before the header is not ours
+            if (!text.startsWith('"test"') && !text.startsWith("test,"))
+                continue;
+            const header = csvFields(text);
+            if (header?.join(",") !== REDIS_CSV_HEADER.join(",")) {
+                throw new model/* InputError */.dz(origin, `line ${line}`, `unexpected CSV header (expected ${REDIS_CSV_HEADER.map((h) => `"${h}"`).join(",")})`);
+            }
+            headerLine = line;
+            continue;
+        }
+        const fields = csvFields(text);
+        if (fields === undefined)
+            throw new model/* InputError */.dz(origin, `line ${line}`, "a quote is left open");
+        if (fields.length !== REDIS_CSV_HEADER.length) {
+            throw new model/* InputError */.dz(origin, `line ${line}`, `has ${fields.length} fields, expected ${REDIS_CSV_HEADER.length}`);
+        }
+        const [test = "", ...numbers] = fields;
+        if (test.trim() === "")
+            throw new model/* InputError */.dz(origin, `line ${line}, field test`, "is empty");
+        const first = seen.get(test);
+        if (first !== undefined)
+            throw new model/* InputError */.dz(origin, `line ${line}`, `test "${test}" appears twice (first on line ${first})`);
+        seen.set(test, line);
+        const row = {};
+        numbers.forEach((raw, index) => {
+            const [column, metric] = COLUMNS[index];
+            const value = raw.trim() === "" ? NaN : Number(raw);
+            if (!Number.isFinite(value)) {
+                throw new model/* InputError */.dz(origin, `line ${line}, field ${column}`, `${JSON.stringify(raw)} is not a finite number`);
+            }
+            if (value < 0)
+                throw new model/* InputError */.dz(origin, `line ${line}, field ${column}`, `${value} is negative`);
+            row[metric] = value;
+        });
+        for (const [column, metric] of COLUMNS) {
+            metrics.push({
+                benchmark: test,
+                metric,
+                values: [row[metric]],
+                units: metric === "qps" ? "requests/s" : "milliseconds",
+                direction: metric === "qps" ? "higher_is_better" : "lower_is_better",
+                metadata: { redis_benchmark: { test, column, line } },
+            });
+        }
+    }
+    if (headerLine === undefined) {
+        throw new model/* InputError */.dz(origin, undefined, `printed no CSV header line ("test","rps",…): was --csv given?`);
+    }
+    if (metrics.length === 0)
+        throw new model/* InputError */.dz(origin, `line ${headerLine}`, "a header and no test rows");
+    return { status: "ok", metrics };
+}
+
+;// CONCATENATED MODULE: ./lib/parse/stage-model.js
+
+
+/**
+ * intermine314's stage model (seed 002), one JSON object on stdout:
+ *
+ *     {"schema_version": "benchmark_stage_model_v1", "scenario_name": "...",
+ *      "stages": {"fetch": {"enabled": true, "elapsed_seconds": 1.2, "cpu_seconds": 0.9,
+ *                           "rows_fetched": 10000, "bytes_out": 123456, "result_hash": null, …}, …},
+ *      "invariants": {"row_count": {"duckdb": 10000, "polars": 10000}, …},
+ *      "parity": {"duckdb_vs_polars": {"rows": {"match": true}, …, "equivalent": true}}}
+ *
+ * Every numeric field of an enabled stage becomes the metric `stage/<stage>/<field>` with the
+ * unit its name says; null fields were not measured; text fields (hashes) are kept as
+ * metadata. `invariants` (one value per engine or pipeline) must all agree, and a `parity`
+ * report must not say `equivalent: false` (or, without `equivalent`, any `match: false`):
+ * otherwise the run fails, naming the invariant. `"status": "skipped", "reason"` marks a mode
+ * that cannot run here.
+ */
+const STAGE_MODEL_VERSION = "benchmark_stage_model_v1";
+const stage_model_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
+/** A stage field's unit and direction, from its name (seed 002's field names first). */
+function stageFieldMetric(field) {
+    const lower = (units) => ({ units, direction: "lower_is_better" });
+    const higher = (units) => ({ units, direction: "higher_is_better" });
+    if (/^(elapsed|cpu)(_seconds|_secs|_s)?$/.test(field) || /_(seconds|secs|s)$/.test(field))
+        return lower("seconds");
+    if (field.endsWith("_ms"))
+        return lower("milliseconds");
+    if (/_per_(sec|s)$/.test(field))
+        return higher(`${field.replace(/_per_(sec|s)$/, "").replace(/.*_/, "")}/s`);
+    if (field.endsWith("_bytes") || /^bytes_/.test(field))
+        return lower("bytes");
+    // rows a stage fetched or produced: fewer for the same scenario means data went missing
+    if (/^rows(_|$)/.test(field) || field.endsWith("_rows"))
+        return higher("rows");
+    if (field === "retries" || field.endsWith("_count"))
+        return lower("count");
+    return lower("value");
+}
+const stage_model_isRecord = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+/** The first invariant that disagrees, as a reason; undefined when all agree. */
+function brokenInvariant(value, origin, where) {
+    const { invariants, parity } = value;
+    if (invariants !== undefined) {
+        if (!stage_model_isRecord(invariants))
+            throw new model/* InputError */.dz(origin, `${where}, field invariants`, "is not an object");
+        for (const [name, sides] of Object.entries(invariants)) {
+            if (!stage_model_isRecord(sides) || Object.keys(sides).length < 2) {
+                throw new model/* InputError */.dz(origin, `${where}, field invariants.${name}`, "is not an object of two or more values to compare ({engine: value})");
+            }
+            const shown = Object.entries(sides).map(([side, v]) => `${side}=${JSON.stringify(v)}`);
+            const distinct = new Set(Object.values(sides).map((v) => JSON.stringify(v)));
+            if (distinct.size > 1)
+                return `invariant ${name} disagrees: ${shown.join(", ")}`;
+        }
+    }
+    if (parity !== undefined) {
+        if (!stage_model_isRecord(parity))
+            throw new model/* InputError */.dz(origin, `${where}, field parity`, "is not an object");
+        for (const [name, report] of Object.entries(parity)) {
+            if (!stage_model_isRecord(report))
+                throw new model/* InputError */.dz(origin, `${where}, field parity.${name}`, "is not an object");
+            const mismatches = [];
+            const walk = (node, path) => {
+                for (const [key, v] of Object.entries(node)) {
+                    if (stage_model_isRecord(v))
+                        walk(v, `${path}.${key}`);
+                    else if (v === false && (key === "match" || key.endsWith("_match") || key === "equivalent")) {
+                        mismatches.push(`${path}.${key}`.replace(/^\./, ""));
+                    }
+                }
+            };
+            walk(report, "");
+            const equivalent = report.equivalent;
+            // `equivalent` is the verdict where given (a column order may differ and still be equivalent)
+            const broken = equivalent === false || (equivalent === undefined && mismatches.length > 0);
+            if (broken) {
+                const what = mismatches.filter((m) => m !== "equivalent");
+                return `parity ${name} broken${what.length ? `: ${what.join(", ")} false` : " (equivalent: false)"}`;
+            }
+        }
+    }
+    return undefined;
+}
+function parseStageModel(stdout, origin) {
+    const { value, line } = findJsonObject(stdout, origin);
+    const where = `line ${line}`;
+    const skipped = skippedRecord(value, origin, where);
+    if (skipped)
+        return skipped;
+    if (value.schema_version !== STAGE_MODEL_VERSION) {
+        throw new model/* InputError */.dz(origin, `${where}, field schema_version`, `${JSON.stringify(value.schema_version)} is not "${STAGE_MODEL_VERSION}"`);
+    }
+    const scenario = value.scenario_name;
+    if (scenario !== undefined && (typeof scenario !== "string" || scenario.trim() === "")) {
+        throw new model/* InputError */.dz(origin, `${where}, field scenario_name`, "is not a non-empty string");
+    }
+    if (!stage_model_isRecord(value.stages))
+        throw new model/* InputError */.dz(origin, `${where}, field stages`, "is not an object");
+    const broken = brokenInvariant(value, origin, where);
+    const metrics = [];
+    for (const [stage, fields] of Object.entries(value.stages)) {
+        const at = `${where}, field stages.${stage}`;
+        if (!stage_model_NAME.test(stage))
+            throw new model/* InputError */.dz(origin, at, "is not a stage name (letters, digits, _ . : -)");
+        if (!stage_model_isRecord(fields))
+            throw new model/* InputError */.dz(origin, at, "is not an object");
+        if (fields.enabled === false)
+            continue;
+        const text = Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === "string"));
+        for (const [field, v] of Object.entries(fields)) {
+            if (field === "enabled" || v === null || typeof v === "string" || typeof v === "boolean")
+                continue;
+            if (!stage_model_NAME.test(field))
+                throw new model/* InputError */.dz(origin, `${at}.${field}`, "is not a field name");
+            const n = finiteNumber(v, origin, `${at}.${field}`);
+            if (n < 0)
+                throw new model/* InputError */.dz(origin, `${at}.${field}`, `${n} is negative`);
+            metrics.push({
+                ...(scenario === undefined ? {} : { benchmark: scenario.trim() }),
+                metric: `stage/${stage}/${field}`,
+                values: [n],
+                ...stageFieldMetric(field),
+                metadata: { stage, ...(Object.keys(text).length ? { stage_text: text } : {}) },
+            });
+        }
+    }
+    if (broken)
+        return { status: "failed", reason: broken, metrics: [] };
+    if (metrics.length === 0)
+        throw new model/* InputError */.dz(origin, `${where}, field stages`, "no enabled stage has a number");
+    return { status: "ok", metrics };
+}
+
+;// CONCATENATED MODULE: ./lib/parse/valkey-search.js
+
+
+/**
+ * The result fields of valkey-search's benchmark wrapper (seed 003, its `BenchmarkResult`) as
+ * one JSON object on stdout: `qps`, `latency_avg/p50/p95/p99/max` in milliseconds,
+ * `recall_avg/min/max` (0–1, null when not applicable), `baseline_latency_avg` (null when not
+ * measured); optionally `name` (the benchmark), `config` and `timestamp` (kept as metadata).
+ * `"status": "skipped", "reason": …` marks a run that could not run here.
+ */
+const FIELDS = [
+    ["qps", "queries/s", "higher_is_better"],
+    ["latency_avg", "milliseconds", "lower_is_better"],
+    ["latency_min", "milliseconds", "lower_is_better"],
+    ["latency_p50", "milliseconds", "lower_is_better"],
+    ["latency_p95", "milliseconds", "lower_is_better"],
+    ["latency_p99", "milliseconds", "lower_is_better"],
+    ["latency_max", "milliseconds", "lower_is_better"],
+    ["recall_avg", "ratio", "higher_is_better"],
+    ["recall_min", "ratio", "higher_is_better"],
+    ["recall_max", "ratio", "higher_is_better"],
+    ["baseline_latency_avg", "milliseconds", "lower_is_better"],
+];
+function parseValkeySearchJson(stdout, origin) {
+    const { value, line } = findJsonObject(stdout, origin);
+    const where = `line ${line}`;
+    const skipped = skippedRecord(value, origin, where);
+    if (skipped)
+        return skipped;
+    if (value.qps === undefined)
+        throw new model/* InputError */.dz(origin, where, "has no qps field (a seed-003 BenchmarkResult)");
+    const name = value.name;
+    if (name !== undefined && (typeof name !== "string" || name.trim() === "")) {
+        throw new model/* InputError */.dz(origin, `${where}, field name`, "is not a non-empty string");
+    }
+    const metadata = Object.fromEntries(Object.entries(value).filter(([key]) => !FIELDS.some(([field]) => field === key)));
+    const metrics = [];
+    for (const [field, units, direction] of FIELDS) {
+        const raw = value[field];
+        // null: not applicable (recall of a plain load) or not measured (baseline)
+        if (raw === undefined || (raw === null && field !== "qps"))
+            continue;
+        const n = finiteNumber(raw, origin, `${where}, field ${field}`);
+        if (n < 0)
+            throw new model/* InputError */.dz(origin, `${where}, field ${field}`, `${n} is negative`);
+        if (units === "ratio" && n > 1)
+            throw new model/* InputError */.dz(origin, `${where}, field ${field}`, `${n} is not in 0–1`);
+        metrics.push({
+            ...(name === undefined ? {} : { benchmark: name.trim() }),
+            metric: field,
+            values: [n],
+            units,
+            direction,
+            metadata,
+        });
+    }
+    return { status: "ok", metrics };
+}
+
+;// CONCATENATED MODULE: ./lib/parse/stage-signals.js
+/**
+ * Stage signals a benchmark prints on stderr (seed 003's protocol), for external monitors and
+ * for stage metrics:
+ *
+ *     [STAGE:START] name[:tag]
+ *     [STAGE:END] name[:tag] duration=X.XXXs
+ */
+const SIGNAL = /^\[STAGE:(START|END)\]\s+([A-Za-z0-9_.-]{1,100}(?::[A-Za-z0-9_.=-]{1,100})?)(?:\s+duration=([0-9]+(?:\.[0-9]+)?)s)?\s*$/;
+/** The signal a stderr line holds, or undefined (any other line, or a malformed signal). */
+function parseStageSignal(line) {
+    const match = SIGNAL.exec(line.replace(/\r$/, ""));
+    if (!match)
+        return undefined;
+    const [, kind, stage, duration] = match;
+    return {
+        kind: kind === "START" ? "start" : "end",
+        stage: stage,
+        ...(kind === "END" && duration !== undefined ? { durationSeconds: Number(duration) } : {}),
+    };
+}
+/**
+ * Collects stage durations from stderr as it arrives: an END's stated duration, else the time
+ * since its START arrived. A stage may run several times (each a sample). START without END
+ * (the run ended inside it) is reported in `unfinished`.
+ */
+class StageCollector {
+    now;
+    onSignal;
+    durations = new Map();
+    open = new Map();
+    partial = "";
+    constructor(now = () => performance.now(), 
+    /** Told of every signal as it arrives (a profiler attaching to a stage). */
+    onSignal) {
+        this.now = now;
+        this.onSignal = onSignal;
+    }
+    /** Feeds a chunk of stderr (lines may be split across chunks). */
+    feed(chunk) {
+        const text = this.partial + chunk;
+        const lines = text.split("\n");
+        this.partial = lines.pop() ?? "";
+        for (const line of lines)
+            this.line(line);
+    }
+    /** The stderr ended: a last line without newline still counts. */
+    end() {
+        if (this.partial !== "")
+            this.line(this.partial);
+        this.partial = "";
+    }
+    get unfinished() {
+        return [...this.open.keys()];
+    }
+    line(line) {
+        const signal = parseStageSignal(line);
+        if (!signal)
+            return;
+        this.onSignal?.(signal);
+        const at = this.now();
+        if (signal.kind === "start") {
+            this.open.set(signal.stage, at);
+            return;
+        }
+        const started = this.open.get(signal.stage);
+        this.open.delete(signal.stage);
+        const seconds = signal.durationSeconds ?? (started === undefined ? undefined : (at - started) / 1000);
+        if (seconds === undefined)
+            return; // an END without duration nor START: nothing to measure
+        const list = this.durations.get(signal.stage) ?? [];
+        list.push(seconds);
+        this.durations.set(signal.stage, list);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/parse/command-formats.js
+
+
+
+
+
+
+/** The formats run-command reads a command's stdout in; `none`: only what the suite measures itself. */
+const OUTPUT_FORMATS = [
+    "none",
+    "redis-benchmark-csv",
+    "valkey-search-json",
+    "stage-model",
+    "metrics-json",
+];
+const PARSERS = {
+    "redis-benchmark-csv": parseRedisBenchmarkCsv,
+    "valkey-search-json": parseValkeySearchJson,
+    "stage-model": parseStageModel,
+    "metrics-json": parseMetricsJson,
+};
+/**
+ * Reads what one run printed on stdout in `format`. A run's own skipped record is honoured in
+ * every JSON format; bad output throws an `InputError` naming the run, the format and the line.
+ */
+function parseCommandOutput(format, stdout, run) {
+    if (format === "none")
+        return { status: "ok", metrics: [] };
+    return PARSERS[format](stdout, outputOrigin(run, format));
+}
+
+// EXTERNAL MODULE: ./lib/model/errors.js
+var errors = __nccwpck_require__(3434);
+;// CONCATENATED MODULE: ./lib/search/expression.js
+/**
+ * Constraint and filter expressions over a probe's metrics: `recall_avg >= 0.95`,
+ * `recall >= 0.9 and latency_p99 <= 5`, `(p99 < 10 or qps > 1e5) and recall >= 0.9`.
+ *
+ * Grammar (keywords are case-insensitive; `&&` and `||` are accepted for `and` and `or`):
+ *
+ *     expression := conjunction ( "or" conjunction )*
+ *     conjunction := term ( "and" term )*
+ *     term       := "(" expression ")" | comparison
+ *     comparison := operand ( "<" | "<=" | ">" | ">=" | "==" | "!=" ) operand
+ *     operand    := number | metric
+ *     metric     := [A-Za-z_][A-Za-z0-9_.:/-]*  |  `any text but a backtick`
+ *
+ * A hand-written recursive-descent parser rather than `eval`/`new Function` (the text comes
+ * from a workflow input: it must never run as code) or a dependency (six comparison operators
+ * and two connectives are a page of code; the expression libraries on npm are either `eval`
+ * based or bring arithmetic, functions and member access that a threshold does not need).
+ * Errors name the column, so a typo in a 40-character filter is found at once.
+ */
+
+/** A filter that cannot be parsed: `position` is the 0-based offset of the offending character. */
+class ExpressionError extends errors/* ConfigurationError */.j1 {
+    source;
+    position;
+    reason;
+    name = "ExpressionError";
+    constructor(source, position, reason) {
+        super(`invalid expression "${source}": at column ${position + 1}, ${reason}`);
+        this.source = source;
+        this.position = position;
+        this.reason = reason;
+    }
+}
+/** A metric the expression names but the probe did not report (a typo, or the wrong output format). */
+class UnknownMetricError extends errors/* ConfigurationError */.j1 {
+    metric;
+    available;
+    context;
+    name = "UnknownMetricError";
+    constructor(metric, available, context) {
+        const reported = available.length > 0 ? available.join(", ") : "no metrics at all";
+        super(`${context}: unknown metric "${metric}"; the probe reported ${reported}`);
+        this.metric = metric;
+        this.available = available;
+        this.context = context;
+    }
+}
+const OPERATORS = ["<=", ">=", "==", "!=", "<", ">"];
+const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
+const expression_NAME = /^[A-Za-z_][A-Za-z0-9_.:/-]*/;
+function tokenize(source) {
+    const tokens = [];
+    const fail = (position, reason) => {
+        throw new ExpressionError(source, position, reason);
+    };
+    let i = 0;
+    while (i < source.length) {
+        const rest = source.slice(i);
+        const ch = source[i];
+        if (/\s/.test(ch)) {
+            i++;
+            continue;
+        }
+        if (ch === "(" || ch === ")") {
+            tokens.push({ kind: ch, position: i, text: ch });
+            i++;
+            continue;
+        }
+        if (rest.startsWith("&&") || rest.startsWith("||")) {
+            tokens.push({ kind: ch === "&" ? "and" : "or", position: i, text: rest.slice(0, 2) });
+            i += 2;
+            continue;
+        }
+        const operator = OPERATORS.find((op) => rest.startsWith(op));
+        if (operator) {
+            tokens.push({ kind: "operator", operator, position: i, text: operator });
+            i += operator.length;
+            continue;
+        }
+        if (ch === "=")
+            fail(i, 'found "=", write "==" to compare');
+        // A sign belongs to a number only where a number may start; there is no arithmetic.
+        const signed = (ch === "-" || ch === "+") && NUMBER.test(rest.slice(1));
+        const number = NUMBER.exec(signed ? rest.slice(1) : rest);
+        if (number) {
+            const text = (signed ? ch : "") + number[0];
+            const end = i + text.length;
+            if (end < source.length && /[A-Za-z_%]/.test(source[end])) {
+                fail(end, `"${text}" is followed by "${source[end]}": write the number alone, in the metric's own unit`);
+            }
+            tokens.push({ kind: "number", value: Number(text), position: i, text });
+            i = end;
+            continue;
+        }
+        if (ch === "`") {
+            const close = source.indexOf("`", i + 1);
+            if (close < 0)
+                fail(i, "unclosed backtick in a metric name");
+            if (close === i + 1)
+                fail(i, "empty metric name");
+            tokens.push({ kind: "metric", name: source.slice(i + 1, close), position: i, text: source.slice(i, close + 1) });
+            i = close + 1;
+            continue;
+        }
+        const name = expression_NAME.exec(rest);
+        if (name) {
+            const word = name[0];
+            const keyword = word.toLowerCase();
+            if (keyword === "and" || keyword === "or")
+                tokens.push({ kind: keyword, position: i, text: word });
+            else
+                tokens.push({ kind: "metric", name: word, position: i, text: word });
+            i += word.length;
+            continue;
+        }
+        fail(i, `unexpected character "${ch}"`);
+    }
+    tokens.push({ kind: "end", position: source.length, text: "" });
+    return tokens;
+}
+/** Parses a filter or constraint; throws `ExpressionError` naming the column of the first problem. */
+function parseExpression(source) {
+    const tokens = tokenize(source);
+    let next = 0;
+    const peek = () => tokens[next];
+    const found = (token) => (token.kind === "end" ? "the end of the expression" : `"${token.text}"`);
+    const fail = (token, expected) => {
+        throw new ExpressionError(source, token.position, `expected ${expected}, found ${found(token)}`);
+    };
+    const operand = () => {
+        const token = tokens[next];
+        if (token.kind === "number") {
+            next++;
+            return { kind: "number", value: token.value, position: token.position };
+        }
+        if (token.kind === "metric") {
+            next++;
+            return { kind: "metric", name: token.name, position: token.position };
+        }
+        return fail(token, "a number or a metric name");
+    };
+    const comparison = () => {
+        const start = peek();
+        const left = operand();
+        const op = peek();
+        if (op.kind !== "operator")
+            return fail(op, "a comparison (<, <=, >, >=, ==, !=)");
+        next++;
+        const right = operand();
+        if (left.kind === "number" && right.kind === "number") {
+            throw new ExpressionError(source, start.position, "a comparison needs a metric name on at least one side");
+        }
+        return { kind: "comparison", left, operator: op.operator, right, position: start.position };
+    };
+    const term = () => {
+        const token = peek();
+        if (token.kind === "number" || token.kind === "metric")
+            return comparison();
+        if (token.kind !== "(")
+            return fail(token, 'a comparison or "("');
+        next++;
+        const inner = disjunction();
+        if (peek().kind !== ")")
+            fail(peek(), `")" to close the "(" at column ${token.position + 1}`);
+        next++;
+        return inner;
+    };
+    const chain = (kind, part) => () => {
+        const operands = [part()];
+        while (peek().kind === kind) {
+            next++;
+            operands.push(part());
+        }
+        return operands.length === 1 ? operands[0] : { kind, operands };
+    };
+    // `and` binds tighter than `or`, as in SQL and most languages.
+    const conjunction = chain("and", term);
+    const disjunction = chain("or", conjunction);
+    if (peek().kind === "end")
+        fail(peek(), "a comparison such as `recall >= 0.9`");
+    const expression = disjunction();
+    if (peek().kind !== "end")
+        fail(peek(), '"and", "or" or the end of the expression');
+    return expression;
+}
+/** The metric names an expression reads, in order of first appearance. */
+function metricNames(expression) {
+    const names = new Set();
+    const visit = (e) => {
+        if (e.kind !== "comparison")
+            return e.operands.forEach(visit);
+        for (const side of [e.left, e.right])
+            if (side.kind === "metric")
+                names.add(side.name);
+    };
+    visit(expression);
+    return [...names];
+}
+/** The expression as canonical text: fully parenthesised where `or` nests inside `and`. */
+function formatExpression(expression) {
+    const operand = (o) => {
+        if (o.kind === "number")
+            return String(o.value);
+        return expression_NAME.exec(o.name)?.[0] === o.name && !/^(and|or)$/i.test(o.name) ? o.name : `\`${o.name}\``;
+    };
+    const format = (e, parent) => {
+        if (e.kind === "comparison")
+            return `${operand(e.left)} ${e.operator} ${operand(e.right)}`;
+        const text = e.operands.map((o) => format(o, e.kind)).join(` ${e.kind} `);
+        return parent === "and" && e.kind === "or" ? `(${text})` : text;
+    };
+    return format(expression);
+}
+/**
+ * Assesses metrics against an expression. Relative means "as a fraction of the threshold" (or
+ * of the larger side when two metrics are compared; absolute when the threshold is 0).
+ * Throws `UnknownMetricError` when the expression names a metric that is not in `metrics`.
+ */
+function assess(expression, metrics, options = {}) {
+    const tolerance = options.tolerance ?? (() => 0);
+    const value = (o) => {
+        if (o.kind === "number")
+            return o.value;
+        const v = metrics[o.name];
+        if (v === undefined || !Object.hasOwn(metrics, o.name)) {
+            throw new UnknownMetricError(o.name, Object.keys(metrics), options.context ?? formatExpression(expression));
+        }
+        return v;
+    };
+    const visit = (e) => {
+        if (e.kind !== "comparison") {
+            const parts = e.operands.map(visit);
+            const pick = e.kind === "and" ? Math.min : Math.max;
+            return {
+                passed: e.kind === "and" ? parts.every((p) => p.passed) : parts.some((p) => p.passed),
+                margin: pick(...parts.map((p) => p.margin)),
+                violation: e.kind === "and"
+                    ? parts.reduce((sum, p) => sum + p.violation, 0)
+                    : Math.min(...parts.map((p) => p.violation)),
+                low: pick(...parts.map((p) => p.low)),
+                high: pick(...parts.map((p) => p.high)),
+            };
+        }
+        const left = value(e.left);
+        const right = value(e.right);
+        const scale = e.left.kind === "number"
+            ? Math.abs(left)
+            : e.right.kind === "number"
+                ? Math.abs(right)
+                : Math.max(Math.abs(left), Math.abs(right));
+        const difference = (left - right) / (scale > 0 ? scale : 1);
+        // NaN (a metric the program printed as "nan") meets nothing and is infinitely far from it.
+        const margin = Number.isNaN(difference) ? -Infinity : marginOf(e.operator, difference);
+        const passed = expression_compare(e.operator, left, right);
+        // A broken strict comparison at margin 0 (`p99 < 10` with p99 = 10) is still a miss.
+        const violation = passed ? 0 : Math.max(-margin, Number.EPSILON);
+        const noise = Math.max(...[e.left, e.right].map((o) => (o.kind === "metric" ? tolerance(o.name) : 0)));
+        return { passed, margin, violation, low: margin - noise, high: margin + noise };
+    };
+    const result = visit(expression);
+    return {
+        passed: result.passed,
+        margin: result.margin,
+        violation: result.violation,
+        nearBoundary: result.high > result.low && result.low <= 0 && result.high >= 0,
+    };
+}
+/** Whether the metrics meet the expression (throws `UnknownMetricError` like `assess`). */
+function evaluateExpression(expression, metrics) {
+    return assess(expression, metrics).passed;
+}
+function expression_compare(operator, left, right) {
+    switch (operator) {
+        case "<":
+            return left < right;
+        case "<=":
+            return left <= right;
+        case ">":
+            return left > right;
+        case ">=":
+            return left >= right;
+        case "==":
+            return left === right;
+        case "!=":
+            return left !== right;
+    }
+}
+/** Signed slack of `left op right` from `difference = (left - right) / scale`. */
+function marginOf(operator, difference) {
+    switch (operator) {
+        case "<":
+        case "<=":
+            return -difference;
+        case ">":
+        case ">=":
+            return difference;
+        case "==":
+            return -Math.abs(difference);
+        case "!=":
+            return Math.abs(difference);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/search/probe.js
+/**
+ * Running one probe — the benchmark once with one parameter assignment — so that nothing it
+ * does can stop a search: a rejection or a malformed outcome becomes a `failed` run with the
+ * reason, and a probe that never settles is abandoned at its timeout (its `signal` is aborted
+ * so the caller can kill the process group) and recorded as failed.
+ */
+
+
+/** A parameter's value in search options: a number or a word (`"ivf_pq"`). */
+const ParamValue = classic_schemas/* union */.KCZ([classic_schemas/* number */.aig().finite(), classic_schemas/* string */.YjP()]);
+/** Runs the probe once; never throws (a thrown error or a timeout is a `failed` outcome). */
+async function runProbe(probe, params, timeoutMs) {
+    const controller = new AbortController();
+    let timer;
+    const timedOut = new Promise((resolve) => {
+        if (timeoutMs === undefined)
+            return;
+        timer = setTimeout(() => {
+            controller.abort(new Error(`probe timed out after ${timeoutMs} ms`));
+            resolve({ status: "failed", reason: `no result within ${timeoutMs} ms; abandoned` });
+        }, timeoutMs);
+    });
+    try {
+        const outcome = await Promise.race([probe(params, { signal: controller.signal }), timedOut]);
+        return checkOutcome(outcome);
+    }
+    catch (error) {
+        return { status: "failed", reason: (0,errors/* describeError */.Uc)(error) };
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** A probe is the caller's code, but a search stores what it returns: check the shape once here. */
+function checkOutcome(outcome) {
+    const o = outcome;
+    if (o?.status === "ok" && typeof o.metrics === "object" && o.metrics !== null) {
+        const metrics = o.metrics;
+        const bad = Object.entries(metrics).find(([, v]) => typeof v !== "number");
+        if (bad)
+            return { status: "failed", reason: `metric "${bad[0]}" is not a number: ${JSON.stringify(bad[1])}` };
+        return { status: "ok", metrics: metrics };
+    }
+    if ((o?.status === "failed" || o?.status === "skipped") && typeof o.reason === "string") {
+        return { status: o.status, reason: o.reason };
+    }
+    return { status: "failed", reason: `the probe returned ${(0,errors/* describeError */.Uc)(outcome)}, not a probe outcome` };
+}
+/** Per-metric median over runs (a metric missing from a run is the median of the runs that have it). */
+function medianMetrics(runs) {
+    const values = new Map();
+    for (const run of runs)
+        for (const [name, v] of Object.entries(run))
+            values.set(name, [...(values.get(name) ?? []), v]);
+    return Object.fromEntries([...values].map(([name, vs]) => [name, probe_median(vs)]));
+}
+function probe_median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+/** A record's status from its runs: any failure fails it (a configuration that crashes is not a candidate). */
+function combinedStatus(runs) {
+    const failed = runs.find((r) => r.status === "failed") ?? runs.find((r) => r.status === "skipped");
+    if (failed === undefined || failed.status === "ok")
+        return { status: "ok" };
+    const which = runs.length > 1 ? `run ${runs.indexOf(failed) + 1} of ${runs.length}: ` : "";
+    return { status: failed.status, reason: which + failed.reason };
+}
+function okMetrics(runs) {
+    return runs.flatMap((r) => (r.status === "ok" ? [r.metrics] : []));
+}
+/** `nprobes=10 refine=2`, for messages. */
+function describeParams(params) {
+    const entries = Object.entries(params);
+    return entries.length === 0 ? "(no parameters)" : entries.map(([k, v]) => `${k}=${v}`).join(" ");
+}
+
+;// CONCATENATED MODULE: ./lib/search/result.js
+/**
+ * Turning a search's probes into its answer: the optimum by the objective among the probes
+ * that passed, or — when none did — "no configuration met <filter>" with the closest probe
+ * (smallest relative violation, see `assess` in ./expression.ts), never an empty optimum.
+ */
+
+
+
+
+const Objective = classic_schemas/* object */.Ikc({
+    metric: classic_schemas/* string */.YjP().min(1, "name the metric to optimize"),
+    direction: classic_schemas/* enum */.k5n(["maximize", "minimize"]),
+});
+/** Words a POSIX shell reads literally; `=` only after the first word (there it would be an assignment). */
+const PLAIN_WORD = /^[A-Za-z0-9_./:@%+,=-]+$/;
+/**
+ * The argv and the one line a person can paste into a shell to run it again. shell-quote
+ * escapes every `=` (`--nprobes\=10`), correct but unreadable in the command people copy most,
+ * so plain words stay bare and only the others go through it.
+ */
+function renderCommand(argv) {
+    const word = (arg, i) => PLAIN_WORD.test(arg) && !(i === 0 && arg.includes("=")) ? arg : (0,shell_quote.quote)([arg]);
+    return { argv: [...argv], line: argv.map(word).join(" ") };
+}
+/** The objective's value in a probe; a metric the probe did not report is the user's typo, not a miss. */
+function objectiveValue(probe, objective) {
+    const value = probe.metrics[objective.metric];
+    if (value === undefined) {
+        throw new UnknownMetricError(objective.metric, Object.keys(probe.metrics), `objective (${objective.direction})`);
+    }
+    return value;
+}
+/** Whether `a` is better than `b` for the objective (NaN is never better). */
+function better(a, b, objective) {
+    if (Number.isNaN(a))
+        return false;
+    if (Number.isNaN(b))
+        return true;
+    return objective.direction === "maximize" ? a > b : a < b;
+}
+/**
+ * The best of `candidates` by the objective; ties (and no objective) go to the earliest, so a
+ * search answers the same way every time it sees the same numbers.
+ */
+function bestProbe(candidates, objective) {
+    let best;
+    for (const probe of candidates) {
+        if (best === undefined)
+            best = probe;
+        else if (objective && better(objectiveValue(probe, objective), objectiveValue(best, objective), objective)) {
+            best = probe;
+        }
+    }
+    return best;
+}
+/**
+ * The succeeded probe closest to meeting the filter: smallest violation, then the better
+ * objective (a near miss with more QPS is the more useful hint), then the earliest.
+ */
+function closestProbe(probes, objective) {
+    const ok = probes.filter((p) => p.status === "ok" && p.violation !== undefined);
+    const least = Math.min(...ok.map((p) => p.violation));
+    return bestProbe(ok.filter((p) => p.violation === least), objective);
+}
+function choose(probe, commandFor) {
+    return {
+        index: probe.index,
+        params: probe.params,
+        metrics: probe.metrics,
+        violation: probe.violation ?? 0,
+        ...(commandFor ? { command: renderCommand(commandFor(probe.params)) } : {}),
+    };
+}
+/**
+ * The outcome of a search: the optimum (marked on its record), or none-met with the closest
+ * probe and a message that names the filter and what the closest probe missed by.
+ */
+function decideOutcome(probes, optimum, options) {
+    if (optimum) {
+        probes[optimum.index] = { ...optimum, optimum: true };
+        return { kind: "optimum", optimum: choose(optimum, options.commandFor) };
+    }
+    const filter = options.constraints ?? "the search";
+    const scope = options.scope ? ` ${options.scope}` : "";
+    const ok = probes.filter((p) => p.status === "ok");
+    if (ok.length === 0) {
+        const reasons = [...new Set(probes.map((p) => p.reason).filter((r) => r !== undefined))].slice(0, 3);
+        const why = reasons.length > 0 ? `: ${reasons.join("; ")}` : "";
+        return {
+            kind: "none-met",
+            message: `no configuration met ${filter}${scope}: all ${probes.length} probes failed or were skipped${why}`,
+        };
+    }
+    // Unknown metrics in the objective are reported here too, not swallowed by the closeness order.
+    const closest = closestProbe(probes, options.objective);
+    const missedBy = `${(closest.violation * 100).toPrecision(3)}%`;
+    return {
+        kind: "none-met",
+        message: `no configuration met ${filter}${scope}; closest: probe #${closest.index + 1} (${describeParams(closest.params)}), off by ${missedBy}`,
+        closest: choose(closest, options.commandFor),
+    };
+}
+
+// EXTERNAL MODULE: ./lib/model/options.js
+var model_options = __nccwpck_require__(9015);
+;// CONCATENATED MODULE: ./lib/search/grid.js
+/**
+ * Grid search: every combination of the parameter values is probed (R times each, the
+ * per-metric median standing for the probe), filtered by an expression, and the best by the
+ * objective among those that passed is the optimum. Seed 003's `grid_search(param_grid,
+ * filter_fn)` followed by `max(results, key=qps)`, with the filter as text instead of a lambda.
+ */
+
+
+
+
+
+
+const GridSearchOptions = classic_schemas/* object */.Ikc({
+    /** Values of each parameter; the last parameter varies fastest (like itertools.product). */
+    grid: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP().min(1), classic_schemas/* array */.YOg(ParamValue).min(1, "give each parameter at least one value"))
+        .refine((grid) => Object.keys(grid).length > 0, "give at least one parameter")
+        .refine((grid) => Object.values(grid).every((values) => new Set(values).size === values.length), "a parameter lists the same value twice"),
+    /** Parameters held fixed in every probe. */
+    base: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), ParamValue).default({}),
+    /** Which probes count (`recall_avg >= 0.95`); without one every successful probe does. */
+    filter: classic_schemas/* string */.YjP().trim().min(1).optional(),
+    objective: Objective,
+    /** Runs per configuration; the per-metric median stands for the configuration. */
+    repetitions: classic_schemas/* number */.aig().int().min(1).max(1000).default(1),
+    /** Refuse a grid larger than this before running anything (a typo can make a grid of millions). */
+    maxProbes: classic_schemas/* number */.aig().int().min(1).default(10_000),
+    /** Abandon a run that has not settled after this long (its signal is aborted) and record it as failed. */
+    probeTimeoutMs: classic_schemas/* number */.aig().positive().optional(),
+});
+/** All combinations of the grid's values, in order (the last parameter varies fastest). */
+function gridPoints(grid) {
+    return Object.entries(grid).reduce((points, [name, values]) => points.flatMap((point) => values.map((value) => ({ ...point, [name]: value }))), [{}]);
+}
+async function gridSearch(probe, input, hooks = {}) {
+    const options = (0,model_options/* parseOptions */.A)(GridSearchOptions, input);
+    // Parsed before anything runs: a typo in the filter costs nothing.
+    const filter = options.filter === undefined ? undefined : parseExpression(options.filter);
+    const size = Object.values(options.grid).reduce((n, values) => n * values.length, 1);
+    if (size > options.maxProbes) {
+        throw errors/* ConfigurationError */.j1.forInput("grid", `${size} combinations, more than max-probes (${options.maxProbes})`);
+    }
+    const probes = [];
+    let runCount = 0;
+    for (const point of gridPoints(options.grid)) {
+        const params = { ...options.base, ...point };
+        const runs = [];
+        for (let r = 0; r < options.repetitions; r++) {
+            const run = await runProbe(probe, params, options.probeTimeoutMs);
+            runs.push(run);
+            runCount++;
+            // One crash makes the configuration a non-candidate; more runs would not change that.
+            if (run.status !== "ok")
+                break;
+        }
+        const record = grid_judge(probes.length, params, runs, filter, options.filter);
+        // An objective nobody reports is a typo: say so after the first probe, not after the whole grid.
+        if (record.status === "ok")
+            objectiveValue(record, options.objective);
+        probes.push(record);
+        hooks.onProbe?.(record);
+    }
+    const optimum = bestProbe(probes.filter((p) => p.passed), options.objective);
+    const outcome = decideOutcome(probes, optimum, {
+        constraints: options.filter,
+        objective: options.objective,
+        commandFor: hooks.commandFor,
+    });
+    return {
+        kind: "grid",
+        ...(options.filter !== undefined ? { constraints: options.filter } : {}),
+        objective: options.objective,
+        probes,
+        runCount,
+        outcome,
+    };
+}
+function grid_judge(index, params, runs, filter, filterText) {
+    const { status, reason } = combinedStatus(runs);
+    const metrics = medianMetrics(okMetrics(runs));
+    const base = { index, params, status, metrics, runs, repeated: runs.length > 1, optimum: false };
+    if (status !== "ok")
+        return { ...base, reason, passed: false };
+    if (filter === undefined)
+        return { ...base, passed: true };
+    const { passed, violation } = assess(filter, metrics, { context: `filter "${filterText}"` });
+    return { ...base, passed, violation };
+}
+
+;// CONCATENATED MODULE: ./lib/search/binary.js
+/**
+ * Binary search over an integer parameter (clients, ef_search, …) for the largest value whose
+ * probe meets the constraints — seed 003's `binary_search_max_qps` and
+ * `find_max_qps_with_constraints` (`recall_avg >= 0.95 and latency_p99 <= 10`) — assuming
+ * feasibility is monotone: feasible up to a threshold, infeasible above it.
+ *
+ * Noise. A single run is trusted when its margin to the constraints (relative, see `assess`)
+ * is wider than `tolerance`. A run within `tolerance` of the boundary is re-run when its
+ * judgment decides the answer, i.e. when it ends up as the largest feasible or the smallest
+ * infeasible value: runs are added until a majority of `confirmations` agree, and a feasible
+ * verdict also needs the per-metric median of the runs to meet the constraints. Judgments
+ * elsewhere need no re-run: under monotonicity a wrong one always surfaces as one of those two
+ * ends (a wrongly feasible x makes every larger feasible verdict wrong too, down to x), and when
+ * a confirmation reverses an end the search resumes between the new ends. So the answer is never
+ * a configuration that failed its constraints in an accepted judgment, and without noise the
+ * search costs at most ceil(log2(n + 1)) + (confirmations − 1) runs for n = hi − lo + 1 values
+ * (bisection, then (confirmations − 1)/2 agreeing re-runs of each of the two ends) — with the
+ * default 3 confirmations, at most log2(n) + 3.
+ *
+ * A run that fails (crash, hang killed at its budget) or is skipped makes its value infeasible,
+ * and the search goes on below it.
+ */
+
+
+
+
+
+const BinarySearchOptions = classic_schemas/* object */.Ikc({
+    /** The integer parameter searched (`clients`). */
+    parameter: classic_schemas/* string */.YjP().min(1),
+    lo: classic_schemas/* number */.aig().int(),
+    hi: classic_schemas/* number */.aig().int(),
+    /** Parameters held fixed in every probe. */
+    base: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), ParamValue).default({}),
+    /** What a feasible probe meets: `recall_avg >= 0.95 and latency_p99 <= 10`. */
+    constraints: classic_schemas/* string */.YjP().trim().min(1, "give the constraints a probe must meet"),
+    /**
+     * Among the feasible probes, the best by this metric is the optimum (e.g. maximize qps: it
+     * can peak below the largest feasible value). Without one, the largest feasible value is.
+     */
+    objective: Objective.optional(),
+    /** Relative margin to a constraint within which one run is not trusted (0.05 = 5% of the threshold). */
+    tolerance: classic_schemas/* number */.aig().min(0).max(10).default(0.05),
+    /** Per-metric tolerances overriding `tolerance` (recall is usually far steadier than p99). */
+    toleranceByMetric: classic_schemas/* record */.g1P(classic_schemas/* string */.YjP(), classic_schemas/* number */.aig().min(0).max(10)).default({}),
+    /** Runs that decide a probe near the boundary, by majority. */
+    confirmations: classic_schemas/* number */.aig()
+        .int()
+        .min(1)
+        .max(99)
+        .default(3)
+        .refine((n) => n % 2 === 1, "must be odd, so that a majority always decides"),
+    /** Abandon a run that has not settled after this long (its signal is aborted) and count it as failed. */
+    probeTimeoutMs: classic_schemas/* number */.aig().positive().optional(),
+})
+    .refine((o) => o.lo <= o.hi, { path: ["hi"], message: "must be at least lo" })
+    .refine((o) => o.hi - o.lo < 2 ** 40, { path: ["hi"], message: "range too large" });
+async function binarySearch(probe, input, hooks = {}) {
+    const options = (0,model_options/* parseOptions */.A)(BinarySearchOptions, input);
+    const constraints = parseExpression(options.constraints);
+    const context = `constraints "${options.constraints}"`;
+    const tolerance = (metric) => options.toleranceByMetric[metric] ?? options.tolerance;
+    const majority = (options.confirmations + 1) / 2;
+    const probes = [];
+    const judged = new Map();
+    let runCount = 0;
+    const run = async (params) => {
+        runCount++;
+        return runProbe(probe, params, options.probeTimeoutMs);
+    };
+    const record = (index, params, runs, feasible) => {
+        const { status, reason } = combinedStatus(runs);
+        const metrics = medianMetrics(okMetrics(runs));
+        const base = { index, params, status, metrics, runs, repeated: runs.length > 1, optimum: false };
+        if (status !== "ok")
+            return { ...base, reason, passed: false };
+        if (options.objective)
+            objectiveValue(base, options.objective);
+        return { ...base, passed: feasible, violation: assess(constraints, metrics, { context }).violation };
+    };
+    const store = (probeRecord) => {
+        probes[probeRecord.index] = probeRecord;
+        hooks.onProbe?.(probeRecord);
+    };
+    const probeAt = async (value) => {
+        const params = { ...options.base, [options.parameter]: value };
+        const outcome = await run(params);
+        let feasible = false;
+        let doubtful = false;
+        if (outcome.status === "ok") {
+            const verdict = assess(constraints, outcome.metrics, { tolerance, context });
+            feasible = verdict.passed;
+            doubtful = verdict.nearBoundary && options.confirmations > 1;
+        }
+        const index = probes.length;
+        judged.set(value, { value, index, feasible, doubtful });
+        store(record(index, params, [outcome], feasible));
+    };
+    const confirm = async (judgment) => {
+        const previous = probes[judgment.index];
+        const runs = [...previous.runs];
+        const votes = () => runs.filter((r) => r.status === "ok" && assess(constraints, r.metrics, { context }).passed);
+        // Add runs while neither side has a majority; a failed run settles it (infeasible).
+        while (!runs.some((r) => r.status !== "ok")) {
+            const passes = votes().length;
+            if (passes >= majority || runs.length - passes >= majority)
+                break;
+            runs.push(await run(previous.params));
+        }
+        const allOk = runs.every((r) => r.status === "ok");
+        const feasible = allOk && votes().length >= majority && assess(constraints, medianMetrics(okMetrics(runs)), { context }).passed;
+        judged.set(judgment.value, { ...judgment, feasible, doubtful: false });
+        store(record(judgment.index, previous.params, runs, feasible));
+    };
+    for (;;) {
+        const values = [...judged.values()];
+        const smallestInfeasible = Math.min(options.hi + 1, ...values.filter((j) => !j.feasible).map((j) => j.value));
+        const largestFeasible = Math.max(options.lo - 1, ...values.filter((j) => j.feasible && j.value < smallestInfeasible).map((j) => j.value));
+        if (smallestInfeasible - largestFeasible > 1) {
+            await probeAt(Math.floor((largestFeasible + smallestInfeasible) / 2));
+            continue;
+        }
+        const end = [judged.get(largestFeasible), judged.get(smallestInfeasible)].find((j) => j?.doubtful);
+        if (end === undefined)
+            break;
+        await confirm(end);
+    }
+    const values = [...judged.values()];
+    const infeasibleValues = values.filter((j) => !j.feasible).map((j) => j.value);
+    const smallestInfeasible = infeasibleValues.length > 0 ? Math.min(...infeasibleValues) : undefined;
+    const accepted = values.filter((j) => j.feasible && (smallestInfeasible === undefined || j.value < smallestInfeasible));
+    const largest = accepted.length > 0 ? Math.max(...accepted.map((j) => j.value)) : undefined;
+    const optimum = largest === undefined
+        ? undefined
+        : options.objective
+            ? bestProbe(accepted.sort((a, b) => b.value - a.value).map((j) => probes[j.index]), options.objective)
+            : probes[judged.get(largest).index];
+    const outcome = decideOutcome(probes, optimum, {
+        constraints: options.constraints,
+        objective: options.objective,
+        commandFor: hooks.commandFor,
+        scope: `for ${options.parameter} in [${options.lo}, ${options.hi}]`,
+    });
+    return {
+        kind: "binary",
+        constraints: options.constraints,
+        ...(options.objective ? { objective: options.objective } : {}),
+        binary: {
+            parameter: options.parameter,
+            lo: options.lo,
+            hi: options.hi,
+            ...(largest !== undefined ? { largestFeasible: largest } : {}),
+            ...(smallestInfeasible !== undefined ? { smallestInfeasible } : {}),
+        },
+        probes,
+        runCount,
+        outcome,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/search/index.js
+/**
+ * Configuration searches over a probe (the benchmark run once with a parameter assignment):
+ * a grid with a filter, and a noise-robust binary search under constraints. Pure: the caller
+ * runs the benchmark inside its probe and stores what `onProbe` hands it.
+ */
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./lib/commands/run-command.js
+
+
+
+
+
+
+
+
+
+
+
+
+/** A parameter's name, as a `{name}` placeholder of the command template. */
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** What a placeholder looks like in the template; other braces (JSON arguments) stay as they are. */
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
+/** `name=value`: the value is one argument (never split, never seen by a shell), printable text. */
+const Param = classic_schemas/* string */.YjP()
+    .min(1, "an empty parameter")
+    .transform((spec, ctx) => {
+    const eq = spec.indexOf("=");
+    const name = eq === -1 ? spec : spec.slice(0, eq);
+    if (eq === -1 || !PARAM_NAME.test(name)) {
+        ctx.addIssue({ code: "custom", message: `"${spec}" is not name=value (a name is letters, digits and _)` });
+        return core_core/* NEVER */.tm;
+    }
+    const value = spec.slice(eq + 1);
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value) || value.length > 4096) {
+        ctx.addIssue({ code: "custom", message: `${name}: a value is one line of at most 4096 characters` });
+        return core_core/* NEVER */.tm;
+    }
+    return { name, value };
+});
+/** `name=v1,v2,…`: one axis of a grid; numbers stay numbers. */
+const GridAxis = classic_schemas/* string */.YjP()
+    .trim()
+    .min(1, "an empty grid axis")
+    .transform((spec, ctx) => {
+    const eq = spec.indexOf("=");
+    const name = eq === -1 ? spec : spec.slice(0, eq);
+    const values = eq === -1
+        ? []
+        : spec
+            .slice(eq + 1)
+            .split(",")
+            .map((v) => v.trim());
+    if (eq === -1 || !PARAM_NAME.test(name) || values.length === 0 || values.some((v) => v === "")) {
+        ctx.addIssue({ code: "custom", message: `"${spec}" is not name=v1,v2,… (a name is letters, digits and _)` });
+        return core_core/* NEVER */.tm;
+    }
+    return { name, values: [...new Set(values)].map(paramValue) };
+});
+/** `name=LO..HI`: an integer range, both ends included. */
+const SearchRange = classic_schemas/* string */.YjP()
+    .trim()
+    .transform((spec, ctx) => {
+    const match = /^([A-Za-z_][A-Za-z0-9_]{0,63})=(-?\d{1,12})\.\.(-?\d{1,12})$/.exec(spec);
+    if (!match || Number(match[2]) > Number(match[3])) {
+        ctx.addIssue({
+            code: "custom",
+            message: `"${spec}" is not name=LO..HI with integers LO <= HI, e.g. clients=1..64`,
+        });
+        return core_core/* NEVER */.tm;
+    }
+    return { name: match[1], lo: Number(match[2]), hi: Number(match[3]) };
+});
+/** `max:qps` / `min:latency_p99` (also `maximize:` / `minimize:`). */
+const ObjectiveSpec = classic_schemas/* string */.YjP()
+    .trim()
+    .transform((spec, ctx) => {
+    const match = /^(max|maximize|min|minimize):(.+)$/.exec(spec);
+    if (!match) {
+        ctx.addIssue({ code: "custom", message: `"${spec}" is not max:METRIC or min:METRIC, e.g. max:qps` });
+        return core_core/* NEVER */.tm;
+    }
+    return { metric: match[2].trim(), direction: match[1].startsWith("max") ? "maximize" : "minimize" };
+});
+/** Stored as numbers where they are numbers, so that a search can order its probes. */
+const paramValue = (value) => /^-?\d{1,15}(\.\d{1,15})?$/.test(value) ? Number(value) : value;
+const RunCommandOptions = RunCommonOptions.extend({
+    workdir: classic_schemas/* string */.YjP().trim().min(1).default("."),
+    buildCommand: run_common_optionalText,
+    /** The command template, e.g. `redis-benchmark -p {port} -c {clients} --csv`; run without a shell. */
+    benchmarkCommand: classic_schemas/* string */.YjP().trim().min(1, "is required: the command to benchmark"),
+    /** `name=value`, one per placeholder of the template. */
+    param: classic_schemas/* array */.YOg(Param).default([]),
+    format: classic_schemas/* enum */.k5n(OUTPUT_FORMATS).default("none"),
+    /** The benchmark the suite's own measurements go under (default: the program's file name). */
+    benchmarkName: model/* BenchmarkName */.hv.optional(),
+    /** The exit code that means "skipped here" (seed 002: 2). */
+    skipExitCode: coerce_number().int().min(1).max(255).default(2),
+    /** How often the process tree's RSS is sampled. */
+    sampleIntervalMs: coerce_number().int().min(5).max(10_000).default(50),
+    /** Grid search: `name=v1,v2,…` per parameter, the probes their cartesian product. */
+    grid: classic_schemas/* array */.YOg(GridAxis).default([]),
+    /** Grid search: what a probe must meet to be a candidate, e.g. `recall_avg >= 0.95`. */
+    filter: run_common_optionalText,
+    /** Binary search over an integer parameter: `name=LO..HI`. */
+    search: SearchRange.optional(),
+    /** Binary search: what a feasible probe meets, e.g. `latency_p99 <= 5 and recall_avg >= 0.9`. */
+    constraint: run_common_optionalText,
+    /** The metric the optimum is best by: `max:qps` or `min:latency_p99`. */
+    objective: ObjectiveSpec.optional(),
+    /** Which benchmark of the output gives a probe its bare metric names (default: the only one there is). */
+    searchBenchmark: model/* BenchmarkName */.hv.optional(),
+})
+    .refine((o) => !(o.grid.length > 0 && o.search), {
+    path: ["search"],
+    message: "grid and search are two searches: give one of them",
+})
+    .refine((o) => o.filter === undefined || o.grid.length > 0, {
+    path: ["filter"],
+    message: "filters a grid: give --grid",
+})
+    .refine((o) => o.constraint === undefined || o.search, {
+    path: ["constraint"],
+    message: "constrains a binary search: give --search (a grid takes --filter)",
+})
+    .refine((o) => !o.search || o.constraint !== undefined, {
+    path: ["constraint"],
+    message: "is required with --search: what a feasible probe meets, e.g. 'latency_p99 <= 5'",
+})
+    .refine((o) => o.objective === undefined || o.grid.length > 0 || o.search, {
+    path: ["objective"],
+    message: "belongs to a search: give --grid or --search",
+})
+    .refine((o) => o.searchBenchmark === undefined || o.grid.length > 0 || o.search, {
+    path: ["searchBenchmark"],
+    message: "belongs to a search: give --grid or --search",
+})
+    .refine((o) => o.grid.length === 0 || o.objective !== undefined, {
+    path: ["objective"],
+    message: "is required with --grid: the metric the best configuration is best by, e.g. max:qps",
+})
+    .refine((o) => new Set(o.grid.map((a) => a.name)).size === o.grid.length, {
+    path: ["grid"],
+    message: "a parameter is given twice",
+});
+function parseRunCommandOptions(raw) {
+    return (0,model/* parseOptions */.Ac)(RunCommandOptions, raw);
+}
+/** Checks a template against the parameters and returns its argv with every placeholder filled. */
+function fillTemplate(template, params) {
+    const words = splitCommand(template, "benchmark-command");
+    const values = new Map();
+    for (const { name, value } of params) {
+        if (values.has(name))
+            throw model/* ConfigurationError */.j1.forInput("param", `${name} is given twice`);
+        values.set(name, value);
+    }
+    const used = new Set();
+    const argv = words.map((word) => word.replace(PLACEHOLDER, (_, name) => {
+        const value = values.get(name);
+        if (value === undefined) {
+            throw model/* ConfigurationError */.j1.forInput("benchmark-command", `placeholder {${name}} has no value: pass --param ${name}=<value>`);
+        }
+        used.add(name);
+        return value;
+    }));
+    const unused = [...values.keys()].filter((name) => !used.has(name));
+    if (unused.length) {
+        throw model/* ConfigurationError */.j1.forInput("param", `${unused.join(", ")}: no {placeholder} of the command uses it`);
+    }
+    if (argv[0] === "")
+        throw model/* ConfigurationError */.j1.forInput("benchmark-command", "the program's name is empty");
+    return argv;
+}
+const PROCESS_METRICS = {
+    wall_time: { units: "seconds", direction: "lower_is_better" },
+    cpu_time: { units: "seconds", direction: "lower_is_better" },
+    peak_rss: { units: "bytes", direction: "lower_is_better" },
+};
+/**
+ * A probe's metrics from one run's measurements (the median of a metric's samples): every metric
+ * as `benchmark/metric`, and bare (`qps`, `latency_p99`, `wall_time`, `peak_rss`) the metrics of
+ * the suite's own benchmark and of the chosen one — `--search-benchmark`, else the only other
+ * benchmark the output reports (redis-benchmark -t get: GET).
+ */
+function probeMetrics(measurements, own, chosen) {
+    const others = [...new Set(measurements.map((m) => m.benchmarkName).filter((b) => b !== own))];
+    if (chosen !== undefined && !others.includes(chosen) && chosen !== own) {
+        return {
+            status: "failed",
+            reason: `search-benchmark: the output has no benchmark ${chosen} (it has ${others.join(", ") || "none"})`,
+        };
+    }
+    const bare = chosen ?? (others.length === 1 ? others[0] : undefined);
+    const metrics = {};
+    for (const m of measurements) {
+        if (m.values.length === 0)
+            continue;
+        const value = run_command_median(m.values);
+        metrics[`${m.benchmarkName}/${m.metric}`] = value;
+        if (m.benchmarkName === bare || (m.benchmarkName === own && !(m.metric in metrics)))
+            metrics[m.metric] = value;
+    }
+    return { status: "ok", metrics };
+}
+const searchKey = (p) => JSON.stringify(Object.entries(p).sort(([a], [b]) => a.localeCompare(b)));
+/** Marks each run of a search with its probe (1-based) and role: probe, optimum, or closest (none met). */
+function markProbes(recorded, result) {
+    const indexOf = new Map(result.probes.map((p) => [searchKey(p.params), p.index]));
+    const outcome = result.outcome;
+    const chosen = outcome.kind === "optimum" ? outcome.optimum.index : outcome.closest?.index;
+    for (const r of recorded) {
+        const index = indexOf.get(searchKey(r.at.searched ?? {}));
+        if (index === undefined)
+            continue;
+        const role = index !== chosen ? "probe" : outcome.kind === "optimum" ? "optimum" : "closest";
+        r.at.search = { kind: result.kind, probe: index + 1, role };
+    }
+}
+/** Why a run that did not exit 0 failed (or was skipped), in one line plus stderr's tail. */
+function exitReason(ran, budgetMinutes) {
+    if (ran.timedOut) {
+        return `killed at its time budget (budget-minutes ${budgetMinutes}) after ${(ran.durationMs / 1000).toFixed(1)} s`;
+    }
+    const last = tail(ran.stderr, 5);
+    return `exited with code ${ran.code}${last ? `: ${last}` : ""}`;
+}
+/**
+ * Runs a benchmark command at a commit, `repetitions` times: fresh worktree, optional build,
+ * then the command (no shell; `{name}` placeholders filled from `--param`), each run in its own
+ * process group and killed with it at the budget. Every run records its wall time, the CPU
+ * time and peak RSS of its whole process tree, its stage signals, and what it printed in
+ * `format`. Exit code `skip-exit-code` or a skipped record = skipped (stored with the reason,
+ * never a regression); another exit, a timeout, unreadable output or broken parity = failed
+ * (stored with the reason; the command then ends with an error). Main mode publishes.
+ */
+async function runCommand(options, deps = {}) {
+    if (options.baseSha !== undefined) {
+        throw model/* ConfigurationError */.j1.forInput("base-sha", "run-command runs one commit; compare two with compare");
+    }
+    if (options.profile !== undefined) {
+        throw model/* ConfigurationError */.j1.forInput("profile", "run-command records no flamegraph yet");
+    }
+    const plan = abPlan(options);
+    const params = Object.fromEntries(options.param.map((p) => [p.name, paramValue(p.value)]));
+    const searching = options.grid.length > 0 || options.search !== undefined;
+    if (options.search && options.repetitions !== undefined) {
+        throw model/* ConfigurationError */.j1.forInput("repetitions", "a binary search re-runs the probes near the boundary itself; repetitions is for --grid");
+    }
+    /** The command of one probe: its parameters over `--param`. */
+    const probeCommand = (probeParams) => {
+        const merged = { ...params, ...probeParams };
+        const filled = Object.entries(merged).map(([name, value]) => ({ name, value: String(value) }));
+        return { params: merged, argv: fillTemplate(options.benchmarkCommand, filled) };
+    };
+    // the first probe's (a placeholder the search fills but the template lacks is an error before anything runs)
+    const first = options.search
+        ? { [options.search.name]: options.search.lo }
+        : Object.fromEntries(options.grid.map((a) => [a.name, a.values[0]]));
+    const argv = searching ? probeCommand(first).argv : fillTemplate(options.benchmarkCommand, options.param);
+    const build = options.buildCommand ? splitCommand(options.buildCommand, "build-command") : undefined;
+    const benchmarkName = options.benchmarkName ?? external_node_path_.basename(argv[0]);
+    const identityOf = (p) => (Object.keys(p).length ? JSON.stringify(p) : undefined);
+    const started = Date.now();
+    return withRunWorkspace(options, deps, async (workspace) => {
+        const { checkout, log } = workspace;
+        const deadline = Date.now() + options.budgetMinutes * 60_000;
+        const remaining = () => deadline - Date.now();
+        const workdir = await resolveInside(checkout.dir, options.workdir, "workdir", "the repository");
+        if (!(await (0,promises_.stat)(workdir).catch(() => undefined))?.isDirectory()) {
+            throw new model/* ConfigurationError */.j1(`workdir "${options.workdir}" is not a folder in the repository at ${checkout.sha}`);
+        }
+        const { dut } = await resolveDut({
+            repo: checkout.dir,
+            sha: checkout.sha,
+            manifestDirs: [workdir, checkout.dir],
+            dutName: options.dutName,
+            dutVersion: options.dutVersion,
+            defaultName: external_node_path_.basename(external_node_path_.resolve(options.repo)),
+            warn: log,
+        });
+        const env = workspace.childEnv;
+        if (build) {
+            log(`building: ${build.join(" ")}`);
+            await runStep("build command", build, { cwd: workdir, env, timeoutMs: Math.max(1_000, remaining()) });
+        }
+        storePreloader(options.mode, options.publish)();
+        const measurementOf = (benchmark, metric, values, units, direction, sourceFormat, origin, metadata, at) => ({
+            benchmarkName: benchmark,
+            values,
+            units,
+            metric,
+            direction,
+            throughput: null,
+            params: Object.keys(at.params).length ? at.params : null,
+            sourceFormat,
+            metadata: { command: at.argv, ...metadata },
+            origin,
+            ...(identityOf(at.params) === undefined ? {} : { identity: identityOf(at.params) }),
+        });
+        const runOnce = async (repetition, at) => {
+            const argv = at.argv;
+            const label = `run ${repetition} of ${benchmarkName}${searching ? ` (${describeParams(at.params)})` : ""}`;
+            const budgetLeft = remaining();
+            if (budgetLeft <= 0) {
+                const reason = `not started: the time budget (budget-minutes ${options.budgetMinutes}) was spent`;
+                return {
+                    run: { repetition, status: "failed", reason, exitCode: null, wallSeconds: 0, metrics: 0, overheadMs: 0 },
+                    measurements: [],
+                    at,
+                };
+            }
+            if (plan.repetitions > 1)
+                log(`${label} (${repetition} of ${plan.repetitions})`);
+            const stages = new StageCollector();
+            const ran = await spawnCaptured(argv[0], argv.slice(1), {
+                cwd: workdir,
+                env,
+                timeoutMs: budgetLeft,
+                measureTree: { intervalMs: options.sampleIntervalMs },
+                onStderr: (chunk) => stages.feed(chunk),
+            }).catch((error) => {
+                throw model/* ConfigurationError */.j1.forInput("benchmark-command", `cannot start ${argv[0]}: ${error.message}`);
+            });
+            stages.end();
+            const recordStart = performance.now();
+            const base = {
+                repetition,
+                exitCode: ran.code,
+                wallSeconds: ran.durationMs / 1000,
+                ...(ran.usage?.cpuSeconds === undefined ? {} : { cpuSeconds: ran.usage.cpuSeconds }),
+                ...(ran.usage?.peakRssBytes === undefined ? {} : { peakRssBytes: ran.usage.peakRssBytes }),
+            };
+            const finish = (status, reason, measurements) => {
+                if (status !== "ok")
+                    log(`${label}: ${status}: ${reason}`);
+                return {
+                    run: {
+                        ...base,
+                        status,
+                        ...(reason === undefined ? {} : { reason }),
+                        metrics: measurements.length,
+                        overheadMs: performance.now() - recordStart,
+                    },
+                    measurements,
+                    at,
+                };
+            };
+            if (!ran.timedOut && ran.code === options.skipExitCode) {
+                const said = tail(ran.stderr, 1).trim() || tail(ran.stdout, 1).trim();
+                return finish("skipped", `exit code ${ran.code}${said ? `: ${said}` : ""}`, []);
+            }
+            if (ran.timedOut || ran.code !== 0)
+                return finish("failed", exitReason(ran, options.budgetMinutes), []);
+            let outputMetrics;
+            try {
+                const output = parseCommandOutput(options.format, ran.stdout, label);
+                if (output.status !== "ok")
+                    return finish(output.status, output.reason ?? output.status, []);
+                outputMetrics = output.metrics;
+            }
+            catch (error) {
+                if (!(error instanceof model/* InputError */.dz))
+                    throw error;
+                return finish("failed", error.message, []);
+            }
+            const origin = label;
+            const measurements = [
+                measurementOf(benchmarkName, "wall_time", [base.wallSeconds], PROCESS_METRICS.wall_time.units, "lower_is_better", "command", origin, {}, at),
+            ];
+            if (base.cpuSeconds !== undefined) {
+                measurements.push(measurementOf(benchmarkName, "cpu_time", [base.cpuSeconds], "seconds", "lower_is_better", "command", origin, {}, at));
+            }
+            if (base.peakRssBytes !== undefined) {
+                measurements.push(measurementOf(benchmarkName, "peak_rss", [base.peakRssBytes], "bytes", "lower_is_better", "command", origin, {
+                    rss_samples: ran.usage?.samples,
+                    rss_interval_ms: options.sampleIntervalMs,
+                }, at));
+            }
+            for (const [stage, durations] of stages.durations) {
+                measurements.push(measurementOf(benchmarkName, `stage/${stage}`, durations, "seconds", "lower_is_better", "command", origin, {}, at));
+            }
+            if (stages.unfinished.length)
+                log(`${label}: stages started and never ended: ${stages.unfinished.join(", ")}`);
+            const seen = new Set(measurements.map((m) => `${m.benchmarkName}\u0000${m.metric}`));
+            const format = options.format === "none" ? "command" : options.format;
+            for (const m of outputMetrics) {
+                const benchmark = m.benchmark ?? benchmarkName;
+                const key = `${benchmark}\u0000${m.metric}`;
+                if (seen.has(key)) {
+                    return finish("failed", `${label}: the ${options.format} output reports ${m.metric} of ${benchmark}, which the suite measures itself`, []);
+                }
+                seen.add(key);
+                measurements.push(measurementOf(benchmark, m.metric, m.values, m.units, m.direction, format, origin, m.metadata ?? {}, at));
+            }
+            return finish("ok", undefined, measurements);
+        };
+        const recorded = [];
+        let search;
+        if (!searching) {
+            for (let r = 1; r <= plan.repetitions; r++)
+                recorded.push(await runOnce(r, { params, argv }));
+        }
+        else {
+            const probe = async (probeParams) => {
+                const run = await runOnce(recorded.length + 1, { ...probeCommand(probeParams), searched: probeParams });
+                recorded.push(run);
+                if (run.run.status !== "ok")
+                    return { status: run.run.status, reason: run.run.reason ?? run.run.status };
+                return probeMetrics(run.measurements, benchmarkName, options.searchBenchmark);
+            };
+            const hooks = { commandFor: (p) => probeCommand(p).argv };
+            search = options.search
+                ? await binarySearch(probe, {
+                    parameter: options.search.name,
+                    lo: options.search.lo,
+                    hi: options.search.hi,
+                    constraints: options.constraint,
+                    ...(options.objective ? { objective: options.objective } : {}),
+                }, hooks)
+                : await gridSearch(probe, {
+                    grid: Object.fromEntries(options.grid.map((a) => [a.name, a.values])),
+                    ...(options.filter ? { filter: options.filter } : {}),
+                    objective: options.objective,
+                    repetitions: plan.repetitions,
+                }, hooks);
+            markProbes(recorded, search);
+        }
+        const measured = recorded.flatMap((x) => x.measurements);
+        const context = await resolveResultsContext({
+            repo: checkout.dir,
+            sha: checkout.sha,
+            dutName: dut.name,
+            dutVersion: dut.version,
+            dutTimestamp: dut.timestamp,
+            testbedName: options.testbedName,
+            runId: options.runId,
+            pullRequest: workspace.pullRequest,
+        }, measured, [], workspace.env);
+        const results = recorded.flatMap(({ run, measurements, at }) => {
+            const role = searching
+                ? { repetition: run.repetition }
+                : runRole(plan, run.repetition, "head");
+            const searchMeta = at.search ? { search: at.search } : {};
+            if (run.status === "ok") {
+                return toResults(measurements.map((m) => ({ ...m, metadata: { ...m.metadata, ...searchMeta } })), context, role);
+            }
+            return toFailedResults([
+                {
+                    benchmarkName,
+                    reason: run.reason ?? run.status,
+                    status: run.status,
+                    metric: "wall_time",
+                    units: PROCESS_METRICS.wall_time.units,
+                    direction: "lower_is_better",
+                    sourceFormat: "command",
+                    params: Object.keys(at.params).length ? at.params : null,
+                    ...(identityOf(at.params) === undefined ? {} : { identity: identityOf(at.params) }),
+                    metadata: { command: at.argv, exit_code: run.exitCode, wall_seconds: run.wallSeconds, ...searchMeta },
+                },
+            ], context, role);
+        });
+        const resultsFile = await saveResultsFile(options.outputDir, "command", results, `run-command ${argv.join(" ")}`);
+        const published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
+        return {
+            sha: checkout.sha,
+            command: argv,
+            params,
+            benchmarkName,
+            format: options.format,
+            runs: recorded.map((x) => x.run),
+            metrics: metricRows(measured),
+            results: results.length,
+            resultsFile,
+            durationMs: Date.now() - started,
+            ...(published ? { published } : {}),
+            ...(search ? { search } : {}),
+        };
+    }).catch((error) => {
+        if (error instanceof StepFailure)
+            throw new model/* ConfigurationError */.j1(error.message);
+        throw error;
+    });
+}
+const run_command_median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+/** Each benchmark and metric across the ok runs, in the order first measured. */
+function metricRows(measurements) {
+    const rows = new Map();
+    for (const m of measurements) {
+        const key = `${m.benchmarkName}\u0000${m.metric}`;
+        const row = rows.get(key) ?? {
+            benchmark: m.benchmarkName,
+            metric: m.metric,
+            median: null,
+            units: m.units,
+            direction: m.direction,
+            n: 0,
+            values: [],
+        };
+        row.values.push(...m.values);
+        rows.set(key, row);
+    }
+    return [...rows.values()].map(({ values, ...row }) => ({ ...row, median: run_command_median(values), n: values.length }));
+}
+/** The error a run ends with when some of its runs failed (after their records were stored). */
+function failedRunsError(summary) {
+    // In a search a failed probe is an infeasible configuration; the search's answer decides.
+    if (summary.search) {
+        const outcome = summary.search.outcome;
+        if (outcome.kind === "optimum")
+            return undefined;
+        const command = outcome.closest?.command ? ` (closest probe's command: ${outcome.closest.command.line})` : "";
+        return new model/* LanceBenchError */.kV(`${outcome.message}${command}; every probe is stored`);
+    }
+    const failed = summary.runs.filter((r) => r.status === "failed");
+    if (failed.length === 0)
+        return undefined;
+    return new model/* LanceBenchError */.kV(`${failed.length} of ${summary.runs.length} runs of ${summary.benchmarkName} failed (recorded with status failed): ` +
+        failed.map((r) => `run ${r.repetition}: ${(r.reason ?? "failed").split("\n")[0]}`).join("; "));
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/pipeline-results.js
@@ -43896,6 +45869,193 @@ function runPipelineTextReport(report) {
 function runPipelineMarkdownReport(report) {
     const lines = pipelineLines(report).map((l) => l.replace(/\n/g, " "));
     return [report.report.markdown, lines.join("  \n")].filter(Boolean).join("\n\n");
+}
+const mib = (bytes) => (bytes === undefined ? "–" : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+const secs = (s) => (s === undefined ? "–" : `${s.toFixed(3)} s`);
+const RUN_HEADER = ["run", "status", "wall", "cpu", "peak rss", "reason"];
+const METRIC_HEADER = ["benchmark", "metric", "median", "unit", "better", "n"];
+function commandRunRows(report) {
+    return report.runs.map((r) => [
+        String(r.repetition),
+        r.status,
+        secs(r.wallSeconds),
+        secs(r.cpuSeconds),
+        mib(r.peakRssBytes),
+        (r.reason ?? "").split("\n")[0].slice(0, 160),
+    ]);
+}
+function commandMetricRows(report) {
+    return report.metrics.map((m) => [
+        m.benchmark,
+        m.metric,
+        ...(m.median === null
+            ? ["–", m.units]
+            : m.units === "bytes"
+                ? [(m.median / 1024 / 1024).toFixed(1), "MiB"]
+                : (0,measurement_format/* scaleMeasurement */.RF)(m.median, m.units)),
+        m.direction === "higher_is_better" ? "higher" : "lower",
+        String(m.n),
+    ]);
+}
+function commandLines(report) {
+    const count = (status) => report.runs.filter((r) => r.status === status).length;
+    const ok = report.runs.filter((r) => r.status === "ok");
+    const overhead = ok.reduce((sum, r) => sum + r.overheadMs, 0) / Math.max(1, ok.length);
+    return [
+        `commit ${report.sha}: ${report.command.join(" ")} (format ${report.format})`,
+        `${report.runs.length} runs: ${count("ok")} ok, ${count("skipped")} skipped, ${count("failed")} failed; suite overhead per run (parse + record) ${overhead.toFixed(1)} ms`,
+        ...report.runs
+            .filter((r) => r.status !== "ok")
+            .map((r) => `${r.status.toUpperCase()} run ${r.repetition}: ${(r.reason ?? "").split("\n")[0]}`),
+        report.published
+            ? `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`
+            : `results file: ${report.resultsFile ?? "none"}`,
+    ];
+}
+function runCommandTextReport(report) {
+    const parts = [textTable(RUN_HEADER, commandRunRows(report))];
+    if (report.metrics.length)
+        parts.push(textTable(METRIC_HEADER, commandMetricRows(report)));
+    parts.push(commandLines(report).join("\n"));
+    return parts.join("\n\n");
+}
+function runCommandMarkdownReport(report) {
+    const parts = [markdownTable(RUN_HEADER, commandRunRows(report))];
+    if (report.metrics.length)
+        parts.push(markdownTable(METRIC_HEADER, commandMetricRows(report)));
+    parts.push(commandLines(report)
+        .map((l) => l.replace(/\n/g, " "))
+        .join("  \n"));
+    return parts.join("\n\n");
+}
+
+;// CONCATENATED MODULE: ./lib/report/search-report.js
+
+const MAX_DEFAULT_METRICS = 8;
+const MAX_REASON = 60;
+/** Metrics as people read them: 4 significant digits, whole numbers from 1000 up. */
+function formatMetricValue(value) {
+    if (!Number.isFinite(value))
+        return String(value);
+    if (Number.isInteger(value) || Math.abs(value) >= 1000)
+        return Math.round(value).toLocaleString("en-US");
+    return String(Number(value.toPrecision(4)));
+}
+function metricColumns(result, options) {
+    if (options.metrics)
+        return [...options.metrics];
+    const reported = [...new Set(result.probes.flatMap((p) => Object.keys(p.metrics)))];
+    const constraints = result.constraints ?? "";
+    // In the order the constraints name them, as a reader scans the filter left to right.
+    const named = reported
+        .filter((m) => mentions(constraints, m))
+        .sort((a, b) => constraints.indexOf(a) - constraints.indexOf(b));
+    const objective = result.objective?.metric;
+    const columns = [...new Set([...(objective ? [objective] : []), ...named])];
+    return columns.length > 0 ? columns : reported.slice(0, MAX_DEFAULT_METRICS);
+}
+/** Whether `text` names `metric` as a whole word (names hold dots and dashes, so no `\b`). */
+function mentions(text, metric) {
+    const escaped = metric.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    return new RegExp(`(^|[^A-Za-z0-9_.:/\`-])\`?${escaped}\`?($|[^A-Za-z0-9_.:/-])`).test(text);
+}
+/** Parameters that vary between probes (a fixed dataset path in every row says nothing). */
+function paramColumns(probes) {
+    const names = [...new Set(probes.flatMap((p) => Object.keys(p.params)))];
+    if (probes.length <= 1)
+        return names;
+    return names.filter((name) => new Set(probes.map((p) => String(p.params[name] ?? ""))).size > 1);
+}
+function statusCell(probe) {
+    if (probe.status === "ok")
+        return "ok";
+    const reason = probe.reason ?? "";
+    return `${probe.status}: ${reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason}`;
+}
+function search_report_rows(result, params, metrics) {
+    const closest = result.outcome.kind === "none-met" ? result.outcome.closest?.index : undefined;
+    const header = ["#", ...params, ...metrics, "runs", "status", "met", ""];
+    const body = result.probes.map((p) => [
+        String(p.index + 1),
+        ...params.map((name) => String(p.params[name] ?? "")),
+        ...metrics.map((m) => (p.metrics[m] === undefined ? "–" : formatMetricValue(p.metrics[m]))),
+        String(p.runs.length),
+        statusCell(p),
+        p.status !== "ok" ? "–" : p.passed ? "yes" : "no",
+        p.optimum ? "optimum" : p.index === closest ? "closest" : "",
+    ]);
+    return { header, body };
+}
+function describe(result) {
+    const what = result.kind === "binary" && result.binary
+        ? `binary search over ${result.binary.parameter} in [${result.binary.lo}, ${result.binary.hi}]`
+        : `grid search`;
+    const filter = result.constraints !== undefined ? `, constraints: ${result.constraints}` : "";
+    const objective = result.objective ? `, ${result.objective.direction} ${result.objective.metric}` : "";
+    return `${what}${filter}${objective} — ${result.probes.length} probes, ${result.runCount} runs`;
+}
+function chosenLine(probe, metrics) {
+    const params = Object.entries(probe.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ");
+    const values = metrics
+        .filter((m) => probe.metrics[m] !== undefined)
+        .map((m) => `${m} ${formatMetricValue(probe.metrics[m])}`)
+        .join(", ");
+    return `probe #${probe.index + 1} (${params})${values ? `: ${values}` : ""}`;
+}
+function boundaryLine(result) {
+    const b = result.binary;
+    if (!b)
+        return undefined;
+    const feasible = b.largestFeasible === undefined ? "no value feasible" : `feasible up to ${b.parameter}=${b.largestFeasible}`;
+    const infeasible = b.smallestInfeasible === undefined ? "" : `, infeasible from ${b.smallestInfeasible}`;
+    return `${feasible}${infeasible}`;
+}
+/** The search as plain text: a one-line description, the probe table, the answer and its command. */
+function searchTextReport(result, options = {}) {
+    const metrics = metricColumns(result, options);
+    const { header, body } = search_report_rows(result, paramColumns(result.probes), metrics);
+    const lines = [describe(result), "", textTable(header, body), ""];
+    const boundary = boundaryLine(result);
+    if (boundary)
+        lines.push(`Boundary: ${boundary}`);
+    const outcome = result.outcome;
+    if (outcome.kind === "optimum") {
+        lines.push(`Optimum: ${chosenLine(outcome.optimum, metrics)}`);
+        if (outcome.optimum.command)
+            lines.push(`Command: ${outcome.optimum.command.line}`);
+    }
+    else {
+        lines.push(outcome.message);
+        if (outcome.closest) {
+            lines.push(`Closest: ${chosenLine(outcome.closest, metrics)}`);
+            if (outcome.closest.command)
+                lines.push(`Command: ${outcome.closest.command.line}`);
+        }
+    }
+    return lines.join("\n");
+}
+/** The search as markdown (a job summary): the same content, the command in a code block. */
+function searchMarkdownReport(result, options = {}) {
+    const metrics = metricColumns(result, options);
+    const { header, body } = search_report_rows(result, paramColumns(result.probes), metrics);
+    const lines = [`**${describe(result)}**`, ""];
+    const outcome = result.outcome;
+    const command = (c) => (c ? ["", "```sh", c.line, "```"] : []);
+    if (outcome.kind === "optimum") {
+        lines.push(`Optimum: ${chosenLine(outcome.optimum, metrics)}`, ...command(outcome.optimum.command));
+    }
+    else {
+        lines.push(`:warning: ${outcome.message}`);
+        if (outcome.closest)
+            lines.push("", `Closest: ${chosenLine(outcome.closest, metrics)}`, ...command(outcome.closest.command));
+    }
+    const boundary = boundaryLine(result);
+    if (boundary)
+        lines.push("", `Boundary: ${boundary}`);
+    lines.push("", markdownTable(header, body));
+    return lines.join("\n");
 }
 
 ;// CONCATENATED MODULE: ./lib/commands/dispatch-target.js
@@ -44594,6 +46754,7 @@ var declare = __nccwpck_require__(9279);
 ;// CONCATENATED MODULE: ./lib/commands/declarations.js
 
 
+
 /*
  * Every option of the commands that are both a CLI command and an action, declared once: the
  * CLI (src/cli.ts), the action metadata (scripts/gen-action-yml.mjs) and the action adapters
@@ -45058,6 +47219,103 @@ const runPipelineDeclaration = (0,declare/* declareCommand */.O9)({
         "history-file": "The results history (JSON lines, one per iteration)",
     },
 });
+const commandCommon = runCommonOptions({
+    results: "the results-command.jsonl file",
+    budget: "Time budget for the whole run, build included; a run still going at its end is killed with its process group and recorded as failed",
+    cache: "scratch folder",
+    manifest: "Cargo.toml/pyproject.toml/package.json",
+    profile: "not supported by run-command yet",
+    profileCli: "(not supported by run-command yet)",
+    dutName: "Project name (default: from Cargo.toml, pyproject.toml or package.json)",
+    outputDir: "Where results-command.jsonl is written",
+    mode: "main: publish; pr: upload the results artifact",
+});
+const runCommandDeclaration = (0,declare/* declareCommand */.O9)({
+    name: "run-command",
+    description: "Run any benchmark command at a commit, R times: wall time, CPU time and peak RSS of its process tree, stage signals, and its output in a named format",
+    actionDescription: "Run any benchmark command at a commit (no shell; {placeholders} from params), R times: wall/CPU time, peak RSS of the process tree, stage signals, redis-benchmark CSV, seed-003 JSON, stage model or metrics JSON; skipped runs are not regressions; publish or upload",
+    options: {
+        ...commandCommon,
+        baseSha: { ...commandCommon.baseSha, only: "cli" },
+        profile: { ...commandCommon.profile, only: "cli" },
+        workdir: { description: "Folder the command runs in, relative to the repository", default: ".", value: "dir" },
+        buildCommand: {
+            description: "Build step run without a shell before the runs, e.g. `cargo build --release`",
+            value: "command",
+            cli: { description: "build step, e.g. 'cargo build --release' (run without a shell)" },
+        },
+        // not `command`: the root action's `command` picks the action
+        benchmarkCommand: {
+            description: "The command to benchmark, run without a shell: split like a shell would (quotes), then each {name} replaced by the param of that name, inside its argument",
+            value: "template",
+            cliAlias: "command",
+            // the CLI's --command spelling fills it too: zod says when neither is given
+            action: { required: true },
+        },
+        param: {
+            description: "Values of the command's {placeholders}, name=value, one per line (each value stays one argument)",
+            type: "multiline",
+            value: "name=value",
+            cli: { description: "a value of a {placeholder} of the command, name=value; repeat it" },
+        },
+        format: {
+            description: "How to read the command's stdout: none, redis-benchmark-csv (also valkey-benchmark --csv), valkey-search-json (seed 003), stage-model (benchmark_stage_model_v1) or metrics-json",
+            choices: OUTPUT_FORMATS,
+            default: "none",
+            value: "format",
+            cli: { description: "how to read the command's stdout" },
+        },
+        benchmarkName: {
+            description: "Benchmark name of wall_time, cpu_time, peak_rss and stage metrics (default: the program's file name)",
+            value: "name",
+        },
+        skipExitCode: {
+            description: "Exit code that means the run could not run here: recorded as skipped, never a regression",
+            type: "number",
+            default: "2",
+            value: "code",
+        },
+        sampleIntervalMs: {
+            description: "how often the process tree's RSS is sampled",
+            type: "number",
+            default: "50",
+            value: "ms",
+            only: "cli",
+        },
+        grid: {
+            description: "Grid search: a parameter's values, name=v1,v2,… one per line (the probes are their cartesian product; needs objective)",
+            type: "multiline",
+            value: "name=v1,v2",
+            cli: { description: "grid search over a {placeholder}'s values, name=v1,v2,…; repeat it (cartesian product)" },
+        },
+        filter: {
+            description: "Grid search: what a probe must meet to count, e.g. `recall_avg >= 0.95`",
+            value: "expr",
+        },
+        search: {
+            description: "Binary search over an integer {placeholder}: name=LO..HI, e.g. clients=1..64 (needs constraint)",
+            value: "name=LO..HI",
+        },
+        constraint: {
+            description: "Binary search: what a feasible probe meets, e.g. `recall_avg >= 0.9 and latency_p99 <= 5`",
+            value: "expr",
+        },
+        objective: {
+            description: "The metric the optimum is best by: max:METRIC or min:METRIC, e.g. max:qps",
+            value: "max:metric",
+        },
+        searchBenchmark: {
+            description: "Which benchmark of the output gives a probe its bare metric names (default: the only one; every metric is also benchmark/metric)",
+            value: "name",
+        },
+    },
+    outputs: {
+        "results-dir": "Folder holding the results file",
+        count: "Rows published",
+        skipped: "Runs recorded as skipped",
+        failed: "Runs recorded as failed",
+    },
+});
 const scheduleDeclaration = (0,declare/* declareCommand */.O9)({
     name: "schedule",
     description: "Dispatch the benchmark workflow for commits without results (token: $SCHEDULER_GITHUB_TOKEN, else $GITHUB_TOKEN)",
@@ -45275,6 +47533,7 @@ const ACTION_DECLARATIONS = [
     runRustDeclaration,
     runPythonDeclaration,
     runPipelineDeclaration,
+    runCommandDeclaration,
     scheduleDeclaration,
     comparePrDeclaration,
 ];
@@ -45286,6 +47545,8 @@ var store_retry = __nccwpck_require__(5463);
 const lib_version_VERSION = "0.1.0";
 
 ;// CONCATENATED MODULE: ./lib/cli.js
+
+
 
 
 
@@ -45455,6 +47716,15 @@ function buildProgram(io, setExitCode) {
         if (failure)
             throw failure;
     });
+    declaredOptions(program.command("run-command").description(runCommandDeclaration.description), runCommandDeclaration).action(async (flags) => {
+        const { json, ...rest } = flags;
+        const summary = await runCommand(parseRunCommandOptions(rest), deps);
+        const search = summary.search ? `\n\n${searchTextReport(summary.search)}` : "";
+        io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runCommandTextReport(summary)}${search}\n`);
+        const failure = failedRunsError(summary);
+        if (failure)
+            throw failure;
+    });
     declaredOptions(program
         .command("pipeline-compare")
         .description("Benchmark two git refs' pipelines in their own worktrees and show the change per metric")
@@ -45598,7 +47868,7 @@ async function runCli(argv, io = defaultIo) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3063);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(889);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
@@ -45733,7 +48003,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 3118:
+/***/ 5185:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45743,6 +48013,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   hv: () => (/* reexport */ BenchmarkName),
   j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
   PV: () => (/* reexport */ DEFAULT_CONFIG),
+  GM: () => (/* reexport */ FILE_FORMATS),
   OS: () => (/* reexport */ errors/* GitHubApiError */.OS),
   aY: () => (/* reexport */ ref/* GitRef */.aY),
   dz: () => (/* reexport */ errors/* InputError */.dz),
@@ -45752,7 +48023,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   $u: () => (/* reexport */ RepoConfig),
   Q7: () => (/* reexport */ Result),
   yw: () => (/* reexport */ SHA_PATTERN),
-  vA: () => (/* reexport */ SourceFormat),
   AD: () => (/* reexport */ errors/* StoreError */.AD),
   Pr: () => (/* reexport */ TIME_METRIC),
   R5: () => (/* reexport */ TIME_UNIT),
@@ -45760,7 +48030,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Uc: () => (/* reexport */ errors/* describeError */.Uc),
   eD: () => (/* reexport */ measurement_format/* formatChange */.eD),
   s8: () => (/* reexport */ measurement_format/* formatMeasurement */.s8),
-  Ac: () => (/* reexport */ parseOptions),
+  Ac: () => (/* reexport */ options/* parseOptions */.A),
   ho: () => (/* reexport */ pipelineBenchmarkName),
   HY: () => (/* reexport */ pipelineMetric),
   sP: () => (/* reexport */ ref/* prNumberOfRef */.sP),
@@ -45768,7 +48038,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T5: () => (/* reexport */ withDerivedRates)
 });
 
-// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, RunInfo, RuntimeSetupError, Status, SummaryValues, TestBed, Throughput, actionInputs, declareCommand, inputName, isSecretVariable, kebabCase, pullRequestRef, scaleMeasurement
+// UNUSED EXPORTS: BenchmarkRule, CompareConfig, Direction, DutBuild, MAX_BENCHMARK_NAME_CHARS, MAX_REF_CHARS, MetricRule, RunInfo, RuntimeSetupError, SourceFormat, Status, SummaryValues, TestBed, Throughput, actionInputs, declareCommand, inputName, isSecretVariable, kebabCase, pullRequestRef, scaleMeasurement
 
 // EXTERNAL MODULE: ./lib/model/errors.js
 var errors = __nccwpck_require__(3434);
@@ -45779,7 +48049,22 @@ var schemas = __nccwpck_require__(2857);
 /** Which way is better for a metric; every comparison reads this instead of assuming "lower". */
 const Direction = schemas/* enum */.k5n(["lower_is_better", "higher_is_better"]);
 /** Where a record came from (the parser that produced it). */
-const SourceFormat = schemas/* enum */.k5n(["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"]);
+const SourceFormat = schemas/* enum */.k5n([
+    "criterion-json",
+    "criterion-dir",
+    "bencher",
+    "pytest",
+    "rapidbyte",
+    // run-command: what the suite measured of the process tree (wall, CPU, peak RSS, stage signals)
+    "command",
+    // run-command: the formats a command's output is read in
+    "redis-benchmark-csv",
+    "valkey-search-json",
+    "stage-model",
+    "metrics-json",
+]);
+/** The formats of result files (`publish --format`); the others are read from a command's output by run-command. */
+const FILE_FORMATS = ["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"];
 /** Outcome of one benchmark run: a skipped benchmark is not a regression. */
 const Status = schemas/* enum */.k5n(["ok", "skipped", "failed"]);
 /**
@@ -45907,53 +48192,8 @@ const Result = schemas/* object */.Ikc({
         context.addIssue({ code: "custom", path: ["summary"], message: "a measured result has a summary" });
 });
 
-;// CONCATENATED MODULE: ./lib/model/options.js
-
-/** `dutVersion` → `dut-version`: the spelling of both the CLI flag and the action input. */
-const inputName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-/**
- * Validates raw options (CLI flags or action inputs) once, at the edge. The first problem
- * becomes a `ConfigurationError` naming the input and the offending value.
- */
-function parseOptions(schema, raw) {
-    const parsed = schema.safeParse(raw);
-    if (parsed.success)
-        return parsed.data;
-    const issue = parsed.error.issues[0];
-    const key = issue.path[0];
-    const value = typeof key === "string" ? raw[key] : undefined;
-    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
-    const problem = `${describeIssue(issue)}${shown}`;
-    if (typeof key !== "string")
-        throw new errors/* ConfigurationError */.j1(`options: ${problem}`);
-    throw errors/* ConfigurationError */.j1.forInput(inputName(key), problem);
-}
-/**
- * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
- * typing a flag wants to hear what the value should have been.
- */
-function describeIssue(issue) {
-    // A schema's own message says it best; only zod's defaults are reworded.
-    if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message))
-        return issue.message;
-    switch (issue.code) {
-        case "invalid_type":
-            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
-        case "invalid_value":
-            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-        case "too_small":
-            return issue.origin === "number"
-                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
-                : issue.message;
-        case "too_big":
-            return issue.origin === "number"
-                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
-                : issue.message;
-        default:
-            return issue.message;
-    }
-}
-
+// EXTERNAL MODULE: ./lib/model/options.js
+var options = __nccwpck_require__(9015);
 ;// CONCATENATED MODULE: ./lib/model/repo-config.js
 
 
@@ -46151,6 +48391,63 @@ function formatChange(change) {
 
 /***/ }),
 
+/***/ 9015:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ parseOptions)
+/* harmony export */ });
+/* unused harmony export inputName */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3434);
+
+/** `dutVersion` → `dut-version`: the spelling of both the CLI flag and the action input. */
+const inputName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/**
+ * Validates raw options (CLI flags or action inputs) once, at the edge. The first problem
+ * becomes a `ConfigurationError` naming the input and the offending value.
+ */
+function parseOptions(schema, raw) {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const key = issue.path[0];
+    const value = typeof key === "string" ? raw[key] : undefined;
+    const shown = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const problem = `${describeIssue(issue)}${shown}`;
+    if (typeof key !== "string")
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`options: ${problem}`);
+    throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1.forInput(inputName(key), problem);
+}
+/**
+ * Zod's messages speak of types ("Invalid input: expected number, received NaN"); a person
+ * typing a flag wants to hear what the value should have been.
+ */
+function describeIssue(issue) {
+    // A schema's own message says it best; only zod's defaults are reworded.
+    if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message))
+        return issue.message;
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+        case "invalid_value":
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "too_small":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`
+                : issue.message;
+        case "too_big":
+            return issue.origin === "number"
+                ? `must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`
+                : issue.message;
+        default:
+            return issue.message;
+    }
+}
+
+
+/***/ }),
+
 /***/ 7204:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -46266,7 +48563,7 @@ function isSecretVariable(name) {
 /* harmony export */ });
 /* unused harmony exports classifyStoreError, condenseStoreMessage */
 /* harmony import */ var p_retry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4995);
-/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3118);
+/* harmony import */ var _model_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5185);
 
 
 const MAX_CAUSE = 200;
@@ -46523,8 +48820,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __nccwpck_require__(3118);
+// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
+var model = __nccwpck_require__(5185);
 ;// CONCATENATED MODULE: ./lib/store/uri.js
 
 
@@ -55200,9 +57497,10 @@ const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/*
 /* harmony export */   GT: () => (/* binding */ $ZodAsyncError),
 /* harmony export */   cV: () => (/* binding */ $ZodEncodeError),
 /* harmony export */   cr: () => (/* binding */ globalConfig),
+/* harmony export */   tm: () => (/* binding */ NEVER),
 /* harmony export */   xI: () => (/* binding */ $constructor)
 /* harmony export */ });
-/* unused harmony exports NEVER, $brand */
+/* unused harmony export $brand */
 /* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
 var _a;
 

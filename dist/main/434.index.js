@@ -19,8 +19,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
-// EXTERNAL MODULE: ./lib/model/index.js + 5 modules
-var model = __webpack_require__(53118);
+// EXTERNAL MODULE: ./lib/model/index.js + 4 modules
+var model = __webpack_require__(45185);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: ./lib/store/retry.js
