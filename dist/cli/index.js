@@ -42474,6 +42474,22 @@ function storePreloader(mode, publish) {
             loading ??= loadStoreModule().catch(() => undefined);
     };
 }
+/**
+ * What `resolveResultsContext` is told about one run command's measurements: the commit's
+ * worktree, the build under test read from it, and this run's test bed, id and pull request.
+ */
+function runContextOptions(tree, dut, options, workspace) {
+    return {
+        repo: tree.dir,
+        sha: tree.sha,
+        dutName: dut.name,
+        dutVersion: dut.version,
+        dutTimestamp: dut.timestamp,
+        testbedName: options.testbedName,
+        runId: options.runId,
+        pullRequest: workspace.pullRequest,
+    };
+}
 
 ;// CONCATENATED MODULE: ./lib/commands/run-python.js
 
@@ -42817,16 +42833,7 @@ async function runPython(options, deps = {}) {
                     // The build, machine and run are the same for every repetition of one side: read them once.
                     let context = contexts.get(role);
                     if (!context) {
-                        context = resolveResultsContext({
-                            repo: side.tree.dir,
-                            sha: side.tree.sha,
-                            dutName: side.dut.name,
-                            dutVersion: side.dut.version,
-                            dutTimestamp: side.dut.timestamp,
-                            testbedName: options.testbedName,
-                            runId: options.runId,
-                            pullRequest: workspace.pullRequest,
-                        }, found, 
+                        context = resolveResultsContext(runContextOptions(side.tree, side.dut, options, workspace), found, 
                         // The packages measured shape the numbers as the interpreter does: part of the fingerprint.
                         [...toolchain, ...Object.entries(side.packages).map(([name, version]) => `${name} ${version}`)], workspace.env);
                         contexts.set(role, context);
@@ -43713,16 +43720,7 @@ async function runPipeline(options, deps = {}) {
                     command: options.pipelineCommand,
                     pipelines_dir: options.pipelinesDir,
                 });
-                const context = await resolveResultsContext({
-                    repo: checkout.dir,
-                    sha: checkout.sha,
-                    dutName: dut.name,
-                    dutVersion: dut.version,
-                    dutTimestamp: dut.timestamp,
-                    testbedName: options.testbedName,
-                    runId: options.runId,
-                    pullRequest: workspace.pullRequest,
-                }, measurements, [server], workspace.env);
+                const context = await resolveResultsContext(runContextOptions(checkout, dut, options, workspace), measurements, [server], workspace.env);
                 results = toResults(measurements, context);
                 resultsFile = await saveResultsFile(options.outputDir, "pipeline", results, `run-pipeline ${options.pipelineCommand}`);
                 published = await publishIfMain(options.mode, options.publish, results, options.db, workspace, deps.retry);
@@ -45493,16 +45491,7 @@ async function runCommand(options, deps = {}) {
             markProbes(recorded, search);
         }
         const measured = recorded.flatMap((x) => x.measurements);
-        const context = await resolveResultsContext({
-            repo: checkout.dir,
-            sha: checkout.sha,
-            dutName: dut.name,
-            dutVersion: dut.version,
-            dutTimestamp: dut.timestamp,
-            testbedName: options.testbedName,
-            runId: options.runId,
-            pullRequest: workspace.pullRequest,
-        }, measured, [], workspace.env);
+        const context = await resolveResultsContext(runContextOptions(checkout, dut, options, workspace), measured, [], workspace.env);
         const results = recorded.flatMap(({ run, measurements, at }) => {
             const role = searching
                 ? { repetition: run.repetition }
@@ -46570,16 +46559,7 @@ async function runRust(options, deps = {}) {
                 let context = contexts.get(contextKey);
                 if (!context) {
                     const dut = duts.get(contextKey);
-                    context = resolveResultsContext({
-                        repo: tree.dir,
-                        sha: tree.sha,
-                        dutName: dut.name,
-                        dutVersion: dut.version,
-                        dutTimestamp: dut.timestamp,
-                        testbedName: options.testbedName,
-                        runId: options.runId,
-                        pullRequest: workspace.pullRequest,
-                    }, measurements, [toolchain], env);
+                    context = resolveResultsContext(runContextOptions(tree, dut, options, workspace), measurements, [toolchain], env);
                     contexts.set(contextKey, context);
                 }
                 const results = toResults(measurements, await context, run);

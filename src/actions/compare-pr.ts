@@ -63,7 +63,8 @@ export async function run(): Promise<void> {
     }
     const options = parseComparePrOptions({
       ...inputs,
-      ...(downloaded ? await resultsOf(downloaded, inputs) : {}),
+      // an artifact's head results, unless `head` names them
+      ...(downloaded && !inputs.head?.length ? { head: [path.join(downloaded.dir, "results-*.jsonl")] } : {}),
       base: inputs.base ?? (downloaded ? await baseOf(downloaded) : undefined) ?? ["history"],
       prNumber: inputs.prNumber ?? downloaded?.pullRequest?.number ?? prNumberFromEvent(event),
       expectedHeadSha,
@@ -124,11 +125,6 @@ const exists = (file: string) =>
     () => true,
     () => false,
   );
-
-/** The head results in the artifact, unless `head` names them. */
-async function resultsOf(downloaded: DownloadedResults, inputs: { head?: string[] }) {
-  return inputs.head && inputs.head.length > 0 ? {} : { head: [path.join(downloaded.dir, "results-*.jsonl")] };
-}
 
 /** A same-runner A/B's base results in the artifact, if it has any. */
 async function baseOf(downloaded: DownloadedResults): Promise<string[] | undefined> {

@@ -26,11 +26,12 @@ import {
   optionalText,
   publishIfMain,
   RunCommonOptions,
+  runContextOptions,
+  type RunDependencies,
   runRole,
   saveResultsFile,
   storePreloader,
   withRunWorkspace,
-  type RunDependencies,
 } from "./run-common.js";
 
 /** A parameter's name, as a `{name}` placeholder of the command template. */
@@ -597,16 +598,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
 
     const measured = recorded.flatMap((x) => x.measurements);
     const context = await resolveResultsContext(
-      {
-        repo: checkout.dir,
-        sha: checkout.sha,
-        dutName: dut.name,
-        dutVersion: dut.version,
-        dutTimestamp: dut.timestamp,
-        testbedName: options.testbedName,
-        runId: options.runId,
-        pullRequest: workspace.pullRequest,
-      },
+      runContextOptions(checkout, dut, options, workspace),
       measured,
       [],
       workspace.env,

@@ -11,7 +11,7 @@ import type { RetryPolicy } from "../store/retry.js";
 import { z } from "zod";
 import { loadStoreModule } from "./open-store.js";
 import { storeResults, type PublishSummary } from "./publish.js";
-import type { RunRole } from "./results-context.js";
+import type { ContextOptions, RunRole } from "./results-context.js";
 
 export const optionalText = z.string().trim().min(1).optional();
 export const textList = z.array(z.string().trim().min(1)).default([]);
@@ -195,5 +195,27 @@ export function storePreloader(mode: "main" | "pr", publish: boolean): () => voi
   let loading: Promise<unknown> | undefined;
   return () => {
     if (mode === "main" && publish) loading ??= loadStoreModule().catch(() => undefined);
+  };
+}
+
+/**
+ * What `resolveResultsContext` is told about one run command's measurements: the commit's
+ * worktree, the build under test read from it, and this run's test bed, id and pull request.
+ */
+export function runContextOptions(
+  tree: { dir: string; sha: string },
+  dut: { name: string; version: string; timestamp: number },
+  options: { testbedName?: string | undefined; runId?: string | undefined },
+  workspace: Pick<RunWorkspace, "pullRequest">,
+): ContextOptions {
+  return {
+    repo: tree.dir,
+    sha: tree.sha,
+    dutName: dut.name,
+    dutVersion: dut.version,
+    dutTimestamp: dut.timestamp,
+    testbedName: options.testbedName,
+    runId: options.runId,
+    pullRequest: workspace.pullRequest,
   };
 }

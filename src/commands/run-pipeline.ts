@@ -38,11 +38,12 @@ import {
   optionalText,
   publishIfMain,
   RunCommonOptions,
+  runContextOptions,
+  type RunDependencies,
   saveResultsFile,
   storePreloader,
   textList,
   withRunWorkspace,
-  type RunDependencies,
 } from "./run-common.js";
 
 /** rapidbyte's four benchmark pipelines (seed 001), the default variants. */
@@ -539,16 +540,7 @@ export async function runPipeline(
           pipelines_dir: options.pipelinesDir,
         });
         const context = await resolveResultsContext(
-          {
-            repo: checkout.dir,
-            sha: checkout.sha,
-            dutName: dut.name,
-            dutVersion: dut.version,
-            dutTimestamp: dut.timestamp,
-            testbedName: options.testbedName,
-            runId: options.runId,
-            pullRequest: workspace.pullRequest,
-          },
+          runContextOptions(checkout, dut, options, workspace),
           measurements,
           [server],
           workspace.env,

@@ -45,15 +45,16 @@ import { envPassthroughProblem } from "../context/child-env.js";
 import {
   abOrder,
   abPlan,
+  optionalText,
   publishIfMain,
+  RunCommonOptions,
+  runContextOptions,
+  type RunDependencies,
   runRole,
   saveResultsFile,
   storePreloader,
-  withRunWorkspace,
-  type RunDependencies,
-  RunCommonOptions,
-  optionalText,
   textList,
+  withRunWorkspace,
 } from "./run-common.js";
 
 /** An environment variable's name: these reach processes as names, never through a shell. */
@@ -472,16 +473,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           let context = contexts.get(role);
           if (!context) {
             context = resolveResultsContext(
-              {
-                repo: side.tree.dir,
-                sha: side.tree.sha,
-                dutName: side.dut.name,
-                dutVersion: side.dut.version,
-                dutTimestamp: side.dut.timestamp,
-                testbedName: options.testbedName,
-                runId: options.runId,
-                pullRequest: workspace.pullRequest,
-              },
+              runContextOptions(side.tree, side.dut, options, workspace),
               found,
               // The packages measured shape the numbers as the interpreter does: part of the fingerprint.
               [...toolchain, ...Object.entries(side.packages).map(([name, version]) => `${name} ${version}`)],

@@ -34,15 +34,16 @@ import { prepareCheckout, type Checkout } from "../run/checkout.js";
 import {
   abOrder,
   abPlan,
+  optionalText,
   publishIfMain,
+  RunCommonOptions,
+  runContextOptions,
+  type RunDependencies,
   runRole,
   saveResultsFile,
   storePreloader,
-  withRunWorkspace,
-  type RunDependencies,
-  RunCommonOptions,
-  optionalText,
   textList,
+  withRunWorkspace,
 } from "./run-common.js";
 
 /** Options of `run-rust`, shared by the CLI and the action. */
@@ -228,16 +229,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         if (!context) {
           const dut = duts.get(contextKey)!;
           context = resolveResultsContext(
-            {
-              repo: tree.dir,
-              sha: tree.sha,
-              dutName: dut.name,
-              dutVersion: dut.version,
-              dutTimestamp: dut.timestamp,
-              testbedName: options.testbedName,
-              runId: options.runId,
-              pullRequest: workspace.pullRequest,
-            },
+            runContextOptions(tree, dut, options, workspace),
             measurements,
             [toolchain],
             env,

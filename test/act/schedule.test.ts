@@ -22,7 +22,6 @@ let scenario: ActScenario;
 let repo: string;
 let commits: string[];
 let world: ReturnType<typeof installRepositoryWorld>;
-const ran: string[] = [];
 let BOTH_FORMATS: string[];
 
 beforeAll(async () => {
@@ -85,20 +84,23 @@ async function runDispatch(dispatch: Dispatch, index: number) {
   });
   expect(run.code, run.output.slice(-8000)).toBe(0);
   for (const secret of Object.values(secrets())) expect(run.output).not.toContain(secret);
-  ran.push(dispatch.inputs.git_sha!);
 }
+
+/** A tick of the caller's cron: `schedule` → schedule-benchmarks.yml. */
+const cronTick = (log: string, withSecrets: Record<string, string>) =>
+  scenario.run({
+    repo,
+    event: "schedule",
+    workflow: ".github/workflows/schedule-benchmarks.yml",
+    payload: { schedule: "0 */6 * * *", repository },
+    secrets: withSecrets,
+    log,
+  });
 
 describe("scheduled benchmarks under act", { timeout: ACT_TEST_TIMEOUT_MS }, () => {
   it("the cron tick dispatches the newest commit, which is built, benchmarked and stored", async (ctx) => {
     requireOrSkip(ctx, ACT);
-    const tick = await scenario.run({
-      repo,
-      event: "schedule",
-      workflow: ".github/workflows/schedule-benchmarks.yml",
-      payload: { schedule: "0 */6 * * *", repository },
-      secrets: secrets(),
-      log: "schedule-cron",
-    });
+    const tick = await cronTick("schedule-cron", secrets());
     expect(tick.code, tick.output.slice(-8000)).toBe(0);
     expect(tick.output).not.toContain(SCHEDULER_TOKEN);
     expect(world.rejected).toEqual([]);
@@ -136,14 +138,7 @@ describe("scheduled benchmarks under act", { timeout: ACT_TEST_TIMEOUT_MS }, () 
   it("the next cron tick dispatches nothing", async (ctx) => {
     requireOrSkip(ctx, ACT);
     const before = world.dispatches.length;
-    const tick = await scenario.run({
-      repo,
-      event: "schedule",
-      workflow: ".github/workflows/schedule-benchmarks.yml",
-      payload: { schedule: "0 */6 * * *", repository },
-      secrets: secrets(),
-      log: "schedule-cron-again",
-    });
+    const tick = await cronTick("schedule-cron-again", secrets());
     expect(tick.code, tick.output.slice(-8000)).toBe(0);
     expect(world.dispatches.length).toBe(before);
   });
@@ -152,14 +147,7 @@ describe("scheduled benchmarks under act", { timeout: ACT_TEST_TIMEOUT_MS }, () 
     requireOrSkip(ctx, ACT);
     const before = world.dispatches.length;
     const { SCHEDULER_GITHUB_TOKEN: _omitted, ...withoutToken } = secrets();
-    const tick = await scenario.run({
-      repo,
-      event: "schedule",
-      workflow: ".github/workflows/schedule-benchmarks.yml",
-      payload: { schedule: "0 */6 * * *", repository },
-      secrets: withoutToken,
-      log: "schedule-no-token",
-    });
+    const tick = await cronTick("schedule-no-token", withoutToken);
     expect(tick.code).toBe(1);
     const errors = tick.output.split("\n").filter((line) => line.includes("::error::"));
     expect(errors).toHaveLength(1);

@@ -95,7 +95,7 @@ export function runAct(options: ActOptions): Promise<ActRun> {
     // secrets by name only on the command line; their values come from act's environment
     const child = spawn(actBinary(), args, {
       cwd: options.repo,
-      env: { ...process.env, ...options.secrets, HOME: process.env.HOME },
+      env: { ...process.env, ...options.secrets },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
