@@ -606,6 +606,29 @@ export const runCommandDeclaration = declareCommand({
         "Which benchmark of the output gives a probe its bare metric names (default: the only one; every metric is also benchmark/metric)",
       value: "name",
     },
+    feasible: {
+      description:
+        "Binary search: which side of the threshold meets the constraint, below (clients under a p99 bound) or above (nprobes for a recall target)",
+      choices: ["below", "above"],
+      default: "below",
+      value: "side",
+    },
+    probeTimeoutSeconds: {
+      description:
+        "Search: a probe still running after this long is killed, recorded as failed, and the search goes on",
+      type: "number",
+      value: "seconds",
+    },
+    profileStage: {
+      description:
+        "Record a CPU flamegraph (perf + inferno) during this stage only: attached at its [STAGE:START], stopped at its [STAGE:END]",
+      value: "stage",
+    },
+    profileProcess: {
+      description:
+        "The process profiled during profile-stage: a process name (exactly one running, e.g. redis-server) or a pid (default: the command)",
+      value: "name|pid",
+    },
   },
   outputs: {
     "results-dir": "Folder holding the results file",

@@ -17,7 +17,9 @@ import { OUTPUT_FORMATS, parseCommandOutput, StageCollector, type OutputMetric }
 import { splitCommand } from "../run/command-line.js";
 import type { ProbeOutcome, SearchObjective, SearchParams, SearchResult } from "../model/search.js";
 import { binarySearch, describeParams, gridSearch, type Probe } from "../search/index.js";
+import type { ProfileOutcome } from "../run/profile.js";
 import { runStep, StepFailure } from "../run/python.js";
+import { StageProfiler } from "../run/stage-profile.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveDut, resolveResultsContext, toFailedResults, toResults, type RunRole } from "./results-context.js";
@@ -140,6 +142,22 @@ export const RunCommandOptions = RunCommonOptions.extend({
   objective: ObjectiveSpec.optional(),
   /** Which benchmark of the output gives a probe its bare metric names (default: the only one there is). */
   searchBenchmark: BenchmarkName.optional(),
+  /** Binary search: `below` (feasible up to a threshold: clients) or `above` (from a threshold up: nprobes). */
+  feasible: z.enum(["below", "above"]).default("below"),
+  /** A search gives up on a probe after this long (killed, recorded as failed) and goes on. */
+  probeTimeoutSeconds: z.coerce.number().positive().max(86_400).optional(),
+  /** Record a CPU flamegraph during this stage only (perf attached at its START, stopped at its END). */
+  profileStage: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,100}(:[A-Za-z0-9_.=-]{1,100})?$/, "is a stage name as the signals print it")
+    .optional(),
+  /** The process profiled during that stage: a name (e.g. redis-server) or a pid; default the command. */
+  profileProcess: z
+    .string()
+    .trim()
+    .regex(/^(\d{1,10}|[A-Za-z0-9_.:+-]{1,64})$/, "is a process name or a pid")
+    .optional(),
 })
   .refine((o) => !(o.grid.length > 0 && o.search), {
     path: ["search"],
@@ -168,6 +186,18 @@ export const RunCommandOptions = RunCommonOptions.extend({
   .refine((o) => o.grid.length === 0 || o.objective !== undefined, {
     path: ["objective"],
     message: "is required with --grid: the metric the best configuration is best by, e.g. max:qps",
+  })
+  .refine((o) => o.profileProcess === undefined || o.profileStage !== undefined, {
+    path: ["profileProcess"],
+    message: "is the process profiled during --profile-stage: give that too",
+  })
+  .refine((o) => o.search || !o.feasible || o.feasible === "below", {
+    path: ["feasible"],
+    message: "belongs to a binary search: give --search",
+  })
+  .refine((o) => o.probeTimeoutSeconds === undefined || o.grid.length > 0 || o.search, {
+    path: ["probeTimeoutSeconds"],
+    message: "belongs to a search: give --grid or --search (a plain run has budget-minutes)",
   })
   .refine((o) => new Set(o.grid.map((a) => a.name)).size === o.grid.length, {
     path: ["grid"],
@@ -251,6 +281,8 @@ export interface RunCommandSummary {
   published?: PublishSummary;
   /** With --grid or --search: every probe, and the optimum (or "no configuration met" and the closest probe). */
   search?: SearchResult;
+  /** With --profile-stage: the flamegraph of that stage, or why there is none. */
+  profile?: ProfileOutcome;
 }
 
 const PROCESS_METRICS = {
@@ -316,10 +348,8 @@ function markProbes(recorded: Recorded[], result: SearchResult): void {
 }
 
 /** Why a run that did not exit 0 failed (or was skipped), in one line plus stderr's tail. */
-function exitReason(ran: SpawnResult, budgetMinutes: number): string {
-  if (ran.timedOut) {
-    return `killed at its time budget (budget-minutes ${budgetMinutes}) after ${(ran.durationMs / 1000).toFixed(1)} s`;
-  }
+function exitReason(ran: SpawnResult, limit: string): string {
+  if (ran.timedOut) return `killed at its time limit (${limit}) after ${(ran.durationMs / 1000).toFixed(1)} s`;
   const last = tail(ran.stderr, 5);
   return `exited with code ${ran.code}${last ? `: ${last}` : ""}`;
 }
@@ -338,7 +368,10 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
     throw ConfigurationError.forInput("base-sha", "run-command runs one commit; compare two with compare");
   }
   if (options.profile !== undefined) {
-    throw ConfigurationError.forInput("profile", "run-command records no flamegraph yet");
+    throw ConfigurationError.forInput(
+      "profile",
+      "run-command profiles a stage, not a benchmark id: give --profile-stage (and --profile-process)",
+    );
   }
   const plan = abPlan(options);
   const params: Record<string, string | number> = Object.fromEntries(
@@ -390,6 +423,18 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       await runStep("build command", build, { cwd: workdir, env, timeoutMs: Math.max(1_000, remaining()) });
     }
     storePreloader(options.mode, options.publish)();
+    const profiler = options.profileStage
+      ? await StageProfiler.create({
+          stage: options.profileStage,
+          process: options.profileProcess,
+          workDir: workspace.workDir,
+          svgFile: path.join(
+            path.resolve(options.outputDir),
+            `flamegraph-stage-${options.profileStage.replace(/[^A-Za-z0-9_.-]/g, "_")}.svg`,
+          ),
+          timeoutMs: 10 * 60_000,
+        })
+      : undefined;
 
     const measurementOf = (
       benchmark: string,
@@ -428,17 +473,26 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
         };
       }
       if (plan.repetitions > 1) log(`${label} (${repetition} of ${plan.repetitions})`);
-      const stages = new StageCollector();
+      let pid: number | undefined;
+      const stages = new StageCollector(undefined, (signal) => profiler?.onSignal(signal, pid));
+      // a search's probe timeout, when shorter than what is left of the budget
+      const probeLimitMs = searching && options.probeTimeoutSeconds ? options.probeTimeoutSeconds * 1000 : Infinity;
+      const limit =
+        probeLimitMs < budgetLeft
+          ? `probe-timeout-seconds ${options.probeTimeoutSeconds}`
+          : `budget-minutes ${options.budgetMinutes}`;
       const ran = await spawnCaptured(argv[0]!, argv.slice(1), {
         cwd: workdir,
         env,
-        timeoutMs: budgetLeft,
+        timeoutMs: Math.min(budgetLeft, probeLimitMs),
         measureTree: { intervalMs: options.sampleIntervalMs },
+        onStart: (started) => (pid = started),
         onStderr: (chunk) => stages.feed(chunk),
       }).catch((error: Error) => {
         throw ConfigurationError.forInput("benchmark-command", `cannot start ${argv[0]}: ${error.message}`);
       });
       stages.end();
+      await profiler?.afterRun(false);
       const recordStart = performance.now();
       const base = {
         repetition,
@@ -465,7 +519,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
         const said = tail(ran.stderr, 1).trim() || tail(ran.stdout, 1).trim();
         return finish("skipped", `exit code ${ran.code}${said ? `: ${said}` : ""}`, []);
       }
-      if (ran.timedOut || ran.code !== 0) return finish("failed", exitReason(ran, options.budgetMinutes), []);
+      if (ran.timedOut || ran.code !== 0) return finish("failed", exitReason(ran, limit), []);
 
       let outputMetrics: OutputMetric[];
       try {
@@ -580,6 +634,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
               hi: options.search.hi,
               constraints: options.constraint!,
               ...(options.objective ? { objective: options.objective } : {}),
+              feasible: options.feasible,
             },
             hooks,
           )
@@ -596,6 +651,14 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       markProbes(recorded, search);
     }
 
+    const profile = await profiler?.afterRun(true);
+    if (profile) {
+      log(
+        profile.status === "recorded"
+          ? `flamegraph of ${profile.benchmark}: ${profile.svg}`
+          : `no flamegraph of ${profile.benchmark}: ${profile.reason}`,
+      );
+    }
     const measured = recorded.flatMap((x) => x.measurements);
     const context = await resolveResultsContext(
       runContextOptions(checkout, dut, options, workspace),
@@ -649,6 +712,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       durationMs: Date.now() - started,
       ...(published ? { published } : {}),
       ...(search ? { search } : {}),
+      ...(profile ? { profile } : {}),
     };
   }).catch((error: unknown) => {
     if (error instanceof StepFailure) throw new ConfigurationError(error.message);

@@ -70,10 +70,16 @@ export interface SearchResult {
     parameter: string;
     lo: number;
     hi: number;
-    /** The largest value judged feasible (absent: none was). */
+    /** Which side of the threshold was feasible (`below`: clients under a bound; `above`: nprobes for recall). */
+    feasible: "below" | "above";
+    /** below: the largest value judged feasible (absent: none was). */
     largestFeasible?: number;
-    /** The smallest value judged infeasible (absent: all were feasible up to `hi`). */
+    /** below: the smallest value judged infeasible (absent: all were feasible up to `hi`). */
     smallestInfeasible?: number;
+    /** above: the smallest value judged feasible (absent: none was). */
+    smallestFeasible?: number;
+    /** above: the largest value judged infeasible (absent: all were feasible down to `lo`). */
+    largestInfeasible?: number;
   };
   probes: readonly ProbeRecord[];
   /** Benchmark runs in all (probes × their repetitions). */

@@ -284,6 +284,7 @@ export interface CommandRunReport {
   metrics: { benchmark: string; metric: string; median: number | null; units: string; direction: string; n: number }[];
   resultsFile?: string;
   published?: { rowsWritten: number; rowsAlreadyStored: number; db: string };
+  profile?: ProfileReport;
 }
 
 const mib = (bytes: number | undefined) => (bytes === undefined ? "–" : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
@@ -329,6 +330,7 @@ function commandLines(report: CommandRunReport): string[] {
     report.published
       ? `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`
       : `results file: ${report.resultsFile ?? "none"}`,
+    ...profileLine(report.profile),
   ];
 }
 

@@ -71,7 +71,8 @@ function rows(result: SearchResult, params: string[], metrics: string[]): { head
 function describe(result: SearchResult): string {
   const what =
     result.kind === "binary" && result.binary
-      ? `binary search over ${result.binary.parameter} in [${result.binary.lo}, ${result.binary.hi}]`
+      ? `binary search over ${result.binary.parameter} in [${result.binary.lo}, ${result.binary.hi}]` +
+        (result.binary.feasible === "above" ? " (feasible from a threshold up)" : "")
       : `grid search`;
   const filter = result.constraints !== undefined ? `, constraints: ${result.constraints}` : "";
   const objective = result.objective ? `, ${result.objective.direction} ${result.objective.metric}` : "";
@@ -92,6 +93,12 @@ function chosenLine(probe: ChosenProbe, metrics: string[]): string {
 function boundaryLine(result: SearchResult): string | undefined {
   const b = result.binary;
   if (!b) return undefined;
+  if (b.feasible === "above") {
+    const feasible =
+      b.smallestFeasible === undefined ? "no value feasible" : `feasible from ${b.parameter}=${b.smallestFeasible} up`;
+    const infeasible = b.largestInfeasible === undefined ? "" : `, infeasible up to ${b.largestInfeasible}`;
+    return `${feasible}${infeasible}`;
+  }
   const feasible =
     b.largestFeasible === undefined ? "no value feasible" : `feasible up to ${b.parameter}=${b.largestFeasible}`;
   const infeasible = b.smallestInfeasible === undefined ? "" : `, infeasible from ${b.smallestInfeasible}`;

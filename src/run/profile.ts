@@ -72,7 +72,7 @@ export async function profileRustBenchmark(request: RustProfileRequest): Promise
 }
 
 /** perf data → folded stacks (inferno) → SVG; removes `dir` (which holds the data) afterwards. */
-async function renderFlamegraph(
+export async function renderFlamegraph(
   benchmark: string,
   data: string,
   dir: string,
@@ -82,6 +82,7 @@ async function renderFlamegraph(
   try {
     const script = await spawnCaptured("perf", ["script", "-i", data], { env: toolEnv(), timeoutMs });
     if (script.code !== 0) return skipped(benchmark, `perf script failed: ${tail(script.stderr, 3)}`);
+    if (script.stdout.trim() === "") return skipped(benchmark, "perf recorded no samples: the process was idle");
     const folded = await spawnCaptured("inferno-collapse-perf", [], {
       env: toolEnv(),
       input: script.stdout,
@@ -103,7 +104,7 @@ async function renderFlamegraph(
 }
 
 /** Whether perf and inferno can make a flamegraph here; the reason when not. */
-async function profilerRefusal(workDir: string): Promise<string | undefined> {
+export async function profilerRefusal(workDir: string): Promise<string | undefined> {
   const refusal = await perfRefusal(workDir);
   if (refusal) return refusal;
   for (const program of ["inferno-collapse-perf", "inferno-flamegraph"]) {

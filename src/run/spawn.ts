@@ -20,8 +20,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Called with each chunk of stderr, e.g. to stream build progress to a log. */
   onStderr?: (chunk: string) => void;
-  /** Called once the program is running (work to overlap with it). */
-  onStart?: () => void;
+  /** Called once the program is running (work to overlap with it), with its pid. */
+  onStart?: (pid: number | undefined) => void;
   /** Text fed to the program's standard input (closed after it). */
   input?: string;
   /** Sample the process tree's RSS every this many ms and measure its CPU time (`usage`). */
@@ -52,7 +52,7 @@ export function spawnCaptured(program: string, args: readonly string[], options:
     child.once("spawn", () => {
       if (options.measureTree && child.pid !== undefined)
         watch = watchProcessTree(child.pid, options.measureTree.intervalMs);
-      options.onStart?.();
+      options.onStart?.(child.pid);
     });
     // the root is reaped before "exit": its tree's CPU time has rolled up to us by now
     child.once("exit", () => watch?.finish());

@@ -2,7 +2,9 @@
  * Binary search over an integer parameter (clients, ef_search, …) for the largest value whose
  * probe meets the constraints — seed 003's `binary_search_max_qps` and
  * `find_max_qps_with_constraints` (`recall_avg >= 0.95 and latency_p99 <= 10`) — assuming
- * feasibility is monotone: feasible up to a threshold, infeasible above it.
+ * feasibility is monotone: feasible up to a threshold, infeasible above it; or, with
+ * `feasible: above` (nprobes for a recall target), for the smallest value feasible from a
+ * threshold up.
  *
  * Noise. A single run is trusted when its margin to the constraints (relative, see `assess`)
  * is wider than `tolerance`. A run within `tolerance` of the boundary is re-run when its
@@ -64,6 +66,12 @@ export const BinarySearchOptions = z
       .refine((n) => n % 2 === 1, "must be odd, so that a majority always decides"),
     /** Abandon a run that has not settled after this long (its signal is aborted) and count it as failed. */
     probeTimeoutMs: z.number().positive().optional(),
+    /**
+     * Which side of the threshold is feasible: `below` (clients under a p99 bound: feasible up
+     * to a threshold, the answer the largest feasible value) or `above` (nprobes for a recall
+     * target: feasible from a threshold up, the answer the smallest feasible value).
+     */
+    feasible: z.enum(["below", "above"]).default("below"),
   })
   .refine((o) => o.lo <= o.hi, { path: ["hi"], message: "must be at least lo" })
   .refine((o) => o.hi - o.lo < 2 ** 40, { path: ["hi"], message: "range too large" });
@@ -110,8 +118,14 @@ export async function binarySearch(
     hooks.onProbe?.(probeRecord);
   };
 
+  // The search runs on positions u in [lo, hi] where feasibility is "up to a threshold"; with
+  // `feasible: above` a position stands for the mirrored value lo + hi - u, so one algorithm
+  // serves both directions.
+  const above = options.feasible === "above";
+  const valueAt = (u: number) => (above ? options.lo + options.hi - u : u);
+
   const probeAt = async (value: number) => {
-    const params = { ...options.base, [options.parameter]: value };
+    const params = { ...options.base, [options.parameter]: valueAt(value) };
     const outcome = await run(params);
     let feasible = false;
     let doubtful = false;
@@ -181,6 +195,15 @@ export async function binarySearch(
     commandFor: hooks.commandFor,
     scope: `for ${options.parameter} in [${options.lo}, ${options.hi}]`,
   });
+  const boundary = above
+    ? {
+        ...(largest !== undefined ? { smallestFeasible: valueAt(largest) } : {}),
+        ...(smallestInfeasible !== undefined ? { largestInfeasible: valueAt(smallestInfeasible) } : {}),
+      }
+    : {
+        ...(largest !== undefined ? { largestFeasible: largest } : {}),
+        ...(smallestInfeasible !== undefined ? { smallestInfeasible } : {}),
+      };
   return {
     kind: "binary",
     constraints: options.constraints,
@@ -189,8 +212,8 @@ export async function binarySearch(
       parameter: options.parameter,
       lo: options.lo,
       hi: options.hi,
-      ...(largest !== undefined ? { largestFeasible: largest } : {}),
-      ...(smallestInfeasible !== undefined ? { smallestInfeasible } : {}),
+      feasible: options.feasible,
+      ...boundary,
     },
     probes,
     runCount,

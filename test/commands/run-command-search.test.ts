@@ -152,5 +152,32 @@ describe("run-command searches against a real redis-server", () => {
     expect(parse({ grid: ["clients=1,2"] })).toThrow(/objective/);
     expect(parse({ objective: "best:qps", grid: ["clients=1"] })).toThrow(ConfigurationError);
     expect(parse({ filter: "qps > 1" })).toThrow(/filter/);
+    expect(parse({ feasible: "above" })).toThrow(/feasible.*--search/);
+    expect(parse({ feasible: "sideways", search: "clients=1..4", constraint: "qps > 1" })).toThrow(/feasible/);
+    expect(parse({ probeTimeoutSeconds: 5 })).toThrow(/probeTimeoutSeconds|probe-timeout/);
+    expect(parse({ profileProcess: "redis-server" })).toThrow(/profile-stage/);
+    expect(parse({ profileStage: "load; rm -rf /" })).toThrow(/stage name/);
   });
+});
+
+describe("a search's probe timeout", () => {
+  it("kills a probe that runs past it, records it failed, and goes on to the optimum", async () => {
+    const summary = await run({
+      benchmarkCommand: "sleep {seconds}",
+      grid: ["seconds=0.2,60"],
+      objective: "min:wall_time",
+      probeTimeoutSeconds: 2,
+    });
+    expect(summary.runs.map((r) => r.status)).toEqual(["ok", "failed"]);
+    const killed = summary.runs[1]!;
+    expect(killed.reason).toMatch(/^killed at its time limit \(probe-timeout-seconds 2\) after 2\.\d s/);
+    expect(killed.wallSeconds).toBeLessThan(10);
+    const outcome = summary.search!.outcome;
+    expect(outcome.kind).toBe("optimum");
+    if (outcome.kind === "optimum") expect(outcome.optimum.params).toEqual({ seconds: 0.2 });
+    expect(failedRunsError(summary)).toBeUndefined();
+    const failed = rowsIn(summary.resultsFile!).filter((r) => r.status === "failed");
+    expect(failed).toHaveLength(1);
+    expect(JSON.parse(failed[0]!.params!)).toEqual({ seconds: 60 });
+  }, 60_000);
 });

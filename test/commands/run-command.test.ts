@@ -103,6 +103,69 @@ describe("run-command against a real redis-server", () => {
     expect(report).toMatch(/SET\s+latency_p99/);
   }, 120_000);
 
+  // CI installs perf and inferno and requires real flamegraphs; elsewhere a skipped profile with its reason
+  const profilerRequired = process.env.LANCE_BENCH_REQUIRE_PROFILER === "1";
+  /** inferno's total: `<title>all (1,234 samples, 100%)</title>` (samples weighted by perf's period). */
+  const flamegraphTotal = (svg: string) => Number(/all \(([\d,]+) samples/.exec(svg)![1]!.replace(/,/g, ""));
+
+  it("profiles the server during one stage only: perf attached at START, stopped at END", async (ctx) => {
+    requireOrSkip(ctx, REDIS);
+    const profileOf = async (stage: string) => {
+      const summary = await run({
+        benchmarkCommand: "python3 stage_load.py {port} 60000",
+        param: [`port=${redis!.port}`],
+        profileStage: stage,
+        profileProcess: String(redis!.pid),
+      });
+      expect(summary.runs[0]).toMatchObject({ status: "ok" });
+      return summary;
+    };
+    const load = await profileOf("load");
+    const profile = load.profile!;
+    if (!profilerRequired && profile.status === "skipped") {
+      expect(profile.reason).toMatch(/perf|inferno/);
+      return;
+    }
+    expect(profile, JSON.stringify(profile)).toMatchObject({ status: "recorded" });
+    if (profile.status !== "recorded") return;
+    expect(profile.benchmark).toMatch(new RegExp(`^stage load of pid ${redis!.pid} \\(\\d+\\.\\d+ s\\)$`));
+    expect(path.dirname(profile.svg)).toBe(path.dirname(load.resultsFile!));
+    const loaded = flamegraphTotal(readFileSync(profile.svg, "utf8"));
+    expect(runCommandTextReport(load)).toContain(`flamegraph of stage load`);
+
+    // The idle stage of the same server: perf saw (almost) nothing — the load before it is not in it.
+    const idle = (await profileOf("idle")).profile!;
+    if (idle.status === "recorded") {
+      expect(flamegraphTotal(readFileSync(idle.svg, "utf8"))).toBeLessThan(loaded / 5);
+    } else {
+      expect(idle.reason).toBe("perf recorded no samples: the process was idle");
+    }
+  }, 120_000);
+
+  it("says why a stage profile is not recorded: no such process, or the stage never started", async (ctx) => {
+    requireOrSkip(ctx, REDIS);
+    const summary = await run({
+      benchmarkCommand: "python3 stage_load.py {port} 1000",
+      param: [`port=${redis!.port}`],
+      profileStage: "load",
+      profileProcess: "no-such-server",
+    });
+    expect(summary.runs[0]).toMatchObject({ status: "ok" });
+    expect(summary.profile).toMatchObject({ status: "skipped" });
+    if (summary.profile?.status === "skipped" && !/perf|inferno/.test(summary.profile.reason)) {
+      expect(summary.profile.reason).toBe("no running process is named no-such-server");
+    }
+    const never = await run({
+      benchmarkCommand: "python3 stage_load.py {port} 1000",
+      param: [`port=${redis!.port}`],
+      profileStage: "warmup",
+    });
+    expect(never.profile).toMatchObject({ status: "skipped" });
+    if (never.profile?.status === "skipped" && !/perf|inferno/.test(never.profile.reason)) {
+      expect(never.profile.reason).toBe("no run printed [STAGE:START] warmup");
+    }
+  }, 60_000);
+
   it("stores another parameter value of the same benchmark under its own ids", async (ctx) => {
     requireOrSkip(ctx, REDIS);
     const once = async (clients: number) =>

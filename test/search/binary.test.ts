@@ -53,6 +53,46 @@ describe("binarySearch without noise", () => {
     );
   });
 
+  it("with feasible: above, finds the smallest feasible value (nprobes for a recall target) in at most log2(n) + 3 runs (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.constantFrom(0, 0.05, 0.5),
+        async (lo, width, where, tolerance) => {
+          const hi = lo + width;
+          const n = hi - lo + 1;
+          // Feasible exactly from `threshold` up; hi + 1 means nothing is, lo means everything is.
+          const threshold = lo + Math.round(where * n);
+          const { probe, calls } = countingProbe((p) => ({
+            recall: Math.min(1, Math.max(0, 0.9 + 0.01 * (Number(p.nprobes) - threshold + 0.5))),
+            qps: 1e6 - Number(p.nprobes),
+          }));
+          const result = await binarySearch(probe, {
+            parameter: "nprobes",
+            lo,
+            hi,
+            constraints: "recall >= 0.9",
+            objective: maximizeQps,
+            feasible: "above",
+            tolerance,
+          });
+          expect(calls.length).toBe(result.runCount);
+          expect(calls.every((p) => Number(p.nprobes) >= lo && Number(p.nprobes) <= hi)).toBe(true);
+          expect(result.runCount).toBeLessThanOrEqual(Math.log2(n) + 3);
+          expect(result.binary).toMatchObject({ feasible: "above" });
+          expect(result.binary!.smallestFeasible).toBe(threshold <= hi ? threshold : undefined);
+          expect(result.binary!.largestInfeasible).toBe(threshold > lo ? threshold - 1 : undefined);
+          expect(result.binary!.largestFeasible).toBeUndefined();
+          if (threshold <= hi) expect(optimumOf(result)!.params.nprobes).toBe(threshold);
+          else expect(result.outcome.kind).toBe("none-met");
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("needs exactly ceil(log2(n + 1)) runs when no probe is near the boundary", async () => {
     // A step: every probe is far from the bound (margin +50% or -100%), so none is re-run.
     const { probe } = countingProbe((p) => ({ load: Number(p.clients) <= 700 ? 0.5 : 2 }));

@@ -39,6 +39,27 @@ describe("search reports", () => {
     ]);
   });
 
+  it("renders a feasible-above binary search: the smallest feasible value is the boundary", async () => {
+    // recall grows with nprobes, qps falls: the optimum is the fewest probes that reach 0.9
+    const { probe } = countingProbe((p) => ({
+      recall: Math.min(1, 0.5 + 0.05 * Number(p.nprobes)),
+      qps: 1000 / Number(p.nprobes),
+    }));
+    const result = await binarySearch(probe, {
+      parameter: "nprobes",
+      lo: 1,
+      hi: 32,
+      constraints: "recall >= 0.9",
+      objective: { metric: "qps", direction: "maximize" },
+      feasible: "above",
+      confirmations: 1,
+    });
+    const text = searchTextReport(result);
+    expect(text.split("\n")[0]).toMatch(/^binary search over nprobes in \[1, 32\] \(feasible from a threshold up\)/);
+    expect(text).toContain("Boundary: feasible from nprobes=8 up, infeasible up to 7");
+    expect(text).toMatch(/Optimum: probe #\d+ \(nprobes=8\)/);
+  });
+
   it("renders a binary search: the probes, the boundary, the optimum and its exact command", async () => {
     const model = loadModel({ sigma: 0, seed: 1 });
     const result = await binarySearch(

@@ -11,6 +11,8 @@ import { setTimeout as sleep } from "node:timers/promises";
  */
 export interface RedisServer {
   port: number;
+  /** The server's pid (a profiler attaches to it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -69,7 +71,7 @@ export async function startRedis(): Promise<RedisServer> {
   };
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) break;
-    if (await pings(port)) return { port, stop };
+    if (await pings(port)) return { port, pid: child.pid!, stop };
     await sleep(100);
   }
   await stop();
