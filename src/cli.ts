@@ -227,7 +227,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   ).action(async (flags: Record<string, unknown>) => {
     const { json, ...rest } = flags;
     const summary = await runCommand(parseRunCommandOptions(rest), deps);
-    const search = summary.search ? `\n\n${searchTextReport(summary.search)}` : "";
+    const chart = summary.chartFile ? `\nchart: ${summary.chartFile}` : "";
+    const search = summary.search ? `\n\n${searchTextReport(summary.search)}${chart}` : "";
     io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runCommandTextReport(summary)}${search}\n`);
     const failure = failedRunsError(summary);
     if (failure) throw failure;

@@ -1,7 +1,13 @@
 import path from "node:path";
 import * as core from "@actions/core";
 import { runCommandDeclaration } from "../commands/declarations.js";
-import { failedRunsError, parseRunCommandOptions, runCommand } from "../commands/run-command.js";
+import {
+  failedRunsError,
+  parseRunCommandOptions,
+  runCommand,
+  type RunCommandSummary,
+} from "../commands/run-command.js";
+import { searchChartMermaid } from "../report/search-chart.js";
 import { runCommandMarkdownReport } from "../report/run-summary.js";
 import { searchMarkdownReport } from "../report/search-report.js";
 import { resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
@@ -16,6 +22,17 @@ export const Outputs = { ResultsDir: "results-dir", Count: "count", Skipped: "sk
  * published or uploaded, the runs and metrics in the job summary. Failed runs fail the step
  * after the summary; skipped runs do not.
  */
+/** The search's curve as a Mermaid chart (GitHub draws it), and where its SVG went. */
+function searchChartSection(summary: RunCommandSummary): string {
+  if (!summary.search) return "";
+  const chart = searchChartMermaid(summary.search, `${summary.benchmarkName}: ${summary.search.kind} search`);
+  if (!chart) return "";
+  const svg = summary.chartFile
+    ? `\n\nThe same chart as SVG: \`${path.basename(summary.chartFile)}\` in the results folder.`
+    : "";
+  return `\n${chart}${svg}\n`;
+}
+
 export async function run(): Promise<void> {
   await runAction(async () => {
     const inputs = readDeclaredInputs(runCommandDeclaration);
@@ -33,6 +50,7 @@ export async function run(): Promise<void> {
       .addHeading("lance-bench run-command", 3)
       .addRaw(`${runCommandMarkdownReport(summary)}\n`)
       .addRaw(summary.search ? `\n${searchMarkdownReport(summary.search)}\n` : "")
+      .addRaw(searchChartSection(summary))
       .write();
     const failure = failedRunsError(summary);
     if (failure) throw failure;

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { resolveInside } from "../context/paths.js";
@@ -14,6 +14,7 @@ import {
   type Status,
 } from "../model/index.js";
 import { OUTPUT_FORMATS, parseCommandOutput, StageCollector, type OutputMetric } from "../parse/command-formats.js";
+import { searchChartSvg } from "../report/search-chart.js";
 import { splitCommand } from "../run/command-line.js";
 import type { ProbeOutcome, SearchObjective, SearchParams, SearchResult } from "../model/search.js";
 import { binarySearch, describeParams, gridSearch, type Probe } from "../search/index.js";
@@ -281,6 +282,8 @@ export interface RunCommandSummary {
   published?: PublishSummary;
   /** With --grid or --search: every probe, and the optimum (or "no configuration met" and the closest probe). */
   search?: SearchResult;
+  /** The search's QPS–latency chart (SVG beside the results file), when its probes report both. */
+  chartFile?: string;
   /** With --profile-stage: the flamegraph of that stage, or why there is none. */
   profile?: ProfileOutcome;
 }
@@ -615,6 +618,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
 
     const recorded: Recorded[] = [];
     let search: SearchResult | undefined;
+    let chartFile: string | undefined;
     if (!searching) {
       for (let r = 1; r <= plan.repetitions; r++) recorded.push(await runOnce(r, { params, argv }));
     } else {
@@ -649,6 +653,13 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
             hooks,
           );
       markProbes(recorded, search);
+      const title = `${options.searchBenchmark ?? benchmarkName}: ${search.kind} search`;
+      const svg = searchChartSvg(search, title);
+      if (svg) {
+        chartFile = path.join(path.resolve(options.outputDir), "search-chart.svg");
+        await mkdir(path.dirname(chartFile), { recursive: true });
+        await writeFile(chartFile, svg);
+      }
     }
 
     const profile = await profiler?.afterRun(true);
@@ -706,12 +717,14 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       benchmarkName,
       format: options.format,
       runs: recorded.map((x) => x.run),
-      metrics: metricRows(measured),
+      // a search's runs are different configurations: its probe table stands for the medians
+      metrics: search ? [] : metricRows(measured),
       results: results.length,
       resultsFile,
       durationMs: Date.now() - started,
       ...(published ? { published } : {}),
       ...(search ? { search } : {}),
+      ...(chartFile ? { chartFile } : {}),
       ...(profile ? { profile } : {}),
     };
   }).catch((error: unknown) => {
