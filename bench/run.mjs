@@ -450,6 +450,111 @@ rows.push([
   }
 }
 
+// ---------------------------------------------------------------- run-command overhead
+// What run-command adds to each probe of a search (spawn with its own process group, sampling
+// the process tree's RSS every 50 ms, reading its CPU time, parsing, recording, the search's
+// bookkeeping) against the probe's own duration: a fixed-work CPU-bound program of about 2 s.
+// Per probe = (whole call with 4 probes - whole call with 1 probe) / 3, so the per-invocation
+// costs (Node start, checkout, the results file) cancel; the baseline is the same program run
+// bare, interleaved with the searches so both see the same machine.
+{
+  const work = path.join(out, "run-command");
+  const repo = path.join(work, "repo");
+  mkdirSync(repo, { recursive: true });
+  cpSync(path.join(root, "bench/probe_work.py"), path.join(repo, "probe_work.py"));
+  const git = (...args) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "fixture");
+  const bare = (n) => time(() => execFileSync("python3", [path.join(repo, "probe_work.py"), String(n), "1"]));
+  // calibrate the work to about 2 s on this machine
+  const probeN = Math.round((2_000_000 / (await bare(2_000_000))) * 2_000);
+  /** One search of `probes` identical probes: the whole call's time and the probes' own wall times. */
+  const search = async (probes) => {
+    let stdout = "";
+    const ms = await time(() => {
+      stdout = execFileSync(
+        process.execPath,
+        [
+          cli,
+          "run-command",
+          "--repo",
+          repo,
+          "--command",
+          "python3 probe_work.py {n} {i}",
+          "--param",
+          `n=${probeN}`,
+          "--grid",
+          `i=${Array.from({ length: probes }, (_, i) => i + 1).join(",")}`,
+          "--objective",
+          "min:wall_time",
+          "--mode",
+          "pr",
+          "--output-dir",
+          path.join(work, `results-${probes}`),
+          "--cache-dir",
+          path.join(work, "cache"),
+          "--json",
+        ],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+      );
+    });
+    const runs = JSON.parse(stdout).runs;
+    if (runs.length !== probes || runs.some((r) => r.status !== "ok")) throw new Error(`run-command: ${stdout}`);
+    return { ms, walls: runs.map((r) => r.wallSeconds * 1000) };
+  };
+  await search(1); // warm: the checkout cache, Node's and Python's file caches
+  const bareRuns = [];
+  const probeWalls = [];
+  const between = [];
+  for (let round = 0; round < (quick ? 1 : 3); round++) {
+    bareRuns.push(await bare(probeN), await bare(probeN));
+    const one = await search(1);
+    bareRuns.push(await bare(probeN), await bare(probeN));
+    const four = await search(4);
+    probeWalls.push(...one.walls, ...four.walls);
+    // the suite's time outside the probes' own processes, per added probe: the probes' wall
+    // times are subtracted exactly, so their noise cancels
+    const outside = (s) => s.ms - s.walls.reduce((a, b) => a + b, 0);
+    between.push((outside(four) - outside(one)) / 3);
+  }
+  record("the probe run bare (ms)", bareRuns, "baseline", "");
+  record("the probe under run-command: spawn, RSS sampling (ms)", probeWalls, "", "");
+  record("run-command between probes: parse, record, search (ms)", between, "", "");
+  const overhead = (summarize(probeWalls).median + summarize(between).median) / summarize(bareRuns).median - 1;
+  rows.push([
+    "run-command per-probe overhead / 2 s probe",
+    `${(overhead * 100).toFixed(1)}%`,
+    "",
+    "",
+    "≤ 5%",
+    overhead <= 0.05 ? "ok" : "MISSED",
+  ]);
+
+  // Binary search cost in probes: noisy p99 (3% run to run) over clients 1..100,000.
+  const { binarySearch } = await import("../lib/search/index.js");
+  let seed = 7;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed / 2 ** 31 - 0.5) * 0.06;
+  };
+  const lo = 1;
+  const hi = 100_000;
+  const result = await binarySearch(
+    async (p) => ({ status: "ok", metrics: { latency_p99: 0.001 * Number(p.clients) * (1 + noise()), qps: 1000 } }),
+    { parameter: "clients", lo, hi, constraints: "latency_p99 <= 37.5" },
+  );
+  const bound = Math.log2(hi - lo + 1) + 3;
+  rows.push([
+    `binary search over [${lo}, ${hi}], 3% noise: probes (${result.runCount} runs)`,
+    String(result.probes.length),
+    "",
+    "1",
+    `≤ log2(range) + 3 = ${bound.toFixed(1)}`,
+    result.probes.length <= bound ? "ok" : "MISSED",
+  ]);
+}
+
 // ---------------------------------------------------------------- LanceDB runtime
 // What each action pays to have LanceDB (src/runtime/): cold, an `npm ci` of the runtime
 // lockfile into an empty tool cache (from npm's local cache: no registry download counted);
