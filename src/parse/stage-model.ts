@@ -18,10 +18,12 @@ import {
  *
  * Every numeric field of an enabled stage becomes the metric `stage/<stage>/<field>` with the
  * unit its name says; null fields were not measured; text fields (hashes) are kept as
- * metadata. `invariants` (one value per engine or pipeline) must all agree, and a `parity`
- * report must not say `equivalent: false` (or, without `equivalent`, any `match: false`):
- * otherwise the run fails, naming the invariant. `"status": "skipped", "reason"` marks a mode
- * that cannot run here.
+ * metadata. `invariants` (one value per engine or pipeline) must all agree — or, where an
+ * invariant carries intermine314's own `"match"` verdict beside its sides and their context, that
+ * verdict must be true — and a `parity` report must not say `equivalent: false` (or
+ * `all_equivalent: false`; without either, any `match: false`), nor be `false` itself (a
+ * summary of verdicts; null is "not compared"): otherwise the run fails, naming the invariant.
+ * `"status": "skipped", "reason"` marks a mode that cannot run here.
  */
 
 export const STAGE_MODEL_VERSION = "benchmark_stage_model_v1";
@@ -58,31 +60,47 @@ function brokenInvariant(value: Record<string, unknown>, origin: string, where: 
           "is not an object of two or more values to compare ({engine: value})",
         );
       }
-      const shown = Object.entries(sides).map(([side, v]) => `${side}=${JSON.stringify(v)}`);
+      // intermine314 writes its own verdict beside the sides and their context
+      // ({"csv": 10, "parquet": 10, "stable_identifier": "Gene.id", "match": true}): that decides
+      const verdict = typeof sides.match === "boolean" ? sides.match : undefined;
+      const shown = Object.entries(sides)
+        .filter(([side]) => verdict === undefined || side !== "match")
+        .map(([side, v]) => `${side}=${JSON.stringify(v)}`);
+      if (verdict !== undefined) {
+        if (!verdict) return `invariant ${name} disagrees: ${shown.join(", ")}`;
+        continue;
+      }
       const distinct = new Set(Object.values(sides).map((v) => JSON.stringify(v)));
       if (distinct.size > 1) return `invariant ${name} disagrees: ${shown.join(", ")}`;
     }
   }
   if (parity !== undefined) {
     if (!isRecord(parity)) throw new InputError(origin, `${where}, field parity`, "is not an object");
+    const isVerdict = (key: string) => key === "equivalent" || key.endsWith("_equivalent");
     for (const [name, report] of Object.entries(parity)) {
+      // intermine314's parity summary: {"join_engines_equivalent": false, …}, null where not compared
+      if (report === null || typeof report === "boolean") {
+        if (report === false) return `parity ${name} is false`;
+        continue;
+      }
       if (!isRecord(report)) throw new InputError(origin, `${where}, field parity.${name}`, "is not an object");
       const mismatches: string[] = [];
       const walk = (node: Record<string, unknown>, path: string) => {
         for (const [key, v] of Object.entries(node)) {
           if (isRecord(v)) walk(v, `${path}.${key}`);
-          else if (v === false && (key === "match" || key.endsWith("_match") || key === "equivalent")) {
+          else if (v === false && (key === "match" || key.endsWith("_match") || isVerdict(key))) {
             mismatches.push(`${path}.${key}`.replace(/^\./, ""));
           }
         }
       };
       walk(report, "");
-      const equivalent = report.equivalent;
-      // `equivalent` is the verdict where given (a column order may differ and still be equivalent)
-      const broken = equivalent === false || (equivalent === undefined && mismatches.length > 0);
+      // `equivalent` (intermine314's engine comparisons: `all_equivalent`) is the verdict where
+      // given (a column order may differ and still be equivalent)
+      const verdictKey = ["equivalent", "all_equivalent"].find((key) => typeof report[key] === "boolean");
+      const broken = verdictKey ? report[verdictKey] === false : mismatches.length > 0;
       if (broken) {
-        const what = mismatches.filter((m) => m !== "equivalent");
-        return `parity ${name} broken${what.length ? `: ${what.join(", ")} false` : " (equivalent: false)"}`;
+        const what = mismatches.filter((m) => m !== verdictKey);
+        return `parity ${name} broken${what.length ? `: ${what.join(", ")} false` : ` (${verdictKey}: false)`}`;
       }
     }
   }

@@ -146,6 +146,39 @@ describe("the seed-002 stage model", () => {
     expect(broken({ parity: { a: { schema: { order_match: false }, equivalent: true } } }).status).toBe("ok");
   });
 
+  it("reads intermine314's own verdicts: an invariant's match, all_equivalent, a summary of booleans", () => {
+    const model = JSON.parse(captured("stage-model.json"));
+    const judged = (patch: object) =>
+      parseCommandOutput("stage-model", JSON.stringify({ ...model, ...patch }), "run 1");
+    // bench_io.compare_csv_parquet_parity's invariants: the sides, their context, and the verdict
+    const invariants = (match: boolean) => ({
+      row_count: { csv: 1000, parquet: 1000, match: true },
+      groupby_count: { stable_identifier: "Gene.primaryIdentifier", csv: null, parquet: null, match: true },
+      sample_hash: { seed: 42, stable_identifier: "Gene.primaryIdentifier", csv: "ab", parquet: "ab", match },
+    });
+    expect(judged({ invariants: invariants(true) }).status).toBe("ok");
+    expect(judged({ invariants: invariants(false) }).reason).toBe(
+      'invariant sample_hash disagrees: seed=42, stable_identifier="Gene.primaryIdentifier", csv="ab", parquet="ab"',
+    );
+    // bench_parquet_join_engines: all_equivalent over its runs
+    const engines = (ok: boolean) => ({
+      join_engines: { sample_size: 64, all_equivalent: ok, runs: [{ equivalent: ok }] },
+    });
+    expect(judged({ parity: engines(true) }).status).toBe("ok");
+    expect(judged({ parity: engines(false) }).reason).toBe("parity join_engines broken (all_equivalent: false)");
+    // benchmarks.py's parity summary: one verdict per comparison, null where it was not made
+    const summary = { storage_compare_equivalent: null, join_engines_equivalent: true };
+    expect(judged({ parity: summary }).status).toBe("ok");
+    expect(judged({ parity: { ...summary, engine_pipelines_equivalent: false } })).toEqual({
+      status: "failed",
+      reason: "parity engine_pipelines_equivalent is false",
+      metrics: [],
+    });
+    expect(failure("stage-model", JSON.stringify({ ...model, parity: { a: 1 } }))).toMatch(
+      /field parity.a: is not an object/,
+    );
+  });
+
   it("names the field of a bad model", () => {
     expect(failure("stage-model", '{"schema_version": "v2", "stages": {}}')).toBe(
       'run 3 of bench, stage-model output: line 1, field schema_version: "v2" is not "benchmark_stage_model_v1"',
