@@ -54,7 +54,7 @@ export const publishDeclaration = declareCommand({
     },
     format: {
       description:
-        "Input format: auto, criterion-json, criterion-dir, bencher, pytest, rapidbyte or lance-bench-results",
+        "Input format: auto, criterion-json, criterion-dir, bencher, pytest, rapidbyte or lance-bench-results; or a benchmark command output saved to a file (never auto-detected): redis-benchmark-csv, valkey-search-json, stage-model, metrics-json",
       choices: FORMAT_CHOICES,
       default: "auto",
       value: "format",

@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
 import {
   BenchmarkName,
   ConfigurationError,
@@ -15,13 +16,28 @@ import { parseCriterionJson } from "./criterion-json.js";
 import { parsePytestBenchmark, type PytestContext } from "./pytest.js";
 import { looksLikeRapidbyte, parseRapidbyte } from "./rapidbyte.js";
 import { RESULTS_FILE_KIND, isResultsFile, parseResultsFile } from "./results-file.js";
+import { OUTPUT_FORMATS, parseCommandOutput, type OutputFormat } from "./command-formats.js";
 
 export { RESULTS_FILE_KIND, writeResultsFile } from "./results-file.js";
 
 export { findCriterionBenchmarks } from "./criterion-dir.js";
 
+/**
+ * Formats a benchmark command prints (run-command's), which publish also reads from a saved
+ * file when told to: never auto-detected (a CSV or a bare JSON object says too little).
+ */
+export const OUTPUT_FILE_FORMATS = OUTPUT_FORMATS.filter((f): f is Exclude<OutputFormat, "none"> => f !== "none");
+
 /** Formats `--format` accepts: every tool format, our own results file, or auto-detection. */
-export const FORMAT_CHOICES = ["auto", ...FILE_FORMATS, RESULTS_FILE_KIND] as const;
+export const FORMAT_CHOICES = [
+  "auto",
+  ...FILE_FORMATS,
+  RESULTS_FILE_KIND,
+  "redis-benchmark-csv",
+  "valkey-search-json",
+  "stage-model",
+  "metrics-json",
+] as const satisfies readonly (string | OutputFormat)[];
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export interface ParsedInputs {
@@ -31,7 +47,7 @@ export interface ParsedInputs {
   results: Result[];
   warnings: string[];
   /** The format each input was read as. */
-  formats: Record<string, FileFormat | typeof RESULTS_FILE_KIND>;
+  formats: Record<string, FileFormat | typeof RESULTS_FILE_KIND | Exclude<OutputFormat, "none">>;
   /** Interpreters or compilers named by the result files themselves (e.g. pytest's Python). */
   toolchain: string[];
 }
@@ -94,9 +110,14 @@ export async function parseInputs(
     },
   };
   for (const input of inputs) {
-    let chosen: FileFormat | typeof RESULTS_FILE_KIND;
+    let chosen: ParsedInputs["formats"][string];
     let measurements: Measurement[] = [];
-    if (await isDirectory(input)) {
+    if (isOutputFormat(format)) {
+      if (await isDirectory(input))
+        throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
+      chosen = format;
+      measurements = await parseOutputFile(format, input);
+    } else if (await isDirectory(input)) {
       if (format !== "auto" && format !== "criterion-dir") {
         throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
       }
@@ -119,6 +140,57 @@ export async function parseInputs(
 }
 
 type TextFormat = Exclude<FileFormat, "criterion-dir"> | typeof RESULTS_FILE_KIND;
+
+const isOutputFormat = (format: FormatChoice): format is Exclude<OutputFormat, "none"> =>
+  (OUTPUT_FILE_FORMATS as readonly string[]).includes(format);
+
+/** A command's output is held whole to be parsed (run-command holds its stdout too): bounded. */
+const MAX_OUTPUT_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A saved benchmark command output (`redis-benchmark --csv > get.csv`): its metrics, under the
+ * benchmark the output names, else the file's name without its extension. A file that records
+ * a skipped or failed run has nothing to publish: that is an error naming the reason (the
+ * run-command records such runs with their status).
+ */
+async function parseOutputFile(format: Exclude<OutputFormat, "none">, file: string): Promise<Measurement[]> {
+  const size = await checkReadableFile(file);
+  if (size > MAX_OUTPUT_FILE_BYTES) {
+    throw new InputError(file, undefined, `is ${size} bytes; a ${format} output is read whole, at most 64 MiB`);
+  }
+  const text = await readFile(file, "utf8");
+  const output = parseCommandOutput(format, text, file);
+  if (output.status !== "ok") {
+    throw new InputError(
+      file,
+      undefined,
+      `records a ${output.status} run (${output.reason ?? "no reason given"}): nothing to publish`,
+    );
+  }
+  const fallback = path.basename(file).replace(/\.[^.]*$/, "") || path.basename(file);
+  return output.metrics.map((m) => {
+    const benchmarkName = BenchmarkName.safeParse(m.benchmark ?? fallback);
+    if (!benchmarkName.success) {
+      throw new InputError(
+        file,
+        undefined,
+        `benchmark name "${m.benchmark ?? fallback}" is not usable: ${benchmarkName.error.issues[0]?.message}`,
+      );
+    }
+    return {
+      benchmarkName: benchmarkName.data,
+      values: m.values,
+      units: m.units,
+      metric: m.metric,
+      direction: m.direction,
+      throughput: null,
+      params: null,
+      sourceFormat: format,
+      metadata: m.metadata ?? {},
+      origin: file,
+    };
+  });
+}
 
 /** Streams a file through its parser: the file is never held in memory whole. */
 function parseFile(

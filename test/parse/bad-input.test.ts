@@ -282,6 +282,41 @@ const cases: Case[] = [
     expected: /pytest-benchmark-5\.json: line 1: invalid JSON/,
     validFirst: false,
   },
+  {
+    name: "a truncated redis-benchmark CSV, forced",
+    args: () => [
+      sample("run-command/redis-benchmark.csv"),
+      write("truncated.csv", readFileSync(sample("run-command/redis-benchmark.csv"), "utf8").slice(0, 300)),
+      "--format",
+      "redis-benchmark-csv",
+      ...explicitDut,
+    ],
+    expected: /truncated\.csv, redis-benchmark-csv output: line \d+/,
+    validFirst: false,
+  },
+  {
+    name: "a stage model that records a skipped run",
+    args: () => [
+      write("skipped.json", '{"status": "skipped", "reason": "mode=remote: host unreachable"}\n'),
+      "--format",
+      "stage-model",
+      ...explicitDut,
+    ],
+    expected: /skipped\.json: records a skipped run \(mode=remote: host unreachable\): nothing to publish/,
+    validFirst: false,
+  },
+  {
+    name: "a valkey-search result with a word for qps",
+    args: () => [
+      sample("run-command/valkey-search.json"),
+      write("word.json", '{"name": "q", "qps": "fast"}\n'),
+      "--format",
+      "valkey-search-json",
+      ...explicitDut,
+    ],
+    expected: /word\.json, valkey-search-json output: line 1, field qps: /,
+    validFirst: false,
+  },
 ];
 
 beforeAll(() => {
