@@ -10,3 +10,4 @@ export * from "./ref.js";
 export * from "./measurement-format.js";
 export * from "./secret-variables.js";
 export * from "./declare.js";
+export * from "./report.js";
