@@ -13,10 +13,24 @@ export const VENV_PYTHON = path.join(ROOT, ".venv/bin/python");
 export const SHA_A = "a".repeat(40);
 export const SHA_B = "b".repeat(40);
 
+/** Every folder tempDir made for this test file (or script), removed at its end. */
+const madeDirs: string[] = [];
+const removeMadeDirs = () => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+};
+try {
+  // Registered once, while vitest collects the file that imports this module (each file gets
+  // its own instance): a hook registered from inside a test body never runs.
+  afterAll(removeMadeDirs);
+} catch {
+  // outside vitest (bench/reliability.ts): at exit
+  process.once("exit", removeMadeDirs);
+}
+
 /** A fresh temporary directory, removed when the test file ends. */
 export function tempDir(prefix = "lance-bench-test-"): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  madeDirs.push(dir);
   return dir;
 }
 

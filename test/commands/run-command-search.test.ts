@@ -60,7 +60,10 @@ describe("run-command searches against a real redis-server", () => {
     });
     const search = summary.search!;
     expect(search.kind).toBe("binary");
-    expect(search.probes.length).toBeLessThanOrEqual(Math.log2(64) + 3);
+    // log2(64) + 3 holds when judgments are monotone (test/search/binary.test.ts proves it, npm
+    // run bench measures it under noise); a loaded machine's p99 can reverse a judgment near the
+    // bound, and the search then bisects again between the new ends: allowed twice as many here
+    expect(search.probes.length).toBeLessThanOrEqual(2 * (Math.log2(64) + 3));
     // each run of the command is one run of the search: bisection plus the boundary's re-runs
     expect(summary.runs).toHaveLength(search.runCount);
     expect(search.runCount).toBeLessThanOrEqual(search.probes.length * 3);
