@@ -14,12 +14,12 @@ export interface SeriesPoint {
   time: number;
   /** The build's version as stored (`{VERSION}+{SHORT_SHA}`). */
   version: string;
-  /** The run's median, in `units`. */
+  /** The run's median, in `units` (several runs at one commit: the median of their medians). */
   median: number;
-  /** The run's first and third quartiles: the within-run IQR band. */
+  /** The run's first and third quartiles: the within-run IQR band (several runs: their medians). */
   q1: number;
   q3: number;
-  /** Samples behind the median. */
+  /** Runs behind the point (repetitions at this commit; usually 1). */
   n: number;
 }
 

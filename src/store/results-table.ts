@@ -102,6 +102,23 @@ export interface MigrationRewrite {
   row: RowRewrite;
 }
 
+/** The columns `refHistory` reads: what a history needs, without the samples. */
+const HISTORY_COLUMNS = [
+  "sha",
+  "benchmark_name",
+  "metric",
+  "units",
+  "direction",
+  "fingerprint",
+  "test_bed",
+  "dut",
+  "summary",
+  "timestamp",
+] as const;
+
+/** One stored run of a benchmark's metric, as `refHistory` reads it. */
+export type HistoryRow = Pick<Result, (typeof HISTORY_COLUMNS)[number]>;
+
 export interface ResultFilter {
   sha?: string;
   benchmark?: string;
@@ -667,6 +684,29 @@ export class ResultStore {
       kept.set(key, count + 1);
       return count < filter.perBenchmark;
     });
+  }
+
+  /**
+   * Every ok result on one ref (main), only the columns a history report needs (no samples):
+   * one row per run of a benchmark's metric at a commit. Empty when there is no table.
+   */
+  async refHistory(ref: string): Promise<HistoryRow[]> {
+    const table = await this.existingTable();
+    if (!table) return [];
+    await this.requireMigrated(table, `reading the history of ${ref}`);
+    const where = `run.ref = ${sqlString(ref, "ref")} AND status = 'ok'`;
+    const rows = await withStoreRetry(
+      "reading history",
+      () =>
+        table
+          .query()
+          .where(where)
+          .select([...HISTORY_COLUMNS])
+          .toArray(),
+      this.retry,
+      this.log,
+    );
+    return rows.map((row) => toPlainRow(row as Record<string, unknown>) as unknown as HistoryRow);
   }
 
   async countRows(): Promise<number> {
