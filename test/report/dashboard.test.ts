@@ -44,6 +44,9 @@ SERIES.push({
   plants: [{ index: 100, step: -0.35 }],
 });
 const REPORTS = SERIES.map((s, i) => syntheticReport(s, POINTS, i + 1));
+// a series too short for detection: its card says why, and still draws its points
+const NOTE = "5 runs: too few for change-point detection";
+REPORTS.push({ ...syntheticReport({ benchmark: "bench_new", points: 5 }, POINTS, 99), note: NOTE });
 const INFO = { repository: "lancedb/lance", serverUrl: "https://github.com", generatedAt: END };
 const PLANTED = REPORTS.reduce((n, r) => n + r.changePoints.length, 0);
 
@@ -146,6 +149,7 @@ describe("the dashboard in Chromium", () => {
       }
     }
     expect(Object.values(marks).flat()).toHaveLength(PLANTED);
+    expect(await page.locator(`.card[data-id="${seriesId(REPORTS.at(-1)!.series.key)}"] .note`).innerText()).toBe(NOTE);
 
     // every change is linked to its commit range
     const links = await page
@@ -239,6 +243,25 @@ describe("the dashboard in Chromium", () => {
       .screenshot({ path: path.join(ROOT, "test/screenshots/dashboard-regressions.png") });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("says so when there is no history yet", async (ctx) => {
+    requireOrSkip(ctx, CHROMIUM);
+    const empty = tempDir("lance-bench-dashboard-empty-");
+    await writeDashboard(empty, [], INFO);
+    const emptyServer = await serveFolder(empty);
+    try {
+      const page = await browser!.newPage();
+      page.on("console", (msg) => void (msg.type() === "error" && errors.push(msg.text())));
+      await page.goto(emptyServer.url);
+      await page.waitForFunction(() => document.body.dataset.interactive === "1");
+      expect(await page.locator("#empty").innerText()).toBe("No main history yet.");
+      expect(await page.locator("#regressions tbody").innerText()).toContain("No regressions");
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await emptyServer.close();
+    }
   });
 
   it("ships everything it loads (no CDN): the page works offline", async (ctx) => {

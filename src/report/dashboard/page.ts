@@ -277,6 +277,7 @@ export const DASHBOARD_JS = String.raw`"use strict";
     });
     charts.appendChild(frag);
     applyFilters();
+    if (!index.series.length) { charts.appendChild(el("p", { class: "note", id: "empty" }, "No main history yet.")); settle(); }
     state.cards.forEach(function (card) { observer.observe(card); });
   }
 
