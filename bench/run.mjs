@@ -469,38 +469,30 @@ rows.push([
   const bare = (n) => time(() => execFileSync("python3", [path.join(repo, "probe_work.py"), String(n), "1"]));
   // calibrate the work to about 2 s on this machine
   const probeN = Math.round((2_000_000 / (await bare(2_000_000))) * 2_000);
+  // in process (lib/, as built): the per-invocation costs then vary less than a Node start does
+  const { parseRunCommandOptions, runCommand } = await import("../lib/commands/run-command.js");
   /** One search of `probes` identical probes: the whole call's time and the probes' own wall times. */
   const search = async (probes) => {
-    let stdout = "";
-    const ms = await time(() => {
-      stdout = execFileSync(
-        process.execPath,
-        [
-          cli,
-          "run-command",
-          "--repo",
+    let summary;
+    const ms = await time(async () => {
+      summary = await runCommand(
+        parseRunCommandOptions({
           repo,
-          "--command",
-          "python3 probe_work.py {n} {i}",
-          "--param",
-          `n=${probeN}`,
-          "--grid",
-          `i=${Array.from({ length: probes }, (_, i) => i + 1).join(",")}`,
-          "--objective",
-          "min:wall_time",
-          "--mode",
-          "pr",
-          "--output-dir",
-          path.join(work, `results-${probes}`),
-          "--cache-dir",
-          path.join(work, "cache"),
-          "--json",
-        ],
-        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+          benchmarkCommand: "python3 probe_work.py {n} {i}",
+          param: [`n=${probeN}`],
+          grid: [`i=${Array.from({ length: probes }, (_, i) => i + 1).join(",")}`],
+          objective: "min:wall_time",
+          mode: "pr",
+          outputDir: path.join(work, `results-${probes}`),
+          cacheDir: path.join(work, "cache"),
+          publish: false,
+        }),
+        { log: () => undefined },
       );
     });
-    const runs = JSON.parse(stdout).runs;
-    if (runs.length !== probes || runs.some((r) => r.status !== "ok")) throw new Error(`run-command: ${stdout}`);
+    const runs = summary.runs;
+    if (runs.length !== probes || runs.some((r) => r.status !== "ok"))
+      throw new Error(`run-command: ${JSON.stringify(runs)}`);
     return { ms, walls: runs.map((r) => r.wallSeconds * 1000) };
   };
   await search(1); // warm: the checkout cache, Node's and Python's file caches
