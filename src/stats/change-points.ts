@@ -256,8 +256,33 @@ interface Split {
  * The windows' searches over one series. Log values and within-run errors are computed for the
  * points a window covers, when first needed: an incremental update touches only recent ones.
  */
+/**
+ * Working arrays shared by every search (detection is synchronous, one search at a time):
+ * allocating typed arrays per call cost more than an incremental update's whole search.
+ */
+let pool = {
+  values: new Float64Array(0),
+  floors: new Float64Array(0),
+  ready: new Uint8Array(0),
+  buffer: new Float64Array(0),
+};
+
+function workingArrays(size: number): typeof pool {
+  if (pool.values.length < size) {
+    const capacity = 2 ** Math.ceil(Math.log2(Math.max(64, size)));
+    pool = {
+      values: new Float64Array(capacity),
+      floors: new Float64Array(capacity),
+      ready: new Uint8Array(capacity),
+      buffer: new Float64Array(capacity),
+    };
+  }
+  pool.ready.fill(0, 0, size);
+  return pool;
+}
+
 class Search {
-  private buffer = new Float64Array(0);
+  private readonly buffer: Float64Array;
   private readonly values: Float64Array;
   private readonly floors: Float64Array;
   private readonly ready: Uint8Array;
@@ -267,10 +292,12 @@ class Search {
     private readonly base: number,
     private readonly settings: ChangePointSettings,
   ) {
-    const size = points.length - base;
-    this.values = new Float64Array(size);
-    this.floors = new Float64Array(size);
-    this.ready = new Uint8Array(size);
+    ({
+      values: this.values,
+      floors: this.floors,
+      ready: this.ready,
+      buffer: this.buffer,
+    } = workingArrays(points.length - base));
   }
 
   private prepare(lo: number, hi: number): void {
@@ -339,7 +366,6 @@ class Search {
     const splits = n - 2 * minSegment + 1;
     if (plain * splits <= alpha) return plain * splits;
 
-    if (this.buffer.length < n) this.buffer = new Float64Array(this.values.length);
     const buffer = this.buffer.subarray(0, n);
     buffer.set(window);
     const rng = xoroshiro128plus(mix(this.settings.seed, lo, hi));
