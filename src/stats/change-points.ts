@@ -186,7 +186,10 @@ function run(
     }
   }
   const tail: Found[] = [];
-  search.segment(tailFrom(state), n, tail);
+  // the tail's changes are provisional (a window confirms them later, with the permutation test):
+  // only those the conservative Bonferroni test already settles are reported, so that an append
+  // never pays for permutations of the tail
+  search.segment(tailFrom(state), n, tail, false);
   tail.sort((a, b) => a.index - b.index);
   const found = [...state.confirmed, ...tail];
 
@@ -320,13 +323,13 @@ class Search {
   }
 
   /** Divides [lo, hi) at every significant split, pushing them to `found`. */
-  segment(lo: number, hi: number, found: Found[]): void {
+  segment(lo: number, hi: number, found: Found[], permute = true): void {
     const m = this.settings.minSegment;
     if (hi - lo < 2 * m) return;
     this.prepare(lo, hi);
     const window = this.values.subarray(lo - this.base, hi - this.base);
     let split = bestSplit(window, m);
-    let pValue = this.test(window, lo, hi, split);
+    let pValue = this.test(window, lo, hi, split, permute);
     if (pValue > this.settings.alpha) return;
     // A benchmark that jumps between two levels from run to run (interleaved, not one level and
     // then the other) is judged on its values taken to a common level, as compare does: a share of
@@ -334,17 +337,17 @@ class Search {
     const folded = foldModes(window);
     if (folded) {
       split = bestSplit(folded, m);
-      pValue = this.test(folded, lo, hi, split);
+      pValue = this.test(folded, lo, hi, split, permute);
       if (pValue > this.settings.alpha) return;
     }
     const index = lo + split.index;
     found.push({ index, pValue });
-    this.segment(lo, index, found);
-    this.segment(index, hi, found);
+    this.segment(lo, index, found, permute);
+    this.segment(index, hi, found, permute);
   }
 
   /** The p-value of the best split of `window` (the values [lo, hi)); 1 when the shift is below the floor. */
-  private test(window: Float64Array, lo: number, hi: number, split: Split): number {
+  private test(window: Float64Array, lo: number, hi: number, split: Split, permute: boolean): number {
     const { alpha, minChange, minSegment, maxPermutations } = this.settings;
     const shift = Math.abs(split.difference);
     if (shift < Math.log1p(minChange)) return 1;
@@ -359,12 +362,13 @@ class Search {
     if (!(within > 1e-300)) return split.statistic > 0 ? 0 : 1;
     // Student's t is wider than the normal: a split the normal does not find significant, t does not either
     const z2 = split.statistic / within;
-    if (2 * normalSurvival(Math.sqrt(z2)) > alpha) return 1;
+    const normalP = 2 * normalSurvival(Math.sqrt(z2));
+    const splits = n - 2 * minSegment + 1;
+    if (normalP > alpha || (!permute && normalP * splits > alpha)) return 1;
     const plain = twoSidedP(Math.sqrt(split.statistic / within), n - 2);
     if (plain > alpha) return plain;
     if (shift < this.floor(lo, hi)) return 1;
-    const splits = n - 2 * minSegment + 1;
-    if (plain * splits <= alpha) return plain * splits;
+    if (plain * splits <= alpha || !permute) return Math.min(1, plain * splits);
 
     const buffer = this.buffer.subarray(0, n);
     buffer.set(window);
