@@ -171,6 +171,17 @@ describe("detectChangePoints", () => {
     expect(grown.note).toBeUndefined();
   });
 
+  it("says so when a run median is zero or negative, appended or not", () => {
+    const rng = xoroshiro128plus(31);
+    const series = logNormalSeries(rng, 40, []);
+    const zero = { ...series, points: series.points.map((p, i) => (i === 30 ? { ...p, median: 0 } : p)) };
+    expect(detectChangePoints(zero).note).toContain("zero or negative");
+    const first = detectChangePoints({ ...zero, points: zero.points.slice(0, 30) });
+    expect(first.note).toBeUndefined();
+    const appended = detectIncremental(first, zero.points.slice(30));
+    expect(appended).toEqual(detectChangePoints(zero));
+  });
+
   it("is deterministic", () => {
     const series = profileSeries(xoroshiro128plus(23), profile.benchmarks[1]!, 300, [{ index: 150, factor: 1.1 }]);
     expect(detectChangePoints(series)).toEqual(detectChangePoints(series));
