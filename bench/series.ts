@@ -87,8 +87,3 @@ export function profileSeries(
     points,
   };
 }
-
-/** Whether the profile benchmark jumps between two levels (the measured bimodal ones). */
-export function isBimodal(shape: ProfileBenchmark, findModes: (v: number[]) => unknown): boolean {
-  return findModes(shape.relative_run_medians) !== undefined;
-}
