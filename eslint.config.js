@@ -14,6 +14,7 @@ export default tseslint.config(
       "scratch/",
       ".venv/",
       ".venv-seed/",
+      ".venv-otava/",
       ".tools/",
     ],
   },
