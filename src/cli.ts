@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { compare, parseCompareOptions } from "./commands/compare.js";
 import { comparePr, parseComparePrOptions } from "./commands/compare-pr.js";
 import { exportResults, parseExportOptions } from "./commands/export.js";
@@ -13,6 +14,8 @@ import {
   parseMigrateOptions,
 } from "./commands/migrate.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
+import { parseReportOptions, report } from "./commands/report.js";
+import { historyTextReport, newRegressions } from "./report/history-report.js";
 import { failedBenchmarksError, parseRunPythonOptions, runPython } from "./commands/run-python.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "./commands/run-pipeline.js";
 import { failedRunsError, parseRunCommandOptions, runCommand } from "./commands/run-command.js";
@@ -146,6 +149,57 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .action(async (flags: Record<string, unknown>) => {
       const rows = await exportResults(parseExportOptions(flags), deps);
       io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
+    });
+
+  program
+    .command("report")
+    .description(
+      "Change points of main's history: report.json, a markdown summary of new regressions, a static dashboard, optionally one GitHub issue per regression (token: $GITHUB_TOKEN)",
+    )
+    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
+    .option("--ref <ref>", "branch (main = refs/heads/main) or full ref whose history is reported", "refs/heads/main")
+    .option("--output-dir <dir>", "where report.json, summary.md and dashboard/ are written", "lance-bench-report")
+    .option("--recent <n>", "a change point is new when its first bad commit is among the n newest commits", "10")
+    .option("--no-dashboard", "write no dashboard")
+    .option("--repository <owner/name>", "for compare links, and where regression issues go")
+    .option("--server-url <url>", "GitHub's web root for links", "https://github.com")
+    .option("--dashboard-url <url>", "where the dashboard is published, linked from issues")
+    .option("--issues", "open or update one GitHub issue per new regression commit range")
+    .option("--issue-label <label...>", "labels of the regression issues (the first finds them again)")
+    .option("--close-restored", "close an open regression issue when a later change brings the level back")
+    .option("--fail-on-regression", "exit 1 when there is a new regression")
+    .option("--json", "print the report as JSON")
+    .action(async (flags: Record<string, unknown>) => {
+      const { json, issueLabel, ...rest } = flags;
+      const summary = await report(
+        parseReportOptions({
+          ...rest,
+          ...(issueLabel === undefined ? {} : { issueLabels: issueLabel }),
+          token: io.env.GITHUB_TOKEN ?? "",
+        }),
+        deps,
+      );
+      const filed = summary.issues;
+      const issueLines = filed
+        ? [
+            `issues: ${filed.created.length} created, ${filed.updated.length} updated, ${filed.unchanged.length} unchanged, ${filed.closed.length} closed`,
+            ...filed.failed.map((f) => `could not file ${f.range}: ${f.error}`),
+          ]
+        : [];
+      io.stdout(
+        json
+          ? `${JSON.stringify(summary, null, 2)}\n`
+          : [
+              historyTextReport(summary.report),
+              "",
+              `report: ${summary.reportFile}`,
+              ...(summary.dashboard ? [`dashboard: ${path.join(summary.dashboard.dir, "index.html")}`] : []),
+              ...issueLines,
+              "",
+            ].join("\n"),
+      );
+      if (filed && filed.failed.length > 0) setExitCode(EXIT_ERROR);
+      else if (flags.failOnRegression === true && newRegressions(summary.report).length > 0) setExitCode(1);
     });
 
   program

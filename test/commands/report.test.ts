@@ -1,0 +1,153 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePublishOptions, publish } from "../../src/commands/publish.js";
+import { parseReportOptions, report } from "../../src/commands/report.js";
+import { createGitHubClient } from "../../src/github/client.js";
+import { cleanEnv, runCliAsync, tempDir } from "../helpers.js";
+import { startGitHubServer, type GitHubServer } from "../github-server.js";
+import { installIssues } from "../support/issues-world.js";
+
+/**
+ * `report` end to end on a real LanceDB folder: 30 commits of main published through the
+ * suite's own publish path, one benchmark 30% slower from commit 24 on, one flat; the report
+ * finds that change point (and no other), lists it as a new regression, writes report.json,
+ * the summary and the dashboard, and files one issue on the OpenAPI-checked GitHub.
+ */
+const COMMITS = 30;
+const STEP_AT = 23; // 0-based: commits 24..30 are slower
+const sha = (i: number) => (i + 1).toString(16).padStart(40, "a");
+const env = { ...cleanEnv() };
+
+/** A cargo-criterion message of one benchmark: 20 samples around `ns`, a little noise. */
+function criterionLine(id: string, ns: number, seed: number): string {
+  let x = seed;
+  const noise = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return (x / 2 ** 31 - 0.5) * 0.02;
+  };
+  const iteration_count = Array.from({ length: 20 }, (_, i) => (i + 1) * 10);
+  const measured_values = iteration_count.map((n) => n * ns * (1 + noise()));
+  return JSON.stringify({
+    reason: "benchmark-complete",
+    id,
+    iteration_count,
+    measured_values,
+    unit: "ns",
+    throughput: [],
+  });
+}
+
+async function mainHistory(db: string): Promise<void> {
+  const dir = tempDir();
+  for (let i = 0; i < COMMITS; i++) {
+    const file = path.join(dir, `run-${i}.jsonl`);
+    // run-to-run noise of a few percent, as on this machine; the step on top
+    const wobble = 1 + 0.03 * Math.sin(i * 1.7);
+    writeFileSync(
+      file,
+      [
+        criterionLine("scan/1m", 1000 * wobble * (i >= STEP_AT ? 1.3 : 1), i + 1),
+        criterionLine("flat/1k", 50 * wobble, i + 7),
+      ].join("\n"),
+    );
+    await publish(
+      parsePublishOptions({
+        files: [file],
+        db,
+        sha: sha(i),
+        dutVersion: `1.0.0+${sha(i).slice(0, 7)}`,
+        dutTimestamp: String(1_700_000_000 + i * 3600),
+        dutName: "demo",
+        testbedName: "bench-box",
+        ref: "main",
+      }),
+      { env },
+    );
+  }
+}
+
+describe("report on a real LanceDB store", () => {
+  let server: GitHubServer;
+  const db = path.join(tempDir(), "db");
+  beforeAll(async () => {
+    server = await startGitHubServer();
+    await mainHistory(db);
+  }, 180_000);
+  afterAll(() => server?.close());
+
+  it("finds the planted step as a new regression, writes report.json, the summary and the dashboard", async () => {
+    const out = tempDir();
+    const summary = await report(parseReportOptions({ db, outputDir: out, repository: "lancedb/lance", recent: 10 }), {
+      env,
+    });
+    const changes = summary.report.changes;
+    expect(changes.map((c) => c.benchmark)).toEqual(["scan/1m"]);
+    const step = changes[0]!;
+    expect(step).toMatchObject({ verdict: "regression", new: true, metric: "time", testBed: "bench-box" });
+    // the first slower commit, give or take two
+    const firstBad = Array.from({ length: COMMITS }, (_, i) => sha(i)).indexOf(step.firstBadSha);
+    expect(Math.abs(firstBad - STEP_AT)).toBeLessThanOrEqual(2);
+    expect(step.relativeChange).toBeGreaterThan(0.2);
+    expect(step.relativeChange).toBeLessThan(0.4);
+    expect(step.interval[0]).toBeLessThanOrEqual(step.relativeChange);
+    expect(step.interval[1]).toBeGreaterThanOrEqual(step.relativeChange);
+    expect(summary.report).toMatchObject({ series: 2, points: 2 * COMMITS, latestSha: sha(COMMITS - 1) });
+    expect(JSON.parse(readFileSync(path.join(out, "report.json"), "utf8"))).toEqual(summary.report);
+    expect(readFileSync(path.join(out, "summary.md"), "utf8")).toContain(
+      `https://github.com/lancedb/lance/compare/${step.lastGoodSha}...${step.firstBadSha}`,
+    );
+    expect(summary.dashboard?.series).toBe(2);
+    expect(existsSync(path.join(out, "dashboard", "index.html"))).toBe(true);
+    expect(summary.issues).toBeUndefined();
+  }, 60_000);
+
+  it("files one issue for the new regression, and none again on a re-run", async () => {
+    const world = installIssues(server, "lancedb/lance", []);
+    const client = createGitHubClient({
+      token: "ghs_FAKEreportTOKEN",
+      baseUrl: server.url,
+      retries: 1,
+      retryBaseMs: 1,
+    });
+    const run = () =>
+      report(
+        parseReportOptions({ db, outputDir: tempDir(), repository: "lancedb/lance", issues: true, dashboard: false }),
+        {
+          env,
+          client,
+        },
+      );
+    const first = await run();
+    expect(first.issues?.created).toHaveLength(1);
+    expect(world.issues).toHaveLength(1);
+    expect(world.issues[0]!.title).toMatch(/^Regression: scan\/1m \+\d+\.\d% \(/);
+    expect(world.issues[0]!.labels).toEqual(["performance-regression"]);
+    const second = await run();
+    expect(second.issues?.created).toHaveLength(0);
+    expect(second.issues?.unchanged).toHaveLength(1);
+    expect(world.issues).toHaveLength(1);
+    expect(server.violations).toEqual([]);
+  }, 120_000);
+
+  it("says there is no history yet, exit 0, for a store without main's history", async () => {
+    const empty = path.join(tempDir(), "db");
+    await publish(
+      parsePublishOptions({
+        files: [path.join(tempDir(), "x")].map((f) => (writeFileSync(f, criterionLine("pr/only", 10, 1)), f)),
+        db: empty,
+        sha: sha(99),
+        dutVersion: "1.0.0",
+        dutTimestamp: "1700000000",
+        dutName: "demo",
+        prNumber: 7,
+      }),
+      { env },
+    );
+    const out = tempDir();
+    const cli = await runCliAsync(["report", "--db", empty, "--output-dir", out, "--no-dashboard"]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain("no refs/heads/main history yet: nothing to report");
+    expect(JSON.parse(readFileSync(path.join(out, "report.json"), "utf8"))).toMatchObject({ series: 0, changes: [] });
+  }, 60_000);
+});
