@@ -215,7 +215,6 @@ console.log(
     `\n- Otava: otava.analysis.compute_change_points(values, window_len=50, max_pvalue=0.001, min_magnitude=0)` +
     `\n- whole bench: ${fixed((Date.now() - started) / 1000, 0)} s`,
 );
-if (failures.length > 0) {
-  console.log(`\nMISSED:\n- ${failures.join("\n- ")}`);
-  process.exitCode = 1;
-} else console.log("\nevery target met");
+// printed, like every bench here: a target missed on a shared machine must not fail CI
+if (failures.length > 0) console.log(`\nMISSED:\n- ${failures.join("\n- ")}`);
+else console.log("\nevery target met");
