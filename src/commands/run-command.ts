@@ -352,7 +352,7 @@ function markProbes(recorded: Recorded[], result: SearchResult): void {
 
 /** Why a run that did not exit 0 failed (or was skipped), in one line plus stderr's tail. */
 function exitReason(ran: SpawnResult, limit: string): string {
-  if (ran.timedOut) return `killed at its time limit (${limit}) after ${(ran.durationMs / 1000).toFixed(1)} s`;
+  if (ran.timedOut) return `killed at its ${limit} after ${(ran.durationMs / 1000).toFixed(1)} s`;
   const last = tail(ran.stderr, 5);
   return `exited with code ${ran.code}${last ? `: ${last}` : ""}`;
 }
@@ -482,8 +482,8 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       const probeLimitMs = searching && options.probeTimeoutSeconds ? options.probeTimeoutSeconds * 1000 : Infinity;
       const limit =
         probeLimitMs < budgetLeft
-          ? `probe-timeout-seconds ${options.probeTimeoutSeconds}`
-          : `budget-minutes ${options.budgetMinutes}`;
+          ? `probe timeout (probe-timeout-seconds ${options.probeTimeoutSeconds})`
+          : `time budget (budget-minutes ${options.budgetMinutes})`;
       const ran = await spawnCaptured(argv[0]!, argv.slice(1), {
         cwd: workdir,
         env,

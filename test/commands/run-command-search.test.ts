@@ -173,7 +173,7 @@ describe("a search's probe timeout", () => {
     });
     expect(summary.runs.map((r) => r.status)).toEqual(["ok", "failed"]);
     const killed = summary.runs[1]!;
-    expect(killed.reason).toMatch(/^killed at its time limit \(probe-timeout-seconds 2\) after 2\.\d s/);
+    expect(killed.reason).toMatch(/^killed at its probe timeout \(probe-timeout-seconds 2\) after 2\.\d s/);
     expect(killed.wallSeconds).toBeLessThan(10);
     const outcome = summary.search!.outcome;
     expect(outcome.kind).toBe("optimum");
