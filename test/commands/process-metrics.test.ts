@@ -7,6 +7,7 @@ import {
   pytestProcessName,
 } from "../../src/commands/process-metrics.js";
 import { toResults, type ResultsContext } from "../../src/commands/results-context.js";
+import { formatMeasurement } from "../../src/report/format.js";
 import { runPythonTextReport, runRustMarkdownReport, runRustTextReport } from "../../src/report/run-summary.js";
 
 const MIB = 1024 * 1024;
@@ -175,5 +176,15 @@ describe("the run reports' process section", () => {
       processes: [{ benchmark: "pytest", repetition: 1, wallSeconds: 1.5, peakRssBytes: 40 * MIB }],
     };
     expect(runPythonTextReport(python)).toMatch(/pytest\s+1\s+1\.500 s\s+–\s+40\.0 MiB/);
+  });
+});
+
+describe("memory in reports", () => {
+  it("is scaled to binary units, as ps and top show it", () => {
+    expect(formatMeasurement(44_337_152, "bytes")).toBe("42.28 MiB");
+    expect(formatMeasurement(3 * 1024 ** 3, "bytes")).toBe("3.000 GiB");
+    expect(formatMeasurement(512, "bytes")).toBe("512.0 B");
+    expect(formatMeasurement(1234.5, "nanoseconds")).toBe("1.234 µs");
+    expect(formatMeasurement(2.5, "seconds")).toBe("2.500 seconds");
   });
 });
