@@ -8,6 +8,7 @@ import {
   InputError,
   LanceBenchError,
   parseOptions,
+  PROCESS_METRICS,
   type Direction,
   type Measurement,
   type Result,
@@ -22,6 +23,7 @@ import type { ProfileOutcome } from "../run/profile.js";
 import { runStep, StepFailure } from "../run/python.js";
 import { StageProfiler } from "../run/stage-profile.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
+import { processMeasurements, processUsage } from "./process-metrics.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveDut, resolveResultsContext, toFailedResults, toResults, type RunRole } from "./results-context.js";
 import {
@@ -288,12 +290,6 @@ export interface RunCommandSummary {
   profile?: ProfileOutcome;
 }
 
-const PROCESS_METRICS = {
-  wall_time: { units: "seconds", direction: "lower_is_better" },
-  cpu_time: { units: "seconds", direction: "lower_is_better" },
-  peak_rss: { units: "bytes", direction: "lower_is_better" },
-} as const satisfies Record<string, { units: string; direction: Direction }>;
-
 /** Where a run ran: its parameters (over `--param`) and its argv; in a search, the probe's own parameters. */
 interface RunAt {
   params: Record<string, string | number>;
@@ -497,13 +493,9 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       stages.end();
       await profiler?.afterRun(false);
       const recordStart = performance.now();
-      const base = {
-        repetition,
-        exitCode: ran.code,
-        wallSeconds: ran.durationMs / 1000,
-        ...(ran.usage?.cpuSeconds === undefined ? {} : { cpuSeconds: ran.usage.cpuSeconds }),
-        ...(ran.usage?.peakRssBytes === undefined ? {} : { peakRssBytes: ran.usage.peakRssBytes }),
-      };
+      const usage = processUsage(ran, options.sampleIntervalMs);
+      const { rssSamples: _samples, intervalMs: _interval, ...used } = usage;
+      const base = { repetition, exitCode: ran.code, ...used };
       const finish = (status: Status, reason: string | undefined, measurements: Measurement[]): Recorded => {
         if (status !== "ok") log(`${label}: ${status}: ${reason}`);
         return {
@@ -534,52 +526,13 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
         return finish("failed", error.message, []);
       }
       const origin = label;
-      const measurements: Measurement[] = [
-        measurementOf(
-          benchmarkName,
-          "wall_time",
-          [base.wallSeconds],
-          PROCESS_METRICS.wall_time.units,
-          "lower_is_better",
-          "command",
-          origin,
-          {},
-          at,
-        ),
-      ];
-      if (base.cpuSeconds !== undefined) {
-        measurements.push(
-          measurementOf(
-            benchmarkName,
-            "cpu_time",
-            [base.cpuSeconds],
-            "seconds",
-            "lower_is_better",
-            "command",
-            origin,
-            {},
-            at,
-          ),
-        );
-      }
-      if (base.peakRssBytes !== undefined) {
-        measurements.push(
-          measurementOf(
-            benchmarkName,
-            "peak_rss",
-            [base.peakRssBytes],
-            "bytes",
-            "lower_is_better",
-            "command",
-            origin,
-            {
-              rss_samples: ran.usage?.samples,
-              rss_interval_ms: options.sampleIntervalMs,
-            },
-            at,
-          ),
-        );
-      }
+      const identity = identityOf(at.params);
+      const measurements: Measurement[] = processMeasurements(benchmarkName, usage, {
+        origin,
+        metadata: { command: at.argv },
+        params: Object.keys(at.params).length ? at.params : null,
+        ...(identity === undefined ? {} : { identity }),
+      });
       for (const [stage, durations] of stages.durations) {
         measurements.push(
           measurementOf(

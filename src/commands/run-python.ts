@@ -30,6 +30,14 @@ import {
 import { tail } from "../run/spawn.js";
 import { profilePythonBenchmark, type ProfileOutcome } from "../run/profile.js";
 import { hashSources } from "../run/source-hash.js";
+import {
+  PROCESS_SAMPLE_INTERVAL_MS,
+  processMeasurements,
+  processRun,
+  processUsage,
+  pytestProcessName,
+  type ProcessRun,
+} from "./process-metrics.js";
 import type { PublishSummary } from "./publish.js";
 import {
   resolveDut,
@@ -136,10 +144,17 @@ export interface RunPythonSummary {
   datasetKey?: string;
   /** Where the datasets were (restored or generated). */
   datasetDir?: string;
-  /** Results measured (status ok): one per benchmark and run of the head. */
+  /** Benchmark results measured (status ok): one per benchmark and run of the head (the process measurements besides). */
   results: number;
   /** Benchmarks measured (status ok), whatever the number of runs. */
   benchmarks: number;
+  /**
+   * Each run's pytest process tree (head and base): wall time, CPU time and peak RSS, stored
+   * under `processBenchmark` (three more results per run, in the same results files).
+   */
+  processes: ProcessRun[];
+  /** The benchmark the runs' process measurements are stored under: `pytest` (`pytest/<workdir>`). */
+  processBenchmark: string;
   /** Benchmarks whose tests failed, recorded with status `failed` (only with allow-failures). */
   failed?: { name: string; reason: string; role?: "base" | "head"; repetition?: number }[];
   resultsFile?: string;
@@ -443,6 +458,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           : undefined;
       try {
         const args = [...options.pytestArgs, ...(options.markers ? ["-m", options.markers] : [])];
+        const processBenchmark = pytestProcessName(options.workdir);
         const preload = storePreloader(options.mode, options.publish);
         preload();
         const contexts = new Map<"head" | "base", Promise<ResultsContext>>();
@@ -453,6 +469,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             cwd: side.workdir,
             env: side.venv.env.with({ ...datagenVars, ...datasetVars }),
             timeoutMs: remaining(),
+            measureTree: { intervalMs: PROCESS_SAMPLE_INTERVAL_MS },
           });
           const failures = checkPytestRun(pytestRun, options.allowFailures, datasetProblem());
           const failedIds = new Set(failures.map((f) => f.nodeId));
@@ -498,23 +515,35 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             log(`${f.kind} ${f.nodeId}: recorded as failed (${f.message.split("\n")[0]})`);
             failed.push({ name: f.nodeId, reason: f.message, ...(run ?? {}) });
           }
+          // pytest's own process tree, whichever of its tests failed: it ran, and this is what it used
+          const usage = processUsage(pytestRun, PROCESS_SAMPLE_INTERVAL_MS);
+          const processMeasured = processMeasurements(processBenchmark, usage, {
+            origin: `pytest${role === "base" ? " (base)" : ""}`,
+            metadata: { pytest_args: args },
+          });
+          processes.push(processRun(processBenchmark, usage, run));
           return {
             measurements: found,
             results: [...toResults(found, await context, run), ...failedRows],
+            processResults: toResults(processMeasured, await context, run),
           };
         };
         const failed: NonNullable<RunPythonSummary["failed"]> = [];
+        const processes: ProcessRun[] = [];
         const results: Result[] = [];
         const baseResults: Result[] = [];
+        /** The process measurements, which the benchmark counts leave out. */
+        const processResults: Result[] = [];
         let measurements: Measurement[] = [];
         for (let r = 1; r <= plan.repetitions; r++) {
           for (const role of base ? abOrder(r) : (["head"] as const)) {
             if (base) log(`repetition ${r} of ${plan.repetitions}, ${role}`);
             else if (plan.repetitions > 1) log(`run ${r} of ${plan.repetitions}`);
             const run = await runOnce(role === "head" ? head : base!, role, runRole(plan, r, role));
-            if (role === "base") baseResults.push(...run.results);
+            processResults.push(...run.processResults);
+            if (role === "base") baseResults.push(...run.results, ...run.processResults);
             else {
-              results.push(...run.results);
+              results.push(...run.results, ...run.processResults);
               if (r === 1) measurements = run.measurements;
             }
           }
@@ -551,7 +580,8 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
             });
           }
         }
-        const measured = results.filter((r) => r.status === "ok");
+        const isProcess = new Set(processResults);
+        const measured = results.filter((r) => r.status === "ok" && !isProcess.has(r));
         const published = await publishIfMain(
           options.mode,
           options.publish,
@@ -568,13 +598,15 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           ...(datagen ? { datasetDir } : {}),
           results: measured.length,
           benchmarks: new Set(measured.map((r) => r.benchmark_name)).size,
+          processes,
+          processBenchmark,
           ...(failed.length ? { failed } : {}),
           resultsFile,
           ...(base || plan.repetitions > 1 ? { repetitions: plan.repetitions } : {}),
           ...(base
             ? {
                 baseSha: base.tree.sha,
-                baseResults: baseResults.filter((r) => r.status === "ok").length,
+                baseResults: baseResults.filter((r) => r.status === "ok" && !isProcess.has(r)).length,
                 baseResultsFile,
               }
             : {}),

@@ -17,17 +17,27 @@ import { linesOf } from "../parse/stream.js";
 import { safeFileName } from "../context/paths.js";
 
 import {
+  buildCargoBench,
   CargoFailure,
   ensureToolchain,
   fileHash,
   hasCargoCriterion,
   resolveCrates,
   runCargoBench,
+  cargoBenchArgs,
   type BenchCrate,
 } from "../run/cargo.js";
 import { cacheKeys, copyFolder } from "../run/build-cache.js";
 import { cacheStatus } from "../report/run-summary.js";
 import { profileRustBenchmark, type ProfileOutcome } from "../run/profile.js";
+import {
+  cargoProcessName,
+  PROCESS_SAMPLE_INTERVAL_MS,
+  processMeasurements,
+  processRun,
+  processUsage,
+  type ProcessRun,
+} from "./process-metrics.js";
 import type { PublishSummary } from "./publish.js";
 import { resolveDut, resolveResultsContext, toResults, type ResultsContext, type RunRole } from "./results-context.js";
 import { prepareCheckout, type Checkout } from "../run/checkout.js";
@@ -67,8 +77,15 @@ export interface CrateOutcome {
   path: string;
   status: "ok" | "failed";
   error?: string;
-  /** Results of the head: one per benchmark and run. */
+  /** Benchmark results of the head: one per benchmark and run (the process measurements besides). */
   results: number;
+  /**
+   * Each run's `cargo bench` process tree (head and base): wall time, CPU time and peak RSS,
+   * stored under `processBenchmark` (three more results per run, in the same results files).
+   */
+  processes: ProcessRun[];
+  /** The benchmark the runs' process measurements are stored under: `cargo-bench/<crate>`. */
+  processBenchmark: string;
   resultsFile?: string;
   /** Same-runner A/B: the base commit's results, every repetition. */
   baseResultsFile?: string;
@@ -79,7 +96,7 @@ export interface CrateOutcome {
   cache: { head: SideCache; base?: SideCache };
   runner: "cargo-criterion" | "cargo-bench";
   durationMs: number;
-  /** Crates compiled in this run (few when the build cache was warm). */
+  /** Crates compiled in this run (few when the build cache was warm), before the measured runs. */
   compiled: string[];
   /** Same-runner A/B: the crates compiled for the base commit. */
   baseCompiled?: string[];
@@ -192,19 +209,10 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         allResults.push(...outcome.results);
       }
 
-      /** One run of one crate at one commit: cargo bench, then its measurements as results. */
-      async function runOnce(
-        crate: BenchCrate,
-        side: "head" | "base",
-        targetDir: string,
-        run: RunRole | undefined,
-      ): Promise<{ results: Result[]; compiled: string[]; measurements: Measurement[] }> {
-        const tree = side === "head" ? checkout : baseCheckout!;
-        const slug = crateSlug(crate.path);
-        // a fresh Criterion folder per run: Criterion would otherwise compare with (and move) the last one
-        const criterionHome = path.join(workDir, `criterion-${side}-${slug}-${run?.repetition ?? 1}`);
-        const output = await runCargoBench({
-          crateDir: path.join(tree.dir, crate.path),
+      /** What `cargo bench` is asked for one crate at one side's commit (to build, or to run). */
+      function cargoRequest(crate: BenchCrate, side: "head" | "base", targetDir: string, criterionHome: string) {
+        return {
+          crateDir: path.join((side === "head" ? checkout : baseCheckout!).dir, crate.path),
           runner,
           benches: options.benches,
           filter: options.filter,
@@ -213,7 +221,31 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           env: childEnv.with({ CARGO_TARGET_DIR: targetDir, CRITERION_HOME: criterionHome, CARGO_TERM_COLOR: "never" }),
           timeoutMs: options.budgetMinutes * 60_000,
           onStart: preloadStore,
-        });
+        };
+      }
+
+      /**
+       * One run of one crate at one commit: cargo bench (its process tree measured; the build
+       * is done already), then its measurements, and the process's, as results.
+       */
+      async function runOnce(
+        crate: BenchCrate,
+        side: "head" | "base",
+        targetDir: string,
+        run: RunRole | undefined,
+      ): Promise<{
+        results: Result[];
+        processResults: Result[];
+        compiled: string[];
+        measurements: Measurement[];
+        process: ProcessRun;
+      }> {
+        const tree = side === "head" ? checkout : baseCheckout!;
+        const slug = crateSlug(crate.path);
+        // a fresh Criterion folder per run: Criterion would otherwise compare with (and move) the last one
+        const criterionHome = path.join(workDir, `criterion-${side}-${slug}-${run?.repetition ?? 1}`);
+        const request = cargoRequest(crate, side, targetDir, criterionHome);
+        const output = await runCargoBench({ ...request, measureTree: { intervalMs: PROCESS_SAMPLE_INTERVAL_MS } });
         const label = side === "head" ? crate.path : `${crate.path} (base)`;
         const measurements: Measurement[] = await collectMeasurements(runner, output.stdout, criterionHome, label);
         if (measurements.length === 0) {
@@ -236,8 +268,19 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           );
           contexts.set(contextKey, context);
         }
-        const results = toResults(measurements, await context, run);
-        return { results, compiled: output.compiled, measurements };
+        const processName = cargoProcessName(runner, crate.name);
+        const usage = processUsage(output, PROCESS_SAMPLE_INTERVAL_MS);
+        const processMeasured = processMeasurements(processName, usage, {
+          origin: `${label}: ${runner}`,
+          metadata: { command: ["cargo", ...cargoBenchArgs(request)] },
+        });
+        return {
+          results: toResults(measurements, await context, run),
+          processResults: toResults(processMeasured, await context, run),
+          compiled: output.compiled,
+          measurements,
+          process: processRun(processName, usage, run),
+        };
       }
 
       /** Fills one side's target folder from the cache: its own entry, else the nearest one. */
@@ -290,15 +333,32 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
           crate: crate.name,
           path: crate.path,
           runner,
+          processBenchmark: cargoProcessName(runner, crate.name),
           ...(headCache.from !== undefined ? { cacheHit: headCache.from } : {}),
           cache: cacheReport,
         };
         let compiled: string[] = [];
         let baseCompiled: string[] | undefined;
+        const processes: ProcessRun[] = [];
         try {
+          // Built before any measured run (cargo bench would build inside the first one, whose
+          // wall time, CPU time and peak RSS would then be rustc's as much as the benchmarks').
+          const noCriterionHome = path.join(workDir, `criterion-build-${slug}`);
+          log(`${crate.path}: building the benchmarks (${runner.replace("-", " ")} --no-run)`);
+          compiled = await buildCargoBench(cargoRequest(crate, "head", targetDir, noCriterionHome));
+          if (baseCheckout) {
+            log(`${crate.path}: building the base commit's benchmarks`);
+            baseCompiled = await buildCargoBench(cargoRequest(crate, "base", baseTargetDir, noCriterionHome));
+          }
           const headResults: Result[] = [];
           const baseResults: Result[] = [];
+          let headBenchmarkResults = 0;
+          let baseBenchmarkResults = 0;
           let measured: Measurement[] = [];
+          /** What a measured run compiled after all (nothing, normally), added to its side's list. */
+          const alsoCompiled = (before: readonly string[] | undefined, now: readonly string[]) => [
+            ...new Set([...(before ?? []), ...now]),
+          ];
           for (let r = 1; r <= plan.repetitions; r++) {
             const order = baseCheckout ? abOrder(r) : (["head"] as const);
             for (const side of order) {
@@ -310,13 +370,16 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
                 side === "head" ? targetDir : baseTargetDir,
                 runRole(plan, r, side),
               );
+              processes.push(run.process);
               if (side === "head") {
-                headResults.push(...run.results);
-                if (compiled.length === 0) compiled = run.compiled;
+                headResults.push(...run.results, ...run.processResults);
+                headBenchmarkResults += run.results.length;
+                compiled = alsoCompiled(compiled, run.compiled);
                 if (r === 1) measured = run.measurements;
               } else {
-                baseResults.push(...run.results);
-                baseCompiled ??= run.compiled;
+                baseResults.push(...run.results, ...run.processResults);
+                baseBenchmarkResults += run.results.length;
+                baseCompiled = alsoCompiled(baseCompiled, run.compiled);
               }
             }
           }
@@ -353,9 +416,10 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
             summary: {
               ...summaryBase,
               status: "ok",
-              results: headResults.length,
+              results: headBenchmarkResults,
+              processes,
               resultsFile,
-              ...(baseResultsFile ? { baseResultsFile, baseResults: baseResults.length } : {}),
+              ...(baseResultsFile ? { baseResultsFile, baseResults: baseBenchmarkResults } : {}),
               durationMs: Date.now() - started,
               compiled,
               ...(baseCompiled ? { baseCompiled } : {}),
@@ -370,6 +434,8 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
               status: "failed",
               error: error.message,
               results: 0,
+              // (nothing of a failed crate is stored, its runs' processes neither)
+              processes: [],
               durationMs: Date.now() - started,
               compiled,
             },

@@ -11,10 +11,19 @@ function significant(value: number): string {
   return value >= 100 ? value.toFixed(1) : value >= 10 ? value.toFixed(2) : value.toFixed(3);
 }
 
-/** `[number, unit]`, e.g. 1234.5 nanoseconds → ["1.234", "µs"]. */
+/** Binary steps for memory (peak RSS): what `ps` and `top` show. */
+const BYTE_STEPS: ReadonlyArray<[number, string]> = [
+  [1024 ** 3, "GiB"],
+  [1024 ** 2, "MiB"],
+  [1024, "KiB"],
+  [1, "B"],
+];
+
+/** `[number, unit]`, e.g. 1234.5 nanoseconds → ["1.234", "µs"], 44337152 bytes → ["42.28", "MiB"]. */
 export function scaleMeasurement(value: number, units: string): [string, string] {
-  if (units === "nanoseconds") {
-    const [scale, unit] = TIME_STEPS.find(([s]) => Math.abs(value) >= s) ?? [1, "ns"];
+  const steps = units === "nanoseconds" ? TIME_STEPS : units === "bytes" ? BYTE_STEPS : undefined;
+  if (steps) {
+    const [scale, unit] = steps.find(([s]) => Math.abs(value) >= s) ?? steps.at(-1)!;
     return [significant(value / scale), unit];
   }
   return [significant(value), units];

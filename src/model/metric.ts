@@ -11,7 +11,8 @@ export const SourceFormat = z.enum([
   "bencher",
   "pytest",
   "rapidbyte",
-  // run-command: what the suite measured of the process tree (wall, CPU, peak RSS, stage signals)
+  // what the suite measured of a benchmark's process tree: every run command's wall, CPU and
+  // peak RSS (PROCESS_METRICS), and run-command's stage signals
   "command",
   // run-command: the formats a command's output is read in
   "redis-benchmark-csv",
@@ -20,6 +21,17 @@ export const SourceFormat = z.enum([
   "metrics-json",
 ]);
 export type SourceFormat = z.infer<typeof SourceFormat>;
+
+/**
+ * What every run command measures of each run's benchmark process tree (process-metrics.ts):
+ * stored names, units and directions, a data contract.
+ */
+export const PROCESS_METRICS = {
+  wall_time: { units: "seconds", direction: "lower_is_better" },
+  cpu_time: { units: "seconds", direction: "lower_is_better" },
+  peak_rss: { units: "bytes", direction: "lower_is_better" },
+} as const satisfies Record<string, { units: string; direction: Direction }>;
+export type ProcessMetric = keyof typeof PROCESS_METRICS;
 
 /** The formats of result files (`publish --format`); the others are read from a command's output by run-command. */
 export const FILE_FORMATS = ["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"] as const;

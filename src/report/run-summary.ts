@@ -1,3 +1,4 @@
+import { PROCESS_METRICS } from "../model/index.js";
 import { markdownTable, scaleMeasurement, textTable } from "./format.js";
 import { publishMarkdownTable, publishTextTable, type PublishedBenchmark } from "./publish-summary.js";
 
@@ -19,6 +20,8 @@ export interface RunReport {
     cache?: CacheReport;
     runner: string;
     durationMs: number;
+    /** Each run's `cargo bench` process tree. */
+    processes?: ProcessRunReport[];
   }[];
   published?: { rowsWritten: number; rowsAlreadyStored: number; db: string; benchmarks: PublishedBenchmark[] };
   profile?: ProfileReport;
@@ -87,6 +90,65 @@ function cacheLines(report: RunReport): string[] {
   });
 }
 
+/** One run of a benchmark's process tree, as the run commands report it (structural). */
+export interface ProcessRunReport {
+  benchmark: string;
+  repetition: number;
+  role?: "base" | "head" | undefined;
+  wallSeconds: number;
+  cpuSeconds?: number | undefined;
+  peakRssBytes?: number | undefined;
+}
+
+const PROCESS_HEADER = ["process", "runs", "wall", "cpu", "peak rss"];
+
+const medianOf = (values: readonly number[]): number | undefined => {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * The benchmark processes of a run, one row per process (and side of an A/B), each the median
+ * over its runs: a few lines however many runs there were, apart from the benchmarks' own table.
+ */
+function processRows(runs: readonly ProcessRunReport[]): string[][] {
+  const groups = new Map<string, ProcessRunReport[]>();
+  for (const run of runs) {
+    const label = run.role === undefined ? run.benchmark : `${run.benchmark} (${run.role})`;
+    groups.set(label, [...(groups.get(label) ?? []), run]);
+  }
+  const defined = (values: (number | undefined)[]) => values.filter((v): v is number => v !== undefined);
+  return [...groups].map(([label, group]) => [
+    label,
+    String(group.length),
+    secs(medianOf(group.map((r) => r.wallSeconds))),
+    secs(medianOf(defined(group.map((r) => r.cpuSeconds)))),
+    mib(medianOf(defined(group.map((r) => r.peakRssBytes)))),
+  ]);
+}
+
+const PROCESS_TITLE = "benchmark processes, whole process tree (median over runs):";
+
+function processText(runs: readonly ProcessRunReport[]): string[] {
+  return runs.length ? [`${PROCESS_TITLE}\n${textTable(PROCESS_HEADER, processRows(runs))}`] : [];
+}
+
+function processMarkdown(runs: readonly ProcessRunReport[]): string[] {
+  return runs.length
+    ? [
+        `Benchmark processes, whole process tree (median over runs):\n\n${markdownTable(PROCESS_HEADER, processRows(runs))}`,
+      ]
+    : [];
+}
+
+/** The published table's rows without the processes' (their own section shows them, with their units). */
+function benchmarkRows(published: readonly PublishedBenchmark[], runs: readonly ProcessRunReport[]) {
+  const processes = new Set(runs.map((r) => r.benchmark));
+  return published.filter((b) => !(processes.has(b.name) && Object.hasOwn(PROCESS_METRICS, b.metric)));
+}
+
 export type ProfileReport = { benchmark: string } & (
   { status: "recorded"; svg: string } | { status: "skipped"; reason: string }
 );
@@ -130,15 +192,18 @@ function failures(report: RunReport): string[] {
   return report.crates.filter((c) => c.status === "failed").map((c) => `${c.path}: ${c.error ?? "failed"}`);
 }
 
+const crateProcesses = (report: RunReport) => report.crates.flatMap((c) => c.processes ?? []);
+
 export function runRustTextReport(report: RunReport): string {
   const parts = [
     [`commit ${report.sha} (${report.toolchain})`, ...runsLine(report)].join("\n"),
     [textTable(HEADER, crateRows(report)), ...cacheLines(report)].join("\n"),
+    ...processText(crateProcesses(report)),
   ];
   for (const failure of failures(report)) parts.push(`FAILED ${failure}`);
   parts.push(...profileLine(report.profile));
   if (report.published) {
-    parts.push(publishTextTable(report.published.benchmarks));
+    parts.push(publishTextTable(benchmarkRows(report.published.benchmarks, crateProcesses(report))));
     parts.push(
       `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`,
     );
@@ -155,10 +220,13 @@ export function runRustMarkdownReport(report: RunReport): string {
     [`Commit \`${report.sha}\`, ${report.toolchain}`, ...runsLine(report)].join("  \n"),
     markdownTable(HEADER, crateRows(report)),
     cacheLines(report).join("  \n"),
+    ...processMarkdown(crateProcesses(report)),
   ].filter(Boolean);
   for (const failure of failures(report))
     parts.push(`**Failed** \`${failure.split("\n")[0]}\`\n\n\`\`\`\n${failure}\n\`\`\``);
-  if (report.published) parts.push(publishMarkdownTable(report.published.benchmarks));
+  if (report.published) {
+    parts.push(publishMarkdownTable(benchmarkRows(report.published.benchmarks, crateProcesses(report))));
+  }
   return parts.join("\n\n");
 }
 
@@ -174,6 +242,8 @@ export interface PythonRunReport {
   repetitions?: number | undefined;
   baseSha?: string | undefined;
   failed?: { name: string; reason: string }[];
+  /** Each run's pytest process tree. */
+  processes?: ProcessRunReport[] | undefined;
   resultsFile?: string;
   durationMs: number;
   published?: RunReport["published"];
@@ -197,9 +267,9 @@ function pythonLines(report: PythonRunReport): string[] {
 }
 
 export function runPythonTextReport(report: PythonRunReport): string {
-  const parts = [pythonLines(report).join("\n")];
+  const parts = [pythonLines(report).join("\n"), ...processText(report.processes ?? [])];
   if (report.published) {
-    parts.push(publishTextTable(report.published.benchmarks));
+    parts.push(publishTextTable(benchmarkRows(report.published.benchmarks, report.processes ?? [])));
     parts.push(
       `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`,
     );
@@ -210,8 +280,10 @@ export function runPythonTextReport(report: PythonRunReport): string {
 }
 
 export function runPythonMarkdownReport(report: PythonRunReport): string {
-  const parts = [pythonLines(report).join("  \n")];
-  if (report.published) parts.push(publishMarkdownTable(report.published.benchmarks));
+  const parts = [pythonLines(report).join("  \n"), ...processMarkdown(report.processes ?? [])];
+  if (report.published) {
+    parts.push(publishMarkdownTable(benchmarkRows(report.published.benchmarks, report.processes ?? [])));
+  }
   return parts.join("\n\n");
 }
 

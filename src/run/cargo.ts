@@ -8,6 +8,7 @@ import { ConfigurationError } from "../model/index.js";
 import { exists } from "./build-cache.js";
 import { spawnCaptured, tail } from "./spawn.js";
 import type { ChildEnv } from "../context/child-env.js";
+import type { ProcessTreeUsage } from "./process-tree.js";
 
 /** A workspace member with at least one `[[bench]]` target. */
 export interface BenchCrate {
@@ -108,6 +109,8 @@ export interface CargoBenchRequest {
   timeoutMs: number;
   onStderr?: (chunk: string) => void;
   onStart?: () => void;
+  /** Sample the process tree's RSS every this many ms and measure its CPU time (`usage`). */
+  measureTree?: { intervalMs: number };
 }
 
 export interface CargoBenchOutput {
@@ -117,6 +120,8 @@ export interface CargoBenchOutput {
   durationMs: number;
   /** Crates cargo compiled in this run ("Compiling NAME vX"): shows what the build cache saved. */
   compiled: string[];
+  /** With `measureTree`: the peak RSS and CPU time of the whole process tree. */
+  usage?: ProcessTreeUsage;
 }
 
 export class CargoFailure extends Error {
@@ -136,27 +141,47 @@ export async function hasCargoCriterion(): Promise<boolean> {
   );
 }
 
-/** The cargo command line for one crate (arguments only; no shell ever sees them). */
-export function cargoBenchArgs(request: Omit<CargoBenchRequest, "env" | "timeoutMs" | "crateDir">): string[] {
+type CargoBenchArgs = Omit<CargoBenchRequest, "env" | "timeoutMs" | "crateDir" | "measureTree">;
+
+/**
+ * The cargo command line for one crate (arguments only; no shell ever sees them). With
+ * `noRun`, the build alone: the same targets, features and arguments, so the run that follows
+ * finds everything built.
+ */
+export function cargoBenchArgs(request: CargoBenchArgs, noRun = false): string[] {
   const args =
     request.runner === "cargo-criterion"
       ? ["criterion", "--message-format=json", "--plotting-backend", "disabled"]
       : ["bench"];
+  if (noRun) args.push("--no-run");
   for (const bench of request.benches) args.push("--bench", bench);
   if (request.features) args.push("--features", request.features);
   args.push(...request.cargoArgs);
-  if (request.filter !== undefined) args.push("--", request.filter);
+  if (request.filter !== undefined && !noRun) args.push("--", request.filter);
   return args;
 }
 
+/**
+ * Builds a crate's benchmarks without running them (`--no-run`), so that the measured runs
+ * after it build nothing: their wall time, CPU time and peak RSS are the benchmarks', not
+ * rustc's. Returns the crates compiled.
+ */
+export async function buildCargoBench(request: Omit<CargoBenchRequest, "measureTree">): Promise<string[]> {
+  return (await cargo(cargoBenchArgs(request, true), request)).compiled;
+}
+
 export async function runCargoBench(request: CargoBenchRequest): Promise<CargoBenchOutput> {
-  const args = cargoBenchArgs(request);
+  return cargo(cargoBenchArgs(request), request);
+}
+
+async function cargo(args: string[], request: CargoBenchRequest): Promise<CargoBenchOutput> {
   const result = await spawnCaptured("cargo", args, {
     cwd: request.crateDir,
     env: request.env,
     timeoutMs: request.timeoutMs,
     onStderr: request.onStderr,
     onStart: request.onStart,
+    ...(request.measureTree ? { measureTree: request.measureTree } : {}),
   });
   if (result.timedOut) {
     throw new CargoFailure(
@@ -168,5 +193,11 @@ export async function runCargoBench(request: CargoBenchRequest): Promise<CargoBe
     throw new CargoFailure(`cargo ${args.join(" ")} failed (exit ${result.code}):\n${tail(result.stderr)}`, false);
   }
   const compiled = [...result.stderr.matchAll(/^\s*Compiling (\S+) v/gm)].map((m) => m[1]!);
-  return { stdout: result.stdout, stderr: result.stderr, durationMs: result.durationMs, compiled };
+  return {
+    stdout: result.stdout,
+    stderr: result.stderr,
+    durationMs: result.durationMs,
+    compiled,
+    ...(result.usage ? { usage: result.usage } : {}),
+  };
 }

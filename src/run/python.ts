@@ -2,6 +2,7 @@ import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigurationError } from "../model/index.js";
 import type { ChildEnv } from "../context/child-env.js";
+import type { ProcessTreeUsage } from "./process-tree.js";
 import { spawnCaptured, tail } from "./spawn.js";
 
 export interface PythonEnvironment {
@@ -113,6 +114,10 @@ export interface PytestRun {
   output: string;
   /** pytest's JUnit XML report, where it wrote one: the failed tests' whole messages. */
   junitXml: string | undefined;
+  /** The run's wall time (start to exit). */
+  durationMs: number;
+  /** With `measureTree`: the peak RSS and CPU time of pytest's whole process tree. */
+  usage?: ProcessTreeUsage;
 }
 
 /**
@@ -124,7 +129,7 @@ export async function runPytestBenchmarks(
   venv: PythonEnvironment,
   args: readonly string[],
   jsonFile: string,
-  options: { cwd: string; env: ChildEnv; timeoutMs: number },
+  options: { cwd: string; env: ChildEnv; timeoutMs: number; measureTree?: { intervalMs: number } },
 ): Promise<PytestRun> {
   const junitFile = `${jsonFile.replace(/\.json$/, "")}.junit.xml`;
   const result = await spawnCaptured(
@@ -154,5 +159,14 @@ export async function runPytestBenchmarks(
     () => false,
   );
   const junitXml = await readFile(junitFile, "utf8").catch(() => undefined);
-  return { jsonFile, cwd: options.cwd, wroteJson, exitCode: result.code, output, junitXml };
+  return {
+    jsonFile,
+    cwd: options.cwd,
+    wroteJson,
+    exitCode: result.code,
+    output,
+    junitXml,
+    durationMs: result.durationMs,
+    ...(result.usage ? { usage: result.usage } : {}),
+  };
 }

@@ -6,6 +6,29 @@ import { ROOT, commitAll, git, gitRepoFrom, runCliProcess as runCli, slowDownAdl
 
 /** Two builds and a dozen benchmark runs: minutes on a loaded 2-core machine. */
 const runCliProcess = (args: string[]) => runCli(args, {}, ROOT, 600_000);
+const MB = 1024 * 1024;
+
+/**
+ * Each run's process measurements in a side's results file: wall_time, cpu_time and peak_rss
+ * of the whole benchmark process tree under `name`, one of each per repetition, of that side.
+ */
+function expectProcessRuns(rows: Record<string, any>[], name: string, role: "base" | "head", runs: number) {
+  const processRows = rows.filter((r) => r.benchmark_name === name);
+  for (const metric of ["wall_time", "cpu_time", "peak_rss"]) {
+    const ofMetric = processRows.filter((r) => r.metric === metric);
+    const meta = ofMetric.map((r) => JSON.parse(r.metadata));
+    expect(meta.map((m) => m.ab_role)).toEqual(Array(runs).fill(role));
+    expect(meta.map((m) => m.ab_repetition).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: runs }, (_, i) => i + 1),
+    );
+    for (const row of ofMetric) {
+      expect(row.values).toHaveLength(1);
+      expect(row.values[0]).toBeGreaterThan(metric === "peak_rss" ? MB : 0);
+      expect(row).toMatchObject({ direction: "lower_is_better", source_format: "command", status: "ok" });
+    }
+  }
+  expect(processRows).toHaveLength(3 * runs);
+}
 
 /**
  * Same-runner A/B for real: the Criterion fixture at a base commit and at a head commit that
@@ -63,6 +86,11 @@ describe("same-runner A/B", () => {
     expect(new Set(headRows.map((r) => r.id)).size).toBe(headRows.length); // each repetition its own record
     expect(headRows.filter((r) => r.benchmark_name === "checksum/adler32_4k")).toHaveLength(6);
     expect(JSON.parse(headRows[0].metadata)).toMatchObject({ ab_repetition: 1, ab_role: "head" });
+    // every run's cargo bench process tree, on its side, numbered like the benchmarks
+    expectProcessRuns(headRows, "cargo-bench/bench-fixture", "head", 6);
+    expectProcessRuns(baseRows, "cargo-bench/bench-fixture", "base", 6);
+    expect(crate.processes).toHaveLength(12);
+    expect(crate.results).toBe(headRows.length - 18); // the benchmarks' results (the processes' besides)
 
     const compared = runCliProcess([
       "compare",
@@ -96,6 +124,34 @@ describe("same-runner A/B", () => {
     }
     expect(outcome.counts.regressed + outcome.counts.improved, report).toBeLessThanOrEqual(2);
     expect(outcome.warnings.join()).not.toMatch(/one run a side/);
+    // the process metrics are compared like any other, run against run
+    const processes = outcome.benchmarks.filter((b) => b.name === "cargo-bench/bench-fixture");
+    expect(processes.map((b) => b.metric).sort()).toEqual(["cpu_time", "peak_rss", "wall_time"]);
+    expect(processes.every((b) => b.base!.runs === 6 && b.head!.runs === 6)).toBe(true);
+
+    // A base measured before the suite recorded its processes (no such rows): the head's are
+    // new benchmarks, not an error.
+    const oldBase = path.join(work, "old-base.jsonl");
+    const baseLines = readFileSync(crate.baseResultsFile, "utf8").trim().split("\n");
+    writeFileSync(
+      oldBase,
+      [baseLines[0], ...baseLines.slice(1).filter((l) => !l.includes('"cargo-bench/bench-fixture"'))].join("\n") + "\n",
+    );
+    const oneSided = runCliProcess([
+      "compare",
+      "--base",
+      oldBase,
+      "--head",
+      crate.resultsFile,
+      "--json",
+      "--db",
+      path.join(work, "no-store"),
+    ]);
+    expect(oneSided.code, oneSided.stderr).toBe(0);
+    const added = (JSON.parse(oneSided.stdout) as CompareOutcome).benchmarks.filter(
+      (b) => b.name === "cargo-bench/bench-fixture",
+    );
+    expect(added.map((b) => b.verdict)).toEqual(["added", "added", "added"]);
   }, 900_000);
 
   it("refuses an A/B outside pr mode, and repetitions out of range", () => {
@@ -153,6 +209,16 @@ describe("same-runner A/B", () => {
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ sha: pyHead, baseSha: pyBase, repetitions: 6, results: 24, baseResults: 24 });
+    // every run's pytest process tree, on its side
+    const pyRows = (file: string) =>
+      readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => JSON.parse(line));
+    expect(summary.processBenchmark).toBe("pytest");
+    expectProcessRuns(pyRows(summary.resultsFile), "pytest", "head", 6);
+    expectProcessRuns(pyRows(summary.baseResultsFile), "pytest", "base", 6);
     const compared = runCliProcess([
       "compare",
       "--base",

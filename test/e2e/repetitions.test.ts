@@ -54,16 +54,23 @@ describe("run-python --repetitions in main mode", () => {
   it("publishes one row per benchmark and run, with distinct ids that a re-run or a re-publish adds nothing to", () => {
     const first = runPython(["--repetitions", "3"]);
     expect(first.code, first.stderr).toBe(0);
+    // 2 benchmarks × 3 runs, and each run's pytest process tree: wall_time, cpu_time, peak_rss
     expect(first.summary).toMatchObject({ repetitions: 3, benchmarks: 2, results: 6 });
-    expect(first.summary.published).toMatchObject({ rowsWritten: 6, rowsAlreadyStored: 0 });
+    expect(first.summary.processes.map((p: { repetition: number }) => p.repetition)).toEqual([1, 2, 3]);
+    expect(first.summary.published).toMatchObject({ rowsWritten: 15, rowsAlreadyStored: 0 });
     expect(first.stderr).toMatch(/run 3 of 3/);
 
     const rows = exportRows();
-    expect(rows).toHaveLength(6);
-    expect(new Set(rows.map((r) => r.id)).size).toBe(6);
+    expect(rows).toHaveLength(15);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(15);
     for (const name of SORTS) {
       const runs = rows.filter((r) => r.benchmark_name === name);
       expect(runs.map((r) => JSON.parse(r.metadata).repetition).sort()).toEqual([1, 2, 3]);
+    }
+    for (const metric of ["wall_time", "cpu_time", "peak_rss"]) {
+      const runs = rows.filter((r) => r.benchmark_name === "pytest" && r.metric === metric);
+      expect(runs.map((r) => JSON.parse(r.metadata).repetition).sort()).toEqual([1, 2, 3]);
+      for (const run of runs) expect(run.values[0]).toBeGreaterThan(metric === "peak_rss" ? 1024 * 1024 : 0);
     }
 
     // the results file holds every run, and publishing it again stores nothing twice
@@ -71,13 +78,13 @@ describe("run-python --repetitions in main mode", () => {
     expect(file.map((line) => JSON.parse(line).id).sort()).toEqual(rows.map((r) => r.id).sort());
     const republished = runCliProcess(["publish", first.summary.resultsFile, "--db", db, "--json"]);
     expect(republished.code, republished.stderr).toBe(0);
-    expect(JSON.parse(republished.stdout)).toMatchObject({ rowsWritten: 0, rowsAlreadyStored: 6 });
+    expect(JSON.parse(republished.stdout)).toMatchObject({ rowsWritten: 0, rowsAlreadyStored: 15 });
 
     // the same CI run again (a re-run of the job): new samples, the same ids
     const again = runPython(["--repetitions", "3"]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.summary.published).toMatchObject({ rowsWritten: 0, rowsAlreadyStored: 6 });
-    expect(exportRows()).toHaveLength(6);
+    expect(again.summary.published).toMatchObject({ rowsWritten: 0, rowsAlreadyStored: 15 });
+    expect(exportRows()).toHaveLength(15);
   }, 600_000);
 
   it("refuses repetitions out of range, and on run-pipeline (which repeats with --iters)", () => {

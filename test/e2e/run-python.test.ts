@@ -40,6 +40,7 @@ function runPython(args: string[]) {
 }
 
 const withDatasets = ["--pip", PYLANCE, "--datagen-command", "python datagen/gen_datasets.py"];
+const MB = 1024 * 1024;
 const generatorRuns = () => readFileSync(datagenLog, "utf8").trim().split("\n").length;
 
 describe("run-python, for real", () => {
@@ -57,6 +58,33 @@ describe("run-python, for real", () => {
     );
     const sha = git(repo, ["rev-parse", "HEAD"]).trim();
     expect(first.summary.published.dut.version).toBe(`0.2.0+${sha.slice(0, 7)}`);
+    // the pytest run's whole process tree, once (one run): apart from the benchmarks' count
+    expect(first.summary.processBenchmark).toBe("pytest");
+    expect(first.summary.processes).toEqual([
+      expect.objectContaining({ benchmark: "pytest", repetition: 1, wallSeconds: expect.any(Number) }),
+    ]);
+    expect(first.summary.published.rowsWritten).toBe(first.summary.results + 3);
+    const stored = runCliProcess(["export", "--db", db, "--sha", sha])
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((row) => row.benchmark_name === "pytest");
+    const byMetric = Object.fromEntries(stored.map((row) => [row.metric, row]));
+    expect(stored).toHaveLength(3);
+    expect(byMetric.wall_time).toMatchObject({
+      units: "seconds",
+      direction: "lower_is_better",
+      source_format: "command",
+    });
+    expect(byMetric.wall_time.values[0]).toBeGreaterThan(0);
+    expect(byMetric.cpu_time).toMatchObject({ units: "seconds", direction: "lower_is_better" });
+    expect(byMetric.cpu_time.values[0]).toBeGreaterThan(0);
+    expect(byMetric.peak_rss).toMatchObject({ units: "bytes", direction: "lower_is_better" });
+    expect(byMetric.peak_rss.values[0]).toBeGreaterThan(MB);
+    const rssMeta = JSON.parse(byMetric.peak_rss.metadata);
+    expect(rssMeta).toMatchObject({ rss_interval_ms: 50 });
+    expect(rssMeta.rss_samples).toBeGreaterThan(0);
+    expect(rssMeta).not.toHaveProperty("repetition"); // one run: no repetition, as its benchmarks
     expect(generatorRuns()).toBe(1);
 
     const second = runPython(withDatasets);
@@ -207,7 +235,12 @@ describe("run-python: failing benchmarks", () => {
     const failed = byName.get("tests/test_cases.py::test_needs_dataset");
     expect(failed).toMatchObject({ status: "failed", values: [], summary: null, source_format: "pytest" });
     expect(failed.status_reason).toMatch(/^ValueError: Dataset at path \/\S+\/rows\.txt was not found$/);
-    expect(rows).toHaveLength(2);
+    // the two benchmarks, and pytest's process tree: it ran, whichever of its tests failed
+    expect(rows.filter((row) => row.source_format === "pytest")).toHaveLength(2);
+    expect(rows.filter((row) => row.benchmark_name === "pytest").map((row) => row.metric)).toEqual(
+      expect.arrayContaining(["wall_time", "cpu_time", "peak_rss"]),
+    );
+    expect(rows).toHaveLength(5);
 
     // The results file holds both; compare reads the measured one and never judges the failed one.
     const resultsFile = path.join(work, "cases-results", "results-python.jsonl");
@@ -360,7 +393,8 @@ describe("run-python: what --pip installed is recorded", () => {
     const rows = readFileSync(path.join(work, "pip-results", "results-python.jsonl"), "utf8")
       .split("\n")
       .filter((line) => line.includes('"benchmark_name"'))
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line))
+      .filter((row) => row.source_format === "pytest"); // (not the pytest process's own rows)
     expect(rows).toHaveLength(1);
     const metadata = JSON.parse(rows[0].metadata);
     const version = metadata.installed_packages.pluggy;

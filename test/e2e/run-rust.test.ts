@@ -47,6 +47,41 @@ function runRust(args: string[], output = path.join(work, `out-${Math.random().t
   return { ...run, output, summary: run.stdout ? JSON.parse(run.stdout) : undefined };
 }
 
+const MB = 1024 * 1024;
+const PROCESS = "cargo-bench/bench-fixture";
+
+/**
+ * The process measurements of each run: wall_time, cpu_time and peak_rss of the whole
+ * `cargo bench` tree, one of each per run (and side), with the run's role in the metadata.
+ */
+function processRuns(rows: Record<string, any>[], name = PROCESS) {
+  const runs = new Map<string, Record<string, any>>();
+  for (const row of rows.filter((r) => r.benchmark_name === name)) {
+    const { ab_role, ab_repetition, repetition } = JSON.parse(row.metadata);
+    const key = JSON.stringify([ab_role ?? null, ab_repetition ?? repetition ?? null]);
+    const run = runs.get(key) ?? {};
+    expect(run[row.metric], `${key} ${row.metric} twice`).toBeUndefined();
+    run[row.metric] = row;
+    runs.set(key, run);
+  }
+  for (const [key, run] of runs) {
+    expect(Object.keys(run).sort(), key).toEqual(["cpu_time", "peak_rss", "wall_time"]);
+    expect(run.wall_time).toMatchObject({ units: "seconds", direction: "lower_is_better", source_format: "command" });
+    expect(run.cpu_time).toMatchObject({ units: "seconds", direction: "lower_is_better" });
+    expect(run.peak_rss).toMatchObject({ units: "bytes", direction: "lower_is_better" });
+    expect(run.wall_time.values).toHaveLength(1);
+    expect(run.wall_time.values[0]).toBeGreaterThan(0);
+    expect(run.cpu_time.values[0]).toBeGreaterThan(0);
+    expect(run.peak_rss.values[0]).toBeGreaterThan(MB);
+    expect(JSON.parse(run.peak_rss.metadata)).toMatchObject({
+      rss_samples: expect.any(Number),
+      rss_interval_ms: 50,
+      command: expect.arrayContaining(["cargo"]),
+    });
+  }
+  return [...runs.keys()].map((key) => JSON.parse(key) as [string | null, number | null]);
+}
+
 function rowsFor(sha: string): Record<string, any>[] {
   const run = runCliProcess(["export", "--db", db, "--sha", sha]);
   return run.stdout
@@ -60,7 +95,12 @@ describe("run-rust, for real", () => {
   it("benchmarks two commits, each with its own dut, and leaves the caller's checkout alone", () => {
     const one = runRust(["--sha", first, "--runner", "cargo-bench"]);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.summary.crates).toMatchObject([{ path: ".", status: "ok", runner: "cargo-bench" }]);
+    expect(one.summary.crates).toMatchObject([
+      { path: ".", status: "ok", runner: "cargo-bench", processBenchmark: PROCESS },
+    ]);
+    // one process per run, built beforehand: its numbers are the benchmarks', not rustc's
+    expect(one.summary.crates[0].processes).toHaveLength(1);
+    expect(one.stderr).toMatch(/building the benchmarks \(cargo bench --no-run\)/);
     const two = runRust(["--sha", second, "--runner", "cargo-bench"]);
     expect(two.code, two.stderr).toBe(0);
     for (const [sha, time] of [
@@ -69,6 +109,8 @@ describe("run-rust, for real", () => {
     ] as const) {
       const rows = rowsFor(sha);
       expect(rows.length).toBeGreaterThanOrEqual(5);
+      // one run: one of each process metric, with no repetition
+      expect(processRuns(rows)).toEqual([[null, null]]);
       for (const row of rows) {
         expect(row.dut).toEqual({
           name: "bench-fixture",
@@ -100,7 +142,7 @@ describe("run-rust, for real", () => {
   it("pr mode writes one results file per crate and publishes nothing; publish reads it later", () => {
     const before = rowsFor(first).length;
     const pr = runRust(
-      ["--sha", first, "--runner", "cargo-bench", "--mode", "pr", "--run-id", "pr-run"].concat(
+      ["--sha", first, "--runner", "cargo-bench", "--mode", "pr", "--run-id", "pr-run", "--repetitions", "2"].concat(
         ["--dut-name", "lance", "--dut-version", "0.15.0+pr"], // as told, not from Cargo.toml
       ),
     );
@@ -117,6 +159,19 @@ describe("run-rust, for real", () => {
       name: "lance",
       version: "0.15.0+pr",
     });
+    // two runs of the head: each its own process measurements, numbered like its benchmarks
+    const fileRows = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => JSON.parse(line));
+    expect(processRuns(fileRows)).toEqual([
+      [null, 1],
+      [null, 2],
+    ]);
+    expect(pr.summary.crates[0].processes.map((p: { repetition: number }) => p.repetition)).toEqual([1, 2]);
+    // the results count is the benchmarks' (the process measurements besides)
+    expect(pr.summary.crates[0].results).toBe(fileRows.length - 6);
     const published = runCliProcess(["publish", file, "--db", db, "--json"]);
     expect(published.code, published.stderr).toBe(0);
     expect(rowsFor(first).length).toBeGreaterThan(before);
@@ -127,9 +182,14 @@ describe("run-rust, for real", () => {
     const run = runRust(["--sha", second, "--bench", "fixture", "--filter", "^sort/"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary.crates[0].runner).toBe("cargo-criterion");
-    expect(run.summary.published.benchmarks.map((b: { name: string }) => b.name).sort()).toEqual([
-      "sort/100",
-      "sort/1000",
+    const published: { name: string; metric: string }[] = run.summary.published.benchmarks;
+    const timed = published.filter((b) => b.metric === "time").map((b) => b.name);
+    expect(timed.sort()).toEqual(["sort/100", "sort/1000"]);
+    // the process of cargo criterion, under its own name
+    expect(published.filter((b) => b.metric !== "time")).toEqual([
+      expect.objectContaining({ name: "cargo-criterion/bench-fixture", metric: "wall_time" }),
+      expect.objectContaining({ name: "cargo-criterion/bench-fixture", metric: "cpu_time" }),
+      expect.objectContaining({ name: "cargo-criterion/bench-fixture", metric: "peak_rss", units: "bytes" }),
     ]);
   });
 });
@@ -215,7 +275,7 @@ describe("run-rust, bad input: a clear error and nothing published", () => {
     const third = commitAll(repo, "broken crate", "2026-03-04T05:06:07Z");
     const run = runRust(["--sha", third, "--runner", "cargo-bench", "--crate", "broken", "--crate", "."]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/1 of 2 crates failed: broken: cargo bench failed/);
+    expect(run.stderr).toMatch(/1 of 2 crates failed: broken: cargo bench --no-run failed/);
     const [brokenOutcome, fixtureOutcome] = run.summary.crates;
     expect(brokenOutcome).toMatchObject({ path: "broken", status: "failed" });
     expect(brokenOutcome.error).toMatch(/error/);
