@@ -441,7 +441,7 @@ function ensureSafeCommits(uri, retry, env = process.env, log = () => { }) {
 }
 
 // EXTERNAL MODULE: external "node:module"
-var external_node_module_ = __webpack_require__(1376);
+var external_node_module_ = __webpack_require__(8995);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./lib/store/lancedb.js
@@ -858,6 +858,19 @@ function unfinishedMigration(tags) {
 const INDEXED_COLUMNS = ["sha", "benchmark_name"];
 /** Unindexed rows tolerated before a publish folds them into the indexes. */
 const INDEX_REFRESH_THRESHOLD = 20_000;
+/** The columns `refHistory` reads: what a history needs, without the samples. */
+const HISTORY_COLUMNS = [
+    "sha",
+    "benchmark_name",
+    "metric",
+    "units",
+    "direction",
+    "fingerprint",
+    "test_bed",
+    "dut",
+    "summary",
+    "timestamp",
+];
 /** The `results` table: open, write idempotently, and query by exact, indexed matches. */
 class ResultStore {
     db;
@@ -1358,6 +1371,23 @@ class ResultStore {
             kept.set(key, count + 1);
             return count < filter.perBenchmark;
         });
+    }
+    /**
+     * Every ok result on one ref (main), only the columns a history report needs (no samples):
+     * one row per run of a benchmark's metric at a commit. Empty when there is no table.
+     */
+    async refHistory(ref) {
+        const table = await this.existingTable();
+        if (!table)
+            return [];
+        await this.requireMigrated(table, `reading the history of ${ref}`);
+        const where = `run.ref = ${sqlString(ref, "ref")} AND status = 'ok'`;
+        const rows = await (0,store_retry/* withStoreRetry */.sv)("reading history", () => table
+            .query()
+            .where(where)
+            .select([...HISTORY_COLUMNS])
+            .toArray(), this.retry, this.log);
+        return rows.map((row) => toPlainRow(row));
     }
     async countRows() {
         const table = await this.existingTable();

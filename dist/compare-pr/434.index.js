@@ -805,6 +805,19 @@ function unfinishedMigration(tags) {
 const INDEXED_COLUMNS = ["sha", "benchmark_name"];
 /** Unindexed rows tolerated before a publish folds them into the indexes. */
 const INDEX_REFRESH_THRESHOLD = 20_000;
+/** The columns `refHistory` reads: what a history needs, without the samples. */
+const HISTORY_COLUMNS = [
+    "sha",
+    "benchmark_name",
+    "metric",
+    "units",
+    "direction",
+    "fingerprint",
+    "test_bed",
+    "dut",
+    "summary",
+    "timestamp",
+];
 /** The `results` table: open, write idempotently, and query by exact, indexed matches. */
 class ResultStore {
     db;
@@ -1305,6 +1318,23 @@ class ResultStore {
             kept.set(key, count + 1);
             return count < filter.perBenchmark;
         });
+    }
+    /**
+     * Every ok result on one ref (main), only the columns a history report needs (no samples):
+     * one row per run of a benchmark's metric at a commit. Empty when there is no table.
+     */
+    async refHistory(ref) {
+        const table = await this.existingTable();
+        if (!table)
+            return [];
+        await this.requireMigrated(table, `reading the history of ${ref}`);
+        const where = `run.ref = ${sqlString(ref, "ref")} AND status = 'ok'`;
+        const rows = await (0,store_retry/* withStoreRetry */.sv)("reading history", () => table
+            .query()
+            .where(where)
+            .select([...HISTORY_COLUMNS])
+            .toArray(), this.retry, this.log);
+        return rows.map((row) => toPlainRow(row));
     }
     async countRows() {
         const table = await this.existingTable();
