@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, type TestContext } from "vitest";
+import type { Result } from "../src/model/index.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const SAMPLES = path.join(ROOT, "fixtures/samples");
@@ -239,4 +240,13 @@ export function slowDownAdler32(lib: string): void {
       ].join("\n"),
     ),
   );
+}
+
+/** The records a lance-bench results file holds (its first line is the header): the rows a publish writes. */
+export function resultsFileRows(file: string): Result[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Result);
 }

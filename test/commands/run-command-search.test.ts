@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -9,18 +9,23 @@ import {
 } from "../../src/commands/run-command.js";
 import { ConfigurationError, type Result } from "../../src/model/index.js";
 import { searchTextReport } from "../../src/report/search-report.js";
-import { cleanEnv, gitRepoFrom, REDIS, requireOrSkip, ROOT, runCliAsync, tempDir, toolMissing } from "../helpers.js";
+import {
+  cleanEnv,
+  gitRepoFrom,
+  REDIS,
+  requireOrSkip,
+  ROOT,
+  runCliAsync,
+  tempDir,
+  toolMissing,
+  resultsFileRows,
+} from "../helpers.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 
 const project = gitRepoFrom(path.join(ROOT, "fixtures/command-bench"), path.join(tempDir(), "command-bench-search"));
 const env = { ...cleanEnv(), PATH: process.env.PATH };
 
-const rowsIn = (file: string): Result[] =>
-  readFileSync(file, "utf8")
-    .split("\n")
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Result);
+const rowsIn = resultsFileRows;
 
 const searchOf = (row: Result) =>
   (JSON.parse(row.metadata) as { search?: { kind: string; probe: number; role: string } }).search;

@@ -11,20 +11,24 @@ import {
 } from "../../src/commands/run-command.js";
 import { ConfigurationError, type Result } from "../../src/model/index.js";
 import { runCommandTextReport } from "../../src/report/run-summary.js";
-import { cleanEnv, gitRepoFrom, REDIS, requireOrSkip, ROOT, tempDir, toolMissing, toolRequired } from "../helpers.js";
+import {
+  cleanEnv,
+  gitRepoFrom,
+  REDIS,
+  requireOrSkip,
+  ROOT,
+  tempDir,
+  toolMissing,
+  toolRequired,
+  resultsFileRows,
+} from "../helpers.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 
 const project = gitRepoFrom(path.join(ROOT, "fixtures/command-bench"), path.join(tempDir(), "command-bench"));
 const env = { ...cleanEnv(), PATH: process.env.PATH };
 
 /** The stored records of a run, as its results file holds them (the rows a publish writes). */
-function storedRows(summary: RunCommandSummary): Result[] {
-  return readFileSync(summary.resultsFile!, "utf8")
-    .split("\n")
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Result);
-}
+const storedRows = (summary: RunCommandSummary): Result[] => resultsFileRows(summary.resultsFile!);
 
 function run(options: Record<string, unknown>) {
   const outputDir = tempDir("lance-bench-run-command-");

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, type TestContext } from "vitest";
 import {
@@ -17,6 +16,7 @@ import {
   toolMissing,
   VENV_PYTHON,
   type OptionalTool,
+  resultsFileRows,
 } from "../helpers.js";
 
 /**
@@ -74,14 +74,8 @@ function run(extra: string, options: Record<string, unknown> = {}) {
   );
 }
 
-/** The stored records of a run, as its results file holds them. */
-function storedRows(summary: RunCommandSummary): Result[] {
-  return readFileSync(summary.resultsFile!, "utf8")
-    .split("\n")
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Result);
-}
+/** The stored records of a run, as its results file holds them (the rows a publish writes). */
+const storedRows = (summary: RunCommandSummary): Result[] => resultsFileRows(summary.resultsFile!);
 
 function row(rows: Result[], benchmark: string, metric: string, repetition: number): Result {
   const found = rows.filter(

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, type TestContext } from "vitest";
 import {
@@ -19,6 +19,7 @@ import {
   toolRequired,
   VENV_PYTHON,
   type OptionalTool,
+  resultsFileRows,
 } from "../helpers.js";
 
 /**
@@ -61,12 +62,7 @@ const env = { ...cleanEnv(), PATH: process.env.PATH };
 const TEMPLATE = "{python} vector_search.py --nprobes {nprobes} --refine-factor {refine} --cache-dir {cache}";
 const BOUND = 0.9;
 
-const rowsIn = (file: string): Result[] =>
-  readFileSync(file, "utf8")
-    .split("\n")
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Result);
+const rowsIn = resultsFileRows;
 
 const searchOf = (row: Result) =>
   (JSON.parse(row.metadata) as { search?: { kind: string; probe: number; role: string } }).search;
