@@ -42,7 +42,7 @@ beforeAll(async () => {
   writeFileSync(
     path.join(repo, ".github/workflows/benchmark-pr.yml"),
     // actions/cache cannot run here (no github.com): the registry comes from ~/.cargo
-    exampleCaller(scenario, "benchmark-pr.yml", (w) => ({ ...w, repetitions: "3", "cargo-registry": false })),
+    exampleCaller(scenario, "benchmark-pr.yml", (w) => ({ ...w, repetitions: "7", "cargo-registry": false })),
   );
   writeFileSync(
     path.join(repo, ".github/workflows/benchmark-pr-comment.yml"),
