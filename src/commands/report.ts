@@ -45,6 +45,10 @@ export const ReportOptions = z
   });
 export type ReportOptions = z.infer<typeof ReportOptions>;
 
+/** One change point of one series: benchmark, metric, test bed and where it falls. */
+const changeKey = (series: { fingerprint: string; benchmark: string; metric: string }, index: number) =>
+  `${series.fingerprint}\u0000${series.benchmark}\u0000${series.metric}\u0000${index}`;
+
 export function parseReportOptions(raw: Record<string, unknown>): ReportOptions {
   return parseOptions(ReportOptions, raw);
 }
@@ -124,15 +128,11 @@ export async function report(
   if (options.issues && repository) {
     // only the new regressions are filed; the series' other change points stay so that a
     // regression brought back by a later improvement is recognised as restored
-    const fresh = new Set(
-      newRegressions(history).map((c) => `${c.fingerprint}\u0000${c.benchmark}\u0000${c.metric}\u0000${c.index}`),
-    );
+    const fresh = new Set(newRegressions(history).map((c) => changeKey(c, c.index)));
     const filed = reports.map((r) => ({
       ...r,
       changePoints: r.changePoints.filter(
-        (cp) =>
-          cp.verdict !== "regression" ||
-          fresh.has(`${r.series.fingerprint}\u0000${r.series.benchmark}\u0000${r.series.metric}\u0000${cp.index}`),
+        (cp) => cp.verdict !== "regression" || fresh.has(changeKey(r.series, cp.index)),
       ),
     }));
     const client =
