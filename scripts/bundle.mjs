@@ -2,11 +2,14 @@
 // with @vercel/ncc. The LanceDB native package and apache-arrow stay external: they are
 // installed at run time (see dist/package.json), and Arrow must be the copy LanceDB uses.
 import { execFileSync } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const externals = ["@lancedb/lancedb", "apache-arrow"];
+// src/report/dashboard/index.ts: UPLOT_FILES, and the call that resolves them
+const UPLOT_FILES = ["uPlot.iife.min.js", "uPlot.min.css"];
+const UPLOT_MARKER = "uplot/dist/uPlot.iife.min.js";
 const entries = readdirSync(path.join(root, "lib/entries")).filter((f) => f.endsWith(".js"));
 for (const entry of entries) {
   const name = path.basename(entry, ".js");
@@ -25,5 +28,12 @@ for (const entry of entries) {
     ],
     { cwd: root, stdio: "inherit" },
   );
+  // The dashboard copies uPlot's browser files into its folder: a bundle that can write one
+  // carries them beside itself (an action has no node_modules; see uplotDist()).
+  if (readFileSync(path.join(out, "index.js"), "utf8").includes(UPLOT_MARKER)) {
+    mkdirSync(path.join(out, "uplot"));
+    for (const file of UPLOT_FILES)
+      copyFileSync(path.join(root, "node_modules/uplot/dist", file), path.join(out, "uplot", file));
+  }
   console.log(`bundled dist/${name}/index.js`);
 }

@@ -1,6 +1,6 @@
 // Writes actions/<name>/action.yml and the root action.yml from one description of each
 // action, so their inputs and outputs can't drift apart, and the composite actions/prepare
-// (checkout, cargo registry, apt packages, Python). The six actions and the root are `node24`
+// (checkout, cargo registry, apt packages, Python). The actions and the root are `node24`
 // JavaScript actions that run their bundle: only those get the runner's ACTIONS_RUNTIME_TOKEN,
 // ACTIONS_RESULTS_URL and ACTIONS_CACHE_URL (artifacts, GitHub's cache), never a `run:` step.
 // Run by `npm run bundle`; CI fails if the committed files differ.

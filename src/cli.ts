@@ -38,6 +38,7 @@ import {
   runPipelineDeclaration,
   runPythonDeclaration,
   runRustDeclaration,
+  reportDeclaration,
   scheduleDeclaration,
 } from "./commands/declarations.js";
 import { ConfigurationError, LanceBenchError, cliOptions, type CommandDeclaration } from "./model/index.js";
@@ -151,30 +152,15 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       io.stdout(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
     });
 
-  program
-    .command("report")
-    .description(
-      "Change points of main's history: report.json, a markdown summary of new regressions, a static dashboard, optionally one GitHub issue per regression (token: $GITHUB_TOKEN)",
-    )
-    .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
-    .option("--ref <ref>", "branch (main = refs/heads/main) or full ref whose history is reported", "refs/heads/main")
-    .option("--output-dir <dir>", "where report.json, summary.md and dashboard/ are written", "lance-bench-report")
-    .option("--recent <n>", "a change point is new when its first bad commit is among the n newest commits", "10")
-    .option("--no-dashboard", "write no dashboard")
-    .option("--repository <owner/name>", "for compare links, and where regression issues go")
-    .option("--server-url <url>", "GitHub's web root for links", "https://github.com")
-    .option("--dashboard-url <url>", "where the dashboard is published, linked from issues")
-    .option("--issues", "open or update one GitHub issue per new regression commit range")
-    .option("--issue-label <label...>", "labels of the regression issues (the first finds them again)")
-    .option("--close-restored", "close an open regression issue when a later change brings the level back")
-    .option("--fail-on-regression", "exit 1 when there is a new regression")
-    .option("--json", "print the report as JSON")
-    .action(async (flags: Record<string, unknown>) => {
-      const { json, issueLabel, ...rest } = flags;
+  declaredOptions(program.command("report").description(reportDeclaration.description), reportDeclaration).action(
+    async (flags: Record<string, unknown>) => {
+      const { json, ...rest } = flags;
       const summary = await report(
         parseReportOptions({
           ...rest,
-          ...(issueLabel === undefined ? {} : { issueLabels: issueLabel }),
+          issues: rest.issues === true,
+          closeRestored: rest.closeRestored === true,
+          failOnRegression: rest.failOnRegression === true,
           token: io.env.GITHUB_TOKEN ?? "",
         }),
         deps,
@@ -200,7 +186,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       );
       if (filed && filed.failed.length > 0) setExitCode(EXIT_ERROR);
       else if (flags.failOnRegression === true && newRegressions(summary.report).length > 0) setExitCode(1);
-    });
+    },
+  );
 
   program
     .command("compare")

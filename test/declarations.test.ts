@@ -9,6 +9,7 @@ import { buildProgram } from "../src/cli.js";
 import { ComparePrOptions } from "../src/commands/compare-pr.js";
 import { ACTION_DECLARATIONS } from "../src/commands/declarations.js";
 import { PublishOptions } from "../src/commands/publish.js";
+import { ReportOptionsShape } from "../src/commands/report.js";
 import { RunCommandOptions } from "../src/commands/run-command.js";
 import { RunPipelineOptions } from "../src/commands/run-pipeline.js";
 import { RunPythonOptions } from "../src/commands/run-python.js";
@@ -26,6 +27,7 @@ const SCHEMAS: Record<string, { keys: string[]; internal: string[] }> = {
   "run-command": { keys: Object.keys(RunCommandOptions.shape), internal: [] },
   schedule: { keys: Object.keys(ScheduleOptions.shape), internal: [] },
   "compare-pr": { keys: Object.keys(ComparePrOptions.shape), internal: [] },
+  report: { keys: Object.keys(ReportOptionsShape.shape), internal: [] },
 };
 
 // The generator reads the compiled declarations: `npm run build` first, as `npm run bundle` does.

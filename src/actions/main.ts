@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { ConfigurationError } from "../model/index.js";
 import { run as comparePr } from "./compare-pr.js";
 import { run as publish } from "./publish.js";
+import { run as report } from "./report.js";
 import { runAction } from "./run-action.js";
 import { run as runCommand } from "./run-command.js";
 import { run as runPipeline } from "./run-pipeline.js";
@@ -18,6 +19,7 @@ export const COMMANDS = {
   "run-command": runCommand,
   schedule,
   "compare-pr": comparePr,
+  report,
 } as const;
 
 /** The root action: `command` picks one of the actions, which reads the same inputs. */

@@ -9,6 +9,7 @@ import { CONFIG_FILE, loadRepoConfig, policyResolver } from "../context/repo-con
 import {
   ConfigurationError,
   parseOptions,
+  PROCESS_FAMILY,
   type Baseline,
   type CompareOutcome,
   type Direction,
@@ -49,6 +50,8 @@ interface Observed {
   sha: string | null;
   /** Which run it was measured in, for stored results (the same for every benchmark of the run). */
   runId: string | null;
+  /** A harness's process measurement (its metadata says so): judged in its own family. */
+  processFamily: boolean;
 }
 
 const HISTORY_SPEC = /^history(?::(\d+))?$/;
@@ -228,6 +231,7 @@ async function readSideFile(spec: string, warnings: string[]): Promise<Observed[
       values: m.values,
       sha: null,
       runId: null,
+      processFamily: m.metadata?.family === PROCESS_FAMILY,
     })),
   ];
 }
@@ -242,6 +246,7 @@ function fromResult(row: Result): Observed {
     values: [...row.values],
     sha: row.sha,
     runId: runIdOf(row),
+    processFamily: metadataOf(row.metadata).family === PROCESS_FAMILY,
   };
 }
 
@@ -255,12 +260,18 @@ function runIdOf(row: Result): string {
 }
 
 function repetitionOf(metadata: string): number | null {
+  const parsed = metadataOf(metadata);
+  const repetition = parsed.repetition ?? parsed.ab_repetition;
+  return typeof repetition === "number" ? repetition : null;
+}
+
+/** A stored row's metadata, `{}` when it is not a JSON object. */
+function metadataOf(metadata: string): Record<string, unknown> {
   try {
-    const parsed = JSON.parse(metadata) as { repetition?: unknown; ab_repetition?: unknown };
-    const repetition = parsed.repetition ?? parsed.ab_repetition;
-    return typeof repetition === "number" ? repetition : null;
+    const parsed: unknown = JSON.parse(metadata);
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
   } catch {
-    return null;
+    return {};
   }
 }
 
@@ -286,7 +297,13 @@ function pair(
     const headRuns = headByKey.get(k);
     let baseRuns = baseByKey.get(k);
     const any = (headRuns ?? baseRuns)![0]!;
-    const input: ComparisonInput = { name: any.name, metric: any.metric, direction: any.direction, baseIsHistory };
+    const input: ComparisonInput = {
+      name: any.name,
+      metric: any.metric,
+      direction: any.direction,
+      baseIsHistory,
+      ...(any.processFamily ? { family: PROCESS_FAMILY } : {}),
+    };
     let fingerprints = new Set((headRuns ?? []).map((o) => o.fingerprint).filter((f) => f !== null));
     if (headRuns && baseIsHistory && fingerprints.size === 0 && baseRuns) {
       // tool output carries no fingerprint: main's history is a baseline only if it is one machine

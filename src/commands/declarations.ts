@@ -865,6 +865,98 @@ export const comparePrDeclaration = declareCommand({
   },
 });
 
+export const reportDeclaration = declareCommand({
+  name: "report",
+  description:
+    "Change points of main's history: report.json, a markdown summary of new regressions, a static dashboard, optionally one GitHub issue per regression (token: $GITHUB_TOKEN)",
+  actionDescription:
+    "Change points of main's benchmark history: report.json, a job summary of new regressions, a static dashboard (for GitHub Pages), optionally one GitHub issue per regression",
+  options: {
+    db: { ...db },
+    ref: {
+      description: "Branch (main = refs/heads/main) or full ref whose history is reported",
+      default: "refs/heads/main",
+      value: "ref",
+    },
+    outputDir: {
+      description: "Where report.json, summary.md and dashboard/ are written",
+      default: "lance-bench-report",
+      value: "dir",
+    },
+    recent: {
+      description: "A change point is new when its first bad commit is among this many newest commits",
+      type: "number",
+      default: "10",
+      value: "n",
+    },
+    dashboard: {
+      description: "Write the static dashboard into dashboard/ (true/false)",
+      type: "boolean",
+      default: true,
+      cli: { description: "write the dashboard (--no-dashboard: none)" },
+    },
+    repository: {
+      description: "Repository for compare links, and where regression issues go (owner/name)",
+      value: "owner/name",
+      action: { default: "${{ github.repository }}" },
+      cli: { description: "for compare links, and where regression issues go" },
+    },
+    serverUrl: {
+      description: "GitHub's web root, for links",
+      default: "https://github.com",
+      value: "url",
+      action: { default: "${{ github.server_url }}" },
+    },
+    dashboardUrl: {
+      description: "Where the dashboard is published (GitHub Pages), linked from every issue",
+      value: "url",
+    },
+    issues: {
+      description: "Open or update one GitHub issue per new regression commit range (true/false; needs issues: write)",
+      type: "boolean",
+      default: false,
+      cli: { description: "open or update one GitHub issue per new regression commit range" },
+    },
+    issueLabels: {
+      description: "Labels of the regression issues (default: performance-regression); the first one finds them again",
+      type: "list",
+      split: "comma-newline",
+      value: "label",
+      cliAlias: "issue-label",
+    },
+    closeRestored: {
+      description: "Close an open regression issue when a later change brings the level back (true/false)",
+      type: "boolean",
+      default: false,
+      cli: { description: "close an open regression issue when a later change brings the level back" },
+    },
+    token: {
+      description: "Token with issues: write, when issues is true",
+      default: "${{ github.token }}",
+      only: "action",
+    },
+    apiUrl: {
+      description: "GitHub API (default $GITHUB_API_URL, else https://api.github.com)",
+      value: "url",
+      only: "cli",
+    },
+    failOnRegression: {
+      description: "Fail when there is a new regression (true/false)",
+      type: "boolean",
+      default: false,
+      cli: { description: "exit 1 when there is a new regression" },
+    },
+    json,
+  },
+  outputs: {
+    report: "Path of report.json",
+    summary: "Path of summary.md, the markdown of the new regressions",
+    dashboard: "Folder of the static dashboard (empty when dashboard is false)",
+    regressions: "New regressions: change points whose first bad commit is among the recent commits",
+    issues: "Regression issues created or updated, space-separated numbers",
+  },
+});
+
 /** The commands that are also actions, in the order the root action lists them. */
 export const ACTION_DECLARATIONS = [
   publishDeclaration,
@@ -874,4 +966,5 @@ export const ACTION_DECLARATIONS = [
   runCommandDeclaration,
   scheduleDeclaration,
   comparePrDeclaration,
+  reportDeclaration,
 ] as const;

@@ -17,32 +17,32 @@ import type { RetryPolicy } from "../store/retry.js";
 import { resolveDbUri } from "../store/uri.js";
 import { openExistingStore } from "./open-store.js";
 
-export const ReportOptions = z
-  .object({
-    db: z.string().trim().min(1).optional(),
-    /** The branch whose history is reported (main = refs/heads/main). */
-    ref: GitRef.default("refs/heads/main"),
-    outputDir: z.string().trim().min(1).default("lance-bench-report"),
-    /** A change point is new when its first bad commit is among this many newest commits. */
-    recent: z.coerce.number().int().min(1).max(100_000).default(10),
-    dashboard: z.boolean().default(true),
-    /** owner/name: compare links, and where regression issues go. */
-    repository: z.string().trim().min(1).optional(),
-    serverUrl: z.string().trim().url().default("https://github.com"),
-    /** Where the dashboard is published (GitHub Pages): linked from every issue. */
-    dashboardUrl: z.string().trim().url().optional(),
-    /** Open (or update) one GitHub issue per new regression commit range. */
-    issues: z.boolean().default(false),
-    issueLabels: z.array(z.string().trim().min(1).max(50)).default([...DEFAULT_REGRESSION_LABELS]),
-    closeRestored: z.boolean().default(false),
-    token: z.string().trim().optional(),
-    apiUrl: z.string().trim().url().optional(),
-    failOnRegression: z.boolean().default(false),
-  })
-  .refine((o) => !o.issues || o.repository !== undefined, {
-    path: ["repository"],
-    message: "is required with issues: the repository the issues go to (owner/name)",
-  });
+/** The options' fields (the declarations are checked against them). */
+export const ReportOptionsShape = z.object({
+  db: z.string().trim().min(1).optional(),
+  /** The branch whose history is reported (main = refs/heads/main). */
+  ref: GitRef.default("refs/heads/main"),
+  outputDir: z.string().trim().min(1).default("lance-bench-report"),
+  /** A change point is new when its first bad commit is among this many newest commits. */
+  recent: z.coerce.number().int().min(1).max(100_000).default(10),
+  dashboard: z.boolean().default(true),
+  /** owner/name: compare links, and where regression issues go. */
+  repository: z.string().trim().min(1).optional(),
+  serverUrl: z.string().trim().url().default("https://github.com"),
+  /** Where the dashboard is published (GitHub Pages): linked from every issue. */
+  dashboardUrl: z.string().trim().url().optional(),
+  /** Open (or update) one GitHub issue per new regression commit range. */
+  issues: z.boolean().default(false),
+  issueLabels: z.array(z.string().trim().min(1).max(50)).default([...DEFAULT_REGRESSION_LABELS]),
+  closeRestored: z.boolean().default(false),
+  token: z.string().trim().optional(),
+  apiUrl: z.string().trim().url().optional(),
+  failOnRegression: z.boolean().default(false),
+});
+export const ReportOptions = ReportOptionsShape.refine((o) => !o.issues || o.repository !== undefined, {
+  path: ["repository"],
+  message: "is required with issues: the repository the issues go to (owner/name)",
+});
 export type ReportOptions = z.infer<typeof ReportOptions>;
 
 /** One change point of one series: benchmark, metric, test bed and where it falls. */

@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   ConfigurationError,
   parseOptions,
+  PROCESS_FAMILY_METADATA,
   TIME_METRIC,
   TIME_UNIT,
   type Measurement,
@@ -519,7 +520,7 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
           const usage = processUsage(pytestRun, PROCESS_SAMPLE_INTERVAL_MS);
           const processMeasured = processMeasurements(processBenchmark, usage, {
             origin: `pytest${role === "base" ? " (base)" : ""}`,
-            metadata: { pytest_args: args },
+            metadata: { pytest_args: args, ...PROCESS_FAMILY_METADATA },
           });
           processes.push(processRun(processBenchmark, usage, run));
           return {

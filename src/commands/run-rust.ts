@@ -6,6 +6,7 @@ import {
   ConfigurationError,
   LanceBenchError,
   parseOptions,
+  PROCESS_FAMILY_METADATA,
   type DutBuild,
   type Measurement,
   type Result,
@@ -272,7 +273,7 @@ export async function runRust(options: RunRustOptions, deps: RunDependencies = {
         const usage = processUsage(output, PROCESS_SAMPLE_INTERVAL_MS);
         const processMeasured = processMeasurements(processName, usage, {
           origin: `${label}: ${runner}`,
-          metadata: { command: ["cargo", ...cargoBenchArgs(request)] },
+          metadata: { command: ["cargo", ...cargoBenchArgs(request)], ...PROCESS_FAMILY_METADATA },
         });
         return {
           results: toResults(measurements, await context, run),

@@ -1,4 +1,4 @@
-import type { Direction } from "./metric.js";
+import type { Direction, PROCESS_FAMILY } from "./metric.js";
 
 /** What a comparison decides for one benchmark. */
 export type Verdict = "regressed" | "improved" | "unchanged" | "inconclusive" | "added" | "removed";
@@ -69,22 +69,30 @@ export interface BenchmarkComparison {
   ratio: number | null;
   interval: { low: number; high: number } | null;
   p: number | null;
-  /** Benjamini-Hochberg adjusted p-value over every tested benchmark of the comparison. */
+  /**
+   * Benjamini-Hochberg adjusted p-value over every tested benchmark of its family: the project's
+   * benchmarks, or the suite's measurements of the harness processes (`family: "process"`).
+   */
   q: number | null;
   /**
    * The smallest change this comparison could have detected (80% power, two-sided, at the
-   * level a lone change in this suite needs: fdr ÷ benchmarks tested).
+   * level a lone change in this suite needs: fdr ÷ benchmarks tested in its family).
    */
   mde: number | null;
   noise: NoiseUsed | null;
   /** For an inconclusive change: the runs that would make a change of this size detectable. */
   runsNeeded: { side: "head" | "each"; runs: number } | null;
   modes: Modes | null;
+  /** Set for a harness's process measurements (PROCESS_FAMILY), judged apart from the benchmarks. */
+  family?: typeof PROCESS_FAMILY;
 }
 
 export interface SuiteComparison {
   benchmarks: BenchmarkComparison[];
-  /** Geometric mean of head/base over compared, unmuted benchmarks, oriented so that > 1 is worse. */
+  /**
+   * Geometric mean of head/base over compared, unmuted benchmarks (not the harness processes),
+   * oriented so that > 1 is worse.
+   */
   geometricMean: { ratio: number; low: number; high: number; count: number } | null;
   counts: Record<Verdict, number> & { muted: number };
   /**

@@ -33,6 +33,15 @@ export const PROCESS_METRICS = {
 } as const satisfies Record<string, { units: string; direction: Direction }>;
 export type ProcessMetric = keyof typeof PROCESS_METRICS;
 
+/**
+ * The metadata a harness's process measurements carry (run-rust's `cargo-bench/<crate>`,
+ * run-python's `pytest`): they sit beside the project's benchmarks, not among them, so compare
+ * judges them as their own family (its own false-discovery budget) and they take no power from
+ * the benchmarks. run-command's measurements are the benchmarks themselves and carry none.
+ */
+export const PROCESS_FAMILY = "process";
+export const PROCESS_FAMILY_METADATA = { family: PROCESS_FAMILY } as const;
+
 /** The formats of result files (`publish --format`); the others are read from a command's output by run-command. */
 export const FILE_FORMATS = ["criterion-json", "criterion-dir", "bencher", "pytest", "rapidbyte"] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];

@@ -4,6 +4,7 @@ import {
   type Direction,
   type Modes,
   type NoiseUsed,
+  type PROCESS_FAMILY,
   type SideStats,
   type SuiteComparison,
 } from "../model/index.js";
@@ -52,6 +53,8 @@ export interface ComparisonInput {
   noise?: readonly (readonly number[])[];
   /** Set when the two sides cannot be compared at all (e.g. measured on different machines). */
   incomparable?: string;
+  /** A harness's process measurements: judged as their own family (see compareSuite). */
+  family?: typeof PROCESS_FAMILY;
 }
 
 export interface BenchmarkPolicy {
@@ -108,9 +111,11 @@ const HEAD_RUN = "\u0000head";
  * benchmark: a prediction from main's history for one head run, a t test on log run medians for
  * a few runs a side, Mann-Whitney U on run medians for many. One head run is judged under tails
  * learned from main's own runs (run-tails.ts); a few runs a side under noise tempered by the
- * suite's (run-noise.ts). Across the suite: Benjamini-Hochberg over every p-value, so 200 clean
- * benchmarks do not give 10 false alarms. A benchmark is flagged when its q-value passes and its
- * change reaches the practical threshold.
+ * suite's (run-noise.ts). Across the suite: Benjamini-Hochberg over every p-value of a family, so
+ * 200 clean benchmarks do not give 10 false alarms. A benchmark is flagged when its q-value passes
+ * and its change reaches the practical threshold. The families: the project's benchmarks, and the
+ * harness processes the run commands measure beside them (`cargo-bench/<crate>`: wall time, CPU
+ * time, peak memory) — three such rows must not raise the bar a real benchmark has to clear.
  */
 export function compareSuite(inputs: readonly ComparisonInput[], settings: CompareSettings): SuiteComparison {
   const tested: Tested[] = [];
@@ -127,11 +132,11 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
   const shift = headRunShift(tested);
   const runPace = paceSuite(tested);
   if (runPace) judge(tested, settings);
-  const qValues = benjaminiHochberg(tested.map((t) => t.row.p!));
-  // What a lone change must reach: BH's threshold for the smallest of m p-values is fdr / m.
-  const alpha = settings.fdr / Math.max(1, tested.length);
-  tested.forEach((t, i) => {
-    decide(t, qValues[i]!, settings, alpha);
+  const qValues = familyQValues(tested);
+  tested.forEach((t) => {
+    const { q, familySize } = qValues.get(t)!;
+    // What a lone change must reach: BH's threshold for the smallest of m p-values is fdr / m.
+    decide(t, q, settings, settings.fdr / familySize);
     if (shift?.moved.has(t) && (t.row.verdict === "regressed" || t.row.verdict === "improved")) {
       t.row.verdict = "inconclusive";
       t.row.reason =
@@ -147,6 +152,21 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
     headRunShift: shift ? { direction: shift.direction, benchmarks: shift.moved.size, of: shift.of } : null,
     runPace,
   };
+}
+
+/** Benjamini-Hochberg within each family: each tested benchmark's q-value and its family's size. */
+function familyQValues(tested: readonly Tested[]): Map<Tested, { q: number; familySize: number }> {
+  const families = new Map<string, Tested[]>();
+  for (const t of tested) {
+    const family = t.row.family ?? "";
+    families.set(family, [...(families.get(family) ?? []), t]);
+  }
+  const qValues = new Map<Tested, { q: number; familySize: number }>();
+  for (const members of families.values()) {
+    const adjusted = benjaminiHochberg(members.map((t) => t.row.p!));
+    members.forEach((t, i) => qValues.set(t, { q: adjusted[i]!, familySize: members.length }));
+  }
+  return qValues;
 }
 
 /**
@@ -264,6 +284,7 @@ function compareOne(input: ComparisonInput, settings: CompareSettings): Row | Te
     noise: null,
     runsNeeded: null,
     modes: null,
+    ...(input.family === undefined ? {} : { family: input.family }),
   };
   if (policy.muted && policy.reason) row.reason = `muted: ${policy.reason}`;
   const inconclusive = (reason: string): Row => ({ ...row, verdict: "inconclusive", reason });
@@ -504,7 +525,10 @@ function plainStats(side: ComparisonSide, medians: readonly number[]): SideStats
 }
 
 function geometricMean(rows: readonly BenchmarkComparison[]): SuiteComparison["geometricMean"] {
-  const usable = rows.filter((r) => r.ratio !== null && r.interval !== null && r.modes === null && !r.muted);
+  // the project's benchmarks: a harness's wall time and memory are not a benchmark's speed
+  const usable = rows.filter(
+    (r) => r.ratio !== null && r.interval !== null && r.modes === null && !r.muted && r.family === undefined,
+  );
   if (usable.length === 0) return null;
   let sumLog = 0;
   let sumVariance = 0;

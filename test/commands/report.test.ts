@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublishOptions, publish } from "../../src/commands/publish.js";
 import { parseReportOptions, report } from "../../src/commands/report.js";
 import { createGitHubClient } from "../../src/github/client.js";
-import { cleanEnv, runCliAsync, tempDir } from "../helpers.js";
+import { runCliAsync, tempDir } from "../helpers.js";
 import { startGitHubServer, type GitHubServer } from "../github-server.js";
 import { installIssues } from "../support/issues-world.js";
+import { COMMITS, STEP_AT, criterionLine, env, mainHistory, sha } from "../support/report-history.js";
 
 /**
  * `report` end to end on a real LanceDB folder: 30 commits of main published through the
@@ -14,59 +15,6 @@ import { installIssues } from "../support/issues-world.js";
  * finds that change point (and no other), lists it as a new regression, writes report.json,
  * the summary and the dashboard, and files one issue on the OpenAPI-checked GitHub.
  */
-const COMMITS = 30;
-const STEP_AT = 23; // 0-based: commits 24..30 are slower
-const sha = (i: number) => (i + 1).toString(16).padStart(40, "a");
-const env = { ...cleanEnv() };
-
-/** A cargo-criterion message of one benchmark: 20 samples around `ns`, a little noise. */
-function criterionLine(id: string, ns: number, seed: number): string {
-  let x = seed;
-  const noise = () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return (x / 2 ** 31 - 0.5) * 0.02;
-  };
-  const iteration_count = Array.from({ length: 20 }, (_, i) => (i + 1) * 10);
-  const measured_values = iteration_count.map((n) => n * ns * (1 + noise()));
-  return JSON.stringify({
-    reason: "benchmark-complete",
-    id,
-    iteration_count,
-    measured_values,
-    unit: "ns",
-    throughput: [],
-  });
-}
-
-async function mainHistory(db: string): Promise<void> {
-  const dir = tempDir();
-  for (let i = 0; i < COMMITS; i++) {
-    const file = path.join(dir, `run-${i}.jsonl`);
-    // run-to-run noise of a few percent, as on this machine; the step on top
-    const wobble = 1 + 0.03 * Math.sin(i * 1.7);
-    writeFileSync(
-      file,
-      [
-        criterionLine("scan/1m", 1000 * wobble * (i >= STEP_AT ? 1.3 : 1), i + 1),
-        criterionLine("flat/1k", 50 * wobble, i + 7),
-      ].join("\n"),
-    );
-    await publish(
-      parsePublishOptions({
-        files: [file],
-        db,
-        sha: sha(i),
-        dutVersion: `1.0.0+${sha(i).slice(0, 7)}`,
-        dutTimestamp: String(1_700_000_000 + i * 3600),
-        dutName: "demo",
-        testbedName: "bench-box",
-        ref: "main",
-      }),
-      { env },
-    );
-  }
-}
-
 describe("report on a real LanceDB store", () => {
   let server: GitHubServer;
   const db = path.join(tempDir(), "db");

@@ -128,6 +128,9 @@ describe("same-runner A/B", () => {
     const processes = outcome.benchmarks.filter((b) => b.name === "cargo-bench/bench-fixture");
     expect(processes.map((b) => b.metric).sort()).toEqual(["cpu_time", "peak_rss", "wall_time"]);
     expect(processes.every((b) => b.base!.runs === 6 && b.head!.runs === 6)).toBe(true);
+    // … in their own family: the benchmarks' q-values are adjusted among the benchmarks only
+    expect(processes.every((b) => b.family === "process")).toBe(true);
+    expect(outcome.benchmarks.filter((b) => b.family === undefined).length).toBeGreaterThan(0);
 
     // A base measured before the suite recorded its processes (no such rows): the head's are
     // new benchmarks, not an error.

@@ -82,7 +82,7 @@ describe("run-python, for real", () => {
     expect(byMetric.peak_rss).toMatchObject({ units: "bytes", direction: "lower_is_better" });
     expect(byMetric.peak_rss.values[0]).toBeGreaterThan(MB);
     const rssMeta = JSON.parse(byMetric.peak_rss.metadata);
-    expect(rssMeta).toMatchObject({ rss_interval_ms: 50 });
+    expect(rssMeta).toMatchObject({ rss_interval_ms: 50, family: "process" });
     expect(rssMeta.rss_samples).toBeGreaterThan(0);
     expect(rssMeta).not.toHaveProperty("repetition"); // one run: no repetition, as its benchmarks
     expect(generatorRuns()).toBe(1);

@@ -77,6 +77,7 @@ function processRuns(rows: Record<string, any>[], name = PROCESS) {
       rss_samples: expect.any(Number),
       rss_interval_ms: 50,
       command: expect.arrayContaining(["cargo"]),
+      family: "process",
     });
   }
   return [...runs.keys()].map((key) => JSON.parse(key) as [string | null, number | null]);

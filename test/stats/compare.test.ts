@@ -449,6 +449,31 @@ describe("compareSuite: the suite", () => {
     expect(calm.counts.regressed + calm.counts.improved).toBe(1);
   });
 
+  it("judges a harness's process measurements as their own family: they take no power from the benchmarks", () => {
+    // five runs a side: the rank test's smallest p is 2/252, which clears BH at 0.05 among six
+    // benchmarks (q 0.048) but not among nine (q 0.071)
+    const level = (i: number, shift: number) => [100, 101, 99, 102, 98].map((v) => v * (1 + i / 100) * shift);
+    const benchmarks = Array.from({ length: 6 }, (_, i) =>
+      input(`b${i}`, { base: runs(level(i, 1)), head: runs(level(i, i === 0 ? 2 : 1)) }),
+    );
+    const processes = (family: ComparisonInput["family"]) =>
+      ["wall_time", "cpu_time", "peak_rss"].map((metric, i) => ({
+        ...input("cargo-bench/demo", { base: runs(level(i, 1)), head: runs(level(i, 1.001)) }),
+        metric,
+        ...(family === undefined ? {} : { family }),
+      }));
+    const apart = compareSuite([...benchmarks, ...processes("process")], SETTINGS);
+    expect(apart.benchmarks[0]).toMatchObject({ verdict: "regressed", method: "rank-test" });
+    expect(apart.benchmarks[0]!.q).toBeCloseTo((2 / 252) * 6, 6);
+    expect(apart.benchmarks.slice(6).every((b) => b.family === "process" && b.verdict === "unchanged")).toBe(true);
+    // the geometric mean is the benchmarks' alone
+    expect(apart.geometricMean!.count).toBe(6);
+    // counted among the benchmarks, they would have hidden the regression
+    const together = compareSuite([...benchmarks, ...processes(undefined)], SETTINGS);
+    expect(together.benchmarks[0]!.q).toBeCloseTo((2 / 252) * 9, 6);
+    expect(together.benchmarks[0]!.verdict).toBe("inconclusive");
+  });
+
   it("controls false discoveries: 200 clean benchmarks, one head run against 10 runs of main, rarely alarm", () => {
     let suitesWithAlarm = 0;
     const rng = xoroshiro128plus(2026); // one stream: generators seeded 0, 1, 2, … start correlated

@@ -1,6 +1,6 @@
 /**
  * The static dashboard `report` writes: one page, deployable as is to GitHub Pages (no CDN, no
- * server code): `index.html`, `dashboard.js`, uPlot's `uPlot.iife.min.js` and `uPlot.min.css` (copied from node_modules),
+ * server code): `index.html`, `dashboard.js`, uPlot's `uPlot.iife.min.js` and `uPlot.min.css` (copied from the package),
  * `data/index.json` and one `data/series/<id>.json` per series, loaded when its chart scrolls
  * into view (see data.ts for the format and page.ts for the page).
  *
@@ -17,9 +17,11 @@
  * time. What ECharts would give for free (mark lines, tooltips) is ~60 lines of page script
  * with uPlot (page.ts). ECharts stays the suite's server-side SVG renderer (search-chart.ts).
  */
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { SeriesReport } from "../../model/report.js";
 import { dashboardData, type DashboardInfo } from "./data.js";
 import { DASHBOARD_JS, indexHtml } from "./page.js";
@@ -36,7 +38,14 @@ export interface DashboardSummary {
 /** uPlot's browser build and stylesheet, which the dashboard ships a copy of. */
 export const UPLOT_FILES = ["uPlot.iife.min.js", "uPlot.min.css"] as const;
 
+/**
+ * Where uPlot's files are: beside the running script in a bundled action (scripts/bundle.mjs
+ * copies them into `dist/<action>/uplot/`, since an action has no node_modules), else the
+ * installed package.
+ */
 export function uplotDist(): string {
+  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), "uplot");
+  if (UPLOT_FILES.every((file) => existsSync(path.join(beside, file)))) return beside;
   return path.dirname(createRequire(import.meta.url).resolve("uplot/dist/uPlot.iife.min.js"));
 }
 

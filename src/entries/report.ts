@@ -1,0 +1,3 @@
+import { run } from "../actions/report.js";
+
+await run();

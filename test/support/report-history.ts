@@ -1,0 +1,62 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { parsePublishOptions, publish } from "../../src/commands/publish.js";
+import { cleanEnv, tempDir } from "../helpers.js";
+
+/*
+ * A main history for `report`: 30 commits published through the suite's own publish path, one
+ * benchmark 30% slower from commit 24 on, one flat, a few percent of run-to-run noise.
+ */
+export const COMMITS = 30;
+export const STEP_AT = 23; // 0-based: commits 24..30 are slower
+export const sha = (i: number) => (i + 1).toString(16).padStart(40, "a");
+export const env = { ...cleanEnv() };
+
+/** A cargo-criterion message of one benchmark: 20 samples around `ns`, a little noise. */
+export function criterionLine(id: string, ns: number, seed: number): string {
+  let x = seed;
+  const noise = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return (x / 2 ** 31 - 0.5) * 0.02;
+  };
+  const iteration_count = Array.from({ length: 20 }, (_, i) => (i + 1) * 10);
+  const measured_values = iteration_count.map((n) => n * ns * (1 + noise()));
+  return JSON.stringify({
+    reason: "benchmark-complete",
+    id,
+    iteration_count,
+    measured_values,
+    unit: "ns",
+    throughput: [],
+  });
+}
+
+export async function mainHistory(db: string): Promise<void> {
+  const dir = tempDir();
+  for (let i = 0; i < COMMITS; i++) {
+    const file = path.join(dir, `run-${i}.jsonl`);
+    // run-to-run noise of a few percent, as on this machine; the step on top
+    const wobble = 1 + 0.03 * Math.sin(i * 1.7);
+    writeFileSync(
+      file,
+      [
+        criterionLine("scan/1m", 1000 * wobble * (i >= STEP_AT ? 1.3 : 1), i + 1),
+        criterionLine("flat/1k", 50 * wobble, i + 7),
+      ].join("\n"),
+    );
+    await publish(
+      parsePublishOptions({
+        files: [file],
+        db,
+        sha: sha(i),
+        dutVersion: `1.0.0+${sha(i).slice(0, 7)}`,
+        dutTimestamp: String(1_700_000_000 + i * 3600),
+        dutName: "demo",
+        testbedName: "bench-box",
+        ref: "main",
+      }),
+      { env },
+    );
+  }
+}
+
