@@ -39,10 +39,17 @@ export interface ResultsService {
   requests: { method: string; path: string; status: number }[];
   /** Requests the real clients should never send: they got a 4xx. A clean run has none. */
   unexpected: { method: string; path: string; reason: string }[];
+  /**
+   * The runner's OIDC token endpoint (what `id-token: write` gives a job, read by
+   * @actions/core's getIDToken): ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN, and the tokens issued.
+   */
+  oidc: { env: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string }; issued: string[] };
   stop(): Promise<void>;
 }
 
 const ARTIFACT_SERVICE = "github.actions.results.api.v1.ArtifactService";
+/** The OIDC token endpoint (GitHub's is …/_apis/distributedtask/…/idtoken?api-version=2.0). */
+const OIDC_PATH = "/_apis/idtoken";
 const CACHE_SERVICE = "github.actions.results.api.v1.CacheService";
 /** Azure SDKs parse IP-host URLs as path-style: /<account>/<container>/<blob>. */
 const ACCOUNT = "fakeresults";
@@ -108,6 +115,8 @@ export async function startResultsService(): Promise<ResultsService> {
   const unsigned = `${base64url(JSON.stringify({ typ: "JWT", alg: "HS256" }))}.${base64url(JSON.stringify(claims))}`;
   const token = `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
 
+  const oidcRequestToken = randomBytes(16).toString("hex");
+  const issuedIdTokens: string[] = [];
   const artifacts = new Map<string, Buffer>();
   const cacheEntries = new Map<string, Buffer>();
   const requests: ResultsService["requests"] = [];
@@ -378,7 +387,25 @@ export async function startResultsService(): Promise<ResultsService> {
       return { status: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(result) };
     }
     if (target.pathname.startsWith(`/${ACCOUNT}/`)) return blobRequest(request, target);
+    if (target.pathname === OIDC_PATH) return idToken(request, target);
     throw new ServiceError(404, "bad_route", `nothing served at ${target.pathname}`);
+  }
+
+  /** GET <ACTIONS_ID_TOKEN_REQUEST_URL>[&audience=…] with the request token: `{value: <JWT>}`. */
+  function idToken(request: IncomingMessage, target: URL): Reply {
+    if (request.method !== "GET") throw new ServiceError(405, "bad_route", `${request.method} on the OIDC endpoint`);
+    if (request.headers.authorization !== `Bearer ${oidcRequestToken}`)
+      throw new ServiceError(401, "unauthenticated", "the OIDC request token is missing or wrong");
+    if (target.searchParams.get("api-version") !== "2.0") throw invalid("the OIDC request lost its api-version");
+    const claims = {
+      aud: target.searchParams.get("audience") ?? "https://github.com",
+      iss: "https://token.actions.githubusercontent.com",
+      iat: Math.floor(Date.now() / 1000),
+    };
+    const payload = `${base64url(JSON.stringify({ typ: "JWT", alg: "RS256" }))}.${base64url(JSON.stringify(claims))}`;
+    const value = `${payload}.${randomBytes(32).toString("base64url")}`;
+    issuedIdTokens.push(value);
+    return { status: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ value }) };
   }
 
   /** Errors in each protocol's own shape: twirp's JSON, Azure's XML and x-ms-error-code. */
@@ -445,6 +472,13 @@ export async function startResultsService(): Promise<ResultsService> {
     cacheEntries,
     requests,
     unexpected,
+    oidc: {
+      env: {
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${url}${OIDC_PATH}?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidcRequestToken,
+      },
+      issued: issuedIdTokens,
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -319,8 +319,8 @@ function guessServiceRegion(url, headers) {
 
 
 
-// EXTERNAL MODULE: ./lib/store/uri.js + 1 modules
-var store_uri = __webpack_require__(6163);
+// EXTERNAL MODULE: ./lib/store/uri.js
+var store_uri = __webpack_require__(9755);
 ;// CONCATENATED MODULE: ./lib/store/s3-objects.js
 
 

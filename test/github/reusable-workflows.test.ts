@@ -203,6 +203,7 @@ describe("the inputs given to lance-bench's actions exist there", () => {
       "run-python-benchmarks.yml",
       "run-pipeline-benchmarks.yml",
       "bench-bot.yml",
+      "report.yml",
     ]) {
       expect(files).toContain(`.github/workflows/${f}`);
     }
@@ -541,6 +542,7 @@ describe("every input of the actions is reachable from the workflow's inputs, or
     ["run-pipeline-benchmarks.yml", "run-pipeline"],
     ["schedule-benchmarks.yml", "schedule"],
     ["run-benchmarks.yml", "compare-pr"],
+    ["report.yml", "report"],
   ] as const;
 
   it.each(CASES)("%s: %s", (file, action) => {

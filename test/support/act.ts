@@ -23,7 +23,8 @@ function actBinary(): string {
 
 /**
  * The third-party actions the shipped workflows pin, as act gets them here: from the vendored
- * copies (test/support/vendor/README.md; only actions/checkout runs, the others are fetched).
+ * copies (test/support/vendor/README.md; checkout and the GitHub Pages pair run, cache and
+ * setup-python are only fetched).
  */
 export const VENDORED_ACTIONS: Record<string, string> = {
   "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1": path.join(ROOT, "test/support/vendor/actions-checkout"),
@@ -31,6 +32,19 @@ export const VENDORED_ACTIONS: Record<string, string> = {
   "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97": path.join(
     ROOT,
     "test/support/vendor/actions-setup-python",
+  ),
+  "actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9": path.join(
+    ROOT,
+    "test/support/vendor/actions-upload-pages-artifact",
+  ),
+  // pinned by upload-pages-artifact v5.0.0's own action.yml
+  "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f": path.join(
+    ROOT,
+    "test/support/vendor/actions-upload-artifact",
+  ),
+  "actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128": path.join(
+    ROOT,
+    "test/support/vendor/actions-deploy-pages",
   ),
 };
 

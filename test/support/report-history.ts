@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parsePublishOptions, publish } from "../../src/commands/publish.js";
-import { cleanEnv, tempDir } from "../helpers.js";
+import { kebabCase } from "../../src/model/index.js";
+import { cleanEnv, runCliAsync, tempDir } from "../helpers.js";
 
 /*
  * A main history for `report`: 30 commits published through the suite's own publish path, one
@@ -31,7 +32,8 @@ export function criterionLine(id: string, ns: number, seed: number): string {
   });
 }
 
-export async function mainHistory(db: string): Promise<void> {
+/** Publishes the history into `db`; `storeEnv` adds what the store needs (an S3 endpoint and keys). */
+export async function mainHistory(db: string, storeEnv?: NodeJS.ProcessEnv): Promise<void> {
   const dir = tempDir();
   for (let i = 0; i < COMMITS; i++) {
     const file = path.join(dir, `run-${i}.jsonl`);
@@ -44,19 +46,22 @@ export async function mainHistory(db: string): Promise<void> {
         criterionLine("flat/1k", 50 * wobble, i + 7),
       ].join("\n"),
     );
-    await publish(
-      parsePublishOptions({
-        files: [file],
-        db,
-        sha: sha(i),
-        dutVersion: `1.0.0+${sha(i).slice(0, 7)}`,
-        dutTimestamp: String(1_700_000_000 + i * 3600),
-        dutName: "demo",
-        testbedName: "bench-box",
-        ref: "main",
-      }),
-      { env },
-    );
+    const options = {
+      db,
+      sha: sha(i),
+      dutVersion: `1.0.0+${sha(i).slice(0, 7)}`,
+      dutTimestamp: String(1_700_000_000 + i * 3600),
+      dutName: "demo",
+      testbedName: "bench-box",
+      ref: "main",
+    };
+    if (storeEnv === undefined) {
+      await publish(parsePublishOptions({ files: [file], ...options }), { env });
+      continue;
+    }
+    // a remote store is reached with the environment's endpoint and keys: the CLI's process
+    const flags = Object.entries(options).flatMap(([key, value]) => [`--${kebabCase(key)}`, value]);
+    const published = await runCliAsync(["publish", file, ...flags], { ...env, ...storeEnv });
+    if (published.code !== 0) throw new Error(`publish of commit ${i} failed: ${published.stderr}`);
   }
 }
-
