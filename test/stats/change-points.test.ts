@@ -227,7 +227,8 @@ describe("detectIncremental", () => {
       { index: 50, factor: 1.2 },
       { index: 120, factor: 0.9 },
     ]);
-    let detection = detectChangePoints({ ...whole, points: whole.points.slice(0, 10) });
+    const first = { ...whole, points: whole.points.slice(0, 10) };
+    let detection = detectChangePoints(first);
     for (let i = 10; i < whole.points.length; i++) {
       detection = detectIncremental(detection, [whole.points[i]!]);
       if (i % 20 === 0)
@@ -236,5 +237,8 @@ describe("detectIncremental", () => {
     expect(detection).toEqual(detectChangePoints(whole));
     expect(detection.state.confirmed.map((c) => c.index)).toEqual(detection.changePoints.map((c) => c.index));
     expect(JSON.parse(JSON.stringify(detection.state))).toEqual(detection.state);
+    // the detection grew its own copy of the points, never the caller's series
+    expect(first.points).toHaveLength(10);
+    expect(whole.points).toHaveLength(200);
   });
 });
