@@ -45,10 +45,6 @@ export const ReportOptions = ReportOptionsShape.refine((o) => !o.issues || o.rep
 });
 export type ReportOptions = z.infer<typeof ReportOptions>;
 
-/** One change point of one series: benchmark, metric, test bed and where it falls. */
-const changeKey = (series: { fingerprint: string; benchmark: string; metric: string }, index: number) =>
-  `${series.fingerprint}\u0000${series.benchmark}\u0000${series.metric}\u0000${index}`;
-
 export function parseReportOptions(raw: Record<string, unknown>): ReportOptions {
   return parseOptions(ReportOptions, raw);
 }
@@ -126,15 +122,9 @@ export async function report(
 
   let issues: RegressionIssueResult | undefined;
   if (options.issues && repository) {
-    // only the new regressions are filed; the series' other change points stay so that a
-    // regression brought back by a later improvement is recognised as restored
-    const fresh = new Set(newRegressions(history).map((c) => changeKey(c, c.index)));
-    const filed = reports.map((r) => ({
-      ...r,
-      changePoints: r.changePoints.filter(
-        (cp) => cp.verdict !== "regression" || fresh.has(changeKey(r.series, cp.index)),
-      ),
-    }));
+    // every regression is passed, so that an issue filed while its regression was new is still
+    // kept up to date and closed once restored; only the new ones may open an issue
+    const fresh = new Set(newRegressions(history).map((c) => `${c.lastGoodSha}..${c.firstBadSha}`));
     const client =
       deps.client ??
       createGitHubClient({
@@ -142,12 +132,13 @@ export async function report(
         baseUrl: options.apiUrl ?? env.GITHUB_API_URL ?? DEFAULT_API_URL,
         log,
       });
-    issues = await fileRegressionIssues(client, filed, {
+    issues = await fileRegressionIssues(client, reports, {
       repository,
       serverUrl: options.serverUrl,
       ...(options.dashboardUrl ? { dashboardUrl: options.dashboardUrl } : {}),
       labels: options.issueLabels,
       closeRestored: options.closeRestored,
+      fileNew: (range) => fresh.has(range),
       log,
     });
   }

@@ -36,6 +36,11 @@ export interface RegressionIssueOptions {
   labels?: readonly string[];
   /** Comment on and close the open issue of a range whose benchmarks all came back (default false). */
   closeRestored?: boolean;
+  /**
+   * Which commit ranges may get a new issue (default: every one). The others only keep an issue
+   * they already have up to date, and closed once restored: an old regression is not filed late.
+   */
+  fileNew?: (range: CommitRange) => boolean;
   /** Suspect commits listed per issue (default 20, at most 100). */
   suspectCommits?: number;
   /** Only issues opened by this login count as ours (default: any issue with the label and the marker). */
@@ -379,6 +384,7 @@ export async function fileRegressionIssues(
         result.unchanged.push({ range: group.range, number: existing.number, url: existing.url, state: "closed" });
         continue;
       }
+      if (!existing && options.fileNew && !options.fileNew(group.range)) continue;
       if (group.restored && options.closeRestored && !existing) {
         result.skipped.push({ range: group.range, reason: "restored before an issue was filed" });
         continue;

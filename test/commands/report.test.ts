@@ -78,6 +78,31 @@ describe("report on a real LanceDB store", () => {
     expect(server.violations).toEqual([]);
   }, 120_000);
 
+  it("files no issue for a regression older than the recent commits", async () => {
+    const world = installIssues(server, "lancedb/old", []);
+    const client = createGitHubClient({
+      token: "ghs_FAKEreportTOKEN",
+      baseUrl: server.url,
+      retries: 1,
+      retryBaseMs: 1,
+    });
+    // the step is 7 commits old: not among the 3 newest
+    const summary = await report(
+      parseReportOptions({
+        db,
+        outputDir: tempDir(),
+        repository: "lancedb/old",
+        issues: true,
+        dashboard: false,
+        recent: 3,
+      }),
+      { env, client },
+    );
+    expect(summary.report.changes.map((c) => [c.benchmark, c.new])).toEqual([["scan/1m", false]]);
+    expect(summary.issues?.created).toEqual([]);
+    expect(world.issues).toEqual([]);
+  }, 60_000);
+
   it("says there is no history yet, exit 0, for a store without main's history", async () => {
     const empty = path.join(tempDir(), "db");
     await publish(

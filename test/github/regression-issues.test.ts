@@ -290,6 +290,32 @@ describe("regression issues", () => {
     expect(fresh.issues).toEqual([]);
   });
 
+  it("an old range (fileNew says no) gets no new issue, but the issue it has is still closed once restored", async () => {
+    const world = installIssues();
+    const onlyB = { ...OPTIONS, fileNew: (range: string) => range === RANGE_B };
+    const first = await fileRegressionIssues(client(), report(), onlyB);
+    expect(first.created.map((i) => i.range)).toEqual([RANGE_B]);
+    expect(world.issues.map((i) => i.number)).toEqual([1]);
+    // range A filed back when it was new (another run, every range allowed) …
+    await fileRegressionIssues(client(), report(), OPTIONS);
+    expect(world.issues).toHaveLength(2);
+    // … is old now, and restored: its issue is closed although no new issue may be opened for it
+    const restored = report();
+    for (const [i, before, after] of [
+      [0, 1481, 1205],
+      [1, 896, 806],
+    ] as const)
+      restored[i]!.changePoints.push({
+        ...regression(sha("3"), sha("4"), before, -0.19, 7),
+        after,
+        verdict: "improvement",
+      });
+    const later = await fileRegressionIssues(client(), restored, { ...onlyB, closeRestored: true });
+    expect(later.closed.map((i) => i.range)).toEqual([RANGE_A]);
+    expect(later.created).toEqual([]);
+    expect(world.issues.map((i) => i.state)).toEqual(["open", "closed"]);
+  });
+
   it("without closeRestored a restored regression stays open and says so", async () => {
     const world = installIssues();
     const restored = report().slice(0, 1);
