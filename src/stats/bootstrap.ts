@@ -1,5 +1,6 @@
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { median } from "./median.js";
+import { normalQuantileOf } from "./normal.js";
 
 export interface RatioInterval {
   /** Bounds of the ratio median(head) / median(base). */
@@ -80,14 +81,17 @@ function resampler(values: readonly number[]) {
 }
 
 function orderStatisticInterval(base: readonly number[], head: readonly number[], alpha: number): RatioInterval {
-  const z = alpha <= 0.0101 ? 2.576 : alpha <= 0.0501 ? 1.96 : 1.645;
+  const z = normalQuantileOf(1 - alpha);
+  // a median's standard error from the ranks of its 95% interval (n/2 ± 1.96·√n/2): any level
+  // would do, this one is the textbook's
+  const rankZ = normalQuantileOf(0.95);
   const logStandardError = (values: readonly number[]) => {
     const sorted = Float64Array.from(values).sort();
     const n = sorted.length;
-    const halfWidth = (1.96 * Math.sqrt(n)) / 2; // ranks of the 95% interval of a median: n/2 ± 1.96·√n/2
+    const halfWidth = (rankZ * Math.sqrt(n)) / 2;
     const lo = sorted[Math.max(0, Math.floor(n / 2 - halfWidth))]!;
     const hi = sorted[Math.min(n - 1, Math.ceil(n / 2 + halfWidth))]!;
-    return (Math.log(hi) - Math.log(lo)) / (2 * 1.96);
+    return (Math.log(hi) - Math.log(lo)) / (2 * rankZ);
   };
   const logRatio = Math.log(median(head) / median(base));
   const se = Math.hypot(logStandardError(base), logStandardError(head));

@@ -11,6 +11,7 @@ import {
 import { ratioOfMediansInterval } from "./bootstrap.js";
 import { benjaminiHochberg } from "./fdr.js";
 import { mannWhitneyU } from "./mann-whitney.js";
+import { normalQuantileOf } from "./normal.js";
 import { median, medianInPlace } from "./median.js";
 import { findModes } from "./noise.js";
 import {
@@ -147,7 +148,7 @@ export function compareSuite(inputs: readonly ComparisonInput[], settings: Compa
   });
   return {
     benchmarks,
-    geometricMean: geometricMean(benchmarks),
+    geometricMean: geometricMean(benchmarks, settings.confidence),
     counts: countVerdicts(benchmarks),
     headRunShift: shift ? { direction: shift.direction, benchmarks: shift.moved.size, of: shift.of } : null,
     runPace,
@@ -524,7 +525,9 @@ function plainStats(side: ComparisonSide, medians: readonly number[]): SideStats
   return { runs: side.runs.length, observations: side.runs.length, center: medians.length > 0 ? median(medians) : NaN };
 }
 
-function geometricMean(rows: readonly BenchmarkComparison[]): SuiteComparison["geometricMean"] {
+function geometricMean(rows: readonly BenchmarkComparison[], confidence: number): SuiteComparison["geometricMean"] {
+  // each row's interval is at `confidence`: its log half-width over z is its standard error
+  const z = normalQuantileOf(confidence);
   // the project's benchmarks: a harness's wall time and memory are not a benchmark's speed
   const usable = rows.filter(
     (r) => r.ratio !== null && r.interval !== null && r.modes === null && !r.muted && r.family === undefined,
@@ -535,12 +538,12 @@ function geometricMean(rows: readonly BenchmarkComparison[]): SuiteComparison["g
   for (const row of usable) {
     const sign = row.direction === "lower_is_better" ? 1 : -1;
     sumLog += sign * Math.log(row.ratio!);
-    const se = (Math.log(row.interval!.high) - Math.log(row.interval!.low)) / (2 * 1.96);
+    const se = (Math.log(row.interval!.high) - Math.log(row.interval!.low)) / (2 * z);
     sumVariance += se * se;
   }
   const k = usable.length;
   const center = sumLog / k;
-  const halfWidth = (1.96 * Math.sqrt(sumVariance)) / k;
+  const halfWidth = (z * Math.sqrt(sumVariance)) / k;
   return { ratio: Math.exp(center), low: Math.exp(center - halfWidth), high: Math.exp(center + halfWidth), count: k };
 }
 

@@ -1,3 +1,5 @@
+import jStat from "jstat";
+
 /**
  * The standard normal tail, for the large-sample Mann-Whitney test.
  *
@@ -31,4 +33,9 @@ export function erfc(x: number): number {
 /** P(Z ≥ z) for a standard normal Z. */
 export function normalSurvival(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** The two-sided standard normal quantile of a confidence level (0.95 → 1.96), through jStat. */
+export function normalQuantileOf(confidence: number): number {
+  return jStat.normal.inv(1 - (1 - confidence) / 2, 0, 1);
 }

@@ -97,6 +97,13 @@ describe("medians and intervals", () => {
     expect(interval.low).toBeLessThan(1.1);
     expect(interval.high).toBeGreaterThan(1.1);
     expect(interval.high - interval.low).toBeLessThan(0.01);
+    // at any confidence: its width follows the normal quantile of the level (80%: 1.28 vs 1.96)
+    const logWidth = (confidence: number) => {
+      const { low, high } = ratioOfMediansInterval(base, head, { confidence, resamples: 1000, seed: 1 });
+      return Math.log(high) - Math.log(low);
+    };
+    expect(logWidth(0.8) / logWidth(0.95)).toBeCloseTo(1.2816 / 1.96, 3);
+    expect(logWidth(0.999) / logWidth(0.95)).toBeCloseTo(3.2905 / 1.96, 3);
   });
 });
 
