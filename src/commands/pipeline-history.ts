@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { InputError, type PipelineFields } from "../model/index.js";
+import { ResultFileError, type PipelineFields } from "../model/index.js";
 import { parseJson } from "../parse/common.js";
 import { decodePipelineRun } from "../parse/rapidbyte.js";
 import { checkReadableFile, readLines } from "../parse/stream.js";
@@ -51,7 +51,7 @@ export interface HistoryIteration extends PipelineIteration {
   line: number;
 }
 
-/** Reads a history; a line that is not a pipeline result is an `InputError` naming it. */
+/** Reads a history; a line that is not a pipeline result is an `ResultFileError` naming it. */
 export async function readHistory(file: string): Promise<HistoryIteration[]> {
   await checkReadableFile(file);
   const entries: HistoryIteration[] = [];
@@ -64,7 +64,7 @@ export async function readHistory(file: string): Promise<HistoryIteration[]> {
       : decodePipelineRun(value, file, `line ${line}`);
     const { mode, bench_rows: rows, git_sha: shortSha, git_sha_full: fullSha, timestamp } = run.context;
     const need = (ok: boolean, what: string) => {
-      if (!ok) throw new InputError(file, `line ${line}`, `field ${what}`);
+      if (!ok) throw new ResultFileError(file, `line ${line}`, `field ${what}`);
     };
     need(typeof mode === "string" && mode !== "", "mode: missing (the pipeline variant)");
     need(typeof rows === "number" && Number.isInteger(rows) && rows >= 0, "bench_rows: missing or not a row count");

@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import {
   GitRef,
-  InputError,
+  ResultFileError,
   parseOptions,
   prNumberOfRef,
   pullRequestRun,
@@ -126,8 +126,8 @@ export async function publish(options: PublishOptions, deps: PublishDependencies
   const parsed = await parseInputs(options.files, options.format, metricResolver(config.metrics)).catch(
     (error: unknown) => {
       // Only publish can be told the format; compare, which reads files too, cannot.
-      if (error instanceof InputError && error.reason.startsWith(UNKNOWN_FORMAT)) {
-        throw new InputError(error.file, error.location, `${error.reason} (the format option forces one)`);
+      if (error instanceof ResultFileError && error.reason.startsWith(UNKNOWN_FORMAT)) {
+        throw new ResultFileError(error.file, error.location, `${error.reason} (the format option forces one)`);
       }
       throw error;
     },

@@ -5,7 +5,7 @@ import { resolveInside } from "../context/paths.js";
 import {
   BenchmarkName,
   ConfigurationError,
-  InputError,
+  ResultFileError,
   LanceBenchError,
   parseOptions,
   PROCESS_METRICS,
@@ -20,7 +20,7 @@ import { splitCommand } from "../run/command-line.js";
 import type { ProbeOutcome, SearchObjective, SearchParams, SearchResult } from "../model/search.js";
 import { binarySearch, describeParams, gridSearch, type Probe } from "../search/index.js";
 import type { ProfileOutcome } from "../run/profile.js";
-import { runStep, StepFailure } from "../run/python.js";
+import { runStep } from "../run/python.js";
 import { StageProfiler } from "../run/stage-profile.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
 import { processMeasurements, processUsage } from "./process-metrics.js";
@@ -522,7 +522,7 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
         if (output.status !== "ok") return finish(output.status, output.reason ?? output.status, []);
         outputMetrics = output.metrics;
       } catch (error) {
-        if (!(error instanceof InputError)) throw error;
+        if (!(error instanceof ResultFileError)) throw error;
         return finish("failed", error.message, []);
       }
       const origin = label;
@@ -680,9 +680,6 @@ export async function runCommand(options: RunCommandOptions, deps: RunDependenci
       ...(chartFile ? { chartFile } : {}),
       ...(profile ? { profile } : {}),
     };
-  }).catch((error: unknown) => {
-    if (error instanceof StepFailure) throw new ConfigurationError(error.message);
-    throw error;
   });
 }
 

@@ -6,7 +6,7 @@ import { currentBranch } from "../context/git.js";
 import { resolveInside } from "../context/paths.js";
 import {
   ConfigurationError,
-  InputError,
+  ResultFileError,
   LanceBenchError,
   describeError,
   parseOptions,
@@ -28,7 +28,7 @@ import {
   type PostgresSession,
 } from "../run/postgres.js";
 import { profileCommand, type ProfileOutcome } from "../run/profile.js";
-import { runStep, StepFailure } from "../run/python.js";
+import { runStep } from "../run/python.js";
 import { spawnCaptured, tail, type SpawnResult } from "../run/spawn.js";
 import type { ChildEnv } from "../context/child-env.js";
 import { appendHistory, HISTORY_FILE, type HistoryEntry } from "./pipeline-history.js";
@@ -247,7 +247,7 @@ function iterationEntries(
     if (runs.length === 1 && ran.usage?.cpuSeconds !== undefined) tree.process_cpu_secs = ran.usage.cpuSeconds;
     return runs.map((run) => ({ ...base, status: "ok", fields: { ...run.fields, ...tree } }));
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
+    if (!(error instanceof ResultFileError)) throw error;
     return failed(error.location ? `${error.location}: ${error.reason}` : error.reason);
   }
 }
@@ -575,8 +575,5 @@ export async function runPipeline(
     } finally {
       await session.end().catch(() => undefined);
     }
-  }).catch((error: unknown) => {
-    if (error instanceof StepFailure) throw new ConfigurationError(error.message);
-    throw error;
   });
 }

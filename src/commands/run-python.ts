@@ -7,6 +7,7 @@ import {
   ConfigurationError,
   parseOptions,
   PROCESS_FAMILY_METADATA,
+  StepFailure,
   TIME_METRIC,
   TIME_UNIT,
   type Measurement,
@@ -25,7 +26,6 @@ import {
   requirementName,
   runPytestBenchmarks,
   runStep,
-  StepFailure,
   type PytestRun,
 } from "../run/python.js";
 import { tail } from "../run/spawn.js";
@@ -631,9 +631,5 @@ export async function runPython(options: RunPythonOptions, deps: RunDependencies
     } finally {
       await baseCheckout?.dispose();
     }
-  }).catch((error: unknown) => {
-    // A failed step is the user's project failing, not a bug of ours: report it plainly.
-    if (error instanceof StepFailure) throw new ConfigurationError(error.message);
-    throw error;
   });
 }

@@ -25,8 +25,8 @@ export class ConfigurationError extends LanceBenchError {
 }
 
 /** A result file that cannot be read: names the file and, where known, the line or field. */
-export class InputError extends LanceBenchError {
-  override name = "InputError";
+export class ResultFileError extends LanceBenchError {
+  override name = "ResultFileError";
   constructor(
     readonly file: string,
     readonly location: string | undefined,
@@ -34,6 +34,15 @@ export class InputError extends LanceBenchError {
   ) {
     super(`${file}${location ? `: ${location}` : ""}: ${reason}`);
   }
+}
+
+/**
+ * A step the suite ran for the project failed: its build, a venv or package install, pytest, a
+ * setup or benchmark command. The project's failure (reported plainly, as any LanceBenchError),
+ * not a configuration mistake of the user nor a bug of ours.
+ */
+export class StepFailure extends LanceBenchError {
+  override name = "StepFailure";
 }
 
 /** The LanceDB runtime cannot be set up here: an unsupported platform, or an install that failed. */

@@ -1,4 +1,4 @@
-import { InputError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
+import { ResultFileError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
 import { checkSamples } from "./common.js";
 import type { NumberedLine } from "./stream.js";
 
@@ -34,7 +34,7 @@ export async function parseBencher(
     if (!LOOKS_LIKE_BENCH.test(line)) continue;
     const match = BENCH_LINE.exec(line);
     if (!match) {
-      throw new InputError(
+      throw new ResultFileError(
         file,
         `line ${lineNumber}`,
         `malformed bench line (expected "test NAME ... bench: N ns/iter (+/- D)"): ${line.slice(0, 200)}`,
@@ -61,7 +61,7 @@ export async function parseBencher(
     });
   }
   if (measurements.length === 0) {
-    throw new InputError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
+    throw new ResultFileError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
   }
   return measurements;
 }

@@ -26,7 +26,7 @@ const PARSERS: Record<Exclude<OutputFormat, "none">, (stdout: string, origin: st
 
 /**
  * Reads what one run printed on stdout in `format`. A run's own skipped record is honoured in
- * every JSON format; bad output throws an `InputError` naming the run, the format and the line.
+ * every JSON format; bad output throws an `ResultFileError` naming the run, the format and the line.
  */
 export function parseCommandOutput(format: OutputFormat, stdout: string, run: string): CommandOutput {
   if (format === "none") return { status: "ok", metrics: [] };

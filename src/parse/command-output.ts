@@ -1,4 +1,4 @@
-import { InputError, type Direction } from "../model/index.js";
+import { ResultFileError, type Direction } from "../model/index.js";
 import { parseJson } from "./common.js";
 import { linesOf } from "./stream.js";
 
@@ -39,7 +39,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export function findJsonObject(stdout: string, origin: string): { value: Record<string, unknown>; line: number } {
   const trimmed = stdout.trim();
-  if (trimmed === "") throw new InputError(origin, undefined, "printed nothing on stdout (expected a JSON object)");
+  if (trimmed === "") throw new ResultFileError(origin, undefined, "printed nothing on stdout (expected a JSON object)");
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     const firstLine = stdout.slice(0, stdout.indexOf("{")).split("\n").length;
     let value: unknown;
@@ -54,9 +54,9 @@ export function findJsonObject(stdout: string, origin: string): { value: Record<
   }
   let last: readonly [string, number] | undefined;
   for (const [text, line] of linesOf(stdout)) if (text.trimStart().startsWith("{")) last = [text, line];
-  if (!last) throw new InputError(origin, undefined, "printed no JSON object on stdout (no line starts with {)");
+  if (!last) throw new ResultFileError(origin, undefined, "printed no JSON object on stdout (no line starts with {)");
   const value = parseJson(last[0], origin, last[1]);
-  if (!isRecord(value)) throw new InputError(origin, `line ${last[1]}`, "is not a JSON object");
+  if (!isRecord(value)) throw new ResultFileError(origin, `line ${last[1]}`, "is not a JSON object");
   return { value, line: last[1] };
 }
 
@@ -69,19 +69,19 @@ export function skippedRecord(
   const { status, reason } = value;
   if (status === undefined || status === "ok") return undefined;
   if (status !== "skipped") {
-    throw new InputError(origin, `${where}, field status`, `${JSON.stringify(status)} is not "ok" or "skipped"`);
+    throw new ResultFileError(origin, `${where}, field status`, `${JSON.stringify(status)} is not "ok" or "skipped"`);
   }
   if (reason !== undefined && typeof reason !== "string") {
-    throw new InputError(origin, `${where}, field reason`, "is not a string");
+    throw new ResultFileError(origin, `${where}, field reason`, "is not a string");
   }
   return { status: "skipped", reason: reason?.trim() || "the command reported the run as skipped", metrics: [] };
 }
 
-/** A finite number at `path`, else an InputError naming it. */
+/** A finite number at `path`, else an ResultFileError naming it. */
 export function finiteNumber(value: unknown, origin: string, where: string): number {
-  if (value === null) throw new InputError(origin, where, "is NaN, Infinity or null, not a finite number");
+  if (value === null) throw new ResultFileError(origin, where, "is NaN, Infinity or null, not a finite number");
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new InputError(origin, where, `${JSON.stringify(value)} is not a finite number`);
+    throw new ResultFileError(origin, where, `${JSON.stringify(value)} is not a finite number`);
   }
   return value;
 }

@@ -1,19 +1,19 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
-import { InputError } from "../model/index.js";
+import { ResultFileError } from "../model/index.js";
 import { checkReadableFile } from "./stream.js";
 
 /** Whole-document files read at once (Criterion's per-benchmark JSON) are kilobytes; refuse more. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-/** Reads a small JSON document as text; a missing, empty or oversized file is an `InputError` naming it. */
+/** Reads a small JSON document as text; a missing, empty or oversized file is an `ResultFileError` naming it. */
 export async function readText(file: string): Promise<string> {
   const size = await checkReadableFile(file);
   if (size > MAX_DOCUMENT_BYTES) {
-    throw new InputError(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
+    throw new ResultFileError(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
   }
   const text = await readFile(file, "utf8");
-  if (text.trim() === "") throw new InputError(file, undefined, "file is empty");
+  if (text.trim() === "") throw new ResultFileError(file, undefined, "file is empty");
   return text;
 }
 
@@ -59,7 +59,7 @@ function lineAndColumn(text: string, offset: number, firstLine = 1): string {
 }
 
 /**
- * Parses JSON, turning a syntax error into an `InputError` that names the file and the line.
+ * Parses JSON, turning a syntax error into an `ResultFileError` that names the file and the line.
  * `baseLine` names the line of a JSON-lines record; `firstLine` is the file line where a
  * multi-line `text` (a value cut out of a streamed document) starts.
  */
@@ -75,7 +75,7 @@ export function parseJson(text: string, file: string, baseLine?: number, firstLi
     else if (position !== undefined) location = lineAndColumn(text, Number(position), firstLine);
     else location = lineAndColumn(text, text.length, firstLine);
     const reason = truncated ? "invalid JSON (truncated?)" : `invalid JSON (${message.replace(/^.*?:\s*/, "")})`;
-    throw new InputError(file, location, reason);
+    throw new ResultFileError(file, location, reason);
   }
 }
 
@@ -91,7 +91,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /**
  * Validates a decoded record against the format's schema. The first problem becomes an
- * `InputError` naming the field (prefixed with `where`, e.g. "line 3").
+ * `ResultFileError` naming the field (prefixed with `where`, e.g. "line 3").
  */
 export function checkShape<T extends z.ZodType>(
   schema: T,
@@ -106,7 +106,7 @@ export function checkShape<T extends z.ZodType>(
   const issue = parsed.error.issues[0]!;
   const field = `field ${formatPath([...pathPrefix, ...issue.path])}`;
   const reason = holdsNull(value, issue.path) ? "is NaN, Infinity or null, not a finite number" : issue.message;
-  throw new InputError(file, where ? `${where}, ${field}` : field, reason);
+  throw new ResultFileError(file, where ? `${where}, ${field}` : field, reason);
 }
 
 /** Whether the value at `path` is null (a NaN or Infinity token became null, see above). */
@@ -125,7 +125,7 @@ function holdsNull(root: unknown, path: readonly PropertyKey[]): boolean {
  */
 export function checkSamples(values: readonly number[], file: string, where: string): void {
   values.forEach((value, index) => {
-    if (!Number.isFinite(value)) throw new InputError(file, `${where}[${index}]`, `${value} is not a finite number`);
-    if (value < 0) throw new InputError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
+    if (!Number.isFinite(value)) throw new ResultFileError(file, `${where}[${index}]`, `${value} is not a finite number`);
+    if (value < 0) throw new ResultFileError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
   });
 }

@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { InputError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
+import { ResultFileError, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
 import { checkSamples, checkShape, parseJson, readText } from "./common.js";
 import { criterionThroughput } from "./throughput.js";
 
@@ -62,7 +62,7 @@ async function readJsonFile<T extends z.ZodType>(file: string, schema: T): Promi
 export async function parseCriterionDir(root: string): Promise<Measurement[]> {
   const benchmarkFiles = await findCriterionBenchmarks(root);
   if (benchmarkFiles.length === 0) {
-    throw new InputError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
+    throw new ResultFileError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
   }
   const measurements: Measurement[] = [];
   for (const benchmarkFile of benchmarkFiles) {
@@ -72,7 +72,7 @@ export async function parseCriterionDir(root: string): Promise<Measurement[]> {
     const sample = await readJsonFile(sampleFile, Sample);
     const estimates = await readJsonFile(path.join(dir, "estimates.json"), Estimates);
     if (sample.iters.length !== sample.times.length) {
-      throw new InputError(
+      throw new ResultFileError(
         sampleFile,
         "field times",
         `has ${sample.times.length} values but iters has ${sample.iters.length}`,

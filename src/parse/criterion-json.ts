@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InputError, NANOSECONDS_PER, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
+import { ResultFileError, NANOSECONDS_PER, TIME_METRIC, TIME_UNIT, type Measurement } from "../model/index.js";
 import { checkSamples, checkShape, parseJson } from "./common.js";
 import type { NumberedLine } from "./stream.js";
 import { criterionThroughput } from "./throughput.js";
@@ -46,7 +46,7 @@ export async function parseCriterionJson(
     const record = checkShape(BenchmarkComplete, message, file, where);
     const { measured_values: totals, iteration_count: iterations } = record;
     if (totals.length !== iterations.length) {
-      throw new InputError(
+      throw new ResultFileError(
         file,
         `${where}, field measured_values`,
         `has ${totals.length} values but iteration_count has ${iterations.length}`,
@@ -54,7 +54,7 @@ export async function parseCriterionJson(
     }
     const scale = NANOSECONDS_PER[record.unit ?? "ns"];
     if (scale === undefined) {
-      throw new InputError(
+      throw new ResultFileError(
         file,
         `${where}, field unit`,
         `"${record.unit}" is not a time unit this parser knows (ns, us, ms, s)`,

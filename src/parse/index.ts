@@ -4,7 +4,7 @@ import {
   BenchmarkName,
   ConfigurationError,
   FILE_FORMATS,
-  InputError,
+  ResultFileError,
   type FileFormat,
   type Measurement,
   type Result,
@@ -71,11 +71,11 @@ export async function detectFormat(file: string): Promise<TextFormat> {
   if (hasBenchLines(head)) return "bencher";
   if (looksLikeRapidbyte(head)) return "rapidbyte";
   if (firstLine.startsWith("{")) return "pytest";
-  if (head.trim() === "") throw new InputError(file, undefined, "file is empty");
+  if (head.trim() === "") throw new ResultFileError(file, undefined, "file is empty");
   if (size > HEAD_BYTES) {
     for await (const [line] of readLines(file)) if (LOOKS_LIKE_BENCH.test(line)) return "bencher";
   }
-  throw new InputError(
+  throw new ResultFileError(
     file,
     undefined,
     `${UNKNOWN_FORMAT}: not cargo-criterion JSON lines, pytest-benchmark JSON, bencher lines or @@BENCH_JSON@@ lines`,
@@ -86,13 +86,13 @@ async function isDirectory(input: string): Promise<boolean> {
   try {
     return (await stat(input)).isDirectory();
   } catch {
-    throw new InputError(input, undefined, "no such file or directory");
+    throw new ResultFileError(input, undefined, "no such file or directory");
   }
 }
 
 /**
  * Reads every input with its parser. Nothing is written anywhere: a bad file throws an
- * `InputError` before the store is touched.
+ * `ResultFileError` before the store is touched.
  */
 export async function parseInputs(
   inputs: readonly string[],
@@ -114,18 +114,18 @@ export async function parseInputs(
     let measurements: Measurement[] = [];
     if (isOutputFormat(format)) {
       if (await isDirectory(input))
-        throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
+        throw new ResultFileError(input, undefined, `is a directory, but --format ${format} reads a file`);
       chosen = format;
       measurements = await parseOutputFile(format, input);
     } else if (await isDirectory(input)) {
       if (format !== "auto" && format !== "criterion-dir") {
-        throw new InputError(input, undefined, `is a directory, but --format ${format} reads a file`);
+        throw new ResultFileError(input, undefined, `is a directory, but --format ${format} reads a file`);
       }
       chosen = "criterion-dir";
       measurements = await parseCriterionDir(input);
     } else {
       if (format === "criterion-dir") {
-        throw new InputError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
+        throw new ResultFileError(input, undefined, "--format criterion-dir needs a directory (e.g. target/criterion)");
       }
       const textFormat = format === "auto" ? await detectFormat(input) : format;
       chosen = textFormat;
@@ -156,12 +156,12 @@ const MAX_OUTPUT_FILE_BYTES = 64 * 1024 * 1024;
 async function parseOutputFile(format: Exclude<OutputFormat, "none">, file: string): Promise<Measurement[]> {
   const size = await checkReadableFile(file);
   if (size > MAX_OUTPUT_FILE_BYTES) {
-    throw new InputError(file, undefined, `is ${size} bytes; a ${format} output is read whole, at most 64 MiB`);
+    throw new ResultFileError(file, undefined, `is ${size} bytes; a ${format} output is read whole, at most 64 MiB`);
   }
   const text = await readFile(file, "utf8");
   const output = parseCommandOutput(format, text, file);
   if (output.status !== "ok") {
-    throw new InputError(
+    throw new ResultFileError(
       file,
       undefined,
       `records a ${output.status} run (${output.reason ?? "no reason given"}): nothing to publish`,
@@ -171,7 +171,7 @@ async function parseOutputFile(format: Exclude<OutputFormat, "none">, file: stri
   return output.metrics.map((m) => {
     const benchmarkName = BenchmarkName.safeParse(m.benchmark ?? fallback);
     if (!benchmarkName.success) {
-      throw new InputError(
+      throw new ResultFileError(
         file,
         undefined,
         `benchmark name "${m.benchmark ?? fallback}" is not usable: ${benchmarkName.error.issues[0]?.message}`,
@@ -220,12 +220,12 @@ function rejectDuplicates(measurements: readonly Measurement[]): void {
     const name = BenchmarkName.safeParse(m.benchmarkName);
     if (!name.success) {
       const shown = JSON.stringify(m.benchmarkName.slice(0, 80)) + (m.benchmarkName.length > 80 ? "…" : "");
-      throw new InputError(m.origin, `benchmark name ${shown}`, name.error.issues[0]!.message);
+      throw new ResultFileError(m.origin, `benchmark name ${shown}`, name.error.issues[0]!.message);
     }
     const key = `${m.benchmarkName}\u0000${m.metric}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new InputError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
+      throw new ResultFileError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
     }
     seen.set(key, m.origin);
   }

@@ -1,4 +1,4 @@
-import { InputError } from "../model/index.js";
+import { ResultFileError } from "../model/index.js";
 import { parseJson } from "./common.js";
 
 /*
@@ -60,7 +60,7 @@ export async function streamJsonObject(
   let captureStart = 0;
 
   const fail = (reason: string): never => {
-    throw new InputError(file, `line ${line}`, reason);
+    throw new ResultFileError(file, `line ${line}`, reason);
   };
 
   for await (const chunk of chunks) {
@@ -180,7 +180,7 @@ export async function streamJsonObject(
       captureLength += rest.length;
       captureStart = 0;
       if (captureLength > MAX_JSON_VALUE_CHARS) {
-        throw new InputError(
+        throw new ResultFileError(
           file,
           `line ${captureLine}`,
           `one JSON value is longer than ${MAX_JSON_VALUE_CHARS / 1024 / 1024} MiB`,
@@ -188,6 +188,6 @@ export async function streamJsonObject(
       }
     }
   }
-  if (expect !== Expect.Done) throw new InputError(file, `line ${line}`, "invalid JSON (truncated?)");
+  if (expect !== Expect.Done) throw new ResultFileError(file, `line ${line}`, "invalid JSON (truncated?)");
   return { members, elements, sawArray };
 }

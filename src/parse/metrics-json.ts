@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InputError } from "../model/index.js";
+import { ResultFileError } from "../model/index.js";
 import { checkShape } from "./common.js";
 import { findJsonObject, skippedRecord, type CommandOutput } from "./command-output.js";
 
@@ -51,7 +51,7 @@ export function parseMetricsJson(stdout: string, origin: string): CommandOutput 
     status: "ok",
     metrics: document.metrics.map((m, index) => {
       const key = `${m.benchmark ?? ""}\u0000${m.name}`;
-      if (seen.has(key)) throw new InputError(origin, `${where}, field metrics[${index}]`, `"${m.name}" appears twice`);
+      if (seen.has(key)) throw new ResultFileError(origin, `${where}, field metrics[${index}]`, `"${m.name}" appears twice`);
       seen.add(key);
       return {
         ...(m.benchmark === undefined ? {} : { benchmark: m.benchmark }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import {
-  InputError,
+  ResultFileError,
   NANOSECONDS_PER,
   TIME_METRIC,
   TIME_UNIT,
@@ -133,7 +133,7 @@ export async function parsePytestBenchmark(
       origin: `${file}#benchmarks[${index}]`,
     });
   });
-  if (!streamed.sawArray) throw new InputError(file, "field benchmarks", "is missing: not pytest-benchmark JSON");
+  if (!streamed.sawArray) throw new ResultFileError(file, "field benchmarks", "is missing: not pytest-benchmark JSON");
   const report = checkShape(ReportMembers, streamed.members, file);
   const machine = report.machine_info ?? {};
   if (typeof machine.python_version === "string") {
@@ -141,10 +141,10 @@ export async function parsePytestBenchmark(
   }
   if (streamed.elements === 0) {
     if (context.allowEmpty) return [];
-    throw new InputError(file, "field benchmarks", "is empty: no benchmarks ran");
+    throw new ResultFileError(file, "field benchmarks", "is empty: no benchmarks ran");
   }
   if (measurements.length === 0) {
-    throw new InputError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
+    throw new ResultFileError(file, "field benchmarks", "no entry has stats.data: nothing to publish");
   }
   // The version is written after the benchmarks, so it is attached once the stream ends.
   for (const m of measurements) m.metadata = { ...m.metadata, pytest_benchmark_version: report.version ?? null };

@@ -1,6 +1,6 @@
 import {
   BENCH_JSON_PREFIX,
-  InputError,
+  ResultFileError,
   PIPELINE_CONTEXT_FIELDS,
   pipelineBenchmarkName,
   pipelineMetric,
@@ -35,34 +35,34 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * `PipelineResult` fields are times, counts or rates); text and flags are context.
  */
 export function decodePipelineRun(value: unknown, file: string, where: string): PipelineRun {
-  if (!isRecord(value)) throw new InputError(file, where, "expected a JSON object (a PipelineResult)");
+  if (!isRecord(value)) throw new ResultFileError(file, where, "expected a JSON object (a PipelineResult)");
   const fields: PipelineFields = {};
   const context: Record<string, unknown> = {};
   const takeNumber = (key: string, v: unknown, path: string) => {
-    if (v === null) throw new InputError(file, `${where}, field ${path}`, "is NaN, Infinity or null, not a number");
+    if (v === null) throw new ResultFileError(file, `${where}, field ${path}`, "is NaN, Infinity or null, not a number");
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new InputError(file, `${where}, field ${path}`, `${JSON.stringify(v)} is not a finite number`);
+      throw new ResultFileError(file, `${where}, field ${path}`, `${JSON.stringify(v)} is not a finite number`);
     }
-    if (v < 0) throw new InputError(file, `${where}, field ${path}`, `${v} is negative`);
+    if (v < 0) throw new ResultFileError(file, `${where}, field ${path}`, `${v} is negative`);
     fields[key] = v;
   };
   for (const [key, v] of Object.entries(value)) {
     if (PIPELINE_CONTEXT_FIELDS.has(key)) context[key] = v;
     else if (key === "canonical_metrics") {
-      if (!isRecord(v)) throw new InputError(file, `${where}, field canonical_metrics`, "is not an object");
+      if (!isRecord(v)) throw new ResultFileError(file, `${where}, field canonical_metrics`, "is not an object");
       for (const [inner, n] of Object.entries(v)) takeNumber(inner, n, `canonical_metrics.${inner}`);
     } else if (typeof v === "number" || v === null || METRIC_NAME.test(key)) {
       if (!(key in fields)) takeNumber(key, v, key);
     } else context[key] = v;
   }
-  if (Object.keys(fields).length === 0) throw new InputError(file, where, "holds no numeric fields");
+  if (Object.keys(fields).length === 0) throw new ResultFileError(file, where, "holds no numeric fields");
   return { fields, context };
 }
 
 /** Decodes the text after the prefix of a `@@BENCH_JSON@@` line. */
 export function decodeBenchJsonLine(text: string, file: string, lineNumber: number): PipelineRun {
   const json = text.slice(text.indexOf(BENCH_JSON_PREFIX) + BENCH_JSON_PREFIX.length).trim();
-  if (json === "") throw new InputError(file, `line ${lineNumber}`, `nothing follows ${BENCH_JSON_PREFIX}`);
+  if (json === "") throw new ResultFileError(file, `line ${lineNumber}`, `nothing follows ${BENCH_JSON_PREFIX}`);
   return decodePipelineRun(parseJson(json, file, lineNumber), file, `line ${lineNumber}`);
 }
 
@@ -76,7 +76,7 @@ export function findBenchJson(output: string, origin: string): (PipelineRun & { 
   for (const [text, line] of linesOf(output)) {
     if (text.startsWith(BENCH_JSON_PREFIX)) runs.push({ ...decodeBenchJsonLine(text, origin, line), line });
   }
-  if (runs.length === 0) throw new InputError(origin, undefined, `printed no ${BENCH_JSON_PREFIX} line`);
+  if (runs.length === 0) throw new ResultFileError(origin, undefined, `printed no ${BENCH_JSON_PREFIX} line`);
   return runs;
 }
 
@@ -149,7 +149,7 @@ export async function parseRapidbyte(
     });
   }
   if (runs.length === 0)
-    throw new InputError(file, undefined, `no ${BENCH_JSON_PREFIX} lines or pipeline results found`);
+    throw new ResultFileError(file, undefined, `no ${BENCH_JSON_PREFIX} lines or pipeline results found`);
   return pipelineMeasurements(runs);
 }
 

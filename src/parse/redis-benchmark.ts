@@ -1,4 +1,4 @@
-import { InputError } from "../model/index.js";
+import { ResultFileError } from "../model/index.js";
 import type { CommandOutput, OutputMetric } from "./command-output.js";
 import { linesOf } from "./stream.js";
 
@@ -79,7 +79,7 @@ export function parseRedisBenchmarkCsv(stdout: string, origin: string): CommandO
       if (!text.startsWith('"test"') && !text.startsWith("test,")) continue;
       const header = csvFields(text);
       if (header?.join(",") !== REDIS_CSV_HEADER.join(",")) {
-        throw new InputError(
+        throw new ResultFileError(
           origin,
           `line ${line}`,
           `unexpected CSV header (expected ${REDIS_CSV_HEADER.map((h) => `"${h}"`).join(",")})`,
@@ -89,24 +89,24 @@ export function parseRedisBenchmarkCsv(stdout: string, origin: string): CommandO
       continue;
     }
     const fields = csvFields(text);
-    if (fields === undefined) throw new InputError(origin, `line ${line}`, "a quote is left open");
+    if (fields === undefined) throw new ResultFileError(origin, `line ${line}`, "a quote is left open");
     if (fields.length !== REDIS_CSV_HEADER.length) {
-      throw new InputError(origin, `line ${line}`, `has ${fields.length} fields, expected ${REDIS_CSV_HEADER.length}`);
+      throw new ResultFileError(origin, `line ${line}`, `has ${fields.length} fields, expected ${REDIS_CSV_HEADER.length}`);
     }
     const [test = "", ...numbers] = fields;
-    if (test.trim() === "") throw new InputError(origin, `line ${line}, field test`, "is empty");
+    if (test.trim() === "") throw new ResultFileError(origin, `line ${line}, field test`, "is empty");
     const first = seen.get(test);
     if (first !== undefined)
-      throw new InputError(origin, `line ${line}`, `test "${test}" appears twice (first on line ${first})`);
+      throw new ResultFileError(origin, `line ${line}`, `test "${test}" appears twice (first on line ${first})`);
     seen.set(test, line);
     const row: Record<string, number> = {};
     numbers.forEach((raw, index) => {
       const [column, metric] = COLUMNS[index]!;
       const value = raw.trim() === "" ? NaN : Number(raw);
       if (!Number.isFinite(value)) {
-        throw new InputError(origin, `line ${line}, field ${column}`, `${JSON.stringify(raw)} is not a finite number`);
+        throw new ResultFileError(origin, `line ${line}, field ${column}`, `${JSON.stringify(raw)} is not a finite number`);
       }
-      if (value < 0) throw new InputError(origin, `line ${line}, field ${column}`, `${value} is negative`);
+      if (value < 0) throw new ResultFileError(origin, `line ${line}, field ${column}`, `${value} is negative`);
       row[metric] = value;
     });
     for (const [column, metric] of COLUMNS) {
@@ -121,8 +121,8 @@ export function parseRedisBenchmarkCsv(stdout: string, origin: string): CommandO
     }
   }
   if (headerLine === undefined) {
-    throw new InputError(origin, undefined, `printed no CSV header line ("test","rps",…): was --csv given?`);
+    throw new ResultFileError(origin, undefined, `printed no CSV header line ("test","rps",…): was --csv given?`);
   }
-  if (metrics.length === 0) throw new InputError(origin, `line ${headerLine}`, "a header and no test rows");
+  if (metrics.length === 0) throw new ResultFileError(origin, `line ${headerLine}`, "a header and no test rows");
   return { status: "ok", metrics };
 }

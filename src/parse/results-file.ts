@@ -1,5 +1,5 @@
 import { rename, writeFile } from "node:fs/promises";
-import { InputError, Result } from "../model/index.js";
+import { ResultFileError, Result } from "../model/index.js";
 import { checkShape, parseJson } from "./common.js";
 import type { NumberedLine } from "./stream.js";
 
@@ -38,17 +38,17 @@ export async function parseResultsFile(
     }
     results.push(checkShape(Result, parseJson(line, file, lineNumber), file, `line ${lineNumber}`));
   }
-  if (results.length === 0) throw new InputError(file, undefined, "holds no results");
+  if (results.length === 0) throw new ResultFileError(file, undefined, "holds no results");
   return results;
 }
 
 function checkHeader(value: unknown, file: string, where: string): Partial<ResultsFileHeader> {
   const header = value as Partial<ResultsFileHeader> | null;
   if (header?.kind !== RESULTS_FILE_KIND) {
-    throw new InputError(file, where, `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
+    throw new ResultFileError(file, where, `not a lance-bench results file (expected "kind": "${RESULTS_FILE_KIND}")`);
   }
   if (header.schema_version !== RESULTS_SCHEMA_VERSION) {
-    throw new InputError(
+    throw new ResultFileError(
       file,
       `${where}, field schema_version`,
       `${JSON.stringify(header.schema_version)} is not supported (this lance-bench reads version ${RESULTS_SCHEMA_VERSION})`,

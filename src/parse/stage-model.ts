@@ -1,4 +1,4 @@
-import { InputError, type Direction } from "../model/index.js";
+import { ResultFileError, type Direction } from "../model/index.js";
 import {
   findJsonObject,
   finiteNumber,
@@ -51,10 +51,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 function brokenInvariant(value: Record<string, unknown>, origin: string, where: string): string | undefined {
   const { invariants, parity } = value;
   if (invariants !== undefined) {
-    if (!isRecord(invariants)) throw new InputError(origin, `${where}, field invariants`, "is not an object");
+    if (!isRecord(invariants)) throw new ResultFileError(origin, `${where}, field invariants`, "is not an object");
     for (const [name, sides] of Object.entries(invariants)) {
       if (!isRecord(sides) || Object.keys(sides).length < 2) {
-        throw new InputError(
+        throw new ResultFileError(
           origin,
           `${where}, field invariants.${name}`,
           "is not an object of two or more values to compare ({engine: value})",
@@ -75,7 +75,7 @@ function brokenInvariant(value: Record<string, unknown>, origin: string, where: 
     }
   }
   if (parity !== undefined) {
-    if (!isRecord(parity)) throw new InputError(origin, `${where}, field parity`, "is not an object");
+    if (!isRecord(parity)) throw new ResultFileError(origin, `${where}, field parity`, "is not an object");
     const isVerdict = (key: string) => key === "equivalent" || key.endsWith("_equivalent");
     for (const [name, report] of Object.entries(parity)) {
       // intermine314's parity summary: {"join_engines_equivalent": false, …}, null where not compared
@@ -83,7 +83,7 @@ function brokenInvariant(value: Record<string, unknown>, origin: string, where: 
         if (report === false) return `parity ${name} is false`;
         continue;
       }
-      if (!isRecord(report)) throw new InputError(origin, `${where}, field parity.${name}`, "is not an object");
+      if (!isRecord(report)) throw new ResultFileError(origin, `${where}, field parity.${name}`, "is not an object");
       const mismatches: string[] = [];
       const walk = (node: Record<string, unknown>, path: string) => {
         for (const [key, v] of Object.entries(node)) {
@@ -113,7 +113,7 @@ export function parseStageModel(stdout: string, origin: string): CommandOutput {
   const skipped = skippedRecord(value, origin, where);
   if (skipped) return skipped;
   if (value.schema_version !== STAGE_MODEL_VERSION) {
-    throw new InputError(
+    throw new ResultFileError(
       origin,
       `${where}, field schema_version`,
       `${JSON.stringify(value.schema_version)} is not "${STAGE_MODEL_VERSION}"`,
@@ -121,22 +121,22 @@ export function parseStageModel(stdout: string, origin: string): CommandOutput {
   }
   const scenario = value.scenario_name;
   if (scenario !== undefined && (typeof scenario !== "string" || scenario.trim() === "")) {
-    throw new InputError(origin, `${where}, field scenario_name`, "is not a non-empty string");
+    throw new ResultFileError(origin, `${where}, field scenario_name`, "is not a non-empty string");
   }
-  if (!isRecord(value.stages)) throw new InputError(origin, `${where}, field stages`, "is not an object");
+  if (!isRecord(value.stages)) throw new ResultFileError(origin, `${where}, field stages`, "is not an object");
   const broken = brokenInvariant(value, origin, where);
   const metrics: OutputMetric[] = [];
   for (const [stage, fields] of Object.entries(value.stages)) {
     const at = `${where}, field stages.${stage}`;
-    if (!NAME.test(stage)) throw new InputError(origin, at, "is not a stage name (letters, digits, _ . : -)");
-    if (!isRecord(fields)) throw new InputError(origin, at, "is not an object");
+    if (!NAME.test(stage)) throw new ResultFileError(origin, at, "is not a stage name (letters, digits, _ . : -)");
+    if (!isRecord(fields)) throw new ResultFileError(origin, at, "is not an object");
     if (fields.enabled === false) continue;
     const text = Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === "string"));
     for (const [field, v] of Object.entries(fields)) {
       if (field === "enabled" || v === null || typeof v === "string" || typeof v === "boolean") continue;
-      if (!NAME.test(field)) throw new InputError(origin, `${at}.${field}`, "is not a field name");
+      if (!NAME.test(field)) throw new ResultFileError(origin, `${at}.${field}`, "is not a field name");
       const n = finiteNumber(v, origin, `${at}.${field}`);
-      if (n < 0) throw new InputError(origin, `${at}.${field}`, `${n} is negative`);
+      if (n < 0) throw new ResultFileError(origin, `${at}.${field}`, `${n} is negative`);
       metrics.push({
         ...(scenario === undefined ? {} : { benchmark: scenario.trim() }),
         metric: `stage/${stage}/${field}`,
@@ -147,6 +147,6 @@ export function parseStageModel(stdout: string, origin: string): CommandOutput {
     }
   }
   if (broken) return { status: "failed", reason: broken, metrics: [] };
-  if (metrics.length === 0) throw new InputError(origin, `${where}, field stages`, "no enabled stage has a number");
+  if (metrics.length === 0) throw new ResultFileError(origin, `${where}, field stages`, "no enabled stage has a number");
   return { status: "ok", metrics };
 }

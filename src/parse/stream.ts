@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { InputError } from "../model/index.js";
+import { ResultFileError } from "../model/index.js";
 
 /*
  * Result files are read as streams, never whole: a 100 MB file costs a chunk of memory, not
@@ -16,7 +16,7 @@ const CHUNK_BYTES = 1024 * 1024;
 /** A numbered line: text without its line break, and its 1-based line number. */
 export type NumberedLine = readonly [text: string, lineNumber: number];
 
-/** Fails with an `InputError` naming the file when it is missing, a directory or empty. */
+/** Fails with an `ResultFileError` naming the file when it is missing, a directory or empty. */
 export async function checkReadableFile(file: string): Promise<number> {
   let size: number;
   try {
@@ -27,9 +27,9 @@ export async function checkReadableFile(file: string): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
-    throw new InputError(file, undefined, reason);
+    throw new ResultFileError(file, undefined, reason);
   }
-  if (size === 0) throw new InputError(file, undefined, "file is empty");
+  if (size === 0) throw new ResultFileError(file, undefined, "file is empty");
   return size;
 }
 
@@ -40,7 +40,7 @@ export async function* readChunks(file: string): AsyncGenerator<string> {
   try {
     for await (const chunk of stream) yield chunk as string;
   } catch (error) {
-    throw new InputError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new ResultFileError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
   } finally {
     stream.destroy();
   }
@@ -79,13 +79,13 @@ export async function* readLines(file: string): AsyncGenerator<NumberedLine> {
         carried.push(Buffer.from(chunk.subarray(start))); // a copy: the chunk itself can go
         carriedBytes += chunk.length - start;
         if (carriedBytes > MAX_LINE_CHARS) {
-          throw new InputError(file, `line ${lineNumber + 1}`, `is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB`);
+          throw new ResultFileError(file, `line ${lineNumber + 1}`, `is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB`);
         }
       }
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+    if (error instanceof ResultFileError) throw error;
+    throw new ResultFileError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
   } finally {
     stream.destroy();
   }
@@ -95,7 +95,7 @@ export async function* readLines(file: string): AsyncGenerator<NumberedLine> {
     sawText ||= line.trim() !== "";
     yield [line, lineNumber];
   }
-  if (!sawText) throw new InputError(file, undefined, "file is empty");
+  if (!sawText) throw new ResultFileError(file, undefined, "file is empty");
 }
 
 /** The numbered lines of text already in memory (a command's captured output). */

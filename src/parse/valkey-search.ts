@@ -1,4 +1,4 @@
-import { InputError, type Direction } from "../model/index.js";
+import { ResultFileError, type Direction } from "../model/index.js";
 import {
   findJsonObject,
   finiteNumber,
@@ -34,10 +34,10 @@ export function parseValkeySearchJson(stdout: string, origin: string): CommandOu
   const where = `line ${line}`;
   const skipped = skippedRecord(value, origin, where);
   if (skipped) return skipped;
-  if (value.qps === undefined) throw new InputError(origin, where, "has no qps field (a seed-003 BenchmarkResult)");
+  if (value.qps === undefined) throw new ResultFileError(origin, where, "has no qps field (a seed-003 BenchmarkResult)");
   const name = value.name;
   if (name !== undefined && (typeof name !== "string" || name.trim() === "")) {
-    throw new InputError(origin, `${where}, field name`, "is not a non-empty string");
+    throw new ResultFileError(origin, `${where}, field name`, "is not a non-empty string");
   }
   const metadata = Object.fromEntries(
     Object.entries(value).filter(([key]) => !FIELDS.some(([field]) => field === key)),
@@ -48,8 +48,8 @@ export function parseValkeySearchJson(stdout: string, origin: string): CommandOu
     // null: not applicable (recall of a plain load) or not measured (baseline)
     if (raw === undefined || (raw === null && field !== "qps")) continue;
     const n = finiteNumber(raw, origin, `${where}, field ${field}`);
-    if (n < 0) throw new InputError(origin, `${where}, field ${field}`, `${n} is negative`);
-    if (units === "ratio" && n > 1) throw new InputError(origin, `${where}, field ${field}`, `${n} is not in 0–1`);
+    if (n < 0) throw new ResultFileError(origin, `${where}, field ${field}`, `${n} is negative`);
+    if (units === "ratio" && n > 1) throw new ResultFileError(origin, `${where}, field ${field}`, `${n} is not in 0–1`);
     metrics.push({
       ...(name === undefined ? {} : { benchmark: name.trim() }),
       metric: field,

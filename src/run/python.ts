@@ -1,6 +1,6 @@
 import { access, readFile } from "node:fs/promises";
 import path from "node:path";
-import { ConfigurationError } from "../model/index.js";
+import { ConfigurationError, StepFailure } from "../model/index.js";
 import type { ChildEnv } from "../context/child-env.js";
 import type { ProcessTreeUsage } from "./process-tree.js";
 import { spawnCaptured, tail } from "./spawn.js";
@@ -11,8 +11,6 @@ export interface PythonEnvironment {
   /** The child environment with the venv activated. */
   env: ChildEnv;
 }
-
-export class StepFailure extends Error {}
 
 /** A fresh virtual environment for one run (benchmarks never see another run's packages). */
 export async function createVenv(

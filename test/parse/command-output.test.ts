@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/model/index.js";
+import { ResultFileError } from "../../src/model/index.js";
 import { parseCommandOutput, StageCollector, parseStageSignal } from "../../src/parse/command-formats.js";
 import { csvFields } from "../../src/parse/redis-benchmark.js";
 import { stageFieldMetric } from "../../src/parse/stage-model.js";
@@ -8,15 +8,15 @@ import { sample } from "../helpers.js";
 
 const captured = (name: string) => readFileSync(sample(`run-command/${name}`), "utf8");
 
-/** The InputError message a bad output gives. */
+/** The ResultFileError message a bad output gives. */
 function failure(format: Parameters<typeof parseCommandOutput>[0], stdout: string): string {
   try {
     parseCommandOutput(format, stdout, "run 3 of bench");
   } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(ResultFileError);
     return (error as Error).message;
   }
-  throw new Error("expected an InputError");
+  throw new Error("expected an ResultFileError");
 }
 
 describe("redis-benchmark --csv", () => {

@@ -3,14 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { InputError, MAX_BENCHMARK_NAME_CHARS } from "../../src/model/index.js";
+import { ResultFileError, MAX_BENCHMARK_NAME_CHARS } from "../../src/model/index.js";
 import { parseInputs, type FormatChoice } from "../../src/parse/index.js";
 import { streamJsonObject } from "../../src/parse/json-stream.js";
 import { sample } from "../helpers.js";
 
 /**
  * Property-based tests of every parser: whatever bytes arrive, a parser either returns
- * measurements or throws one InputError that names the file — never another kind of error
+ * measurements or throws one ResultFileError that names the file — never another kind of error
  * (a TypeError would be a crash with a stack trace in the CLI). And valid files with any
  * names and samples come back exactly.
  */
@@ -25,13 +25,13 @@ function write(content: string | Uint8Array): string {
 
 const FORMATS: FormatChoice[] = ["auto", "criterion-json", "bencher", "pytest", "rapidbyte", "lance-bench-results"];
 
-/** Parses and returns "ok", or the InputError; anything else fails the property. */
-async function parseOutcome(file: string, format: FormatChoice): Promise<"ok" | InputError> {
+/** Parses and returns "ok", or the ResultFileError; anything else fails the property. */
+async function parseOutcome(file: string, format: FormatChoice): Promise<"ok" | ResultFileError> {
   try {
     await parseInputs([file], format);
     return "ok";
   } catch (error) {
-    if (error instanceof InputError && error.message.startsWith(file)) return error;
+    if (error instanceof ResultFileError && error.message.startsWith(file)) return error;
     throw error;
   }
 }
@@ -65,7 +65,7 @@ const damage = (text: string) =>
   );
 
 describe("any input", () => {
-  it("arbitrary bytes: measurements or one InputError naming the file, for every format", async () => {
+  it("arbitrary bytes: measurements or one ResultFileError naming the file, for every format", async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom(...FORMATS), async (bytes, format) => {
         await parseOutcome(write(bytes), format);
@@ -91,7 +91,7 @@ describe("any input", () => {
   });
 
   for (const [name, text] of Object.entries(SAMPLES)) {
-    it(`damaged ${name} files: measurements or one InputError naming the file`, async () => {
+    it(`damaged ${name} files: measurements or one ResultFileError naming the file`, async () => {
       let rejected = 0;
       await fc.assert(
         fc.asyncProperty(damage(text), async (damaged) => {

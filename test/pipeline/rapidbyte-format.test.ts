@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError, pipelineMetric, withDerivedRates } from "../../src/model/index.js";
+import { ResultFileError, pipelineMetric, withDerivedRates } from "../../src/model/index.js";
 import { parseInputs } from "../../src/parse/index.js";
 import { decodePipelineRun, findBenchJson } from "../../src/parse/rapidbyte.js";
 import { commitTables, tablesText, variantTables } from "../../src/report/pipeline-report.js";
@@ -62,14 +62,14 @@ describe("@@BENCH_JSON@@", () => {
     ["negative", '@@BENCH_JSON@@{"duration_secs": -1}', /field duration_secs: -1 is negative/],
     ["an array", "@@BENCH_JSON@@[1,2]", /line 1: expected a JSON object/],
     ["nothing after the prefix", "@@BENCH_JSON@@   ", /line 1: nothing follows @@BENCH_JSON@@/],
-  ])("%s is one InputError naming the iteration and the line", (_, output, expected) => {
+  ])("%s is one ResultFileError naming the iteration and the line", (_, output, expected) => {
     let error: unknown;
     try {
       findBenchJson(output, "copy, iteration 2");
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(ResultFileError);
     expect((error as Error).message).toMatch(/^copy, iteration 2: /);
     expect((error as Error).message).toMatch(expected);
   });
