@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { callGitHub, createGitHubClient } from "../src/github/client.js";
-import { InputError } from "../src/model/index.js";
+import { ResultFileError } from "../src/model/index.js";
 import { parseInputs, type FormatChoice } from "../src/parse/index.js";
 import { ROOT, explicitDut, runCliAsync, storedIds } from "../test/helpers.js";
 import { conformingExample } from "../test/github-openapi.js";
@@ -335,7 +335,7 @@ add({
   ok: largeClean === large.length,
 });
 
-// Random inputs through every parser, in process: anything but an InputError is a crash.
+// Random inputs through every parser, in process: anything but a ResultFileError is a crash.
 const FORMATS: FormatChoice[] = ["auto", "criterion-json", "bencher", "pytest", "rapidbyte", "lance-bench-results"];
 let fuzzTried = 0;
 let fuzzClean = 0;
@@ -355,13 +355,13 @@ for (const [content, format] of samples) {
     await parseInputs([file], format);
     fuzzClean++; // accepted: also fine
   } catch (error) {
-    if (error instanceof InputError && error.message.startsWith(file)) fuzzClean++;
+    if (error instanceof ResultFileError && error.message.startsWith(file)) fuzzClean++;
   }
 }
 rmSync(fuzzDir, { recursive: true, force: true });
 add({
   scenario: `random inputs × ${FORMATS.length} formats (fast-check)`,
-  measure: "parsed or InputError (no crash)",
+  measure: "parsed or ResultFileError (no crash)",
   expected: `${fuzzTried}/${fuzzTried}`,
   observed: `${fuzzClean}/${fuzzTried}`,
   ok: fuzzClean === fuzzTried,

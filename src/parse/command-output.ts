@@ -77,7 +77,7 @@ export function skippedRecord(
   return { status: "skipped", reason: reason?.trim() || "the command reported the run as skipped", metrics: [] };
 }
 
-/** A finite number at `path`, else an ResultFileError naming it. */
+/** A finite number at `path`, else a ResultFileError naming it. */
 export function finiteNumber(value: unknown, origin: string, where: string): number {
   if (value === null) throw new ResultFileError(origin, where, "is NaN, Infinity or null, not a finite number");
   if (typeof value !== "number" || !Number.isFinite(value)) {

@@ -16,7 +16,7 @@ function failure(format: Parameters<typeof parseCommandOutput>[0], stdout: strin
     expect(error).toBeInstanceOf(ResultFileError);
     return (error as Error).message;
   }
-  throw new Error("expected an ResultFileError");
+  throw new Error("expected a ResultFileError");
 }
 
 describe("redis-benchmark --csv", () => {
