@@ -4,7 +4,7 @@
 // log-normal noise with a 3% coefficient of variation. Two tables:
 //
 // - same-runner A/B: 30 runs a side (the rank test), a known tenth of the benchmarks shifted by
-//   1%, 2%, 3%, 5% or 10%, against the seed's and github-action-benchmark's rules;
+//   1%, 2%, 3%, 5% or 10%, against the Python lance-bench's and github-action-benchmark's rules;
 // - one head run: against main's history of N ∈ {4, 10, 20} runs (the prediction), one run a side
 //   (never judged: no run-to-run noise is known), and one run a side with the store's noise (20
 //   other runs of main on the same fingerprint), a tenth shifted by +10%, +20% or +50%.
@@ -163,7 +163,7 @@ const methods: Record<string, Method> = {
     }));
     return compareSuite(inputs, SETTINGS).benchmarks.map(flag);
   },
-  // the seed compared one PR run's mean with the mean and deviation of 20 historical run means
+  // the Python lance-bench compared one PR run's mean with the mean and deviation of 20 historical run means
   "seed: |z| > 2 vs 20 historical means": (suite) =>
     suite.map((s) => {
       const z = (s.head[0]! - mean(s.history)) / sd(s.history);

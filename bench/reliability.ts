@@ -114,7 +114,7 @@ try {
     observed: `${refused}/8 refused, ${refusedIds.length} rows`,
     ok: refused === 8 && refusedIds.length === 0,
   });
-  // … and what the refusal prevents, when overridden (the DESIGN §7 measurement).
+  // … and what the refusal prevents, when overridden (measured: 8 concurrent appends kept 1 of 8; docs/architecture.md).
   const overridden = await matrix(
     "s3://reliability/overridden",
     { ...ignoring.env, LANCE_BENCH_ALLOW_UNSAFE_COMMITS: "1" },

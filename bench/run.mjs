@@ -608,8 +608,8 @@ rows.push([
 }
 
 // ---------------------------------------------------------------- migrate a seed table
-// `lance-bench migrate --apply` on a table the seed's Python tools wrote (format 2.0, ten
-// columns; bench/seed_table.py on the seed's locked stack): the whole CLI call, and its peak
+// `lance-bench migrate --apply` on a table the Python lance-bench wrote (format 2.0, ten
+// columns; bench/seed_table.py on its locked stack): the whole CLI call, and its peak
 // memory (the child's maximum resident set, from getrusage(RUSAGE_CHILDREN) in a Python wrapper).
 {
   const seedPython = path.join(root, ".venv-seed/bin/python");

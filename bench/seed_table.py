@@ -1,7 +1,7 @@
-"""Writes a results table as the seed's Python tools leave it, ROWS rows, for `npm run bench`.
+"""Writes a results table as the Python lance-bench (the tool this suite replaces) leaves it, ROWS rows, for `npm run bench`.
 
-Run with the seed's locked stack (.venv-seed: lancedb 0.25.3, pylance 0.39, pyarrow 21): Lance
-file format 2.0, the seed's ten columns, the placeholder throughput, Criterion-like rows (10 raw
+Run with its locked stack (.venv-seed: lancedb 0.25.3, pylance 0.39, pyarrow 21): Lance
+file format 2.0, its ten columns, the placeholder throughput, Criterion-like rows (10 raw
 per-sample totals, the raw record in `metadata`), 100 benchmarks per commit. Written as a stream of
 batches, so generating a million rows needs little memory.
 

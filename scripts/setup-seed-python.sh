@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Idempotently create $REPO_ROOT/.venv-seed on Python 3.12 with the seed lance-bench's locked
-# stack (requirements-seed.txt): the migration tests read and write tables with it. Python 3.12
+# Idempotently create $REPO_ROOT/.venv-seed on Python 3.12 with the locked stack of the
+# Python lance-bench that this suite replaces (requirements-seed.txt): the migration tests read and write tables with it. Python 3.12
 # comes from the PATH (python3.12) or from pyenv (PYENV_VERSION=3.12.x). Prints one line.
 set -euo pipefail
 
@@ -23,11 +23,11 @@ elif command -v pyenv >/dev/null 2>&1; then
   [[ -n "$version" ]] && python="$(PYENV_VERSION="$version" pyenv which python3.12)"
 fi
 if [[ -z "$python" ]]; then
-  echo "setup-seed-python: no Python 3.12 (install it, e.g. pyenv install 3.12): the seed-stack tests need it" >&2
+  echo "setup-seed-python: no Python 3.12 (install it, e.g. pyenv install 3.12): the migration tests need it" >&2
   exit 1
 fi
 rm -rf "$VENV"
 "$python" -m venv "$VENV"
 "$VENV/bin/pip" install --disable-pip-version-check -q -r "$REQS"
 echo "$want" >"$STAMP"
-echo "setup-seed-python: created $VENV with $("$VENV/bin/python" --version) and the seed's stack"
+echo "setup-seed-python: created $VENV with $("$VENV/bin/python" --version) and the Python lance-bench's stack"

@@ -7,7 +7,7 @@ import { ROOT } from "./helpers.js";
 /**
  * The actions are `node24` JavaScript actions: only those get the runner's
  * ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL and ACTIONS_CACHE_URL (artifacts, GitHub's
- * cache), never a `run:` step (DESIGN §7).
+ * cache), never a `run:` step (docs/architecture.md).
  */
 const ACTIONS = ["schedule", "run-rust", "run-python", "run-pipeline", "publish", "compare-pr"];
 const load = (file: string) => parseYaml(readFileSync(path.join(ROOT, file), "utf8"));

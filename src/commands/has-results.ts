@@ -19,16 +19,16 @@ export function parseHasResultsOptions(raw: Record<string, unknown>): HasResults
 export interface HasResultsAnswer {
   found: boolean;
   /**
-   * `sha`: an exact match on the full sha; `short-sha`: rows the seed's tools wrote (no sha
+   * `sha`: an exact match on the full sha; `short-sha`: rows the Python lance-bench wrote (no sha
    * column value) whose `dut.version` ends in the commit's 7-character sha.
    */
   matchedBy: "sha" | "short-sha" | null;
 }
 
 /**
- * "Has this commit been benchmarked?" — an exact, indexed match on the full sha. The seed's
- * `dut.version LIKE '%sha7%'` scanned every row and could match another commit; it is only
- * the fallback for the seed's own rows, which carry no sha.
+ * "Has this commit been benchmarked?" — an exact, indexed match on the full sha. The Python
+ * lance-bench's `dut.version LIKE '%sha7%'` scanned every row and could match another commit; it is only
+ * the fallback for its own rows, which carry no sha.
  */
 export async function hasResults(
   options: HasResultsOptions,

@@ -12,7 +12,7 @@ export type DoctorOptions = z.infer<typeof DoctorOptions>;
 export const MigrateOptions = DoctorOptions.extend({
   /** Write the migration; without it, only say what it would do. */
   apply: z.boolean().default(false),
-  /** Also turn the seed's Criterion rows (raw per-sample totals) into per-iteration values. */
+  /** Also turn the Python lance-bench's Criterion rows (raw per-sample totals) into per-iteration values. */
   normalizeCriterion: z.boolean().default(false),
 });
 export type MigrateOptions = z.infer<typeof MigrateOptions>;
@@ -26,7 +26,7 @@ interface Deps {
   log?: (message: string) => void;
 }
 
-/** The results table as it is: format, columns, indexes, rows, and whether the seed's tools can read it. */
+/** The results table as it is: format, columns, indexes, rows, and whether the Python lance-bench can read it. */
 export async function doctor(options: DoctorOptions, deps: Deps = {}): Promise<TableReport & { db: string }> {
   const uri = resolveDbUri(options.db, deps.env);
   const store = await openExistingStore({ uri, retry: deps.retry, log: deps.log, allowMissingTable: true });
@@ -38,7 +38,7 @@ export async function doctor(options: DoctorOptions, deps: Deps = {}): Promise<T
 }
 
 /**
- * Brings a table the seed's Python tools wrote (or an older lance-bench) to this suite's schema,
+ * Brings a table the Python lance-bench wrote (or an older lance-bench) to this suite's schema,
  * in the format both read. Dry run unless `apply`.
  */
 export async function migrate(options: MigrateOptions, deps: Deps = {}): Promise<MigrationOutcome & { db: string }> {

@@ -8,7 +8,7 @@ import { optionalText } from "./run-common.js";
 import { runPipeline, RunPipelineOptions, type RunPipelineSummary } from "./run-pipeline.js";
 import type { RunDependencies } from "./run-common.js";
 
-/** `pipeline-results`: the seed's `bench_compare.py` over the results history. */
+/** `pipeline-results`: rapidbyte's `bench_compare.py` over the results history. */
 export const PipelineResultsOptions = z.object({
   history: z.string().trim().min(1).default(path.join("lance-bench-results", HISTORY_FILE)),
   last: z.coerce.number().int().min(1).max(100).default(2),
@@ -85,7 +85,7 @@ export interface PipelineCompareSummary extends CommitComparison {
 }
 
 /**
- * The seed's `bench_compare.sh`: each ref checked out into its own worktree (the caller's
+ * rapidbyte's `bench_compare.sh`: each ref checked out into its own worktree (the caller's
  * checkout and its uncommitted changes are never touched), built, seeded and run with the
  * same variants and row counts, then the per-metric change from A to B. Results files land in
  * `output-dir/<sha7>/`, so `lance-bench compare` can test the difference as well.

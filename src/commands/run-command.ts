@@ -129,7 +129,7 @@ export const RunCommandOptions = RunCommonOptions.extend({
   format: z.enum(OUTPUT_FORMATS).default("none"),
   /** The benchmark the suite's own measurements go under (default: the program's file name). */
   benchmarkName: BenchmarkName.optional(),
-  /** The exit code that means "skipped here" (seed 002: 2). */
+  /** The exit code that means "skipped here" (intermine314's: 2). */
   skipExitCode: z.coerce.number().int().min(1).max(255).default(2),
   /** How often the process tree's RSS is sampled. */
   sampleIntervalMs: z.coerce.number().int().min(5).max(10_000).default(50),

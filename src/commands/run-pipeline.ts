@@ -46,7 +46,7 @@ import {
   withRunWorkspace,
 } from "./run-common.js";
 
-/** rapidbyte's four benchmark pipelines (seed 001), the default variants. */
+/** rapidbyte's four benchmark pipelines (its bench.sh), the default variants. */
 export const DEFAULT_VARIANTS: Readonly<Record<string, string>> = {
   insert: "bench_pg.yaml",
   copy: "bench_pg_copy.yaml",
@@ -406,8 +406,8 @@ async function profileVariant(
 }
 
 /**
- * Benchmarks a data pipeline against PostgreSQL, as rapidbyte's bench harness does (seeds
- * 001, 004): for every row count, seed `bench_events`; for every variant (INSERT, COPY,
+ * Benchmarks a data pipeline against PostgreSQL, as rapidbyte's bench harness
+ * (`bench.sh`) does: for every row count, seed `bench_events`; for every variant (INSERT, COPY,
  * lz4, zstd…), `iters` times: drop the destination schema and the pipeline's state, run the
  * command, take its `@@BENCH_JSON@@` lines. Every iteration is appended to the results
  * history; the successful ones become one stored result per field (each field its own

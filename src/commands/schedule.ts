@@ -44,7 +44,7 @@ export const ScheduleOptions = z.object({
   ...DispatchTargetShape,
   /** Extra dispatch inputs, KEY=VALUE. */
   inputs: z.array(z.string().regex(/^[A-Za-z_][\w-]*=/, "must be KEY=VALUE")).default([]),
-  /** Name of the dispatch input that carries the sha (the seed's `git_sha`). */
+  /** Name of the dispatch input that carries the sha (the Python lance-bench's `git_sha`). */
   shaInput: z.string().trim().min(1).default("git_sha"),
   db: z.string().trim().min(1).optional(),
   mode: z.enum(["latest", "backfill"]).default("latest"),
@@ -87,7 +87,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Finds the commits that have no results yet and dispatches the benchmark workflow for each:
- * `latest` looks at the newest commit of the branch (the seed's cron), `backfill` at every
+ * `latest` looks at the newest commit of the branch (the Python lance-bench's 6-hourly cron), `backfill` at every
  * `commitInterval`-th of the last `maxCommits × commitInterval` commits, asking the store
  * about all of them in one query. Everything that can be wrong with the options is found
  * before the first call that changes anything.

@@ -39,7 +39,7 @@ const table = (value: unknown): Record<string, unknown> | undefined =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 /**
- * The version of the project at `repo`, as the seed reads it: `Cargo.toml` first (its
+ * The version of the project at `repo`, as the Python lance-bench reads it: `Cargo.toml` first (its
  * `package.version`, or `workspace.package.version` for a workspace or a member that
  * inherits it), then `pyproject.toml` (`project.version`, or Poetry's `tool.poetry.version`),
  * then a Node project's `package.json`.

@@ -83,7 +83,7 @@ export interface Dispatched {
 
 /**
  * Dispatches `workflow_dispatch`, asking GitHub for the id of the run it creates, so each
- * dispatch is tied to its own run even when several overlap (the seed took "the newest run").
+ * dispatch is tied to its own run even when several overlap (the Python lance-bench took "the newest run").
  */
 export async function dispatchWorkflow(client: GitHubClient, request: DispatchRequest): Promise<Dispatched> {
   const where = `${repositoryName(request.repository)}/${request.workflow}@${request.ref}`;

@@ -51,7 +51,7 @@ export const Status = z.enum(["ok", "skipped", "failed"]);
 export type Status = z.infer<typeof Status>;
 
 /**
- * Times are stored in nanoseconds per iteration (the seed's convention), whatever unit the
+ * Times are stored in nanoseconds per iteration (the Python lance-bench's convention), whatever unit the
  * tool printed; other metrics keep their own unit.
  */
 export const TIME_UNIT = "nanoseconds";

@@ -1,7 +1,7 @@
 import type { Direction } from "./metric.js";
 
 /**
- * Pipeline benchmarks (rapidbyte's `PipelineResult`, DESIGN §4): one JSON object per run of a
+ * Pipeline benchmarks (rapidbyte's `PipelineResult`, from its `@@BENCH_JSON@@` line): one JSON object per run of a
  * pipeline, a flat set of numeric fields named by what they measure. The field's suffix says
  * its unit, so a field the suite has never seen is still stored with the right unit and
  * direction.
@@ -57,7 +57,7 @@ export function withDerivedRates(fields: PipelineFields): PipelineFields {
   return out;
 }
 
-/** Fields that identify a run in a history line (the seed's enrichment), not measurements. */
+/** Fields that identify a run in a history line (as rapidbyte's bench.sh enriches its results history), not measurements. */
 export const PIPELINE_CONTEXT_FIELDS = new Set([
   "timestamp",
   "mode",

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Direction, SourceFormat, Status } from "./metric.js";
 
 /**
- * The stored record: the seed's ten columns (same names and meaning, DESIGN §3) plus the
+ * The stored record: the Python lance-bench's ten columns (same names and meaning; docs/architecture.md) plus the
  * suite's extension columns. Every component of the suite reads and writes this one shape.
  */
 
@@ -80,7 +80,7 @@ export const BenchmarkName = z
  */
 export const Result = z
   .object({
-    // --- the seed's columns ---
+    // --- the Python lance-bench's columns ---
     id: z.string().uuid(),
     dut: DutBuild,
     test_bed: TestBed,

@@ -60,7 +60,7 @@ export function findJsonObject(stdout: string, origin: string): { value: Record<
   return { value, line: last[1] };
 }
 
-/** A run's own `"status": "skipped", "reason": …` (the seed-002 convention), or undefined. */
+/** A run's own `"status": "skipped", "reason": …` (intermine314's convention), or undefined. */
 export function skippedRecord(
   value: Record<string, unknown>,
   origin: string,

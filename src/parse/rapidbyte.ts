@@ -12,7 +12,7 @@ import { parseJson } from "./common.js";
 import { linesOf, type NumberedLine } from "./stream.js";
 
 /**
- * rapidbyte's machine-readable pipeline output (DESIGN §4): a line `@@BENCH_JSON@@{…}` holding
+ * rapidbyte's machine-readable pipeline output: a line `@@BENCH_JSON@@{…}` holding
  * one `PipelineResult`, or a line of its results history (the same object enriched with
  * `mode`, `bench_rows`, `git_sha`, … by the bench harness). Newer rapidbyte nests its headline
  * numbers in `canonical_metrics`; they are flattened here.

@@ -8,7 +8,7 @@ import {
 } from "./command-output.js";
 
 /**
- * intermine314's stage model (seed 002), one JSON object on stdout:
+ * intermine314's stage model, one JSON object on stdout:
  *
  *     {"schema_version": "benchmark_stage_model_v1", "scenario_name": "...",
  *      "stages": {"fetch": {"enabled": true, "elapsed_seconds": 1.2, "cpu_seconds": 0.9,
@@ -30,7 +30,7 @@ export const STAGE_MODEL_VERSION = "benchmark_stage_model_v1";
 
 const NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-/** A stage field's unit and direction, from its name (seed 002's field names first). */
+/** A stage field's unit and direction, from its name (intermine314's field names first). */
 export function stageFieldMetric(field: string): { units: string; direction: Direction } {
   const lower = (units: string) => ({ units, direction: "lower_is_better" as const });
   const higher = (units: string) => ({ units, direction: "higher_is_better" as const });

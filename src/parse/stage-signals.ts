@@ -1,5 +1,5 @@
 /**
- * Stage signals a benchmark prints on stderr (seed 003's protocol), for external monitors and
+ * Stage signals a benchmark prints on stderr (the protocol of valkey-search's benchmark wrapper), for external monitors and
  * for stage metrics:
  *
  *     [STAGE:START] name[:tag]

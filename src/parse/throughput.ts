@@ -1,10 +1,10 @@
 import type { Throughput } from "../model/index.js";
 
 /**
- * Criterion's throughput kinds mapped onto the seed's struct: `multiplier` is the amount
- * processed per iteration, `name` what is counted (the seed stores cargo-criterion's `unit`
+ * Criterion's throughput kinds mapped onto the Python lance-bench's struct: `multiplier` is the amount
+ * processed per iteration, `name` what is counted (the Python lance-bench stores cargo-criterion's `unit`
  * there), `unit_system` how a report scales it: "binary" (KiB, MiB) or "decimal" (KB, K
- * elements) — the two values of the seed's `UnitSystem` enum.
+ * elements) — the two values of its `UnitSystem` enum.
  */
 const KINDS: Readonly<Record<string, { name: string; unit_system: string }>> = {
   bytes: { name: "bytes", unit_system: "binary" },

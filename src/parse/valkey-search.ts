@@ -8,7 +8,7 @@ import {
 } from "./command-output.js";
 
 /**
- * The result fields of valkey-search's benchmark wrapper (seed 003, its `BenchmarkResult`) as
+ * The result fields of valkey-search's benchmark wrapper (its Python `BenchmarkResult`) as
  * one JSON object on stdout: `qps`, `latency_avg/p50/p95/p99/max` in milliseconds,
  * `recall_avg/min/max` (0–1, null when not applicable), `baseline_latency_avg` (null when not
  * measured); optionally `name` (the benchmark), `config` and `timestamp` (kept as metadata).

@@ -2,7 +2,7 @@ import { withDerivedRates, type PipelineFields } from "../model/index.js";
 import { markdownTable, textTable } from "./format.js";
 
 /**
- * The pipeline tables of rapidbyte's bench harness (seed 001): INSERT vs COPY side by side with
+ * The pipeline tables of rapidbyte's bench harness (`bench.sh`): INSERT vs COPY side by side with
  * speedups, and one commit against another with the change in percent. Rows follow the timing
  * hierarchy (duration → source/dest → their phases; host emit/next batch → compress/decompress)
  * and appear only when some run reported the field.
@@ -85,7 +85,7 @@ export interface Table {
   rows: string[][];
 }
 
-/** Dataset size as the seed prints it: rows, megabytes read and bytes per row. */
+/** Dataset size as rapidbyte's bench.sh prints it: rows, megabytes read and bytes per row. */
 function datasetLine(rows: number, runs: readonly PipelineFields[]): string {
   const bytes = average(runs, field("bytes_read"));
   const records = average(runs, field("records_read"));
@@ -96,7 +96,7 @@ function datasetLine(rows: number, runs: readonly PipelineFields[]): string {
 
 /**
  * Variants side by side at each row count, averaged over the successful iterations, with the
- * speedup of every variant over the first (INSERT, the seed's baseline).
+ * speedup of every variant over the first (INSERT, bench.sh's baseline).
  */
 export function variantTables(iterations: readonly PipelineIteration[], variants: readonly string[]): Table[] {
   const tables: Table[] = [];
@@ -136,7 +136,7 @@ export function variantTables(iterations: readonly PipelineIteration[], variants
 }
 
 /**
- * Commits side by side (the seed's `bench_compare.py`): per variant and row count, the
+ * Commits side by side (rapidbyte's `bench_compare.py`): per variant and row count, the
  * average of each metric at each commit and, for exactly two, the change in percent.
  */
 export function commitTables(

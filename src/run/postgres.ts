@@ -138,7 +138,7 @@ export async function serverVersion(session: PostgresSession): Promise<string> {
   return `postgresql ${rows[0]?.server_version ?? "unknown"}`;
 }
 
-/** The source table's name: the seed's. */
+/** The source table's name: rapidbyte's (its `bench_seed.sql`). */
 export const SOURCE_TABLE = "bench_events";
 
 /**

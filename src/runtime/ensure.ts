@@ -10,7 +10,7 @@ import { diffDigests, hashTree, type TreeDigests } from "./tree-hash.js";
 
 /**
  * The LanceDB runtime (@lancedb/lancedb + apache-arrow, native binary included): the bundled
- * actions carry neither, and ensure it here, inside their own process (DESIGN §2):
+ * actions carry neither, and ensure it here, inside their own process (docs/architecture.md):
  *
  *   1. a folder in the runner's tool cache, named after the runtime lockfile and platform;
  *   2. else that folder restored from a cache service (GitHub's, through the adapter);

@@ -1,6 +1,6 @@
 /**
  * Binary search over an integer parameter (clients, ef_search, …) for the largest value whose
- * probe meets the constraints — seed 003's `binary_search_max_qps` and
+ * probe meets the constraints — valkey-search's benchmark wrapper's `binary_search_max_qps` and
  * `find_max_qps_with_constraints` (`recall_avg >= 0.95 and latency_p99 <= 10`) — assuming
  * feasibility is monotone: feasible up to a threshold, infeasible above it; or, with
  * `feasible: above` (nprobes for a recall target), for the smallest value feasible from a

@@ -16,7 +16,7 @@ import { twoSidedP } from "./student-t.js";
  * there and both halves are searched again. The test is the permutation test of E-Divisive: the
  * largest statistic over every split of the window against the largest over random reorderings
  * of the same values. It assumes nothing about the noise's shape, so a benchmark that jumps
- * between two levels from run to run (DESIGN §7) is judged against its own mixture, not against
+ * between two levels from run to run (docs/architecture.md) is judged against its own mixture, not against
  * a normal law. Seeded by the window, so a report always finds the same points. Shortcuts keep
  * it cheap: a split whose plain z/t test (as if it were the only split tried) is not significant
  * cannot be significant after the search over all splits, one whose Bonferroni-corrected t test

@@ -5,7 +5,7 @@ import { median, robustSpread } from "./median.js";
 const MIN_MODE_GAP = Math.log(1.1);
 
 /**
- * Finds two separated levels in positive observations (DESIGN §7: on shared runners a benchmark
+ * Finds two separated levels in positive observations (docs/architecture.md, Statistics: on shared runners a benchmark
  * such as `json.dumps` jumps between levels about 2× apart from one run to the next).
  *
  * Looks at the widest gap in the sorted logs that leaves at least 10% (and 2) of the values

@@ -9,7 +9,7 @@ import { redactUri } from "./uri.js";
  * Lance commits a new table version by creating the next manifest object only if it does not
  * exist yet (S3's `If-None-Match: *`). An S3-compatible server that ignores that header lets
  * two concurrent commits both "create" the same version: one silently replaces the other and
- * its rows are lost (DESIGN §7: 8 concurrent appends kept 1 of 8). So before writing to
+ * its rows are lost (measured: 8 concurrent appends kept 1 of 8; docs/architecture.md). So before writing to
  * s3:// the suite asks the endpoint itself, and refuses one that does not honour conditional
  * creates. `s3+ddb://` commits through a DynamoDB lock instead and needs no probe.
  */

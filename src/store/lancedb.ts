@@ -18,7 +18,7 @@ import type * as Arrow from "apache-arrow";
  * our code. `webpackIgnore` keeps the bundler from touching this dynamic import. Arrow is loaded
  * the same way, for the seam below.
  *
- * The seam: the bundled actions carry neither package (DESIGN §2); before any store opens, an
+ * The seam: the bundled actions carry neither package (docs/architecture.md); before any store opens, an
  * action points this module at a runtime folder it has ensured (src/runtime/), and both
  * packages are then required from that folder's node_modules — the same CommonJS copy of Arrow
  * that LanceDB itself loads. The CLI and the tests never set it: they load the project's

@@ -2,9 +2,9 @@ import type * as Arrow from "apache-arrow";
 import { EXTENSION_COLUMNS, resultsSchema, SEED_COLUMNS } from "./schema.js";
 
 /*
- * Bringing a table written by the seed's Python tools (its ten columns only, format 2.0) to this
+ * Bringing a table written by the Python lance-bench (its ten columns only, format 2.0) to this
  * suite's schema: the extension columns added and filled with what each row tells, and the
- * seed's placeholder for "no throughput" ({multiplier: 0, name: '', unit_system: ''}, written
+ * Python lance-bench's placeholder for "no throughput" ({multiplier: 0, name: '', unit_system: ''}, written
  * because format 2.0 cannot store a null struct) read as the null it stands for.
  */
 
@@ -14,7 +14,7 @@ export interface SchemaCheck {
   missing: string[];
   /** Columns of ours whose type differs: `name: theirs (ours: …)`. */
   mistyped: string[];
-  /** Columns neither the seed nor this suite writes. */
+  /** Columns neither the Python lance-bench nor this suite writes. */
   unknown: string[];
 }
 
@@ -32,7 +32,7 @@ export function checkColumns(schema: Arrow.Schema, ourSchema: Arrow.Schema): Sch
   return { missing, mistyped, unknown };
 }
 
-/** Why a table cannot be migrated, or undefined when it is the seed's or ours (perhaps partly migrated). */
+/** Why a table cannot be migrated, or undefined when it is the Python lance-bench's or ours (perhaps partly migrated). */
 export function unrecognised(check: SchemaCheck): string | undefined {
   const seedMissing = check.missing.filter((name) => (SEED_COLUMNS as readonly string[]).includes(name));
   if (seedMissing.length > 0) return `it lacks the seed's columns ${seedMissing.join(", ")}`;
@@ -54,13 +54,13 @@ export interface MigratedRows {
   /** Rows `rewrite` changed. */
   rewritten: number;
   table: Arrow.Table;
-  /** Rows whose throughput was the seed's placeholder, now null. */
+  /** Rows whose throughput was the Python lance-bench's placeholder, now null. */
   placeholderThroughputs: number;
   /** Rows per source format told from the metadata (`unknown` when it tells none). */
   sourceFormats: Record<string, number>;
 }
 
-/** What the seed's raw record in `metadata` says the row came from. */
+/** What the Python lance-bench's raw record in `metadata` says the row came from. */
 function sourceFormatOf(metadata: string | null): string | null {
   if (metadata === null) return null;
   if (/"reason":\s*"benchmark-complete"/.test(metadata)) return "criterion-json";
@@ -92,7 +92,7 @@ const isPlaceholder = (t: Throughput) => t.multiplier === 0 && t.name === "" && 
  * Arrow, which may be another copy of the module than `arrow`) in the suite's schema.
  * Seed columns are carried over as they are (same types, checked by `checkColumns` first);
  * extension columns keep what a row has and otherwise get what the row tells: metric `time` and
- * `lower_is_better` (the seed stored nanoseconds only), status `ok` (it stored successes only),
+ * `lower_is_better` (the Python lance-bench stored nanoseconds only), status `ok` (it stored successes only),
  * the source format and pytest parameters from the raw record. `sha`, `run` and `fingerprint`
  * cannot be derived and stay null: the 7-character sha in `dut.version` still finds the commit.
  */

@@ -76,7 +76,7 @@ export interface TableReport {
   columns: { name: string; type: string }[];
   check: SchemaCheck | null;
   indexes: { name: string; columns: string[]; type: string }[];
-  /** Whether the seed's locked Python stack can read it, and why not. */
+  /** Whether the Python lance-bench's locked stack can read it, and why not. */
   seed: { readable: boolean; reason: string | null } | null;
 }
 
@@ -313,7 +313,7 @@ export class ResultStore {
     );
   }
 
-  /** New tables are created in the one format both this suite and the seed's tools read. */
+  /** New tables are created in the one format both this suite and the Python lance-bench read. */
   private newTableOptions(): Record<string, string> {
     return { ...this.storageOptions, new_table_data_storage_version: RESULTS_FORMAT };
   }
@@ -343,7 +343,7 @@ export class ResultStore {
     }
   }
 
-  /** What the table is: format, columns, indexes and rows, and whether the seed's tools can read it. */
+  /** What the table is: format, columns, indexes and rows, and whether the Python lance-bench can read it. */
   async inspect(): Promise<TableReport> {
     const table = await this.existingTable();
     if (!table) {
@@ -601,8 +601,8 @@ export class ResultStore {
 
   /**
    * Which of these commits have results, and how each was found: by its full sha (one indexed
-   * query for the whole batch), or — for rows the seed's tools wrote, which carry no sha — by
-   * the 7-character sha the seed puts at the end of `dut.version` (`0.15.0+abc1234`). Shas must
+   * query for the whole batch), or — for rows the Python lance-bench wrote, which carry no sha — by
+   * the 7-character sha it puts at the end of `dut.version` (`0.15.0+abc1234`). Shas must
    * already be validated hex.
    */
   async commitsWithResults(shas: readonly string[]): Promise<Map<string, "sha" | "short-sha">> {

@@ -2,7 +2,7 @@ import pRetry, { AbortError } from "p-retry";
 import { LanceBenchError, StoreError, describeError } from "../model/index.js";
 
 export interface RetryPolicy {
-  /** Total tries, the first included (the seed used 3). */
+  /** Total tries, the first included (the Python lance-bench used 3). */
   attempts: number;
   /** Delay before the second try; doubled each time, with jitter. */
   baseDelayMs: number;

@@ -1,13 +1,13 @@
 import type * as Arrow from "apache-arrow";
 
 /**
- * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
- * seed's names and types, so its Python package reads every row the suite writes; the rest
- * are the suite's extension columns (DESIGN §3). Strings are plain Utf8 on purpose: LanceDB
+ * The Arrow schema of the `results` table. The first ten fields are the Python lance-bench's, with
+ * its names and types, so its Python package reads every row the suite writes; the rest
+ * are the suite's extension columns (docs/architecture.md). Strings are plain Utf8 on purpose: LanceDB
  * refuses a BTREE index on a dictionary-encoded column.
  *
  * Every field is nullable, as pyarrow makes them by default: struct equality includes the
- * children's nullability, so this is what lets the seed's reader (and writer) see exactly
+ * children's nullability, so this is what lets the Python lance-bench's reader (and writer) see exactly
  * its own types. Non-null is enforced where rows are built, by the zod model.
  */
 export const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"] as const;
@@ -71,7 +71,7 @@ function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 
   ]);
 }
 
-/** The seed's ten columns, then the suite's extension columns, in schema order. */
+/** The Python lance-bench's ten columns, then the suite's extension columns, in schema order. */
 export const SEED_COLUMNS = [
   "id",
   "dut",
@@ -98,12 +98,12 @@ export const EXTENSION_COLUMNS = [
 
 /**
  * The Lance file format new tables are created in, chosen here only. 2.1 is read and written
- * both by this suite and by the seed's locked Python stack (lancedb 0.25.3, pylance 0.39):
+ * both by this suite and by the Python lance-bench's locked stack (lancedb 0.25.3, pylance 0.39):
  * that stack panics on 2.2 (LanceDB Node's default), and its appends make a 2.2 table unreadable
- * to newer readers; 2.0 (the seed's own default) cannot store a null struct, such as a result
+ * to newer readers; 2.0 (its own default) cannot store a null struct, such as a result
  * without throughput.
  */
 export const RESULTS_FORMAT = "2.1";
 
-/** Formats the seed's locked Python stack reads. */
+/** Formats the Python lance-bench's locked stack reads. */
 export const SEED_READABLE_FORMATS: ReadonlySet<string> = new Set(["2.0", "2.1"]);

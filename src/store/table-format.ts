@@ -5,7 +5,7 @@ import { isRemoteUri, localPath } from "./uri.js";
 
 /*
  * Which Lance file format a table's version is written in ("2.0", "2.1", "2.2"). It decides who
- * can read the table: the seed's locked Python stack (pylance 0.39) reads 2.0 and 2.1 and panics
+ * can read the table: the Python lance-bench's locked stack (pylance 0.39) reads 2.0 and 2.1 and panics
  * on 2.2; 2.0 cannot store a null struct. LanceDB's Node API does not say, so it is read from the
  * version's manifest, where the data storage format is a small message of two strings: "lance"
  * and the version (protobuf: field 1, length 5, "lance"; field 2, length 3, "2.x").

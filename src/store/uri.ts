@@ -8,7 +8,7 @@ import { ConfigurationError } from "../model/index.js";
 
 export const DEFAULT_DB_DIR = path.join(os.homedir(), ".lance-bench");
 
-/** Where the database lives: `--db` wins, then `LANCE_BENCH_URI` (the seed's variable), then ~/.lance-bench. */
+/** Where the database lives: `--db` wins, then `LANCE_BENCH_URI` (the Python lance-bench's variable), then ~/.lance-bench. */
 export function resolveDbUri(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const uri = flag?.trim() || env.LANCE_BENCH_URI?.trim() || DEFAULT_DB_DIR;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();

@@ -128,7 +128,7 @@ describe("run-pipeline", () => {
         history.filter((l) => l.bench_rows === 100000 && l.mode === mode).map((l) => l.duration_secs);
       expect(median(total("copy"))).toBeLessThan(median(total("insert")));
 
-      // The seed's comparison table, one per row count.
+      // rapidbyte bench.sh's comparison table, one per row count.
       expect(summary.report.text).toContain("Dataset:     100,000 rows");
       expect(summary.report.text).toMatch(/Metric \(avg\)\s+INSERT\s+COPY\s+ZSTD\s+COPY speedup\s+ZSTD speedup/);
       expect(summary.report.text).toMatch(/Decompression/);

@@ -5,8 +5,8 @@ import { ROOT, VENV_PYTHON, git, gitRepoFrom, runCliProcess, tempDir } from "../
 
 /**
  * The pytest-benchmark fixture run for real with the project's venv
- * (scripts/setup-python.sh), published from its git checkout, then read back by the seed's
- * reader: Python `lancedb` opening the table and checking the ten seed columns' Arrow types.
+ * (scripts/setup-python.sh), published from its git checkout, then read back by the Python
+ * lance-bench's reader: Python `lancedb` opening the table and checking its ten columns' Arrow types.
  */
 const work = tempDir();
 const repo = gitRepoFrom(path.join(ROOT, "fixtures/python-pytest-benchmark"), path.join(work, "repo"));
@@ -52,7 +52,7 @@ describe("pytest-benchmark fixture, run for real", () => {
     expect(sort.median).toBeLessThan(10_000_000);
   });
 
-  it("the seed's Python reader opens the table and finds the seed's ten columns and types", () => {
+  it("the Python lance-bench's reader opens the table and finds its ten columns and types", () => {
     const script = `
 import json, sys, lancedb, pyarrow as pa
 db = lancedb.connect(sys.argv[1])

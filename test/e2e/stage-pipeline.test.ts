@@ -21,7 +21,7 @@ import {
 
 /**
  * `run-command --format stage-model` on fixtures/stage-pipeline, for real: an intermine314-style
- * pipeline (seed 002) whose stages generate rows, write Parquet with pyarrow, and scan, aggregate
+ * pipeline whose stages generate rows, write Parquet with pyarrow, and scan, aggregate
  * and join it with DuckDB and with Polars; its mode that cannot run here (exit 2), and a Polars
  * side that really drops a row (parity fails).
  */

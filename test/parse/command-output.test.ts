@@ -71,7 +71,7 @@ describe("redis-benchmark --csv", () => {
   });
 });
 
-describe("valkey-search JSON (seed 003's result fields)", () => {
+describe("valkey-search JSON (its Python wrapper's result fields)", () => {
   it("reads qps, latencies, recall; a null baseline is left out", () => {
     const output = parseCommandOutput("valkey-search-json", captured("valkey-search.json"), "run 1");
     expect(output.metrics.map((m) => [m.benchmark, m.metric, m.values[0], m.units, m.direction])).toEqual([
@@ -107,7 +107,7 @@ describe("valkey-search JSON (seed 003's result fields)", () => {
   });
 });
 
-describe("the seed-002 stage model", () => {
+describe("the intermine314 stage model", () => {
   it("one metric per enabled stage and numeric field, with the unit its name says", () => {
     const output = parseCommandOutput("stage-model", captured("stage-model.json"), "run 1");
     expect(output.status).toBe("ok");

@@ -149,7 +149,7 @@ describe("reports", () => {
     fields: { ...RESULT, duration_secs: duration, dest_flush_secs: flush },
   });
 
-  it("the seed's INSERT vs COPY table: averages, speedups, throughput and the dataset line", () => {
+  it("rapidbyte bench.sh's INSERT vs COPY table: averages, speedups, throughput and the dataset line", () => {
     const text = tablesText(
       variantTables(
         [iteration("insert", "a", 1.2, 0.7), iteration("insert", "a", 1.4, 0.7), iteration("copy", "a", 0.65, 0.35)],

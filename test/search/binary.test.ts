@@ -113,7 +113,7 @@ describe("binarySearch without noise", () => {
     expect(optimumOf(result)!.params).toEqual({ clients: 700 });
   });
 
-  it("finds seed 003's max QPS under recall AND p99 constraints, with the exact command", async () => {
+  it("finds the valkey-search wrapper's max QPS under recall AND p99 constraints, with the exact command", async () => {
     const model = loadModel({ sigma: 0, seed: 1 });
     const result = await binarySearch(
       model.probe,

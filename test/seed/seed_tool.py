@@ -1,8 +1,8 @@
-"""The seed lance-bench's data model, publishers and readers, re-implemented for the tests.
+"""The Python lance-bench's data model (lancedb/lance-bench, which this suite replaces), publishers and readers, re-implemented for the tests.
 
-Written from the seed's description (its data model: Result, TestBed, DutBuild, SummaryValues; its
+Written from its description (its data model: Result, TestBed, DutBuild, SummaryValues; its
 publishers for cargo-criterion JSON lines and pytest-benchmark JSON; its `dut.version LIKE` look-up;
-its readers), not copied from its code, and run on the seed's locked stack: lancedb 0.25.3,
+its readers), not copied from its code, and run on its locked stack: lancedb 0.25.3,
 pylance 0.39.0, pyarrow 21 on Python 3.12. What matters here is what it writes and how it reads:
 
 - tables created by lancedb 0.25.3's default, Lance file format 2.0, which cannot store a null
@@ -10,13 +10,13 @@ pylance 0.39.0, pyarrow 21 on Python 3.12. What matters here is what it writes a
 - Criterion rows keep the raw per-sample totals in `values`, quantiles over those totals, mean and
   standard deviation (with n) per iteration, and the whole cargo-criterion record in `metadata`;
 - pytest-benchmark seconds are converted to nanoseconds;
-- rows are appended with the seed's ten columns only.
+- rows are appended with its ten columns only.
 
 Usage: seed_tool.py COMMAND --db URI [...]; every command prints one JSON object.
   publish-criterion FILE --version V --timestamp T [--testbed NAME]
   publish-pytest FILE --version V --timestamp T [--testbed NAME] [--commits N]
   read [--rows]            reads every row and column: the count and columns (and the rows)
-  has-results SHA          the seed's look-up: dut.version LIKE '%<sha7>%'
+  has-results SHA          its look-up: dut.version LIKE '%<sha7>%'
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def publish(rows: list[dict], uri: str) -> dict:
 
 
 def read(uri: str, with_rows: bool) -> dict:
-    """Reads the whole table, every column decoded (what the seed's readers do); rows on request."""
+    """Reads the whole table, every column decoded (what its readers do); rows on request."""
     db = connect(uri)
     arrow = db.open_table(TABLE).to_arrow()
     out = {"count": arrow.num_rows, "columns": arrow.schema.names}

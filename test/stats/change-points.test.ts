@@ -116,7 +116,7 @@ describe("detectChangePoints", () => {
       falseChanges += detectChangePoints(series, fast).changePoints.length;
       points += 300;
     }
-    // Otava raises about one per 1,000 steady points (DESIGN §7)
+    // Otava raises about one per 1,000 steady points (measured; docs/architecture.md)
     expect(falseChanges / points).toBeLessThan(1 / 3000);
   });
 

@@ -108,7 +108,7 @@ describe("medians and intervals", () => {
 });
 
 describe("noise", () => {
-  it("finds two levels (DESIGN §7: json.dumps jumps about 2× between runs) and not one noisy level", () => {
+  it("finds two levels (json.dumps jumps about 2× between runs on shared runners) and not one noisy level", () => {
     const modes = findModes([0.58, 0.6, 1.0, 1.02, 1.16, 0.59, 1.1, 1.0]);
     expect(modes).toBeDefined();
     expect(modes!.low).toBeCloseTo(0.59, 2);

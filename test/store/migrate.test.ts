@@ -31,14 +31,14 @@ async function withEnv<T>(env: NodeJS.ProcessEnv, body: () => Promise<T>): Promi
 }
 
 /**
- * Taking over a table the seed's Python tools wrote, on their real locked stack (lancedb 0.25.3,
+ * Taking over a table the Python lance-bench (which this suite replaces) wrote, on its real locked stack (lancedb 0.25.3,
  * pylance 0.39, pyarrow 21, Python 3.12; test/seed/seed_tool.py re-implements its publisher and
  * readers): migrate, then both tools read and write the same table.
  */
 const SEED_PYTHON = path.join(ROOT, ".venv-seed/bin/python");
 const SEED_TOOL = path.join(ROOT, "test/seed/seed_tool.py");
 const SEED_STACK: OptionalTool = {
-  name: "the seed's Python stack",
+  name: "the Python lance-bench's stack",
   probe: [SEED_PYTHON, "-c", "import lancedb, lance; assert lancedb.__version__ == '0.25.3'"],
   install: "bash scripts/setup-seed-python.sh",
   requiredBy: "LANCE_BENCH_REQUIRE_SEED_STACK",
@@ -48,7 +48,7 @@ const SHA7 = "abc1234";
 const SEED_SHA = `${SHA7}${"0".repeat(33)}`;
 
 /**
- * Runs the seed's tool without blocking this process: the S3 server is this process's child, and
+ * Runs the Python lance-bench's tool without blocking this process: the S3 server is this process's child, and
  * its request log fills its stderr pipe (and stalls it) while a synchronous child holds us up.
  */
 async function seed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
@@ -64,7 +64,7 @@ async function seed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-/** The seed's publisher on one sample file, as one commit of version `version` at `timestamp`. */
+/** The Python lance-bench's publisher on one sample file, as one commit of version `version` at `timestamp`. */
 const seedPublishFile = (
   kind: "criterion" | "pytest",
   db: string,
@@ -126,7 +126,7 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
   );
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain("lance-bench migrate --db");
-  // reading by lance-bench's own columns is refused the same way, at once; the seed's look-up still answers
+  // reading by lance-bench's own columns is refused the same way, at once; the Python lance-bench's look-up still answers
   const history = await runCliAsync(
     ["compare", "--base", "history", "--head", sample("pytest-benchmark-4.json"), "--db", db],
     env,
@@ -146,12 +146,12 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
   expect((await doctor(db, env)).version).toBe(after.version);
 
   await ourPublish(db, "e".repeat(40), env);
-  // the seed's publisher still appends (its ten columns only), and its readers see every row
+  // the Python lance-bench's publisher still appends (its ten columns only), and its readers see every row
   await seedPublishFile("criterion", db, "0.1.0+1234567", 1_700_000_200, env);
   const rows = (await doctor(db, env)).rows;
   expect(rows).toBeGreaterThan(16);
   expect(await seedCount(db, env)).toBe(rows);
-  // and every lance-bench reader copes with the seed's rows, old and new
+  // and every lance-bench reader copes with the Python lance-bench's rows, old and new
   expect((await cli(["export", "--db", db], env)).stdout.trim().split("\n")).toHaveLength(rows);
   expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA], env)).stdout).toBe(
     "yes (rows of the seed's tools, by the 7-character sha in dut.version)\n",
@@ -159,7 +159,7 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
   expect((await cli(["has-results", "--db", db, "--sha", `1234567${"0".repeat(33)}`], env)).code).toBe(0);
   expect((await cli(["has-results", "--db", db, "--sha", "e".repeat(40)], env)).stdout).toBe("yes\n");
   expect((await cli(["has-results", "--db", db, "--sha", "9".repeat(40)], env)).code).toBe(1);
-  // the scheduler's batch look-up: the seed's commits by their short sha, ours by the full one
+  // the scheduler's batch look-up: the Python lance-bench's commits by their short sha, ours by the full one
   const found = await withEnv(env, async () => {
     const store = await ResultStore.openExisting({ uri: db, log: () => {} });
     try {
@@ -178,7 +178,7 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
   );
 }
 
-describe("the seed's table, migrated", () => {
+describe("the Python lance-bench's table, migrated", () => {
   const root = tempDir("lance-bench-migrate-");
   const need = (ctx: TestContext) => requireOrSkip(ctx, SEED_STACK);
 
@@ -187,7 +187,7 @@ describe("the seed's table, migrated", () => {
     await roundTrip(path.join(root, "local"));
   }, 180_000);
 
-  it("a table this suite creates is 2.1: the seed appends to it, and this suite reads every row", async (ctx) => {
+  it("a table this suite creates is 2.1: the Python lance-bench appends to it, and this suite reads every row", async (ctx) => {
     need(ctx);
     const db = path.join(root, "ours");
     await ourPublish(db, "f".repeat(40));
@@ -200,7 +200,7 @@ describe("the seed's table, migrated", () => {
     expect((await cli(["migrate", "--db", db])).stdout).toContain("already migrated, nothing to do");
   }, 180_000);
 
-  it("--normalize-criterion turns the seed's Criterion totals into per-iteration values, once", async (ctx) => {
+  it("--normalize-criterion turns the Python lance-bench's Criterion totals into per-iteration values, once", async (ctx) => {
     need(ctx);
     const db = path.join(root, "normalize");
     await seedPublish(db);
@@ -298,7 +298,7 @@ describe("the seed's table, migrated", () => {
   }, 300_000);
 });
 
-describe("the seed's table on S3, migrated", () => {
+describe("the Python lance-bench's table on S3, migrated", () => {
   let s3: S3Server | undefined;
   beforeAll(async () => {
     if (!existsSync(SEED_PYTHON)) return;

@@ -25,7 +25,7 @@ describe("result store on a local folder", () => {
   const publishFile = (file: string, sha: string, extra: Record<string, unknown> = {}) =>
     publish(parsePublishOptions({ files: [file], db, ...dut(sha), ...extra }), quiet);
 
-  it("writes one row per benchmark, in one commit, with the seed's schema", async () => {
+  it("writes one row per benchmark, in one commit, with the Python lance-bench's schema", async () => {
     const summary = await publishFile(sample("cargo-criterion.jsonl"), SHA_A);
     expect(summary.rowsWritten).toBe(criterionCount);
     const conn = await lancedb.connect(db);
@@ -86,7 +86,7 @@ describe("result store on a local folder", () => {
     const store = await ResultStore.open({ uri: db });
     expect(await store.hasResultsForCommit(SHA_A)).toBe(true);
     expect(await store.hasResultsForCommit(SHA_B)).toBe(true);
-    // Same 7-char prefix as SHA_A: the seed's LIKE '%aaaaaaa%' would have said yes.
+    // Same 7-char prefix as SHA_A: the Python lance-bench's LIKE '%aaaaaaa%' would have said yes.
     expect(await store.hasResultsForCommit(`${"a".repeat(7)}${"0".repeat(33)}`)).toBe(false);
     const found = await store.shasWithResults([SHA_A, "c".repeat(40), SHA_B]);
     expect([...found].sort()).toEqual([SHA_A, SHA_B]);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { type OptionalTool, ROOT, commitAll, git } from "../helpers.js";
 
 /**
- * Runs workflows for real under nektos/act (DESIGN §7): on this host (no Docker), with act's own
+ * Runs workflows for real under nektos/act (docs/architecture.md): on this host (no Docker), with act's own
  * artifact and cache servers off and the toolkit pointed at the tests' twin of GitHub's results
  * service instead (act's artifact server refuses @actions/artifact 6's requests: it does not know
  * `mime_type`), GitHub's REST API at the OpenAPI-checked local server, github.com's git at the
