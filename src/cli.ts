@@ -107,14 +107,19 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
     .action(async (flags: Record<string, unknown>) => {
       const { found, matchedBy } = await hasResults(parseHasResultsOptions(flags), deps);
-      const how = matchedBy === "short-sha" ? " (rows of the seed's tools, by the 7-character sha in dut.version)" : "";
+      const how =
+        matchedBy === "short-sha"
+          ? " (rows of the Python lance-bench's tools, by the 7-character sha in dut.version)"
+          : "";
       io.stdout(`${found ? "yes" : "no"}${how}\n`);
       setExitCode(found ? 0 : 1);
     });
 
   program
     .command("doctor")
-    .description("Describe the results table: format, columns, indexes, rows, and whether the seed's tools read it")
+    .description(
+      "Describe the results table: format, columns, indexes, rows, and whether the Python lance-bench's tools read it",
+    )
     .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
     .option("--json", "print JSON")
     .action(async (flags: Record<string, unknown>) => {
@@ -124,10 +129,13 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command("migrate")
-    .description("Bring a table the seed's Python tools wrote to this suite's schema, in a format both read")
+    .description("Bring a table the Python lance-bench wrote to this suite's schema, in a format both read")
     .option("--db <uri>", "database (default $LANCE_BENCH_URI, else ~/.lance-bench)")
     .option("--apply", "write the migration (default: only say what it would do)")
-    .option("--normalize-criterion", "also turn the seed's Criterion rows (raw totals) into per-iteration values")
+    .option(
+      "--normalize-criterion",
+      "also turn the Python lance-bench's Criterion rows (raw totals) into per-iteration values",
+    )
     .option("--json", "print JSON")
     .action(async (flags: Record<string, unknown>) => {
       const outcome = await migrate(

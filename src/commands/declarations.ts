@@ -526,7 +526,7 @@ export const runCommandDeclaration = declareCommand({
   description:
     "Run any benchmark command at a commit, R times: wall time, CPU time and peak RSS of its process tree, stage signals, and its output in a named format",
   actionDescription:
-    "Run any benchmark command at a commit (no shell; {placeholders} from params), R times: wall/CPU time, peak RSS of the process tree, stage signals, redis-benchmark CSV, seed-003 JSON, stage model or metrics JSON; skipped runs are not regressions; publish or upload",
+    "Run any benchmark command at a commit (no shell; {placeholders} from params), R times: wall/CPU time, peak RSS of the process tree, stage signals, redis-benchmark CSV, valkey-search JSON, stage model or metrics JSON; skipped runs are not regressions; publish or upload",
   options: {
     ...commandCommon,
     baseSha: { ...commandCommon.baseSha, only: "cli" },
@@ -554,7 +554,7 @@ export const runCommandDeclaration = declareCommand({
     },
     format: {
       description:
-        "How to read the command's stdout: none, redis-benchmark-csv (also valkey-benchmark --csv), valkey-search-json (seed 003), stage-model (benchmark_stage_model_v1) or metrics-json",
+        "How to read the command's stdout: none, redis-benchmark-csv (also valkey-benchmark --csv), valkey-search-json (valkey-search's benchmark wrapper), stage-model (benchmark_stage_model_v1) or metrics-json",
       choices: OUTPUT_FORMATS,
       default: "none",
       value: "format",

@@ -62,7 +62,7 @@ const NORMALIZED = "lance_bench_normalized";
  * them, and the metadata says so. Only rows whose values are exactly the record's totals.
  */
 const NORMALIZE_CRITERION: MigrationRewrite = {
-  step: "turn the seed's Criterion rows into per-iteration values, recomputing their summary",
+  step: "turn the Python lance-bench's Criterion rows into per-iteration values, recomputing their summary",
   pending: `metadata LIKE '%benchmark-complete%' AND metadata NOT LIKE '%${NORMALIZED}%'`,
   row(values, metadata) {
     if (metadata === null || !metadata.includes("benchmark-complete") || metadata.includes(NORMALIZED)) return null;
@@ -98,7 +98,7 @@ export function doctorText(report: TableReport & { db: string }): string {
     check.missing.length > 0 ? `missing columns: ${check.missing.join(", ")} (lance-bench migrate adds them)` : "",
     check.mistyped.length > 0 ? `columns of another type: ${check.mistyped.join("; ")}` : "",
     check.unknown.length > 0 ? `unknown columns: ${check.unknown.join(", ")}` : "",
-    `readable by the seed's Python tools (lancedb 0.25.3, pylance 0.39): ${
+    `readable by the Python lance-bench's tools (lancedb 0.25.3, pylance 0.39): ${
       report.seed!.readable ? "yes" : `no: ${report.seed!.reason}`
     }`,
   ];

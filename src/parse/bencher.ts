@@ -61,7 +61,11 @@ export async function parseBencher(
     });
   }
   if (measurements.length === 0) {
-    throw new ResultFileError(file, undefined, 'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")');
+    throw new ResultFileError(
+      file,
+      undefined,
+      'no bench lines found (expected "test NAME ... bench: N ns/iter (+/- D)")',
+    );
   }
   return measurements;
 }

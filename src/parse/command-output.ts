@@ -39,7 +39,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export function findJsonObject(stdout: string, origin: string): { value: Record<string, unknown>; line: number } {
   const trimmed = stdout.trim();
-  if (trimmed === "") throw new ResultFileError(origin, undefined, "printed nothing on stdout (expected a JSON object)");
+  if (trimmed === "")
+    throw new ResultFileError(origin, undefined, "printed nothing on stdout (expected a JSON object)");
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     const firstLine = stdout.slice(0, stdout.indexOf("{")).split("\n").length;
     let value: unknown;

@@ -10,7 +10,11 @@ export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 export async function readText(file: string): Promise<string> {
   const size = await checkReadableFile(file);
   if (size > MAX_DOCUMENT_BYTES) {
-    throw new ResultFileError(file, undefined, `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`);
+    throw new ResultFileError(
+      file,
+      undefined,
+      `is ${(size / 1024 / 1024).toFixed(0)} MiB: too large for this kind of file`,
+    );
   }
   const text = await readFile(file, "utf8");
   if (text.trim() === "") throw new ResultFileError(file, undefined, "file is empty");
@@ -125,7 +129,8 @@ function holdsNull(root: unknown, path: readonly PropertyKey[]): boolean {
  */
 export function checkSamples(values: readonly number[], file: string, where: string): void {
   values.forEach((value, index) => {
-    if (!Number.isFinite(value)) throw new ResultFileError(file, `${where}[${index}]`, `${value} is not a finite number`);
+    if (!Number.isFinite(value))
+      throw new ResultFileError(file, `${where}[${index}]`, `${value} is not a finite number`);
     if (value < 0) throw new ResultFileError(file, `${where}[${index}]`, `${value} is negative: a time cannot be`);
   });
 }

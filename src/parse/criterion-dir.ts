@@ -62,7 +62,11 @@ async function readJsonFile<T extends z.ZodType>(file: string, schema: T): Promi
 export async function parseCriterionDir(root: string): Promise<Measurement[]> {
   const benchmarkFiles = await findCriterionBenchmarks(root);
   if (benchmarkFiles.length === 0) {
-    throw new ResultFileError(root, undefined, "no Criterion results found (expected <name>/new/benchmark.json below it)");
+    throw new ResultFileError(
+      root,
+      undefined,
+      "no Criterion results found (expected <name>/new/benchmark.json below it)",
+    );
   }
   const measurements: Measurement[] = [];
   for (const benchmarkFile of benchmarkFiles) {

@@ -225,7 +225,11 @@ function rejectDuplicates(measurements: readonly Measurement[]): void {
     const key = `${m.benchmarkName}\u0000${m.metric}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new ResultFileError(m.origin, undefined, `benchmark "${m.benchmarkName}" appears twice (first at ${first})`);
+      throw new ResultFileError(
+        m.origin,
+        undefined,
+        `benchmark "${m.benchmarkName}" appears twice (first at ${first})`,
+      );
     }
     seen.set(key, m.origin);
   }

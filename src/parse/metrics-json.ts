@@ -51,7 +51,8 @@ export function parseMetricsJson(stdout: string, origin: string): CommandOutput 
     status: "ok",
     metrics: document.metrics.map((m, index) => {
       const key = `${m.benchmark ?? ""}\u0000${m.name}`;
-      if (seen.has(key)) throw new ResultFileError(origin, `${where}, field metrics[${index}]`, `"${m.name}" appears twice`);
+      if (seen.has(key))
+        throw new ResultFileError(origin, `${where}, field metrics[${index}]`, `"${m.name}" appears twice`);
       seen.add(key);
       return {
         ...(m.benchmark === undefined ? {} : { benchmark: m.benchmark }),

@@ -39,7 +39,8 @@ export function decodePipelineRun(value: unknown, file: string, where: string): 
   const fields: PipelineFields = {};
   const context: Record<string, unknown> = {};
   const takeNumber = (key: string, v: unknown, path: string) => {
-    if (v === null) throw new ResultFileError(file, `${where}, field ${path}`, "is NaN, Infinity or null, not a number");
+    if (v === null)
+      throw new ResultFileError(file, `${where}, field ${path}`, "is NaN, Infinity or null, not a number");
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw new ResultFileError(file, `${where}, field ${path}`, `${JSON.stringify(v)} is not a finite number`);
     }

@@ -91,7 +91,11 @@ export function parseRedisBenchmarkCsv(stdout: string, origin: string): CommandO
     const fields = csvFields(text);
     if (fields === undefined) throw new ResultFileError(origin, `line ${line}`, "a quote is left open");
     if (fields.length !== REDIS_CSV_HEADER.length) {
-      throw new ResultFileError(origin, `line ${line}`, `has ${fields.length} fields, expected ${REDIS_CSV_HEADER.length}`);
+      throw new ResultFileError(
+        origin,
+        `line ${line}`,
+        `has ${fields.length} fields, expected ${REDIS_CSV_HEADER.length}`,
+      );
     }
     const [test = "", ...numbers] = fields;
     if (test.trim() === "") throw new ResultFileError(origin, `line ${line}, field test`, "is empty");
@@ -104,7 +108,11 @@ export function parseRedisBenchmarkCsv(stdout: string, origin: string): CommandO
       const [column, metric] = COLUMNS[index]!;
       const value = raw.trim() === "" ? NaN : Number(raw);
       if (!Number.isFinite(value)) {
-        throw new ResultFileError(origin, `line ${line}, field ${column}`, `${JSON.stringify(raw)} is not a finite number`);
+        throw new ResultFileError(
+          origin,
+          `line ${line}, field ${column}`,
+          `${JSON.stringify(raw)} is not a finite number`,
+        );
       }
       if (value < 0) throw new ResultFileError(origin, `line ${line}, field ${column}`, `${value} is negative`);
       row[metric] = value;

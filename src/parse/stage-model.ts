@@ -147,6 +147,7 @@ export function parseStageModel(stdout: string, origin: string): CommandOutput {
     }
   }
   if (broken) return { status: "failed", reason: broken, metrics: [] };
-  if (metrics.length === 0) throw new ResultFileError(origin, `${where}, field stages`, "no enabled stage has a number");
+  if (metrics.length === 0)
+    throw new ResultFileError(origin, `${where}, field stages`, "no enabled stage has a number");
   return { status: "ok", metrics };
 }

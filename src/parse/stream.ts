@@ -79,7 +79,11 @@ export async function* readLines(file: string): AsyncGenerator<NumberedLine> {
         carried.push(Buffer.from(chunk.subarray(start))); // a copy: the chunk itself can go
         carriedBytes += chunk.length - start;
         if (carriedBytes > MAX_LINE_CHARS) {
-          throw new ResultFileError(file, `line ${lineNumber + 1}`, `is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB`);
+          throw new ResultFileError(
+            file,
+            `line ${lineNumber + 1}`,
+            `is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB`,
+          );
         }
       }
     }

@@ -34,7 +34,8 @@ export function parseValkeySearchJson(stdout: string, origin: string): CommandOu
   const where = `line ${line}`;
   const skipped = skippedRecord(value, origin, where);
   if (skipped) return skipped;
-  if (value.qps === undefined) throw new ResultFileError(origin, where, "has no qps field (a seed-003 BenchmarkResult)");
+  if (value.qps === undefined)
+    throw new ResultFileError(origin, where, "has no qps field (a valkey-search benchmark wrapper's BenchmarkResult)");
   const name = value.name;
   if (name !== undefined && (typeof name !== "string" || name.trim() === "")) {
     throw new ResultFileError(origin, `${where}, field name`, "is not a non-empty string");

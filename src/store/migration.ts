@@ -35,9 +35,10 @@ export function checkColumns(schema: Arrow.Schema, ourSchema: Arrow.Schema): Sch
 /** Why a table cannot be migrated, or undefined when it is the Python lance-bench's or ours (perhaps partly migrated). */
 export function unrecognised(check: SchemaCheck): string | undefined {
   const seedMissing = check.missing.filter((name) => (SEED_COLUMNS as readonly string[]).includes(name));
-  if (seedMissing.length > 0) return `it lacks the seed's columns ${seedMissing.join(", ")}`;
+  if (seedMissing.length > 0) return `it lacks the Python lance-bench's columns ${seedMissing.join(", ")}`;
   if (check.mistyped.length > 0) return `columns of another type: ${check.mistyped.join("; ")}`;
-  if (check.unknown.length > 0) return `columns neither the seed nor lance-bench writes: ${check.unknown.join(", ")}`;
+  if (check.unknown.length > 0)
+    return `columns neither the Python lance-bench nor this suite writes: ${check.unknown.join(", ")}`;
   return undefined;
 }
 

@@ -323,7 +323,7 @@ export class ResultStore {
     const names = new Set((await table.schema()).fields.map((f) => f.name));
     if (!names.has("sha") || !names.has("run")) {
       throw new ConfigurationError(
-        `${what}: table ${RESULTS_TABLE} in ${redactUri(this.uri)} was written by the seed's tools and has ` +
+        `${what}: table ${RESULTS_TABLE} in ${redactUri(this.uri)} was written by the Python lance-bench's tools and has ` +
           `none of lance-bench's columns; run lance-bench migrate --db ${redactUri(this.uri)} --apply first`,
       );
     }
@@ -361,7 +361,7 @@ export class ResultStore {
       format === null
         ? "its file format could not be read"
         : !SEED_READABLE_FORMATS.has(format)
-          ? `format ${format}: the seed's pylance 0.39 reads 2.0 and 2.1 only`
+          ? `format ${format}: the Python lance-bench's pylance 0.39 reads 2.0 and 2.1 only`
           : unrecognised(check);
     return {
       exists: true,

@@ -132,7 +132,9 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
     env,
   );
   expect(history.code).toBe(2);
-  expect(history.stderr).toContain("was written by the seed's tools and has none of lance-bench's columns");
+  expect(history.stderr).toContain(
+    "was written by the Python lance-bench's tools and has none of lance-bench's columns",
+  );
   expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA], env)).code).toBe(0);
 
   const migrated = (await cli(["migrate", "--db", db, "--apply"], env)).stdout;
@@ -154,7 +156,7 @@ async function roundTrip(db: string, env: NodeJS.ProcessEnv = {}) {
   // and every lance-bench reader copes with the Python lance-bench's rows, old and new
   expect((await cli(["export", "--db", db], env)).stdout.trim().split("\n")).toHaveLength(rows);
   expect((await cli(["has-results", "--db", db, "--sha", SEED_SHA], env)).stdout).toBe(
-    "yes (rows of the seed's tools, by the 7-character sha in dut.version)\n",
+    "yes (rows of the Python lance-bench's tools, by the 7-character sha in dut.version)\n",
   );
   expect((await cli(["has-results", "--db", db, "--sha", `1234567${"0".repeat(33)}`], env)).code).toBe(0);
   expect((await cli(["has-results", "--db", db, "--sha", "e".repeat(40)], env)).stdout).toBe("yes\n");
@@ -207,7 +209,7 @@ describe("the Python lance-bench's table, migrated", () => {
     await cli(["migrate", "--db", db, "--apply"]);
     const plan = (await cli(["migrate", "--db", db, "--normalize-criterion"])).stdout;
     expect(plan).toContain(
-      "turn the seed's Criterion rows into per-iteration values, recomputing their summary (6 rows)",
+      "turn the Python lance-bench's Criterion rows into per-iteration values, recomputing their summary (6 rows)",
     );
     expect((await cli(["migrate", "--db", db, "--apply", "--normalize-criterion"])).stdout).toContain(
       "6 rows rewritten",
@@ -254,7 +256,9 @@ describe("the Python lance-bench's table, migrated", () => {
     const before = (await doctor(db)).version;
     const refused = await runCliAsync(["migrate", "--db", db, "--apply"]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("columns neither the seed nor lance-bench writes: mine); nothing was changed");
+    expect(refused.stderr).toContain(
+      "columns neither the Python lance-bench nor this suite writes: mine); nothing was changed",
+    );
     expect((await doctor(db)).version).toBe(before);
   }, 180_000);
 
