@@ -362,7 +362,7 @@ function s3Objects(uri, env) {
  * Lance commits a new table version by creating the next manifest object only if it does not
  * exist yet (S3's `If-None-Match: *`). An S3-compatible server that ignores that header lets
  * two concurrent commits both "create" the same version: one silently replaces the other and
- * its rows are lost (DESIGN §7: 8 concurrent appends kept 1 of 8). So before writing to
+ * its rows are lost (measured: 8 concurrent appends kept 1 of 8; docs/architecture.md). So before writing to
  * s3:// the suite asks the endpoint itself, and refuses one that does not honour conditional
  * creates. `s3+ddb://` commits through a DynamoDB lock instead and needs no probe.
  */
@@ -464,13 +464,13 @@ async function connectDb(uri, retry, onRetry, env = process.env) {
 
 ;// CONCATENATED MODULE: ./lib/store/schema.js
 /**
- * The Arrow schema of the `results` table. The first ten fields are the seed's, with the
- * seed's names and types, so its Python package reads every row the suite writes; the rest
- * are the suite's extension columns (DESIGN §3). Strings are plain Utf8 on purpose: LanceDB
+ * The Arrow schema of the `results` table. The first ten fields are the Python lance-bench's, with
+ * its names and types, so its Python package reads every row the suite writes; the rest
+ * are the suite's extension columns (docs/architecture.md). Strings are plain Utf8 on purpose: LanceDB
  * refuses a BTREE index on a dictionary-encoded column.
  *
  * Every field is nullable, as pyarrow makes them by default: struct equality includes the
- * children's nullability, so this is what lets the seed's reader (and writer) see exactly
+ * children's nullability, so this is what lets the Python lance-bench's reader (and writer) see exactly
  * its own types. Non-null is enforced where rows are built, by the zod model.
  */
 const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
@@ -526,7 +526,7 @@ function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 
         field("fingerprint", utf8()),
     ]);
 }
-/** The seed's ten columns, then the suite's extension columns, in schema order. */
+/** The Python lance-bench's ten columns, then the suite's extension columns, in schema order. */
 const SEED_COLUMNS = [
     "id",
     "dut",
@@ -552,13 +552,13 @@ const EXTENSION_COLUMNS = [
 ];
 /**
  * The Lance file format new tables are created in, chosen here only. 2.1 is read and written
- * both by this suite and by the seed's locked Python stack (lancedb 0.25.3, pylance 0.39):
+ * both by this suite and by the Python lance-bench's locked stack (lancedb 0.25.3, pylance 0.39):
  * that stack panics on 2.2 (LanceDB Node's default), and its appends make a 2.2 table unreadable
- * to newer readers; 2.0 (the seed's own default) cannot store a null struct, such as a result
+ * to newer readers; 2.0 (its own default) cannot store a null struct, such as a result
  * without throughput.
  */
 const RESULTS_FORMAT = "2.1";
-/** Formats the seed's locked Python stack reads. */
+/** Formats the Python lance-bench's locked stack reads. */
 const SEED_READABLE_FORMATS = new Set(["2.0", "2.1"]);
 
 ;// CONCATENATED MODULE: ./lib/store/convert.js
@@ -595,18 +595,18 @@ function checkColumns(schema, ourSchema) {
     const unknown = schema.fields.filter((f) => !ours.has(f.name)).map((f) => f.name);
     return { missing, mistyped, unknown };
 }
-/** Why a table cannot be migrated, or undefined when it is the seed's or ours (perhaps partly migrated). */
+/** Why a table cannot be migrated, or undefined when it is the Python lance-bench's or ours (perhaps partly migrated). */
 function unrecognised(check) {
     const seedMissing = check.missing.filter((name) => SEED_COLUMNS.includes(name));
     if (seedMissing.length > 0)
-        return `it lacks the seed's columns ${seedMissing.join(", ")}`;
+        return `it lacks the Python lance-bench's columns ${seedMissing.join(", ")}`;
     if (check.mistyped.length > 0)
         return `columns of another type: ${check.mistyped.join("; ")}`;
     if (check.unknown.length > 0)
-        return `columns neither the seed nor lance-bench writes: ${check.unknown.join(", ")}`;
+        return `columns neither the Python lance-bench nor this suite writes: ${check.unknown.join(", ")}`;
     return undefined;
 }
-/** What the seed's raw record in `metadata` says the row came from. */
+/** What the Python lance-bench's raw record in `metadata` says the row came from. */
 function sourceFormatOf(metadata) {
     if (metadata === null)
         return null;
@@ -634,7 +634,7 @@ const isPlaceholder = (t) => t.multiplier === 0 && t.name === "" && t.unit_syste
  * Arrow, which may be another copy of the module than `arrow`) in the suite's schema.
  * Seed columns are carried over as they are (same types, checked by `checkColumns` first);
  * extension columns keep what a row has and otherwise get what the row tells: metric `time` and
- * `lower_is_better` (the seed stored nanoseconds only), status `ok` (it stored successes only),
+ * `lower_is_better` (the Python lance-bench stored nanoseconds only), status `ok` (it stored successes only),
  * the source format and pytest parameters from the raw record. `sha`, `run` and `fingerprint`
  * cannot be derived and stay null: the 7-character sha in `dut.version` still finds the commit.
  */
@@ -718,7 +718,7 @@ var external_node_path_ = __webpack_require__(76760);
 
 /*
  * Which Lance file format a table's version is written in ("2.0", "2.1", "2.2"). It decides who
- * can read the table: the seed's locked Python stack (pylance 0.39) reads 2.0 and 2.1 and panics
+ * can read the table: the Python lance-bench's locked stack (pylance 0.39) reads 2.0 and 2.1 and panics
  * on 2.2; 2.0 cannot store a null struct. LanceDB's Node API does not say, so it is read from the
  * version's manifest, where the data storage format is a small message of two strings: "lance"
  * and the version (protobuf: field 1, length 5, "lance"; field 2, length 3, "2.x").
@@ -985,7 +985,7 @@ class ResultStore {
             return operation();
         }, this.retry, this.log);
     }
-    /** New tables are created in the one format both this suite and the seed's tools read. */
+    /** New tables are created in the one format both this suite and the Python lance-bench read. */
     newTableOptions() {
         return { ...this.storageOptions, new_table_data_storage_version: RESULTS_FORMAT };
     }
@@ -993,7 +993,7 @@ class ResultStore {
     async requireMigrated(table, what) {
         const names = new Set((await table.schema()).fields.map((f) => f.name));
         if (!names.has("sha") || !names.has("run")) {
-            throw new model/* ConfigurationError */.j1(`${what}: table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)} was written by the seed's tools and has ` +
+            throw new model/* ConfigurationError */.j1(`${what}: table ${RESULTS_TABLE} in ${(0,store_uri/* redactUri */.sU)(this.uri)} was written by the Python lance-bench's tools and has ` +
                 `none of lance-bench's columns; run lance-bench migrate --db ${(0,store_uri/* redactUri */.sU)(this.uri)} --apply first`);
         }
     }
@@ -1008,7 +1008,7 @@ class ResultStore {
                 `it was written by an older tool: run lance-bench migrate --db ${(0,store_uri/* redactUri */.sU)(this.uri)} --apply first`);
         }
     }
-    /** What the table is: format, columns, indexes and rows, and whether the seed's tools can read it. */
+    /** What the table is: format, columns, indexes and rows, and whether the Python lance-bench can read it. */
     async inspect() {
         const table = await this.existingTable();
         if (!table) {
@@ -1020,7 +1020,7 @@ class ResultStore {
         const seedProblem = format === null
             ? "its file format could not be read"
             : !SEED_READABLE_FORMATS.has(format)
-                ? `format ${format}: the seed's pylance 0.39 reads 2.0 and 2.1 only`
+                ? `format ${format}: the Python lance-bench's pylance 0.39 reads 2.0 and 2.1 only`
                 : unrecognised(check);
         return {
             exists: true,
@@ -1242,8 +1242,8 @@ class ResultStore {
     }
     /**
      * Which of these commits have results, and how each was found: by its full sha (one indexed
-     * query for the whole batch), or — for rows the seed's tools wrote, which carry no sha — by
-     * the 7-character sha the seed puts at the end of `dut.version` (`0.15.0+abc1234`). Shas must
+     * query for the whole batch), or — for rows the Python lance-bench wrote, which carry no sha — by
+     * the 7-character sha it puts at the end of `dut.version` (`0.15.0+abc1234`). Shas must
      * already be validated hex.
      */
     async commitsWithResults(shas) {
