@@ -10,7 +10,10 @@ const externals = ["@lancedb/lancedb", "apache-arrow"];
 // src/report/dashboard/index.ts: UPLOT_FILES, and the call that resolves them
 const UPLOT_FILES = ["uPlot.iife.min.js", "uPlot.min.css"];
 const UPLOT_MARKER = "uplot/dist/uPlot.iife.min.js";
-const entries = readdirSync(path.join(root, "lib/entries")).filter((f) => f.endsWith(".js"));
+// the entry points of src/ (a stale file in lib/ from a removed entry is not one)
+const entries = readdirSync(path.join(root, "src/entries"))
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => f.replace(/\.ts$/, ".js"));
 for (const entry of entries) {
   const name = path.basename(entry, ".js");
   const out = path.join(root, "dist", name);

@@ -1,6 +1,6 @@
-// Writes actions/<name>/action.yml and the root action.yml from one description of each
-// action, so their inputs and outputs can't drift apart, and the composite actions/prepare
-// (checkout, cargo registry, apt packages, Python). The actions and the root are `node24`
+// Writes actions/<name>/action.yml from one description of each action, so their inputs and
+// outputs can't drift apart, the composite actions/prepare (checkout, cargo registry, apt
+// packages, Python) and the root action.yml, a stub pointing to them. The actions are `node24`
 // JavaScript actions that run their bundle: only those get the runner's ACTIONS_RUNTIME_TOKEN,
 // ACTIONS_RESULTS_URL and ACTIONS_CACHE_URL (artifacts, GitHub's cache), never a `run:` step.
 // Run by `npm run bundle`; CI fails if the committed files differ.
@@ -47,13 +47,13 @@ export const ACTIONS = Object.fromEntries(
   ]),
 );
 
-function inputsFor(inputs, { optional = false } = {}) {
+function inputsFor(inputs) {
   return Object.fromEntries(
     Object.entries(inputs).map(([name, spec]) => [
       name,
       {
         description: spec.description,
-        required: optional ? false : Boolean(spec.required),
+        required: Boolean(spec.required),
         ...(spec.default !== undefined ? { default: spec.default } : {}),
       },
     ]),
@@ -165,37 +165,30 @@ for (const [name, spec] of Object.entries(ACTIONS)) {
 }
 write("actions/prepare/action.yml", PREPARE);
 
-// Root action: `command:` picks one of the actions (dist/main dispatches on it); it takes the
-// union of their inputs (the first description of a shared input wins).
-const allInputs = {};
-const allOutputs = {};
-for (const spec of Object.values(ACTIONS)) {
-  for (const [name, input] of Object.entries(spec.inputs)) {
-    const first = allInputs[name];
-    if (!first) allInputs[name] = input;
-    else if (first.default !== input.default && first.default !== undefined) {
-      // Commands disagree on this input's default: the root action passes it only when given,
-      // and each command applies its own default.
-      const { default: _dropped, ...rest } = first;
-      allInputs[name] = {
-        ...rest,
-        description: `${first.description} (meaning and default depend on the command: see actions/<command>/action.yml)`,
-      };
-    }
-  }
-  for (const [name, description] of Object.entries(spec.outputs)) allOutputs[name] ??= description;
-}
+// The root action.yml is a stub (as github/codeql-action's is): each command is its own action
+// under actions/<name>, with its own inputs and defaults; a union of them under one `command`
+// input forced renames and default conflicts, and no workflow used it. The stub only says where
+// the actions are (the Marketplace lists a repository by its root action.yml).
+const names = Object.keys(ACTIONS);
 write("action.yml", {
   name: "lance-bench",
-  description: "Continuous benchmarking on LanceDB: run, store, compare and report benchmarks",
+  description: `Continuous benchmarking on LanceDB: one action per command under actions/ (${names.join(", ")})`,
   author: "lance-bench",
   branding: { icon: "activity", color: "blue" },
-  inputs: {
-    command: { description: `Which action to run: ${Object.keys(ACTIONS).join(", ")}`, required: true },
-    ...inputsFor(allInputs, { optional: true }),
+  runs: {
+    using: "composite",
+    steps: [
+      {
+        name: "Point to the actions",
+        shell: "bash",
+        run: [
+          `echo "::error::lance-bench has one action per command: uses: lancedb/lance-bench/actions/<command>@<sha>, with <command> one of ${names.join(", ")} (see the README)"`,
+          "exit 1",
+          "",
+        ].join("\n"),
+      },
+    ],
   },
-  outputs: outputsFor(allOutputs),
-  runs: { using: "node24", main: "dist/main/index.js" },
 });
 console.log(
   `wrote action.yml, actions/prepare/action.yml and ${Object.keys(ACTIONS)

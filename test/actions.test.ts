@@ -10,6 +10,7 @@ import { Outputs as RunPipelineOutputs } from "../src/actions/run-pipeline.js";
 import { Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
 import { Outputs as ScheduleOutputs } from "../src/actions/schedule.js";
 import {
+  ACTION_DECLARATIONS,
   publishDeclaration,
   runCommandDeclaration,
   runPipelineDeclaration,
@@ -129,23 +130,17 @@ describe("action metadata", () => {
     },
   );
 
-  it("the root action.yml offers every action through `command`", () => {
+  it("the root action.yml is a stub that names every action and fails when used", () => {
     const yml = load("action.yml");
-    expect(yml.inputs.command.required).toBe(true);
-    for (const name of [
-      publishDeclaration,
-      runRustDeclaration,
-      runPythonDeclaration,
-      runPipelineDeclaration,
-      scheduleDeclaration,
-    ].flatMap(inputNames)) {
-      expect(yml.inputs).toHaveProperty(name);
-    }
-    expect(yml.inputs.command.description).toMatch(
-      /publish, run-rust, run-python, run-pipeline, run-command, schedule/,
+    expect(yml.inputs).toBeUndefined();
+    expect(yml.runs.using).toBe("composite");
+    const step = yml.runs.steps[0];
+    for (const { name } of ACTION_DECLARATIONS) expect(step.run).toContain(name);
+    const ran = spawnSync("bash", ["-e", "-c", step.run], { encoding: "utf8" });
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toMatch(
+      /^::error::lance-bench has one action per command: uses: lancedb\/lance-bench\/actions\//,
     );
-    // Commands that disagree on a default (run-*: mode main; schedule: mode latest) get none at the root.
-    expect(yml.inputs.mode.default).toBeUndefined();
   });
 
   it("the bundles keep LanceDB and Arrow external, and the runtime pins the same versions", () => {

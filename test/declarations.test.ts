@@ -74,10 +74,10 @@ describe.each(ACTION_DECLARATIONS.map((d) => [d.name, d] as const))("%s: one dec
   });
 });
 
-it("the root action.yml takes every action's inputs", () => {
+it("the root action.yml takes no inputs: it is a stub naming every action", () => {
   const root = parseYaml(readFileSync(path.join(out, "action.yml"), "utf8"));
-  for (const d of ACTION_DECLARATIONS)
-    for (const input of Object.keys(generated(d.name).inputs)) expect(root.inputs).toHaveProperty(input);
+  expect(root.inputs).toBeUndefined();
+  for (const d of ACTION_DECLARATIONS) expect(root.runs.steps[0].run).toContain(d.name);
 });
 
 describe("the action adapters read their declarations", () => {

@@ -25,11 +25,10 @@ describe("node24 actions", () => {
       expect(output).not.toHaveProperty("value");
   });
 
-  it("the root action is a node24 action on dist/main, which dispatches on `command`", () => {
+  it("the root action runs no bundle: it is a stub pointing to the actions", () => {
     const yml = load("action.yml");
-    expect(yml.runs).toEqual({ using: "node24", main: "dist/main/index.js" });
-    expect(existsSync(path.join(ROOT, yml.runs.main))).toBe(true);
-    expect(yml.inputs.command.required).toBe(true);
+    expect(yml.runs.using).toBe("composite");
+    expect(existsSync(path.join(ROOT, "dist/main"))).toBe(false);
   });
 
   it("no action.yml has a `run:` step that calls a bundle", () => {

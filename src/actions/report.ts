@@ -27,8 +27,7 @@ export async function run(): Promise<void> {
     const inputs = readDeclaredInputs(reportDeclaration);
     const token = inputs.token ?? "";
     if (token) core.setSecret(token);
-    // the root action passes repository and server-url only when given (their defaults differ
-    // between commands): the workflow's own then
+    // given empty (a workflow's `repository: ""`), they are the workflow's own
     const options = parseReportOptions({
       ...inputs,
       repository: inputs.repository ?? process.env.GITHUB_REPOSITORY,

@@ -115,12 +115,4 @@ describe("report action (dist/report)", () => {
     expect(existsSync(path.join(out, "report.json"))).toBe(true);
     expect(run.summary).toContain("could not file");
   }, 180_000);
-
-  it("runs through the root action (command: report), taking the repository from the workflow", async () => {
-    const out = path.join(tempDir(), "report");
-    const run = await runActionBundle("main", dir, { command: "report", db, "output-dir": out }, runner());
-    expect(run.code, run.stdout).toBe(0);
-    expect(readFileSync(path.join(out, "summary.md"), "utf8")).toContain(`https://github.com/${REPO}/compare/`);
-    expect(existsSync(path.join(out, "dashboard", "uPlot.min.css"))).toBe(true);
-  }, 120_000);
 });

@@ -1,3 +1,0 @@
-import { run } from "../actions/main.js";
-
-await run();
