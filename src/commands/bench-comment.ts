@@ -2,8 +2,9 @@ import { z } from "zod";
 import { GitHubApiError, parseOptions } from "../model/index.js";
 import { DispatchTargetShape } from "./dispatch-target.js";
 import { BENCH_BOT_USAGE, parseBenchComment, type BenchRequest } from "../github/bench-comment.js";
-import { DEFAULT_API_URL, callGitHub, createGitHubClient, type GitHubClient } from "../github/client.js";
+import { DEFAULT_API_URL, callGitHub, createGitHubClient } from "../github/client.js";
 import { dispatchWorkflow, parseRepository, repositoryName, type RepositoryRef } from "../github/repos.js";
+import type { GitHubCommandDeps } from "./deps.js";
 
 /**
  * Options of the comment trigger (the `schedule` action in `comment` mode); the workflow
@@ -43,11 +44,7 @@ export type CommentOutcome =
       runUrl?: string;
     };
 
-export interface BenchCommentDependencies {
-  client?: GitHubClient;
-  env?: NodeJS.ProcessEnv;
-  log?: (message: string) => void;
-}
+export type BenchCommentDependencies = Omit<GitHubCommandDeps, "retry">;
 
 /** Roles (`role_name`) and permissions (`permission`) that may start a run with the repository's secrets. */
 const WRITE_PERMISSIONS = new Set(["admin", "maintain", "write"]);

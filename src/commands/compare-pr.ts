@@ -4,8 +4,8 @@ import { tokenLogin, upsertStickyComment, type StickyCommentOutcome } from "../g
 import { parseRepository, repositoryName, type RepositoryRef } from "../github/repos.js";
 import { ConfigurationError, parseOptions, type CompareOutcome } from "../model/index.js";
 import { commentMarker, compareMarkdown } from "../report/compare-report.js";
-import type { RetryPolicy } from "../store/retry.js";
 import { CompareOptions, compare } from "./compare.js";
+import type { GitHubCommandDeps } from "./deps.js";
 
 export const ComparePrOptions = CompareOptions.extend({
   /** The repository of the pull request (owner/name). */
@@ -87,10 +87,7 @@ export interface ComparePrOutcome {
  * number, so the same step runs on pushes; it needs a token with `pull-requests: write`. Given
  * the head that was benchmarked, the PR's head must be it, or nothing is written.
  */
-export async function comparePr(
-  options: ComparePrOptions,
-  deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void; client?: GitHubClient } = {},
-): Promise<ComparePrOutcome> {
+export async function comparePr(options: ComparePrOptions, deps: GitHubCommandDeps = {}): Promise<ComparePrOutcome> {
   const env = deps.env ?? process.env;
   const log = deps.log ?? (() => {});
   const wantsComment = options.comment && options.prNumber !== undefined;

@@ -21,9 +21,9 @@ import { GitRef } from "../model/ref.js";
 import { parseInputs } from "../parse/index.js";
 import { compareSuite, type ComparisonInput } from "../stats/compare.js";
 import { median } from "../stats/median.js";
-import type { RetryPolicy } from "../store/retry.js";
 import { localPath, redactUri, resolveDbUri } from "../store/uri.js";
 import { openExistingStore } from "./open-store.js";
+import type { CommandDeps } from "./deps.js";
 
 export const CompareOptions = z.object({
   base: z.array(z.string().trim().min(1)).min(1, "is required"),
@@ -64,7 +64,7 @@ const SHA_SPEC = /^sha:(.+)$/;
  */
 export async function compare(
   options: CompareOptions,
-  deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void; cwd?: string } = {},
+  deps: CommandDeps & { cwd?: string } = {},
 ): Promise<CompareOutcome> {
   const cwd = deps.cwd ?? process.cwd();
   // The default file may be absent (the defaults apply); a file the user names must exist.

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { validateSha } from "../context/git.js";
 import { parseOptions } from "../model/index.js";
 import { resolveDbUri } from "../store/uri.js";
-import type { RetryPolicy } from "../store/retry.js";
 import { openExistingStore } from "./open-store.js";
+import type { CommandDeps } from "./deps.js";
 
 export const ExportOptions = z.object({
   db: z.string().trim().min(1).optional(),
@@ -19,7 +19,7 @@ export function parseExportOptions(raw: Record<string, unknown>): ExportOptions 
 /** Stored rows, every column, as plain JSON-ready objects. */
 export async function exportResults(
   options: ExportOptions,
-  deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void } = {},
+  deps: CommandDeps = {},
 ): Promise<Record<string, unknown>[]> {
   const sha = options.sha === undefined ? undefined : validateSha(options.sha, "--sha");
   const store = await openExistingStore({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });

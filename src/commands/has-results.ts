@@ -2,8 +2,8 @@ import { z } from "zod";
 import { validateSha } from "../context/git.js";
 import { parseOptions } from "../model/index.js";
 import { resolveDbUri } from "../store/uri.js";
-import type { RetryPolicy } from "../store/retry.js";
 import { openExistingStore } from "./open-store.js";
+import type { CommandDeps } from "./deps.js";
 
 export const HasResultsOptions = z.object({
   sha: z.string().trim().min(1, "is required"),
@@ -30,10 +30,7 @@ export interface HasResultsAnswer {
  * lance-bench's `dut.version LIKE '%sha7%'` scanned every row and could match another commit; it is only
  * the fallback for its own rows, which carry no sha.
  */
-export async function hasResults(
-  options: HasResultsOptions,
-  deps: { env?: NodeJS.ProcessEnv; retry?: RetryPolicy; log?: (m: string) => void } = {},
-): Promise<HasResultsAnswer> {
+export async function hasResults(options: HasResultsOptions, deps: CommandDeps = {}): Promise<HasResultsAnswer> {
   const sha = validateSha(options.sha, "--sha");
   const store = await openExistingStore({ uri: resolveDbUri(options.db, deps.env), retry: deps.retry, log: deps.log });
   try {

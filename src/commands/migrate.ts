@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { parseOptions } from "../model/index.js";
-import type { RetryPolicy } from "../store/retry.js";
 import type { MigrationOutcome, MigrationRewrite, TableReport } from "../store/results-table.js";
 import { summarize } from "../stats/summary.js";
 import { redactUri, resolveDbUri } from "../store/uri.js";
 import { openExistingStore } from "./open-store.js";
+import type { CommandDeps } from "./deps.js";
 
 export const DoctorOptions = z.object({ db: z.string().trim().min(1).optional() });
 export type DoctorOptions = z.infer<typeof DoctorOptions>;
@@ -20,11 +20,7 @@ export type MigrateOptions = z.infer<typeof MigrateOptions>;
 export const parseDoctorOptions = (raw: Record<string, unknown>) => parseOptions(DoctorOptions, raw);
 export const parseMigrateOptions = (raw: Record<string, unknown>) => parseOptions(MigrateOptions, raw);
 
-interface Deps {
-  env?: NodeJS.ProcessEnv;
-  retry?: RetryPolicy;
-  log?: (message: string) => void;
-}
+type Deps = CommandDeps;
 
 /** The results table as it is: format, columns, indexes, rows, and whether the Python lance-bench can read it. */
 export async function doctor(options: DoctorOptions, deps: Deps = {}): Promise<TableReport & { db: string }> {

@@ -15,9 +15,9 @@ import { FORMAT_CHOICES, UNKNOWN_FORMAT, parseInputs } from "../parse/index.js";
 import { CONFIG_FILE, loadRepoConfig, metricResolver } from "../context/repo-config.js";
 import type { PublishedBenchmark } from "../report/publish-summary.js";
 import { resolveDbUri } from "../store/uri.js";
-import type { RetryPolicy } from "../store/retry.js";
 import { describeResults, resolveResultsContext, toResults } from "./results-context.js";
 import { openStore } from "./open-store.js";
+import type { CommandDeps } from "./deps.js";
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -54,11 +54,7 @@ export const PublishOptions = z.object({
 });
 export type PublishOptions = z.infer<typeof PublishOptions>;
 
-export interface PublishDependencies {
-  env?: NodeJS.ProcessEnv;
-  retry?: RetryPolicy;
-  log?: (message: string) => void;
-}
+export type PublishDependencies = CommandDeps;
 
 export interface PublishSummary {
   db: string;

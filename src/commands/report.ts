@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_API_URL, createGitHubClient, type GitHubClient } from "../github/client.js";
+import { DEFAULT_API_URL, createGitHubClient } from "../github/client.js";
 import {
   DEFAULT_REGRESSION_LABELS,
   fileRegressionIssues,
@@ -13,9 +13,9 @@ import { writeDashboard, type DashboardSummary } from "../report/dashboard/index
 import { historyMarkdownReport, historyReport, newRegressions, type HistoryReport } from "../report/history-report.js";
 import { historySeries } from "../report/series.js";
 import { detectChangePoints } from "../stats/change-points.js";
-import type { RetryPolicy } from "../store/retry.js";
 import { resolveDbUri } from "../store/uri.js";
 import { openExistingStore } from "./open-store.js";
+import type { GitHubCommandDeps } from "./deps.js";
 
 /** The options' fields (the declarations are checked against them). */
 export const ReportOptionsShape = z.object({
@@ -67,13 +67,7 @@ export interface ReportSummary {
  */
 export async function report(
   options: ReportOptions,
-  deps: {
-    env?: NodeJS.ProcessEnv;
-    retry?: RetryPolicy;
-    log?: (m: string) => void;
-    client?: GitHubClient;
-    now?: () => number;
-  } = {},
+  deps: GitHubCommandDeps & { now?: () => number } = {},
 ): Promise<ReportSummary> {
   const env = deps.env ?? process.env;
   const log = deps.log ?? (() => undefined);

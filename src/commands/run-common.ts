@@ -12,6 +12,7 @@ import { z } from "zod";
 import { loadStoreModule } from "./open-store.js";
 import { storeResults, type PublishSummary } from "./publish.js";
 import type { ContextOptions, RunRole } from "./results-context.js";
+import type { CommandDeps } from "./deps.js";
 
 export const optionalText = z.string().trim().min(1).optional();
 export const textList = z.array(z.string().trim().min(1)).default([]);
@@ -96,11 +97,9 @@ export function runRole(
 export const abOrder = (r: number): ("base" | "head")[] => (r % 2 === 1 ? ["base", "head"] : ["head", "base"]);
 
 /** What the run commands share: where they work, what they cache in, how they report. */
-export interface RunDependencies {
-  env?: NodeJS.ProcessEnv;
+/** A run command's: the build cache too (the actions' is GitHub's cache, the CLI's a local folder). */
+export interface RunDependencies extends CommandDeps {
   cache?: BuildCache;
-  retry?: RetryPolicy;
-  log?: (message: string) => void;
 }
 
 export interface RunWorkspace {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ConfigurationError, parseOptions, type DispatchOutcome, type ScheduleSummary } from "../model/index.js";
-import { DEFAULT_API_URL, createGitHubClient, type GitHubClient } from "../github/client.js";
+import { DEFAULT_API_URL, createGitHubClient } from "../github/client.js";
 import {
   branchHead,
   defaultBranch,
@@ -14,10 +14,10 @@ import {
   type DispatchRequest,
   type RepositoryRef,
 } from "../github/repos.js";
-import type { RetryPolicy } from "../store/retry.js";
 import { redactUri, resolveDbUri } from "../store/uri.js";
 import { DispatchTargetShape } from "./dispatch-target.js";
 import { openExistingStore } from "./open-store.js";
+import type { GitHubCommandDeps } from "./deps.js";
 
 /** A whole number given as a number or as text (action inputs and environment variables are text). */
 const positiveInt = (what: string, fallback: number) =>
@@ -69,12 +69,7 @@ export function parseScheduleOptions(raw: Record<string, unknown>): ScheduleOpti
   return parseOptions(ScheduleOptions, raw);
 }
 
-export interface ScheduleDependencies {
-  env?: NodeJS.ProcessEnv;
-  retry?: RetryPolicy;
-  log?: (message: string) => void;
-  /** Injected in tests; default: the octokit client for `token` and `apiUrl`. */
-  client?: GitHubClient;
+export interface ScheduleDependencies extends GitHubCommandDeps {
   /** Between polls of a dispatched run (default 30 s). */
   pollIntervalMs?: number;
 }
