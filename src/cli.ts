@@ -15,7 +15,7 @@ import {
 } from "./commands/migrate.js";
 import { parsePublishOptions, publish } from "./commands/publish.js";
 import { parseReportOptions, report } from "./commands/report.js";
-import { historyTextReport, newRegressions } from "./report/history-report.js";
+import { historyText, newRegressions } from "./report/history-report.js";
 import { failedBenchmarksError, parseRunPythonOptions, runPython } from "./commands/run-python.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "./commands/run-pipeline.js";
 import { failedRunsError, parseRunCommandOptions, runCommand } from "./commands/run-command.js";
@@ -25,10 +25,10 @@ import {
   pipelineCompare,
   pipelineResults,
 } from "./commands/pipeline-results.js";
-import { runCommandTextReport, runPipelineTextReport } from "./report/run-summary.js";
-import { searchTextReport } from "./report/search-report.js";
+import { runCommandText, runPipelineText } from "./report/run-summary.js";
+import { searchText } from "./report/search-report.js";
 import { parseScheduleOptions, schedule } from "./commands/schedule.js";
-import { scheduleTextReport } from "./report/schedule-summary.js";
+import { scheduleText } from "./report/schedule-summary.js";
 import { failedCratesError, parseRunRustOptions, runRust } from "./commands/run-rust.js";
 import {
   comparePrDeclaration,
@@ -43,8 +43,8 @@ import {
 } from "./commands/declarations.js";
 import { ConfigurationError, LanceBenchError, cliOptions, type CommandDeclaration } from "./model/index.js";
 import { compareMarkdown, compareText } from "./report/compare-report.js";
-import { publishTextTable } from "./report/publish-summary.js";
-import { runPythonTextReport, runRustTextReport } from "./report/run-summary.js";
+import { publishText } from "./report/publish-summary.js";
+import { runPythonText, runRustText } from "./report/run-summary.js";
 import { retryPolicyFromEnv } from "./store/retry.js";
 import { VERSION } from "./version.js";
 
@@ -93,7 +93,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       return;
     }
-    io.stdout(`${publishTextTable(summary.benchmarks)}\n\n`);
+    io.stdout(`${publishText(summary.benchmarks)}\n\n`);
     io.stdout(
       `published ${summary.rowsWritten} rows (${summary.rowsAlreadyStored} already stored) for ${summary.dut.name} ` +
         `${summary.dut.version} on ${summary.testBed.name} [fingerprint ${summary.fingerprint}] to ${summary.db}\n`,
@@ -184,7 +184,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
         json
           ? `${JSON.stringify(summary, null, 2)}\n`
           : [
-              historyTextReport(summary.report),
+              historyText(summary.report),
               "",
               `report: ${summary.reportFile}`,
               ...(summary.dashboard ? [`dashboard: ${path.join(summary.dashboard.dir, "index.html")}`] : []),
@@ -238,7 +238,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       const options = parseRunRustOptions(rest);
       const summary = await runRust(options, deps);
       if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-      else io.stdout(`${runRustTextReport(summary)}\n`);
+      else io.stdout(`${runRustText(summary)}\n`);
       const failure = failedCratesError(summary);
       if (failure) throw failure;
     },
@@ -254,7 +254,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
         deps,
       );
       if (json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-      else io.stdout(`${runPythonTextReport(summary)}\n`);
+      else io.stdout(`${runPythonText(summary)}\n`);
       const failure = failedBenchmarksError(summary);
       if (failure) throw failure;
     });
@@ -265,7 +265,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   ).action(async (flags: Record<string, unknown>) => {
     const { json, ...rest } = flags;
     const summary = await runPipeline(parseRunPipelineOptions(rest), deps);
-    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runPipelineTextReport(summary)}\n`);
+    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runPipelineText(summary)}\n`);
     const failure = failedIterationsError(summary);
     if (failure) throw failure;
   });
@@ -277,8 +277,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     const { json, ...rest } = flags;
     const summary = await runCommand(parseRunCommandOptions(rest), deps);
     const chart = summary.chartFile ? `\nchart: ${summary.chartFile}` : "";
-    const search = summary.search ? `\n\n${searchTextReport(summary.search)}${chart}` : "";
-    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runCommandTextReport(summary)}${search}\n`);
+    const search = summary.search ? `\n\n${searchText(summary.search)}${chart}` : "";
+    io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${runCommandText(summary)}${search}\n`);
     const failure = failedRunsError(summary);
     if (failure) throw failure;
   });
@@ -334,7 +334,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
         token: io.env.SCHEDULER_GITHUB_TOKEN ?? io.env.GITHUB_TOKEN ?? "",
       });
       const summary = await schedule(options, deps);
-      io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${scheduleTextReport(summary)}\n`);
+      io.stdout(json ? `${JSON.stringify(summary, null, 2)}\n` : `${scheduleText(summary)}\n`);
     },
   );
 

@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { publishDeclaration } from "../commands/declarations.js";
 import { parsePublishOptions, publish } from "../commands/publish.js";
-import { publishMarkdownTable } from "../report/publish-summary.js";
+import { publishMarkdown } from "../report/publish-summary.js";
 import { retryPolicyFromEnv } from "../store/retry.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
     );
     await core.summary
       .addHeading(`Benchmarks published: ${summary.dut.name} ${summary.dut.version}`, 3)
-      .addRaw(`${publishMarkdownTable(summary.benchmarks)}\n\n`)
+      .addRaw(`${publishMarkdown(summary.benchmarks)}\n\n`)
       .addRaw(
         `${summary.rowsWritten} rows written, ${summary.rowsAlreadyStored} already stored; test bed ` +
           `\`${summary.testBed.name}\` (fingerprint \`${summary.fingerprint}\`).\n`,

@@ -8,8 +8,8 @@ import {
   type RunCommandSummary,
 } from "../commands/run-command.js";
 import { searchChartMermaid } from "../report/search-chart.js";
-import { runCommandMarkdownReport } from "../report/run-summary.js";
-import { searchMarkdownReport } from "../report/search-report.js";
+import { runCommandMarkdown } from "../report/run-summary.js";
+import { searchMarkdown } from "../report/search-report.js";
 import { resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
@@ -48,8 +48,8 @@ export async function run(): Promise<void> {
     core.setOutput(Outputs.Failed, summary.runs.filter((r) => r.status === "failed").length);
     await core.summary
       .addHeading("lance-bench run-command", 3)
-      .addRaw(`${runCommandMarkdownReport(summary)}\n`)
-      .addRaw(summary.search ? `\n${searchMarkdownReport(summary.search)}\n` : "")
+      .addRaw(`${runCommandMarkdown(summary)}\n`)
+      .addRaw(summary.search ? `\n${searchMarkdown(summary.search)}\n` : "")
       .addRaw(searchChartSection(summary))
       .write();
     const failure = failedRunsError(summary);

@@ -2,7 +2,7 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { runPipelineDeclaration } from "../commands/declarations.js";
 import { failedIterationsError, parseRunPipelineOptions, runPipeline } from "../commands/run-pipeline.js";
-import { runPipelineMarkdownReport } from "../report/run-summary.js";
+import { runPipelineMarkdown } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
     core.setOutput(Outputs.HistoryFile, summary.historyFile);
     await core.summary
       .addHeading("lance-bench run-pipeline", 3)
-      .addRaw(`${runPipelineMarkdownReport(summary)}\n`)
+      .addRaw(`${runPipelineMarkdown(summary)}\n`)
       .write();
     const failure = failedIterationsError(summary);
     if (failure) throw failure;

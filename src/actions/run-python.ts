@@ -2,7 +2,7 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { runPythonDeclaration } from "../commands/declarations.js";
 import { failedBenchmarksError, parseRunPythonOptions, runPython } from "../commands/run-python.js";
-import { runPythonMarkdownReport } from "../report/run-summary.js";
+import { runPythonMarkdown } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
     core.setOutput(Outputs.Datasets, summary.datasets);
     await core.summary
       .addHeading("lance-bench run-python", 3)
-      .addRaw(`${runPythonMarkdownReport(summary)}\n`)
+      .addRaw(`${runPythonMarkdown(summary)}\n`)
       .write();
     const failure = failedBenchmarksError(summary);
     if (failure) throw failure;

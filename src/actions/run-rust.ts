@@ -2,7 +2,7 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { runRustDeclaration } from "../commands/declarations.js";
 import { crateSlug, failedCratesError, parseRunRustOptions, runRust } from "../commands/run-rust.js";
-import { runRustMarkdownReport } from "../report/run-summary.js";
+import { runRustMarkdown } from "../report/run-summary.js";
 import { flamegraphArtifacts, resultsArtifact, uploadArtifacts, uploadOutputFolder } from "./artifacts.js";
 import { readDeclaredInputs } from "./inputs.js";
 import { runAction } from "./run-action.js";
@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
     );
     await core.summary
       .addHeading("lance-bench run-rust", 3)
-      .addRaw(`${runRustMarkdownReport(summary)}\n`)
+      .addRaw(`${runRustMarkdown(summary)}\n`)
       .write();
     const failure = failedCratesError(summary);
     if (failure) throw failure;

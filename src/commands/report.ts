@@ -10,7 +10,7 @@ import {
 import { parseRepository } from "../github/repos.js";
 import { ConfigurationError, GitRef, parseOptions, type SeriesReport } from "../model/index.js";
 import { writeDashboard, type DashboardSummary } from "../report/dashboard/index.js";
-import { historyMarkdownReport, historyReport, newRegressions, type HistoryReport } from "../report/history-report.js";
+import { historyMarkdown, historyReport, newRegressions, type HistoryReport } from "../report/history-report.js";
 import { historySeries } from "../report/series.js";
 import { detectChangePoints } from "../stats/change-points.js";
 import { resolveDbUri } from "../store/uri.js";
@@ -95,7 +95,7 @@ export async function report(
   const compareUrl = repository
     ? (a: string, b: string) => `${options.serverUrl}/${repository.owner}/${repository.repo}/compare/${a}...${b}`
     : undefined;
-  const markdown = historyMarkdownReport(history, compareUrl);
+  const markdown = historyMarkdown(history, compareUrl);
   const outputDir = path.resolve(options.outputDir);
   await mkdir(outputDir, { recursive: true });
   const reportFile = path.join(outputDir, "report.json");

@@ -121,7 +121,7 @@ function headline(report: HistoryReport): string {
   );
 }
 
-export function historyTextReport(report: HistoryReport): string {
+export function historyText(report: HistoryReport): string {
   const parts = [headline(report)];
   const regressions = newRegressions(report);
   if (regressions.length) {
@@ -140,7 +140,7 @@ export function historyTextReport(report: HistoryReport): string {
 }
 
 /** Markdown for the job summary; `compareUrl` links each commit range when the repository is known. */
-export function historyMarkdownReport(
+export function historyMarkdown(
   report: HistoryReport,
   compareUrl?: (lastGood: string, firstBad: string) => string,
 ): string {

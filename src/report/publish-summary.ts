@@ -21,10 +21,10 @@ function rows(benchmarks: readonly PublishedBenchmark[]): string[][] {
   );
 }
 
-export function publishTextTable(benchmarks: readonly PublishedBenchmark[]): string {
+export function publishText(benchmarks: readonly PublishedBenchmark[]): string {
   return textTable(HEADER, rows(benchmarks));
 }
 
-export function publishMarkdownTable(benchmarks: readonly PublishedBenchmark[]): string {
+export function publishMarkdown(benchmarks: readonly PublishedBenchmark[]): string {
   return markdownTable(HEADER, rows(benchmarks));
 }

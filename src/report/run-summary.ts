@@ -1,6 +1,6 @@
 import { PROCESS_METRICS } from "../model/index.js";
 import { markdownTable, scaleMeasurement, textTable } from "./format.js";
-import { publishMarkdownTable, publishTextTable, type PublishedBenchmark } from "./publish-summary.js";
+import { publishMarkdown, publishText, type PublishedBenchmark } from "./publish-summary.js";
 
 /** What the run-rust report needs (kept structural so report/ imports no command). */
 export interface RunReport {
@@ -194,7 +194,7 @@ function failures(report: RunReport): string[] {
 
 const crateProcesses = (report: RunReport) => report.crates.flatMap((c) => c.processes ?? []);
 
-export function runRustTextReport(report: RunReport): string {
+export function runRustText(report: RunReport): string {
   const parts = [
     [`commit ${report.sha} (${report.toolchain})`, ...runsLine(report)].join("\n"),
     [textTable(HEADER, crateRows(report)), ...cacheLines(report)].join("\n"),
@@ -203,7 +203,7 @@ export function runRustTextReport(report: RunReport): string {
   for (const failure of failures(report)) parts.push(`FAILED ${failure}`);
   parts.push(...profileLine(report.profile));
   if (report.published) {
-    parts.push(publishTextTable(benchmarkRows(report.published.benchmarks, crateProcesses(report))));
+    parts.push(publishText(benchmarkRows(report.published.benchmarks, crateProcesses(report))));
     parts.push(
       `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`,
     );
@@ -215,7 +215,7 @@ export function runRustTextReport(report: RunReport): string {
   return parts.join("\n\n");
 }
 
-export function runRustMarkdownReport(report: RunReport): string {
+export function runRustMarkdown(report: RunReport): string {
   const parts = [
     [`Commit \`${report.sha}\`, ${report.toolchain}`, ...runsLine(report)].join("  \n"),
     markdownTable(HEADER, crateRows(report)),
@@ -225,7 +225,7 @@ export function runRustMarkdownReport(report: RunReport): string {
   for (const failure of failures(report))
     parts.push(`**Failed** \`${failure.split("\n")[0]}\`\n\n\`\`\`\n${failure}\n\`\`\``);
   if (report.published) {
-    parts.push(publishMarkdownTable(benchmarkRows(report.published.benchmarks, crateProcesses(report))));
+    parts.push(publishMarkdown(benchmarkRows(report.published.benchmarks, crateProcesses(report))));
   }
   return parts.join("\n\n");
 }
@@ -266,10 +266,10 @@ function pythonLines(report: PythonRunReport): string[] {
   ];
 }
 
-export function runPythonTextReport(report: PythonRunReport): string {
+export function runPythonText(report: PythonRunReport): string {
   const parts = [pythonLines(report).join("\n"), ...processText(report.processes ?? [])];
   if (report.published) {
-    parts.push(publishTextTable(benchmarkRows(report.published.benchmarks, report.processes ?? [])));
+    parts.push(publishText(benchmarkRows(report.published.benchmarks, report.processes ?? [])));
     parts.push(
       `published ${report.published.rowsWritten} rows (${report.published.rowsAlreadyStored} already stored) to ${report.published.db}`,
     );
@@ -279,10 +279,10 @@ export function runPythonTextReport(report: PythonRunReport): string {
   return parts.join("\n\n");
 }
 
-export function runPythonMarkdownReport(report: PythonRunReport): string {
+export function runPythonMarkdown(report: PythonRunReport): string {
   const parts = [pythonLines(report).join("  \n"), ...processMarkdown(report.processes ?? [])];
   if (report.published) {
-    parts.push(publishMarkdownTable(benchmarkRows(report.published.benchmarks, report.processes ?? [])));
+    parts.push(publishMarkdown(benchmarkRows(report.published.benchmarks, report.processes ?? [])));
   }
   return parts.join("\n\n");
 }
@@ -330,11 +330,11 @@ function pipelineLines(report: PipelineRunReport): string[] {
   ];
 }
 
-export function runPipelineTextReport(report: PipelineRunReport): string {
+export function runPipelineText(report: PipelineRunReport): string {
   return [report.report.text, pipelineLines(report).join("\n")].filter(Boolean).join("\n\n");
 }
 
-export function runPipelineMarkdownReport(report: PipelineRunReport): string {
+export function runPipelineMarkdown(report: PipelineRunReport): string {
   const lines = pipelineLines(report).map((l) => l.replace(/\n/g, " "));
   return [report.report.markdown, lines.join("  \n")].filter(Boolean).join("\n\n");
 }
@@ -406,14 +406,14 @@ function commandLines(report: CommandRunReport): string[] {
   ];
 }
 
-export function runCommandTextReport(report: CommandRunReport): string {
+export function runCommandText(report: CommandRunReport): string {
   const parts = [textTable(RUN_HEADER, commandRunRows(report))];
   if (report.metrics.length) parts.push(textTable(METRIC_HEADER, commandMetricRows(report)));
   parts.push(commandLines(report).join("\n"));
   return parts.join("\n\n");
 }
 
-export function runCommandMarkdownReport(report: CommandRunReport): string {
+export function runCommandMarkdown(report: CommandRunReport): string {
   const parts = [markdownTable(RUN_HEADER, commandRunRows(report))];
   if (report.metrics.length) parts.push(markdownTable(METRIC_HEADER, commandMetricRows(report)));
   parts.push(

@@ -14,7 +14,7 @@ function verdict(summary: ScheduleSummary, sha: string, hasResults: boolean): st
   return `dispatched${dispatch.runId ? ` (run ${dispatch.runId})` : ""}${conclusion}`;
 }
 
-export function scheduleTextReport(summary: ScheduleSummary): string {
+export function scheduleText(summary: ScheduleSummary): string {
   const lines = [
     `${summary.repository}@${summary.branch} (${summary.mode}): ${summary.checked.length} checked, ` +
       `${summary.dispatched.length} ${summary.dryRun ? "would be dispatched" : "dispatched"} to ${summary.workflow}`,

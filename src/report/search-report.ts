@@ -106,7 +106,7 @@ function boundaryLine(result: SearchResult): string | undefined {
 }
 
 /** The search as plain text: a one-line description, the probe table, the answer and its command. */
-export function searchTextReport(result: SearchResult, options: SearchReportOptions = {}): string {
+export function searchText(result: SearchResult, options: SearchReportOptions = {}): string {
   const metrics = metricColumns(result, options);
   const { header, body } = rows(result, paramColumns(result.probes), metrics);
   const lines = [describe(result), "", textTable(header, body), ""];
@@ -127,7 +127,7 @@ export function searchTextReport(result: SearchResult, options: SearchReportOpti
 }
 
 /** The search as markdown (a job summary): the same content, the command in a code block. */
-export function searchMarkdownReport(result: SearchResult, options: SearchReportOptions = {}): string {
+export function searchMarkdown(result: SearchResult, options: SearchReportOptions = {}): string {
   const metrics = metricColumns(result, options);
   const { header, body } = rows(result, paramColumns(result.probes), metrics);
   const lines = [`**${describe(result)}**`, ""];

@@ -8,7 +8,7 @@ import {
 } from "../../src/commands/process-metrics.js";
 import { toResults, type ResultsContext } from "../../src/commands/results-context.js";
 import { formatMeasurement } from "../../src/report/format.js";
-import { runPythonTextReport, runRustMarkdownReport, runRustTextReport } from "../../src/report/run-summary.js";
+import { runPythonText, runRustMarkdown, runRustText } from "../../src/report/run-summary.js";
 
 const MIB = 1024 * 1024;
 
@@ -138,13 +138,13 @@ describe("the run reports' process section", () => {
 
   it("shows one row per process (and side), the median of its runs, apart from the benchmarks", () => {
     const report = { sha: "a".repeat(40), toolchain: "rustc", repetitions: 3, crates: [crate(runs())], published };
-    const text = runRustTextReport(report);
+    const text = runRustText(report);
     expect(text).toMatch(/benchmark processes, whole process tree \(median over runs\):/);
     expect(text).toMatch(/cargo-bench\/fixture\s+3\s+2\.000 s\s+4\.000 s\s+20\.0 MiB/);
     // the benchmarks' table lists the benchmarks only
     expect(text).toMatch(/sort\/100/);
     expect(text.match(/cargo-bench\/fixture/g)).toHaveLength(1);
-    const markdown = runRustMarkdownReport(report);
+    const markdown = runRustMarkdown(report);
     expect(markdown).toMatch(/\| cargo-bench\/fixture \| 3 \| 2\.000 s \| 4\.000 s \| 20\.0 MiB \|/);
     expect(markdown.match(/cargo-bench\/fixture/g)).toHaveLength(1);
   });
@@ -157,13 +157,13 @@ describe("the run reports' process section", () => {
       baseSha: "b".repeat(40),
       crates: [crate([...runs("base"), ...runs("head")])],
     };
-    const text = runRustTextReport(report);
+    const text = runRustText(report);
     expect(text).toMatch(/cargo-bench\/fixture \(base\)\s+3\s/);
     expect(text).toMatch(/cargo-bench\/fixture \(head\)\s+3\s/);
   });
 
   it("is left out when no process was measured; run-python shows it too", () => {
-    expect(runRustTextReport({ sha: "a".repeat(40), toolchain: "rustc", crates: [crate([])] })).not.toMatch(
+    expect(runRustText({ sha: "a".repeat(40), toolchain: "rustc", crates: [crate([])] })).not.toMatch(
       /benchmark processes/,
     );
     const python = {
@@ -175,7 +175,7 @@ describe("the run reports' process section", () => {
       durationMs: 2000,
       processes: [{ benchmark: "pytest", repetition: 1, wallSeconds: 1.5, peakRssBytes: 40 * MIB }],
     };
-    expect(runPythonTextReport(python)).toMatch(/pytest\s+1\s+1\.500 s\s+–\s+40\.0 MiB/);
+    expect(runPythonText(python)).toMatch(/pytest\s+1\s+1\.500 s\s+–\s+40\.0 MiB/);
   });
 });
 

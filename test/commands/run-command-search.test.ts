@@ -8,7 +8,7 @@ import {
   type RunCommandSummary,
 } from "../../src/commands/run-command.js";
 import { ConfigurationError, type Result } from "../../src/model/index.js";
-import { searchTextReport } from "../../src/report/search-report.js";
+import { searchText } from "../../src/report/search-report.js";
 import {
   cleanEnv,
   gitRepoFrom,
@@ -106,7 +106,7 @@ describe("run-command searches against a real redis-server", () => {
     if (optimumP99.length === 1) expect(optimumP99[0]!.values[0]).toBeLessThanOrEqual(bound);
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
 
-    const report = searchTextReport(search);
+    const report = searchText(search);
     expect(report).toContain(`Command: ${optimum.command!.line}`);
   }, 90_000);
 

@@ -10,7 +10,7 @@ import {
   type RunCommandSummary,
 } from "../../src/commands/run-command.js";
 import { ConfigurationError, type Result } from "../../src/model/index.js";
-import { runCommandTextReport } from "../../src/report/run-summary.js";
+import { runCommandText } from "../../src/report/run-summary.js";
 import {
   cleanEnv,
   gitRepoFrom,
@@ -102,7 +102,7 @@ describe("run-command against a real redis-server", () => {
       expect(wall.values[0]).toBeGreaterThan(0);
     }
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
-    const report = runCommandTextReport(summary);
+    const report = runCommandText(summary);
     expect(report).toMatch(/2 runs: 2 ok, 0 skipped, 0 failed/);
     expect(report).toMatch(/SET\s+latency_p99/);
   }, 120_000);
@@ -135,7 +135,7 @@ describe("run-command against a real redis-server", () => {
     expect(profile.benchmark).toMatch(new RegExp(`^stage load of pid ${redis!.pid} \\(\\d+\\.\\d+ s\\)$`));
     expect(path.dirname(profile.svg)).toBe(path.dirname(load.resultsFile!));
     const loaded = flamegraphTotal(readFileSync(profile.svg, "utf8"));
-    expect(runCommandTextReport(load)).toContain(`flamegraph of stage load`);
+    expect(runCommandText(load)).toContain(`flamegraph of stage load`);
 
     // The idle stage of the same server: perf saw (almost) nothing — the load before it is not in it.
     const idle = (await profileOf("idle")).profile!;
@@ -249,7 +249,7 @@ describe("run-command with the fixture programs", () => {
       expect(r.status_reason).toBe("exit code 2: preflight: mode=tor host=example.org reason=proxy_failed");
     }
     expect(failedRunsError(summary)).toBeUndefined();
-    expect(runCommandTextReport(summary)).toMatch(/SKIPPED run 1: exit code 2: preflight/);
+    expect(runCommandText(summary)).toMatch(/SKIPPED run 1: exit code 2: preflight/);
   }, 60_000);
 
   it("another skip exit code can be configured; then 2 is a failure", async () => {

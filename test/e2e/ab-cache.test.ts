@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runRustTextReport } from "../../src/report/run-summary.js";
+import { runRustText } from "../../src/report/run-summary.js";
 import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
 
 /**
@@ -73,7 +73,7 @@ describe("same-runner A/B with the local build cache", () => {
     expect(second.crate.cache.head.from).toBe(second.crate.cache.head.key);
     expect(second.crate.cache.base.from).toBe(second.crate.cache.base.key);
     // The text report says what happened to each side.
-    const report = runRustTextReport(second.summary);
+    const report = runRustText(second.summary);
     expect(report).toMatch(/head hit, base hit/);
     expect(report).toContain(`head: hit (${second.crate.cache.head.key}) → saved`);
     expect(report).toContain(`base: hit (${second.crate.cache.base.key}) → saved`);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runPythonTextReport, runRustMarkdownReport, runRustTextReport } from "../../src/report/run-summary.js";
+import { runPythonText, runRustMarkdown, runRustText } from "../../src/report/run-summary.js";
 import { ROOT, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
 
 /**
@@ -101,16 +101,16 @@ describe("the run summary", () => {
   it("says how many runs each benchmark had", () => {
     const crate = { path: ".", status: "ok" as const, results: 6, runner: "cargo-bench", durationMs: 1000 };
     const rust = { sha: "a".repeat(40), toolchain: "rustc", crates: [crate] };
-    expect(runRustTextReport({ ...rust, repetitions: 3 })).toMatch(/^commit a{40} \(rustc\)\n3 runs of each benchmark/);
-    expect(runRustMarkdownReport({ ...rust, repetitions: 3 })).toMatch(/3 runs of each benchmark/);
-    expect(runRustTextReport(rust)).not.toMatch(/runs of each/);
-    expect(runRustTextReport({ ...rust, repetitions: 6, baseSha: "b".repeat(40) })).toMatch(
+    expect(runRustText({ ...rust, repetitions: 3 })).toMatch(/^commit a{40} \(rustc\)\n3 runs of each benchmark/);
+    expect(runRustMarkdown({ ...rust, repetitions: 3 })).toMatch(/3 runs of each benchmark/);
+    expect(runRustText(rust)).not.toMatch(/runs of each/);
+    expect(runRustText({ ...rust, repetitions: 6, baseSha: "b".repeat(40) })).toMatch(
       /same-runner A\/B against b{12}: 6 runs of each side/,
     );
     const python = { sha: "a".repeat(40), python: "Python 3.12", datasets: "none", durationMs: 2000 };
-    expect(runPythonTextReport({ ...python, results: 6, benchmarks: 2, repetitions: 3 })).toMatch(
+    expect(runPythonText({ ...python, results: 6, benchmarks: 2, repetitions: 3 })).toMatch(
       /datasets: none; 2 benchmarks × 3 runs \(6 results\) in 2\.0 s/,
     );
-    expect(runPythonTextReport({ ...python, results: 2, benchmarks: 2 })).toMatch(/datasets: none; 2 benchmarks in/);
+    expect(runPythonText({ ...python, results: 2, benchmarks: 2 })).toMatch(/datasets: none; 2 benchmarks in/);
   });
 });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChangePoint, Series, SeriesReport } from "../../src/model/index.js";
-import {
-  historyMarkdownReport,
-  historyReport,
-  historyTextReport,
-  newRegressions,
-} from "../../src/report/history-report.js";
+import { historyMarkdown, historyReport, historyText, newRegressions } from "../../src/report/history-report.js";
 
 const sha = (i: number) => i.toString(16).padStart(40, "0");
 
@@ -79,14 +74,14 @@ describe("historyReport", () => {
 
   it("renders the new regressions with their commit ranges, as text and as markdown with compare links", () => {
     const report = historyReport(reports, { ref: "refs/heads/main", recent: 5, generatedAt: 1 });
-    const text = historyTextReport(report);
+    const text = historyText(report);
     expect(text.split("\n")[0]).toBe(
       "3 series, 83 points on refs/heads/main: 4 change points, 2 new regressions and 1 new improvement in the newest 5 commits",
     );
     expect(text).toMatch(
       /hash\/64k\s+time\s+box\s+\+200\.0%\s+\+160\.0% … \+240\.0%\s+100.0 ns → 300.0 ns\s+0000000\.\.0000000\s+>99\.9%/,
     );
-    const markdown = historyMarkdownReport(report, (a, b) => `https://github.com/o/r/compare/${a}...${b}`);
+    const markdown = historyMarkdown(report, (a, b) => `https://github.com/o/r/compare/${a}...${b}`);
     expect(markdown).toContain(`[0000000..0000000](https://github.com/o/r/compare/${sha(37)}...${sha(38)})`);
     expect(markdown).toContain("<details><summary>1 series not judged</summary>");
   });
@@ -94,6 +89,6 @@ describe("historyReport", () => {
   it("says there is no history yet for an empty store", () => {
     const report = historyReport([], { ref: "refs/heads/main", recent: 10, generatedAt: 1 });
     expect(report.empty).toBe("no refs/heads/main history yet: nothing to report");
-    expect(historyTextReport(report)).toBe("no refs/heads/main history yet: nothing to report");
+    expect(historyText(report)).toBe("no refs/heads/main history yet: nothing to report");
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cacheStatus, runRustTextReport, sideCacheText } from "../../src/report/run-summary.js";
+import { cacheStatus, runRustText, sideCacheText } from "../../src/report/run-summary.js";
 import { LocalDirectoryCache, copyFolder } from "../../src/run/build-cache.js";
 import { tempDir } from "../helpers.js";
 
@@ -88,7 +88,7 @@ describe("the run report's build cache, per side", () => {
     expect(sideCacheText({ ...base, saved: false })).toMatch(/→ not saved \(the entry exists already/);
     expect(sideCacheText({ ...base, saved: false, saveError: "disk full" })).toMatch(/→ not saved: disk full$/);
     const crate = { path: ".", status: "ok" as const, results: 5, runner: "cargo-bench", durationMs: 1000 };
-    const text = runRustTextReport({
+    const text = runRustText({
       sha: "a".repeat(40),
       toolchain: "rustc",
       crates: [{ ...crate, cache: { head, base } }],

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { formatMetricValue, searchMarkdownReport, searchTextReport } from "../../src/report/search-report.js";
+import { formatMetricValue, searchMarkdown, searchText } from "../../src/report/search-report.js";
 import { binarySearch, gridSearch, renderCommand, type SearchParams } from "../../src/search/index.js";
 import { countingProbe, loadModel } from "./synthetic.js";
 
@@ -54,7 +54,7 @@ describe("search reports", () => {
       feasible: "above",
       confirmations: 1,
     });
-    const text = searchTextReport(result);
+    const text = searchText(result);
     expect(text.split("\n")[0]).toMatch(/^binary search over nprobes in \[1, 32\] \(feasible from a threshold up\)/);
     expect(text).toContain("Boundary: feasible from nprobes=8 up, infeasible up to 7");
     expect(text).toMatch(/Optimum: probe #\d+ \(nprobes=8\)/);
@@ -74,7 +74,7 @@ describe("search reports", () => {
       },
       { commandFor },
     );
-    const text = searchTextReport(result);
+    const text = searchText(result);
     const lines = text.split("\n");
     expect(lines[0]).toBe(
       `binary search over clients in [1, 200], constraints: recall_avg >= 0.95 and latency_p99 <= 10, maximize qps — ${result.probes.length} probes, ${result.runCount} runs`,
@@ -89,7 +89,7 @@ describe("search reports", () => {
     expect(text).toContain("(ef_search=100 clients=100): qps 199,800, recall_avg 0.97, latency_p99 10");
     expect(text).toContain("Command: valkey-bench-rs --dataset 'datasets/sift 128.bin' -c 100");
 
-    const markdown = searchMarkdownReport(result);
+    const markdown = searchMarkdown(result);
     expect(markdown).toContain("```sh\nvalkey-bench-rs --dataset 'datasets/sift 128.bin' -c 100\n```");
     expect(markdown).toContain("| # | clients | qps | recall_avg | latency_p99 | runs | status | met |  |");
     expect(markdown).toMatch(/\| 100 \| 199,800 \| 0\.97 \| 10 \| 2 \| ok \| yes \| optimum \|/);
@@ -110,14 +110,14 @@ describe("search reports", () => {
       },
       { commandFor },
     );
-    const text = searchTextReport(result);
+    const text = searchText(result);
     expect(text).toContain("no configuration met latency_p99 <= 2; closest: probe #1 (clients=1), off by 100%");
     expect(text).toContain("Closest: probe #1 (clients=1): qps 1,000, latency_p99 4");
     expect(text).toContain("Command: valkey-bench-rs --dataset 'datasets/sift 128.bin' -c 1");
     expect(text).toMatch(/\n1\s+1\s+1,000\s+4\s+1\s+ok\s+no\s+closest\n/);
     expect(text).toMatch(/\n3\s+3\s+–\s+–\s+1\s+failed: killed after 120 s \| process group 4242\s+–\n/);
 
-    const markdown = searchMarkdownReport(result, { metrics: ["errors"] });
+    const markdown = searchMarkdown(result, { metrics: ["errors"] });
     expect(markdown).toContain(":warning: no configuration met latency_p99 <= 2");
     expect(markdown).toContain("| # | clients | errors | runs | status | met |  |");
     expect(markdown).toContain("| 3 | 3 | – | 1 | failed: killed after 120 s \\| process group 4242 | – |  |");
