@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    // The core never imports the Actions toolkit: only the adapters in src/actions may (DESIGN §2).
+    // The core never imports the Actions toolkit: only the adapters in src/actions may (docs/architecture.md).
     files: ["src/**/*.ts"],
     ignores: ["src/actions/**"],
     rules: {
