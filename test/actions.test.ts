@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { runActionBundle } from "./action-bundle.js";
 import { Outputs as PublishOutputs } from "../src/actions/publish.js";
 import { Outputs as RunCommandOutputs } from "../src/actions/run-command.js";
 import { Outputs as RunPythonOutputs } from "../src/actions/run-python.js";
@@ -19,38 +20,11 @@ import {
   scheduleDeclaration,
 } from "../src/commands/declarations.js";
 import { actionInputs, type CommandDeclaration } from "../src/model/index.js";
-import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
+import { ROOT, SHA_A, runCliProcess, sample, tempDir } from "./helpers.js";
 
-/**
- * The committed bundles, run the way the runner runs a node24 action: inputs as INPUT_*
- * variables, outputs and the job summary through the runner's files.
- */
-function runAction(bundle: string, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
-  const dir = tempDir();
-  const outputFile = path.join(dir, "output");
-  const summaryFile = path.join(dir, "summary");
-  writeFileSync(outputFile, "");
-  writeFileSync(summaryFile, "");
-  const env: NodeJS.ProcessEnv = {
-    ...cleanEnv(),
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    ...extraEnv,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const run = spawnSync(process.execPath, [path.join(ROOT, "dist", bundle, "index.js")], { env, encoding: "utf8" });
-  const outputs: Record<string, string> = {};
-  // GITHUB_OUTPUT uses name<<delimiter\nvalue\ndelimiter blocks.
-  for (const match of readFileSync(outputFile, "utf8").matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
-    outputs[match[1]!] = match[3]!;
-  return {
-    code: run.status,
-    stdout: run.stdout,
-    stderr: run.stderr,
-    outputs,
-    summary: readFileSync(summaryFile, "utf8"),
-  };
-}
+/** The committed bundles, run the way the runner runs a node24 action (test/action-bundle.ts). */
+const runAction = (bundle: string, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) =>
+  runActionBundle(bundle, tempDir(), inputs, extraEnv);
 
 describe("publish action (dist/publish)", () => {
   const db = path.join(tempDir(), "db");
@@ -71,9 +45,9 @@ describe("publish action (dist/publish)", () => {
     RUNNER_NAME: "GitHub Actions 3",
   };
 
-  it("publishes, sets outputs and writes a job summary table", () => {
-    const run = runAction("publish", inputs, runnerEnv);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
+  it("publishes, sets outputs and writes a job summary table", async () => {
+    const run = await runAction("publish", inputs, runnerEnv);
+    expect(run.code, run.stdout).toBe(0);
     const expected = readFileSync(sample("cargo-criterion.jsonl"), "utf8").split('"benchmark-complete"').length - 1 + 4;
     expect(Number(run.outputs.count)).toBe(expected);
     expect(run.outputs["already-stored"]).toBe("0");
@@ -87,22 +61,22 @@ describe("publish action (dist/publish)", () => {
     expect(row.test_bed.name).toBe("GitHub Actions 3");
   });
 
-  it("a re-run of the same workflow run adds nothing", () => {
-    const run = runAction("publish", inputs, runnerEnv);
+  it("a re-run of the same workflow run adds nothing", async () => {
+    const run = await runAction("publish", inputs, runnerEnv);
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.count).toBe("0");
     expect(Number(run.outputs["already-stored"])).toBeGreaterThan(0);
   });
 
-  it("fails once, with the message, on bad input", () => {
-    const run = runAction("publish", { ...inputs, sha: "not-a-sha" });
+  it("fails once, with the message, on bad input", async () => {
+    const run = await runAction("publish", { ...inputs, sha: "not-a-sha" });
     expect(run.code).toBe(1);
     const errors = run.stdout.split("\n").filter((l) => l.startsWith("::error::"));
     expect(errors).toEqual(['::error::sha must be a full 40-character hex commit sha, got "not-a-sha"']);
   });
 
-  it("masks secrets it was given", () => {
-    const run = runAction("publish", { ...inputs, sha: "bad" }, { AWS_SECRET_ACCESS_KEY: "hunter2-secret" });
+  it("masks secrets it was given", async () => {
+    const run = await runAction("publish", { ...inputs, sha: "bad" }, { AWS_SECRET_ACCESS_KEY: "hunter2-secret" });
     expect(run.stdout).toContain("::add-mask::hunter2-secret");
     expect(run.stdout.replace("::add-mask::hunter2-secret", "")).not.toContain("hunter2-secret");
   });
