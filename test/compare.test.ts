@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadRepoConfig, policyResolver } from "../src/context/repo-config.js";
 import { ConfigurationError, type CompareOutcome } from "../src/model/index.js";
 import { runCliProcess, tempDir } from "./helpers.js";
+import { writeCriterionFile } from "./support/criterion-file.js";
 
 const dir = tempDir("lance-bench-compare-");
 
@@ -31,20 +32,11 @@ function criterionFile(
   runCv = 0.005,
 ): string {
   const next = noise(seed);
-  const lines = Object.entries(levels).map(([id, level]) => {
-    const iterations = Array.from({ length: samples }, (_, i) => i + 1);
-    const runLevel = level * (1 + runCv * next());
-    return JSON.stringify({
-      reason: "benchmark-complete",
-      id,
-      iteration_count: iterations,
-      measured_values: iterations.map((n) => n * runLevel * (1 + cv * 1.7 * next())),
-      unit: "ns",
-    });
+  return writeCriterionFile(path.join(dir, name), levels, {
+    samples,
+    runLevel: (level) => level * (1 + runCv * next()),
+    noise: () => cv * 1.7 * next(),
   });
-  const file = path.join(dir, name);
-  writeFileSync(file, `${lines.join("\n")}\n`);
-  return file;
 }
 
 const BASE = { "sort/100": 500, "sort/1000": 12_000, fib: 21_000, adler: 15_000 };

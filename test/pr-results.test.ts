@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pullRequestRun } from "../src/model/index.js";
 import { runCliProcess, tempDir } from "./helpers.js";
+import { writeCriterionFile } from "./support/criterion-file.js";
 
 /**
  * A pull request's results never join main's history: `--pr-number` stores them under
@@ -13,19 +13,8 @@ const dir = tempDir("lance-bench-pr-results-");
 const db = path.join(dir, "db");
 const SHA = "7".repeat(40);
 
-function criterionFile(name: string): string {
-  const iterations = Array.from({ length: 20 }, (_, i) => i + 1);
-  const line = JSON.stringify({
-    reason: "benchmark-complete",
-    id: "steady",
-    iteration_count: iterations,
-    measured_values: iterations.map((n, i) => n * 1000 * (1 + 0.002 * Math.sin(i))),
-    unit: "ns",
-  });
-  const file = path.join(dir, name);
-  writeFileSync(file, `${line}\n`);
-  return file;
-}
+const criterionFile = (name: string): string =>
+  writeCriterionFile(path.join(dir, name), { steady: 1000 }, { noise: (i) => 0.002 * Math.sin(i) });
 
 const publish = (extra: string[], env: NodeJS.ProcessEnv = {}) =>
   runCliProcess(

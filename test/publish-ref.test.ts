@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { CompareOutcome } from "../src/model/index.js";
 import { GitRef } from "../src/model/index.js";
 import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
+import { writeCriterionFile } from "./support/criterion-file.js";
 
 /**
  * Local histories: `publish --ref main` records rows under refs/heads/main whatever the CI
@@ -15,21 +16,8 @@ const dir = tempDir("lance-bench-publish-ref-");
 const db = path.join(dir, "db");
 
 /** A cargo-criterion JSON-lines file: 20 samples per benchmark around `level` ns. */
-function criterionFile(name: string, levels: Record<string, number>, wobble: number): string {
-  const lines = Object.entries(levels).map(([id, level]) => {
-    const iterations = Array.from({ length: 20 }, (_, i) => i + 1);
-    return JSON.stringify({
-      reason: "benchmark-complete",
-      id,
-      iteration_count: iterations,
-      measured_values: iterations.map((n, i) => n * level * (1 + wobble + 0.002 * Math.sin(i))),
-      unit: "ns",
-    });
-  });
-  const file = path.join(dir, name);
-  writeFileSync(file, `${lines.join("\n")}\n`);
-  return file;
-}
+const criterionFile = (name: string, levels: Record<string, number>, wobble: number): string =>
+  writeCriterionFile(path.join(dir, name), levels, { noise: (i) => wobble + 0.002 * Math.sin(i) });
 
 const publish = (file: string, sha: string, extra: string[], env: NodeJS.ProcessEnv = {}) =>
   runCliProcess(

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle } from "../action-bundle.js";
 import { tempDir } from "../helpers.js";
+import { writeCriterionFile } from "../support/criterion-file.js";
 import { conformingExample } from "../github-openapi.js";
 import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../github-server.js";
 
@@ -19,18 +20,7 @@ function criterionFile(name: string, levels: Record<string, number>, seed: numbe
     state = (state * 1103515245 + 12345) % 2 ** 31;
     return state / 2 ** 31 - 0.5;
   };
-  const lines = Object.entries(levels).map(([id, level]) =>
-    JSON.stringify({
-      reason: "benchmark-complete",
-      id,
-      iteration_count: Array.from({ length: 30 }, (_, i) => i + 1),
-      measured_values: Array.from({ length: 30 }, (_, i) => (i + 1) * level * (1 + 0.02 * next())),
-      unit: "ns",
-    }),
-  );
-  const file = path.join(dir, name);
-  writeFileSync(file, `${lines.join("\n")}\n`);
-  return file;
+  return writeCriterionFile(path.join(dir, name), levels, { samples: 30, noise: () => 0.02 * next() });
 }
 
 // three runs a side (one results file each, as a run action's repetitions leave them): one run a

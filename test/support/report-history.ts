@@ -3,6 +3,7 @@ import path from "node:path";
 import { parsePublishOptions, publish } from "../../src/commands/publish.js";
 import { kebabCase } from "../../src/model/index.js";
 import { cleanEnv, runCliAsync, tempDir } from "../helpers.js";
+import { criterionMessage } from "./criterion-file.js";
 
 /*
  * A main history for `report`: 30 commits published through the suite's own publish path, one
@@ -13,23 +14,14 @@ export const STEP_AT = 23; // 0-based: commits 24..30 are slower
 export const sha = (i: number) => (i + 1).toString(16).padStart(40, "a");
 export const env = { ...cleanEnv() };
 
-/** A cargo-criterion message of one benchmark: 20 samples around `ns`, a little noise. */
+/** A cargo-criterion message of one benchmark: 20 samples around `ns`, ±1% of noise. */
 export function criterionLine(id: string, ns: number, seed: number): string {
   let x = seed;
   const noise = () => {
     x = (x * 1103515245 + 12345) % 2 ** 31;
     return (x / 2 ** 31 - 0.5) * 0.02;
   };
-  const iteration_count = Array.from({ length: 20 }, (_, i) => (i + 1) * 10);
-  const measured_values = iteration_count.map((n) => n * ns * (1 + noise()));
-  return JSON.stringify({
-    reason: "benchmark-complete",
-    id,
-    iteration_count,
-    measured_values,
-    unit: "ns",
-    throughput: [],
-  });
+  return criterionMessage(id, ns, { noise });
 }
 
 /** Publishes the history into `db`; `storeEnv` adds what the store needs (an S3 endpoint and keys). */
