@@ -25,7 +25,6 @@ import {
   pipelineCompare,
   pipelineResults,
 } from "./commands/pipeline-results.js";
-import { runCommandText, runPipelineText } from "./report/run-summary.js";
 import { searchText } from "./report/search-report.js";
 import { parseScheduleOptions, schedule } from "./commands/schedule.js";
 import { scheduleText } from "./report/schedule-summary.js";
@@ -44,7 +43,7 @@ import {
 import { ConfigurationError, LanceBenchError, cliOptions, type CommandDeclaration } from "./model/index.js";
 import { compareMarkdown, compareText } from "./report/compare-report.js";
 import { publishText } from "./report/publish-summary.js";
-import { runPythonText, runRustText } from "./report/run-summary.js";
+import { runCommandText, runPipelineText, runPythonText, runRustText } from "./report/run-summary.js";
 import { retryPolicyFromEnv } from "./store/retry.js";
 import { VERSION } from "./version.js";
 
@@ -379,7 +378,7 @@ function declaredOptions(command: Command, declaration: CommandDeclaration, skip
         const given = actionCommand.getOptionValue(aliasKey) as unknown;
         if (given === undefined) return;
         const current = actionCommand.getOptionValue(option.key) as unknown;
-        const merged = Array.isArray(given) ? [...(Array.isArray(current) ? current : []), ...given] : given;
+        const merged = isArray(given) ? [...(isArray(current) ? current : []), ...given] : given;
         actionCommand.setOptionValue(option.key, merged);
         actionCommand.setOptionValue(aliasKey, undefined);
       });
@@ -389,6 +388,7 @@ function declaredOptions(command: Command, declaration: CommandDeclaration, skip
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const isArray = (value: unknown): value is unknown[] => Array.isArray(value);
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** An error as the CLI words it: options are named as flags (`--budget-minutes`), not action inputs. */

@@ -2,8 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CompareOutcome } from "../src/model/index.js";
-import { GitRef } from "../src/model/index.js";
+import { GitRef, type CompareOutcome } from "../src/model/index.js";
 import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
 import { writeCriterionFile } from "./support/criterion-file.js";
 

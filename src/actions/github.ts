@@ -7,7 +7,7 @@ import { DEFAULT_API_URL, gitHubClientSettings, type GitHubClient } from "../git
 
 /** The triggering event's payload (`{}` where there is none, as on a laptop). */
 export function eventPayload(): Record<string, unknown> {
-  return context.payload as Record<string, unknown>;
+  return context.payload;
 }
 
 /**

@@ -30,7 +30,7 @@ const githubRuntimeCache: RuntimeCache = {
 export function useActionRuntime(): void {
   const given = process.env.LANCE_BENCH_RUNTIME_DIR;
   if (given) {
-    useLanceDbRuntime(async () => given);
+    useLanceDbRuntime(() => Promise.resolve(given));
     return;
   }
   useLanceDbRuntime(async () => {

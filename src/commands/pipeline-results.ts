@@ -4,9 +4,8 @@ import { resolveRevision } from "../context/git.js";
 import { ConfigurationError, parseOptions } from "../model/index.js";
 import { commitTables, tablesMarkdown, tablesText, type Table } from "../report/pipeline-report.js";
 import { HISTORY_FILE, readHistory, type HistoryIteration } from "./pipeline-history.js";
-import { optionalText } from "./run-common.js";
+import { optionalText, type RunDependencies } from "./run-common.js";
 import { runPipeline, RunPipelineOptions, type RunPipelineSummary } from "./run-pipeline.js";
-import type { RunDependencies } from "./run-common.js";
 
 /** `pipeline-results`: rapidbyte's `bench_compare.py` over the results history. */
 export const PipelineResultsOptions = z.object({

@@ -91,7 +91,7 @@ export async function resolveDut(options: ContextOptions): Promise<{ dut: DutBui
   if (version === undefined || name === undefined) {
     const missing: [string, string] =
       version === undefined ? ["version", "--dut-version"] : ["project name", "--dut-name"];
-    const checkout = await fromRepo(...missing, async (dir) => dir);
+    const checkout = await fromRepo(...missing, (dir) => Promise.resolve(dir));
     const project = await firstProjectVersion(options.manifestDirs ?? [checkout]).catch((error: unknown) => {
       if (!(error instanceof NoProjectVersion) || version !== undefined) throw error;
       // The name can still come from the checkout's folder, the version from the commit.

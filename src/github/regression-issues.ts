@@ -401,7 +401,7 @@ export async function fileRegressionIssues(
         );
         result.created.push(filed(data));
         const names = data.labels.map((l) => (typeof l === "string" ? l : l.name));
-        if (!names.includes(labels[0]!)) {
+        if (!names.includes(labels[0])) {
           result.failed.push({
             range: group.range,
             error:

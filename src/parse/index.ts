@@ -37,7 +37,7 @@ export const FORMAT_CHOICES = [
   "valkey-search-json",
   "stage-model",
   "metrics-json",
-] as const satisfies readonly (string | OutputFormat)[];
+] as const satisfies readonly string[];
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export interface ParsedInputs {

@@ -51,7 +51,7 @@ const ReportMembers = z
 const NANOSECONDS_PER_SECOND = 1e9;
 
 export interface PytestContext {
-  warn(message: string): void;
+  warn: (message: string) => void;
   /** Records the interpreter that ran the benchmarks (part of the environment fingerprint). */
   noteToolchain(description: string): void;
   /** A report without benchmarks is no error (every benchmark's test failed, and that is recorded). */
@@ -137,7 +137,8 @@ export async function parsePytestBenchmark(
   const report = checkShape(ReportMembers, streamed.members, file);
   const machine = report.machine_info ?? {};
   if (typeof machine.python_version === "string") {
-    context.noteToolchain(`${String(machine.python_implementation ?? "python")} ${machine.python_version}`);
+    const implementation = typeof machine.python_implementation === "string" ? machine.python_implementation : "python";
+    context.noteToolchain(`${implementation} ${machine.python_version}`);
   }
   if (streamed.elements === 0) {
     if (context.allowEmpty) return [];

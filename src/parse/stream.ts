@@ -26,7 +26,11 @@ export async function checkReadableFile(file: string): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? error})`;
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : `cannot be read (${code ?? String(error)})`;
     throw new ResultFileError(file, undefined, reason);
   }
   if (size === 0) throw new ResultFileError(file, undefined, "file is empty");
@@ -40,7 +44,11 @@ export async function* readChunks(file: string): AsyncGenerator<string> {
   try {
     for await (const chunk of stream) yield chunk as string;
   } catch (error) {
-    throw new ResultFileError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new ResultFileError(
+      file,
+      undefined,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   } finally {
     stream.destroy();
   }
@@ -89,7 +97,11 @@ export async function* readLines(file: string): AsyncGenerator<NumberedLine> {
     }
   } catch (error) {
     if (error instanceof ResultFileError) throw error;
-    throw new ResultFileError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new ResultFileError(
+      file,
+      undefined,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   } finally {
     stream.destroy();
   }

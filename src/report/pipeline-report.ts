@@ -29,7 +29,7 @@ interface MetricRow {
 const field =
   (name: string, scale = 1) =>
   (f: PipelineFields) =>
-    f[name] === undefined ? undefined : f[name]! * scale;
+    f[name] === undefined ? undefined : f[name] * scale;
 
 const METRIC_ROWS: readonly MetricRow[] = [
   { label: "Total duration (s)", value: field("duration_secs"), digits: 3 },

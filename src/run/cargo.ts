@@ -29,7 +29,8 @@ export async function resolveCrates(checkout: string, requested: readonly string
           throw new ConfigurationError(`crate path "${cratePath}" has no Cargo.toml in the repository`);
         }
         const parsed = parseToml(await readFile(manifest, "utf8")) as { package?: { name?: unknown } };
-        return { name: String(parsed.package?.name ?? path.basename(normalized)), path: normalized };
+        const name = parsed.package?.name;
+        return { name: typeof name === "string" ? name : path.basename(normalized), path: normalized };
       }),
     );
   }

@@ -91,7 +91,7 @@ export class StageProfiler {
       { env: childEnv(process.env).vars, stdio: ["ignore", "ignore", "pipe"] },
     );
     this.perf = perf;
-    perf.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.perfErr += chunk));
+    perf.stderr.setEncoding("utf8").on("data", (chunk: string) => (this.perfErr += chunk));
     this.perfExit = new Promise((resolve) => {
       perf.once("error", (error) => {
         this.perfErr += error.message;

@@ -137,7 +137,7 @@ export function detectIncremental(
   // A detection owns its points (detectChangePoints copies them once): they grow in place, so an
   // append costs what it appends, not a copy of the whole series (1,000 series × 1,000 points
   // copied per append was most of an append's time, in the garbage collector).
-  const points = previous.series.points as SeriesPoint[];
+  const points = previous.series.points;
   for (const point of appended) points.push(point);
   const series = { ...previous.series, points };
   if (previous.note !== undefined) return detectChangePoints(series, settings);

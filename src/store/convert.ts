@@ -18,5 +18,7 @@ export function toArrowTable(arrow: typeof Arrow, results: readonly Result[]): A
 
 /** A row read back from LanceDB as plain JSON values (BigInt → number, Arrow vectors → arrays). */
 export function toPlainRow(row: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(row, (_key, value) => (typeof value === "bigint" ? Number(value) : value)));
+  return JSON.parse(
+    JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value)),
+  ) as Record<string, unknown>;
 }

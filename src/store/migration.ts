@@ -108,7 +108,7 @@ export function toResultsSchema(
   let rewritten = 0;
   const sourceFormats: Record<string, number> = {};
   const batches = input.map((batch) => {
-    const column = (name: string): Arrow.Vector | null => batch.getChild(name);
+    const column = (name: string): Arrow.Vector<Arrow.DataType> | null => batch.getChild(name);
     const strings = (name: string): (string | null)[] => {
       const vector = column(name);
       return Array.from({ length: batch.numRows }, (_, i) => (vector?.get(i) as string | null | undefined) ?? null);

@@ -619,7 +619,7 @@ export class ResultStore {
         this.retry,
         this.log,
       );
-      for (const row of rows) found.set(String(row.sha), "sha");
+      for (const row of rows as Record<string, unknown>[]) found.set(String(row.sha), "sha");
     }
     const rest = shas.filter((sha) => !found.has(sha));
     if (rest.length === 0) return found;
@@ -635,7 +635,9 @@ export class ResultStore {
       this.retry,
       this.log,
     );
-    const shortShas = new Set(seedRows.map((row) => String((row.dut as { version: string }).version).slice(-7)));
+    const shortShas = new Set(
+      (seedRows as Record<string, unknown>[]).map((row) => String((row.dut as { version: string }).version).slice(-7)),
+    );
     for (const sha of rest) if (shortShas.has(sha.slice(0, 7))) found.set(sha, "short-sha");
     return found;
   }

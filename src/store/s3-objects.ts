@@ -10,7 +10,7 @@ import { redactUri, s3StorageOptions } from "./uri.js";
 export interface S3Objects {
   client: AwsClient;
   /** The URL of an object under the store's prefix (path-style, as S3-compatible servers want). */
-  url(...key: string[]): string;
+  url: (...key: string[]) => string;
 }
 
 export function s3Objects(uri: string, env: NodeJS.ProcessEnv): S3Objects {

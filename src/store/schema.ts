@@ -16,14 +16,15 @@ export const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "stan
  * Built from the Arrow module LanceDB uses (loadArrow in lancedb.ts: the action's runtime
  * folder, or the project's node_modules), once per module.
  */
-const schemas = new WeakMap<typeof Arrow, Arrow.Schema>();
-export function resultsSchema(arrow: typeof Arrow): Arrow.Schema {
+type ResultsSchema = Arrow.Schema<Record<string, Arrow.DataType>>;
+const schemas = new WeakMap<typeof Arrow, ResultsSchema>();
+export function resultsSchema(arrow: typeof Arrow): ResultsSchema {
   let schema = schemas.get(arrow);
   if (!schema) schemas.set(arrow, (schema = buildSchema(arrow)));
   return schema;
 }
 
-function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 }: typeof Arrow): Arrow.Schema {
+function buildSchema({ Field, Float64, Int32, Int64, List, Schema, Struct, Utf8 }: typeof Arrow): ResultsSchema {
   const field = (name: string, type: Arrow.DataType) => new Field(name, type, true);
   const f64 = () => new Float64();
   const utf8 = () => new Utf8();

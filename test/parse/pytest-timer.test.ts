@@ -75,3 +75,26 @@ describe("pytest-benchmark timers and the repository's metrics rules", () => {
     expect(RepoConfig.safeParse({ metrics: [{ match: "x", direction: "up" }] }).success).toBe(false);
   });
 });
+
+describe("the Python toolchain a pytest-benchmark report names", () => {
+  async function toolchain(machine_info: unknown) {
+    const noted: string[] = [];
+    const text = JSON.stringify({ machine_info, benchmarks: JSON.parse(report).benchmarks, version: "5.3.1" });
+    await parsePytestBenchmark(
+      (async function* () {
+        yield text;
+      })(),
+      "bench.json",
+      { warn: () => {}, noteToolchain: (t) => noted.push(t) },
+    );
+    return noted;
+  }
+
+  it("is the implementation and version, or python when the implementation is not a string", async () => {
+    expect(await toolchain({ python_version: "3.11.7", python_implementation: "CPython" })).toEqual(["CPython 3.11.7"]);
+    expect(await toolchain({ python_version: "3.11.7" })).toEqual(["python 3.11.7"]);
+    expect(await toolchain({ python_version: "3.11.7", python_implementation: { name: "CPython" } })).toEqual([
+      "python 3.11.7",
+    ]);
+  });
+});

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureToolchain, pinnedToolchain } from "../../src/run/cargo.js";
+import { ensureToolchain, pinnedToolchain, resolveCrates } from "../../src/run/cargo.js";
 import { tempDir } from "../helpers.js";
 
 describe("the project's pinned Rust toolchain", () => {
@@ -36,5 +36,19 @@ describe("the project's pinned Rust toolchain", () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, "rust-toolchain"), "stable; rm -rf /\n");
     await expect(ensureToolchain(dir, () => {})).rejects.toThrow(/not a toolchain/);
+  });
+});
+
+describe("a requested crate's name", () => {
+  it("is package.name when it is a string, else the crate folder's name (never [object Object])", async () => {
+    const checkout = tempDir();
+    mkdirSync(path.join(checkout, "named"));
+    writeFileSync(path.join(checkout, "named", "Cargo.toml"), '[package]\nname = "engine"\n');
+    mkdirSync(path.join(checkout, "odd"));
+    writeFileSync(path.join(checkout, "odd", "Cargo.toml"), "[package]\nname = { workspace = true }\n");
+    expect(await resolveCrates(checkout, ["named", "odd"])).toEqual([
+      { name: "engine", path: "named" },
+      { name: "odd", path: "odd" },
+    ]);
   });
 });
