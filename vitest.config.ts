@@ -9,19 +9,17 @@ import { defineConfig } from "vitest/config";
  */
 export const UNIT_TESTS = [
   "test/model/**/*.test.ts",
-  "test/context/**/*.test.ts",
+  "test/context/{context,result-ids,child-env}.test.ts",
   "test/stats/**/*.test.ts",
-  "test/stats.test.ts",
   "test/search/**/*.test.ts",
-  "test/pipeline/**/*.test.ts",
-  "test/parse/{parsers,command-output,pytest-failures,pytest-timer,fuzz}.test.ts",
-  "test/report/{history-report,search-chart,series}.test.ts",
+  "test/parse/{parsers,command-output,pytest-failures,pytest-timer,fuzz,rapidbyte}.test.ts",
+  "test/report/{history-report,search-chart}.test.ts",
+  "test/commands/pipeline-results.test.ts",
   "test/store/{store,create-race-local,retry}.test.ts",
   "test/run/{process-tree,cargo,build-cache,python-steps,requirement-name}.test.ts",
   "test/github/{openapi-contract,client-faults}.test.ts",
-  "test/github-services.test.ts",
-  "test/cache-keys.test.ts",
-  "test/child-env.test.ts",
+  "test/actions/github-services.test.ts",
+  "test/run/cache-keys.test.ts",
 ];
 
 export default defineConfig({
@@ -32,7 +30,7 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: "forks",
     maxWorkers: 2,
-    reporters: ["default", "./test/count-reporter.ts"],
+    reporters: ["default", "./test/support/count-reporter.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: UNIT_TESTS } },
       { extends: true, test: { name: "e2e", include: ["test/**/*.test.ts"], exclude: UNIT_TESTS } },

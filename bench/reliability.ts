@@ -11,12 +11,12 @@ import fc from "fast-check";
 import { callGitHub, createGitHubClient } from "../src/github/client.js";
 import { ResultFileError } from "../src/model/index.js";
 import { parseInputs, type FormatChoice } from "../src/parse/index.js";
-import { ROOT, explicitDut, runCliAsync, storedIds } from "../test/helpers.js";
-import { conformingExample } from "../test/github-openapi.js";
-import { startGitHubServer, type Answer } from "../test/github-server.js";
-import { buildLargeFiles, buildMalformedCorpus } from "../test/malformed-corpus.js";
-import { startS3Server } from "../test/s3-server.js";
-import { startS3Proxy } from "../test/s3-proxy.js";
+import { ROOT, explicitDut, runCliAsync, storedIds } from "../test/support/helpers.js";
+import { conformingExample } from "../test/support/github-openapi.js";
+import { startGitHubServer, type Answer } from "../test/support/github-server.js";
+import { buildLargeFiles, buildMalformedCorpus } from "../test/support/malformed-corpus.js";
+import { startS3Server } from "../test/support/s3-server.js";
+import { startS3Proxy } from "../test/support/s3-proxy.js";
 
 const work = path.join(ROOT, "bench/output/reliability");
 rmSync(work, { recursive: true, force: true });
@@ -321,7 +321,7 @@ let largeClean = 0;
 const peaks: number[] = [];
 for (const c of large) {
   const run = await runCliAsync(["publish", c.input, "--db", seedDb, ...explicitDut], {
-    NODE_OPTIONS: `--max-old-space-size=64 --import ${path.join(ROOT, "test/report-rss.mjs")}`,
+    NODE_OPTIONS: `--max-old-space-size=64 --import ${path.join(ROOT, "test/support/report-rss.mjs")}`,
   });
   peaks.push(Number(/peak-rss-mb: (\d+)/.exec(run.stderr)?.[1] ?? NaN));
   if (run.code === 2 && c.expected.test(run.stderr) && !/heap out of memory/.test(run.stderr)) largeClean++;

@@ -6,8 +6,8 @@ import { performance } from "node:perf_hooks";
 import { parseScheduleOptions, schedule } from "../src/commands/schedule.js";
 import { createGitHubClient } from "../src/github/client.js";
 import { ResultStore } from "../src/store/results-table.js";
-import { conformingExample } from "../test/github-openapi.js";
-import { startGitHubServer } from "../test/github-server.js";
+import { conformingExample } from "../test/support/github-openapi.js";
+import { startGitHubServer } from "../test/support/github-server.js";
 
 const [db, storedCommitsText = "10000", repsText = "5"] = process.argv.slice(2);
 if (!db) throw new Error("usage: schedule-plan.ts DB [STORED_COMMITS] [REPS]");

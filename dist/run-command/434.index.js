@@ -474,10 +474,6 @@ async function connectDb(uri, retry, onRetry, env = process.env) {
  * its own types. Non-null is enforced where rows are built, by the zod model.
  */
 const SUMMARY_FIELDS = ["min", "q1", "median", "q3", "max", "mean", "standard_deviation"];
-/**
- * Built from the Arrow module LanceDB uses (loadArrow in lancedb.ts: the action's runtime
- * folder, or the project's node_modules), once per module.
- */
 const schemas = new WeakMap();
 function resultsSchema(arrow) {
     let schema = schemas.get(arrow);

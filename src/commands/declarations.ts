@@ -5,7 +5,7 @@ import { FORMAT_CHOICES } from "../parse/index.js";
 /*
  * Every option of the commands that are both a CLI command and an action, declared once: the
  * CLI (src/cli.ts), the action metadata (scripts/gen-action-yml.mjs) and the action adapters
- * (src/actions/*.ts) read these; test/declarations.test.ts checks all three against the zod
+ * (src/actions/*.ts) read these; test/commands/declarations.test.ts checks all three against the zod
  * schema of each command. Descriptions are the action's; `cli.description` is the CLI's wording.
  */
 

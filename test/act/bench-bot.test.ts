@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { conformingExample } from "../github-openapi.js";
-import { commitAll, git, requireOrSkip, runCliAsync, slowDownAdler32, tempDir } from "../helpers.js";
+import { conformingExample } from "../support/github-openapi.js";
+import { commitAll, git, requireOrSkip, runCliAsync, slowDownAdler32, tempDir } from "../support/helpers.js";
 import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, fixtureProject, startActScenario, type ActScenario } from "../support/act-scenario.js";
 import { installPullRequest, installRepositoryWorld } from "../support/github-world.js";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../helpers.js";
+import { ROOT } from "../support/helpers.js";
 import { checkDispatch } from "../support/github-world.js";
 
 /**

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, commitAll, git, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
+import { ROOT, commitAll, git, requireOrSkip, runCliAsync, tempDir } from "../support/helpers.js";
 import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
 // @ts-expect-error plain ESM script shared with `npm run bench`, no type declarations

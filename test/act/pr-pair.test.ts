@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { conformingExample } from "../github-openapi.js";
-import type { RecordedRequest } from "../github-server.js";
-import { ROOT, commitAll, git, gitRepoFrom, requireOrSkip, slowDownAdler32, tempDir } from "../helpers.js";
+import { conformingExample } from "../support/github-openapi.js";
+import type { RecordedRequest } from "../support/github-server.js";
+import { ROOT, commitAll, git, gitRepoFrom, requireOrSkip, slowDownAdler32, tempDir } from "../support/helpers.js";
 import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, startActScenario, type ActScenario } from "../support/act-scenario.js";
 import { installPullRequest } from "../support/github-world.js";

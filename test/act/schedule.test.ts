@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commitAll, requireOrSkip, runCliAsync, tempDir } from "../helpers.js";
+import { commitAll, requireOrSkip, runCliAsync, tempDir } from "../support/helpers.js";
 import { ACT, ACT_TEST_TIMEOUT_MS } from "../support/act.js";
 import { exampleCaller, fixtureProject, startActScenario, type ActScenario } from "../support/act-scenario.js";
 import { installRepositoryWorld, type Dispatch } from "../support/github-world.js";

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runActionBundle } from "../action-bundle.js";
-import { ROOT, tempDir } from "../helpers.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
+import { runActionBundle } from "../support/action-bundle.js";
+import { ROOT, tempDir } from "../support/helpers.js";
+import { startGitHubServer, type GitHubServer } from "../support/github-server.js";
 import { installIssues } from "../support/issues-world.js";
 import { COMMITS, mainHistory, sha } from "../support/report-history.js";
 

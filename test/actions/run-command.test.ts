@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as runCommandAction } from "../../src/actions/run-command.js";
-import { gitRepoFrom, REDIS, requireOrSkip, ROOT, tempDir, toolMissing } from "../helpers.js";
+import { gitRepoFrom, REDIS, requireOrSkip, ROOT, tempDir, toolMissing } from "../support/helpers.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 
 // Its own file: the action sets the LanceDB runtime, which must come before anything loads LanceDB.

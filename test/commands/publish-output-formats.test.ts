@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { explicitDut, runCliAsync, sample, tempDir } from "../helpers.js";
+import { explicitDut, runCliAsync, sample, tempDir } from "../support/helpers.js";
 
 /** publish reads a benchmark command's saved output when told its format (never guessed). */
 describe("publish --format for benchmark command outputs", () => {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublishOptions, publish } from "../../src/commands/publish.js";
 import { parseReportOptions, report } from "../../src/commands/report.js";
 import { createGitHubClient } from "../../src/github/client.js";
-import { runCliAsync, tempDir } from "../helpers.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
+import { runCliAsync, tempDir } from "../support/helpers.js";
+import { startGitHubServer, type GitHubServer } from "../support/github-server.js";
 import { installIssues } from "../support/issues-world.js";
 import { COMMITS, STEP_AT, criterionLine, env, mainHistory, sha } from "../support/report-history.js";
 

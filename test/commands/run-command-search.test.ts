@@ -19,7 +19,7 @@ import {
   tempDir,
   toolMissing,
   resultsFileRows,
-} from "../helpers.js";
+} from "../support/helpers.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 
 const project = gitRepoFrom(path.join(ROOT, "fixtures/command-bench"), path.join(tempDir(), "command-bench-search"));

@@ -21,7 +21,7 @@ import {
   toolMissing,
   toolRequired,
   resultsFileRows,
-} from "../helpers.js";
+} from "../support/helpers.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 
 const project = gitRepoFrom(path.join(ROOT, "fixtures/command-bench"), path.join(tempDir(), "command-bench"));

@@ -5,7 +5,7 @@ import { readCommit, validateSha } from "../../src/context/git.js";
 import { readProjectVersion } from "../../src/context/manifest.js";
 import { detectRunInfo } from "../../src/context/run-info.js";
 import { detectTestBed, environmentFingerprint } from "../../src/context/testbed.js";
-import { commitAll, git, tempDir } from "../helpers.js";
+import { commitAll, git, tempDir } from "../support/helpers.js";
 
 function project(files: Record<string, string>): string {
   const dir = tempDir();

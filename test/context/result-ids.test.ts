@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resolveResultsContext, toFailedResults, toResults } from "../../src/commands/results-context.js";
 import { runRole } from "../../src/commands/run-common.js";
 import { parseInputs } from "../../src/parse/index.js";
-import { SHA_A, sample } from "../helpers.js";
+import { SHA_A, sample } from "../support/helpers.js";
 
 const CI = { GITHUB_ACTIONS: "true", GITHUB_RUN_ID: "77", GITHUB_REPOSITORY: "o/r", GITHUB_REF: "refs/heads/main" };
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRustText } from "../../src/report/run-summary.js";
-import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * Same-runner A/B with the local build cache, for real: the Criterion fixture at a base and a

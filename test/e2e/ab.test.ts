@@ -2,7 +2,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CompareOutcome } from "../../src/model/index.js";
-import { ROOT, commitAll, git, gitRepoFrom, runCliProcess as runCli, slowDownAdler32, tempDir } from "../helpers.js";
+import {
+  ROOT,
+  commitAll,
+  git,
+  gitRepoFrom,
+  runCliProcess as runCli,
+  slowDownAdler32,
+  tempDir,
+} from "../support/helpers.js";
 
 /** Two builds and a dozen benchmark runs: minutes on a loaded 2-core machine. */
 const runCliProcess = (args: string[]) => runCli(args, {}, ROOT, 600_000);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { ROOT, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * Code we do not own never meets our secrets: `run-rust` on a crate whose build script and

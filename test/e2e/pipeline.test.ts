@@ -1,8 +1,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runActionBundle } from "../action-bundle.js";
-import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { runActionBundle } from "../support/action-bundle.js";
+import { ROOT, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 // @ts-expect-error plain ESM script shared with `npm run bench`, no type declarations
 import { startPostgres } from "../../scripts/postgres-server.mjs";
 

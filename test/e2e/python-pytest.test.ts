@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, VENV_PYTHON, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { ROOT, VENV_PYTHON, git, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * The pytest-benchmark fixture run for real with the project's venv

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPythonText, runRustMarkdown, runRustText } from "../../src/report/run-summary.js";
-import { ROOT, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { ROOT, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * Runs per commit on main, for real: `run-python --repetitions 3` in main mode runs the

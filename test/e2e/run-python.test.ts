@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, VENV_PYTHON, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { ROOT, VENV_PYTHON, commitAll, git, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * `lance-bench run-python` on the pytest-benchmark fixture, for real: a fresh venv per run,

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, git, gitRepoFrom, runCliProcess, tempDir } from "../helpers.js";
+import { ROOT, git, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * A newer Criterion than the main fixture's 0.5: fixtures/rust-criterion-0.8 (criterion 0.8.2)

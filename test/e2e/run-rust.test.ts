@@ -10,7 +10,7 @@ import {
   requireOrSkip,
   runCliProcess,
   tempDir,
-} from "../helpers.js";
+} from "../support/helpers.js";
 
 /**
  * `lance-bench run-rust` on the Criterion fixture turned into a git repository with commits,

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CARGO_CRITERION, ROOT, git, gitRepoFrom, requireOrSkip, runCliProcess, tempDir } from "../helpers.js";
+import { CARGO_CRITERION, ROOT, git, gitRepoFrom, requireOrSkip, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * The Criterion fixture, benchmarked for real: plain `cargo bench` (Criterion's own files),

@@ -17,7 +17,7 @@ import {
   VENV_PYTHON,
   type OptionalTool,
   resultsFileRows,
-} from "../helpers.js";
+} from "../support/helpers.js";
 
 /**
  * `run-command --format stage-model` on fixtures/stage-pipeline, for real: an intermine314-style

@@ -20,7 +20,7 @@ import {
   VENV_PYTHON,
   type OptionalTool,
   resultsFileRows,
-} from "../helpers.js";
+} from "../support/helpers.js";
 
 /**
  * A real vector search tuned by run-command: fixtures/vector-search/vector_search.py builds a

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { handleBenchComment, parseBenchCommentOptions } from "../../src/commands/bench-comment.js";
 import { parseBenchComment } from "../../src/github/bench-comment.js";
 import { createGitHubClient } from "../../src/github/client.js";
-import { conformingExample } from "../github-openapi.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
+import { conformingExample } from "../support/github-openapi.js";
+import { startGitHubServer, type GitHubServer } from "../support/github-server.js";
 
 /** `@bench-bot benchmark` in a PR comment, against the OpenAPI-checked local GitHub. */
 const TOKEN = "ghp_FAKEbenchBOTtoken0123456789";

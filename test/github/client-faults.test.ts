@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { callGitHub, createGitHubClient } from "../../src/github/client.js";
 import { GitHubApiError } from "../../src/model/index.js";
-import { exampleResponse } from "../github-openapi.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
+import { exampleResponse } from "../support/github-openapi.js";
+import { startGitHubServer, type GitHubServer } from "../support/github-server.js";
 
 /**
  * GitHub API faults — 5xx, secondary and primary rate limits, hung requests — are retried a

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runActionBundle } from "../action-bundle.js";
-import { tempDir } from "../helpers.js";
+import { runActionBundle } from "../support/action-bundle.js";
+import { tempDir } from "../support/helpers.js";
 import { writeCriterionFile } from "../support/criterion-file.js";
-import { conformingExample } from "../github-openapi.js";
-import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../github-server.js";
+import { conformingExample } from "../support/github-openapi.js";
+import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../support/github-server.js";
 
 /** The committed compare-pr bundle, run as the runner runs a node24 action, against the OpenAPI-checked server. */
 const TOKEN = "ghs_FAKEcompareTOKEN0123456789";

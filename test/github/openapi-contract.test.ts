@@ -5,7 +5,7 @@ import {
   exampleResponse,
   matchOperation,
   type MatchedOperation,
-} from "../github-openapi.js";
+} from "../support/github-openapi.js";
 
 /** The contract checker itself: it must catch a wrong path, verb, parameter, body and response. */
 const match = (method: string, path: string) => {

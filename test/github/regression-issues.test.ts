@@ -7,7 +7,7 @@ import {
   type RegressionIssueOptions,
 } from "../../src/github/regression-issues.js";
 import type { ChangePoint, Series, SeriesReport } from "../../src/model/index.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
+import { startGitHubServer, type GitHubServer } from "../support/github-server.js";
 import { installIssues as installIssuesWorld } from "../support/issues-world.js";
 
 /**

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { handleBenchComment, parseBenchCommentOptions } from "../../src/commands/bench-comment.js";
 import { createGitHubClient } from "../../src/github/client.js";
-import { conformingExample } from "../github-openapi.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
-import { ROOT, tempDir } from "../helpers.js";
+import { conformingExample } from "../support/github-openapi.js";
+import { startGitHubServer, type GitHubServer } from "../support/github-server.js";
+import { ROOT, tempDir } from "../support/helpers.js";
 
 /*
  * Static checks of the shipped reusable workflows (.github/workflows) and of the callers the

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runActionBundle } from "../action-bundle.js";
-import { tempDir } from "../helpers.js";
-import { conformingExample } from "../github-openapi.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
+import { runActionBundle } from "../support/action-bundle.js";
+import { tempDir } from "../support/helpers.js";
+import { conformingExample } from "../support/github-openapi.js";
+import { startGitHubServer, type GitHubServer } from "../support/github-server.js";
 
 /** The committed schedule bundle, run as the runner runs a node24 action, against the OpenAPI-checked server. */
 const TOKEN = "ghs_FAKEactionTOKEN0123456789";

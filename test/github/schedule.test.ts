@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createGitHubClient } from "../../src/github/client.js";
 import { parseScheduleOptions, schedule, type ScheduleOptions } from "../../src/commands/schedule.js";
 import { ConfigurationError } from "../../src/model/index.js";
-import { cleanEnv, runCliAsync, runCliProcess, sample, tempDir } from "../helpers.js";
-import { conformingExample } from "../github-openapi.js";
-import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../github-server.js";
+import { cleanEnv, runCliAsync, runCliProcess, sample, tempDir } from "../support/helpers.js";
+import { conformingExample } from "../support/github-openapi.js";
+import { startGitHubServer, type GitHubServer, type RecordedRequest } from "../support/github-server.js";
 
 /**
  * `schedule` against a local GitHub whose every request and answer is checked against GitHub's

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { explicitDut, runCliProcess, sample, tempDir, tableState } from "../helpers.js";
+import { explicitDut, runCliProcess, sample, tempDir, tableState } from "../support/helpers.js";
 
 /**
  * Every kind of bad input gets one clear error naming the file and the line or field, a

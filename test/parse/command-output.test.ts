@@ -4,7 +4,7 @@ import { ResultFileError } from "../../src/model/index.js";
 import { parseCommandOutput, StageCollector, parseStageSignal } from "../../src/parse/command-formats.js";
 import { csvFields } from "../../src/parse/redis-benchmark.js";
 import { stageFieldMetric } from "../../src/parse/stage-model.js";
-import { sample } from "../helpers.js";
+import { sample } from "../support/helpers.js";
 
 const captured = (name: string) => readFileSync(sample(`run-command/${name}`), "utf8");
 

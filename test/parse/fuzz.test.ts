@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ResultFileError, MAX_BENCHMARK_NAME_CHARS } from "../../src/model/index.js";
 import { parseInputs, type FormatChoice } from "../../src/parse/index.js";
 import { streamJsonObject } from "../../src/parse/json-stream.js";
-import { sample } from "../helpers.js";
+import { sample } from "../support/helpers.js";
 
 /**
  * Property-based tests of every parser: whatever bytes arrive, a parser either returns

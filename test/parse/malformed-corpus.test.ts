@@ -1,7 +1,12 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, explicitDut, runCliAsync, runCliProcess, sample, tempDir, tableState } from "../helpers.js";
-import { buildLargeFiles, buildMalformedCorpus, type LargeCase, type MalformedCase } from "../malformed-corpus.js";
+import { ROOT, explicitDut, runCliAsync, runCliProcess, sample, tempDir, tableState } from "../support/helpers.js";
+import {
+  buildLargeFiles,
+  buildMalformedCorpus,
+  type LargeCase,
+  type MalformedCase,
+} from "../support/malformed-corpus.js";
 
 /**
  * A corpus of malformed files for every parser, through the real CLI: each gets exit code 2,
@@ -61,7 +66,7 @@ describe("100 MB files", () => {
     const before = await tableState(db);
     for (const c of large) {
       const run = await runCliAsync(["publish", c.input, "--db", db, ...explicitDut], {
-        NODE_OPTIONS: `--max-old-space-size=${HEAP_LIMIT_MB} --import ${path.join(ROOT, "test/report-rss.mjs")}`,
+        NODE_OPTIONS: `--max-old-space-size=${HEAP_LIMIT_MB} --import ${path.join(ROOT, "test/support/report-rss.mjs")}`,
       });
       expect(run.stderr).not.toMatch(/heap out of memory/);
       checkCleanRefusal(run, c.input, c.expected);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Measurement } from "../../src/model/index.js";
 import { parseInputs } from "../../src/parse/index.js";
 import { summarize } from "../../src/stats/summary.js";
-import { sample } from "../helpers.js";
+import { sample } from "../support/helpers.js";
 
 const byName = (ms: Measurement[]) => new Map(ms.map((m) => [m.benchmarkName, m]));
 
@@ -141,7 +141,7 @@ describe("pytest-benchmark entries without stats.data", () => {
     const mixed = JSON.parse(readFileSync(sample("pytest-benchmark-5.json"), "utf8"));
     delete mixed.benchmarks[0].stats.data;
     const { writeFileSync } = await import("node:fs");
-    const { tempDir } = await import("../helpers.js");
+    const { tempDir } = await import("../support/helpers.js");
     const path = `${tempDir()}/mixed.json`;
     writeFileSync(path, JSON.stringify(mixed));
     const parsed = await parseInputs([path]);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveResultsContext, toResults } from "../../src/commands/results-context.js";
 import { parseInputs, writeResultsFile } from "../../src/parse/index.js";
-import { SHA_A, explicitDut, runCliProcess, sample, tempDir } from "../helpers.js";
+import { SHA_A, explicitDut, runCliProcess, sample, tempDir } from "../support/helpers.js";
 
 /** The suite's own results file: written on the machine that ran, published elsewhere. */
 async function makeResultsFile(dir: string) {

@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RECENT_SECONDS } from "../../src/report/dashboard/data.js";
 import { dashboardData, seriesId, writeDashboard } from "../../src/report/dashboard/index.js";
-import { ROOT, requireOrSkip, tempDir, toolMissing } from "../helpers.js";
+import { ROOT, requireOrSkip, tempDir, toolMissing } from "../support/helpers.js";
 import { CHROMIUM, launchChromium } from "../support/chromium.js";
 import { serveFolder, type StaticServer } from "../support/static-server.js";
 import { END, syntheticReport, type SyntheticSeries } from "./dashboard-series.js";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Result } from "../../src/model/index.js";
 import { historySeries, type HistoryRow } from "../../src/report/series.js";
 import { ResultStore } from "../../src/store/results-table.js";
-import { runCliAsync, sample, tempDir } from "../helpers.js";
+import { runCliAsync, sample, tempDir } from "../support/helpers.js";
 
 const row = (sha: string, time: number, median: number, extra: Partial<HistoryRow> = {}): HistoryRow => ({
   sha: sha.repeat(40).slice(0, 40),

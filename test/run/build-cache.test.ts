@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheStatus, runRustText, sideCacheText } from "../../src/report/run-summary.js";
 import { LocalDirectoryCache, copyFolder } from "../../src/run/build-cache.js";
-import { tempDir } from "../helpers.js";
+import { tempDir } from "../support/helpers.js";
 
 function folderWith(dir: string, file: string, text: string): string {
   mkdirSync(dir, { recursive: true });

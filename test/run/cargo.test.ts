@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureToolchain, pinnedToolchain, resolveCrates } from "../../src/run/cargo.js";
-import { tempDir } from "../helpers.js";
+import { tempDir } from "../support/helpers.js";
 
 describe("the project's pinned Rust toolchain", () => {
   it("is read from rust-toolchain.toml and from the legacy rust-toolchain file", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigurationError, LanceBenchError, StepFailure } from "../../src/model/index.js";
 import { childEnv } from "../../src/context/child-env.js";
 import { runStep } from "../../src/run/python.js";
-import { tempDir } from "../helpers.js";
+import { tempDir } from "../support/helpers.js";
 
 /** A step the suite runs for the project (a build, a setup command) that fails is the project's failure. */
 describe("a failed step", () => {

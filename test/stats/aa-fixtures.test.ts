@@ -7,7 +7,7 @@ import type { CompareOutcome } from "../../src/model/index.js";
 import { parseInputs } from "../../src/parse/index.js";
 import { compareMarkdown, compareText } from "../../src/report/compare-report.js";
 import { compareSuite, type ComparisonInput } from "../../src/stats/compare.js";
-import { ROOT, tempDir } from "../helpers.js";
+import { ROOT, tempDir } from "../support/helpers.js";
 
 /**
  * Verdicts on real A/A data: fixtures/aa holds 12 runs of each fixture suite, unchanged code,

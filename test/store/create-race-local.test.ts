@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Connection, Table } from "@lancedb/lancedb";
 import { describe, expect, it, vi } from "vitest";
 import { ResultStore } from "../../src/store/results-table.js";
-import { tempDir } from "../helpers.js";
+import { tempDir } from "../support/helpers.js";
 import { RACE_RETRY as retry, rowsOf, signal, storedIds } from "./race-helpers.js";
 
 /**

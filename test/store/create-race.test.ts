@@ -1,9 +1,9 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ResultStore } from "../../src/store/results-table.js";
-import { tempDir } from "../helpers.js";
-import { startS3Proxy, type S3Proxy } from "../s3-proxy.js";
-import { startS3Server, type S3Server } from "../s3-server.js";
+import { tempDir } from "../support/helpers.js";
+import { startS3Proxy, type S3Proxy } from "../support/s3-proxy.js";
+import { startS3Server, type S3Server } from "../support/s3-server.js";
 import { RACE_RETRY as retry, rowsOf, signal, storedIds } from "./race-helpers.js";
 
 /**

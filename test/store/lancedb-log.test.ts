@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, SHA_A, runCliProcess } from "../helpers.js";
+import { ROOT, SHA_A, runCliProcess } from "../support/helpers.js";
 
 /**
  * LanceDB's own log lines stay off stderr unless LANCEDB_LOG asks for them. The native module

@@ -12,8 +12,8 @@ import {
   sample,
   tempDir,
   type OptionalTool,
-} from "../helpers.js";
-import { startS3Server, type S3Server } from "../s3-server.js";
+} from "../support/helpers.js";
+import { startS3Server, type S3Server } from "../support/s3-server.js";
 import { ResultStore } from "../../src/store/results-table.js";
 
 /** Runs `body` with these variables set (an S3 store is reached through the environment). */

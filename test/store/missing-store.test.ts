@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SHA_A, SHA_B, explicitDut, runCliProcess, sample, tempDir } from "../helpers.js";
+import { SHA_A, SHA_B, explicitDut, runCliProcess, sample, tempDir } from "../support/helpers.js";
 
 /**
  * Reading a store that is not there: a mistyped --db must not be created and must not answer

@@ -1,6 +1,6 @@
 import type { Result } from "../../src/model/index.js";
 import { ResultStore } from "../../src/store/results-table.js";
-import { SHA_A } from "../helpers.js";
+import { SHA_A } from "../support/helpers.js";
 
 /** Short retries: the races staged in these tests are meant to be lost and retried quickly. */
 export const RACE_RETRY = { attempts: 6, baseDelayMs: 20 };

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, SHA_A, cleanEnv, explicitDut, runCliAsync, sample, type CliRun } from "../helpers.js";
-import { startS3Proxy, type S3Fault, type S3Proxy } from "../s3-proxy.js";
-import { startS3Server, type S3Server } from "../s3-server.js";
+import { CLI, SHA_A, cleanEnv, explicitDut, runCliAsync, sample, type CliRun } from "../support/helpers.js";
+import { startS3Proxy, type S3Fault, type S3Proxy } from "../support/s3-proxy.js";
+import { startS3Server, type S3Server } from "../support/s3-server.js";
 
 /**
  * S3 errors a person can act on, against a real S3-compatible server (moto's) and a proxy in

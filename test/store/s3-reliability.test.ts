@@ -2,9 +2,9 @@ import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { AwsClient } from "aws4fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { explicitDut, runCliAsync, storedIds, tempDir } from "../helpers.js";
-import { startS3Server, type S3Server } from "../s3-server.js";
-import { startS3Proxy } from "../s3-proxy.js";
+import { explicitDut, runCliAsync, storedIds, tempDir } from "../support/helpers.js";
+import { startS3Server, type S3Server } from "../support/s3-server.js";
+import { startS3Proxy } from "../support/s3-proxy.js";
 
 /**
  * Nothing lost on S3: a real S3-compatible server (moto's) that honours conditional writes,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHA_A, SHA_B, explicitDut, runCliProcess, sample } from "../helpers.js";
-import { startS3Server, type S3Server } from "../s3-server.js";
+import { SHA_A, SHA_B, explicitDut, runCliProcess, sample } from "../support/helpers.js";
+import { startS3Server, type S3Server } from "../support/s3-server.js";
 
 /**
  * Publishing to s3:// against a real S3-compatible server on 127.0.0.1, configured only

@@ -8,7 +8,7 @@ import { StoreError, type Result } from "../../src/model/index.js";
 import { ResultStore } from "../../src/store/results-table.js";
 import { resultsSchema } from "../../src/store/schema.js";
 import { resolveDbUri, s3StorageOptions, redactUri } from "../../src/store/uri.js";
-import { SHA_A, SHA_B, cleanEnv, commitAll, git, sample, tempDir } from "../helpers.js";
+import { SHA_A, SHA_B, cleanEnv, commitAll, git, sample, tempDir } from "../support/helpers.js";
 
 const quiet = { env: cleanEnv(), retry: { attempts: 3, baseDelayMs: 5 } };
 const dut = (sha: string) => ({

@@ -1,10 +1,10 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { startResultsService, type ResultsService } from "../github-results-service.js";
-import { startGitHubServer, type GitHubServer } from "../github-server.js";
-import { ROOT, git } from "../helpers.js";
-import { startS3Server, type S3Server } from "../s3-server.js";
+import { startResultsService, type ResultsService } from "./github-results-service.js";
+import { startGitHubServer, type GitHubServer } from "./github-server.js";
+import { ROOT, git } from "./helpers.js";
+import { startS3Server, type S3Server } from "./s3-server.js";
 import { runAct, snapshotLanceBench, type ActRun } from "./act.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type OptionalTool, ROOT, commitAll, git } from "../helpers.js";
+import { type OptionalTool, ROOT, commitAll, git } from "./helpers.js";
 
 /**
  * Runs workflows for real under nektos/act (docs/architecture.md): on this host (no Docker), with act's own

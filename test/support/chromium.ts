@@ -1,6 +1,6 @@
 /** Debian's Chromium, driven by playwright-core (no browser download). */
 import { chromium, type Browser } from "playwright-core";
-import type { OptionalTool } from "../helpers.js";
+import type { OptionalTool } from "./helpers.js";
 
 export const CHROMIUM_PATH = process.env.LANCE_BENCH_CHROMIUM ?? "/usr/bin/chromium";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { conformingExample } from "../github-openapi.js";
-import type { GitHubServer, RecordedRequest } from "../github-server.js";
-import { git } from "../helpers.js";
+import { conformingExample } from "./github-openapi.js";
+import type { GitHubServer, RecordedRequest } from "./github-server.js";
+import { git } from "./helpers.js";
 
 /** A workflow dispatch GitHub accepted: the workflow, its ref and its inputs. */
 export interface Dispatch {

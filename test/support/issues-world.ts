@@ -1,5 +1,5 @@
-import { conformingExample } from "../github-openapi.js";
-import type { GitHubServer, RecordedRequest } from "../github-server.js";
+import { conformingExample } from "./github-openapi.js";
+import type { GitHubServer, RecordedRequest } from "./github-server.js";
 
 /*
  * A repository's issues, their comments and GitHub's compare view, on the OpenAPI-checked local

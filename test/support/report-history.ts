@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parsePublishOptions, publish } from "../../src/commands/publish.js";
 import { kebabCase } from "../../src/model/index.js";
-import { cleanEnv, runCliAsync, tempDir } from "../helpers.js";
+import { cleanEnv, runCliAsync, tempDir } from "./helpers.js";
 import { criterionMessage } from "./criterion-file.js";
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarize } from "../src/stats/summary.js";
+import { summarize } from "../../src/stats/summary.js";
 
 describe("summarize", () => {
   it("matches numpy's default (linear) quantiles and the sample standard deviation", () => {

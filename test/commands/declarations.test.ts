@@ -4,19 +4,19 @@ import path from "node:path";
 import type { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { readDeclaredInputs } from "../src/actions/inputs.js";
-import { buildProgram } from "../src/cli.js";
-import { ComparePrOptions } from "../src/commands/compare-pr.js";
-import { ACTION_DECLARATIONS } from "../src/commands/declarations.js";
-import { PublishOptions } from "../src/commands/publish.js";
-import { ReportOptionsShape } from "../src/commands/report.js";
-import { RunCommandOptions } from "../src/commands/run-command.js";
-import { RunPipelineOptions } from "../src/commands/run-pipeline.js";
-import { RunPythonOptions } from "../src/commands/run-python.js";
-import { RunRustOptions } from "../src/commands/run-rust.js";
-import { ScheduleOptions } from "../src/commands/schedule.js";
-import { actionInputs, kebabCase, type CommandDeclaration, type OptionDeclaration } from "../src/model/index.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { readDeclaredInputs } from "../../src/actions/inputs.js";
+import { buildProgram } from "../../src/cli.js";
+import { ComparePrOptions } from "../../src/commands/compare-pr.js";
+import { ACTION_DECLARATIONS } from "../../src/commands/declarations.js";
+import { PublishOptions } from "../../src/commands/publish.js";
+import { ReportOptionsShape } from "../../src/commands/report.js";
+import { RunCommandOptions } from "../../src/commands/run-command.js";
+import { RunPipelineOptions } from "../../src/commands/run-pipeline.js";
+import { RunPythonOptions } from "../../src/commands/run-python.js";
+import { RunRustOptions } from "../../src/commands/run-rust.js";
+import { ScheduleOptions } from "../../src/commands/schedule.js";
+import { actionInputs, kebabCase, type CommandDeclaration, type OptionDeclaration } from "../../src/model/index.js";
+import { ROOT, tempDir } from "../support/helpers.js";
 
 /** Each command's zod options, and the keys no surface declares (set by the adapters or other commands). */
 const SCHEMAS: Record<string, { keys: string[]; internal: string[] }> = {

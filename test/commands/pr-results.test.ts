@@ -1,8 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { pullRequestRun } from "../src/model/index.js";
-import { runCliProcess, tempDir } from "./helpers.js";
-import { writeCriterionFile } from "./support/criterion-file.js";
+import { pullRequestRun } from "../../src/model/index.js";
+import { runCliProcess, tempDir } from "../support/helpers.js";
+import { writeCriterionFile } from "../support/criterion-file.js";
 
 /**
  * A pull request's results never join main's history: `--pr-number` stores them under

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePipelineResultsOptions, pipelineResults } from "../../src/commands/pipeline-results.js";
-import { tempDir } from "../helpers.js";
+import { tempDir } from "../support/helpers.js";
 
 /** pipeline-results over a history as rapidbyte's harness (and run-pipeline) writes it. */
 const dir = tempDir("lance-bench-pipeline-results-");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkEnvPassthrough, childEnv } from "../src/context/child-env.js";
-import { ConfigurationError } from "../src/model/index.js";
+import { checkEnvPassthrough, childEnv } from "../../src/context/child-env.js";
+import { ConfigurationError } from "../../src/model/index.js";
 
 /** The allowlist for code we do not own (the real run is test/e2e/isolation.test.ts). */
 describe("childEnv", () => {

@@ -5,10 +5,10 @@ import path from "node:path";
 import type * as LanceDb from "@lancedb/lancedb";
 import type * as Arrow from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { RuntimeSetupError } from "../src/model/index.js";
-import { ensureRuntime, lockfileSha256, readRuntimeManifest, type RuntimeCache } from "../src/runtime/ensure.js";
-import { installEnvironment, npmCiArgs } from "../src/runtime/install.js";
-import { ROOT, SHA_A, cleanEnv, sample, tempDir } from "./helpers.js";
+import { RuntimeSetupError } from "../../src/model/index.js";
+import { ensureRuntime, lockfileSha256, readRuntimeManifest, type RuntimeCache } from "../../src/runtime/ensure.js";
+import { installEnvironment, npmCiArgs } from "../../src/runtime/install.js";
+import { ROOT, SHA_A, cleanEnv, sample, tempDir } from "../support/helpers.js";
 
 /**
  * The LanceDB runtime the actions ensure for themselves (src/runtime/): real installs with npm
@@ -268,17 +268,22 @@ describe("the action bundles, run from a copy of dist/ with an empty tool cache"
     expect(readdirSync(path.join(copy, "dist")).includes("node_modules")).toBe(false);
   }, 300_000);
 
-  it("the root action's bundle (dist/main): `command` picks publish, the runtime is verified in place", async () => {
-    const run = await runBundle("main", { ...inputs, command: "publish" });
+  it("a second bundle run verifies the runtime in place, and a re-run stores nothing twice", async () => {
+    const run = await runBundle("publish", inputs);
     expect(run.code, run.log).toBe(0);
     expect(run.log).toContain("LanceDB runtime: verified in");
     expect(run.outputs.count).toBe("0");
     expect(run.outputs["already-stored"]).toBe("4");
   }, 120_000);
 
-  it("the root action refuses an unknown command", async () => {
-    const run = await runBundle("main", { ...inputs, command: "rm -rf /" });
-    expect(run.code).toBe(1);
-    expect(run.log).toContain('::error::command: unknown command "rm -rf /" (expected one of: publish, run-rust');
-  });
+  it("actions/report's bundle writes the dashboard with the uPlot it carries (no node_modules anywhere)", async () => {
+    const out = path.join(tempDir(), "report");
+    const run = await runBundle("report", { db, "output-dir": out });
+    expect(run.code, run.log).toBe(0);
+    expect(run.outputs.dashboard).toBe(path.join(out, "dashboard"));
+    for (const file of ["uPlot.iife.min.js", "uPlot.min.css"])
+      expect(readFileSync(path.join(out, "dashboard", file))).toEqual(
+        readFileSync(path.join(copy, "dist", "report", "uplot", file)),
+      );
+  }, 120_000);
 });

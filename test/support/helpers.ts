@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, type TestContext } from "vitest";
-import type { Result } from "../src/model/index.js";
+import type { Result } from "../../src/model/index.js";
 
-export const ROOT = path.resolve(import.meta.dirname, "..");
+export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const SAMPLES = path.join(ROOT, "fixtures/samples");
 export const sample = (name: string) => path.join(SAMPLES, name);
 export const CLI = path.join(ROOT, "lib/entries/cli.js");
@@ -117,7 +117,7 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   }
   env.LANCE_BENCH_RETRY_BASE_MS = "20";
   // Action bundles load LanceDB from this project's node_modules, not from a runtime they
-  // install (test/runtime.test.ts covers that, without this variable).
+  // install (test/runtime/runtime.test.ts covers that, without this variable).
   env.LANCE_BENCH_RUNTIME_DIR = ROOT;
   return env;
 }

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, type CliIo } from "../src/cli.js";
-import { VERSION } from "../src/version.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { runCli, type CliIo } from "../../src/cli.js";
+import { VERSION } from "../../src/version.js";
+import { ROOT, tempDir } from "../support/helpers.js";
 
 /** Runs the CLI in this process and collects what it prints. */
 async function cli(...argv: string[]) {

@@ -4,11 +4,11 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { Readable, type Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { downloadResultsArtifact, uploadArtifacts, uploadFolderArtifact } from "../src/actions/artifacts.js";
-import { GitHubActionsCache, buildCacheForRunner } from "../src/actions/github-cache.js";
-import { LocalDirectoryCache } from "../src/run/build-cache.js";
-import { startResultsService, type ResultsService } from "./github-results-service.js";
-import { tempDir } from "./helpers.js";
+import { downloadResultsArtifact, uploadArtifacts, uploadFolderArtifact } from "../../src/actions/artifacts.js";
+import { GitHubActionsCache, buildCacheForRunner } from "../../src/actions/github-cache.js";
+import { LocalDirectoryCache } from "../../src/run/build-cache.js";
+import { startResultsService, type ResultsService } from "../support/github-results-service.js";
+import { tempDir } from "../support/helpers.js";
 
 /**
  * Our GitHub Action adapters against a local fake of GitHub's results services

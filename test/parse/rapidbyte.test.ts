@@ -5,7 +5,7 @@ import { ResultFileError, pipelineMetric, withDerivedRates } from "../../src/mod
 import { parseInputs } from "../../src/parse/index.js";
 import { decodePipelineRun, findBenchJson } from "../../src/parse/rapidbyte.js";
 import { commitTables, tablesText, variantTables } from "../../src/report/pipeline-report.js";
-import { tempDir } from "../helpers.js";
+import { tempDir } from "../support/helpers.js";
 
 const dir = tempDir("lance-bench-rapidbyte-");
 const RESULT = {

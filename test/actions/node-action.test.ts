@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { ROOT } from "./helpers.js";
+import { ROOT } from "../support/helpers.js";
 
 /**
  * The actions are `node24` JavaScript actions: only those get the runner's

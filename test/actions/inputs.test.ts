@@ -6,8 +6,8 @@ import {
   optionalInput,
   requiredInput,
   wordsInput,
-} from "../src/actions/inputs.js";
-import { ConfigurationError } from "../src/model/index.js";
+} from "../../src/actions/inputs.js";
+import { ConfigurationError } from "../../src/model/index.js";
 
 const set: string[] = [];
 function input(name: string, value: string) {

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { GitRef, type CompareOutcome } from "../src/model/index.js";
-import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "./helpers.js";
-import { writeCriterionFile } from "./support/criterion-file.js";
+import { GitRef, type CompareOutcome } from "../../src/model/index.js";
+import { ROOT, SHA_A, cleanEnv, runCliProcess, sample, tempDir } from "../support/helpers.js";
+import { writeCriterionFile } from "../support/criterion-file.js";
 
 /**
  * Local histories: `publish --ref main` records rows under refs/heads/main whatever the CI

@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveInside, safeFileName } from "../src/context/paths.js";
-import { ConfigurationError } from "../src/model/index.js";
-import { sqlString } from "../src/store/sql.js";
-import { ROOT, SHA_A, cleanEnv, explicitDut, gitRepoFrom, runCliProcess, sample, tempDir } from "./helpers.js";
+import { resolveInside, safeFileName } from "../../src/context/paths.js";
+import { ConfigurationError } from "../../src/model/index.js";
+import { sqlString } from "../../src/store/sql.js";
+import { ROOT, SHA_A, cleanEnv, explicitDut, gitRepoFrom, runCliProcess, sample, tempDir } from "../support/helpers.js";
 
 /**
  * User strings never reach a query unbound, secrets never reach output, and names from an

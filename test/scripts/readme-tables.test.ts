@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACTION_DECLARATIONS } from "../src/commands/declarations.js";
-import { actionInputs } from "../src/model/index.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { ACTION_DECLARATIONS } from "../../src/commands/declarations.js";
+import { actionInputs } from "../../src/model/index.js";
+import { ROOT, tempDir } from "../support/helpers.js";
 
 // The generator reads the compiled declarations: `npm run build` first, as `npm run bundle` does.
 const generate = (readme: string, ...args: string[]) =>

@@ -1,7 +1,7 @@
 import { cpSync, createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { resolveResultsContext, toResults } from "../src/commands/results-context.js";
-import { parseInputs, writeResultsFile } from "../src/parse/index.js";
+import { resolveResultsContext, toResults } from "../../src/commands/results-context.js";
+import { parseInputs, writeResultsFile } from "../../src/parse/index.js";
 import { SHA_A, sample } from "./helpers.js";
 
 /*

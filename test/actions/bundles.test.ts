@@ -3,13 +3,13 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { runActionBundle } from "./action-bundle.js";
-import { Outputs as PublishOutputs } from "../src/actions/publish.js";
-import { Outputs as RunCommandOutputs } from "../src/actions/run-command.js";
-import { Outputs as RunPythonOutputs } from "../src/actions/run-python.js";
-import { Outputs as RunPipelineOutputs } from "../src/actions/run-pipeline.js";
-import { Outputs as RunRustOutputs } from "../src/actions/run-rust.js";
-import { Outputs as ScheduleOutputs } from "../src/actions/schedule.js";
+import { runActionBundle } from "../support/action-bundle.js";
+import { Outputs as PublishOutputs } from "../../src/actions/publish.js";
+import { Outputs as RunCommandOutputs } from "../../src/actions/run-command.js";
+import { Outputs as RunPythonOutputs } from "../../src/actions/run-python.js";
+import { Outputs as RunPipelineOutputs } from "../../src/actions/run-pipeline.js";
+import { Outputs as RunRustOutputs } from "../../src/actions/run-rust.js";
+import { Outputs as ScheduleOutputs } from "../../src/actions/schedule.js";
 import {
   ACTION_DECLARATIONS,
   publishDeclaration,
@@ -18,11 +18,11 @@ import {
   runPythonDeclaration,
   runRustDeclaration,
   scheduleDeclaration,
-} from "../src/commands/declarations.js";
-import { actionInputs, type CommandDeclaration } from "../src/model/index.js";
-import { ROOT, SHA_A, runCliProcess, sample, tempDir } from "./helpers.js";
+} from "../../src/commands/declarations.js";
+import { actionInputs, type CommandDeclaration } from "../../src/model/index.js";
+import { ROOT, SHA_A, runCliProcess, sample, tempDir } from "../support/helpers.js";
 
-/** The committed bundles, run the way the runner runs a node24 action (test/action-bundle.ts). */
+/** The committed bundles, run the way the runner runs a node24 action (test/support/action-bundle.ts). */
 const runAction = (bundle: string, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) =>
   runActionBundle(bundle, tempDir(), inputs, extraEnv);
 
@@ -83,7 +83,7 @@ describe("publish action (dist/publish)", () => {
 });
 
 describe("action metadata", () => {
-  // the adapters read exactly their declaration's action inputs (test/declarations.test.ts)
+  // the adapters read exactly their declaration's action inputs (test/commands/declarations.test.ts)
   const inputNames = (declaration: CommandDeclaration) => actionInputs(declaration).map((input) => input.name);
   const load = (file: string) => parseYaml(readFileSync(path.join(ROOT, file), "utf8"));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheKeys } from "../src/run/build-cache.js";
+import { cacheKeys } from "../../src/run/build-cache.js";
 
 /**
  * A pull request's build scripts and generators are untrusted: what a PR run saves in the

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitAll, gitRepoFrom, runCliProcess, tempDir } from "./helpers.js";
+import { commitAll, gitRepoFrom, runCliProcess, tempDir } from "../support/helpers.js";
 
 /**
  * The state files run-pipeline deletes before every iteration are named by the pipeline file

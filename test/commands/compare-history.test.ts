@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compare } from "../src/commands/compare.js";
-import { resolveResultsContext, toResults } from "../src/commands/results-context.js";
-import { storeResults } from "../src/commands/publish.js";
-import type { Result } from "../src/model/index.js";
-import { parseInputs, writeResultsFile } from "../src/parse/index.js";
-import { runCliProcess, sample, tempDir } from "./helpers.js";
+import { compare } from "../../src/commands/compare.js";
+import { resolveResultsContext, toResults } from "../../src/commands/results-context.js";
+import { storeResults } from "../../src/commands/publish.js";
+import type { Result } from "../../src/model/index.js";
+import { parseInputs, writeResultsFile } from "../../src/parse/index.js";
+import { runCliProcess, sample, tempDir } from "../support/helpers.js";
 
 /**
  * main's history as compare reads it: split by fingerprint (machine and toolchain), never pooled.

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadRepoConfig, policyResolver } from "../src/context/repo-config.js";
-import { ConfigurationError, type CompareOutcome } from "../src/model/index.js";
-import { runCliProcess, tempDir } from "./helpers.js";
-import { writeCriterionFile } from "./support/criterion-file.js";
+import { loadRepoConfig, policyResolver } from "../../src/context/repo-config.js";
+import { ConfigurationError, type CompareOutcome } from "../../src/model/index.js";
+import { runCliProcess, tempDir } from "../support/helpers.js";
+import { writeCriterionFile } from "../support/criterion-file.js";
 
 const dir = tempDir("lance-bench-compare-");
 
