@@ -2,8 +2,9 @@
 // with @vercel/ncc. The LanceDB native package and apache-arrow stay external: they are
 // installed at run time (see dist/package.json), and Arrow must be the copy LanceDB uses.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { DIGEST_FILE, sourceDigest } from "./source-digest.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const externals = ["@lancedb/lancedb", "apache-arrow"];
@@ -40,3 +41,6 @@ for (const entry of entries) {
   }
   console.log(`bundled dist/${name}/index.js`);
 }
+// what these bundles were built from (the tests refuse to run a bundle older than its sources)
+writeFileSync(path.join(root, DIGEST_FILE), `${sourceDigest(root)}\n`);
+console.log(`wrote ${DIGEST_FILE}`);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { runActionBundle } from "../support/action-bundle.js";
+import { assertFreshDist } from "../support/fresh-dist.js";
 import { Outputs as PublishOutputs } from "../../src/actions/publish.js";
 import { Outputs as RunCommandOutputs } from "../../src/actions/run-command.js";
 import { Outputs as RunPythonOutputs } from "../../src/actions/run-python.js";
@@ -142,6 +143,7 @@ describe("action metadata", () => {
 
 describe("CLI bundle (dist/cli)", () => {
   it("runs and prints help", () => {
+    assertFreshDist();
     const run = spawnSync(process.execPath, [path.join(ROOT, "dist/cli/index.js"), "--help"], { encoding: "utf8" });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/publish \[options\] <files\.\.\.>/);

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { RuntimeSetupError } from "../../src/model/index.js";
 import { ensureRuntime, lockfileSha256, readRuntimeManifest, type RuntimeCache } from "../../src/runtime/ensure.js";
 import { installEnvironment, npmCiArgs } from "../../src/runtime/install.js";
+import { assertFreshDist } from "../support/fresh-dist.js";
 import { ROOT, SHA_A, cleanEnv, sample, tempDir } from "../support/helpers.js";
 
 /**
@@ -228,6 +229,7 @@ describe("the action bundles, run from a copy of dist/ with an empty tool cache"
   };
 
   function runBundle(bundle: string, given: Record<string, string>) {
+    assertFreshDist();
     const dir = tempDir();
     const output = path.join(dir, "output");
     const summary = path.join(dir, "summary");

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { assertFreshDist } from "./fresh-dist.js";
 import { type OptionalTool, ROOT, commitAll, git } from "./helpers.js";
 
 /**
@@ -129,6 +130,7 @@ export function runAct(options: ActOptions): Promise<ActRun> {
  * included. Returns the folder and the commit.
  */
 export function snapshotLanceBench(into: string): { dir: string; sha: string } {
+  assertFreshDist();
   const files = git(ROOT, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
     .split("\0")
     .filter((file) => file !== "");

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { assertFreshDist } from "./fresh-dist.js";
 import { ROOT, cleanEnv } from "./helpers.js";
 
 export interface BundleRun {
@@ -22,6 +23,7 @@ export function runActionBundle(
   env: NodeJS.ProcessEnv,
   cwd?: string,
 ): Promise<BundleRun> {
+  assertFreshDist();
   const outputFile = path.join(dir, `output-${Math.random().toString(36).slice(2)}`);
   const summaryFile = `${outputFile}.summary`;
   writeFileSync(outputFile, "");
