@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadRepoConfig, policyResolver } from "../../src/context/repo-config.js";
 import { ConfigurationError, type CompareOutcome } from "../../src/model/index.js";
 import { runCliProcess, tempDir } from "../support/helpers.js";
+import { runCliInProcess } from "../support/cli-in-process.js";
 import { writeCriterionFile } from "../support/criterion-file.js";
 
 const dir = tempDir("lance-bench-compare-");
@@ -59,10 +60,10 @@ const threeRuns = (prefix: string, levels: Record<string, number>, seed: number)
   [0, 1, 2].map((i) => criterionFile(`${prefix}-${i}.jsonl`, levels, seed + 17 * i));
 
 describe("lance-bench compare (files)", () => {
-  it("one run a side is never judged from its samples: inconclusive, and the report says why", () => {
+  it("one run a side is never judged from its samples: inconclusive, and the report says why", async () => {
     const base = criterionFile("single-base.jsonl", BASE, 1);
     const head = criterionFile("single-head.jsonl", HEAD, 2);
-    const run = runCliProcess(["compare", "--base", base, "--head", head, "--json", ...noStore]);
+    const run = await runCliInProcess(["compare", "--base", base, "--head", head, "--json", ...noStore]);
     expect(run.code, run.stderr).toBe(0);
     const outcome = json(run.stdout);
     expect(verdicts(outcome)).toEqual({
@@ -75,17 +76,17 @@ describe("lance-bench compare (files)", () => {
     expect(outcome.benchmarks[1]!.reason).toMatch(/^one run a side/);
     expect(outcome.benchmarks[1]!.ratio).toBeCloseTo(1.1, 1);
     expect(outcome.warnings.join()).toMatch(/4 benchmark\(s\) have one run a side and no known run-to-run noise/);
-    const text = runCliProcess(["compare", "--base", base, "--head", head, ...noStore]);
+    const text = await runCliInProcess(["compare", "--base", base, "--head", head, ...noStore]);
     expect(text.stdout).toMatch(/warning: 4 benchmark\(s\) have one run a side/);
     expect(text.stdout).toMatch(/0 regressions, 0 improvements, 4 inconclusive among 5 benchmarks/);
   });
 
-  it("flags the regression and the improvement, lists the added benchmark, and fails only when asked", () => {
+  it("flags the regression and the improvement, lists the added benchmark, and fails only when asked", async () => {
     const bases = threeRuns("base", BASE, 1);
     const heads = threeRuns("head", HEAD, 2);
     const [base, head] = [bases, heads].map((files) => files.join(" ").split(" "));
     const markdown = path.join(dir, "report.md");
-    const run = runCliProcess([
+    const run = await runCliInProcess([
       "compare",
       "--base",
       ...base!,
@@ -119,7 +120,7 @@ describe("lance-bench compare (files)", () => {
     expect(text).toMatch(/geo\. mean of 3 runs/);
     expect(text).toMatch(/\| benchmark \| base \| head \| change \| 95% interval \| q \| noise \| detectable \|/);
 
-    const failing = runCliProcess([
+    const failing = await runCliInProcess([
       "compare",
       "--base",
       ...base!,
@@ -131,10 +132,18 @@ describe("lance-bench compare (files)", () => {
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/1 regression, 1 improvement among 5 benchmarks/);
     expect(failing.stdout).toMatch(/4 by a t test on log run medians/);
-    const same = runCliProcess(["compare", "--base", ...base!, "--head", ...base!, "--fail-on-regression", ...noStore]);
+    const same = await runCliInProcess([
+      "compare",
+      "--base",
+      ...base!,
+      "--head",
+      ...base!,
+      "--fail-on-regression",
+      ...noStore,
+    ]);
     expect(same.code).toBe(0);
     // a pattern in the file name: the folders a run action leaves (one file per crate)
-    const pattern = runCliProcess([
+    const pattern = await runCliInProcess([
       "compare",
       "--base",
       path.join(dir, "base-*.jsonl"),
@@ -145,7 +154,7 @@ describe("lance-bench compare (files)", () => {
     ]);
     expect(pattern.code, pattern.stderr).toBe(0);
     expect(verdicts(json(pattern.stdout))["sort/1000"]).toBe("regressed");
-    const none = runCliProcess([
+    const none = await runCliInProcess([
       "compare",
       "--base",
       path.join(dir, "nothing-*.jsonl"),
@@ -157,13 +166,13 @@ describe("lance-bench compare (files)", () => {
     // compare has no format option, so it must not suggest one
     const notes = path.join(dir, "notes.txt");
     writeFileSync(notes, "these are not benchmark results\n");
-    const unknown = runCliProcess(["compare", "--base", notes, "--head", head![0]!, ...noStore]);
+    const unknown = await runCliInProcess(["compare", "--base", notes, "--head", head![0]!, ...noStore]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/notes\.txt: unknown format: not cargo-criterion/);
     expect(unknown.stderr).not.toMatch(/format option|--format/);
   });
 
-  it("reads thresholds and mutes from .lance-bench.yml", () => {
+  it("reads thresholds and mutes from .lance-bench.yml", async () => {
     const base = path.join(dir, "base-*.jsonl");
     const head = path.join(dir, "head-*.jsonl");
     const config = path.join(dir, "mute.yml");
@@ -181,7 +190,17 @@ describe("lance-bench compare (files)", () => {
         "",
       ].join("\n"),
     );
-    const run = runCliProcess(["compare", "--base", base, "--head", head, "--config", config, "--json", ...noStore]);
+    const run = await runCliInProcess([
+      "compare",
+      "--base",
+      base,
+      "--head",
+      head,
+      "--config",
+      config,
+      "--json",
+      ...noStore,
+    ]);
     expect(run.code).toBe(0);
     const outcome = json(run.stdout);
     const byName = Object.fromEntries(outcome.benchmarks.map((b) => [b.name, b]));
@@ -190,7 +209,7 @@ describe("lance-bench compare (files)", () => {
     expect(outcome.counts).toMatchObject({ regressed: 0, improved: 0, muted: 1 });
   });
 
-  it("refuses bad input with one line naming the file, the key or the side", () => {
+  it("refuses bad input with one line naming the file, the key or the side", async () => {
     const base = criterionFile("base3.jsonl", BASE, 1);
     const empty = path.join(dir, "empty.jsonl");
     writeFileSync(empty, "");
@@ -205,7 +224,7 @@ describe("lance-bench compare (files)", () => {
       [["--base", base, "--head", base, "--config", badConfig], /bad\.yml: line 2: compare\.treshold: unknown key/],
     ];
     for (const [args, message] of cases) {
-      const run = runCliProcess(["compare", ...args, ...noStore]);
+      const run = await runCliInProcess(["compare", ...args, ...noStore]);
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
