@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -8,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { RuntimeSetupError } from "../../src/model/index.js";
 import { ensureRuntime, lockfileSha256, readRuntimeManifest, type RuntimeCache } from "../../src/runtime/ensure.js";
 import { installEnvironment, npmCiArgs } from "../../src/runtime/install.js";
-import { assertFreshDist } from "../support/fresh-dist.js";
-import { ROOT, SHA_A, cleanEnv, sample, tempDir } from "../support/helpers.js";
+import { runActionBundle } from "../support/action-bundle.js";
+import { ROOT, SHA_A, sample, tempDir } from "../support/helpers.js";
 
 /**
  * The LanceDB runtime the actions ensure for themselves (src/runtime/): real installs with npm
@@ -229,34 +228,18 @@ describe("the action bundles, run from a copy of dist/ with an empty tool cache"
   };
 
   function runBundle(bundle: string, given: Record<string, string>) {
-    assertFreshDist();
     const dir = tempDir();
-    const output = path.join(dir, "output");
-    const summary = path.join(dir, "summary");
-    writeFileSync(output, "");
-    writeFileSync(summary, "");
-    const env: NodeJS.ProcessEnv = {
-      ...cleanEnv(),
-      GITHUB_OUTPUT: output,
-      GITHUB_STEP_SUMMARY: summary,
+    const env = {
       GITHUB_WORKSPACE: ROOT,
       RUNNER_TOOL_CACHE: toolCache,
       AWS_SECRET_ACCESS_KEY: "never-for-npm",
+      // the bundle installs its own runtime: not this checkout's node_modules
+      LANCE_BENCH_RUNTIME_DIR: undefined,
     };
-    delete env.LANCE_BENCH_RUNTIME_DIR;
-    for (const [name, value] of Object.entries(given)) env[`INPUT_${name.toUpperCase()}`] = value;
-    return new Promise<{ code: number; log: string; outputs: Record<string, string>; summary: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(copy, "dist", bundle, "index.js")], { env, cwd: dir });
-      let log = "";
-      child.stdout.on("data", (c) => (log += String(c)));
-      child.stderr.on("data", (c) => (log += String(c)));
-      child.on("close", (code) => {
-        const outputs: Record<string, string> = {};
-        for (const m of readFileSync(output, "utf8").matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm))
-          outputs[m[1]!] = m[3]!;
-        resolve({ code: code ?? -1, log, outputs, summary: readFileSync(summary, "utf8") });
-      });
-    });
+    return runActionBundle(bundle, dir, given, env, dir, path.join(copy, "dist")).then((run) => ({
+      ...run,
+      log: run.stdout,
+    }));
   }
 
   it("actions/publish's bundle installs the runtime into the tool cache, then publishes with it", async () => {

@@ -14,7 +14,9 @@ export interface BundleRun {
 
 /**
  * Runs a committed action bundle (`dist/<name>/index.js`) as the runner runs a node24 action:
- * inputs as INPUT_* variables, outputs and the job summary in files, as on a runner.
+ * inputs as INPUT_* variables, outputs and the job summary in files, as on a runner. `distDir`
+ * runs a copy of dist/ instead (outside this checkout); a variable of `env` set to undefined is
+ * left out of the bundle's environment.
  */
 export function runActionBundle(
   name: string,
@@ -22,6 +24,7 @@ export function runActionBundle(
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv,
   cwd?: string,
+  distDir = path.join(ROOT, "dist"),
 ): Promise<BundleRun> {
   assertFreshDist();
   const outputFile = path.join(dir, `output-${Math.random().toString(36).slice(2)}`);
@@ -36,7 +39,8 @@ export function runActionBundle(
   };
   for (const [input, value] of Object.entries(inputs)) childEnv[`INPUT_${input.toUpperCase()}`] = value;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, `dist/${name}/index.js`)], { env: childEnv, cwd });
+    for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
+    const child = spawn(process.execPath, [path.join(distDir, name, "index.js")], { env: childEnv, cwd });
     let stdout = "";
     child.stdout.on("data", (c) => (stdout += String(c)));
     child.stderr.on("data", (c) => (stdout += String(c)));
