@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_API_URL, createGitHubClient } from "../github/client.js";
 import {
+  commitRange,
   DEFAULT_REGRESSION_LABELS,
   fileRegressionIssues,
   type RegressionIssueResult,
@@ -118,7 +119,7 @@ export async function report(
   if (options.issues && repository) {
     // every regression is passed, so that an issue filed while its regression was new is still
     // kept up to date and closed once restored; only the new ones may open an issue
-    const fresh = new Set(newRegressions(history).map((c) => `${c.lastGoodSha}..${c.firstBadSha}`));
+    const fresh = new Set(newRegressions(history).map(commitRange));
     const client =
       deps.client ??
       createGitHubClient({

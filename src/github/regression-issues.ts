@@ -51,6 +51,10 @@ export interface RegressionIssueOptions {
 /** A commit range `lastGood..firstBad` (full SHAs): an issue's identity. */
 export type CommitRange = string;
 
+/** The commit range of a change point: what its issue is found by. */
+export const commitRange = (change: { lastGoodSha: string; firstBadSha: string }): CommitRange =>
+  `${change.lastGoodSha}..${change.firstBadSha}`;
+
 export interface FiledIssue {
   range: CommitRange;
   number: number;
@@ -126,7 +130,7 @@ export function groupRegressions(reports: readonly SeriesReport[]): RegressionGr
   for (const { series, changePoints } of reports) {
     for (const changePoint of changePoints) {
       if (changePoint.verdict !== "regression") continue;
-      const range = `${changePoint.lastGoodSha}..${changePoint.firstBadSha}`;
+      const range = commitRange(changePoint);
       let group = groups.get(range);
       if (!group) {
         group = {
